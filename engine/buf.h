@@ -1,0 +1,39 @@
+/*
+** hs_buf: a growable byte buffer, always NUL-terminated (curl's dynbuf).
+** The one place the engine builds strings of unknown length.
+*/
+#ifndef HS_BUF_H
+#define HS_BUF_H
+
+#include <stddef.h>
+
+typedef struct hs_buf {
+  char *data; /* NULL until the first append; then NUL-terminated */
+  size_t len;
+  size_t cap;
+} hs_buf;
+
+#define HS_BUF_INIT {NULL, 0, 0}
+
+/* Each returns 0, or -1 when memory ran out (the buffer is unchanged). */
+int hs_buf_append(hs_buf *b, const void *data, size_t len);
+int hs_buf_puts(hs_buf *b, const char *s);
+int hs_buf_printf(hs_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Appends s as a JSON string literal, quotes included. */
+int hs_buf_json_str(hs_buf *b, const char *s);
+
+/* "" when empty, never NULL. */
+const char *hs_buf_str(const hs_buf *b);
+
+/* Hands the string to the caller (free() it), leaving b empty. */
+char *hs_buf_steal(hs_buf *b);
+
+void hs_buf_reset(hs_buf *b); /* len = 0, keeps the memory */
+void hs_buf_free(hs_buf *b);
+
+#endif

@@ -1,0 +1,12 @@
+/*
+** hrsync fields: not built yet (see the open issues).
+*/
+#include "cli.h"
+
+int hs_cmd_fields(hs_cli *cli, int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  fprintf(cli->errf, "hrsync: fields: not yet implemented\n");
+  return 1;
+}

@@ -1,0 +1,12 @@
+/*
+** hrsync runs: not built yet (see the open issues).
+*/
+#include "cli.h"
+
+int hs_cmd_runs(hs_cli *cli, int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  fprintf(cli->errf, "hrsync: runs: not yet implemented\n");
+  return 1;
+}

@@ -1,0 +1,247 @@
+/*
+** hrsync: the command-line tool. Parses the global options, which may
+** stand before or after the command, and dispatches to cmd_<name>.c.
+*/
+#include "cli.h"
+
+#include <hrsync/connector.h>
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef HRSYNC_VERSION
+#define HRSYNC_VERSION "0.0.0"
+#endif
+
+static const hs_cmd commands[] = {
+    {"plugins", hs_cmd_plugins, "",
+     "list the connectors found: name, version, ABI, path; broken ones "
+     "with the reason",
+     NULL},
+    {"init", hs_cmd_init, "PLUGIN [-o FILE] [--force]",
+     "write a starter config for a connector, with its suggested mapping",
+     "  -o FILE    where to write it (default: the -c file, hrsync.json)\n"
+     "  --force    overwrite an existing file\n"},
+    {"check", hs_cmd_check, "",
+     "validate the config and authenticate against the HR system", NULL},
+    {"fields", hs_cmd_fields, "",
+     "list the HR system's fields (id, type, label)", NULL},
+    {"preview", hs_cmd_preview, "[--plan FILE]",
+     "show what a sync would do, without writing",
+     "  --plan FILE  also save the plan, for an exact later `sync --plan`\n"},
+    {"sync", hs_cmd_sync, "[--yes] [--plan FILE]",
+     "show the plan, ask for approval, apply it in one transaction",
+     "  --yes        approve without asking (required without a terminal)\n"
+     "  --plan FILE  apply exactly this saved plan; refused (exit 3) if the\n"
+     "               registry changed since it was made\n"},
+    {"stakeholders", hs_cmd_stakeholders, "", "list the registry", NULL},
+    {"export", hs_cmd_export, "FILE.csv",
+     "write the registry to a CSV file, for bulk editing", NULL},
+    {"import", hs_cmd_import, "FILE.csv",
+     "apply an edited CSV export to the registry, all rows or none", NULL},
+    {"runs", hs_cmd_runs, "[show ID]",
+     "sync history; `runs show ID` prints one run field by field", NULL},
+    {"conformance", hs_cmd_conformance, "PLUGIN --fixtures DIR",
+     "test a connector against recorded HTTP fixtures, with injected "
+     "faults",
+     "  --fixtures DIR  request/response fixture folder\n"},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_usage(FILE *f)
+{
+  size_t i;
+  fprintf(f,
+          "usage: hrsync [-c FILE] [--db FILE] [--plugin-dir DIR] [-v] [-q] "
+          "[--json] COMMAND [ARGS]\n"
+          "\n"
+          "Keeps a stakeholder registry in step with an HR system.\n"
+          "\n"
+          "commands:\n");
+  for(i = 0; i < NCOMMANDS; i++)
+    fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
+  fprintf(f,
+          "\n"
+          "options:\n"
+          "  -c, --config FILE  the company's config (default hrsync.json)\n"
+          "  --db FILE          the SQLite store (default: the config's "
+          "\"database\")\n"
+          "  --plugin-dir DIR   also look for connectors in DIR\n"
+          "  -v, --verbose      more detail on stderr (twice: HTTP traces)\n"
+          "  -q, --quiet        errors only\n"
+          "  --json             machine-readable output on stdout\n"
+          "  -h, --help         this help; `hrsync COMMAND --help` for one "
+          "command\n"
+          "  --version          print the version\n"
+          "\n"
+          "exit status: 0 success, 1 runtime failure, 2 usage or config "
+          "error, 3 sync refused\n");
+}
+
+static void print_cmd_usage(FILE *f, const hs_cmd *c)
+{
+  fprintf(f, "usage: hrsync [OPTIONS] %s%s%s\n\n%s\n", c->name,
+          c->args[0] ? " " : "", c->args, c->summary);
+  if(c->help)
+    fprintf(f, "\noptions:\n%s", c->help);
+  fprintf(f, "\nglobal options: see `hrsync --help`\n");
+}
+
+int hs_cli_fail(hs_cli *cli, const hs_err *err)
+{
+  const char *msg = err->msg[0] ? err->msg : hs_strerror(err->rc);
+  hs_buf line = HS_BUF_INIT;
+  /* Errors pass the same redaction as log lines. */
+  if(hs_log_redact(cli->log, msg, &line) == 0)
+    msg = hs_buf_str(&line);
+  fprintf(cli->errf, "hrsync: %s\n", msg);
+  hs_buf_free(&line);
+  return hs_rc_exit_code(err->rc ? err->rc : HS_E_RUNTIME);
+}
+
+int hs_cli_usage_error(hs_cli *cli, const char *cmd, const char *fmt, ...)
+{
+  va_list ap;
+  fprintf(cli->errf, "hrsync: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+  va_start(ap, fmt);
+  vfprintf(cli->errf, fmt, ap);
+  va_end(ap);
+  fprintf(cli->errf, " (see `hrsync %s%s--help`)\n", cmd ? cmd : "",
+          cmd ? " " : "");
+  return 2;
+}
+
+static const hs_cmd *find_command(const char *name)
+{
+  size_t i;
+  for(i = 0; i < NCOMMANDS; i++)
+    if(!strcmp(commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+static void stderr_sink(void *arg, int level, const char *line)
+{
+  static const char *const tags[] = {"error", "warning", "info", "debug"};
+  fprintf((FILE *)arg, "hrsync: %s: %s\n", tags[level & 3], line);
+}
+
+/* A global option that takes a value: "--db FILE" or "--db=FILE". Returns
+** 1 and sets *val when arg is opt; advances *i past a separate value. */
+static int take_value(int argc, char **argv, int *i, const char *opt,
+                      const char **val, int *missing)
+{
+  size_t n = strlen(opt);
+  const char *a = argv[*i];
+  if(strncmp(a, opt, n))
+    return 0;
+  if(a[n] == '=') {
+    *val = a + n + 1;
+    return 1;
+  }
+  if(a[n])
+    return 0;
+  if(*i + 1 >= argc) {
+    *missing = 1;
+    return 1;
+  }
+  *val = argv[++*i];
+  return 1;
+}
+
+int main(int argc, char **argv)
+{
+  hs_cli cli = {"hrsync.json", 0, NULL, NULL, 0, 0, 0, stdout, stderr, NULL};
+  const hs_cmd *cmd = NULL;
+  char **rest = calloc((size_t)argc + 1, sizeof(char *));
+  int nrest = 0, i, help = 0, rc, dashdash = 0;
+
+  if(!rest) {
+    fputs("hrsync: out of memory\n", stderr);
+    return 1;
+  }
+  /* Global options are taken wherever they stand, so both
+  ** `hrsync --plugin-dir D plugins` and `hrsync plugins --plugin-dir D`
+  ** work; everything else goes to the command. */
+  for(i = 1; i < argc; i++) {
+    const char *a = argv[i], *val = NULL;
+    int missing = 0;
+    if(dashdash || a[0] != '-' || !a[1]) {
+      if(!cmd && !(cmd = find_command(a))) {
+        fprintf(stderr,
+                "hrsync: unknown command \"%s\" (see `hrsync --help`)\n", a);
+        free(rest);
+        return 2;
+      }
+      rest[nrest++] = argv[i];
+      continue;
+    }
+    if(!strcmp(a, "--")) {
+      dashdash = 1;
+      rest[nrest++] = argv[i];
+    }
+    else if(!strcmp(a, "-h") || !strcmp(a, "--help"))
+      help = 1;
+    else if(!strcmp(a, "--version")) {
+      printf("hrsync %s (connector ABI %d.%d)\n", HRSYNC_VERSION,
+             HRSYNC_ABI_MAJOR, HRSYNC_ABI_MINOR);
+      free(rest);
+      return 0;
+    }
+    else if(!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+      cli.verbose++;
+    else if(!strcmp(a, "-vv"))
+      cli.verbose += 2;
+    else if(!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+      cli.quiet = 1;
+    else if(!strcmp(a, "--json"))
+      cli.json = 1;
+    else if(take_value(argc, argv, &i, "-c", &val, &missing) ||
+            take_value(argc, argv, &i, "--config", &val, &missing)) {
+      cli.config_path = val;
+      cli.config_given = 1;
+    }
+    else if(take_value(argc, argv, &i, "--db", &val, &missing))
+      cli.db_path = val;
+    else if(take_value(argc, argv, &i, "--plugin-dir", &val, &missing))
+      cli.plugin_dir = val;
+    else if(cmd)
+      rest[nrest++] = argv[i]; /* the command's own option */
+    else {
+      fprintf(stderr, "hrsync: unknown option \"%s\" (see `hrsync --help`)\n",
+              a);
+      free(rest);
+      return 2;
+    }
+    if(missing) {
+      fprintf(stderr, "hrsync: option \"%s\" needs a value\n", a);
+      free(rest);
+      return 2;
+    }
+  }
+  if(!cmd) {
+    print_usage(help ? stdout : stderr);
+    free(rest);
+    return help ? 0 : 2;
+  }
+  if(help) {
+    print_cmd_usage(stdout, cmd);
+    free(rest);
+    return 0;
+  }
+  cli.log = hs_log_new(cli.quiet     ? HS_LOG_ERROR
+                       : cli.verbose ? HS_LOG_WARN + cli.verbose
+                                     : HS_LOG_WARN,
+                       stderr_sink, stderr);
+  if(!cli.log) {
+    fputs("hrsync: out of memory\n", stderr);
+    free(rest);
+    return 1;
+  }
+  rc = cmd->fn(&cli, nrest, rest);
+  hs_log_free(cli.log);
+  free(rest);
+  return rc;
+}

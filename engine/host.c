@@ -1,0 +1,1 @@
+/* hs_host: to be written (foundation issue). */

@@ -1,0 +1,84 @@
+/*
+** hs_conn: one open connector, seen from the engine.
+**
+** This is the host side of the SDK: it implements the hrsync_host service
+** table (settings, secrets, HTTP, schema and record sinks) for a loaded
+** plugin, drives its callbacks in the documented order, and turns its
+** statuses into hs_rc codes with a detail that names the plugin and the
+** callback: "bamboohr: next_page: authentication refused: 401 ...".
+*/
+#ifndef HS_HOST_H
+#define HS_HOST_H
+
+#include "err.h"
+#include "http.h"
+#include "loader.h"
+#include "log.h"
+
+#include <hrsync/connector.h>
+
+typedef struct hs_conn hs_conn;
+
+/* One field of a record. value NULL: the HR system sent it empty/null. */
+typedef struct hs_record_field {
+  const char *id;
+  const char *value;
+} hs_record_field;
+
+/* A record as the plugin emitted it; borrowed for the callback only. */
+typedef struct hs_record {
+  const char *hris_id;
+  const hs_record_field *fields;
+  size_t n_fields;
+} hs_record;
+
+/* The field's value; *present (may be NULL) says whether the plugin set
+** it at all (absent = withheld or unknown, NULL value = sent empty). */
+const char *hs_record_get(const hs_record *rec, const char *id,
+                          int *present);
+
+typedef hs_rc (*hs_record_fn)(void *arg, const hs_record *rec, hs_err *err);
+typedef hs_rc (*hs_field_fn)(void *arg, const hrsync_field_def *def,
+                             hs_err *err);
+
+typedef struct hs_conn_params {
+  const hs_plugin *plugin; /* a good plugin from hs_loader_find */
+  const hrsync_kv *settings; /* from the config; values borrowed */
+  size_t n_settings;
+  const hrsync_kv *secrets; /* already resolved; values borrowed */
+  size_t n_secrets;
+  const char *const *wanted_fields; /* HR field ids the config uses */
+  size_t n_wanted;
+  hs_http *http; /* borrowed; shared across connections is fine */
+  hs_log *log;   /* borrowed; secrets are added to it */
+} hs_conn_params;
+
+/* Checks required settings and secrets against the descriptor (naming the
+** missing key), then calls the plugin's open. The params' strings must
+** outlive the connection. */
+hs_rc hs_conn_open(const hs_conn_params *params, hs_conn **out, hs_err *err);
+
+hs_rc hs_conn_authenticate(hs_conn *conn, hs_err *err);
+
+/* Calls fn once per field the plugin describes. */
+hs_rc hs_conn_list_fields(hs_conn *conn, hs_field_fn fn, void *arg,
+                          hs_err *err);
+
+/* Calls next_page until the plugin says there is no more, and fn once per
+** record. Refuses a record without an hris_id, and stops on the first
+** error from the plugin or from fn. Afterwards warns once, through the
+** log, about wanted fields that no record carried a value for (an HR
+** system silently withholds fields its key may not see). */
+hs_rc hs_conn_fetch(hs_conn *conn, hs_record_fn fn, void *arg, hs_err *err);
+
+/* Counters of the last fetch. */
+typedef struct hs_fetch_stats {
+  unsigned long pages;
+  unsigned long records;
+} hs_fetch_stats;
+void hs_conn_get_stats(const hs_conn *conn, hs_fetch_stats *out);
+
+/* Calls the plugin's close and frees the connection. NULL-safe. */
+void hs_conn_close(hs_conn *conn);
+
+#endif

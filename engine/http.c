@@ -1,0 +1,1 @@
+/* hs_http: to be written (foundation issue). */

@@ -1,0 +1,1 @@
+/* hs_loader: to be written (foundation issue). */
