@@ -1,0 +1,185 @@
+/*
+** Shared connector helpers. See hsp.h.
+*/
+#include "hsp.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* A short, one-line message out of an error body: JSON "message" or
+** "error" members at the usual depths, else the body's first line. */
+static void body_message(const hrsync_http_response *resp, char *dst,
+                         size_t cap)
+{
+  static const char *const paths[] = {"error.message",     "message", "error",
+                                      "error_description", "detail",  "title"};
+  json_object *root = NULL;
+  size_t i, n;
+  dst[0] = 0;
+  if(resp->body_len)
+    root = json_tokener_parse(resp->body);
+  for(i = 0; root && i < sizeof(paths) / sizeof(paths[0]); i++) {
+    json_object *v = hsp_json_path(root, paths[i]);
+    if(v && json_object_is_type(v, json_type_string)) {
+      snprintf(dst, cap, "%s", json_object_get_string(v));
+      break;
+    }
+  }
+  json_object_put(root);
+  if(!dst[0] && resp->body_len) {
+    snprintf(dst, cap, "%.*s",
+             (int)(resp->body_len < 200 ? resp->body_len : 200), resp->body);
+  }
+  /* Keep it on one line. */
+  for(n = 0; dst[n]; n++)
+    if(dst[n] == '\n' || dst[n] == '\r' || dst[n] == '\t')
+      dst[n] = ' ';
+}
+
+hrsync_status hsp_check_status(const hsp_host *hh,
+                               const hrsync_http_response *resp,
+                               const char *what, const char *msg_header)
+{
+  char msg[256] = "";
+  const char *hv =
+      msg_header ? hrsync_response_header(resp, msg_header) : NULL;
+  hrsync_status st;
+  if(resp->status >= 200 && resp->status < 300)
+    return HRSYNC_OK;
+  if(hv && *hv)
+    snprintf(msg, sizeof(msg), "%s", hv);
+  else
+    body_message(resp, msg, sizeof(msg));
+  st = (resp->status == 401 || resp->status == 403) ? HRSYNC_E_AUTH
+                                                    : HRSYNC_E_HTTP;
+  return hrsync_errorf(hh->h, hh->ctx, st, "%s: HTTP %u%s%s", what,
+                       (unsigned)resp->status, msg[0] ? ": " : "", msg);
+}
+
+hrsync_status hsp_parse_json(const hsp_host *hh,
+                             const hrsync_http_response *resp,
+                             const char *what, json_object **out)
+{
+  json_tokener *tok = json_tokener_new();
+  json_object *root;
+  enum json_tokener_error jerr;
+  *out = NULL;
+  if(!tok)
+    return HRSYNC_E_NOMEM;
+  root = json_tokener_parse_ex(tok, resp->body, (int)resp->body_len);
+  jerr = json_tokener_get_error(tok);
+  if(!root && jerr == json_tokener_continue)
+    jerr = json_tokener_error_parse_eof; /* the body ended mid-value */
+  if(root && tok->char_offset < (int)resp->body_len) {
+    /* Trailing garbage after a complete value is not JSON either. */
+    size_t i;
+    for(i = (size_t)tok->char_offset; i < resp->body_len; i++)
+      if(!strchr(" \t\r\n", resp->body[i]))
+        break;
+    if(i < resp->body_len) {
+      json_object_put(root);
+      root = NULL;
+      jerr = json_tokener_error_parse_unexpected;
+    }
+  }
+  json_tokener_free(tok);
+  if(!root)
+    return hrsync_errorf(
+        hh->h, hh->ctx, HRSYNC_E_PARSE, "%s: malformed JSON (%zu bytes): %s",
+        what, resp->body_len,
+        resp->body_len ? json_tokener_error_desc(jerr) : "empty body");
+  *out = root;
+  return HRSYNC_OK;
+}
+
+const char *hsp_json_text(json_object *v, char *tmp, size_t cap)
+{
+  switch(json_object_get_type(v)) {
+  case json_type_null:
+    return NULL;
+  case json_type_string:
+    return json_object_get_string(v);
+  case json_type_boolean:
+    return json_object_get_boolean(v) ? "true" : "false";
+  case json_type_int:
+    snprintf(tmp, cap, "%lld", (long long)json_object_get_int64(v));
+    return tmp;
+  case json_type_double:
+    snprintf(tmp, cap, "%.15g", json_object_get_double(v));
+    return tmp;
+  default:
+    return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+  }
+}
+
+json_object *hsp_json_path(json_object *root, const char *path)
+{
+  char key[128];
+  while(root && *path) {
+    const char *dot = strchr(path, '.');
+    size_t n = dot ? (size_t)(dot - path) : strlen(path);
+    if(n >= sizeof(key) || !json_object_is_type(root, json_type_object))
+      return NULL;
+    memcpy(key, path, n);
+    key[n] = 0;
+    if(!json_object_object_get_ex(root, key, &root))
+      return NULL;
+    path += n + (dot ? 1 : 0);
+  }
+  return root;
+}
+
+const char *hsp_json_str(json_object *obj, const char *key)
+{
+  json_object *v;
+  if(!obj || !json_object_object_get_ex(obj, key, &v) ||
+     !json_object_is_type(v, json_type_string))
+    return NULL;
+  return json_object_get_string(v);
+}
+
+hrsync_status hsp_emit(const hsp_host *hh, const char *field_id,
+                       json_object *v)
+{
+  char tmp[64];
+  return hh->h->record_set(hh->ctx, field_id,
+                           hsp_json_text(v, tmp, sizeof(tmp)));
+}
+
+hrsync_status hsp_url(const hsp_host *hh, char *dst, size_t cap,
+                      const char *base, const char *fmt, ...)
+{
+  size_t n = strlen(base);
+  va_list ap;
+  int m;
+  while(n && base[n - 1] == '/')
+    n--;
+  if(n >= cap)
+    return hrsync_errorf(hh->h, hh->ctx, HRSYNC_E_CONFIG,
+                         "base_url is too long");
+  memcpy(dst, base, n);
+  va_start(ap, fmt);
+  m = vsnprintf(dst + n, cap - n, fmt, ap);
+  va_end(ap);
+  if(m < 0 || (size_t)m >= cap - n)
+    return hrsync_errorf(hh->h, hh->ctx, HRSYNC_E_CONFIG,
+                         "request URL is too long (base_url %.*s)", (int)n,
+                         base);
+  return HRSYNC_OK;
+}
+
+hrsync_status hsp_need(const hsp_host *hh, const char *key, int secret,
+                       char *dst, size_t cap)
+{
+  const char *v =
+      secret ? hh->h->secret(hh->ctx, key) : hh->h->setting(hh->ctx, key);
+  if(!v || !*v)
+    return hrsync_errorf(hh->h, hh->ctx, HRSYNC_E_CONFIG, "%s.%s is not set",
+                         secret ? "secrets" : "settings", key);
+  if(strlen(v) >= cap)
+    return hrsync_errorf(hh->h, hh->ctx, HRSYNC_E_CONFIG, "%s.%s is too long",
+                         secret ? "secrets" : "settings", key);
+  memcpy(dst, v, strlen(v) + 1);
+  return HRSYNC_OK;
+}

@@ -1,0 +1,65 @@
+/*
+** Helpers the in-tree connectors share: HTTP status checks, JSON parsing
+** with useful errors, JSON values as record text, URL building.
+**
+** Linked statically into each plugin (hidden symbols), so a plugin still
+** depends on nothing of hrsync but the SDK header. A third-party connector
+** does not need this; examples/connector-template shows the same in one
+** file.
+*/
+#ifndef HSP_H
+#define HSP_H
+
+#include <hrsync/connector.h>
+#include <json-c/json.h>
+
+/* The pair every host call needs, kept in each connector's conn. */
+typedef struct hsp_host {
+  const hrsync_host *h;
+  hrsync_host_ctx *ctx;
+} hsp_host;
+
+/* HRSYNC_OK for a 2xx status. 401 and 403 give HRSYNC_E_AUTH, anything
+** else HRSYNC_E_HTTP, with the detail "<what>: HTTP <status>: <message>",
+** where the message is the first of: header msg_header (may be NULL), a
+** JSON error message in the body, the body's start. */
+hrsync_status hsp_check_status(const hsp_host *hh,
+                               const hrsync_http_response *resp,
+                               const char *what, const char *msg_header);
+
+/* Parses the body; HRSYNC_E_PARSE "<what>: malformed JSON: <why>" when
+** it is not JSON. The caller json_object_put()s *out. */
+hrsync_status hsp_parse_json(const hsp_host *hh,
+                             const hrsync_http_response *resp,
+                             const char *what, json_object **out);
+
+/* A JSON value as record text: strings as they are, numbers and booleans
+** printed, null as NULL, arrays and objects as compact JSON. The result is
+** borrowed from v or written into tmp. */
+const char *hsp_json_text(json_object *v, char *tmp, size_t cap);
+
+/* The member at a dotted path ("work.department"), or NULL. */
+json_object *hsp_json_path(json_object *root, const char *path);
+
+/* The member key of obj as a string, or NULL when absent or not text. */
+const char *hsp_json_str(json_object *obj, const char *key);
+
+/* host->record_set(field_id, text of v). */
+hrsync_status hsp_emit(const hsp_host *hh, const char *field_id,
+                       json_object *v);
+
+/* dst = base (without trailing '/') + formatted path. HRSYNC_E_CONFIG
+** when it does not fit. */
+hrsync_status hsp_url(const hsp_host *hh, char *dst, size_t cap,
+                      const char *base, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* Copy of a setting or secret into dst; HRSYNC_E_CONFIG naming key when
+** it is unset or empty. secret selects host->secret. */
+hrsync_status hsp_need(const hsp_host *hh, const char *key, int secret,
+                       char *dst, size_t cap);
+
+#endif
