@@ -1,2 +1,0 @@
-engine/CMakeFiles/hrsync_engine.dir/host.c.o: /work/main/engine/host.c \
- /usr/include/stdc-predef.h

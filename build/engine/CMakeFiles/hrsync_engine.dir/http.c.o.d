@@ -1,2 +1,0 @@
-engine/CMakeFiles/hrsync_engine.dir/http.c.o: /work/main/engine/http.c \
- /usr/include/stdc-predef.h

@@ -1,2 +1,0 @@
-engine/CMakeFiles/hrsync_engine.dir/loader.c.o: \
- /work/main/engine/loader.c /usr/include/stdc-predef.h
