@@ -1,0 +1,147 @@
+# shellcheck shell=bash
+# Helpers for end-to-end shell tests: start/stop the HR systems emulator,
+# drive its control endpoints, and small assertions.
+#
+#   . "$HRSYNC_SRC/tests/e2e/lib.sh"
+#   emu_start --employees 50 --seed 7     # sets EMU_PORT EMU_URL EMU_PID
+#   emu_ctl POST /_emulator/faults '{"system":"personio","kind":"status","status":502}'
+#   on_exit "rm -rf $dir"                 # use instead of `trap ... EXIT`
+#
+# Environment: HRSYNC_EMULATOR_BIN (the emulator binary), HRSYNC_E2E_TMP
+# (scratch folder; a mktemp folder otherwise).
+
+set -o pipefail
+
+_LIB_EXIT_HOOKS=()
+
+# Runs every registered hook; installed once as the EXIT trap.
+_lib_run_exit_hooks()
+{
+  local rc=$? i
+  for((i = ${#_LIB_EXIT_HOOKS[@]} - 1; i >= 0; i--)); do
+    eval "${_LIB_EXIT_HOOKS[$i]}" || true
+  done
+  return $rc
+}
+trap _lib_run_exit_hooks EXIT
+
+# on_exit CMD: run CMD when the script exits (last registered runs first).
+on_exit()
+{
+  _LIB_EXIT_HOOKS+=("$1")
+}
+
+# fail MSG: print MSG on stderr and end the test with status 1.
+fail()
+{
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# assert_eq ACTUAL EXPECTED MSG
+assert_eq()
+{
+  if [ "$1" != "$2" ]; then
+    fail "$3: expected '$2', got '$1'"
+  fi
+}
+
+# assert_ne ACTUAL UNEXPECTED MSG
+assert_ne()
+{
+  if [ "$1" = "$2" ]; then
+    fail "$3: did not expect '$2'"
+  fi
+}
+
+# assert_contains HAYSTACK NEEDLE MSG
+assert_contains()
+{
+  case "$1" in
+    *"$2"*) ;;
+    *) fail "$3: '$2' not found in: $1" ;;
+  esac
+}
+
+# json_get FILE JQ: prints jq -r JQ applied to FILE ("-" reads stdin).
+json_get()
+{
+  jq -r "$2" "$1" || fail "json_get: jq '$2' failed on $1"
+}
+
+# e2e_tmpdir VAR: makes a fresh scratch folder, removed on exit, and
+# stores its path in VAR (not via $(...): the exit hook must be registered
+# in this shell, not in a subshell).
+e2e_tmpdir()
+{
+  local base="${HRSYNC_E2E_TMP:-${TMPDIR:-/tmp}}" _d
+  mkdir -p "$base" || fail "cannot create $base"
+  _d=$(mktemp -d "$base/e2e.XXXXXX") || fail "mktemp in $base failed"
+  on_exit "rm -rf '$_d'"
+  printf -v "$1" '%s' "$_d"
+}
+
+# emu_start [ARGS...]: starts the emulator on a free loopback port with
+# ARGS, waits until it answers, sets EMU_PORT, EMU_URL, EMU_PID and EMU_LOG.
+# It is stopped on exit (or by emu_stop).
+emu_start()
+{
+  local bin="${HRSYNC_EMULATOR_BIN:-}" dir i
+  [ -n "$bin" ] || fail "emu_start: HRSYNC_EMULATOR_BIN is not set"
+  [ -x "$bin" ] || fail "emu_start: $bin is not executable"
+  e2e_tmpdir dir
+  EMU_LOG="$dir/emulator.log"
+  "$bin" --port 0 --port-file "$dir/port" "$@" >"$dir/stdout" 2>"$EMU_LOG" &
+  EMU_PID=$!
+  on_exit "emu_stop"
+  for((i = 0; i < 200; i++)); do
+    if [ -s "$dir/port" ]; then
+      EMU_PORT=$(cat "$dir/port")
+      EMU_URL="http://127.0.0.1:$EMU_PORT"
+      if curl -s -o /dev/null "$EMU_URL/_emulator/stats"; then
+        export EMU_PORT EMU_URL EMU_PID EMU_LOG
+        return 0
+      fi
+    fi
+    if ! kill -0 "$EMU_PID" 2>/dev/null; then
+      cat "$EMU_LOG" >&2
+      EMU_PID=
+      fail "emu_start: emulator exited during start ($*)"
+    fi
+    sleep 0.05
+  done
+  fail "emu_start: emulator did not answer within 10 s"
+}
+
+# emu_stop: stops the emulator (SIGTERM, then waits for it).
+emu_stop()
+{
+  if [ -n "${EMU_PID:-}" ]; then
+    kill -TERM "$EMU_PID" 2>/dev/null || true
+    wait "$EMU_PID" 2>/dev/null || true
+    EMU_PID=
+  fi
+}
+
+# emu_ctl METHOD PATH [JSON]: calls a control endpoint, prints the body;
+# returns non-zero (with the body on stderr) on an HTTP error.
+emu_ctl()
+{
+  local method="$1" path="$2" body="${3:-}" out code
+  [ -n "${EMU_URL:-}" ] || fail "emu_ctl: emulator not started"
+  out=$(mktemp) || return 1
+  if [ -n "$body" ]; then
+    code=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" \
+      -H 'Content-Type: application/json' --data-binary "$body" \
+      "$EMU_URL$path")
+  else
+    code=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "$EMU_URL$path")
+  fi
+  if [ "${code:-000}" -ge 400 ] || [ "${code:-000}" = 000 ]; then
+    echo "emu_ctl $method $path: HTTP $code: $(cat "$out")" >&2
+    rm -f "$out"
+    return 1
+  fi
+  cat "$out"
+  rm -f "$out"
+}
