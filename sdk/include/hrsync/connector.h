@@ -177,6 +177,12 @@ typedef enum hrsync_field_type {
 
 #define HRSYNC_FIELD_DEPRECATED 0x1u /* the HR system marks it deprecated */
 
+/* A reserved record field: a record that carries it is not synced, and
+** the plan shows it as skipped with this text as the reason. For rules
+** every user of an HR system expects (BambooHR syncs only employees with a
+** hire date). Field ids starting "hrsync." are reserved for the SDK. */
+#define HRSYNC_FIELD_SKIP_REASON "hrsync.skip_reason"
+
 typedef struct hrsync_field_def {
   uint32_t struct_size; /* sizeof(hrsync_field_def) */
   uint32_t type;        /* an hrsync_field_type */
