@@ -37,7 +37,9 @@ hs_rc hs_loader_search_dirs(const char *plugin_dir, char ***dirs,
                             size_t *ndirs, hs_err *err);
 void hs_loader_free_dirs(char **dirs, size_t ndirs);
 
-/* Loads one file; always fills *out (error set when it is not usable). */
+/* Loads one file; always fills *out (error set when it is not usable).
+** HS_OK for a good plugin; HS_E_PLUGIN with "path: reason" in err for a
+** broken one; HS_E_NOMEM (out cleared). Free *out with hs_plugin_clear. */
 hs_rc hs_loader_load_file(const char *path, hs_plugin *out, hs_err *err);
 
 /* Every hrsync-*.so in dirs, good and broken, in search order. Missing
@@ -51,6 +53,14 @@ hs_rc hs_loader_scan(char *const *dirs, size_t ndirs, hs_plugin_list *out,
 hs_rc hs_loader_find(char *const *dirs, size_t ndirs, const char *name,
                      hs_plugin *out, hs_err *err);
 
+/* True when descriptor d has member m: within d's struct_size and not
+** NULL. Members past a plugin's struct_size (it was built against an
+** older minor) count as NULL, so read optional members only through this. */
+#define HS_CONNECTOR_HAS(d, m)                                                \
+  ((d)->struct_size >= offsetof(hrsync_connector, m) + sizeof((d)->m) &&      \
+   (d)->m != NULL)
+
+/* Frees the strings of p (never the descriptor: it lives in the plugin). */
 void hs_plugin_clear(hs_plugin *p);
 void hs_plugin_list_free(hs_plugin_list *list);
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `hrsync plugins --plugin-dir DIR` lists the good test plugin with its
+# version and ABI and every broken one with its reason, and exits 0.
+# usage: plugins_cli.sh HRSYNC_BIN PLUGIN_DIR
+set -u
+bin=$1 dir=$2 fails=0
+out=$(env -u HRSYNC_PLUGIN_PATH "$bin" plugins --plugin-dir "$dir") || {
+  echo "FAIL: hrsync plugins exited $?"; exit 1; }
+printf '%s\n' "$out"
+
+expect() { # regex the text output must match on one line
+  if ! grep -Eq -- "$1" <<<"$out"; then
+    echo "FAIL: no line matches: $1"; fails=$((fails + 1))
+  fi
+}
+expect "^testgood +Test Good +0\.3\.1 +1\.0 +$dir/hrsync-testgood\.so$"
+expect "^testbadabi +broken: built for ABI 99\.0, this hrsync speaks 1\.0$"
+expect "^testnoentry +broken: not an hrsync connector \(no hrsync_connector_entry symbol\)$"
+expect "^testnocb +broken: missing required callback next_page$"
+expect "^junk +broken: cannot load: .*(invalid ELF header|file too short)"
+expect "^ +$dir/hrsync-junk\.so$"
+
+json=$(env -u HRSYNC_PLUGIN_PATH "$bin" --json plugins --plugin-dir "$dir") || {
+  echo "FAIL: hrsync --json plugins exited $?"; exit 1; }
+check_json() { # python expression over the parsed array `a`
+  if ! python3 -c "import json,sys; a=json.load(sys.stdin); sys.exit(0 if ($1) else 1)" <<<"$json"; then
+    echo "FAIL: json: $1"; fails=$((fails + 1))
+  fi
+}
+check_json "[p for p in a if p['name']=='testgood' and p['ok'] and p['version']=='0.3.1' and p['abi']=='1.0' and p['path'].endswith('/hrsync-testgood.so')]"
+check_json "[p for p in a if p['name']=='testnocb' and not p['ok'] and 'next_page' in p['error']]"
+
+# A stray argument is a usage error.
+"$bin" plugins extra >/dev/null 2>&1
+rc=$?
+[ "$rc" -eq 2 ] || { echo "FAIL: stray argument exited $rc, want 2"; fails=$((fails + 1)); }
+
+[ "$fails" -eq 0 ] && echo "PASS" || exit 1
