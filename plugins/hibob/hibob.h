@@ -1,0 +1,70 @@
+/*
+** HiBob connector, internal interface between its three files:
+**   hibob.c   descriptor, settings, open/close/authenticate, requests
+**   schema.c  field metadata (/v1/company/people/fields), named lists
+**   roster.c  POST /v1/people/search and turning employees into records
+*/
+#ifndef HIBOB_H
+#define HIBOB_H
+
+#include "hsp.h"
+
+/* How a field's value is turned into record text. */
+typedef enum hb_kind {
+  HB_PLAIN = 0, /* text, date, number...: the machine value as text */
+  HB_LIST,      /* one list item id: resolved to its display name */
+  HB_MULTI,     /* array of list item ids: display names, comma-joined */
+  HB_REF        /* employee reference: its display name */
+} hb_kind;
+
+/* One field of the metadata. Strings owned by the connection. */
+typedef struct hb_field {
+  char *id;      /* "work.department": what search's "fields" wants */
+  char *path;    /* jsonPath, where the value sits in an employee */
+  char *label;   /* may be NULL */
+  char *list_id; /* typeData.listId of list fields, or NULL */
+  hb_kind kind;
+  uint32_t type; /* hrsync_field_type */
+} hb_field;
+
+struct hrsync_conn {
+  hsp_host hh;
+  char base[512];
+  char user[256];
+  char token[1024];
+  hb_field *fields; /* the metadata, loaded once */
+  size_t n_fields;
+  int have_schema;
+  /* listId -> {item id -> display name}; NULL until first needed. */
+  json_object *lists;
+  int done; /* the one search was made */
+};
+
+/* Sends method path (appended to base_url) with an optional JSON body,
+** checks the status (401/403 -> HRSYNC_E_AUTH) and parses the answer.
+** The caller json_object_put()s *out. */
+hrsync_status hb_call(hrsync_conn *c, const char *method, const char *path,
+                      const char *body, json_object **out);
+
+/* Loads the field metadata once (a no-op afterwards). */
+hrsync_status hb_schema_load(hrsync_conn *c);
+
+/* The metadata of field id, or NULL when HiBob did not describe it. */
+const hb_field *hb_schema_find(const hrsync_conn *c, const char *id);
+
+/* Frees the metadata and the named lists. */
+void hb_schema_free(hrsync_conn *c);
+
+/* list_fields callback. */
+hrsync_status hb_list_fields(hrsync_conn *c);
+
+/* The display name of item in list list_id, loading the named lists on
+** first use. *name is NULL when the list or item is unknown; borrowed
+** from the connection. */
+hrsync_status hb_list_item(hrsync_conn *c, const char *list_id,
+                           const char *item, const char **name);
+
+/* next_page callback: one search, every employee. */
+hrsync_status hb_next_page(hrsync_conn *c, int *has_more);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+** Humaans connector, internal interface between its files:
+**   humaans.c  descriptor, settings, open/close/authenticate, fixed schema
+**   page.c     GET of one $limit/$skip page and its end-of-list rules
+**   roles.c    the current job role of every person, from /job-roles
+**   people.c   /people pages turned into records
+*/
+#ifndef HUMAANS_H
+#define HUMAANS_H
+
+#include "hsp.h"
+
+/* Page size asked for; Humaans caps $limit at 250. */
+#define HM_LIMIT 250u
+
+/* A person's current job role. Strings owned by the connection. */
+typedef struct hm_role {
+  char *person;     /* personId */
+  char *title;      /* jobTitle, or NULL */
+  char *department; /* department name, or NULL */
+  char date[11];    /* effectiveDate, YYYY-MM-DD */
+  size_t seq;       /* order seen, the tie-break between equal dates */
+} hm_role;
+
+/* Paging state of one list endpoint. */
+typedef struct hm_pager {
+  const char *path; /* "/people" */
+  size_t skip;      /* $skip of the next request */
+  size_t limit;     /* $limit of the next request */
+  int done;
+} hm_pager;
+
+struct hrsync_conn {
+  hsp_host hh;
+  char base[512];
+  char auth[1100]; /* "Bearer <token>" */
+  char today[11];  /* UTC date at open, YYYY-MM-DD */
+  hm_role *roles;  /* sorted by person once loaded */
+  size_t n_roles;
+  int roles_loaded;
+  hm_pager people;
+};
+
+/* GET path (appended to base_url), status checked, JSON parsed. what
+** names the request in errors. The caller json_object_put()s *out. */
+hrsync_status hm_get(hrsync_conn *c, const char *path, const char *what,
+                     json_object **out);
+
+/* Fetches pager's next page. *data is the envelope's "data" array,
+** borrowed from *root, which the caller json_object_put()s. Advances the
+** pager and sets pager->done after the last page (by total, a short page
+** or an empty one). */
+hrsync_status hm_page_next(hrsync_conn *c, hm_pager *pager, json_object **root,
+                           json_object **data);
+
+/* Reads every page of /job-roles into the current-role table. */
+hrsync_status hm_roles_load(hrsync_conn *c);
+
+/* The current role of person, or NULL. */
+const hm_role *hm_roles_find(const hrsync_conn *c, const char *person);
+
+void hm_roles_free(hrsync_conn *c);
+
+/* list_fields and next_page callbacks. */
+hrsync_status hm_list_fields(hrsync_conn *c);
+hrsync_status hm_next_page(hrsync_conn *c, int *has_more);
+
+/* Record text of a Humaans value: arrays joined with ", " (objects by
+** their "name"), null as NULL. Borrowed from v, tmp or pb. */
+struct printbuf;
+const char *hm_text(json_object *v, char *tmp, size_t cap,
+                    struct printbuf *pb);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+** Humaans roster: GET /people, one $limit/$skip page per next_page call.
+**
+** Every documented person field the answer carries is set; one it lacks
+** is left unset (a token without private:read does not see personal
+** fields: absent is not empty). status is passed as sent (active,
+** offboarded, newHire...). jobTitle and department come from the job-role
+** table, read first and only when the config uses them.
+*/
+#include "humaans.h"
+
+#include <json-c/printbuf.h>
+#include <string.h>
+
+/* Person members copied as fields, in schema order. */
+static const char *const person_keys[] = {
+    "id",
+    "companyId",
+    "firstName",
+    "middleName",
+    "lastName",
+    "preferredName",
+    "email",
+    "personalEmail",
+    "phoneNumber",
+    "formattedPhoneNumber",
+    "personalPhoneNumber",
+    "formattedPersonalPhoneNumber",
+    "gender",
+    "birthday",
+    "nationality",
+    "nationalities",
+    "address",
+    "city",
+    "state",
+    "postcode",
+    "countryCode",
+    "country",
+    "locationId",
+    "remoteCity",
+    "remoteRegionCode",
+    "remoteCountryCode",
+    "remoteTimezone",
+    "employmentStartDate",
+    "firstWorkingDay",
+    "employmentEndDate",
+    "lastWorkingDay",
+    "probationEndDate",
+    "leavingReason",
+    "leavingNote",
+    "turnoverImpact",
+    "contractType",
+    "employeeId",
+    "taxId",
+    "taxCode",
+    "teams",
+    "status",
+    "workingDays",
+    "timezone",
+    "role",
+    "source",
+    "sourceId",
+    "createdAt",
+    "updatedAt",
+};
+
+/* The text of one array element or object: itself when scalar, else its
+** "name" (teams are [{"name": ...}]) or "day" (workingDays). */
+static const char *item_text(json_object *v, char *tmp, size_t cap)
+{
+  const char *s;
+  if(json_object_is_type(v, json_type_object)) {
+    s = hsp_json_str(v, "name");
+    if(!s)
+      s = hsp_json_str(v, "day");
+    return s ? s : json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+  }
+  return hsp_json_text(v, tmp, cap);
+}
+
+const char *hm_text(json_object *v, char *tmp, size_t cap, struct printbuf *pb)
+{
+  size_t i, n;
+  if(!json_object_is_type(v, json_type_array))
+    return json_object_is_type(v, json_type_object)
+               ? item_text(v, tmp, cap)
+               : hsp_json_text(v, tmp, cap);
+  printbuf_reset(pb);
+  n = json_object_array_length(v);
+  for(i = 0; i < n; i++) {
+    const char *s = item_text(json_object_array_get_idx(v, i), tmp, cap);
+    if(!s || !*s)
+      continue;
+    if(pb->bpos)
+      printbuf_memappend(pb, ", ", 2);
+    printbuf_memappend(pb, s, (int)strlen(s));
+  }
+  /* An empty list is an empty value. */
+  return pb->bpos ? pb->buf : NULL;
+}
+
+/* Whether the config uses a job-role field. */
+static int wants_roles(const hrsync_conn *c)
+{
+  const char *w;
+  size_t i;
+  for(i = 0; (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++)
+    if(!strcmp(w, "jobTitle") || !strcmp(w, "department"))
+      return 1;
+  return 0;
+}
+
+static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t skip,
+                                 size_t idx, struct printbuf *pb)
+{
+  const hrsync_host *h = c->hh.h;
+  const char *id = hsp_json_str(p, "id");
+  char tmp[64];
+  size_t i;
+  hrsync_status st;
+
+  if(!json_object_is_type(p, json_type_object) || !id || !*id)
+    return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
+                         "GET /people $skip=%zu: data[%zu] has no \"id\"",
+                         skip, idx);
+  st = h->record_begin(c->hh.ctx, id);
+  for(i = 0; !st && i < sizeof(person_keys) / sizeof(person_keys[0]); i++) {
+    json_object *v;
+    if(!json_object_object_get_ex(p, person_keys[i], &v))
+      continue;
+    st = h->record_set(c->hh.ctx, person_keys[i],
+                       hm_text(v, tmp, sizeof(tmp), pb));
+  }
+  if(!st && c->roles_loaded) {
+    const hm_role *r = hm_roles_find(c, id);
+    st = h->record_set(c->hh.ctx, "jobTitle", r ? r->title : NULL);
+    if(!st)
+      st = h->record_set(c->hh.ctx, "department", r ? r->department : NULL);
+  }
+  if(!st)
+    st = h->record_end(c->hh.ctx);
+  return st;
+}
+
+hrsync_status hm_next_page(hrsync_conn *c, int *has_more)
+{
+  json_object *root = NULL, *data;
+  struct printbuf *pb;
+  size_t i, n, skip = c->people.skip;
+  hrsync_status st = HRSYNC_OK;
+
+  *has_more = 0;
+  if(c->people.done)
+    return HRSYNC_OK;
+  if(!c->roles_loaded && skip == 0 && wants_roles(c))
+    st = hm_roles_load(c);
+  if(!st)
+    st = hm_page_next(c, &c->people, &root, &data);
+  if(st)
+    return st;
+  pb = printbuf_new();
+  if(!pb) {
+    json_object_put(root);
+    return HRSYNC_E_NOMEM;
+  }
+  n = json_object_array_length(data);
+  for(i = 0; !st && i < n; i++)
+    st = emit_person(c, json_object_array_get_idx(data, i), skip, i, pb);
+  printbuf_free(pb);
+  json_object_put(root);
+  *has_more = !st && !c->people.done;
+  return st;
+}

@@ -1,0 +1,141 @@
+/*
+** Current job roles. A person's title and department are not on the
+** person but on job roles, one per change, each with an effectiveDate.
+** Rather than one request per person, every page of /job-roles is read
+** once before the people, keeping the roles already in effect; sorting
+** by person then date leaves each person's current role first.
+*/
+#include "humaans.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_or_null(const char *s)
+{
+  return s ? strdup(s) : NULL;
+}
+
+/* department is a name; accept {"name": ...} too. */
+static const char *dept_of(json_object *role)
+{
+  json_object *d;
+  if(!json_object_object_get_ex(role, "department", &d))
+    return NULL;
+  if(json_object_is_type(d, json_type_object))
+    return hsp_json_str(d, "name");
+  return json_object_is_type(d, json_type_string) ? json_object_get_string(d)
+                                                  : NULL;
+}
+
+/* Adds role if it is in effect today; future roles are ignored. */
+static hrsync_status keep_role(hrsync_conn *c, json_object *role, size_t *cap)
+{
+  const char *person = hsp_json_str(role, "personId");
+  const char *date = hsp_json_str(role, "effectiveDate");
+  hm_role *r;
+  if(!person || !*person)
+    return HRSYNC_OK;
+  /* No date: the role has always applied. */
+  if(!date)
+    date = "0000-00-00";
+  if(strncmp(date, c->today, 10) > 0)
+    return HRSYNC_OK;
+  if(c->n_roles == *cap) {
+    size_t ncap = *cap ? *cap * 2 : 256;
+    hm_role *grown = realloc(c->roles, ncap * sizeof(*grown));
+    if(!grown)
+      return HRSYNC_E_NOMEM;
+    c->roles = grown;
+    *cap = ncap;
+  }
+  r = &c->roles[c->n_roles];
+  memset(r, 0, sizeof(*r));
+  r->person = strdup(person);
+  r->title = dup_or_null(hsp_json_str(role, "jobTitle"));
+  r->department = dup_or_null(dept_of(role));
+  snprintf(r->date, sizeof(r->date), "%.10s", date);
+  r->seq = c->n_roles;
+  c->n_roles++;
+  if(!r->person)
+    return HRSYNC_E_NOMEM;
+  return HRSYNC_OK;
+}
+
+/* Person ascending, then latest date (and latest seen) first. */
+static int by_person_latest(const void *a, const void *b)
+{
+  const hm_role *x = a, *y = b;
+  int d = strcmp(x->person, y->person);
+  if(d)
+    return d;
+  d = strcmp(y->date, x->date);
+  if(d)
+    return d;
+  return x->seq < y->seq ? 1 : -1;
+}
+
+static void role_free(hm_role *r)
+{
+  free(r->person);
+  free(r->title);
+  free(r->department);
+}
+
+hrsync_status hm_roles_load(hrsync_conn *c)
+{
+  hm_pager pager = {"/job-roles", 0, HM_LIMIT, 0};
+  size_t cap = 0, i, n, kept;
+  hrsync_status st = HRSYNC_OK;
+
+  while(!st && !pager.done) {
+    json_object *root, *data;
+    st = hm_page_next(c, &pager, &root, &data);
+    if(st)
+      break;
+    n = json_object_array_length(data);
+    for(i = 0; !st && i < n; i++)
+      st = keep_role(c, json_object_array_get_idx(data, i), &cap);
+    json_object_put(root);
+  }
+  if(st)
+    return st;
+  if(c->n_roles)
+    qsort(c->roles, c->n_roles, sizeof(*c->roles), by_person_latest);
+  /* Keep the first (current) role of each person. */
+  for(i = 0, kept = 0; i < c->n_roles; i++) {
+    if(kept && !strcmp(c->roles[kept - 1].person, c->roles[i].person)) {
+      role_free(&c->roles[i]);
+      continue;
+    }
+    c->roles[kept++] = c->roles[i];
+  }
+  c->n_roles = kept;
+  c->roles_loaded = 1;
+  hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_DEBUG,
+              "job roles: %zu people with a current role", kept);
+  return HRSYNC_OK;
+}
+
+static int by_person_key(const void *key, const void *elem)
+{
+  return strcmp(key, ((const hm_role *)elem)->person);
+}
+
+const hm_role *hm_roles_find(const hrsync_conn *c, const char *person)
+{
+  if(!c->n_roles)
+    return NULL;
+  return bsearch(person, c->roles, c->n_roles, sizeof(*c->roles),
+                 by_person_key);
+}
+
+void hm_roles_free(hrsync_conn *c)
+{
+  size_t i;
+  for(i = 0; i < c->n_roles; i++)
+    role_free(&c->roles[i]);
+  free(c->roles);
+  c->roles = NULL;
+  c->n_roles = 0;
+  c->roles_loaded = 0;
+}
