@@ -41,6 +41,12 @@ typedef hs_rc (*hs_record_fn)(void *arg, const hs_record *rec, hs_err *err);
 typedef hs_rc (*hs_field_fn)(void *arg, const hrsync_field_def *def,
                              hs_err *err);
 
+/* A stand-in for hs_http_perform (the conformance kit replays recorded
+** responses through it). Same contract: *out owned by the callee, valid
+** until its next call; HS_E_HTTP with a detail when no response. */
+typedef hs_rc (*hs_http_fn)(void *arg, const hrsync_http_request *req,
+                            const hrsync_http_response **out, hs_err *err);
+
 typedef struct hs_conn_params {
   const hs_plugin *plugin; /* a good plugin from hs_loader_find */
   const hrsync_kv *settings; /* from the config; values borrowed */
@@ -51,6 +57,10 @@ typedef struct hs_conn_params {
   size_t n_wanted;
   hs_http *http; /* borrowed; shared across connections is fine */
   hs_log *log;   /* borrowed; secrets are added to it */
+  /* Optional: when set, requests go to http_fn(http_arg, ...) instead of
+  ** http. Zero-initialised params keep the real transport. */
+  hs_http_fn http_fn;
+  void *http_arg;
 } hs_conn_params;
 
 /* Checks required settings and secrets against the descriptor (naming the
@@ -80,5 +90,12 @@ void hs_conn_get_stats(const hs_conn *conn, hs_fetch_stats *out);
 
 /* Calls the plugin's close and frees the connection. NULL-safe. */
 void hs_conn_close(hs_conn *conn);
+
+/* The hs_rc for a plugin status: E_CONFIG, E_AUTH, E_HTTP, E_PARSE and
+** E_NOMEM map to their namesakes, anything else to HS_E_PLUGIN. */
+hs_rc hs_conn_status_rc(hrsync_status st);
+
+/* The service table every connection shares (static, never freed). */
+const hrsync_host *hs_host_table(void);
 
 #endif
