@@ -1,0 +1,194 @@
+/*
+** Lucca connector: descriptor, connection, requests.
+**
+** The legacy v3 API authenticates with an API key in the header
+** "Authorization: lucca application=<key>". The tenant is a host of its
+** own, https://<account>.ilucca.net, so the connector takes either the
+** account name (instance) or a full base_url (which wins).
+*/
+#include "lucca.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const hrsync_setting_def lc_settings[] = {
+    {"instance", "Lucca account: <account> in https://<account>.ilucca.net",
+     NULL, 0},
+    {"base_url", "Full tenant URL instead of instance (wins when set)", NULL,
+     0},
+    {"api_key", "API key (its role must see former employees)", NULL,
+     HRSYNC_SETTING_REQUIRED | HRSYNC_SETTING_SECRET},
+    {NULL, NULL, NULL, 0}};
+
+/* displayName is "Last First": names come from firstName/lastName. */
+static const hrsync_kv lc_mapping[] = {{"hris_id", "id"},
+                                       {"identifier", "employeeNumber"},
+                                       {"first_name", "firstName"},
+                                       {"last_name", "lastName"},
+                                       {"email", "mail"},
+                                       {"phone", "directLine"},
+                                       {"address_line1", "address"},
+                                       {"birth_date", "birthDate"},
+                                       {"start_date", "dtContractStart"},
+                                       {"termination_date", "dtContractEnd"},
+                                       {NULL, NULL}};
+
+hrsync_status lc_get(hrsync_conn *c, const char *path_and_query,
+                     const char *what, json_object **out)
+{
+  char url[2048];
+  hrsync_kv headers[2] = {{"Accept", "application/json"},
+                          {"Authorization", c->auth}};
+  hrsync_http_request req;
+  const hrsync_http_response *resp = NULL;
+  hrsync_status st;
+
+  *out = NULL;
+  st = hsp_url(&c->hh, url, sizeof(url), c->base, "%s", path_and_query);
+  if(st)
+    return st;
+  memset(&req, 0, sizeof(req));
+  req.struct_size = sizeof(req);
+  req.method = "GET";
+  req.url = url;
+  req.headers = headers;
+  req.n_headers = 2;
+  st = c->hh.h->http(c->hh.ctx, &req, &resp);
+  if(!st)
+    st = hsp_check_status(&c->hh, resp, what, NULL);
+  if(!st)
+    st = hsp_parse_json(&c->hh, resp, what, out);
+  return st;
+}
+
+hrsync_status lc_items(hrsync_conn *c, json_object *root, const char *what,
+                       json_object **items)
+{
+  json_object *data;
+  *items = NULL;
+  if(!json_object_is_type(root, json_type_object) ||
+     !json_object_object_get_ex(root, "data", &data) ||
+     !json_object_is_type(data, json_type_object))
+    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: \"data\" is missing or not an object", what);
+  if(!json_object_object_get_ex(data, "items", items) ||
+     !json_object_is_type(*items, json_type_array)) {
+    *items = NULL;
+    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: \"data.items\" is missing or not an array",
+                         what);
+  }
+  return HRSYNC_OK;
+}
+
+/* An account name goes into a host name: letters, digits, '-' only. */
+static int valid_account(const char *s)
+{
+  if(!*s)
+    return 0;
+  for(; *s; s++)
+    if(!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+         (*s >= '0' && *s <= '9') || *s == '-'))
+      return 0;
+  return 1;
+}
+
+/* The tenant URL: base_url when set, else https://<instance>.ilucca.net. */
+static hrsync_status lc_base(hrsync_conn *c)
+{
+  const hrsync_host *h = c->hh.h;
+  const char *base = h->setting(c->hh.ctx, "base_url");
+  const char *inst = h->setting(c->hh.ctx, "instance");
+  int n;
+  if(base && *base)
+    n = snprintf(c->base, sizeof(c->base), "%s", base);
+  else if(inst && *inst) {
+    if(!valid_account(inst))
+      return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_CONFIG,
+                           "settings.instance \"%.64s\" is not a Lucca "
+                           "account name (letters, digits and '-' only)",
+                           inst);
+    n = snprintf(c->base, sizeof(c->base), "https://%s.ilucca.net", inst);
+  }
+  else
+    return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_CONFIG,
+                         "settings.instance or settings.base_url must be "
+                         "set (the account of https://<account>.ilucca.net)");
+  if(n < 0 || (size_t)n >= sizeof(c->base))
+    return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_CONFIG,
+                         "settings.base_url is too long");
+  return HRSYNC_OK;
+}
+
+static hrsync_status lc_open(const hrsync_host *host, hrsync_host_ctx *ctx,
+                             hrsync_conn **out)
+{
+  hsp_host hh = {host, ctx};
+  char key[1024];
+  hrsync_conn *c;
+  hrsync_status st;
+  time_t now = time(NULL);
+  struct tm tm;
+
+  *out = NULL;
+  c = calloc(1, sizeof(*c));
+  if(!c)
+    return HRSYNC_E_NOMEM;
+  c->hh = hh;
+  st = lc_base(c);
+  if(!st)
+    st = hsp_need(&hh, "api_key", 1, key, sizeof(key));
+  if(st) {
+    free(c);
+    return st;
+  }
+  snprintf(c->auth, sizeof(c->auth), "lucca application=%s", key);
+  memset(key, 0, sizeof(key));
+  /* The derived status compares contract dates with today (UTC). */
+  gmtime_r(&now, &tm);
+  strftime(c->today, sizeof(c->today), "%Y-%m-%d", &tm);
+  *out = c;
+  return HRSYNC_OK;
+}
+
+static void lc_close(hrsync_conn *c)
+{
+  if(!c)
+    return;
+  memset(c->auth, 0, sizeof(c->auth));
+  free(c);
+}
+
+/* One user's id: the cheapest read that proves the key. */
+static hrsync_status lc_authenticate(hrsync_conn *c)
+{
+  static const char what[] = "GET " LC_USERS " (authenticate)";
+  json_object *root, *items;
+  hrsync_status st = lc_get(c, LC_USERS "?fields=id&paging=0,1", what, &root);
+  if(!st)
+    st = lc_items(c, root, what, &items);
+  json_object_put(root);
+  return st;
+}
+
+static const hrsync_connector lc_connector = {
+    HRSYNC_CONNECTOR_V1,
+    .name = "lucca",
+    .display_name = "Lucca",
+    .version = "1.0.0",
+    .settings = lc_settings,
+    .open = lc_open,
+    .close = lc_close,
+    .authenticate = lc_authenticate,
+    .list_fields = lc_list_fields,
+    .next_page = lc_next_page,
+    .suggested_mapping = lc_mapping,
+};
+
+HRSYNC_EXPORT const hrsync_connector *
+hrsync_connector_entry(uint32_t host_abi_major, uint32_t host_abi_minor)
+{
+  (void)host_abi_minor;
+  return host_abi_major == HRSYNC_ABI_MAJOR ? &lc_connector : NULL;
+}

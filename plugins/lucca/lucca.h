@@ -1,0 +1,47 @@
+/*
+** Lucca connector (legacy v3 directory API), internal interface:
+**   lucca.c   descriptor, settings, open/close/authenticate, requests
+**   fields.c  the fixed v3 user schema, extendedData discovery
+**   users.c   /api/v3/users pages turned into flat records
+*/
+#ifndef LUCCA_H
+#define LUCCA_H
+
+#include "hsp.h"
+
+/* Users per page: the v3 maximum; a shorter page is the last one. */
+#define LC_PAGE 1000u
+
+#define LC_USERS "/api/v3/users"
+
+struct hrsync_conn {
+  hsp_host hh;
+  char base[512];
+  char auth[1100]; /* "lucca application=<key>" */
+  char today[11];  /* UTC date at open, YYYY-MM-DD */
+  size_t offset;   /* paging offset of the next page */
+  int done;
+};
+
+/* GET path_and_query (appended to the base URL), status checked, JSON
+** parsed. what names the request in errors. The caller
+** json_object_put()s *out. */
+hrsync_status lc_get(hrsync_conn *c, const char *path_and_query,
+                     const char *what, json_object **out);
+
+/* The "items" array of a {"data": {"items": [...]}} answer, borrowed from
+** root; HRSYNC_E_PARSE naming the member (and what) otherwise. */
+hrsync_status lc_items(hrsync_conn *c, json_object *root, const char *what,
+                       json_object **items);
+
+/* Record text of one extendedData value: {id, value} -> value, an array
+** of those -> values joined with ", ". Borrowed from v, tmp or pb. */
+struct printbuf;
+const char *lc_ext_text(json_object *v, char *tmp, size_t cap,
+                        struct printbuf *pb);
+
+/* list_fields and next_page callbacks. */
+hrsync_status lc_list_fields(hrsync_conn *c);
+hrsync_status lc_next_page(hrsync_conn *c, int *has_more);
+
+#endif

@@ -1,0 +1,258 @@
+/*
+** Lucca roster: GET /api/v3/users, 1000 users a page (paging=offset,1000)
+** until a short or empty page.
+**
+** Without fields= the API answers a minimal projection, so the request
+** names what the config uses (top-level names: department for
+** department.name, extendedData for extendedData.e_x) plus what the
+** connector needs: id, names, and the contract dates the status is
+** derived from. formerEmployees=true, or leavers would vanish instead of
+** being seen to leave.
+**
+** A user becomes a flat record: scalars as they are, nested objects as
+** "department.name", custom fields as "extendedData.e_x", and a derived
+** "status": future (contract not started), former (contract ended before
+** today) or active.
+*/
+#include "lucca.h"
+
+#include <json-c/printbuf.h>
+#include <string.h>
+
+static const char BASE_FIELDS[] =
+    "id,firstName,lastName,dtContractStart,dtContractEnd";
+
+/* Appends "," name to the fields list unless it is already there. */
+static hrsync_status add_field(struct printbuf *list, const char *name,
+                               size_t len)
+{
+  char esc[256], one[256];
+  const char *p = list->buf;
+  if(!len || len >= sizeof(one))
+    return HRSYNC_OK;
+  memcpy(one, name, len);
+  one[len] = 0;
+  /* status is derived here, not a Lucca field. */
+  if(!strcmp(one, "status"))
+    return HRSYNC_OK;
+  while(p && *p) {
+    const char *comma = strchr(p, ',');
+    size_t n = comma ? (size_t)(comma - p) : strlen(p);
+    if(n == len && !memcmp(p, one, len))
+      return HRSYNC_OK;
+    p = comma ? comma + 1 : p + n;
+  }
+  if(hrsync_url_escape(esc, sizeof(esc), one) == (size_t)-1)
+    return HRSYNC_OK;
+  if(sprintbuf(list, ",%s", esc) < 0)
+    return HRSYNC_E_NOMEM;
+  return HRSYNC_OK;
+}
+
+/* The fields= value for the wanted fields. */
+static hrsync_status fields_param(hrsync_conn *c, struct printbuf *list)
+{
+  const char *w;
+  size_t i;
+  hrsync_status st = HRSYNC_OK;
+  if(printbuf_memappend(list, BASE_FIELDS, (int)strlen(BASE_FIELDS)) < 0)
+    return HRSYNC_E_NOMEM;
+  for(i = 0; !st && (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
+    const char *dot = strchr(w, '.');
+    st = add_field(list, w, dot ? (size_t)(dot - w) : strlen(w));
+  }
+  return st;
+}
+
+/* active / former / future from the contract dates (YYYY-MM-DD...). */
+static const char *derived_status(const hrsync_conn *c, json_object *u)
+{
+  const char *start = hsp_json_str(u, "dtContractStart");
+  const char *end = hsp_json_str(u, "dtContractEnd");
+  if(start && strlen(start) >= 10 && strncmp(start, c->today, 10) > 0)
+    return "future";
+  if(end && strlen(end) >= 10 && strncmp(end, c->today, 10) < 0)
+    return "former";
+  return "active";
+}
+
+/* Sets "prefix.sub" = NULL for every wanted field under prefix: the
+** member came back null (or, for extendedData.e_x, the custom field has
+** no value), which is empty, not withheld. */
+static hrsync_status null_wanted(hrsync_conn *c, json_object *obj,
+                                 const char *prefix)
+{
+  size_t i, n = strlen(prefix);
+  const char *w;
+  hrsync_status st = HRSYNC_OK;
+  for(i = 0; !st && (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
+    if(strncmp(w, prefix, n) || w[n] != '.')
+      continue;
+    if(obj && json_object_object_get_ex(obj, w + n + 1, NULL))
+      continue; /* already set from its value */
+    st = c->hh.h->record_set(c->hh.ctx, w, NULL);
+  }
+  return st;
+}
+
+/* extendedData: {"e_x": {"id", "value"} | [{"id", "value"}...] | null}. */
+static hrsync_status emit_ext(hrsync_conn *c, json_object *ext,
+                              struct printbuf *pb)
+{
+  char id[256], tmp[64];
+  hrsync_status st = HRSYNC_OK;
+  if(json_object_is_type(ext, json_type_object)) {
+    json_object_object_foreach(ext, key, val)
+    {
+      snprintf(id, sizeof(id), "extendedData.%s", key);
+      st = c->hh.h->record_set(c->hh.ctx, id,
+                               lc_ext_text(val, tmp, sizeof(tmp), pb));
+      if(st)
+        return st;
+    }
+  }
+  return null_wanted(c,
+                     json_object_is_type(ext, json_type_object) ? ext : NULL,
+                     "extendedData");
+}
+
+/* A nested object (department, manager, legalEntity...) as key.sub. */
+static hrsync_status emit_object(hrsync_conn *c, const char *key,
+                                 json_object *obj)
+{
+  char id[256], tmp[64];
+  hrsync_status st = HRSYNC_OK;
+  json_object_object_foreach(obj, sub, val)
+  {
+    if(json_object_is_type(val, json_type_object) ||
+       json_object_is_type(val, json_type_array))
+      continue;
+    snprintf(id, sizeof(id), "%s.%s", key, sub);
+    st = c->hh.h->record_set(c->hh.ctx, id,
+                             hsp_json_text(val, tmp, sizeof(tmp)));
+    if(st)
+      break;
+  }
+  if(!st)
+    st = null_wanted(c, obj, key);
+  return st;
+}
+
+/* An array member: its items' names or values, joined. */
+static const char *array_text(json_object *arr, char *tmp, size_t cap,
+                              struct printbuf *pb)
+{
+  size_t i, n = json_object_array_length(arr);
+  printbuf_reset(pb);
+  for(i = 0; i < n; i++) {
+    json_object *it = json_object_array_get_idx(arr, i);
+    const char *s = json_object_is_type(it, json_type_object)
+                        ? hsp_json_str(it, "name")
+                        : hsp_json_text(it, tmp, cap);
+    if(!s || !*s)
+      continue;
+    if(pb->bpos)
+      printbuf_memappend(pb, ", ", 2);
+    printbuf_memappend(pb, s, (int)strlen(s));
+  }
+  return pb->bpos ? pb->buf : NULL;
+}
+
+static hrsync_status emit_user(hrsync_conn *c, json_object *u,
+                               const char *what, size_t idx,
+                               struct printbuf *pb)
+{
+  const hrsync_host *h = c->hh.h;
+  json_object *idv = NULL;
+  char idbuf[64], tmp[64];
+  const char *hris_id = NULL;
+  hrsync_status st;
+
+  if(json_object_is_type(u, json_type_object) &&
+     json_object_object_get_ex(u, "id", &idv) &&
+     (json_object_is_type(idv, json_type_int) ||
+      json_object_is_type(idv, json_type_string)))
+    hris_id = hsp_json_text(idv, idbuf, sizeof(idbuf));
+  if(!hris_id || !*hris_id)
+    return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: data.items[%zu] has no \"id\"", what, idx);
+  st = h->record_begin(c->hh.ctx, hris_id);
+  {
+    json_object_object_foreach(u, key, val)
+    {
+      if(st)
+        break;
+      if(!strcmp(key, "status"))
+        continue; /* ours is derived, set below */
+      if(!strcmp(key, "extendedData"))
+        st = emit_ext(c, val, pb);
+      else if(json_object_is_type(val, json_type_object))
+        st = emit_object(c, key, val);
+      else if(json_object_is_type(val, json_type_array))
+        st = h->record_set(c->hh.ctx, key,
+                           array_text(val, tmp, sizeof(tmp), pb));
+      else if(!val) {
+        st = h->record_set(c->hh.ctx, key, NULL);
+        if(!st)
+          st = null_wanted(c, NULL, key);
+      }
+      else
+        st = h->record_set(c->hh.ctx, key,
+                           hsp_json_text(val, tmp, sizeof(tmp)));
+    }
+  }
+  if(!st)
+    st = h->record_set(c->hh.ctx, "status", derived_status(c, u));
+  if(!st)
+    st = h->record_end(c->hh.ctx);
+  return st;
+}
+
+hrsync_status lc_next_page(hrsync_conn *c, int *has_more)
+{
+  char what[128];
+  struct printbuf *list = NULL, *pb = NULL;
+  json_object *root = NULL, *items;
+  hrsync_status st;
+  size_t i, n;
+
+  *has_more = 0;
+  if(c->done)
+    return HRSYNC_OK;
+  snprintf(what, sizeof(what), "GET %s paging=%zu,%u", LC_USERS, c->offset,
+           LC_PAGE);
+  list = printbuf_new();
+  pb = printbuf_new();
+  if(!list || !pb) {
+    st = HRSYNC_E_NOMEM;
+    goto out;
+  }
+  st = fields_param(c, list);
+  if(!st) {
+    char path[2048];
+    int m = snprintf(path, sizeof(path),
+                     "%s?fields=%s&formerEmployees=true&paging=%zu,%u",
+                     LC_USERS, list->buf, c->offset, LC_PAGE);
+    if(m < 0 || (size_t)m >= sizeof(path))
+      st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_CONFIG,
+                         "%s: too many fields for one request", what);
+    else
+      st = lc_get(c, path, what, &root);
+  }
+  if(!st)
+    st = lc_items(c, root, what, &items);
+  if(st)
+    goto out;
+  n = json_object_array_length(items);
+  for(i = 0; !st && i < n; i++)
+    st = emit_user(c, json_object_array_get_idx(items, i), what, i, pb);
+  c->offset += n;
+  if(n < LC_PAGE)
+    c->done = 1;
+  *has_more = !st && !c->done;
+out:
+  printbuf_free(list);
+  printbuf_free(pb);
+  json_object_put(root);
+  return st;
+}
