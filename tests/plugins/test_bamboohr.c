@@ -1,0 +1,775 @@
+/*
+** BambooHR connector unit tests: the real plugin (argv[1]) driven through
+** the fake host with canned BambooHR responses, one per documented shape,
+** variant and error (see shared/hris/bamboohr-personio.md, part A).
+*/
+#include "fakehost.h"
+
+#include <json-c/json.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static const hrsync_connector *plugin;
+
+#define GATEWAY  "https://api.bamboohr.com/api/gateway.php/acme"
+#define JSON_HDR "Content-Type: application/json"
+
+/* The fake host's contract checks must all have passed. */
+static void no_violations(fh_host *fh)
+{
+  size_t i;
+  for(i = 0; i < fh_violations(fh); i++)
+    print_error("violation: %s\n", fh_violation_at(fh, i));
+  assert_int_equal(fh_violations(fh), 0);
+}
+
+/* A host with the usual settings; the caller adds responses. */
+static fh_host *host(void)
+{
+  fh_host *fh = fh_new();
+  fh_setting(fh, "subdomain", "acme");
+  fh_secret(fh, "api_key", "bamboo-secret-key");
+  return fh;
+}
+
+static hrsync_conn *open_ok(fh_host *fh)
+{
+  hrsync_conn *c = NULL;
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_OK);
+  assert_non_null(c);
+  return c;
+}
+
+static void done(fh_host *fh, hrsync_conn *c)
+{
+  plugin->close(c);
+  no_violations(fh);
+  fh_free(fh);
+}
+
+/* Every BambooHR request: Basic <key>:x, Accept: application/json once. */
+static void assert_bamboo_request(const fh_request *r, const char *method,
+                                  const char *url)
+{
+  assert_string_equal(r->method, method);
+  assert_string_equal(r->url, url);
+  assert_non_null(r->basic_user);
+  assert_string_equal(r->basic_user, "bamboo-secret-key");
+  assert_string_equal(r->basic_password, "x");
+  assert_int_equal(fh_request_header_count(r, "Accept"), 1);
+  assert_string_equal(fh_request_header(r, "Accept"), "application/json");
+  assert_null(fh_request_header(r, "Authorization"));
+}
+
+static void assert_error_has(fh_host *fh, const char *needle)
+{
+  assert_non_null(fh_error(fh));
+  if(!strstr(fh_error(fh), needle))
+    fail_msg("error '%s' lacks '%s'", fh_error(fh), needle);
+}
+
+/* ---- descriptor and settings ------------------------------------- */
+
+static void test_descriptor(void **state)
+{
+  const hrsync_setting_def *s;
+  const hrsync_kv *m;
+  int base = 0, sub = 0, key = 0, roster = 0, hris = 0, start = 0;
+  (void)state;
+  assert_string_equal(plugin->name, "bamboohr");
+  assert_int_equal(plugin->abi_major, HRSYNC_ABI_MAJOR);
+  for(s = plugin->settings; s->key; s++) {
+    if(!strcmp(s->key, "base_url")) {
+      base = 1;
+      assert_string_equal(s->default_value,
+                          "https://api.bamboohr.com/api/gateway.php");
+    }
+    if(!strcmp(s->key, "subdomain"))
+      sub = (s->flags & HRSYNC_SETTING_REQUIRED) != 0;
+    if(!strcmp(s->key, "api_key"))
+      key = (s->flags & HRSYNC_SETTING_SECRET) &&
+            (s->flags & HRSYNC_SETTING_REQUIRED);
+    if(!strcmp(s->key, "roster")) {
+      roster = 1;
+      assert_string_equal(s->default_value, "custom_report");
+    }
+  }
+  assert_true(base && sub && key && roster);
+  for(m = plugin->suggested_mapping; m->name; m++) {
+    if(!strcmp(m->name, "hris_id"))
+      hris = !strcmp(m->value, "id");
+    if(!strcmp(m->name, "start_date"))
+      start = !strcmp(m->value, "hireDate");
+  }
+  assert_true(hris && start);
+}
+
+static void test_open_config_errors(void **state)
+{
+  static const struct {
+    const char *sub, *key, *base, *roster, *needle;
+  } cases[] = {
+      {NULL, "key-1", NULL, NULL, "subdomain"},
+      {"acme", NULL, NULL, NULL, "api_key"},
+      {"", "key-1", NULL, NULL, "subdomain"},
+      {"ac me/x", "key-1", NULL, NULL, "subdomain"},
+      {"acme", "key-1", "ftp://x", NULL, "base_url"},
+      {"acme", "key-1", NULL, "directory", "roster"},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = fh_new();
+    hrsync_conn *c = NULL;
+    if(cases[i].sub)
+      fh_setting(fh, "subdomain", cases[i].sub);
+    if(cases[i].key)
+      fh_secret(fh, "api_key", cases[i].key);
+    if(cases[i].base)
+      fh_setting(fh, "base_url", cases[i].base);
+    if(cases[i].roster)
+      fh_setting(fh, "roster", cases[i].roster);
+    assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
+    assert_error_has(fh, cases[i].needle);
+    assert_int_equal(fh_n_requests(fh), 0);
+    plugin->close(c);
+    no_violations(fh);
+    fh_free(fh);
+  }
+}
+
+/* ---- authenticate: URL styles, credentials, errors ----------------- */
+
+static void test_auth_gateway(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_queue(fh, 200, JSON_HDR, "[]");
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 1);
+  assert_bamboo_request(fh_request_at(fh, 0), "GET",
+                        GATEWAY "/v1/meta/fields");
+  assert_null(fh_request_at(fh, 0)->body);
+  assert_null(fh_request_header(fh_request_at(fh, 0), "Content-Type"));
+  done(fh, c);
+}
+
+static void test_auth_url_styles(void **state)
+{
+  static const char *const cases[][2] = {
+      {"http://127.0.0.1:9/bamboohr/api/gateway.php/",
+       "http://127.0.0.1:9/bamboohr/api/gateway.php/acme/v1/meta/fields"},
+      {"https://acme.bamboohr.com/api",
+       "https://acme.bamboohr.com/api/v1/meta/fields"},
+      {"https://acme.bamboohr.com/api//",
+       "https://acme.bamboohr.com/api/v1/meta/fields"},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = host();
+    hrsync_conn *c;
+    fh_setting(fh, "base_url", cases[i][0]);
+    fh_queue(fh, 200, NULL, "[]");
+    c = open_ok(fh);
+    assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+    assert_bamboo_request(fh_request_at(fh, 0), "GET", cases[i][1]);
+    done(fh, c);
+  }
+}
+
+static void test_auth_401_header_message(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  /* Legacy endpoints: empty body, the message in a header. */
+  fh_queue(fh, 401,
+           "WWW-Authenticate: Basic realm=\"api\"\n"
+           "X-BambooHR-Error-Message: Invalid API key",
+           "");
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
+  assert_error_has(fh, "/v1/meta/fields");
+  assert_error_has(fh, "HTTP 401");
+  assert_error_has(fh, "Invalid API key");
+  done(fh, c);
+}
+
+static void test_auth_403_and_500(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_queue(fh, 403, NULL, "");
+  fh_queue(fh, 500, "X-BambooHR-Error-Message: Internal error", "");
+  fh_queue(fh, 404, NULL, "");
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
+  assert_error_has(fh, "HTTP 403");
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
+  assert_error_has(fh, "HTTP 500: Internal error");
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
+  assert_error_has(fh, "/v1/meta/fields: HTTP 404");
+  done(fh, c);
+}
+
+static void test_auth_xml_body(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_queue(fh, 200, "Content-Type: text/xml",
+           "\n<?xml version=\"1.0\"?><fields><field id=\"1\"/></fields>");
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_PARSE);
+  assert_error_has(fh, "expected JSON, got XML");
+  assert_error_has(fh, "/v1/meta/fields");
+  done(fh, c);
+}
+
+static void test_transport_error_and_abort(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  int more = 1;
+  (void)state;
+  fh_queue_transport_error(fh);
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
+  fh_abort_at(fh, 1);
+  assert_int_equal(plugin->next_page(c, &more), HRSYNC_E_ABORTED);
+  assert_int_equal(more, 0);
+  done(fh, c);
+}
+
+/* ---- field schema ------------------------------------------------ */
+
+static const char meta_fields[] =
+    "[{\"id\": 1, \"name\": \"First Name\", \"type\": \"text\", "
+    "\"alias\": \"firstName\"},"
+    "{\"id\": 2, \"name\": \"Last Name\", \"type\": \"text\", "
+    "\"alias\": \"lastName\"},"
+    "{\"id\": 4, \"name\": \"Employee #\", \"type\": \"employee_number\", "
+    "\"alias\": \"employeeNumber\"},"
+    "{\"id\": \"4340.4\", \"name\": \"Custom Skill\", \"type\": \"list\", "
+    "\"alias\": \"customSkill\"},"
+    "{\"id\": \"4340.5\", \"name\": \"Skill level\", \"type\": \"int\"},"
+    "{\"id\": 4001, \"name\": \"Shirt Size\", \"type\": \"list\"},"
+    "{\"id\": 17, \"name\": \"Old Status\", \"type\": \"text\", "
+    "\"alias\": \"acaStatus\", \"deprecated\": true},"
+    "{\"id\": 18, \"name\": \"Hire Date\", \"type\": \"date\", "
+    "\"alias\": \"hireDate\"},"
+    "{\"id\": 15, \"name\": \"Work Email\", \"type\": \"email\", "
+    "\"alias\": \"workEmail\"},"
+    "{\"id\": 19, \"name\": \"Country\", \"type\": \"country\", "
+    "\"alias\": \"country\"},"
+    "{\"id\": 20, \"name\": \"State\", \"type\": \"state\", "
+    "\"alias\": \"state\"},"
+    "{\"id\": 21, \"name\": \"Pay rate\", \"type\": \"currency\", "
+    "\"alias\": \"payRate\"},"
+    "{\"id\": 22, \"name\": \"Remote\", \"type\": \"checkbox\"},"
+    "{\"id\": 23, \"name\": \"Photo\", \"type\": \"bool\", "
+    "\"alias\": \"photoUploaded\"},"
+    "{\"id\": 24, \"name\": \"Age\", \"type\": \"integer\", "
+    "\"alias\": \"age\"},"
+    "{\"id\": 25, \"name\": \"Termination Date\", \"type\": \"date\", "
+    "\"alias\": \"terminationDate\", \"deprecated\": false},"
+    "{\"id\": 1, \"name\": \"First Name again\", \"type\": \"text\", "
+    "\"alias\": \"firstName\"}]";
+
+static void assert_field(fh_host *fh, const char *id, uint32_t type,
+                         uint32_t flags, const char *label)
+{
+  const fh_field *f = fh_field_find(fh, id);
+  if(!f)
+    fail_msg("field %s not described", id);
+  assert_int_equal(f->type, type);
+  assert_int_equal(f->flags, flags);
+  if(label)
+    assert_string_equal(f->label, label);
+}
+
+static void test_fields_schema(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_queue(fh, 200, JSON_HDR, meta_fields);
+  c = open_ok(fh);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_bamboo_request(fh_request_at(fh, 0), "GET",
+                        GATEWAY "/v1/meta/fields");
+  /* 16 distinct entries (the repeated firstName once) plus id. */
+  assert_int_equal(fh_n_fields(fh), 17);
+  assert_field(fh, "firstName", HRSYNC_FIELD_TEXT, 0, "First Name");
+  assert_field(fh, "employeeNumber", HRSYNC_FIELD_TEXT, 0, "Employee #");
+  assert_field(fh, "customSkill", HRSYNC_FIELD_LIST, 0, "Custom Skill");
+  assert_field(fh, "4340.5", HRSYNC_FIELD_NUMBER, 0, "Skill level");
+  assert_field(fh, "4001", HRSYNC_FIELD_LIST, 0, "Shirt Size");
+  assert_field(fh, "acaStatus", HRSYNC_FIELD_TEXT, HRSYNC_FIELD_DEPRECATED,
+               NULL);
+  assert_field(fh, "hireDate", HRSYNC_FIELD_DATE, 0, NULL);
+  assert_field(fh, "terminationDate", HRSYNC_FIELD_DATE, 0, NULL);
+  assert_field(fh, "workEmail", HRSYNC_FIELD_EMAIL, 0, NULL);
+  assert_field(fh, "country", HRSYNC_FIELD_LIST, 0, NULL);
+  assert_field(fh, "state", HRSYNC_FIELD_LIST, 0, NULL);
+  assert_field(fh, "payRate", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "22", HRSYNC_FIELD_TEXT, 0, "Remote");
+  assert_field(fh, "photoUploaded", HRSYNC_FIELD_BOOL, 0, NULL);
+  assert_field(fh, "age", HRSYNC_FIELD_NUMBER, 0, NULL);
+  assert_field(fh, "id", HRSYNC_FIELD_NUMBER, 0, NULL);
+  assert_null(fh_field_find(fh, "1"));
+  done(fh, c);
+}
+
+static void test_fields_bad_shapes(void **state)
+{
+  static const struct {
+    const char *body, *needle;
+    hrsync_status st;
+  } cases[] = {
+      {"{\"fields\": []}", "expected a top-level array", HRSYNC_E_PARSE},
+      {"[{\"id\": 1, \"name\": \"x\"}, 7]", "entry 1 is not an object",
+       HRSYNC_E_PARSE},
+      {"[{\"name\": \"no id\", \"type\": \"text\"}]", "entry 0 has neither",
+       HRSYNC_E_PARSE},
+      {"[{\"id\": 1, \"name\": \"First", "malformed JSON", HRSYNC_E_PARSE},
+      {"[{\"id\": 1 \"name\": \"x\"}]", "malformed JSON", HRSYNC_E_PARSE},
+      {"", "malformed JSON", HRSYNC_E_PARSE},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = host();
+    hrsync_conn *c;
+    fh_queue(fh, 200, JSON_HDR, cases[i].body);
+    c = open_ok(fh);
+    assert_int_equal(plugin->list_fields(c), cases[i].st);
+    assert_error_has(fh, "/v1/meta/fields");
+    assert_error_has(fh, cases[i].needle);
+    done(fh, c);
+  }
+}
+
+/* ---- custom report ------------------------------------------------ */
+
+/* The recorded Nango response, trimmed, plus the empty-value variants. */
+static const char report[] =
+    "{\"title\": \"hrsync\", \"fields\": ["
+    "{\"id\": \"id\", \"type\": \"int\", \"name\": \"EEID\"},"
+    "{\"id\": \"firstName\", \"type\": \"text\", \"name\": \"First Name\"},"
+    "{\"id\": \"lastName\", \"type\": \"text\", \"name\": \"Last Name\"},"
+    "{\"id\": \"hireDate\", \"type\": \"date\", \"name\": \"Hire Date\"},"
+    "{\"id\": \"terminationDate\", \"type\": \"date\", \"name\": \"T\"},"
+    "{\"id\": \"status\", \"type\": \"status\", \"name\": \"Status\"}],"
+    "\"employees\": ["
+    "{\"id\": \"4\", \"firstName\": \"Charlotte\", \"lastName\": \"Abbott\","
+    " \"hireDate\": \"2023-12-28\", \"terminationDate\": \"0000-00-00\","
+    " \"status\": \"Active\"},"
+    "{\"id\": 5, \"firstName\": \"Ashley\", \"lastName\": null,"
+    " \"hireDate\": \"2024-08-27\", \"terminationDate\": \"2025-01-31\","
+    " \"status\": \"Inactive\"},"
+    "{\"id\": \"6\", \"firstName\": \"Nohire\", \"lastName\": \"Null\","
+    " \"hireDate\": null, \"terminationDate\": null, \"status\": \"Active\"},"
+    "{\"id\": \"7\", \"firstName\": \"Nohire\", \"lastName\": \"Zeros\","
+    " \"hireDate\": \"0000-00-00\", \"status\": \"Active\"},"
+    "{\"id\": \"8\", \"firstName\": \"Nohire\", \"lastName\": \"Empty\","
+    " \"hireDate\": \"\", \"status\": \"Active\"},"
+    "{\"id\": \"9\", \"firstName\": \"Nohire\", \"lastName\": \"Absent\","
+    " \"status\": \"Active\"}]}";
+
+static void want_basic(fh_host *fh)
+{
+  fh_want(fh, "firstName");
+  fh_want(fh, "lastName");
+  fh_want(fh, "status"); /* also derived from: asked for once */
+  fh_want(fh, "terminationDate");
+  fh_want(fh, "id");
+  fh_want(fh, "hrsync.skip_reason"); /* reserved: never asked for */
+}
+
+static void test_report_request(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_request *r;
+  json_object *body, *v;
+  size_t pages;
+  (void)state;
+  want_basic(fh);
+  fh_queue(fh, 200, JSON_HDR, report);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, &pages), HRSYNC_OK);
+  assert_int_equal(pages, 1);
+  assert_int_equal(fh_n_requests(fh), 1);
+  r = fh_request_at(fh, 0);
+  assert_bamboo_request(r, "POST", GATEWAY "/v1/reports/custom?format=JSON");
+  /* Exactly application/json: a charset makes BambooHR read XML. */
+  assert_int_equal(fh_request_header_count(r, "Content-Type"), 1);
+  assert_string_equal(fh_request_header(r, "Content-Type"),
+                      "application/json");
+  assert_int_equal(r->flags & HRSYNC_HTTP_SENSITIVE_BODY, 0);
+  body = json_tokener_parse(r->body);
+  assert_non_null(body);
+  assert_true(json_object_object_get_ex(body, "fields", &v));
+  assert_string_equal(
+      json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+      "[\"id\",\"firstName\",\"lastName\",\"status\",\"terminationDate\","
+      "\"hireDate\"]");
+  assert_true(json_object_object_get_ex(body, "filterDuplicates", &v));
+  assert_string_equal(json_object_get_string(v), "yes");
+  json_object_put(body);
+  done(fh, c);
+}
+
+static void test_report_records(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *r;
+  int present;
+  const char *skipped[] = {"6", "7", "8", "9"};
+  size_t i;
+  (void)state;
+  want_basic(fh);
+  fh_queue(fh, 200, JSON_HDR, report);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 6);
+  r = fh_record_find(fh, "4");
+  assert_non_null(r);
+  assert_string_equal(fh_record_get(r, "firstName", NULL), "Charlotte");
+  assert_string_equal(fh_record_get(r, "id", NULL), "4");
+  assert_string_equal(fh_record_get(r, "hireDate", NULL), "2023-12-28");
+  /* Passed through as sent; the engine treats it as empty. */
+  assert_string_equal(fh_record_get(r, "terminationDate", NULL), "0000-00-00");
+  fh_record_get(r, HRSYNC_FIELD_SKIP_REASON, &present);
+  assert_false(present);
+  /* A numeric id and a null value. */
+  r = fh_record_find(fh, "5");
+  assert_non_null(r);
+  assert_string_equal(fh_record_get(r, "id", NULL), "5");
+  assert_null(fh_record_get(r, "lastName", &present));
+  assert_true(present);
+  assert_string_equal(fh_record_get(r, "status", NULL), "Inactive");
+  fh_record_get(r, HRSYNC_FIELD_SKIP_REASON, &present);
+  assert_false(present);
+  /* No hire date (null, 0000-00-00, "", absent): emitted, but skipped. */
+  for(i = 0; i < 4; i++) {
+    r = fh_record_find(fh, skipped[i]);
+    assert_non_null(r);
+    assert_string_equal(fh_record_get(r, HRSYNC_FIELD_SKIP_REASON, NULL),
+                        "no hire date in BambooHR");
+    assert_string_equal(fh_record_get(r, "firstName", NULL), "Nohire");
+  }
+  /* A field the report did not carry is not set at all. */
+  fh_record_get(fh_record_find(fh, "9"), "terminationDate", &present);
+  assert_false(present);
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, ""), 0);
+  done(fh, c);
+}
+
+static void test_report_withheld_fields_warning(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  want_basic(fh);
+  fh_want(fh, "4001");
+  fh_want(fh, "location");
+  /* The key's user cannot see 4001 nor location: silently dropped. */
+  fh_queue(fh, 200, JSON_HDR, report);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 6);
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, ""), 1);
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "2 requested fields"), 1);
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "4001, location"), 1);
+  done(fh, c);
+}
+
+static void test_report_without_fields_array(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "firstName");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\": [{\"id\": \"1\", \"firstName\": \"A\", "
+           "\"hireDate\": \"2020-01-01\"}]}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 1);
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, ""), 0);
+  done(fh, c);
+}
+
+static void test_report_empty_and_duplicates(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_queue(fh, 200, JSON_HDR, "{\"fields\": [], \"employees\": []}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 0);
+  plugin->close(c);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\": [{\"id\": \"1\", \"hireDate\": \"2020-01-01\"},"
+           "{\"id\": \"1\", \"hireDate\": \"2021-01-01\"}]}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 1);
+  assert_string_equal(fh_record_get(fh_record_find(fh, "1"), "hireDate", NULL),
+                      "2020-01-01");
+  done(fh, c);
+}
+
+static void test_report_errors(void **state)
+{
+  static const struct {
+    unsigned status;
+    const char *headers, *body, *needle;
+    hrsync_status st;
+  } cases[] = {
+      {401, "X-BambooHR-Error-Message: Invalid API key", "",
+       "/v1/reports/custom: HTTP 401: Invalid API key", HRSYNC_E_AUTH},
+      {400, "X-BambooHR-Error-Message: Malformed XML", "",
+       "HTTP 400: Malformed XML", HRSYNC_E_HTTP},
+      {503, "Retry-After: 1", "", "HTTP 503", HRSYNC_E_HTTP},
+      {200, NULL, "{\"title\": \"x\", \"employees\": {}}",
+       "'employees' is not an array", HRSYNC_E_PARSE},
+      {200, NULL, "[]", "'employees' is not an array", HRSYNC_E_PARSE},
+      {200, NULL, "{\"fields\": {}, \"employees\": []}",
+       "'fields' is not an array", HRSYNC_E_PARSE},
+      {200, NULL, "{\"employees\": [{\"id\": \"1\"}, {\"firstName\": \"x\"}]}",
+       "employees[1] has no id", HRSYNC_E_PARSE},
+      {200, NULL, "{\"employees\": [{\"id\": \"\"}]}",
+       "employees[0] has no id", HRSYNC_E_PARSE},
+      {200, NULL, "{\"employees\": [\"4\"]}", "employees[0] is not an object",
+       HRSYNC_E_PARSE},
+      {200, NULL, "{\"employees\": [{\"id\": \"1\", \"firstName\": \"Ch",
+       "/v1/reports/custom: malformed JSON", HRSYNC_E_PARSE},
+      {200, NULL, "{\"employees\": []} trailing", "malformed JSON",
+       HRSYNC_E_PARSE},
+      {200, NULL, "<?xml version=\"1.0\"?><report/>", "got XML",
+       HRSYNC_E_PARSE},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = host();
+    hrsync_conn *c;
+    fh_queue(fh, cases[i].status, cases[i].headers, cases[i].body);
+    c = open_ok(fh);
+    assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), cases[i].st);
+    assert_error_has(fh, "/v1/reports/custom");
+    assert_error_has(fh, cases[i].needle);
+    done(fh, c);
+  }
+}
+
+static void test_report_too_many_fields(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  char id[16];
+  int i;
+  (void)state;
+  for(i = 0; i < 400; i++) {
+    snprintf(id, sizeof(id), "%d", 5000 + i);
+    fh_want(fh, id);
+  }
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_CONFIG);
+  assert_error_has(fh, "403 BambooHR fields");
+  assert_int_equal(fh_n_requests(fh), 0);
+  done(fh, c);
+}
+
+/* ---- dataset roster ---------------------------------------------- */
+
+static fh_host *dataset_host(void)
+{
+  fh_host *fh = host();
+  fh_setting(fh, "roster", "dataset");
+  fh_want(fh, "firstName");
+  return fh;
+}
+
+static void assert_dataset_request(const fh_request *r, long page)
+{
+  json_object *body, *v;
+  assert_bamboo_request(r, "POST", GATEWAY "/v2/datasets/employee/data");
+  assert_string_equal(fh_request_header(r, "Content-Type"),
+                      "application/json");
+  body = json_tokener_parse(r->body);
+  assert_non_null(body);
+  assert_true(json_object_object_get_ex(body, "page", &v));
+  assert_int_equal(json_object_get_int64(v), page);
+  assert_true(json_object_object_get_ex(body, "pageSize", &v));
+  assert_int_equal(json_object_get_int64(v), 1000);
+  assert_true(json_object_object_get_ex(body, "fields", &v));
+  assert_string_equal(
+      json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+      "[\"id\",\"firstName\",\"hireDate\",\"status\"]");
+  /* Everyone: no status filter. */
+  assert_false(json_object_object_get_ex(body, "filter", NULL));
+  json_object_put(body);
+}
+
+static void test_dataset_total_pages(void **state)
+{
+  fh_host *fh = dataset_host();
+  hrsync_conn *c;
+  size_t pages;
+  (void)state;
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\": [{\"fields\": {\"id\": \"1\", \"firstName\": \"A\","
+           " \"hireDate\": \"2020-01-01\", \"status\": \"Active\"}},"
+           "{\"fields\": {\"id\": 2, \"firstName\": \"B\","
+           " \"hireDate\": \"0000-00-00\", \"status\": \"Inactive\"}}],"
+           "\"links\": {\"next\": \"https://x/?page=2\", \"prev\": null},"
+           "\"meta\": {\"page\": 1, \"pageSize\": 2, \"totalPages\": 2,"
+           " \"totalItems\": 3}}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\": [{\"fields\": {\"id\": \"3\", \"firstName\": null,"
+           " \"hireDate\": \"2021-02-03\", \"status\": \"Active\"}}],"
+           "\"links\": {\"next\": null, \"prev\": \"https://x/?page=1\"},"
+           "\"meta\": {\"page\": 2, \"pageSize\": 2, \"totalPages\": 2,"
+           " \"totalItems\": 3}}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 10, &pages), HRSYNC_OK);
+  assert_int_equal(pages, 2);
+  assert_int_equal(fh_n_requests(fh), 2);
+  assert_dataset_request(fh_request_at(fh, 0), 1);
+  assert_dataset_request(fh_request_at(fh, 1), 2);
+  assert_int_equal(fh_n_records(fh), 3);
+  assert_string_equal(
+      fh_record_get(fh_record_find(fh, "2"), HRSYNC_FIELD_SKIP_REASON, NULL),
+      "no hire date in BambooHR");
+  assert_string_equal(fh_record_get(fh_record_find(fh, "2"), "id", NULL), "2");
+  assert_null(fh_record_get(fh_record_find(fh, "3"), "firstName", NULL));
+  done(fh, c);
+}
+
+static void test_dataset_empty_page_ends(void **state)
+{
+  fh_host *fh = dataset_host();
+  hrsync_conn *c;
+  size_t pages;
+  (void)state;
+  /* No meta at all: only an empty page ends the scan. The row id may sit
+  ** outside "fields", or be named employeeId. */
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\": [{\"id\": 11, \"fields\": {\"firstName\": \"A\","
+           " \"hireDate\": \"2020-01-01\"}}]}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\": [{\"fields\": {\"employeeId\": \"12\","
+           " \"firstName\": \"B\", \"hireDate\": \"2020-01-01\"}}]}");
+  fh_queue(fh, 200, JSON_HDR, "{\"data\": [], \"meta\": {}}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 10, &pages), HRSYNC_OK);
+  assert_int_equal(pages, 3);
+  assert_dataset_request(fh_request_at(fh, 2), 3);
+  assert_int_equal(fh_n_records(fh), 2);
+  assert_string_equal(fh_record_get(fh_record_find(fh, "11"), "id", NULL),
+                      "11");
+  assert_non_null(fh_record_find(fh, "12"));
+  done(fh, c);
+}
+
+static void test_dataset_page_ignored_guard(void **state)
+{
+  fh_host *fh = dataset_host();
+  hrsync_conn *c;
+  const char *page = "{\"data\": [{\"fields\": {\"id\": \"1\", \"hireDate\": "
+                     "\"2020-01-01\"}}]}";
+  (void)state;
+  fh_queue(fh, 200, JSON_HDR, page);
+  fh_queue(fh, 200, JSON_HDR, page);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 10, NULL), HRSYNC_E_PARSE);
+  assert_error_has(fh, "page 2");
+  assert_error_has(fh, "is the page ignored?");
+  assert_int_equal(fh_n_records(fh), 1);
+  done(fh, c);
+}
+
+static void test_dataset_errors(void **state)
+{
+  static const struct {
+    unsigned status;
+    const char *body, *needle;
+    hrsync_status st;
+  } cases[] = {
+      {422,
+       "{\"type\": \"about:blank\", \"title\": \"Unprocessable\", \"status\":"
+       " 422, \"detail\": \"Unknown field: shoeSize\", \"code\": \"X\"}",
+       "HTTP 422: Unknown field: shoeSize", HRSYNC_E_HTTP},
+      {401, "", "HTTP 401", HRSYNC_E_AUTH},
+      {200, "{\"data\": {}}", "'data' is not an array", HRSYNC_E_PARSE},
+      {200, "{\"data\": [{\"id\": 1}]}", "data[0].fields is not an object",
+       HRSYNC_E_PARSE},
+      {200, "{\"data\": [{\"fields\": {\"firstName\": \"x\"}}]}",
+       "data[0] has no id", HRSYNC_E_PARSE},
+      {200, "{\"data\": [{\"fields\": {\"id\": \"1\"", "malformed JSON",
+       HRSYNC_E_PARSE},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = dataset_host();
+    hrsync_conn *c;
+    fh_queue(fh, cases[i].status, JSON_HDR, cases[i].body);
+    c = open_ok(fh);
+    assert_int_equal(fh_fetch_all(fh, plugin, c, 10, NULL), cases[i].st);
+    assert_error_has(fh, "/v2/datasets/employee/data page 1");
+    assert_error_has(fh, cases[i].needle);
+    done(fh, c);
+  }
+}
+
+int main(int argc, char **argv)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_descriptor),
+      cmocka_unit_test(test_open_config_errors),
+      cmocka_unit_test(test_auth_gateway),
+      cmocka_unit_test(test_auth_url_styles),
+      cmocka_unit_test(test_auth_401_header_message),
+      cmocka_unit_test(test_auth_403_and_500),
+      cmocka_unit_test(test_auth_xml_body),
+      cmocka_unit_test(test_transport_error_and_abort),
+      cmocka_unit_test(test_fields_schema),
+      cmocka_unit_test(test_fields_bad_shapes),
+      cmocka_unit_test(test_report_request),
+      cmocka_unit_test(test_report_records),
+      cmocka_unit_test(test_report_withheld_fields_warning),
+      cmocka_unit_test(test_report_without_fields_array),
+      cmocka_unit_test(test_report_empty_and_duplicates),
+      cmocka_unit_test(test_report_errors),
+      cmocka_unit_test(test_report_too_many_fields),
+      cmocka_unit_test(test_dataset_total_pages),
+      cmocka_unit_test(test_dataset_empty_page_ends),
+      cmocka_unit_test(test_dataset_page_ignored_guard),
+      cmocka_unit_test(test_dataset_errors),
+  };
+  plugin = fh_load(argc > 1 ? argv[1] : NULL);
+  if(!plugin) {
+    fprintf(stderr, "test_bamboohr: cannot load the plugin: %s\n",
+            fh_load_error());
+    return 1;
+  }
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
