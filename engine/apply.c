@@ -1,0 +1,94 @@
+/*
+** Applying a plan.
+*/
+#include "apply.h"
+
+#include "runlog.h"
+
+#include <string.h>
+
+static hs_rc apply_create(hs_store *st, long long run, const hs_plan_item *it,
+                          hs_err *err)
+{
+  hs_sh sh;
+  size_t i;
+  hs_rc rc;
+  memset(&sh, 0, sizeof(sh));
+  /* Borrowed pointers: sh is never cleared, only read by insert. */
+  for(i = 0; i < it->n_changes; i++)
+    if(it->changes[i].field >= 0 && it->changes[i].field < HS_SF_COUNT)
+      sh.v[it->changes[i].field] = it->changes[i].after;
+  if((rc = hs_store_insert(st, &sh, err)))
+    return rc;
+  for(i = 0; i < it->n_changes; i++)
+    if((rc = hs_runlog_change(st, run, it, sh.id, &it->changes[i], err)))
+      return rc;
+  return HS_OK;
+}
+
+static hs_rc apply_item(hs_store *st, long long run, const hs_plan_item *it,
+                        hs_err *err)
+{
+  size_t i;
+  hs_rc rc;
+  switch(it->action) {
+  case HS_ACT_CREATE:
+    return apply_create(st, run, it, err);
+  case HS_ACT_UPDATE:
+  case HS_ACT_LEFT:
+    for(i = 0; i < it->n_changes; i++) {
+      const hs_change *c = &it->changes[i];
+      if((rc = hs_store_set(st, it->sh_id, c->field, c->after, err)) ||
+         (rc = hs_runlog_change(st, run, it, it->sh_id, c, err)))
+        return rc;
+    }
+    if(!it->n_changes)
+      return hs_runlog_change(st, run, it, it->sh_id, NULL, err);
+    return HS_OK;
+  case HS_ACT_CONFLICT:
+    return hs_runlog_change(st, run, it, it->sh_id, NULL, err);
+  default:
+    return HS_OK;
+  }
+}
+
+hs_rc hs_apply(hs_store *st, const hs_plan *plan, long long *run_id,
+               hs_err *err)
+{
+  hs_registry reg;
+  size_t i;
+  hs_rc rc;
+  *run_id = 0;
+  if((rc = hs_store_begin(st, err)))
+    return rc;
+  /* Read inside the write lock: nobody can change it between the check
+  ** and the writes. */
+  if((rc = hs_store_load(st, &reg, err)))
+    goto fail;
+  if(strcmp(reg.fingerprint, plan->fingerprint)) {
+    rc = hs_err_set(err, HS_E_REFUSED,
+                    "the registry changed since the plan was made (plan "
+                    "%.12s, registry now %.12s); run `hrsync preview` again",
+                    plan->fingerprint, reg.fingerprint);
+    hs_registry_clear(&reg);
+    goto fail;
+  }
+  hs_registry_clear(&reg);
+  if((rc = hs_runlog_start(st, plan, run_id, err)))
+    goto fail;
+  for(i = 0; i < plan->n; i++)
+    if((rc = apply_item(st, *run_id, &plan->items[i], err))) {
+      hs_err_prefix(err, "applying %s of %s",
+                    hs_action_name(plan->items[i].action),
+                    plan->items[i].hris_id ? plan->items[i].hris_id : "?");
+      goto fail;
+    }
+  if((rc = hs_runlog_finish(st, *run_id, err)) ||
+     (rc = hs_store_commit(st, err)))
+    goto fail;
+  return HS_OK;
+fail:
+  hs_store_rollback(st);
+  *run_id = 0;
+  return rc;
+}

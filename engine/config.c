@@ -1,0 +1,476 @@
+/*
+** Config loading and validation (json-c).
+*/
+#include "config.h"
+
+#include "buf.h"
+#include "digest.h"
+#include "secret.h"
+
+#include <json-c/json.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const top_keys =
+    "connector, settings, secrets, database, name_format, mapping, "
+    "conditions, groups";
+
+void hs_config_free(hs_config *cfg)
+{
+  size_t i, j;
+  int f;
+  if(!cfg)
+    return;
+  free(cfg->path);
+  free(cfg->dir);
+  free(cfg->connector);
+  for(i = 0; i < cfg->n_settings; i++) {
+    free((char *)cfg->settings[i].name);
+    free((char *)cfg->settings[i].value);
+  }
+  free(cfg->settings);
+  for(i = 0; i < cfg->n_secrets; i++) {
+    free((char *)cfg->secrets[i].name);
+    free((char *)cfg->secrets[i].value);
+  }
+  free(cfg->secrets);
+  free(cfg->database);
+  for(f = 0; f < HS_SF_COUNT; f++)
+    free(cfg->mapping[f]);
+  for(i = 0; i < cfg->n_conds; i++)
+    hs_cond_clear(&cfg->conds[i]);
+  free(cfg->conds);
+  for(i = 0; i < cfg->n_groups; i++) {
+    free(cfg->groups[i].group);
+    for(j = 0; j < cfg->groups[i].n_conds; j++)
+      hs_cond_clear(&cfg->groups[i].conds[j]);
+    free(cfg->groups[i].conds);
+  }
+  free(cfg->groups);
+  free(cfg);
+}
+
+static hs_rc nomem(hs_err *err)
+{
+  return hs_err_set(err, HS_E_NOMEM, "out of memory");
+}
+
+/* A JSON object of string (or number/bool) values into a kv array. */
+static hs_rc parse_kv(json_object *obj, const char *key, hrsync_kv **out,
+                      size_t *n, hs_err *err)
+{
+  size_t cap;
+  if(!json_object_is_type(obj, json_type_object))
+    return hs_err_set(err, HS_E_CONFIG, "%s: expected an object", key);
+  cap = (size_t)json_object_object_length(obj);
+  *out = calloc(cap ? cap : 1, sizeof(hrsync_kv));
+  if(!*out)
+    return nomem(err);
+  json_object_object_foreach(obj, k, v)
+  {
+    const char *s;
+    enum json_type t = json_object_get_type(v);
+    if(t != json_type_string && t != json_type_int && t != json_type_double &&
+       t != json_type_boolean)
+      return hs_err_set(err, HS_E_CONFIG, "%s.%s: expected a string", key, k);
+    s = t == json_type_string ? json_object_get_string(v)
+                              : json_object_to_json_string(v);
+    (*out)[*n].name = strdup(k);
+    (*out)[*n].value = strdup(s);
+    (*n)++;
+    if(!(*out)[*n - 1].name || !(*out)[*n - 1].value)
+      return nomem(err);
+  }
+  return HS_OK;
+}
+
+static hs_rc parse_conds(json_object *arr, const char *key, hs_cond **out,
+                         size_t *n, hs_err *err)
+{
+  size_t i, len;
+  if(!json_object_is_type(arr, json_type_array))
+    return hs_err_set(err, HS_E_CONFIG, "%s: expected a list of conditions",
+                      key);
+  len = json_object_array_length(arr);
+  *out = calloc(len ? len : 1, sizeof(hs_cond));
+  if(!*out)
+    return nomem(err);
+  for(i = 0; i < len; i++) {
+    char where[256];
+    hs_rc rc;
+    snprintf(where, sizeof(where), "%s[%zu]", key, i);
+    rc = hs_cond_parse(json_object_array_get_idx(arr, i), where, &(*out)[i],
+                       err);
+    if(rc)
+      return rc;
+    (*n)++;
+  }
+  return HS_OK;
+}
+
+static hs_rc parse_groups(hs_config *cfg, json_object *arr, hs_err *err)
+{
+  size_t i, len;
+  if(!json_object_is_type(arr, json_type_array))
+    return hs_err_set(err, HS_E_CONFIG,
+                      "groups: expected a list of {\"group\", \"if\"}");
+  len = json_object_array_length(arr);
+  cfg->groups = calloc(len ? len : 1, sizeof(hs_group_rule));
+  if(!cfg->groups)
+    return nomem(err);
+  for(i = 0; i < len; i++) {
+    json_object *o = json_object_array_get_idx(arr, i), *g = NULL,
+                *cond = NULL;
+    hs_group_rule *r = &cfg->groups[i];
+    char where[64];
+    hs_rc rc;
+    cfg->n_groups++;
+    snprintf(where, sizeof(where), "groups[%zu]", i);
+    if(!json_object_is_type(o, json_type_object))
+      return hs_err_set(err, HS_E_CONFIG,
+                        "%s: expected an object {\"group\", \"if\"}", where);
+    json_object_object_foreach(o, k, v)
+    {
+      if(!strcmp(k, "group"))
+        g = v;
+      else if(!strcmp(k, "if"))
+        cond = v;
+      else
+        return hs_err_set(err, HS_E_CONFIG,
+                          "%s.%s: unknown key; expected group, if", where, k);
+    }
+    if(!g || !json_object_is_type(g, json_type_string) ||
+       !*json_object_get_string(g))
+      return hs_err_set(err, HS_E_CONFIG, "%s.group: missing group name",
+                        where);
+    if(strchr(json_object_get_string(g), ';'))
+      return hs_err_set(err, HS_E_CONFIG,
+                        "%s.group: a group name cannot contain \";\"", where);
+    if(!(r->group = strdup(json_object_get_string(g))))
+      return nomem(err);
+    if(!cond)
+      return hs_err_set(err, HS_E_CONFIG, "%s.if: missing list of conditions",
+                        where);
+    snprintf(where, sizeof(where), "groups[%zu].if", i);
+    if((rc = parse_conds(cond, where, &r->conds, &r->n_conds, err)))
+      return rc;
+  }
+  return HS_OK;
+}
+
+static hs_rc parse_mapping(hs_config *cfg, json_object *obj, hs_err *err)
+{
+  if(!json_object_is_type(obj, json_type_object))
+    return hs_err_set(err, HS_E_CONFIG,
+                      "mapping: expected an object {stakeholder field: HR "
+                      "field}");
+  json_object_object_foreach(obj, k, v)
+  {
+    int f = hs_sf_lookup(k);
+    if(f < 0)
+      return hs_err_set(err, HS_E_CONFIG,
+                        "mapping.%s: unknown stakeholder field; expected "
+                        "one of hris_id, identifier, first_name, last_name, "
+                        "email, phone, address_line1, address_line2, city, "
+                        "postal_code, region, country, birth_date, "
+                        "nationality, start_date, termination_date",
+                        k);
+    if(!hs_sf_mappable(f))
+      return hs_err_set(err, HS_E_CONFIG, "mapping.%s: not mappable (%s)", k,
+                        f == HS_SF_NAME ? "built from name_format"
+                                        : "set by the engine");
+    if(!json_object_is_type(v, json_type_string) ||
+       !*json_object_get_string(v))
+      return hs_err_set(err, HS_E_CONFIG,
+                        "mapping.%s: expected an HR field id", k);
+    if(!(cfg->mapping[f] = strdup(json_object_get_string(v))))
+      return nomem(err);
+  }
+  return HS_OK;
+}
+
+static char *dir_of(const char *path)
+{
+  const char *slash = strrchr(path, '/');
+  char *d;
+  if(!slash)
+    return strdup(".");
+  if(slash == path)
+    return strdup("/");
+  d = malloc((size_t)(slash - path) + 1);
+  if(d) {
+    memcpy(d, path, (size_t)(slash - path));
+    d[slash - path] = 0;
+  }
+  return d;
+}
+
+static hs_rc parse_root(hs_config *cfg, json_object *root, hs_err *err)
+{
+  hs_rc rc = HS_OK;
+  if(!json_object_is_type(root, json_type_object))
+    return hs_err_set(err, HS_E_CONFIG, "expected a JSON object");
+  json_object_object_foreach(root, k, v)
+  {
+    if(!strcmp(k, "connector")) {
+      const char *s = json_object_get_string(v);
+      if(!json_object_is_type(v, json_type_string) || !*s)
+        return hs_err_set(err, HS_E_CONFIG,
+                          "connector: expected a connector name");
+      if(!(cfg->connector = strdup(s)))
+        return nomem(err);
+    }
+    else if(!strcmp(k, "settings"))
+      rc = parse_kv(v, "settings", &cfg->settings, &cfg->n_settings, err);
+    else if(!strcmp(k, "secrets"))
+      rc = parse_kv(v, "secrets", &cfg->secrets, &cfg->n_secrets, err);
+    else if(!strcmp(k, "database")) {
+      const char *s = json_object_get_string(v);
+      if(!json_object_is_type(v, json_type_string) || !*s)
+        return hs_err_set(err, HS_E_CONFIG, "database: expected a file name");
+      if(s[0] == '/' || !strcmp(cfg->dir, "."))
+        cfg->database = strdup(s);
+      else {
+        hs_buf b = HS_BUF_INIT;
+        if(hs_buf_printf(&b, "%s/%s", cfg->dir, s))
+          return nomem(err);
+        cfg->database = hs_buf_steal(&b);
+      }
+      if(!cfg->database)
+        return nomem(err);
+    }
+    else if(!strcmp(k, "name_format")) {
+      const char *s = json_object_get_string(v);
+      if(json_object_is_type(v, json_type_string) && !strcmp(s, "first_last"))
+        cfg->name_format = HS_NAME_FIRST_LAST;
+      else if(json_object_is_type(v, json_type_string) &&
+              !strcmp(s, "last_first"))
+        cfg->name_format = HS_NAME_LAST_FIRST;
+      else
+        return hs_err_set(err, HS_E_CONFIG,
+                          "name_format: unknown format \"%s\"; expected "
+                          "first_last or last_first",
+                          s ? s : "");
+    }
+    else if(!strcmp(k, "mapping"))
+      rc = parse_mapping(cfg, v, err);
+    else if(!strcmp(k, "conditions"))
+      rc = parse_conds(v, "conditions", &cfg->conds, &cfg->n_conds, err);
+    else if(!strcmp(k, "groups"))
+      rc = parse_groups(cfg, v, err);
+    else
+      return hs_err_set(err, HS_E_CONFIG,
+                        "%s: unknown key; expected one of %s", k, top_keys);
+    if(rc)
+      return rc;
+  }
+  if(!cfg->connector)
+    return hs_err_set(err, HS_E_CONFIG, "connector: missing");
+  return HS_OK;
+}
+
+hs_rc hs_config_parse(const char *text, const char *path, hs_config **out,
+                      hs_err *err)
+{
+  hs_config *cfg = calloc(1, sizeof(*cfg));
+  json_tokener *tok;
+  json_object *root;
+  hs_rc rc;
+  *out = NULL;
+  if(!cfg)
+    return nomem(err);
+  cfg->path = strdup(path);
+  cfg->dir = dir_of(path);
+  if(!cfg->path || !cfg->dir) {
+    hs_config_free(cfg);
+    return nomem(err);
+  }
+  hs_sha256_buf(text, strlen(text), cfg->digest);
+  tok = json_tokener_new();
+  if(!tok) {
+    hs_config_free(cfg);
+    return nomem(err);
+  }
+  root = json_tokener_parse_ex(tok, text, (int)strlen(text));
+  if(!root || json_tokener_get_error(tok) != json_tokener_success) {
+    /* json-c tells the offset; turn it into a line for people. */
+    size_t off = json_tokener_get_parse_end(tok), line = 1, i;
+    for(i = 0; i < off && text[i]; i++)
+      if(text[i] == '\n')
+        line++;
+    rc = hs_err_set(err, HS_E_CONFIG, "%s: line %zu: invalid JSON: %s", path,
+                    line,
+                    json_tokener_error_desc(
+                        json_tokener_get_error(tok) == json_tokener_continue
+                            ? json_tokener_error_parse_eof
+                            : json_tokener_get_error(tok)));
+    json_object_put(root);
+    json_tokener_free(tok);
+    hs_config_free(cfg);
+    return rc;
+  }
+  json_tokener_free(tok);
+  rc = parse_root(cfg, root, err);
+  json_object_put(root);
+  if(rc) {
+    hs_err_prefix(err, "%s", path);
+    hs_config_free(cfg);
+    return rc;
+  }
+  *out = cfg;
+  return HS_OK;
+}
+
+hs_rc hs_config_load(const char *path, hs_config **out, hs_err *err)
+{
+  FILE *f = fopen(path, "rb");
+  hs_buf b = HS_BUF_INIT;
+  char chunk[8192];
+  size_t n, i;
+  struct stat st;
+  hs_rc rc;
+  *out = NULL;
+  if(!f)
+    return hs_err_set(err, errno == ENOENT ? HS_E_CONFIG : HS_E_IO,
+                      "%s: cannot read config: %s%s", path, strerror(errno),
+                      errno == ENOENT ? " (create one with `hrsync init "
+                                        "PLUGIN`)"
+                                      : "");
+  while((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+    if(hs_buf_append(&b, chunk, n)) {
+      fclose(f);
+      hs_buf_free(&b);
+      return nomem(err);
+    }
+  if(fstat(fileno(f), &st))
+    st.st_mode = 0;
+  fclose(f);
+  if(strlen(hs_buf_str(&b)) != b.len) {
+    hs_buf_free(&b);
+    return hs_err_set(err, HS_E_CONFIG, "%s: contains a NUL byte", path);
+  }
+  rc = hs_config_parse(hs_buf_str(&b), path, out, err);
+  hs_buf_free(&b);
+  if(rc)
+    return rc;
+  for(i = 0; i < (*out)->n_secrets; i++)
+    if(hs_secret_is_literal((*out)->secrets[i].value) && (st.st_mode & 077)) {
+      rc = hs_err_set(err, HS_E_CONFIG,
+                      "%s: secrets.%s: a literal secret needs a private "
+                      "config file (chmod 600 %s), or use env:NAME or "
+                      "file:PATH",
+                      path, (*out)->secrets[i].name, path);
+      hs_config_free(*out);
+      *out = NULL;
+      return rc;
+    }
+  return HS_OK;
+}
+
+static int add_wanted(const char ***arr, size_t *n, const char *id)
+{
+  size_t i;
+  for(i = 0; i < *n; i++)
+    if(!strcmp((*arr)[i], id))
+      return 0;
+  (*arr)[(*n)++] = id;
+  return 0;
+}
+
+hs_rc hs_config_wanted(const hs_config *cfg, const char ***out, size_t *n,
+                       hs_err *err)
+{
+  size_t cap = HS_SF_COUNT + cfg->n_conds, i, j;
+  int f;
+  for(i = 0; i < cfg->n_groups; i++)
+    cap += cfg->groups[i].n_conds;
+  *n = 0;
+  *out = calloc(cap + 1, sizeof(char *));
+  if(!*out)
+    return nomem(err);
+  for(f = 0; f < HS_SF_COUNT; f++)
+    if(cfg->mapping[f])
+      add_wanted(out, n, cfg->mapping[f]);
+  for(i = 0; i < cfg->n_conds; i++)
+    add_wanted(out, n, cfg->conds[i].field);
+  for(i = 0; i < cfg->n_groups; i++)
+    for(j = 0; j < cfg->groups[i].n_conds; j++)
+      add_wanted(out, n, cfg->groups[i].conds[j].field);
+  return HS_OK;
+}
+
+static const hrsync_setting_def *find_setting(const hrsync_connector *desc,
+                                              const char *key)
+{
+  const hrsync_setting_def *s;
+  for(s = desc->settings; s && s->key; s++)
+    if(!strcmp(s->key, key))
+      return s;
+  return NULL;
+}
+
+hs_rc hs_config_check_connector(const hs_config *cfg,
+                                const hrsync_connector *desc, hs_err *err)
+{
+  size_t i;
+  for(i = 0; i < cfg->n_settings; i++) {
+    const hrsync_setting_def *s = find_setting(desc, cfg->settings[i].name);
+    if(!s || (s->flags & HRSYNC_SETTING_SECRET))
+      return hs_err_set(err, HS_E_CONFIG, "%s: settings.%s: %s", cfg->path,
+                        cfg->settings[i].name,
+                        s ? "is a secret; move it to \"secrets\""
+                          : "unknown setting for this connector");
+  }
+  for(i = 0; i < cfg->n_secrets; i++) {
+    const hrsync_setting_def *s = find_setting(desc, cfg->secrets[i].name);
+    if(!s || !(s->flags & HRSYNC_SETTING_SECRET))
+      return hs_err_set(err, HS_E_CONFIG, "%s: secrets.%s: %s", cfg->path,
+                        cfg->secrets[i].name,
+                        s ? "is not a secret; move it to \"settings\""
+                          : "unknown secret for this connector");
+  }
+  return HS_OK;
+}
+
+static hs_rc check_conds(const hs_config *cfg, const hs_cond *c, size_t n,
+                         const char *key, hs_field_known_fn known, void *arg,
+                         hs_err *err)
+{
+  size_t i;
+  for(i = 0; i < n; i++)
+    if(!known(arg, c[i].field))
+      return hs_err_set(err, HS_E_CONFIG,
+                        "%s: %s[%zu].field: unknown HR field \"%s\" (see "
+                        "`hrsync fields`)",
+                        cfg->path, key, i, c[i].field);
+  return HS_OK;
+}
+
+hs_rc hs_config_check_fields(const hs_config *cfg, hs_field_known_fn known,
+                             void *arg, hs_err *err)
+{
+  size_t i;
+  int f;
+  hs_rc rc;
+  for(f = 0; f < HS_SF_COUNT; f++)
+    if(cfg->mapping[f] && !known(arg, cfg->mapping[f]))
+      return hs_err_set(err, HS_E_CONFIG,
+                        "%s: mapping.%s: unknown HR field \"%s\" (see "
+                        "`hrsync fields`)",
+                        cfg->path, hs_sf_name(f), cfg->mapping[f]);
+  if((rc = check_conds(cfg, cfg->conds, cfg->n_conds, "conditions", known, arg,
+                       err)))
+    return rc;
+  for(i = 0; i < cfg->n_groups; i++) {
+    char key[64];
+    snprintf(key, sizeof(key), "groups[%zu].if", i);
+    if((rc = check_conds(cfg, cfg->groups[i].conds, cfg->groups[i].n_conds,
+                         key, known, arg, err)))
+      return rc;
+  }
+  return HS_OK;
+}

@@ -1,0 +1,71 @@
+/*
+** hs_config: the company's config file (design.md section 4), loaded and
+** validated. Every error names the file and the key:
+**   hrsync.json: conditions[2].op: unknown operator "=="; expected ...
+** Unknown keys are errors. Relative paths (database, file: secrets)
+** resolve against the config file's folder.
+*/
+#ifndef HS_CONFIG_H
+#define HS_CONFIG_H
+
+#include "conditions.h"
+#include "err.h"
+#include "stakeholder.h"
+
+#include <hrsync/connector.h>
+#include <stddef.h>
+
+typedef struct hs_group_rule {
+  char *group;
+  hs_cond *conds; /* ANDed */
+  size_t n_conds;
+} hs_group_rule;
+
+typedef struct hs_config {
+  char *path;          /* as given, for messages */
+  char *dir;           /* its folder */
+  char *connector;     /* plugin name */
+  hrsync_kv *settings; /* owned strings */
+  size_t n_settings;
+  hrsync_kv *secrets; /* references (env:, file:, literal), owned */
+  size_t n_secrets;
+  char *database;  /* resolved path; NULL when the file names none */
+  int name_format; /* HS_NAME_* */
+  char *mapping[HS_SF_COUNT]; /* HR field id per stakeholder field */
+  hs_cond *conds;
+  size_t n_conds;
+  hs_group_rule *groups;
+  size_t n_groups;
+  char digest[65]; /* SHA-256 of the file's bytes, for the run log */
+} hs_config;
+
+/* Reads and validates path. *out is freed with hs_config_free. Errors are
+** HS_E_CONFIG (HS_E_IO when the file cannot be read). */
+hs_rc hs_config_load(const char *path, hs_config **out, hs_err *err);
+
+/* Parses a config from text; path is only for messages and relative
+** paths. Literal secrets are not checked against file permissions. */
+hs_rc hs_config_parse(const char *text, const char *path, hs_config **out,
+                      hs_err *err);
+
+void hs_config_free(hs_config *cfg);
+
+/* The HR field ids the config uses (mapping, conditions, group rules),
+** each once. The array is malloc'd, the strings borrowed from cfg. */
+hs_rc hs_config_wanted(const hs_config *cfg, const char ***out, size_t *n,
+                       hs_err *err);
+
+/* Checks settings and secrets against the connector's declared ones:
+** "hrsync.json: settings.subdomian: unknown setting for bamboohr". */
+hs_rc hs_config_check_connector(const hs_config *cfg,
+                                const hrsync_connector *desc, hs_err *err);
+
+/* Looks up an HR field id; returns nonzero when known. */
+typedef int (*hs_field_known_fn)(void *arg, const char *id);
+
+/* Checks every HR field the config names against the connector's fields:
+** "hrsync.json: mapping.email: unknown HR field "mail"". */
+hs_rc hs_config_check_fields(const hs_config *cfg, hs_field_known_fn known,
+                             void *arg, hs_err *err);
+
+#endif

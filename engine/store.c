@@ -1,0 +1,448 @@
+/*
+** SQLite registry: schema, migrations, loading and row writes.
+*/
+#include "store.h"
+
+#include "buf.h"
+
+#include <sqlite3.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct hs_store {
+  sqlite3 *db;
+  char *path;
+  int created;
+};
+
+/* Migration i brings the schema from version i to i + 1. Appended only. */
+static const char *const migrations[] = {
+    "CREATE TABLE stakeholders(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  type TEXT NOT NULL DEFAULT 'natural_person'\n"
+    "    CHECK(type IN ('natural_person', 'legal_entity')),\n"
+    "  hris_id TEXT UNIQUE, identifier TEXT, first_name TEXT,\n"
+    "  last_name TEXT, name TEXT, email TEXT, phone TEXT,\n"
+    "  address_line1 TEXT, address_line2 TEXT, city TEXT,\n"
+    "  postal_code TEXT, region TEXT, country TEXT, birth_date TEXT,\n"
+    "  nationality TEXT, start_date TEXT, termination_date TEXT);\n"
+    "CREATE INDEX stakeholders_identifier ON stakeholders(identifier);\n"
+    "CREATE TABLE stakeholder_groups(\n"
+    "  stakeholder_id INTEGER NOT NULL\n"
+    "    REFERENCES stakeholders(id) ON DELETE CASCADE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  PRIMARY KEY(stakeholder_id, name));\n"
+    "CREATE TABLE runs(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  started_at TEXT NOT NULL, finished_at TEXT,\n"
+    "  connector TEXT NOT NULL, config_digest TEXT, plan_fingerprint TEXT,\n"
+    "  n_create INTEGER NOT NULL, n_update INTEGER NOT NULL,\n"
+    "  n_unchanged INTEGER NOT NULL, n_skipped INTEGER NOT NULL,\n"
+    "  n_conflict INTEGER NOT NULL, n_left INTEGER NOT NULL);\n"
+    "CREATE TABLE run_changes(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  stakeholder_id INTEGER, hris_id TEXT, name TEXT,\n"
+    "  action TEXT NOT NULL, field TEXT, before TEXT, after TEXT,\n"
+    "  reason TEXT);\n"
+    "CREATE INDEX run_changes_run ON run_changes(run_id);\n"};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+static hs_rc db_err(hs_store *st, hs_err *err, const char *what)
+{
+  return hs_err_set(err, HS_E_DB, "%s: %s: %s", st->path, what,
+                    sqlite3_errmsg(st->db));
+}
+
+static int user_version(sqlite3 *db)
+{
+  sqlite3_stmt *s;
+  int v = -1;
+  if(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) ==
+     SQLITE_OK) {
+    if(sqlite3_step(s) == SQLITE_ROW)
+      v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+  }
+  return v;
+}
+
+static hs_rc migrate(hs_store *st, hs_err *err)
+{
+  int v = user_version(st->db);
+  char sql[64];
+  if(v < 0)
+    return db_err(st, err, "reading the schema version");
+  if(v > NMIGRATIONS)
+    return hs_err_set(err, HS_E_DB,
+                      "%s: schema version %d is newer than this hrsync "
+                      "understands (%d); upgrade hrsync",
+                      st->path, v, NMIGRATIONS);
+  if(v == NMIGRATIONS)
+    return HS_OK;
+  if(sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return db_err(st, err, "starting the migration");
+  for(; v < NMIGRATIONS; v++)
+    if(sqlite3_exec(st->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK) {
+      hs_rc rc = db_err(st, err, "migrating the schema");
+      sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+      return rc;
+    }
+  snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", NMIGRATIONS);
+  if(sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+     sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    hs_rc rc = db_err(st, err, "migrating the schema");
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  return HS_OK;
+}
+
+hs_rc hs_store_open(const char *path, hs_store_mode mode, hs_store **out,
+                    hs_err *err)
+{
+  hs_store *st;
+  struct stat sb;
+  int exists = stat(path, &sb) == 0;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  hs_rc rc;
+  *out = NULL;
+  if(!exists && mode == HS_STORE_READ)
+    return HS_OK;
+  if(mode == HS_STORE_WRITE)
+    flags |= SQLITE_OPEN_CREATE;
+  st = calloc(1, sizeof(*st));
+  if(!st || !(st->path = strdup(path))) {
+    free(st);
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  }
+  st->created = !exists;
+  if(sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+    rc = db_err(st, err, "cannot open the store");
+    hs_store_close(st);
+    return rc;
+  }
+  sqlite3_busy_timeout(st->db, 5000);
+  if(sqlite3_exec(st->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) !=
+     SQLITE_OK) {
+    rc = db_err(st, err, "cannot open the store");
+    hs_store_close(st);
+    return rc;
+  }
+  if(mode == HS_STORE_READ) {
+    int v = user_version(st->db);
+    /* Reading never writes, so a file from a newer hrsync, or not a store
+    ** at all, is refused rather than migrated. */
+    if(v < 0) {
+      rc = db_err(st, err, "not an hrsync store");
+      hs_store_close(st);
+      return rc;
+    }
+    if(v > NMIGRATIONS) {
+      rc = hs_err_set(err, HS_E_DB,
+                      "%s: schema version %d is newer than this hrsync "
+                      "understands (%d); upgrade hrsync",
+                      path, v, NMIGRATIONS);
+      hs_store_close(st);
+      return rc;
+    }
+    if(v == 0) {
+      /* An empty file (or one not yet migrated) reads as no registry. */
+      hs_store_close(st);
+      return HS_OK;
+    }
+    sqlite3_exec(st->db, "PRAGMA query_only=1", NULL, NULL, NULL);
+  }
+  else {
+    if(sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) !=
+       SQLITE_OK) {
+      rc = db_err(st, err, "cannot open the store");
+      hs_store_close(st);
+      return rc;
+    }
+    if((rc = migrate(st, err))) {
+      hs_store_close(st);
+      return rc;
+    }
+  }
+  *out = st;
+  return HS_OK;
+}
+
+void hs_store_close(hs_store *st)
+{
+  if(!st)
+    return;
+  sqlite3_close(st->db);
+  free(st->path);
+  free(st);
+}
+
+int hs_store_created(const hs_store *st)
+{
+  return st && st->created;
+}
+
+sqlite3 *hs_store_db(hs_store *st)
+{
+  return st->db;
+}
+
+/* The stakeholder columns in hs_sf order, groups left out. */
+static hs_rc column_list(hs_buf *b)
+{
+  int f;
+  for(f = 0; f < HS_SF_GROUPS; f++)
+    if(hs_buf_printf(b, "%s%s", f ? ", " : "", hs_sf_name(f)))
+      return HS_E_NOMEM;
+  return HS_OK;
+}
+
+static char *col_text(sqlite3_stmt *s, int i, int *oom)
+{
+  const unsigned char *t = sqlite3_column_text(s, i);
+  char *c;
+  if(!t)
+    return NULL;
+  c = strdup((const char *)t);
+  if(!c)
+    *oom = 1;
+  return c;
+}
+
+static hs_rc load_groups(hs_store *st, hs_registry *reg, hs_err *err)
+{
+  sqlite3_stmt *s;
+  size_t i = 0;
+  int rc;
+  if(sqlite3_prepare_v2(st->db,
+                        "SELECT stakeholder_id, name FROM stakeholder_groups "
+                        "ORDER BY stakeholder_id, name",
+                        -1, &s, NULL) != SQLITE_OK)
+    return db_err(st, err, "reading groups");
+  /* Both lists are in id order: walk them side by side. */
+  while((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    long long id = sqlite3_column_int64(s, 0);
+    const char *name = (const char *)sqlite3_column_text(s, 1);
+    while(i < reg->n && reg->items[i].id < id)
+      i++;
+    if(i < reg->n && reg->items[i].id == id && name &&
+       hs_groups_add(&reg->items[i].v[HS_SF_GROUPS], name) < 0) {
+      sqlite3_finalize(s);
+      return hs_err_set(err, HS_E_NOMEM, "out of memory");
+    }
+  }
+  sqlite3_finalize(s);
+  if(rc != SQLITE_DONE)
+    return db_err(st, err, "reading groups");
+  return HS_OK;
+}
+
+hs_rc hs_store_load(hs_store *st, hs_registry *reg, hs_err *err)
+{
+  hs_buf sql = HS_BUF_INIT;
+  sqlite3_stmt *s = NULL;
+  size_t cap = 0;
+  int rc, oom = 0;
+  hs_rc hrc;
+  memset(reg, 0, sizeof(*reg));
+  if(!st) {
+    hs_registry_fingerprint(reg);
+    return HS_OK;
+  }
+  if(hs_buf_puts(&sql, "SELECT id, ") || column_list(&sql) ||
+     hs_buf_puts(&sql, " FROM stakeholders ORDER BY id")) {
+    hs_buf_free(&sql);
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  }
+  rc = sqlite3_prepare_v2(st->db, hs_buf_str(&sql), -1, &s, NULL);
+  hs_buf_free(&sql);
+  if(rc != SQLITE_OK)
+    return db_err(st, err, "reading stakeholders");
+  while((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    hs_sh *sh;
+    int f;
+    if(reg->n == cap) {
+      size_t ncap = cap ? cap * 2 : 64;
+      hs_sh *n = realloc(reg->items, ncap * sizeof(hs_sh));
+      if(!n) {
+        oom = 1;
+        break;
+      }
+      reg->items = n;
+      cap = ncap;
+    }
+    sh = &reg->items[reg->n++];
+    memset(sh, 0, sizeof(*sh));
+    sh->id = sqlite3_column_int64(s, 0);
+    for(f = 0; f < HS_SF_GROUPS; f++)
+      sh->v[f] = col_text(s, f + 1, &oom);
+  }
+  sqlite3_finalize(s);
+  if(oom) {
+    hs_registry_clear(reg);
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  }
+  if(rc != SQLITE_DONE) {
+    hrc = db_err(st, err, "reading stakeholders");
+    hs_registry_clear(reg);
+    return hrc;
+  }
+  if((hrc = load_groups(st, reg, err))) {
+    hs_registry_clear(reg);
+    return hrc;
+  }
+  hs_registry_fingerprint(reg);
+  return HS_OK;
+}
+
+hs_rc hs_store_begin(hs_store *st, hs_err *err)
+{
+  if(sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return db_err(st, err, "cannot start a transaction");
+  return HS_OK;
+}
+
+hs_rc hs_store_commit(hs_store *st, hs_err *err)
+{
+  if(sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    return db_err(st, err, "commit failed");
+  return HS_OK;
+}
+
+void hs_store_rollback(hs_store *st)
+{
+  if(st && !sqlite3_get_autocommit(st->db))
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static hs_rc set_groups(hs_store *st, long long id, const char *groups,
+                        hs_err *err)
+{
+  sqlite3_stmt *del = NULL, *ins = NULL;
+  const char *p = groups ? groups : "";
+  hs_rc rc = HS_OK;
+  if(sqlite3_prepare_v2(st->db,
+                        "DELETE FROM stakeholder_groups WHERE "
+                        "stakeholder_id = ?",
+                        -1, &del, NULL) != SQLITE_OK ||
+     sqlite3_prepare_v2(st->db,
+                        "INSERT OR IGNORE INTO stakeholder_groups"
+                        "(stakeholder_id, name) VALUES (?, ?)",
+                        -1, &ins, NULL) != SQLITE_OK) {
+    rc = db_err(st, err, "writing groups");
+    goto out;
+  }
+  sqlite3_bind_int64(del, 1, id);
+  if(sqlite3_step(del) != SQLITE_DONE) {
+    rc = db_err(st, err, "writing groups");
+    goto out;
+  }
+  while(*p) {
+    const char *end = strchr(p, ';');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    if(len) {
+      sqlite3_reset(ins);
+      sqlite3_bind_int64(ins, 1, id);
+      sqlite3_bind_text(ins, 2, p, (int)len, SQLITE_TRANSIENT);
+      if(sqlite3_step(ins) != SQLITE_DONE) {
+        rc = db_err(st, err, "writing groups");
+        goto out;
+      }
+    }
+    p += len;
+    if(*p == ';')
+      p++;
+  }
+out:
+  sqlite3_finalize(del);
+  sqlite3_finalize(ins);
+  return rc;
+}
+
+hs_rc hs_store_insert(hs_store *st, hs_sh *sh, hs_err *err)
+{
+  hs_buf sql = HS_BUF_INIT;
+  sqlite3_stmt *s;
+  int f, rc;
+  if(hs_buf_puts(&sql, "INSERT INTO stakeholders(") || column_list(&sql) ||
+     hs_buf_puts(&sql, ") VALUES (")) {
+    hs_buf_free(&sql);
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  }
+  for(f = 0; f < HS_SF_GROUPS; f++)
+    if(hs_buf_puts(&sql, f ? ", ?" : "?")) {
+      hs_buf_free(&sql);
+      return hs_err_set(err, HS_E_NOMEM, "out of memory");
+    }
+  if(hs_buf_puts(&sql, ")")) {
+    hs_buf_free(&sql);
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  }
+  rc = sqlite3_prepare_v2(st->db, hs_buf_str(&sql), -1, &s, NULL);
+  hs_buf_free(&sql);
+  if(rc != SQLITE_OK)
+    return db_err(st, err, "adding a stakeholder");
+  for(f = 0; f < HS_SF_GROUPS; f++) {
+    const char *v = sh->v[f];
+    if(f == HS_SF_TYPE && !v)
+      v = HS_TYPE_PERSON;
+    if(v)
+      sqlite3_bind_text(s, f + 1, v, -1, SQLITE_STATIC);
+    else
+      sqlite3_bind_null(s, f + 1);
+  }
+  rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if(rc != SQLITE_DONE)
+    return hs_err_set(err, HS_E_DB, "%s: adding stakeholder \"%s\": %s",
+                      st->path, sh->v[HS_SF_NAME] ? sh->v[HS_SF_NAME] : "",
+                      sqlite3_errmsg(st->db));
+  sh->id = sqlite3_last_insert_rowid(st->db);
+  return set_groups(st, sh->id, sh->v[HS_SF_GROUPS], err);
+}
+
+hs_rc hs_store_set(hs_store *st, long long id, int field, const char *value,
+                   hs_err *err)
+{
+  char sql[128];
+  sqlite3_stmt *s;
+  int rc;
+  if(field < 0 || field >= HS_SF_COUNT)
+    return hs_err_set(err, HS_E_DB, "stakeholder %lld: bad field", id);
+  if(field == HS_SF_GROUPS) {
+    /* The row must exist, or the groups would point at nothing. */
+    if(sqlite3_prepare_v2(st->db, "SELECT 1 FROM stakeholders WHERE id = ?",
+                          -1, &s, NULL) != SQLITE_OK)
+      return db_err(st, err, "updating groups");
+    sqlite3_bind_int64(s, 1, id);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if(rc != SQLITE_ROW)
+      return hs_err_set(err, HS_E_DB, "%s: no stakeholder with id %lld",
+                        st->path, id);
+    return set_groups(st, id, value, err);
+  }
+  snprintf(sql, sizeof(sql), "UPDATE stakeholders SET %s = ? WHERE id = ?",
+           hs_sf_name(field));
+  if(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+    return db_err(st, err, "updating a stakeholder");
+  if(value)
+    sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(s, 1);
+  sqlite3_bind_int64(s, 2, id);
+  rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if(rc != SQLITE_DONE)
+    return hs_err_set(err, HS_E_DB, "%s: stakeholder %lld: %s: %s", st->path,
+                      id, hs_sf_name(field), sqlite3_errmsg(st->db));
+  if(sqlite3_changes(st->db) != 1)
+    return hs_err_set(err, HS_E_DB, "%s: no stakeholder with id %lld",
+                      st->path, id);
+  return HS_OK;
+}

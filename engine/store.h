@@ -1,0 +1,58 @@
+/*
+** hs_store: the stakeholder registry in SQLite.
+**
+** Schema version in PRAGMA user_version, migrated forward on open for
+** writing; WAL, foreign keys on, a busy timeout. Writes happen only
+** between hs_store_begin (BEGIN IMMEDIATE) and hs_store_commit; any error
+** is followed by hs_store_rollback, so the file is all or nothing.
+*/
+#ifndef HS_STORE_H
+#define HS_STORE_H
+
+#include "err.h"
+#include "stakeholder.h"
+
+typedef struct hs_store hs_store;
+typedef struct sqlite3 sqlite3;
+
+#define HS_STORE_SCHEMA_VERSION 1
+
+typedef enum hs_store_mode {
+  /* Reads only; a missing file is not created: *out is NULL and every
+  ** reader treats a NULL store as an empty registry. */
+  HS_STORE_READ = 0,
+  /* Creates the file if needed and migrates it to the current schema. */
+  HS_STORE_WRITE = 1
+} hs_store_mode;
+
+/* Opens path. The caller closes *out with hs_store_close. */
+hs_rc hs_store_open(const char *path, hs_store_mode mode, hs_store **out,
+                    hs_err *err);
+void hs_store_close(hs_store *st);
+
+/* True when the last hs_store_open(WRITE) created the file. */
+int hs_store_created(const hs_store *st);
+
+/* Loads every stakeholder with its groups, in id order, and computes the
+** registry fingerprint. st may be NULL (empty registry). Free reg with
+** hs_registry_clear. */
+hs_rc hs_store_load(hs_store *st, hs_registry *reg, hs_err *err);
+
+hs_rc hs_store_begin(hs_store *st, hs_err *err);
+hs_rc hs_store_commit(hs_store *st, hs_err *err);
+void hs_store_rollback(hs_store *st);
+
+/* Inserts a stakeholder from sh->v (type defaults to natural person) and
+** its groups; sets sh->id. */
+hs_rc hs_store_insert(hs_store *st, hs_sh *sh, hs_err *err);
+
+/* Sets one field of stakeholder id (NULL clears it). For HS_SF_GROUPS the
+** value is the whole ";"-joined list. HS_E_DB naming the id when there is
+** no such stakeholder. */
+hs_rc hs_store_set(hs_store *st, long long id, int field, const char *value,
+                   hs_err *err);
+
+/* The SQLite handle, for the run log (same file, same transaction). */
+sqlite3 *hs_store_db(hs_store *st);
+
+#endif
