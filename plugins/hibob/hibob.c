@@ -94,6 +94,12 @@ static hrsync_status hb_open(const hrsync_host *host, hrsync_host_ctx *ctx,
     free(c);
     return st;
   }
+  if(strncmp(c->base, "http://", 7) && strncmp(c->base, "https://", 8)) {
+    free(c);
+    return hrsync_errorf(host, ctx, HRSYNC_E_CONFIG,
+                         "settings.base_url must start with https:// "
+                         "(or http://)");
+  }
   /* The notes' base is https://api.hibob.com/v1; accept it as well as
   ** the host alone, since every path here starts with /v1. */
   n = strlen(c->base);

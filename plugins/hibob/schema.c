@@ -56,8 +56,10 @@ static hrsync_status hb_add(hrsync_conn *c, const char *id, const char *path,
                             const char *label, const char *list_id,
                             const char *type)
 {
-  hb_field *f;
-  hb_field *grown = realloc(c->fields, (c->n_fields + 1) * sizeof(*f));
+  hb_field *f, *grown;
+  if(hb_schema_find(c, id))
+    return HRSYNC_OK; /* a repeated entry: the first one counts */
+  grown = realloc(c->fields, (c->n_fields + 1) * sizeof(*f));
   if(!grown)
     return HRSYNC_E_NOMEM;
   c->fields = grown;

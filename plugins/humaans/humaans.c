@@ -158,6 +158,12 @@ static hrsync_status hm_open(const hrsync_host *host, hrsync_host_ctx *ctx,
     free(c);
     return st;
   }
+  if(strncmp(c->base, "http://", 7) && strncmp(c->base, "https://", 8)) {
+    free(c);
+    return hrsync_errorf(host, ctx, HRSYNC_E_CONFIG,
+                         "settings.base_url must start with https:// "
+                         "(or http://)");
+  }
   snprintf(c->auth, sizeof(c->auth), "Bearer %s", token);
   memset(token, 0, sizeof(token));
   /* "Current" job role is judged against today's UTC date. */

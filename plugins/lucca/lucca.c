@@ -101,8 +101,13 @@ static hrsync_status lc_base(hrsync_conn *c)
   const char *base = h->setting(c->hh.ctx, "base_url");
   const char *inst = h->setting(c->hh.ctx, "instance");
   int n;
-  if(base && *base)
+  if(base && *base) {
+    if(strncmp(base, "http://", 7) && strncmp(base, "https://", 8))
+      return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_CONFIG,
+                           "settings.base_url must start with https:// "
+                           "(or http://)");
     n = snprintf(c->base, sizeof(c->base), "%s", base);
+  }
   else if(inst && *inst) {
     if(!valid_account(inst))
       return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_CONFIG,

@@ -1,0 +1,708 @@
+/*
+** HiBob connector unit tests: the real plugin (argv[1]) driven through
+** the fake host with canned HiBob answers, one per documented shape,
+** variant and error (shared/hris/hibob-humaans-lucca.md, part A).
+*/
+#include "fakehost.h"
+
+#include <json-c/json.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static const hrsync_connector *plugin;
+
+#define API      "https://api.hibob.com"
+#define JSON_HDR "Content-Type: application/json"
+
+static void no_violations(fh_host *fh)
+{
+  size_t i;
+  for(i = 0; i < fh_violations(fh); i++)
+    print_error("violation: %s\n", fh_violation_at(fh, i));
+  assert_int_equal(fh_violations(fh), 0);
+}
+
+static fh_host *host(void)
+{
+  fh_host *fh = fh_new();
+  fh_secret(fh, "service_user_id", "SERVICE-1234");
+  fh_secret(fh, "token", "hibob-secret-token");
+  return fh;
+}
+
+static hrsync_conn *open_ok(fh_host *fh)
+{
+  hrsync_conn *c = NULL;
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_OK);
+  assert_non_null(c);
+  return c;
+}
+
+static void done(fh_host *fh, hrsync_conn *c)
+{
+  plugin->close(c);
+  no_violations(fh);
+  fh_free(fh);
+}
+
+/* Every HiBob request: pre-emptive Basic service user:token, JSON. */
+static void assert_hibob_request(const fh_request *r, const char *method,
+                                 const char *url)
+{
+  assert_string_equal(r->method, method);
+  assert_string_equal(r->url, url);
+  assert_non_null(r->basic_user);
+  assert_string_equal(r->basic_user, "SERVICE-1234");
+  assert_string_equal(r->basic_password, "hibob-secret-token");
+  assert_int_equal(fh_request_header_count(r, "Accept"), 1);
+  assert_string_equal(fh_request_header(r, "Accept"), "application/json");
+  assert_null(fh_request_header(r, "Authorization"));
+  if(!strcmp(method, "POST")) {
+    assert_string_equal(fh_request_header(r, "Content-Type"),
+                        "application/json");
+    assert_non_null(r->body);
+  }
+  else {
+    assert_null(r->body);
+    assert_null(fh_request_header(r, "Content-Type"));
+  }
+}
+
+static void assert_error_has(fh_host *fh, const char *needle)
+{
+  assert_non_null(fh_error(fh));
+  if(!strstr(fh_error(fh), needle))
+    fail_msg("error '%s' lacks '%s'", fh_error(fh), needle);
+}
+
+/* rec's field id is present with value (NULL: present and empty). */
+static void assert_value(const fh_record *rec, const char *id,
+                         const char *value)
+{
+  int present = 0;
+  const char *v = fh_record_get(rec, id, &present);
+  if(!present)
+    fail_msg("record %s: %s not set", rec->hris_id, id);
+  if(!value) {
+    if(v)
+      fail_msg("record %s: %s = '%s', expected null", rec->hris_id, id, v);
+    return;
+  }
+  if(!v)
+    fail_msg("record %s: %s is null, expected '%s'", rec->hris_id, id, value);
+  assert_string_equal(v, value);
+}
+
+static void assert_absent(const fh_record *rec, const char *id)
+{
+  int present = 1;
+  fh_record_get(rec, id, &present);
+  if(present)
+    fail_msg("record %s: %s set, expected absent", rec->hris_id, id);
+}
+
+/* ---- canned answers ---------------------------------------------- */
+
+static const char meta[] =
+    "[{\"id\":\"root.id\",\"category\":\"root\",\"name\":\"Employee ID\","
+    "\"jsonPath\":\"id\",\"type\":\"text\",\"typeData\":{}},"
+    "{\"id\":\"root.firstName\",\"categoryId\":\"root\","
+    "\"categoryDisplayName\":\"Basic info\",\"category\":\"root\","
+    "\"name\":\"First name\",\"description\":null,\"jsonPath\":\"firstName\","
+    "\"type\":\"text\",\"typeData\":{},\"historical\":false},"
+    "{\"id\":\"root.surname\",\"name\":\"Last name\",\"jsonPath\":\"surname\","
+    "\"type\":\"text\"},"
+    "{\"id\":\"root.email\",\"name\":\"Email\",\"jsonPath\":\"email\","
+    "\"type\":\"text\"},"
+    "{\"id\":\"work.department\",\"categoryId\":\"work\",\"name\":"
+    "\"Department\",\"jsonPath\":\"work.department\",\"type\":\"list\","
+    "\"typeData\":{\"listId\":\"department\"},\"historical\":true},"
+    "{\"id\":\"work.title\",\"name\":\"Job title\",\"jsonPath\":"
+    "\"work.title\",\"type\":\"hierarchy-list\",\"typeData\":{\"listId\":"
+    "\"title\"}},"
+    "{\"id\":\"work.startDate\",\"name\":\"Start date\",\"jsonPath\":"
+    "\"work.startDate\",\"type\":\"date\"},"
+    "{\"id\":\"work.employeeIdInCompany\",\"name\":\"Employee ID in "
+    "company\",\"jsonPath\":\"work.employeeIdInCompany\",\"type\":"
+    "\"number\"},"
+    "{\"id\":\"work.reportsTo\",\"name\":\"Reports to\",\"jsonPath\":"
+    "\"work.reportsTo\",\"type\":\"employee-reference\"},"
+    "{\"id\":\"personal.nationality\",\"name\":\"Nationality\",\"jsonPath\":"
+    "\"personal.nationality\",\"type\":\"multi-list\",\"typeData\":"
+    "{\"listId\":\"nationalities\"}},"
+    "{\"id\":\"personal.birthDate\",\"name\":\"Birth date\",\"jsonPath\":"
+    "\"personal.birthDate\",\"type\":\"date\"},"
+    "{\"id\":\"personal.shortBirthDate\",\"name\":\"Birthday\",\"jsonPath\":"
+    "\"personal.shortBirthDate\",\"type\":\"short date\"},"
+    "{\"id\":\"internal.status\",\"name\":\"Status\",\"jsonPath\":"
+    "\"internal.status\",\"type\":\"text\"},"
+    "{\"id\":\"internal.terminationDate\",\"name\":\"Termination date\","
+    "\"jsonPath\":\"internal.terminationDate\",\"type\":\"date\"},"
+    "{\"id\":\"payroll.salary\",\"name\":\"Salary\",\"jsonPath\":"
+    "\"payroll.salary\",\"type\":\"currency\"},"
+    "{\"id\":\"work.custom.field_1\",\"name\":\"Moved field\",\"jsonPath\":"
+    "\"category_9.field_1\",\"type\":\"text\"},"
+    "{\"id\":\"root.firstName\",\"name\":\"Repeated\",\"jsonPath\":\"x\","
+    "\"type\":\"date\"}]";
+
+/* A.8 sample, machine values plus the humanReadable mirror. */
+static const char search_nested[] =
+    "{\"employees\":["
+    "{\"id\":\"3332883884017713238\",\"companyId\":640897,"
+    "\"firstName\":\"Ashley\",\"surname\":\"Sanchez\","
+    "\"displayName\":\"Ashley Sanchez\",\"email\":\"ashley@example.com\","
+    "\"work\":{\"employeeIdInCompany\":140,\"startDate\":\"2021-03-01\","
+    "\"department\":\"143565567\",\"title\":\"152307451\","
+    "\"reportsTo\":{\"id\":\"2918372381908121634\",\"email\":"
+    "\"boss@example.com\",\"firstName\":\"Jane\",\"surname\":\"Smith\","
+    "\"displayName\":\"Jane Smith\"}},"
+    "\"personal\":{\"birthDate\":\"1990-05-17\",\"nationality\":[\"US\","
+    "\"FR\"]},"
+    "\"internal\":{\"status\":\"Active\",\"terminationDate\":null},"
+    "\"category_9\":{\"field_1\":\"moved\"},"
+    "\"humanReadable\":{\"work\":{\"department\":\"Engineering\","
+    "\"title\":\"Data Engineer\",\"startDate\":\"01/03/2021\","
+    "\"reportsTo\":\"Jane Smith\"},"
+    "\"personal\":{\"nationality\":[\"American\",\"French\"]}}},"
+    "{\"id\":\"3332883884017713999\",\"firstName\":\"Bo\",\"surname\":"
+    "\"Lee\",\"email\":\"bo.lee@example.com\","
+    "\"work\":{\"employeeIdInCompany\":141,\"startDate\":\"2019-06-10\","
+    "\"department\":\"143565567\",\"title\":null,\"reportsTo\":null},"
+    "\"personal\":{\"nationality\":[]},"
+    "\"internal\":{\"status\":\"Inactive\",\"terminationDate\":"
+    "\"2024-12-31\"},"
+    "\"humanReadable\":{\"work\":{\"department\":\"Engineering\"}}}]}";
+
+static void want_all(fh_host *fh)
+{
+  static const char *const w[] = {"root.firstName",
+                                  "root.surname",
+                                  "root.email",
+                                  "work.department",
+                                  "work.title",
+                                  "work.startDate",
+                                  "work.employeeIdInCompany",
+                                  "work.reportsTo",
+                                  "personal.nationality",
+                                  "personal.birthDate",
+                                  "internal.status",
+                                  "internal.terminationDate",
+                                  "work.custom.field_1",
+                                  "root.id"};
+  size_t i;
+  for(i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+    fh_want(fh, w[i]);
+}
+
+/* ---- descriptor and settings ------------------------------------- */
+
+static void test_descriptor(void **state)
+{
+  const hrsync_setting_def *s;
+  const hrsync_kv *m;
+  int base = 0, user = 0, token = 0, hris = 0, first = 0, dept = 0;
+  (void)state;
+  assert_string_equal(plugin->name, "hibob");
+  assert_int_equal(plugin->abi_major, HRSYNC_ABI_MAJOR);
+  for(s = plugin->settings; s->key; s++) {
+    if(!strcmp(s->key, "base_url")) {
+      base = 1;
+      assert_string_equal(s->default_value, "https://api.hibob.com");
+      assert_int_equal(s->flags & HRSYNC_SETTING_SECRET, 0);
+    }
+    if(!strcmp(s->key, "service_user_id"))
+      user = (s->flags & HRSYNC_SETTING_SECRET) &&
+             (s->flags & HRSYNC_SETTING_REQUIRED);
+    if(!strcmp(s->key, "token"))
+      token = (s->flags & HRSYNC_SETTING_SECRET) &&
+              (s->flags & HRSYNC_SETTING_REQUIRED);
+  }
+  assert_true(base && user && token);
+  for(m = plugin->suggested_mapping; m->name; m++) {
+    hris |= !strcmp(m->name, "hris_id") && !strcmp(m->value, "root.id");
+    first |=
+        !strcmp(m->name, "first_name") && !strcmp(m->value, "root.firstName");
+    dept |= !strcmp(m->value, "root.displayName");
+  }
+  assert_true(hris && first);
+  assert_false(dept);
+}
+
+static void test_open_config_errors(void **state)
+{
+  static const struct {
+    const char *user, *token, *base, *needle;
+  } cases[] = {
+      {NULL, "tok-123", NULL, "service_user_id"},
+      {"SVC-1", NULL, NULL, "token"},
+      {"", "tok-123", NULL, "service_user_id"},
+      {"SVC-1", "tok-123", "ftp://x", "base_url"},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = fh_new();
+    hrsync_conn *c = NULL;
+    if(cases[i].user)
+      fh_secret(fh, "service_user_id", cases[i].user);
+    if(cases[i].token)
+      fh_secret(fh, "token", cases[i].token);
+    if(cases[i].base)
+      fh_setting(fh, "base_url", cases[i].base);
+    assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
+    assert_error_has(fh, cases[i].needle);
+    assert_int_equal(fh_n_requests(fh), 0);
+    plugin->close(c);
+    no_violations(fh);
+    fh_free(fh);
+  }
+}
+
+/* ---- authenticate -------------------------------------------------- */
+
+static void test_auth_request_and_base_urls(void **state)
+{
+  static const char *const cases[][2] = {
+      {NULL, API "/v1/company/people/fields"},
+      {"http://127.0.0.1:9/hibob/",
+       "http://127.0.0.1:9/hibob/v1/company/people/fields"},
+      {"https://api.sandbox.hibob.com/v1",
+       "https://api.sandbox.hibob.com/v1/company/people/fields"},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = host();
+    hrsync_conn *c;
+    if(cases[i][0])
+      fh_setting(fh, "base_url", cases[i][0]);
+    fh_queue(fh, 200, JSON_HDR, "[]");
+    c = open_ok(fh);
+    assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+    assert_int_equal(fh_n_requests(fh), 1);
+    assert_hibob_request(fh_request_at(fh, 0), "GET", cases[i][1]);
+    done(fh, c);
+  }
+}
+
+static void test_auth_401_no_retry(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  int more = 1;
+  (void)state;
+  fh_queue(fh, 401, JSON_HDR,
+           "{\"key\":\"unauthorized\",\"error\":\"Invalid credentials\"}");
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
+  assert_error_has(fh, "GET /v1/company/people/fields: HTTP 401");
+  assert_error_has(fh, "Invalid credentials");
+  assert_null(strstr(fh_error(fh), "hibob-secret-token"));
+  /* One request, no second try (HiBob's WAF blocks repeated 401s). */
+  assert_int_equal(fh_n_requests(fh), 1);
+  fh_queue(fh, 403, JSON_HDR, "{\"key\":\"forbidden\",\"error\":\"No\"}");
+  assert_int_equal(plugin->next_page(c, &more), HRSYNC_E_AUTH);
+  assert_int_equal(more, 0);
+  assert_int_equal(fh_n_requests(fh), 2);
+  done(fh, c);
+}
+
+static void test_transport_error_and_abort(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  int more = 1;
+  (void)state;
+  fh_queue_transport_error(fh);
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
+  fh_abort_at(fh, 1);
+  assert_int_equal(plugin->next_page(c, &more), HRSYNC_E_ABORTED);
+  assert_int_equal(more, 0);
+  done(fh, c);
+}
+
+/* ---- field schema ------------------------------------------------ */
+
+static void assert_field(fh_host *fh, const char *id, uint32_t type,
+                         const char *label)
+{
+  const fh_field *f = fh_field_find(fh, id);
+  if(!f)
+    fail_msg("field %s not described", id);
+  assert_int_equal(f->type, type);
+  if(label)
+    assert_string_equal(f->label, label);
+}
+
+static void test_fields_schema(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_queue(fh, 200, JSON_HDR, meta);
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  /* The metadata authenticate read is kept: no second request. */
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 1);
+  assert_int_equal(fh_n_fields(fh), 16); /* the repeated entry once */
+  assert_field(fh, "root.id", HRSYNC_FIELD_TEXT, "Employee ID");
+  assert_field(fh, "root.firstName", HRSYNC_FIELD_TEXT, "First name");
+  assert_field(fh, "work.department", HRSYNC_FIELD_LIST, "Department");
+  assert_field(fh, "work.title", HRSYNC_FIELD_LIST, NULL);
+  assert_field(fh, "personal.nationality", HRSYNC_FIELD_LIST, NULL);
+  assert_field(fh, "work.startDate", HRSYNC_FIELD_DATE, NULL);
+  assert_field(fh, "personal.birthDate", HRSYNC_FIELD_DATE, NULL);
+  /* MM-DD cannot be normalised as a date. */
+  assert_field(fh, "personal.shortBirthDate", HRSYNC_FIELD_TEXT, NULL);
+  assert_field(fh, "work.employeeIdInCompany", HRSYNC_FIELD_NUMBER, NULL);
+  assert_field(fh, "payroll.salary", HRSYNC_FIELD_NUMBER, NULL);
+  assert_field(fh, "work.reportsTo", HRSYNC_FIELD_TEXT, NULL);
+  done(fh, c);
+}
+
+static void test_fields_wrapped_and_no_root_id(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"fields\":[{\"id\":\"root.email\",\"name\":\"Email\","
+           "\"jsonPath\":\"email\",\"type\":\"text\"}]}");
+  c = open_ok(fh);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_int_equal(fh_n_fields(fh), 2);
+  assert_field(fh, "root.email", HRSYNC_FIELD_TEXT, "Email");
+  /* The key mapping's field is always described. */
+  assert_field(fh, "root.id", HRSYNC_FIELD_TEXT, NULL);
+  done(fh, c);
+}
+
+static void test_fields_bad_shapes(void **state)
+{
+  static const struct {
+    const char *body;
+    const char *needle;
+  } cases[] = {
+      {"{\"employees\":[]}", "expected an array of fields"},
+      {"{\"fields\":{}}", "expected an array of fields"},
+      {"[{\"id\":\"root.id\"},{\"name\":\"x\"}]", "fields[1] has no \"id\""},
+      {"[{\"id\":\"root.id\",", "malformed JSON"},
+      {"<html>oops</html>", "malformed JSON"},
+      {"", "empty body"},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = host();
+    hrsync_conn *c;
+    fh_queue(fh, 200, JSON_HDR, cases[i].body);
+    c = open_ok(fh);
+    assert_int_equal(plugin->list_fields(c), HRSYNC_E_PARSE);
+    assert_error_has(fh, "GET /v1/company/people/fields");
+    assert_error_has(fh, cases[i].needle);
+    done(fh, c);
+  }
+}
+
+/* ---- roster -------------------------------------------------------- */
+
+static void test_search_request(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_request *r;
+  json_object *body, *fields, *v;
+  size_t pages = 0;
+  (void)state;
+  fh_want(fh, "root.firstName");
+  fh_want(fh, "work.department");
+  fh_want(fh, "root.id");
+  fh_want(fh, "root.firstName");
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR, "{\"employees\":[]}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, &pages), HRSYNC_OK);
+  assert_int_equal(pages, 1); /* no pagination: has_more 0 at once */
+  assert_int_equal(fh_n_requests(fh), 2);
+  assert_int_equal(fh_n_records(fh), 0);
+  r = fh_request_at(fh, 1);
+  assert_hibob_request(r, "POST", API "/v1/people/search");
+  body = json_tokener_parse(r->body);
+  assert_non_null(body);
+  assert_true(json_object_object_get_ex(body, "fields", &fields));
+  assert_int_equal(json_object_array_length(fields), 3);
+  assert_string_equal(
+      json_object_get_string(json_object_array_get_idx(fields, 0)), "root.id");
+  assert_string_equal(
+      json_object_get_string(json_object_array_get_idx(fields, 1)),
+      "root.firstName");
+  assert_string_equal(
+      json_object_get_string(json_object_array_get_idx(fields, 2)),
+      "work.department");
+  assert_true(json_object_object_get_ex(body, "showInactive", &v));
+  assert_true(json_object_is_type(v, json_type_boolean));
+  assert_true(json_object_get_boolean(v));
+  assert_true(json_object_object_get_ex(body, "humanReadable", &v));
+  assert_string_equal(json_object_get_string(v), "APPEND");
+  assert_false(json_object_object_get_ex(body, "filters", NULL));
+  json_object_put(body);
+  done(fh, c);
+}
+
+static void test_search_nested(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *a, *b;
+  (void)state;
+  want_all(fh);
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR, search_nested);
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  /* The mirror resolved every list: named lists were never needed. */
+  assert_int_equal(fh_n_requests(fh), 2);
+  assert_int_equal(fh_n_records(fh), 2);
+  a = fh_record_find(fh, "3332883884017713238");
+  b = fh_record_find(fh, "3332883884017713999");
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_value(a, "root.id", "3332883884017713238");
+  assert_value(a, "root.firstName", "Ashley");
+  assert_value(a, "root.surname", "Sanchez");
+  assert_value(a, "root.email", "ashley@example.com");
+  assert_value(a, "work.department", "Engineering");
+  assert_value(a, "work.title", "Data Engineer");
+  /* Dates stay machine values (the mirror's 01/03/2021 is not used). */
+  assert_value(a, "work.startDate", "2021-03-01");
+  assert_value(a, "work.employeeIdInCompany", "140");
+  assert_value(a, "work.reportsTo", "Jane Smith");
+  assert_value(a, "personal.nationality", "American, French");
+  assert_value(a, "personal.birthDate", "1990-05-17");
+  assert_value(a, "internal.status", "Active");
+  assert_value(a, "internal.terminationDate", NULL);
+  /* jsonPath, not the id, says where a value sits. */
+  assert_value(a, "work.custom.field_1", "moved");
+  /* The terminated employee is there (showInactive). */
+  assert_value(b, "internal.status", "Inactive");
+  assert_value(b, "internal.terminationDate", "2024-12-31");
+  assert_value(b, "work.department", "Engineering");
+  assert_value(b, "work.title", NULL);
+  assert_value(b, "work.reportsTo", NULL);
+  assert_value(b, "personal.nationality", NULL);
+  /* Withheld (absent) is not empty. */
+  assert_absent(b, "personal.birthDate");
+  assert_absent(b, "work.custom.field_1");
+  /* Only what was asked for. */
+  assert_absent(a, "root.displayName");
+  assert_absent(a, "humanReadable");
+  done(fh, c);
+}
+
+static void test_search_slash_keys(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *a;
+  (void)state;
+  want_all(fh);
+  fh_want(fh, "payroll.salary");
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\":[{\"/root/id\":{\"value\":\"42\"},"
+           "\"/root/firstName\":\"Ana\","
+           "\"/root/surname\":{\"value\":\"Diaz\"},"
+           "\"/work/department\":{\"value\":\"143565567\"},"
+           "\"/work/employeeIdInCompany\":{\"value\":50955},"
+           "\"/work/startDate\":{\"value\":\"2020-02-03\"},"
+           "\"/personal/nationality\":{\"value\":[\"ES\"]},"
+           "\"/internal/terminationDate\":{\"value\":null},"
+           "\"/payroll/salary\":{\"value\":{\"value\":5000.5,"
+           "\"currency\":\"EUR\"}},"
+           "\"humanReadable\":{\"/work/department\":{\"value\":\"Sales\"},"
+           "\"/personal/nationality\":\"Spanish\"}}]}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 1);
+  a = fh_record_at(fh, 0);
+  assert_string_equal(a->hris_id, "42");
+  assert_value(a, "root.firstName", "Ana");
+  assert_value(a, "root.surname", "Diaz");
+  assert_value(a, "work.department", "Sales");
+  assert_value(a, "work.employeeIdInCompany", "50955");
+  assert_value(a, "work.startDate", "2020-02-03");
+  assert_value(a, "personal.nationality", "Spanish");
+  assert_value(a, "internal.terminationDate", NULL);
+  assert_value(a, "payroll.salary", "5000.5");
+  assert_absent(a, "root.email");
+  done(fh, c);
+}
+
+static const char named_lists[] =
+    "{\"department\":{\"name\":\"department\",\"values\":["
+    "{\"id\":\"143565567\",\"value\":\"Engineering\",\"name\":"
+    "\"Engineering\",\"archived\":false,\"children\":[]},"
+    "{\"id\":\"143565999\",\"value\":\"Sales\",\"name\":\"Sales\"}]},"
+    "\"title\":{\"name\":\"title\",\"values\":[{\"id\":1,\"name\":"
+    "\"Engineering titles\",\"children\":[{\"id\":152307451,\"name\":"
+    "\"Data Engineer\",\"children\":[]}]}]},"
+    "\"nationalities\":{\"name\":\"nationalities\",\"values\":["
+    "{\"id\":\"US\",\"value\":\"American\"},{\"id\":\"FR\",\"value\":"
+    "\"French\"}]}}";
+
+static void test_named_list_fallback(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *a, *b;
+  (void)state;
+  want_all(fh);
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\":["
+           "{\"id\":\"1\",\"work\":{\"department\":\"143565567\","
+           "\"title\":\"152307451\",\"reportsTo\":\"77\"},"
+           "\"personal\":{\"nationality\":[\"US\",\"FR\",\"XX\"]}},"
+           "{\"id\":\"2\",\"work\":{\"department\":\"999\",\"title\":"
+           "152307451}}]}");
+  fh_queue(fh, 200, JSON_HDR, named_lists);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  /* One named-lists read for everyone. */
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_hibob_request(fh_request_at(fh, 2), "GET",
+                       API "/v1/company/named-lists");
+  a = fh_record_find(fh, "1");
+  b = fh_record_find(fh, "2");
+  assert_value(a, "work.department", "Engineering");
+  assert_value(a, "work.title", "Data Engineer"); /* a hierarchy child */
+  assert_value(a, "personal.nationality", "American, French, XX");
+  assert_value(a, "work.reportsTo", "77");   /* an id without a mirror */
+  assert_value(b, "work.department", "999"); /* unknown item: its id */
+  assert_value(b, "work.title", "Data Engineer");
+  done(fh, c);
+}
+
+static void test_named_list_errors(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "work.department");
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\":[{\"id\":\"1\",\"work\":{\"department\":"
+           "\"5\"}}]}");
+  fh_queue(fh, 200, JSON_HDR, "[\"department\"");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_PARSE);
+  assert_error_has(fh, "GET /v1/company/named-lists: malformed JSON");
+  done(fh, c);
+}
+
+static void test_search_errors(void **state)
+{
+  static const struct {
+    unsigned status;
+    const char *body;
+    hrsync_status st;
+    const char *needle;
+  } cases[] = {
+      {400,
+       "{\"key\":\"invalid.field\",\"error\":\"Field 'work.nope' does not "
+       "exist\"}",
+       HRSYNC_E_HTTP, "HTTP 400: Field 'work.nope' does not exist"},
+      {401, "{\"key\":\"unauthorized\",\"error\":\"Bad token\"}",
+       HRSYNC_E_AUTH, "HTTP 401: Bad token"},
+      {500, "", HRSYNC_E_HTTP, "HTTP 500"},
+      {200, "{\"employees\":[{\"id\":\"1\"},", HRSYNC_E_PARSE,
+       "malformed JSON"},
+      {200, "{\"employees\":[{\"id\":\"1\"}]} trailing", HRSYNC_E_PARSE,
+       "malformed JSON"},
+      {200, "{\"employees\":{}}", HRSYNC_E_PARSE,
+       "\"employees\" is missing or not an array"},
+      {200, "[]", HRSYNC_E_PARSE, "\"employees\" is missing or not an array"},
+      {200, "{\"employees\":[{\"firstName\":\"x\"}]}", HRSYNC_E_PARSE,
+       "employees[0] has no root.id"},
+      {200, "{\"employees\":[\"1\"]}", HRSYNC_E_PARSE,
+       "employees[0] is not an object"},
+      {200, "{\"employees\":[{\"id\":{\"x\":1}}]}", HRSYNC_E_PARSE,
+       "employees[0] has no root.id"},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = host();
+    hrsync_conn *c;
+    fh_want(fh, "root.firstName");
+    fh_queue(fh, 200, JSON_HDR, meta);
+    fh_queue(fh, cases[i].status, JSON_HDR, cases[i].body);
+    c = open_ok(fh);
+    assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), cases[i].st);
+    assert_error_has(fh, "POST /v1/people/search");
+    assert_error_has(fh, cases[i].needle);
+    assert_int_equal(fh_n_requests(fh), 2);
+    done(fh, c);
+  }
+}
+
+static void test_unknown_wanted_field(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *a;
+  (void)state;
+  /* Not in the metadata (e.g. permission-restricted): still asked for,
+  ** read at the path its id names. */
+  fh_want(fh, "root.displayName");
+  fh_want(fh, "home.privateEmail");
+  fh_queue(fh, 200, JSON_HDR, "[]");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\":[{\"id\":\"7\",\"displayName\":\"Bo Lee\","
+           "\"home\":{\"privateEmail\":\"bo@example.org\"}}]}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  a = fh_record_find(fh, "7");
+  assert_non_null(a);
+  assert_value(a, "root.displayName", "Bo Lee");
+  assert_value(a, "home.privateEmail", "bo@example.org");
+  done(fh, c);
+}
+
+int main(int argc, char **argv)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_descriptor),
+      cmocka_unit_test(test_open_config_errors),
+      cmocka_unit_test(test_auth_request_and_base_urls),
+      cmocka_unit_test(test_auth_401_no_retry),
+      cmocka_unit_test(test_transport_error_and_abort),
+      cmocka_unit_test(test_fields_schema),
+      cmocka_unit_test(test_fields_wrapped_and_no_root_id),
+      cmocka_unit_test(test_fields_bad_shapes),
+      cmocka_unit_test(test_search_request),
+      cmocka_unit_test(test_search_nested),
+      cmocka_unit_test(test_search_slash_keys),
+      cmocka_unit_test(test_named_list_fallback),
+      cmocka_unit_test(test_named_list_errors),
+      cmocka_unit_test(test_search_errors),
+      cmocka_unit_test(test_unknown_wanted_field),
+  };
+  plugin = fh_load(argc > 1 ? argv[1] : NULL);
+  if(!plugin) {
+    fprintf(stderr, "test_hibob: cannot load the plugin: %s\n",
+            fh_load_error());
+    return 1;
+  }
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
