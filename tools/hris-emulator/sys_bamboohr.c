@@ -1,0 +1,135 @@
+/* BambooHR: both URL styles, pre-emptive Basic auth with the API key as
+ * user name, and the legacy error convention (empty body, message in
+ * X-BambooHR-Error-Message). */
+#include "bamboohr.h"
+
+#include "dates.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define API_KEY "bamboo-test-key"
+#define COMPANY "acme"
+
+void bhr_error(emu_req *req, emu_resp *resp, unsigned status, const char *msg)
+{
+  (void)req;
+  emu_resp_start(resp, status, NULL);
+  emu_resp_header(resp, "X-BambooHR-Error-Message", "%s", msg);
+  if(status == 401)
+    emu_resp_header(resp, "WWW-Authenticate", "Basic realm=\"BambooHR\"");
+}
+
+/* Checks the key; fills resp and returns -1 when refused. */
+static int authorised(emu_req *req, emu_resp *resp)
+{
+  char *user, *pass;
+  int ok;
+
+  if(emu_req_basic(req, &user, &pass)) {
+    bhr_error(req, resp, 401, "API key is missing");
+    return -1;
+  }
+  ok = !strcmp(user, API_KEY);
+  free(user);
+  free(pass);
+  if(!ok) {
+    bhr_error(req, resp, 401, "Invalid API key");
+    return -1;
+  }
+  return 0;
+}
+
+/* GET /v1/employees/changed?since=: ids keyed object plus `latest`. */
+static void changed(emu_req *req, emu_resp *resp)
+{
+  const emu_pop *pop = req->ctx->pop;
+  const char *since = emu_req_arg(req, "since");
+  emu_buf *b = &resp->body;
+  int64_t t, latest = 0;
+  char ts[32];
+  size_t i;
+  int first = 1;
+
+  if(!since || emu_time_parse(since, &t)) {
+    bhr_error(req, resp, 400, "Invalid or missing 'since' parameter");
+    return;
+  }
+  for(i = 0; i < pop->n; i++)
+    if(pop->v[i]->modified > latest)
+      latest = pop->v[i]->modified;
+  emu_resp_start(resp, 200, "application/json");
+  emu_time_format(latest ? latest : emu_now(), ts);
+  emu_buf_printf(b, "{\"latest\":\"%s\",\"employees\":{", ts);
+  for(i = 0; i < pop->n; i++) {
+    const emu_person *p = pop->v[i];
+    if(p->modified <= t)
+      continue;
+    emu_time_format(p->modified, ts);
+    emu_buf_printf(b,
+                   "%s\"%ld\":{\"id\":\"%ld\",\"action\":\"Updated\","
+                   "\"lastChanged\":\"%s\"}",
+                   first ? "" : ",", p->id, p->id, ts);
+    first = 0;
+  }
+  emu_buf_puts(b, "}}");
+}
+
+/* Maps both URL styles to the versioned path ("/v1/...", "/v2/..."). */
+static const char *api_path(const char *path, int *bad_company)
+{
+  const char *gw = "/api/gateway.php/";
+  size_t n = strlen(COMPANY);
+
+  *bad_company = 0;
+  if(!strncmp(path, gw, strlen(gw))) {
+    path += strlen(gw);
+    if(strncmp(path, COMPANY, n) || path[n] != '/') {
+      *bad_company = 1;
+      return NULL;
+    }
+    return path + n;
+  }
+  if(!strncmp(path, "/api/", 5))
+    return path + 4;
+  return NULL;
+}
+
+static void handle(emu_req *req, emu_resp *resp)
+{
+  int bad_company;
+  const char *p = api_path(req->path, &bad_company);
+  const char *m = req->method;
+
+  if(!p) {
+    bhr_error(req, resp, 404, bad_company ? "Company not found" : "Not found");
+    return;
+  }
+  if(authorised(req, resp))
+    return;
+  if(!strcmp(p, "/v1/meta/fields") && !strcmp(m, "GET"))
+    bhr_meta_fields(req, resp);
+  else if(!strcmp(p, "/v1/reports/custom") && !strcmp(m, "POST"))
+    bhr_report(req, resp);
+  else if(!strcmp(p, "/v1/employees/changed") && !strcmp(m, "GET"))
+    changed(req, resp);
+  else if(!strcmp(p, "/v2/datasets/employee/data") && !strcmp(m, "POST"))
+    bhr_dataset(req, resp);
+  else
+    bhr_error(req, resp, 404, "Not found");
+}
+
+static int is_auth(const char *path)
+{
+  (void)path;
+  return 0;
+}
+
+static unsigned rate_status(emu_ctx *ctx)
+{
+  return ctx->opts->bamboohr_rate_status;
+}
+
+const emu_system emu_sys_bamboohr = {
+    "bamboohr", "/bamboohr", handle, bhr_error, is_auth, NULL, rate_status};
