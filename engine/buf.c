@@ -67,11 +67,26 @@ int hs_buf_json_str(hs_buf *b, const char *s)
     const char *out = (const char *)p;
     size_t n = 1;
     switch(*p) {
-    case '"': out = "\\\""; n = 2; break;
-    case '\\': out = "\\\\"; n = 2; break;
-    case '\n': out = "\\n"; n = 2; break;
-    case '\r': out = "\\r"; n = 2; break;
-    case '\t': out = "\\t"; n = 2; break;
+    case '"':
+      out = "\\\"";
+      n = 2;
+      break;
+    case '\\':
+      out = "\\\\";
+      n = 2;
+      break;
+    case '\n':
+      out = "\\n";
+      n = 2;
+      break;
+    case '\r':
+      out = "\\r";
+      n = 2;
+      break;
+    case '\t':
+      out = "\\t";
+      n = 2;
+      break;
     default:
       if(*p < 0x20) {
         esc[4] = hex[*p >> 4];

@@ -51,18 +51,30 @@ void hs_err_clear(hs_err *e)
 const char *hs_strerror(hs_rc rc)
 {
   switch(rc) {
-  case HS_OK: return "success";
-  case HS_E_USAGE: return "usage error";
-  case HS_E_CONFIG: return "configuration error";
-  case HS_E_REFUSED: return "refused";
-  case HS_E_RUNTIME: return "runtime failure";
-  case HS_E_NOMEM: return "out of memory";
-  case HS_E_IO: return "I/O error";
-  case HS_E_DB: return "database error";
-  case HS_E_PLUGIN: return "plugin error";
-  case HS_E_AUTH: return "authentication refused";
-  case HS_E_HTTP: return "HTTP failure";
-  case HS_E_PARSE: return "malformed data";
+  case HS_OK:
+    return "success";
+  case HS_E_USAGE:
+    return "usage error";
+  case HS_E_CONFIG:
+    return "configuration error";
+  case HS_E_REFUSED:
+    return "refused";
+  case HS_E_RUNTIME:
+    return "runtime failure";
+  case HS_E_NOMEM:
+    return "out of memory";
+  case HS_E_IO:
+    return "I/O error";
+  case HS_E_DB:
+    return "database error";
+  case HS_E_PLUGIN:
+    return "plugin error";
+  case HS_E_AUTH:
+    return "authentication refused";
+  case HS_E_HTTP:
+    return "HTTP failure";
+  case HS_E_PARSE:
+    return "malformed data";
   }
   return "unknown error";
 }
@@ -70,10 +82,14 @@ const char *hs_strerror(hs_rc rc)
 int hs_rc_exit_code(hs_rc rc)
 {
   switch(rc) {
-  case HS_OK: return 0;
+  case HS_OK:
+    return 0;
   case HS_E_USAGE:
-  case HS_E_CONFIG: return 2;
-  case HS_E_REFUSED: return 3;
-  default: return 1;
+  case HS_E_CONFIG:
+    return 2;
+  case HS_E_REFUSED:
+    return 3;
+  default:
+    return 1;
   }
 }

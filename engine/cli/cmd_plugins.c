@@ -60,9 +60,8 @@ static int print_json(hs_cli *cli, const hs_plugin_list *list)
     }
     else {
       fail |= hs_buf_puts(&b, ", \"ok\": true, \"display_name\": ");
-      fail |= hs_buf_json_str(&b, p->desc->display_name
-                                      ? p->desc->display_name
-                                      : "");
+      fail |= hs_buf_json_str(&b, p->desc->display_name ? p->desc->display_name
+                                                        : "");
       fail |= hs_buf_puts(&b, ", \"version\": ");
       fail |= hs_buf_json_str(&b, p->desc->version ? p->desc->version : "");
       fail |= hs_buf_printf(&b, ", \"abi\": \"%u.%u\"",

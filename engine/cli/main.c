@@ -4,6 +4,7 @@
 */
 #include "cli.h"
 
+#include <curl/curl.h>
 #include <hrsync/connector.h>
 
 #include <stdarg.h>
@@ -235,12 +236,16 @@ int main(int argc, char **argv)
                        : cli.verbose ? HS_LOG_WARN + cli.verbose
                                      : HS_LOG_WARN,
                        stderr_sink, stderr);
-  if(!cli.log) {
-    fputs("hrsync: out of memory\n", stderr);
+  /* Once, before any thread and before any plugin runs (libcurl's global
+  ** state is not thread-safe to set up). */
+  if(!cli.log || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    fputs("hrsync: cannot initialise (out of memory or TLS setup)\n", stderr);
+    hs_log_free(cli.log);
     free(rest);
     return 1;
   }
   rc = cmd->fn(&cli, nrest, rest);
+  curl_global_cleanup();
   hs_log_free(cli.log);
   free(rest);
   return rc;
