@@ -1,0 +1,293 @@
+/*
+** Personio connector (API v1): descriptor, settings, the bearer token and
+** the one request helper every authenticated call goes through.
+**
+** One POST /v1/auth per run: the token is stable for 24 h and /v1/auth is
+** limited to 60 calls a minute (clients that asked per request got 429s
+** and "random 401s"). A token Personio rotates in through a response
+** "Authorization: Bearer ..." header (the legacy one-time-token mode) is
+** adopted; a 401 gets one fresh token and one retry.
+*/
+#include "personio.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const hrsync_setting_def settings[] = {
+    {"base_url", "Personio API root", "https://api.personio.de", 0},
+    {"client_id", "API credential client ID (Settings > API credentials)",
+     NULL, HRSYNC_SETTING_REQUIRED | HRSYNC_SETTING_SECRET},
+    {"client_secret", "API credential client secret", NULL,
+     HRSYNC_SETTING_REQUIRED | HRSYNC_SETTING_SECRET},
+    {NULL, NULL, NULL, 0}};
+
+/* Only standard attributes: a tenant's address, birth date or employee
+** number are custom dynamic_NNN attributes (see `hrsync fields`). */
+static const hrsync_kv mapping[] = {{"hris_id", "id"},
+                                    {"first_name", "first_name"},
+                                    {"last_name", "last_name"},
+                                    {"email", "email"},
+                                    {"start_date", "hire_date"},
+                                    {"termination_date", "termination_date"},
+                                    {NULL, NULL}};
+
+static hrsync_status psn_open(const hrsync_host *host, hrsync_host_ctx *ctx,
+                              hrsync_conn **out)
+{
+  hrsync_conn *c = calloc(1, sizeof(*c));
+  const char *base;
+  hrsync_status st;
+  size_t n;
+  *out = NULL;
+  if(!c)
+    return HRSYNC_E_NOMEM;
+  c->hh.h = host;
+  c->hh.ctx = ctx;
+  c->total = -1;
+  *out = c;
+  st = hsp_need(&c->hh, "client_id", 1, c->client_id, sizeof(c->client_id));
+  if(st == HRSYNC_OK)
+    st = hsp_need(&c->hh, "client_secret", 1, c->client_secret,
+                  sizeof(c->client_secret));
+  if(st != HRSYNC_OK)
+    return st;
+  base = host->setting(ctx, "base_url");
+  if(!base || !*base)
+    base = "https://api.personio.de";
+  if(strncmp(base, "http://", 7) && strncmp(base, "https://", 8))
+    return hrsync_errorf(host, ctx, HRSYNC_E_CONFIG,
+                         "settings.base_url: '%s' is not an http(s) URL",
+                         base);
+  n = strlen(base);
+  while(n && base[n - 1] == '/')
+    n--;
+  if(n >= sizeof(c->base))
+    return hrsync_errorf(host, ctx, HRSYNC_E_CONFIG,
+                         "settings.base_url is too long");
+  memcpy(c->base, base, n);
+  c->base[n] = 0;
+  return HRSYNC_OK;
+}
+
+static void psn_close(hrsync_conn *c)
+{
+  if(!c)
+    return;
+  json_object_put(c->seen);
+  if(c->bearer)
+    memset(c->bearer, 0, strlen(c->bearer));
+  free(c->bearer);
+  free(c->query);
+  memset(c->client_secret, 0, sizeof(c->client_secret));
+  memset(c->client_id, 0, sizeof(c->client_id));
+  free(c);
+}
+
+/* Takes token (len bytes) as the bearer token, marking it secret. */
+static hrsync_status set_token(hrsync_conn *c, const char *token, size_t len)
+{
+  char *b = malloc(len + 8);
+  if(!b)
+    return HRSYNC_E_NOMEM;
+  memcpy(b, "Bearer ", 7);
+  memcpy(b + 7, token, len);
+  b[len + 7] = 0;
+  c->hh.h->mark_secret(c->hh.ctx, b + 7);
+  free(c->bearer);
+  c->bearer = b;
+  return HRSYNC_OK;
+}
+
+/* The v1 envelope {"success": false, "error": {"code", "message"}} can
+** come with any status, 200 included. code may be 0 and message localised
+** ("Es ist ein Problem aufgetreten"). */
+static hrsync_status check_envelope(hrsync_conn *c, json_object *root,
+                                    const char *what)
+{
+  json_object *ok = NULL, *code;
+  const char *msg;
+  long n = 0;
+  if(!json_object_is_type(root, json_type_object) ||
+     !json_object_object_get_ex(root, "success", &ok) ||
+     !json_object_is_type(ok, json_type_boolean) ||
+     json_object_get_boolean(ok))
+    return HRSYNC_OK;
+  code = hsp_json_path(root, "error.code");
+  if(code)
+    n = (long)json_object_get_int64(code);
+  msg = json_object_get_string(hsp_json_path(root, "error.message"));
+  return hrsync_errorf(c->hh.h, c->hh.ctx,
+                       n == 401 || n == 403 ? HRSYNC_E_AUTH : HRSYNC_E_HTTP,
+                       "%s: Personio error %ld: %s", what, n,
+                       msg && *msg ? msg : "(no message)");
+}
+
+hrsync_status psn_auth(hrsync_conn *c)
+{
+  static const char what[] = "/v1/auth";
+  const hrsync_kv headers[] = {{"Accept", "application/json"},
+                               {"Content-Type", "application/json"}};
+  hrsync_http_request req;
+  const hrsync_http_response *resp = NULL;
+  json_object *body = json_object_new_object(), *root = NULL, *tok;
+  char url[1100];
+  const char *text;
+  hrsync_status st;
+  if(!body)
+    return HRSYNC_E_NOMEM;
+  json_object_object_add(body, "client_id",
+                         json_object_new_string(c->client_id));
+  json_object_object_add(body, "client_secret",
+                         json_object_new_string(c->client_secret));
+  st = hsp_url(&c->hh, url, sizeof(url), c->base, "/v1/auth");
+  if(st != HRSYNC_OK) {
+    json_object_put(body);
+    return st;
+  }
+  text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
+  memset(&req, 0, sizeof(req));
+  req.struct_size = sizeof(req);
+  req.flags = HRSYNC_HTTP_SENSITIVE_BODY;
+  req.method = "POST";
+  req.url = url;
+  req.headers = headers;
+  req.n_headers = 2;
+  req.body = text;
+  req.body_len = strlen(text);
+  st = c->hh.h->http(c->hh.ctx, &req, &resp);
+  json_object_put(body);
+  if(st != HRSYNC_OK)
+    return st;
+  st = hsp_check_status(&c->hh, resp, what, NULL);
+  /* A refused credential request is an authentication failure whatever
+  ** 4xx it comes with; 404 means the base_url is wrong, 429 a cool-down. */
+  if(st == HRSYNC_E_HTTP && resp->status >= 400 && resp->status < 500 &&
+     resp->status != 404 && resp->status != 408 && resp->status != 429)
+    st = HRSYNC_E_AUTH;
+  if(st == HRSYNC_OK)
+    st = hsp_parse_json(&c->hh, resp, what, &root);
+  if(st == HRSYNC_OK) {
+    st = check_envelope(c, root, what);
+    if(st == HRSYNC_E_HTTP)
+      st = HRSYNC_E_AUTH;
+  }
+  if(st == HRSYNC_OK) {
+    tok = hsp_json_path(root, "data.token");
+    if(!json_object_is_type(tok, json_type_string) ||
+       !json_object_get_string_len(tok))
+      st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: no data.token in the answer", what);
+    else
+      st = set_token(c, json_object_get_string(tok),
+                     (size_t)json_object_get_string_len(tok));
+  }
+  json_object_put(root);
+  return st;
+}
+
+/* Adopts the token of an "Authorization: Bearer <token>" response header
+** when it differs from ours. */
+static hrsync_status adopt_rotated(hrsync_conn *c,
+                                   const hrsync_http_response *resp)
+{
+  const char *v = hrsync_response_header(resp, "Authorization");
+  size_t n;
+  if(!v)
+    return HRSYNC_OK;
+  while(*v == ' ')
+    v++;
+  if(!strncmp(v, "Bearer ", 7) || !strncmp(v, "bearer ", 7))
+    v += 7;
+  while(*v == ' ')
+    v++;
+  n = strlen(v);
+  while(n && (v[n - 1] == ' ' || v[n - 1] == '\r'))
+    n--;
+  if(!n || (strlen(c->bearer + 7) == n && !memcmp(c->bearer + 7, v, n)))
+    return HRSYNC_OK;
+  return set_token(c, v, n);
+}
+
+hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
+                      json_object **out)
+{
+  hrsync_http_request req;
+  const hrsync_http_response *resp = NULL;
+  char *url;
+  size_t cap = strlen(c->base) + strlen(path) + 1;
+  hrsync_status st = HRSYNC_OK;
+  int attempt;
+  *out = NULL;
+  url = malloc(cap);
+  if(!url)
+    return HRSYNC_E_NOMEM;
+  memcpy(url, c->base, strlen(c->base));
+  memcpy(url + strlen(c->base), path, strlen(path) + 1);
+  for(attempt = 0; attempt < 2; attempt++) {
+    hrsync_kv headers[2] = {{"Accept", "application/json"},
+                            {"Authorization", NULL}};
+    if(!c->bearer && (st = psn_auth(c)) != HRSYNC_OK)
+      break;
+    headers[1].value = c->bearer;
+    memset(&req, 0, sizeof(req));
+    req.struct_size = sizeof(req);
+    req.method = "GET";
+    req.url = url;
+    req.headers = headers;
+    req.n_headers = 2;
+    st = c->hh.h->http(c->hh.ctx, &req, &resp);
+    if(st != HRSYNC_OK)
+      break;
+    if(resp->status == 401 && attempt == 0) {
+      /* Expired or revoked: one new token, one retry of this request. */
+      hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_INFO,
+                  "%s: token refused (HTTP 401); authenticating again", what);
+      free(c->bearer);
+      c->bearer = NULL;
+      continue;
+    }
+    st = hsp_check_status(&c->hh, resp, what, NULL);
+    if(st == HRSYNC_OK)
+      st = adopt_rotated(c, resp);
+    if(st == HRSYNC_OK)
+      st = hsp_parse_json(&c->hh, resp, what, out);
+    if(st == HRSYNC_OK && (st = check_envelope(c, *out, what)) != HRSYNC_OK) {
+      json_object_put(*out);
+      *out = NULL;
+    }
+    break;
+  }
+  free(url);
+  return st;
+}
+
+static hrsync_status psn_authenticate(hrsync_conn *c)
+{
+  return psn_auth(c);
+}
+
+static hrsync_status psn_fields_cb(hrsync_conn *c)
+{
+  return psn_list_fields(c);
+}
+
+static hrsync_status psn_page_cb(hrsync_conn *c, int *has_more)
+{
+  return psn_next_page(c, has_more);
+}
+
+static const hrsync_connector descriptor = {
+    HRSYNC_CONNECTOR_V1,          .name = "personio",
+    .display_name = "Personio",   .version = "1.0.0",
+    .settings = settings,         .open = psn_open,
+    .close = psn_close,           .authenticate = psn_authenticate,
+    .list_fields = psn_fields_cb, .next_page = psn_page_cb,
+    .suggested_mapping = mapping,
+};
+
+HRSYNC_EXPORT const hrsync_connector *
+hrsync_connector_entry(uint32_t host_abi_major, uint32_t host_abi_minor)
+{
+  (void)host_abi_minor;
+  return host_abi_major == HRSYNC_ABI_MAJOR ? &descriptor : NULL;
+}

@@ -1,0 +1,53 @@
+/*
+** Personio connector internals, shared by its three files:
+**   personio.c  descriptor, settings, the token, the request helper
+**   fields.c    the field schema, and the attribute tables roster.c uses
+**   roster.c    GET /v1/company/employees, paged, flattened to records
+*/
+#ifndef HRSYNC_PERSONIO_H
+#define HRSYNC_PERSONIO_H
+
+#include "hsp.h"
+
+/* Employees per page: Personio refuses more since 2025-01-31. */
+#define PSN_PAGE_LIMIT 100
+
+struct hrsync_conn {
+  hsp_host hh;
+  char base[1024];         /* base_url without trailing '/' */
+  char client_id[256];     /* secret */
+  char client_secret[512]; /* secret */
+  char *bearer;            /* "Bearer <token>", malloc'd; NULL = none yet */
+  char *query;             /* "&attributes[]=..." projection, malloc'd */
+  long offset;             /* item offset of the next page */
+  long total;              /* metadata.total_elements first seen; -1 */
+  int total_warned;        /* the count-changed warning was given */
+  int done;                /* the list has been read to its end */
+  json_object *seen;       /* hris ids emitted so far (a set) */
+};
+
+/* GETs path (appended to base_url) with the bearer token, obtaining one
+** first when there is none. On 401 it authenticates once more and retries
+** once. Adopts a token the response rotates in an Authorization header.
+** Checks the status and Personio's {"success": false, "error": ...}
+** envelope (what names the request in errors) and parses the body; the
+** caller json_object_put()s *out. */
+hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
+                      json_object **out);
+
+/* POST /v1/auth: a fresh token into c->bearer (marked secret). */
+hrsync_status psn_auth(hrsync_conn *c);
+
+/* host->field for the credential's attributes, the standard ones and the
+** flattened nested ids. */
+hrsync_status psn_list_fields(hrsync_conn *c);
+
+/* One page of employees. */
+hrsync_status psn_next_page(hrsync_conn *c, int *has_more);
+
+/* The sub-fields a relation attribute is flattened to ("department" ->
+** id, name; "supervisor" -> id, first_name, ...), NULL-terminated; NULL
+** when key is not a known relation. */
+const char *const *psn_relation_subfields(const char *key);
+
+#endif

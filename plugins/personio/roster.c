@@ -1,0 +1,318 @@
+/*
+** Personio roster: GET /v1/company/employees?limit=100&offset=N, where
+** offset counts items. The list ends with an empty data array or when
+** offset + count reaches metadata.total_elements; the total may change
+** between pages (people hired or removed meanwhile), so repeats are
+** dropped by id and a page of nothing but repeats stops the scan rather
+** than looping.
+**
+** Every attribute comes wrapped, {label, value, type, universal_id}:
+** scalars become "first_name", relations "department.name",
+** "supervisor.id" (from the nested Employee's attributes), lists of
+** objects such as cost_centers their names joined with ", ". Dates are
+** emitted as sent (local-midnight timestamps); the engine takes the day.
+*/
+#include "personio.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "&attributes[]=a&attributes[]=b" for the wanted fields' attributes
+** ("department.name" needs "department"), or "" when the config names
+** none. id is left out: every employee carries it. */
+static hrsync_status build_query(hrsync_conn *c)
+{
+  json_object *set = json_object_new_object();
+  size_t cap = 1, len = 0, i;
+  const char *f;
+  char *q;
+  if(!set)
+    return HRSYNC_E_NOMEM;
+  for(i = 0; (f = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++)
+    cap += 16 + 3 * strlen(f);
+  q = malloc(cap);
+  if(!q) {
+    json_object_put(set);
+    return HRSYNC_E_NOMEM;
+  }
+  q[0] = 0;
+  for(i = 0; (f = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
+    char attr[256];
+    size_t n = strcspn(f, ".");
+    size_t w;
+    if(!n || n >= sizeof(attr) || !strncmp(f, "hrsync.", 7))
+      continue;
+    memcpy(attr, f, n);
+    attr[n] = 0;
+    if(!strcmp(attr, "id") || json_object_object_get_ex(set, attr, NULL))
+      continue;
+    json_object_object_add(set, attr, NULL);
+    memcpy(q + len, "&attributes[]=", 14);
+    len += 14;
+    w = hrsync_url_escape(q + len, cap - len, attr);
+    if(w == (size_t)-1)
+      break; /* cannot happen: cap counts 3 bytes per character */
+    len += w;
+  }
+  json_object_put(set);
+  c->query = q;
+  return HRSYNC_OK;
+}
+
+/* The value inside an attribute wrapper; a bare value is its own. *has
+** is 0 when a wrapper carries no value member at all. */
+static json_object *unwrap(json_object *w, int *has)
+{
+  json_object *v = NULL;
+  *has = 1;
+  if(!json_object_is_type(w, json_type_object) ||
+     json_object_object_get_ex(w, "attributes", NULL))
+    return w;
+  if(!json_object_object_get_ex(w, "value", &v))
+    *has = 0;
+  return v;
+}
+
+/* A list as text: scalars, or typed objects by their name, joined with
+** ", ". NULL for an empty list. The caller frees the result. */
+static char *join_list(json_object *arr)
+{
+  size_t i, n = json_object_array_length(arr), len = 0, cap = 64;
+  char *out = malloc(cap), tmp[64];
+  if(!out)
+    return NULL;
+  out[0] = 0;
+  for(i = 0; i < n; i++) {
+    json_object *e = json_object_array_get_idx(arr, i);
+    const char *s;
+    size_t m;
+    int has;
+    if(json_object_is_type(e, json_type_object)) {
+      json_object *name = hsp_json_path(e, "attributes.name");
+      e = name ? unwrap(name, &has) : NULL;
+    }
+    s = e && !json_object_is_type(e, json_type_object) &&
+                !json_object_is_type(e, json_type_array)
+            ? hsp_json_text(e, tmp, sizeof(tmp))
+            : NULL;
+    if(!s || !*s)
+      continue;
+    m = strlen(s);
+    if(len + m + 3 > cap) {
+      char *grown;
+      cap = (len + m + 3) * 2;
+      grown = realloc(out, cap);
+      if(!grown) {
+        free(out);
+        return NULL;
+      }
+      out = grown;
+    }
+    if(len) {
+      memcpy(out + len, ", ", 2);
+      len += 2;
+    }
+    memcpy(out + len, s, m + 1);
+    len += m;
+  }
+  return out;
+}
+
+/* Emits a relation as key.sub for each sub-field; every one NULL when the
+** relation is null. */
+static hrsync_status emit_relation(hrsync_conn *c, const char *key,
+                                   json_object *v, const char *const *sub)
+{
+  json_object *attrs = NULL;
+  hrsync_status st = HRSYNC_OK;
+  char id[300];
+  if(v && !json_object_object_get_ex(v, "attributes", &attrs))
+    attrs = v;
+  for(; *sub && st == HRSYNC_OK; sub++) {
+    json_object *w = NULL, *x = NULL;
+    int has = 1;
+    snprintf(id, sizeof(id), "%s.%s", key, *sub);
+    if(attrs) {
+      if(!json_object_object_get_ex(attrs, *sub, &w))
+        continue; /* not sent: not set */
+      x = unwrap(w, &has);
+      if(!has)
+        continue;
+    }
+    if(json_object_is_type(x, json_type_object) ||
+       json_object_is_type(x, json_type_array))
+      x = NULL;
+    st = hsp_emit(&c->hh, id, x);
+  }
+  return st;
+}
+
+/* Emits one attribute of an employee. */
+static hrsync_status emit_attr(hrsync_conn *c, const char *key,
+                               json_object *wrapper)
+{
+  const char *const *sub = psn_relation_subfields(key);
+  int has;
+  json_object *v = unwrap(wrapper, &has);
+  static const char *const generic[] = {"id", "name", NULL};
+  if(!has)
+    return HRSYNC_OK;
+  if(sub && (!v || json_object_is_type(v, json_type_object)))
+    return emit_relation(c, key, v, sub);
+  if(json_object_is_type(v, json_type_object))
+    return emit_relation(c, key, v, generic);
+  if(json_object_is_type(v, json_type_array)) {
+    char *s = join_list(v);
+    hrsync_status st;
+    if(!s)
+      return HRSYNC_E_NOMEM;
+    st = c->hh.h->record_set(c->hh.ctx, key, *s ? s : NULL);
+    free(s);
+    return st;
+  }
+  return hsp_emit(&c->hh, key, v);
+}
+
+/* The employee's id as text, or NULL. */
+static const char *employee_id(json_object *attrs, char *tmp, size_t cap)
+{
+  json_object *w, *v;
+  int has;
+  if(!json_object_object_get_ex(attrs, "id", &w))
+    return NULL;
+  v = unwrap(w, &has);
+  if(!json_object_is_type(v, json_type_int) &&
+     !json_object_is_type(v, json_type_string))
+    return NULL;
+  return hsp_json_text(v, tmp, cap);
+}
+
+/* Emits data[i]; *fresh is set when its id had not been seen before. */
+static hrsync_status emit_employee(hrsync_conn *c, json_object *item, size_t i,
+                                   const char *what, int *fresh)
+{
+  json_object *attrs;
+  char tmp[64];
+  const char *id;
+  hrsync_status st;
+  *fresh = 0;
+  if(!json_object_is_type(item, json_type_object) ||
+     !json_object_object_get_ex(item, "attributes", &attrs) ||
+     !json_object_is_type(attrs, json_type_object))
+    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: data[%zu].attributes is not an object", what, i);
+  id = employee_id(attrs, tmp, sizeof(tmp));
+  if(!id || !*id)
+    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: data[%zu] has no attributes.id.value", what, i);
+  if(json_object_object_get_ex(c->seen, id, NULL))
+    return HRSYNC_OK; /* shifted onto this page by a change meanwhile */
+  *fresh = 1;
+  json_object_object_add(c->seen, id, NULL);
+  st = c->hh.h->record_begin(c->hh.ctx, id);
+  json_object_object_foreach(attrs, key, w)
+  {
+    if(st != HRSYNC_OK)
+      break;
+    st = emit_attr(c, key, w);
+  }
+  if(st == HRSYNC_OK)
+    st = c->hh.h->record_end(c->hh.ctx);
+  return st;
+}
+
+/* metadata.total_elements, or -1. */
+static long total_elements(json_object *root)
+{
+  json_object *v = hsp_json_path(root, "metadata.total_elements");
+  if(json_object_is_type(v, json_type_int))
+    return (long)json_object_get_int64(v);
+  if(json_object_is_type(v, json_type_string))
+    return strtol(json_object_get_string(v), NULL, 10);
+  return -1;
+}
+
+/* The page size the server says it used, when smaller than ours: a
+** server that caps the limit silently must not make us skip items. */
+static long step(json_object *root)
+{
+  json_object *v;
+  long n;
+  if(!json_object_object_get_ex(root, "limit", &v) ||
+     !json_object_is_type(v, json_type_int))
+    return PSN_PAGE_LIMIT;
+  n = (long)json_object_get_int64(v);
+  return n > 0 && n < PSN_PAGE_LIMIT ? n : PSN_PAGE_LIMIT;
+}
+
+static hrsync_status page(hrsync_conn *c)
+{
+  json_object *root = NULL, *data;
+  char what[96], *path;
+  size_t i, n, fresh = 0, cap;
+  long total;
+  hrsync_status st;
+  if(!c->query && (st = build_query(c)) != HRSYNC_OK)
+    return st;
+  if(!c->seen && !(c->seen = json_object_new_object()))
+    return HRSYNC_E_NOMEM;
+  snprintf(what, sizeof(what), "/v1/company/employees offset %ld", c->offset);
+  cap = strlen(c->query) + 96;
+  if(!(path = malloc(cap)))
+    return HRSYNC_E_NOMEM;
+  snprintf(path, cap, "/v1/company/employees?limit=%d&offset=%ld%s",
+           PSN_PAGE_LIMIT, c->offset, c->query);
+  st = psn_get(c, path, what, &root);
+  free(path);
+  if(st != HRSYNC_OK)
+    return st;
+  if(!json_object_is_type(root, json_type_object) ||
+     !json_object_object_get_ex(root, "data", &data) ||
+     !json_object_is_type(data, json_type_array)) {
+    st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                       "%s: 'data' is not an array", what);
+    goto out;
+  }
+  n = json_object_array_length(data);
+  for(i = 0; i < n && st == HRSYNC_OK; i++) {
+    int f;
+    st = emit_employee(c, json_object_array_get_idx(data, i), i, what, &f);
+    fresh += (size_t)f;
+  }
+  if(st != HRSYNC_OK)
+    goto out;
+  if(n && !fresh) {
+    st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                       "%s: only employees already read (is the offset "
+                       "ignored?)",
+                       what);
+    goto out;
+  }
+  total = total_elements(root);
+  if(total >= 0 && c->total >= 0 && total != c->total && !c->total_warned) {
+    hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_WARN,
+                "the employee count changed during the scan (%ld, then "
+                "%ld at offset %ld); someone may have been missed: run "
+                "again",
+                c->total, total, c->offset);
+    c->total_warned = 1;
+  }
+  if(total >= 0)
+    c->total = total;
+  if(!n || (total >= 0 && c->offset + (long)n >= total))
+    c->done = 1;
+  c->offset += step(root);
+out:
+  json_object_put(root);
+  return st;
+}
+
+hrsync_status psn_next_page(hrsync_conn *c, int *has_more)
+{
+  hrsync_status st = HRSYNC_OK;
+  if(!c->done)
+    st = page(c);
+  *has_more = st == HRSYNC_OK && !c->done;
+  return st;
+}
