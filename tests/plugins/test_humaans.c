@@ -1,0 +1,628 @@
+/*
+** Humaans connector unit tests: the real plugin (argv[1]) driven through
+** the fake host with canned Humaans answers: $limit/$skip paging and each
+** of its end conditions, the job-role join, value shapes and errors
+** (shared/hris/hibob-humaans-lucca.md, part B).
+*/
+#include "fakehost.h"
+
+#include <json-c/json.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static const hrsync_connector *plugin;
+
+#define API      "https://app.humaans.io/api"
+#define JSON_HDR "Content-Type: application/json"
+
+static void no_violations(fh_host *fh)
+{
+  size_t i;
+  for(i = 0; i < fh_violations(fh); i++)
+    print_error("violation: %s\n", fh_violation_at(fh, i));
+  assert_int_equal(fh_violations(fh), 0);
+}
+
+static fh_host *host(void)
+{
+  fh_host *fh = fh_new();
+  fh_secret(fh, "token", "humaans-secret-token");
+  return fh;
+}
+
+static hrsync_conn *open_ok(fh_host *fh)
+{
+  hrsync_conn *c = NULL;
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_OK);
+  assert_non_null(c);
+  return c;
+}
+
+static void done(fh_host *fh, hrsync_conn *c)
+{
+  plugin->close(c);
+  no_violations(fh);
+  fh_free(fh);
+}
+
+/* Every Humaans request: GET, Bearer token, JSON, no body. */
+static void assert_humaans_request(const fh_request *r, const char *url)
+{
+  assert_string_equal(r->method, "GET");
+  assert_string_equal(r->url, url);
+  assert_int_equal(fh_request_header_count(r, "Authorization"), 1);
+  assert_string_equal(fh_request_header(r, "Authorization"),
+                      "Bearer humaans-secret-token");
+  assert_string_equal(fh_request_header(r, "Accept"), "application/json");
+  assert_null(r->basic_user);
+  assert_null(r->body);
+}
+
+static void assert_error_has(fh_host *fh, const char *needle)
+{
+  assert_non_null(fh_error(fh));
+  if(!strstr(fh_error(fh), needle))
+    fail_msg("error '%s' lacks '%s'", fh_error(fh), needle);
+}
+
+static void assert_value(const fh_record *rec, const char *id,
+                         const char *value)
+{
+  int present = 0;
+  const char *v = fh_record_get(rec, id, &present);
+  if(!present)
+    fail_msg("record %s: %s not set", rec->hris_id, id);
+  if(!value) {
+    if(v)
+      fail_msg("record %s: %s = '%s', expected null", rec->hris_id, id, v);
+    return;
+  }
+  if(!v)
+    fail_msg("record %s: %s is null, expected '%s'", rec->hris_id, id, value);
+  assert_string_equal(v, value);
+}
+
+static void assert_absent(const fh_record *rec, const char *id)
+{
+  int present = 1;
+  fh_record_get(rec, id, &present);
+  if(present)
+    fail_msg("record %s: %s set, expected absent", rec->hris_id, id);
+}
+
+/* ---- a generated people list, served page by page ---------------- */
+
+typedef struct roster {
+  size_t total;   /* people in the list */
+  size_t cap;     /* the server's own $limit cap (0: none) */
+  int send_total; /* envelope carries "total" */
+  int send_limit; /* envelope carries "limit" */
+  int stuck_skip; /* envelope answers skip 0 whatever was asked */
+  size_t fail_at; /* request index answered 401 ((size_t)-1: none) */
+  char *body;     /* the last answer, freed by the test */
+} roster;
+
+/* The value of name= in url's query, or def. */
+static size_t query_num(const char *url, const char *name, size_t def)
+{
+  const char *q = strchr(url, '?');
+  size_t n = strlen(name);
+  while(q && *q) {
+    q++;
+    if(!strncmp(q, name, n) && q[n] == '=')
+      return (size_t)strtoul(q + n + 1, NULL, 10);
+    q = strchr(q, '&');
+  }
+  return def;
+}
+
+static int serve_people(void *arg, size_t n, const fh_request *req,
+                        fh_reply *out)
+{
+  roster *r = arg;
+  size_t limit = query_num(req->url, "$limit", 100);
+  size_t skip = query_num(req->url, "$skip", 0), i;
+  json_object *env, *data;
+  if(!strstr(req->url, "/people?"))
+    return 1;
+  if(n == r->fail_at) {
+    out->status = 401;
+    out->body = "{\"code\":401,\"name\":\"NotAuthenticated\","
+                "\"message\":\"Token expired\"}";
+    return 0;
+  }
+  if(r->cap && limit > r->cap)
+    limit = r->cap;
+  env = json_object_new_object();
+  data = json_object_new_array();
+  for(i = skip; i < r->total && i < skip + limit; i++) {
+    char id[32];
+    json_object *p = json_object_new_object();
+    snprintf(id, sizeof(id), "P%05zu", i);
+    json_object_object_add(p, "id", json_object_new_string(id));
+    json_object_object_add(p, "firstName", json_object_new_string("Ann"));
+    json_object_array_add(data, p);
+  }
+  if(r->send_total)
+    json_object_object_add(env, "total",
+                           json_object_new_int64((int64_t)r->total));
+  if(r->send_limit)
+    json_object_object_add(env, "limit",
+                           json_object_new_int64((int64_t)limit));
+  json_object_object_add(
+      env, "skip", json_object_new_int64(r->stuck_skip ? 0 : (int64_t)skip));
+  json_object_object_add(env, "data", data);
+  free(r->body);
+  r->body = strdup(json_object_to_json_string(env));
+  json_object_put(env);
+  out->status = 200;
+  out->headers = JSON_HDR;
+  out->body = r->body;
+  return 0;
+}
+
+/* Fetches everything from r with firstName wanted. */
+static fh_host *fetch_roster(roster *r, hrsync_status want_st, size_t *pages)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  fh_want(fh, "firstName");
+  fh_set_responder(fh, serve_people, r);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 50, pages), want_st);
+  plugin->close(c);
+  no_violations(fh);
+  return fh;
+}
+
+/* ---- descriptor, settings, authenticate -------------------------- */
+
+static void test_descriptor(void **state)
+{
+  const hrsync_setting_def *s;
+  const hrsync_kv *m;
+  int base = 0, token = 0, hris = 0, start = 0;
+  (void)state;
+  assert_string_equal(plugin->name, "humaans");
+  for(s = plugin->settings; s->key; s++) {
+    if(!strcmp(s->key, "base_url")) {
+      base = 1;
+      assert_string_equal(s->default_value, "https://app.humaans.io/api");
+    }
+    if(!strcmp(s->key, "token"))
+      token = (s->flags & HRSYNC_SETTING_SECRET) &&
+              (s->flags & HRSYNC_SETTING_REQUIRED);
+  }
+  assert_true(base && token);
+  for(m = plugin->suggested_mapping; m->name; m++) {
+    hris |= !strcmp(m->name, "hris_id") && !strcmp(m->value, "id");
+    start |= !strcmp(m->name, "start_date") &&
+             !strcmp(m->value, "employmentStartDate");
+  }
+  assert_true(hris && start);
+}
+
+static void test_open_config_errors(void **state)
+{
+  fh_host *fh = fh_new();
+  hrsync_conn *c = NULL;
+  (void)state;
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
+  assert_error_has(fh, "secrets.token is not set");
+  fh_secret(fh, "token", "tok-123");
+  fh_setting(fh, "base_url", "app.humaans.io/api");
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
+  assert_error_has(fh, "base_url");
+  assert_int_equal(fh_n_requests(fh), 0);
+  plugin->close(c);
+  no_violations(fh);
+  fh_free(fh);
+}
+
+static void test_auth(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_setting(fh, "base_url", "http://127.0.0.1:9/humaans/api/");
+  fh_queue(fh, 200, JSON_HDR, "{\"id\":\"me\",\"firstName\":\"Kelsey\"}");
+  fh_queue(fh, 401, JSON_HDR,
+           "{\"name\":\"NotAuthenticated\",\"message\":\"Invalid token\","
+           "\"code\":401,\"className\":\"not-authenticated\"}");
+  fh_queue(fh, 200, JSON_HDR, "{\"id\":");
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  assert_humaans_request(fh_request_at(fh, 0),
+                         "http://127.0.0.1:9/humaans/api/me");
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
+  assert_error_has(fh, "GET /me: HTTP 401: Invalid token");
+  assert_null(strstr(fh_error(fh), "humaans-secret-token"));
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_PARSE);
+  assert_error_has(fh, "GET /me: malformed JSON");
+  done(fh, c);
+}
+
+static void test_fields_schema(void **state)
+{
+  static const struct {
+    const char *id;
+    uint32_t type;
+  } expect[] = {
+      {"id", HRSYNC_FIELD_TEXT},
+      {"firstName", HRSYNC_FIELD_TEXT},
+      {"email", HRSYNC_FIELD_EMAIL},
+      {"birthday", HRSYNC_FIELD_DATE},
+      {"employmentStartDate", HRSYNC_FIELD_DATE},
+      {"employmentEndDate", HRSYNC_FIELD_DATE},
+      {"status", HRSYNC_FIELD_LIST},
+      {"teams", HRSYNC_FIELD_TEXT},
+      {"nationalities", HRSYNC_FIELD_TEXT},
+      {"employeeId", HRSYNC_FIELD_TEXT},
+      {"jobTitle", HRSYNC_FIELD_TEXT},
+      {"department", HRSYNC_FIELD_LIST},
+  };
+  fh_host *fh = host();
+  hrsync_conn *c;
+  size_t i;
+  const hrsync_kv *m;
+  (void)state;
+  c = open_ok(fh);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 0); /* a fixed schema */
+  assert_true(fh_n_fields(fh) >= 45);
+  for(i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
+    const fh_field *f = fh_field_find(fh, expect[i].id);
+    if(!f)
+      fail_msg("field %s not described", expect[i].id);
+    assert_int_equal(f->type, expect[i].type);
+    assert_non_null(f->label);
+  }
+  /* Every suggested mapping names a described field. */
+  for(m = plugin->suggested_mapping; m->name; m++)
+    if(!fh_field_find(fh, m->value))
+      fail_msg("mapping %s -> %s: no such field", m->name, m->value);
+  done(fh, c);
+}
+
+/* ---- paging --------------------------------------------------------- */
+
+static void test_paging_by_total(void **state)
+{
+  roster r = {510, 0, 1, 1, 0, (size_t)-1, NULL};
+  size_t pages = 0;
+  fh_host *fh;
+  (void)state;
+  fh = fetch_roster(&r, HRSYNC_OK, &pages);
+  assert_int_equal(pages, 3);
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_humaans_request(fh_request_at(fh, 0),
+                         API "/people?$limit=250&$skip=0");
+  assert_humaans_request(fh_request_at(fh, 1),
+                         API "/people?$limit=250&$skip=250");
+  assert_humaans_request(fh_request_at(fh, 2),
+                         API "/people?$limit=250&$skip=500");
+  assert_int_equal(fh_n_records(fh), 510);
+  assert_string_equal(fh_record_at(fh, 509)->hris_id, "P00509");
+  fh_free(fh);
+  free(r.body);
+}
+
+static void test_paging_exact_total(void **state)
+{
+  /* total reached on a full page: no extra request. */
+  roster r = {500, 0, 1, 1, 0, (size_t)-1, NULL};
+  size_t pages = 0;
+  fh_host *fh;
+  (void)state;
+  fh = fetch_roster(&r, HRSYNC_OK, &pages);
+  assert_int_equal(fh_n_requests(fh), 2);
+  assert_int_equal(fh_n_records(fh), 500);
+  fh_free(fh);
+  free(r.body);
+}
+
+static void test_paging_server_cap(void **state)
+{
+  /* The server caps $limit at 100 and says so: follow it. */
+  roster r = {230, 100, 1, 1, 0, (size_t)-1, NULL};
+  fh_host *fh;
+  (void)state;
+  fh = fetch_roster(&r, HRSYNC_OK, NULL);
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_humaans_request(fh_request_at(fh, 1),
+                         API "/people?$limit=100&$skip=100");
+  assert_humaans_request(fh_request_at(fh, 2),
+                         API "/people?$limit=100&$skip=200");
+  assert_int_equal(fh_n_records(fh), 230);
+  fh_free(fh);
+  free(r.body);
+}
+
+static void test_paging_short_page_no_total(void **state)
+{
+  roster r = {253, 0, 0, 0, 0, (size_t)-1, NULL};
+  fh_host *fh;
+  (void)state;
+  fh = fetch_roster(&r, HRSYNC_OK, NULL);
+  assert_int_equal(fh_n_requests(fh), 2);
+  assert_int_equal(fh_n_records(fh), 253);
+  fh_free(fh);
+  free(r.body);
+}
+
+static void test_paging_empty_page_ends(void **state)
+{
+  roster r = {250, 0, 0, 0, 0, (size_t)-1, NULL};
+  roster none = {0, 0, 1, 1, 0, (size_t)-1, NULL};
+  fh_host *fh;
+  (void)state;
+  fh = fetch_roster(&r, HRSYNC_OK, NULL);
+  assert_int_equal(fh_n_requests(fh), 2);
+  assert_humaans_request(fh_request_at(fh, 1),
+                         API "/people?$limit=250&$skip=250");
+  assert_int_equal(fh_n_records(fh), 250);
+  fh_free(fh);
+  fh = fetch_roster(&none, HRSYNC_OK, NULL);
+  assert_int_equal(fh_n_requests(fh), 1);
+  assert_int_equal(fh_n_records(fh), 0);
+  fh_free(fh);
+  free(r.body);
+  free(none.body);
+}
+
+static void test_paging_skip_ignored_guard(void **state)
+{
+  /* A server answering page one again would loop forever. */
+  roster r = {600, 0, 0, 0, 1, (size_t)-1, NULL};
+  fh_host *fh;
+  (void)state;
+  fh = fetch_roster(&r, HRSYNC_E_PARSE, NULL);
+  assert_int_equal(fh_n_requests(fh), 2);
+  assert_error_has(fh, "GET /people $skip=250: the answer is for skip 0");
+  fh_free(fh);
+  free(r.body);
+}
+
+static void test_paging_401_mid_list(void **state)
+{
+  roster r = {600, 0, 1, 1, 0, 1, NULL};
+  fh_host *fh;
+  (void)state;
+  fh = fetch_roster(&r, HRSYNC_E_AUTH, NULL);
+  assert_int_equal(fh_n_requests(fh), 2);
+  assert_error_has(fh, "GET /people $skip=250: HTTP 401: Token expired");
+  fh_free(fh);
+  free(r.body);
+}
+
+/* ---- records ---------------------------------------------------------- */
+
+static const char people_b8[] =
+    "{\"total\":3,\"limit\":250,\"skip\":0,\"data\":["
+    "{\"id\":\"VMB1yzL5uL8VvNNCJc9rykJz\",\"companyId\":\"T7uq\","
+    "\"firstName\":\"Kelsey\",\"middleName\":null,\"lastName\":\"Wicks\","
+    "\"email\":\"kelsey@acme.com\",\"personalEmail\":\"kw@example.com\","
+    "\"birthday\":\"1989-07-28\",\"nationality\":\"British\","
+    "\"nationalities\":[\"British\",\"Irish\"],\"address\":\"58 Stroude "
+    "Road\",\"city\":\"Siddington\",\"state\":null,\"postcode\":\"SK11 "
+    "1EN\",\"countryCode\":\"GB\",\"country\":\"United Kingdom\","
+    "\"employmentStartDate\":\"2018-03-10\",\"employmentEndDate\":null,"
+    "\"contractType\":\"Full time\",\"employeeId\":null,"
+    "\"teams\":[{\"name\":\"Moonshot\"},{\"name\":\"Platform\"}],"
+    "\"status\":\"active\",\"workingDays\":[{\"day\":\"monday\"},"
+    "{\"day\":\"tuesday\"}],\"profilePhoto\":{\"id\":\"x\"},"
+    "\"createdAt\":\"2020-01-28T08:44:42.000Z\"},"
+    "{\"id\":\"Qx9aP2mT7rLk3VbN8cYdE4Fh\",\"firstName\":\"Omar\","
+    "\"lastName\":\"Haddad\",\"preferredName\":\"Om\",\"email\":"
+    "\"omar@acme.com\",\"employmentStartDate\":\"2020-09-01\","
+    "\"employmentEndDate\":\"2024-06-30\",\"lastWorkingDay\":\"2024-06-28\","
+    "\"leavingReason\":\"resigned\",\"employeeId\":\"E-0042\","
+    "\"teams\":[],\"nationalities\":[],\"status\":\"offboarded\"},"
+    "{\"id\":\"NEW1\",\"firstName\":\"Nia\",\"lastName\":\"Okafor\","
+    "\"status\":\"newHire\",\"employmentStartDate\":\"2999-01-04\"}]}";
+
+static void test_records(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *a, *b, *n;
+  size_t pages = 0;
+  (void)state;
+  fh_want(fh, "firstName");
+  fh_want(fh, "status");
+  fh_queue(fh, 200, JSON_HDR, people_b8);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, &pages), HRSYNC_OK);
+  assert_int_equal(pages, 1);
+  /* No job-role field wanted: /job-roles is not read. */
+  assert_int_equal(fh_n_requests(fh), 1);
+  assert_int_equal(fh_n_records(fh), 3);
+  a = fh_record_find(fh, "VMB1yzL5uL8VvNNCJc9rykJz");
+  b = fh_record_find(fh, "Qx9aP2mT7rLk3VbN8cYdE4Fh");
+  n = fh_record_find(fh, "NEW1");
+  assert_value(a, "id", "VMB1yzL5uL8VvNNCJc9rykJz");
+  assert_value(a, "firstName", "Kelsey");
+  assert_value(a, "middleName", NULL);
+  assert_value(a, "email", "kelsey@acme.com");
+  assert_value(a, "birthday", "1989-07-28");
+  assert_value(a, "nationalities", "British, Irish");
+  assert_value(a, "teams", "Moonshot, Platform");
+  assert_value(a, "workingDays", "monday, tuesday");
+  assert_value(a, "state", NULL);
+  assert_value(a, "postcode", "SK11 1EN");
+  assert_value(a, "employeeId", NULL);
+  assert_value(a, "status", "active");
+  assert_absent(a, "profilePhoto");
+  assert_absent(a, "jobTitle");
+  /* Withheld (no private:read): absent, not empty. */
+  assert_absent(b, "birthday");
+  assert_absent(b, "personalEmail");
+  assert_value(b, "status", "offboarded");
+  assert_value(b, "employmentEndDate", "2024-06-30");
+  assert_value(b, "teams", NULL);
+  assert_value(b, "nationalities", NULL);
+  assert_value(b, "employeeId", "E-0042");
+  assert_value(n, "status", "newHire");
+  assert_value(n, "employmentStartDate", "2999-01-04");
+  done(fh, c);
+}
+
+static const char roles_p1[] =
+    "{\"total\":5,\"limit\":3,\"skip\":0,\"data\":["
+    "{\"id\":\"r1\",\"personId\":\"A\",\"jobTitle\":\"Engineer\","
+    "\"department\":\"Engineering\",\"effectiveDate\":\"2020-01-01\"},"
+    "{\"id\":\"r2\",\"personId\":\"A\",\"jobTitle\":\"CTO\","
+    "\"department\":\"Board\",\"effectiveDate\":\"2999-01-01\"},"
+    "{\"id\":\"r3\",\"personId\":\"B\",\"jobTitle\":\"Future hire\","
+    "\"department\":\"Sales\",\"effectiveDate\":\"2998-05-01\"}]}";
+static const char roles_p2[] =
+    "{\"total\":5,\"limit\":3,\"skip\":3,\"data\":["
+    "{\"id\":\"r4\",\"personId\":\"A\",\"jobTitle\":\"Senior Engineer\","
+    "\"department\":{\"name\":\"Platform\"},\"effectiveDate\":"
+    "\"2022-06-01\",\"note\":null},"
+    "{\"id\":\"r5\",\"personId\":\"D\",\"jobTitle\":null,"
+    "\"department\":null,\"effectiveDate\":\"2001-01-01\"}]}";
+
+static void test_job_roles_join(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *a, *b, *cc, *d;
+  (void)state;
+  fh_want(fh, "firstName");
+  fh_want(fh, "department");
+  fh_queue(fh, 200, JSON_HDR, roles_p1);
+  fh_queue(fh, 200, JSON_HDR, roles_p2);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":4,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"id\":\"A\",\"firstName\":\"Al\"},{\"id\":\"B\"},"
+           "{\"id\":\"C\"},{\"id\":\"D\"}]}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  /* Every role page first (the server's limit of 3 followed), then
+  ** the people: no request per person. */
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_humaans_request(fh_request_at(fh, 0),
+                         API "/job-roles?$limit=250&$skip=0");
+  assert_humaans_request(fh_request_at(fh, 1),
+                         API "/job-roles?$limit=3&$skip=3");
+  assert_humaans_request(fh_request_at(fh, 2),
+                         API "/people?$limit=250&$skip=0");
+  a = fh_record_find(fh, "A");
+  b = fh_record_find(fh, "B");
+  cc = fh_record_find(fh, "C");
+  d = fh_record_find(fh, "D");
+  /* Latest role not after today; the 2999 one is ignored. */
+  assert_value(a, "jobTitle", "Senior Engineer");
+  assert_value(a, "department", "Platform");
+  /* Only a future role, or none: known to be empty. */
+  assert_value(b, "jobTitle", NULL);
+  assert_value(b, "department", NULL);
+  assert_value(cc, "jobTitle", NULL);
+  assert_value(d, "department", NULL);
+  done(fh, c);
+}
+
+static void test_job_roles_errors(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "jobTitle");
+  fh_queue(fh, 403, JSON_HDR,
+           "{\"name\":\"Forbidden\",\"message\":\"Missing scope\","
+           "\"code\":403}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_AUTH);
+  assert_error_has(fh, "GET /job-roles $skip=0: HTTP 403: Missing scope");
+  assert_int_equal(fh_n_records(fh), 0);
+  done(fh, c);
+}
+
+static void test_page_errors(void **state)
+{
+  static const struct {
+    unsigned status;
+    const char *body;
+    hrsync_status st;
+    const char *needle;
+  } cases[] = {
+      {200, "{\"total\":1,\"data\":[{\"id\":\"A\"}", HRSYNC_E_PARSE,
+       "malformed JSON"},
+      {200, "", HRSYNC_E_PARSE, "empty body"},
+      {200, "[{\"id\":\"A\"}]", HRSYNC_E_PARSE,
+       "\"data\" is missing or not an array"},
+      {200, "{\"total\":1,\"data\":{\"id\":\"A\"}}", HRSYNC_E_PARSE,
+       "\"data\" is missing or not an array"},
+      {200, "{\"total\":1,\"data\":[{\"firstName\":\"A\"}]}", HRSYNC_E_PARSE,
+       "data[0] has no \"id\""},
+      {200, "{\"total\":1,\"data\":[\"A\"]}", HRSYNC_E_PARSE,
+       "data[0] has no \"id\""},
+      {404,
+       "{\"name\":\"NotFound\",\"message\":\"Page not found\",\"code\":404}",
+       HRSYNC_E_HTTP, "HTTP 404: Page not found"},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = host();
+    hrsync_conn *c;
+    fh_queue(fh, cases[i].status, JSON_HDR, cases[i].body);
+    c = open_ok(fh);
+    assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), cases[i].st);
+    assert_error_has(fh, "GET /people $skip=0");
+    assert_error_has(fh, cases[i].needle);
+    done(fh, c);
+  }
+}
+
+static void test_transport_error_and_abort(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  int more = 1;
+  (void)state;
+  fh_queue_transport_error(fh);
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
+  fh_abort_at(fh, 1);
+  assert_int_equal(plugin->next_page(c, &more), HRSYNC_E_ABORTED);
+  assert_int_equal(more, 0);
+  done(fh, c);
+}
+
+int main(int argc, char **argv)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_descriptor),
+      cmocka_unit_test(test_open_config_errors),
+      cmocka_unit_test(test_auth),
+      cmocka_unit_test(test_fields_schema),
+      cmocka_unit_test(test_paging_by_total),
+      cmocka_unit_test(test_paging_exact_total),
+      cmocka_unit_test(test_paging_server_cap),
+      cmocka_unit_test(test_paging_short_page_no_total),
+      cmocka_unit_test(test_paging_empty_page_ends),
+      cmocka_unit_test(test_paging_skip_ignored_guard),
+      cmocka_unit_test(test_paging_401_mid_list),
+      cmocka_unit_test(test_records),
+      cmocka_unit_test(test_job_roles_join),
+      cmocka_unit_test(test_job_roles_errors),
+      cmocka_unit_test(test_page_errors),
+      cmocka_unit_test(test_transport_error_and_abort),
+  };
+  plugin = fh_load(argc > 1 ? argv[1] : NULL);
+  if(!plugin) {
+    fprintf(stderr, "test_humaans: cannot load the plugin: %s\n",
+            fh_load_error());
+    return 1;
+  }
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
