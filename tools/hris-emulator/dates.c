@@ -31,6 +31,17 @@ void emu_date_split(long z, int *y, int *m, int *d)
   *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+long emu_date_make(int y, int m, int d)
+{
+  return days_from_civil(y, m, d);
+}
+
+int emu_date_dow(long days)
+{
+  /* 1970-01-01 was a Thursday. */
+  return (int)(((days % 7) + 7 + 4) % 7);
+}
+
 static int digits(const char *s, int n, int *out)
 {
   int v = 0, i;

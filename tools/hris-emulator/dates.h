@@ -7,6 +7,10 @@
 
 /* Parses exactly "YYYY-MM-DD" into *days; returns 0, or -1 if malformed. */
 int emu_date_parse(const char *s, long *days);
+/* The day number of y-m-d (no range check). */
+long emu_date_make(int y, int m, int d);
+/* Day of week of a day number, 0 = Sunday. */
+int emu_date_dow(long days);
 /* Writes "YYYY-MM-DD" (11 bytes with the NUL) for a day number. */
 void emu_date_format(long days, char out[11]);
 /* Splits a day number into year, month (1-12) and day (1-31). */
