@@ -1,0 +1,566 @@
+/*
+** Lucca connector unit tests: the real plugin (argv[1]) driven through
+** the fake host with canned Lucca v3 answers: tenant URL settings, the
+** fields= projection, paging=offset,1000 and its ends, flattening,
+** extendedData, the derived status, and errors
+** (shared/hris/hibob-humaans-lucca.md, part C).
+*/
+#include "fakehost.h"
+
+#include <json-c/json.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static const hrsync_connector *plugin;
+
+#define TENANT      "https://acme.ilucca.net"
+#define JSON_HDR    "Content-Type: application/json"
+#define BASE_FIELDS "id,firstName,lastName,dtContractStart,dtContractEnd"
+
+static void no_violations(fh_host *fh)
+{
+  size_t i;
+  for(i = 0; i < fh_violations(fh); i++)
+    print_error("violation: %s\n", fh_violation_at(fh, i));
+  assert_int_equal(fh_violations(fh), 0);
+}
+
+static fh_host *host(void)
+{
+  fh_host *fh = fh_new();
+  fh_setting(fh, "instance", "acme");
+  fh_secret(fh, "api_key", "lucca-secret-key");
+  return fh;
+}
+
+static hrsync_conn *open_ok(fh_host *fh)
+{
+  hrsync_conn *c = NULL;
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_OK);
+  assert_non_null(c);
+  return c;
+}
+
+static void done(fh_host *fh, hrsync_conn *c)
+{
+  plugin->close(c);
+  no_violations(fh);
+  fh_free(fh);
+}
+
+/* Every Lucca request: GET, "lucca application=<key>", JSON, no body. */
+static void assert_lucca_request(const fh_request *r, const char *url)
+{
+  assert_string_equal(r->method, "GET");
+  assert_string_equal(r->url, url);
+  assert_int_equal(fh_request_header_count(r, "Authorization"), 1);
+  assert_string_equal(fh_request_header(r, "Authorization"),
+                      "lucca application=lucca-secret-key");
+  assert_string_equal(fh_request_header(r, "Accept"), "application/json");
+  assert_null(r->basic_user);
+  assert_null(r->body);
+}
+
+static void assert_error_has(fh_host *fh, const char *needle)
+{
+  assert_non_null(fh_error(fh));
+  if(!strstr(fh_error(fh), needle))
+    fail_msg("error '%s' lacks '%s'", fh_error(fh), needle);
+}
+
+static void assert_value(const fh_record *rec, const char *id,
+                         const char *value)
+{
+  int present = 0;
+  const char *v = fh_record_get(rec, id, &present);
+  if(!present)
+    fail_msg("record %s: %s not set", rec->hris_id, id);
+  if(!value) {
+    if(v)
+      fail_msg("record %s: %s = '%s', expected null", rec->hris_id, id, v);
+    return;
+  }
+  if(!v)
+    fail_msg("record %s: %s is null, expected '%s'", rec->hris_id, id, value);
+  assert_string_equal(v, value);
+}
+
+static void assert_absent(const fh_record *rec, const char *id)
+{
+  int present = 1;
+  fh_record_get(rec, id, &present);
+  if(present)
+    fail_msg("record %s: %s set, expected absent", rec->hris_id, id);
+}
+
+/* ---- descriptor, settings, authenticate -------------------------- */
+
+static void test_descriptor(void **state)
+{
+  const hrsync_setting_def *s;
+  const hrsync_kv *m;
+  int base = 0, inst = 0, key = 0, first = 0, last = 0;
+  (void)state;
+  assert_string_equal(plugin->name, "lucca");
+  for(s = plugin->settings; s->key; s++) {
+    if(!strcmp(s->key, "base_url"))
+      base = !(s->flags & HRSYNC_SETTING_REQUIRED);
+    if(!strcmp(s->key, "instance"))
+      inst = !(s->flags & HRSYNC_SETTING_REQUIRED);
+    if(!strcmp(s->key, "api_key"))
+      key = (s->flags & HRSYNC_SETTING_SECRET) &&
+            (s->flags & HRSYNC_SETTING_REQUIRED);
+  }
+  assert_true(base && inst && key);
+  for(m = plugin->suggested_mapping; m->name; m++) {
+    first |= !strcmp(m->name, "first_name") && !strcmp(m->value, "firstName");
+    last |= !strcmp(m->name, "last_name") && !strcmp(m->value, "lastName");
+    /* "Last First": never a name source. */
+    assert_string_not_equal(m->value, "displayName");
+  }
+  assert_true(first && last);
+}
+
+static void test_open_config_errors(void **state)
+{
+  static const struct {
+    const char *inst, *base, *key, *needle;
+  } cases[] = {
+      {NULL, NULL, "key-123", "settings.instance or settings.base_url"},
+      {"", "", "key-123", "settings.instance or settings.base_url"},
+      {"acme.evil.com/x", NULL, "key-123", "settings.instance"},
+      {NULL, "ftp://acme", "key-123", "base_url"},
+      {"acme", NULL, NULL, "secrets.api_key"},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = fh_new();
+    hrsync_conn *c = NULL;
+    if(cases[i].inst)
+      fh_setting(fh, "instance", cases[i].inst);
+    if(cases[i].base)
+      fh_setting(fh, "base_url", cases[i].base);
+    if(cases[i].key)
+      fh_secret(fh, "api_key", cases[i].key);
+    assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
+    assert_error_has(fh, cases[i].needle);
+    assert_int_equal(fh_n_requests(fh), 0);
+    plugin->close(c);
+    no_violations(fh);
+    fh_free(fh);
+  }
+}
+
+static void test_auth_and_tenant_url(void **state)
+{
+  static const char *const cases[][3] = {
+      {"acme", NULL, TENANT},
+      {"acme", "http://127.0.0.1:9/lucca/", "http://127.0.0.1:9/lucca"},
+      {NULL, "https://acme.ilucca-test.net", "https://acme.ilucca-test.net"},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char url[256];
+    fh_host *fh = fh_new();
+    hrsync_conn *c;
+    fh_secret(fh, "api_key", "lucca-secret-key");
+    if(cases[i][0])
+      fh_setting(fh, "instance", cases[i][0]);
+    if(cases[i][1])
+      fh_setting(fh, "base_url", cases[i][1]);
+    fh_queue(fh, 200, JSON_HDR, "{\"data\":{\"items\":[{\"id\":1}]}}");
+    c = open_ok(fh);
+    assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+    snprintf(url, sizeof(url), "%s/api/v3/users?fields=id&paging=0,1",
+             cases[i][2]);
+    assert_lucca_request(fh_request_at(fh, 0), url);
+    done(fh, c);
+  }
+}
+
+static void test_auth_errors(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_queue(fh, 401, JSON_HDR, "{\"Message\":\"Unauthorized\"}");
+  fh_queue(fh, 403, NULL, "Forbidden");
+  fh_queue(fh, 200, JSON_HDR, "{\"data\":[]}");
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
+  assert_error_has(fh, "GET /api/v3/users (authenticate): HTTP 401");
+  assert_null(strstr(fh_error(fh), "lucca-secret-key"));
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
+  assert_error_has(fh, "HTTP 403: Forbidden");
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_PARSE);
+  assert_error_has(fh, "\"data\" is missing or not an object");
+  done(fh, c);
+}
+
+/* ---- field schema ------------------------------------------------ */
+
+static void test_fields_schema_and_discovery(void **state)
+{
+  static const struct {
+    const char *id;
+    uint32_t type;
+  } expect[] = {
+      {"id", HRSYNC_FIELD_NUMBER},
+      {"firstName", HRSYNC_FIELD_TEXT},
+      {"mail", HRSYNC_FIELD_EMAIL},
+      {"dtContractStart", HRSYNC_FIELD_DATE},
+      {"dtContractEnd", HRSYNC_FIELD_DATE},
+      {"birthDate", HRSYNC_FIELD_DATE},
+      {"department.name", HRSYNC_FIELD_LIST},
+      {"manager.name", HRSYNC_FIELD_TEXT},
+      {"legalEntity.name", HRSYNC_FIELD_LIST},
+      {"status", HRSYNC_FIELD_LIST},
+      {"extendedData.e_Codepostal", HRSYNC_FIELD_TEXT},
+      {"extendedData.e_food", HRSYNC_FIELD_TEXT},
+  };
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const hrsync_kv *m;
+  size_t i, ext = 0;
+  (void)state;
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\":{\"items\":["
+           "{\"id\":1,\"extendedData\":{\"e_Codepostal\":{\"id\":9,"
+           "\"value\":\"75002\"}}},"
+           "{\"id\":2,\"extendedData\":null},"
+           "{\"id\":3,\"extendedData\":{\"e_Codepostal\":null,"
+           "\"e_food\":[{\"id\":1,\"value\":\"beer\"}]}}]}}");
+  c = open_ok(fh);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 1);
+  assert_lucca_request(fh_request_at(fh, 0),
+                       TENANT "/api/v3/users?fields=id,extendedData"
+                              "&formerEmployees=true&paging=0,1000");
+  for(i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
+    const fh_field *f = fh_field_find(fh, expect[i].id);
+    if(!f)
+      fail_msg("field %s not described", expect[i].id);
+    assert_int_equal(f->type, expect[i].type);
+  }
+  for(i = 0; i < fh_n_fields(fh); i++)
+    ext += !strncmp(fh_field_at(fh, i)->id, "extendedData.", 13);
+  assert_int_equal(ext, 2); /* each custom field once */
+  for(m = plugin->suggested_mapping; m->name; m++)
+    if(!fh_field_find(fh, m->value))
+      fail_msg("mapping %s -> %s: no such field", m->name, m->value);
+  done(fh, c);
+}
+
+static void test_fields_discovery_errors(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_queue(fh, 200, JSON_HDR, "{\"data\":{\"items\":{}}}");
+  c = open_ok(fh);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_E_PARSE);
+  assert_error_has(fh, "(extendedData fields)");
+  assert_error_has(fh, "\"data.items\" is missing or not an array");
+  done(fh, c);
+}
+
+/* ---- roster -------------------------------------------------------- */
+
+/* C.9 sample plus a future hire and a multi-valued custom field. */
+static const char users_c9[] =
+    "{\"data\":{\"items\":["
+    "{\"id\":416,\"name\":\"John Doe\",\"url\":"
+    "\"http://example.ilucca.net/api/users/416\",\"displayName\":\"Doe "
+    "John\",\"modifiedAt\":\"2015-09-07T10:20:06.583\",\"firstName\":"
+    "\"John\",\"lastName\":\"DOE\",\"login\":\"jdoe\",\"mail\":"
+    "\"jdoe@example.com\",\"dtContractStart\":\"2014-09-01T00:00:00\","
+    "\"dtContractEnd\":null,\"birthDate\":\"1989-12-22T00:00:00\","
+    "\"employeeNumber\":\"00057\",\"jobTitle\":\"Developer\","
+    "\"legalEntityId\":1,\"legalEntity\":{\"id\":1,\"name\":\"Lucca\","
+    "\"url\":\"http://example.ilucca.net/api/v3/legalEntities/1\"},"
+    "\"departmentId\":13,\"department\":{\"id\":13,\"name\":\"BU "
+    "Timmi/Lucca\",\"url\":\"http://example.ilucca.net/api/v3/"
+    "departments/13\"},\"managerId\":383,\"manager\":{\"id\":383,\"name\":"
+    "\"Roger Smith\",\"url\":\"http://example.ilucca.net/api/v3/users/"
+    "383\"},\"address\":\"12 rue de la Paix, 75002 Paris\","
+    "\"extendedData\":{\"e_Codepostal\":{\"id\":9001,\"value\":\"75002\"},"
+    "\"e_food\":[{\"id\":4589,\"value\":\"beer\"},{\"id\":4590,\"value\":"
+    "\"cheese\"}],\"e_eyes\":{\"id\":8976,\"value\":84}}},"
+    "{\"id\":417,\"name\":\"Marie Curie\",\"displayName\":\"Curie Marie\","
+    "\"firstName\":\"Marie\",\"lastName\":\"CURIE\",\"mail\":"
+    "\"mcurie@example.com\",\"dtContractStart\":\"2016-01-04T00:00:00\","
+    "\"dtContractEnd\":\"2024-03-31T00:00:00\",\"employeeNumber\":\"00058\","
+    "\"jobTitle\":\"Researcher\",\"departmentId\":13,\"department\":{\"id\":"
+    "13,\"name\":\"BU Timmi/Lucca\"},\"managerId\":416,\"manager\":null,"
+    "\"extendedData\":null},"
+    "{\"id\":418,\"firstName\":\"Zoe\",\"lastName\":\"NEW\","
+    "\"dtContractStart\":\"2999-01-04T00:00:00\",\"dtContractEnd\":null,"
+    "\"extendedData\":{}},"
+    "{\"id\":419,\"firstName\":\"Leo\",\"lastName\":\"LEAVING\","
+    "\"dtContractStart\":\"2010-01-04T00:00:00\",\"dtContractEnd\":"
+    "\"2999-12-31T00:00:00\"}]}}";
+
+static void test_users_request(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "mail");
+  fh_want(fh, "department.name");
+  fh_want(fh, "extendedData.e_Codepostal");
+  fh_want(fh, "status");
+  fh_want(fh, "firstName");
+  fh_want(fh, "manager.name");
+  fh_want(fh, "department.id");
+  fh_want(fh, "extendedData.e_food");
+  fh_queue(fh, 200, JSON_HDR, "{\"data\":{\"items\":[]}}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 1);
+  assert_lucca_request(fh_request_at(fh, 0),
+                       TENANT "/api/v3/users?fields=" BASE_FIELDS
+                              ",mail,department,extendedData,manager"
+                              "&formerEmployees=true&paging=0,1000");
+  done(fh, c);
+}
+
+static void test_users_records(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *john, *marie, *zoe, *leo;
+  (void)state;
+  fh_want(fh, "department.name");
+  fh_want(fh, "manager.name");
+  fh_want(fh, "extendedData.e_Codepostal");
+  fh_want(fh, "legalEntity.name");
+  fh_queue(fh, 200, JSON_HDR, users_c9);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 4);
+  john = fh_record_find(fh, "416");
+  marie = fh_record_find(fh, "417");
+  zoe = fh_record_find(fh, "418");
+  leo = fh_record_find(fh, "419");
+  assert_non_null(john);
+  assert_value(john, "id", "416");
+  assert_value(john, "firstName", "John");
+  assert_value(john, "lastName", "DOE");
+  assert_value(john, "displayName", "Doe John");
+  assert_value(john, "mail", "jdoe@example.com");
+  /* Dates as sent; the engine normalises DATE fields. */
+  assert_value(john, "dtContractStart", "2014-09-01T00:00:00");
+  assert_value(john, "dtContractEnd", NULL);
+  assert_value(john, "birthDate", "1989-12-22T00:00:00");
+  assert_value(john, "department.name", "BU Timmi/Lucca");
+  assert_value(john, "department.id", "13");
+  assert_value(john, "manager.name", "Roger Smith");
+  assert_value(john, "legalEntity.name", "Lucca");
+  assert_value(john, "extendedData.e_Codepostal", "75002");
+  assert_value(john, "extendedData.e_food", "beer, cheese");
+  assert_value(john, "extendedData.e_eyes", "84");
+  assert_value(john, "status", "active");
+  assert_absent(john, "department");
+  assert_absent(john, "extendedData");
+  /* Former: contract ended; manager null is empty, not withheld. */
+  assert_value(marie, "status", "former");
+  assert_value(marie, "manager.name", NULL);
+  assert_value(marie, "extendedData.e_Codepostal", NULL);
+  assert_absent(marie, "legalEntity.name");
+  assert_value(zoe, "status", "future");
+  /* A custom field without a value on a returned extendedData. */
+  assert_value(zoe, "extendedData.e_Codepostal", NULL);
+  assert_absent(zoe, "department.name");
+  assert_value(leo, "status", "active");
+  assert_absent(leo, "extendedData.e_Codepostal");
+  done(fh, c);
+}
+
+typedef struct lroster {
+  size_t total;
+  size_t fail_at; /* request index answered 401 ((size_t)-1: none) */
+  char *body;
+} lroster;
+
+static int serve_users(void *arg, size_t n, const fh_request *req,
+                       fh_reply *out)
+{
+  lroster *r = arg;
+  const char *p = strstr(req->url, "paging=");
+  size_t off, lim, i;
+  json_object *items, *root, *data;
+  if(!p || sscanf(p, "paging=%zu,%zu", &off, &lim) != 2)
+    return 1;
+  if(n == r->fail_at) {
+    out->status = 401;
+    out->body = "{\"Message\":\"Invalid key\"}";
+    return 0;
+  }
+  root = json_object_new_object();
+  data = json_object_new_object();
+  items = json_object_new_array();
+  for(i = off; i < r->total && i < off + lim; i++) {
+    json_object *u = json_object_new_object();
+    json_object_object_add(u, "id", json_object_new_int64((int64_t)i + 1));
+    json_object_object_add(u, "firstName", json_object_new_string("A"));
+    json_object_array_add(items, u);
+  }
+  json_object_object_add(data, "items", items);
+  json_object_object_add(root, "data", data);
+  free(r->body);
+  r->body = strdup(json_object_to_json_string(root));
+  json_object_put(root);
+  out->status = 200;
+  out->headers = JSON_HDR;
+  out->body = r->body;
+  return 0;
+}
+
+static fh_host *fetch_users(lroster *r, hrsync_status want)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  fh_set_responder(fh, serve_users, r);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 50, NULL), want);
+  plugin->close(c);
+  no_violations(fh);
+  return fh;
+}
+
+static void test_paging_short_page(void **state)
+{
+  lroster r = {2005, (size_t)-1, NULL};
+  fh_host *fh;
+  (void)state;
+  fh = fetch_users(&r, HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_lucca_request(fh_request_at(fh, 1),
+                       TENANT "/api/v3/users?fields=" BASE_FIELDS
+                              "&formerEmployees=true&paging=1000,1000");
+  assert_lucca_request(fh_request_at(fh, 2),
+                       TENANT "/api/v3/users?fields=" BASE_FIELDS
+                              "&formerEmployees=true&paging=2000,1000");
+  assert_int_equal(fh_n_records(fh), 2005);
+  fh_free(fh);
+  free(r.body);
+}
+
+static void test_paging_empty_page(void **state)
+{
+  lroster r = {1000, (size_t)-1, NULL};
+  lroster none = {0, (size_t)-1, NULL};
+  fh_host *fh;
+  (void)state;
+  fh = fetch_users(&r, HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 2);
+  assert_int_equal(fh_n_records(fh), 1000);
+  fh_free(fh);
+  fh = fetch_users(&none, HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 1);
+  assert_int_equal(fh_n_records(fh), 0);
+  fh_free(fh);
+  free(r.body);
+  free(none.body);
+}
+
+static void test_paging_401_mid_list(void **state)
+{
+  lroster r = {3000, 1, NULL};
+  fh_host *fh;
+  (void)state;
+  fh = fetch_users(&r, HRSYNC_E_AUTH);
+  assert_int_equal(fh_n_requests(fh), 2);
+  assert_error_has(fh, "GET /api/v3/users paging=1000,1000: HTTP 401");
+  assert_error_has(fh, "Invalid key");
+  fh_free(fh);
+  free(r.body);
+}
+
+static void test_users_errors(void **state)
+{
+  static const struct {
+    unsigned status;
+    const char *body;
+    hrsync_status st;
+    const char *needle;
+  } cases[] = {
+      {200, "{\"data\":{\"items\":[{\"id\":1},", HRSYNC_E_PARSE,
+       "malformed JSON"},
+      {200, "", HRSYNC_E_PARSE, "empty body"},
+      {200, "{\"items\":[]}", HRSYNC_E_PARSE,
+       "\"data\" is missing or not an object"},
+      {200, "{\"data\":[]}", HRSYNC_E_PARSE,
+       "\"data\" is missing or not an object"},
+      {200, "{\"data\":{\"count\":3}}", HRSYNC_E_PARSE,
+       "\"data.items\" is missing or not an array"},
+      {200, "{\"data\":{\"items\":[{\"firstName\":\"x\"}]}}", HRSYNC_E_PARSE,
+       "data.items[0] has no \"id\""},
+      {200, "{\"data\":{\"items\":[{\"id\":null}]}}", HRSYNC_E_PARSE,
+       "data.items[0] has no \"id\""},
+      {500, "{\"Message\":\"Oops\"}", HRSYNC_E_HTTP, "HTTP 500"},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = host();
+    hrsync_conn *c;
+    fh_queue(fh, cases[i].status, JSON_HDR, cases[i].body);
+    c = open_ok(fh);
+    assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), cases[i].st);
+    assert_error_has(fh, "GET /api/v3/users paging=0,1000");
+    assert_error_has(fh, cases[i].needle);
+    assert_int_equal(fh_n_records(fh), 0);
+    done(fh, c);
+  }
+}
+
+static void test_transport_error_and_abort(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  int more = 1;
+  (void)state;
+  fh_queue_transport_error(fh);
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
+  fh_abort_at(fh, 1);
+  assert_int_equal(plugin->next_page(c, &more), HRSYNC_E_ABORTED);
+  assert_int_equal(more, 0);
+  done(fh, c);
+}
+
+int main(int argc, char **argv)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_descriptor),
+      cmocka_unit_test(test_open_config_errors),
+      cmocka_unit_test(test_auth_and_tenant_url),
+      cmocka_unit_test(test_auth_errors),
+      cmocka_unit_test(test_fields_schema_and_discovery),
+      cmocka_unit_test(test_fields_discovery_errors),
+      cmocka_unit_test(test_users_request),
+      cmocka_unit_test(test_users_records),
+      cmocka_unit_test(test_paging_short_page),
+      cmocka_unit_test(test_paging_empty_page),
+      cmocka_unit_test(test_paging_401_mid_list),
+      cmocka_unit_test(test_users_errors),
+      cmocka_unit_test(test_transport_error_and_abort),
+  };
+  plugin = fh_load(argc > 1 ? argv[1] : NULL);
+  if(!plugin) {
+    fprintf(stderr, "test_lucca: cannot load the plugin: %s\n",
+            fh_load_error());
+    return 1;
+  }
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
