@@ -26,6 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A plugin whose cursor never advances would page forever; real APIs
+** never send this many empty pages in a row. */
+#define MAX_EMPTY_PAGES 1000
+
 typedef struct field_slot {
   size_t id_off;
   size_t value_off;
@@ -136,9 +140,9 @@ static const char *svc_setting(hrsync_host_ctx *ctx, const char *key)
   if(d && (d->flags & HRSYNC_SETTING_SECRET))
     return NULL; /* secrets only through secret() */
   v = find_kv(c->params.settings, c->params.n_settings, key);
-  if(v)
+  if(v && (*v || !d || !d->default_value))
     return v;
-  return d ? d->default_value : NULL;
+  return d ? d->default_value : NULL; /* unset or "" */
 }
 
 static const char *svc_secret(hrsync_host_ctx *ctx, const char *key)
@@ -582,6 +586,7 @@ static void warn_withheld(hs_conn *c)
 hs_rc hs_conn_fetch(hs_conn *c, hs_record_fn fn, void *arg, hs_err *err)
 {
   hs_rc rc = HS_OK;
+  int empty_run = 0;
   c->stats.pages = c->stats.records = 0;
   if(c->seen)
     memset(c->seen, 0, c->params.n_wanted);
@@ -590,10 +595,17 @@ hs_rc hs_conn_fetch(hs_conn *c, hs_record_fn fn, void *arg, hs_err *err)
   c->sink_arg = arg;
   for(;;) {
     int has_more = 0; /* a plugin that forgets to set it stops here */
+    unsigned long before = c->stats.records;
     hrsync_status st;
     begin_cb(c, "next_page");
     st = c->desc->next_page(c->pconn, &has_more);
     c->stats.pages++;
+    empty_run = c->stats.records == before ? empty_run + 1 : 0;
+    if(has_more && empty_run >= MAX_EMPTY_PAGES && st == HRSYNC_OK)
+      violate(c,
+              "%d empty pages in a row and still has_more (a paging "
+              "loop?)",
+              MAX_EMPTY_PAGES);
     if(c->in_record && st == HRSYNC_OK) {
       violate(c, "returned with record %s still open (no record_end)",
               c->arena.data);

@@ -27,6 +27,9 @@
 #define FILE_PREFIX  "hrsync-"
 #define FILE_SUFFIX  ".so"
 #define MAX_SETTINGS 256
+#ifndef S_ISVTX
+#define S_ISVTX 01000 /* the sticky bit; XSI, not in strict POSIX headers */
+#endif
 
 /* The <name> of a path ending in hrsync-<name>.so, copied; NULL when the
 ** file name does not have that shape. The caller frees. */
@@ -140,6 +143,24 @@ static int validate(void *handle, const char *file_name,
   return 0;
 }
 
+/* Code anyone could replace is never run: a world-writable file, or one
+** in a world-writable folder without the sticky bit (/tmp has it). */
+static int writable_by_others(const char *path, hs_buf *why)
+{
+  struct stat st;
+  hs_buf dir = HS_BUF_INIT;
+  const char *slash = strrchr(path, '/');
+  int bad = 0;
+  if(stat(path, &st) == 0 && (st.st_mode & S_IWOTH))
+    bad = refuse(why, "refused: the file is world-writable");
+  else if(!hs_buf_append(&dir, path, slash ? (size_t)(slash - path) : 0) &&
+          stat(dir.len ? dir.data : (slash ? "/" : "."), &st) == 0 &&
+          (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+    bad = refuse(why, "refused: its folder is world-writable");
+  hs_buf_free(&dir);
+  return bad != 0;
+}
+
 hs_rc hs_loader_load_file(const char *path, hs_plugin *out, hs_err *err)
 {
   hs_buf why = HS_BUF_INIT;
@@ -152,8 +173,9 @@ hs_rc hs_loader_load_file(const char *path, hs_plugin *out, hs_err *err)
   out->path = strdup(path);
   if(!out->path)
     goto nomem;
-  handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  if(!handle) {
+  if(writable_by_others(path, &why))
+    handle = NULL;
+  else if(!(handle = dlopen(path, RTLD_NOW | RTLD_LOCAL))) {
     const char *e = dlerror();
     hs_buf_printf(&why, "cannot load: %s (try `ldd %s`)", e ? e : "?", path);
   }

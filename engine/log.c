@@ -99,6 +99,15 @@ int hs_log_redact(const hs_log *log, const char *in, hs_buf *out)
   return hs_buf_puts(out, in);
 }
 
+/* One line per call: a CR or LF inside a message (a plugin echoing an
+** HTTP body) would let it forge lines of its own. */
+static void flatten(char *s)
+{
+  for(; *s; s++)
+    if(*s == '\n' || *s == '\r')
+      *s = ' ';
+}
+
 void hs_log_write(hs_log *log, int level, const char *who, const char *msg)
 {
   hs_buf raw = HS_BUF_INIT, clean = HS_BUF_INIT;
@@ -109,8 +118,10 @@ void hs_log_write(hs_log *log, int level, const char *who, const char *msg)
   else
     hs_buf_puts(&raw, msg);
   /* On no memory the line is dropped rather than printed unredacted. */
-  if(raw.data && hs_log_redact(log, raw.data, &clean) == 0)
+  if(raw.data && hs_log_redact(log, raw.data, &clean) == 0) {
+    flatten(clean.data);
     log->sink(log->arg, level, clean.data);
+  }
   hs_buf_free(&raw);
   hs_buf_free(&clean);
 }
@@ -118,12 +129,21 @@ void hs_log_write(hs_log *log, int level, const char *who, const char *msg)
 void hs_log_printf(hs_log *log, int level, const char *who, const char *fmt,
                    ...)
 {
-  char line[2048];
   va_list ap;
+  char *line;
+  int n;
   if(!hs_log_enabled(log, level))
     return;
+  /* Formatted whole, never cut: a cut could split a secret so that the
+  ** half left in the line no longer matches for redaction. */
   va_start(ap, fmt);
-  vsnprintf(line, sizeof(line), fmt, ap);
+  n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if(n < 0 || !(line = malloc((size_t)n + 1)))
+    return;
+  va_start(ap, fmt);
+  vsnprintf(line, (size_t)n + 1, fmt, ap);
   va_end(ap);
   hs_log_write(log, level, who, line);
+  free(line);
 }

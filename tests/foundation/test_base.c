@@ -136,6 +136,25 @@ static void test_log_redaction(void **state)
   hs_log_free(log);
 }
 
+/* A long line is never cut where a secret could be split in two. */
+static void test_log_long_line_and_newlines(void **state)
+{
+  hs_log *log = hs_log_new(HS_LOG_DEBUG, sink, NULL);
+  static char pad[5000];
+  (void)state;
+  lines[0] = 0;
+  memset(pad, 'x', 2040);
+  pad[2040] = 0;
+  hs_log_add_secret(log, "SECRET-0123456789");
+  hs_log_printf(log, HS_LOG_INFO, NULL, "%s SECRET-0123456789 end", pad);
+  assert_null(strstr(lines, "SECRET"));
+  assert_null(strstr(lines, "0123456789"));
+  lines[0] = 0;
+  hs_log_write(log, HS_LOG_WARN, "p", "a\nerror: forged\r\nb");
+  assert_string_equal(lines, "1|p: a error: forged  b\n");
+  hs_log_free(log);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -143,6 +162,7 @@ int main(void)
       cmocka_unit_test(test_buf),
       cmocka_unit_test(test_log_levels),
       cmocka_unit_test(test_log_redaction),
+      cmocka_unit_test(test_log_long_line_and_newlines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

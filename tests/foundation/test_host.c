@@ -19,11 +19,12 @@
 
 enum mode {
   M_NORMAL,
-  M_NO_ID,       /* record_begin(NULL) */
-  M_SET_OUTSIDE, /* record_set before record_begin */
-  M_UNENDED,     /* returns with a record open */
-  M_STATUS,      /* every callback returns fake_status */
-  M_HTTP         /* authenticate: one request, 401 -> E_AUTH */
+  M_NO_ID,        /* record_begin(NULL) */
+  M_SET_OUTSIDE,  /* record_set before record_begin */
+  M_UNENDED,      /* returns with a record open */
+  M_STATUS,       /* every callback returns fake_status */
+  M_HTTP,         /* authenticate: one request, 401 -> E_AUTH */
+  M_EMPTY_FOREVER /* has_more = 1 and never a record */
 };
 
 static enum mode mode;
@@ -140,6 +141,9 @@ static hrsync_status fk_next_page(hrsync_conn *c, int *has_more)
     return c->host->record_set(c->ctx, "city", "Lyon");
   case M_UNENDED:
     return c->host->record_begin(c->ctx, "7");
+  case M_EMPTY_FOREVER:
+    *has_more = 1;
+    return HRSYNC_OK;
   default:
     break;
   }
@@ -269,6 +273,12 @@ static void test_settings_and_secrets(void **state)
   params.n_settings = 2;
   assert_int_equal(hs_conn_open(&params, &conn, &err), HS_OK);
   assert_string_equal(seen_base_url, "http://127.0.0.1:9");
+  hs_conn_close(conn);
+
+  /* An empty value means unset: the default applies. */
+  settings[1] = (hrsync_kv){"base_url", ""};
+  assert_int_equal(hs_conn_open(&params, &conn, &err), HS_OK);
+  assert_string_equal(seen_base_url, "http://default");
   hs_conn_close(conn);
 }
 
@@ -460,6 +470,8 @@ static void test_violations(void **state)
                                   "outside record_begin/record_end");
   expect_violation(M_UNENDED, "fake: next_page: returned with record 7 "
                               "still open");
+  expect_violation(M_EMPTY_FOREVER, "fake: next_page: 1000 empty pages in "
+                                    "a row and still has_more");
 }
 
 static hs_rc refuse_second(void *arg, const hs_record *rec, hs_err *err)

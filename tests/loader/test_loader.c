@@ -168,6 +168,32 @@ static void test_scan_shadow(void **state)
   rmdir(tmp);
 }
 
+static void test_world_writable_refused(void **state)
+{
+  char tmp[] = "/tmp/hrsync-loader-XXXXXX", copy[4200];
+  hs_plugin p;
+  hs_err err = {HS_OK, ""};
+  (void)state;
+  assert_non_null(mkdtemp(tmp));
+  snprintf(copy, sizeof(copy), "%s/hrsync-testgood.so", tmp);
+  assert_int_equal(copy_file(path_of("testgood"), copy), 0);
+  assert_int_equal(chmod(copy, 0755), 0);
+  assert_int_equal(hs_loader_load_file(copy, &p, &err), HS_OK);
+  hs_plugin_clear(&p);
+  assert_int_equal(chmod(copy, 0777), 0);
+  assert_int_equal(hs_loader_load_file(copy, &p, &err), HS_E_PLUGIN);
+  assert_string_equal(p.error, "refused: the file is world-writable");
+  hs_plugin_clear(&p);
+  assert_int_equal(chmod(copy, 0755), 0);
+  assert_int_equal(chmod(tmp, 0777), 0); /* no sticky bit */
+  assert_int_equal(hs_loader_load_file(copy, &p, &err), HS_E_PLUGIN);
+  assert_string_equal(p.error, "refused: its folder is world-writable");
+  hs_plugin_clear(&p);
+  assert_int_equal(chmod(tmp, 0700), 0);
+  unlink(copy);
+  rmdir(tmp);
+}
+
 static void test_scan_missing_dir(void **state)
 {
   char *dirs[1] = {"/nonexistent/hrsync-plugins"};
@@ -235,6 +261,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_broken_name_from_file),
       cmocka_unit_test(test_member_accessor),
       cmocka_unit_test(test_scan_shadow),
+      cmocka_unit_test(test_world_writable_refused),
       cmocka_unit_test(test_scan_missing_dir),
       cmocka_unit_test(test_find),
       cmocka_unit_test(test_search_dirs),
