@@ -1,12 +1,62 @@
 /*
-** hrsync preview: not built yet (see the open issues).
+** hrsync preview [--plan FILE]: the plan, without writing anything. A new
+** store is not created for it: a missing registry reads as empty.
 */
+#include "../planfile.h"
+#include "../store.h"
 #include "cli.h"
+#include "pipeline.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 int hs_cmd_preview(hs_cli *cli, int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  fprintf(cli->errf, "hrsync: preview: not yet implemented\n");
-  return 1;
+  const char *plan_path = NULL;
+  hs_session s;
+  hs_store *st = NULL;
+  hs_registry reg = {NULL, 0, {0}};
+  hs_plan plan;
+  char *db = NULL;
+  hs_err err;
+  hs_rc rc;
+  int i;
+  hs_err_clear(&err);
+  memset(&plan, 0, sizeof(plan));
+  for(i = 1; i < argc; i++) {
+    if(!strcmp(argv[i], "--plan") && i + 1 < argc)
+      plan_path = argv[++i];
+    else if(!strncmp(argv[i], "--plan=", 7))
+      plan_path = argv[i] + 7;
+    else
+      return hs_cli_usage_error(cli, "preview", "unexpected argument \"%s\"",
+                                argv[i]);
+  }
+  if((rc = hs_session_config(cli, &s, &err)))
+    goto out;
+  if((rc = hs_cli_db_path(cli, &db, &err)) ||
+     (rc = hs_store_open(db, HS_STORE_READ, &st, &err)) ||
+     (rc = hs_store_load(st, &reg, &err)))
+    goto out;
+  hs_store_close(st);
+  st = NULL;
+  if((rc = hs_session_connect(&s, &err)) ||
+     (rc = hs_session_fields(&s, &err)) ||
+     (rc = hs_session_plan(&s, &reg, &plan, &err)))
+    goto out;
+  hs_print_plan(cli, &plan, 0);
+  if(plan_path && (rc = hs_planfile_save(&plan, plan_path, &err)))
+    goto out;
+  if(plan_path && !cli->json && !cli->quiet)
+    fprintf(cli->errf,
+            "hrsync: plan saved to %s; apply it with `hrsync "
+            "sync --plan %s`\n",
+            plan_path, plan_path);
+out:
+  hs_store_close(st);
+  hs_registry_clear(&reg);
+  hs_plan_clear(&plan);
+  hs_session_close(&s);
+  free(db);
+  return rc ? hs_cli_fail(cli, &err) : 0;
 }

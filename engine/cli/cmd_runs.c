@@ -1,12 +1,152 @@
 /*
-** hrsync runs: not built yet (see the open issues).
+** hrsync runs / runs show ID: the sync history, field by field.
 */
+#include "../buf.h"
+#include "../runlog.h"
+#include "../store.h"
 #include "cli.h"
+#include "pipeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int run_json(hs_buf *b, const hs_run *r)
+{
+  int a, bad = hs_buf_printf(b, "{\"id\":%lld,\"started_at\":", r->id);
+  bad |= hs_buf_json_str(b, r->started_at ? r->started_at : "");
+  bad |= hs_buf_puts(b, ",\"connector\":");
+  bad |= hs_buf_json_str(b, r->connector ? r->connector : "");
+  bad |= hs_buf_puts(b, ",\"config_digest\":");
+  bad |= hs_buf_json_str(b, r->config_digest ? r->config_digest : "");
+  bad |= hs_buf_puts(b, ",\"summary\":{");
+  for(a = 0; a < HS_ACT_COUNT; a++)
+    bad |= hs_buf_printf(b, "%s\"%s\":%lld", a ? "," : "", hs_action_name(a),
+                         r->counts[a]);
+  return bad | hs_buf_puts(b, "}");
+}
+
+static int opt_json(hs_buf *b, const char *s)
+{
+  return s ? hs_buf_json_str(b, s) : hs_buf_puts(b, "null");
+}
+
+static hs_rc list(hs_cli *cli, hs_store *st, hs_err *err)
+{
+  hs_run *runs;
+  size_t n, i;
+  hs_rc rc = hs_runlog_list(st, &runs, &n, err);
+  if(rc)
+    return rc;
+  if(cli->json) {
+    hs_buf b = HS_BUF_INIT;
+    int bad = hs_buf_puts(&b, "[");
+    for(i = 0; i < n; i++)
+      bad |= hs_buf_puts(&b, i ? ",\n" : "\n") | run_json(&b, &runs[i]) |
+             hs_buf_puts(&b, "}");
+    bad |= hs_buf_puts(&b, "]\n");
+    if(!bad)
+      fputs(hs_buf_str(&b), cli->out);
+    hs_buf_free(&b);
+  }
+  else {
+    fprintf(cli->out, "%5s  %-20s  %-10s %6s %6s %9s %7s %8s %4s\n", "RUN",
+            "STARTED (UTC)", "CONNECTOR", "create", "update", "unchanged",
+            "skipped", "conflict", "left");
+    for(i = 0; i < n; i++)
+      fprintf(cli->out,
+              "%5lld  %-20s  %-10s %6lld %6lld %9lld %7lld %8lld "
+              "%4lld\n",
+              runs[i].id, runs[i].started_at ? runs[i].started_at : "",
+              runs[i].connector ? runs[i].connector : "", runs[i].counts[0],
+              runs[i].counts[1], runs[i].counts[2], runs[i].counts[3],
+              runs[i].counts[4], runs[i].counts[5]);
+    if(!n && !cli->quiet)
+      fprintf(cli->out, "(no runs yet)\n");
+  }
+  hs_runs_free(runs, n);
+  return HS_OK;
+}
+
+static hs_rc show(hs_cli *cli, hs_store *st, long long id, hs_err *err)
+{
+  hs_run run;
+  hs_run_change *c;
+  size_t n, i;
+  hs_rc rc = hs_runlog_get(st, id, &run, &c, &n, err);
+  if(rc)
+    return rc;
+  if(cli->json) {
+    hs_buf b = HS_BUF_INIT;
+    int bad = run_json(&b, &run) | hs_buf_puts(&b, ",\"changes\":[");
+    for(i = 0; i < n; i++) {
+      bad |= hs_buf_printf(&b, "%s\n{\"stakeholder_id\":", i ? "," : "");
+      bad |= c[i].sh_id ? hs_buf_printf(&b, "%lld", c[i].sh_id)
+                        : hs_buf_puts(&b, "null");
+      bad |= hs_buf_puts(&b, ",\"hris_id\":") | opt_json(&b, c[i].hris_id);
+      bad |= hs_buf_puts(&b, ",\"name\":") | opt_json(&b, c[i].name);
+      bad |= hs_buf_puts(&b, ",\"action\":") | opt_json(&b, c[i].action);
+      bad |= hs_buf_puts(&b, ",\"field\":") | opt_json(&b, c[i].field);
+      bad |= hs_buf_puts(&b, ",\"before\":") | opt_json(&b, c[i].before);
+      bad |= hs_buf_puts(&b, ",\"after\":") | opt_json(&b, c[i].after);
+      bad |= hs_buf_puts(&b, ",\"reason\":") | opt_json(&b, c[i].reason);
+      bad |= hs_buf_puts(&b, "}");
+    }
+    bad |= hs_buf_puts(&b, "]}\n");
+    if(!bad)
+      fputs(hs_buf_str(&b), cli->out);
+    hs_buf_free(&b);
+  }
+  else {
+    fprintf(cli->out,
+            "run %lld  %s  connector %s  config %.12s\n"
+            "  %lld created, %lld updated, %lld unchanged, %lld skipped, "
+            "%lld conflicts, %lld left\n\n",
+            run.id, run.started_at ? run.started_at : "",
+            run.connector ? run.connector : "",
+            run.config_digest ? run.config_digest : "", run.counts[0],
+            run.counts[1], run.counts[2], run.counts[3], run.counts[4],
+            run.counts[5]);
+    for(i = 0; i < n; i++) {
+      /* One header line per stakeholder, then its fields. */
+      if(!i || c[i].sh_id != c[i - 1].sh_id ||
+         strcmp(c[i].action ? c[i].action : "",
+                c[i - 1].action ? c[i - 1].action : ""))
+        fprintf(cli->out, "%-9s #%lld %s (HRIS %s)%s%s\n",
+                c[i].action ? c[i].action : "", c[i].sh_id,
+                c[i].name ? c[i].name : "", c[i].hris_id ? c[i].hris_id : "",
+                c[i].reason ? ": " : "", c[i].reason ? c[i].reason : "");
+      if(c[i].field)
+        fprintf(cli->out, "    %-16s %s%s%s -> %s%s%s\n", c[i].field,
+                c[i].before ? "\"" : "", c[i].before ? c[i].before : "(none)",
+                c[i].before ? "\"" : "", c[i].after ? "\"" : "",
+                c[i].after ? c[i].after : "(none)", c[i].after ? "\"" : "");
+    }
+  }
+  hs_run_clear(&run);
+  hs_run_changes_free(c, n);
+  return HS_OK;
+}
 
 int hs_cmd_runs(hs_cli *cli, int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  fprintf(cli->errf, "hrsync: runs: not yet implemented\n");
-  return 1;
+  hs_store *st = NULL;
+  long long id = 0;
+  char *db = NULL, *end;
+  hs_err err;
+  hs_rc rc;
+  hs_err_clear(&err);
+  if(argc == 3 && !strcmp(argv[1], "show")) {
+    id = strtoll(argv[2], &end, 10);
+    if(*end || id <= 0)
+      return hs_cli_usage_error(cli, "runs", "\"%s\" is not a run id",
+                                argv[2]);
+  }
+  else if(argc != 1)
+    return hs_cli_usage_error(cli, "runs", "expected nothing or `show ID`");
+  if(!(rc = hs_cli_db_path(cli, &db, &err)) &&
+     !(rc = hs_store_open(db, HS_STORE_READ, &st, &err)))
+    rc = id ? show(cli, st, id, &err) : list(cli, st, &err);
+  hs_store_close(st);
+  free(db);
+  return rc ? hs_cli_fail(cli, &err) : 0;
 }

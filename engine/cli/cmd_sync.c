@@ -1,12 +1,138 @@
 /*
-** hrsync sync: not built yet (see the open issues).
+** hrsync sync [--yes] [--plan FILE]: shows the plan, gets approval (a y
+** on a terminal, --yes otherwise), applies it in one transaction.
 */
+#include "../apply.h"
+#include "../planfile.h"
+#include "../store.h"
 #include "cli.h"
+#include "pipeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Asks on the terminal. 1 = yes. */
+static int ask(hs_cli *cli)
+{
+  char line[32];
+  fprintf(cli->errf, "Apply these changes? [y/N] ");
+  fflush(cli->errf);
+  if(!fgets(line, sizeof(line), stdin))
+    return 0;
+  return line[0] == 'y' || line[0] == 'Y';
+}
+
+/* The plan, computed now from the HR system against the store's current
+** registry. */
+static hs_rc make_plan(hs_cli *cli, const char *db, hs_plan *plan, hs_err *err)
+{
+  hs_session s;
+  hs_store *st = NULL;
+  hs_registry reg = {NULL, 0, {0}};
+  hs_rc rc;
+  if(!(rc = hs_session_config(cli, &s, err)) &&
+     !(rc = hs_store_open(db, HS_STORE_READ, &st, err)) &&
+     !(rc = hs_store_load(st, &reg, err))) {
+    /* The fetch can take minutes: hold no handle on the store meanwhile. */
+    hs_store_close(st);
+    st = NULL;
+    if(!(rc = hs_session_connect(&s, err)) &&
+       !(rc = hs_session_fields(&s, err)))
+      rc = hs_session_plan(&s, &reg, plan, err);
+  }
+  hs_store_close(st);
+  hs_registry_clear(&reg);
+  hs_session_close(&s);
+  return rc;
+}
+
+static void remove_new_store(const char *db)
+{
+  static const char *const sfx[] = {"", "-wal", "-shm"};
+  char path[4096];
+  size_t i;
+  for(i = 0; i < 3; i++) {
+    snprintf(path, sizeof(path), "%s%s", db, sfx[i]);
+    unlink(path);
+  }
+}
 
 int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  fprintf(cli->errf, "hrsync: sync: not yet implemented\n");
-  return 1;
+  const char *plan_path = NULL;
+  int yes = 0, i, created = 0;
+  hs_store *st = NULL;
+  hs_plan plan;
+  long long run = 0;
+  char *db = NULL;
+  hs_err err;
+  hs_rc rc;
+  hs_err_clear(&err);
+  memset(&plan, 0, sizeof(plan));
+  for(i = 1; i < argc; i++) {
+    if(!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y"))
+      yes = 1;
+    else if(!strcmp(argv[i], "--plan") && i + 1 < argc)
+      plan_path = argv[++i];
+    else if(!strncmp(argv[i], "--plan=", 7))
+      plan_path = argv[i] + 7;
+    else
+      return hs_cli_usage_error(cli, "sync", "unexpected argument \"%s\"",
+                                argv[i]);
+  }
+  if((rc = hs_cli_db_path(cli, &db, &err)))
+    goto out;
+  if(plan_path)
+    rc = hs_planfile_load(plan_path, &plan, &err);
+  else
+    rc = make_plan(cli, db, &plan, &err);
+  if(rc)
+    goto out;
+  if(!cli->json || !hs_plan_writes(&plan))
+    hs_print_plan(cli, &plan, 0);
+  if(!hs_plan_writes(&plan)) {
+    if(!cli->json && !cli->quiet)
+      fprintf(cli->out, "\nNothing to apply.\n");
+    goto conflicts;
+  }
+  if(!yes) {
+    if(!isatty(fileno(stdin)) || !isatty(fileno(cli->errf))) {
+      rc = hs_err_set(&err, HS_E_REFUSED,
+                      "sync: not applied: approval needed and there is no "
+                      "terminal to ask on; run with --yes");
+      goto out;
+    }
+    if(!ask(cli)) {
+      rc = hs_err_set(&err, HS_E_REFUSED, "sync: not applied (declined)");
+      goto out;
+    }
+  }
+  if((rc = hs_store_open(db, HS_STORE_WRITE, &st, &err)))
+    goto out;
+  created = hs_store_created(st);
+  if((rc = hs_apply(st, &plan, &run, &err)))
+    goto out;
+  if(cli->json)
+    hs_print_plan(cli, &plan, run);
+  else if(!cli->quiet)
+    fprintf(cli->out,
+            "\nApplied as run %lld: %zu created, %zu updated, %zu left.\n",
+            run, plan.counts[HS_ACT_CREATE], plan.counts[HS_ACT_UPDATE],
+            plan.counts[HS_ACT_LEFT]);
+conflicts:
+  /* The rest is applied, but conflicts need a person: exit 3 says so. */
+  if(plan.counts[HS_ACT_CONFLICT])
+    rc = hs_err_set(&err, HS_E_REFUSED,
+                    "%zu conflict%s left untouched; resolve them (e.g. give "
+                    "the stakeholders identifiers) and sync again",
+                    plan.counts[HS_ACT_CONFLICT],
+                    plan.counts[HS_ACT_CONFLICT] == 1 ? "" : "s");
+out:
+  hs_store_close(st);
+  if(rc && created && !run)
+    remove_new_store(db);
+  hs_plan_clear(&plan);
+  free(db);
+  return rc ? hs_cli_fail(cli, &err) : 0;
 }

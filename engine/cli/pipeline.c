@@ -1,0 +1,333 @@
+/*
+** The sync commands' shared pipeline and plan printing.
+*/
+#include "pipeline.h"
+
+#include "../planfile.h"
+#include "../secret.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static hs_rc nomem(hs_err *err)
+{
+  return hs_err_set(err, HS_E_NOMEM, "out of memory");
+}
+
+hs_rc hs_session_config(hs_cli *cli, hs_session *s, hs_err *err)
+{
+  memset(s, 0, sizeof(*s));
+  s->cli = cli;
+  return hs_config_load(cli->config_path, &s->cfg, err);
+}
+
+/* `hrsync init` leaves "REQUIRED: ..." where the user must fill in. */
+static hs_rc check_placeholders(const hs_config *cfg, hs_err *err)
+{
+  size_t i;
+  for(i = 0; i < cfg->n_settings; i++)
+    if(!strncmp(cfg->settings[i].value, "REQUIRED", 8))
+      return hs_err_set(err, HS_E_CONFIG,
+                        "%s: settings.%s: still the placeholder from "
+                        "`hrsync init`; fill it in",
+                        cfg->path, cfg->settings[i].name);
+  return HS_OK;
+}
+
+hs_rc hs_session_connect(hs_session *s, hs_err *err)
+{
+  const hs_config *cfg = s->cfg;
+  hs_conn_params p;
+  size_t i;
+  hs_rc rc;
+  if((rc = check_placeholders(cfg, err)))
+    return rc;
+  if((rc = hs_loader_search_dirs(s->cli->plugin_dir, &s->dirs, &s->ndirs,
+                                 err)) ||
+     (rc = hs_loader_find(s->dirs, s->ndirs, cfg->connector, &s->plugin, err)))
+    return rc;
+  if((rc = hs_config_check_connector(cfg, s->plugin.desc, err)))
+    return rc;
+  s->secrets = calloc(cfg->n_secrets ? cfg->n_secrets : 1, sizeof(hrsync_kv));
+  if(!s->secrets)
+    return nomem(err);
+  for(i = 0; i < cfg->n_secrets; i++) {
+    char key[256], *val;
+    snprintf(key, sizeof(key), "%s: secrets.%s", cfg->path,
+             cfg->secrets[i].name);
+    if((rc = hs_secret_resolve(cfg->secrets[i].value, key, cfg->dir, &val,
+                               err)))
+      return rc;
+    s->secrets[s->n_secrets].name = cfg->secrets[i].name;
+    s->secrets[s->n_secrets++].value = val;
+    if(hs_log_add_secret(s->cli->log, val))
+      return nomem(err);
+  }
+  if((rc = hs_config_wanted(cfg, &s->wanted, &s->n_wanted, err)) ||
+     (rc = hs_http_new(NULL, s->cli->log, &s->http, err)))
+    return rc;
+  memset(&p, 0, sizeof(p));
+  p.plugin = &s->plugin;
+  p.settings = cfg->settings;
+  p.n_settings = cfg->n_settings;
+  p.secrets = s->secrets;
+  p.n_secrets = s->n_secrets;
+  p.wanted_fields = s->wanted;
+  p.n_wanted = s->n_wanted;
+  p.http = s->http;
+  p.log = s->cli->log;
+  if((rc = hs_conn_open(&p, &s->conn, err))) {
+    if(rc == HS_E_CONFIG)
+      hs_err_prefix(err, "%s", cfg->path);
+    return rc;
+  }
+  return hs_conn_authenticate(s->conn, err);
+}
+
+static hs_rc on_field(void *arg, const hrsync_field_def *def, hs_err *err)
+{
+  hs_fieldset *fs = arg;
+  hs_field_entry *e;
+  size_t n;
+  if(!def->id || !*def->id)
+    return HS_OK;
+  if(hs_strmap_get(fs->index, def->id, &n) && n)
+    return HS_OK; /* first description wins */
+  if(fs->n == fs->cap) {
+    size_t cap = fs->cap ? fs->cap * 2 : 64;
+    hs_field_entry *ni = realloc(fs->items, cap * sizeof(*ni));
+    if(!ni)
+      return nomem(err);
+    fs->items = ni;
+    fs->cap = cap;
+  }
+  e = &fs->items[fs->n];
+  e->id = strdup(def->id);
+  e->label = def->label ? strdup(def->label) : NULL;
+  e->type = (int)def->type;
+  e->flags = (int)def->flags;
+  if(!e->id || (def->label && !e->label)) {
+    free(e->id);
+    free(e->label);
+    return nomem(err);
+  }
+  if(hs_strmap_add(fs->index, e->id, fs->n)) {
+    free(e->id);
+    free(e->label);
+    return nomem(err);
+  }
+  fs->n++;
+  return HS_OK;
+}
+
+static int field_known(void *arg, const char *id)
+{
+  size_t n;
+  hs_strmap_get(((hs_fieldset *)arg)->index, id, &n);
+  return n > 0;
+}
+
+static int field_type(void *arg, const char *id)
+{
+  const hs_fieldset *fs = arg;
+  size_t n;
+  const size_t *v = hs_strmap_get(fs->index, id, &n);
+  return n ? fs->items[v[0]].type : -1;
+}
+
+hs_rc hs_session_fields(hs_session *s, hs_err *err)
+{
+  hs_rc rc;
+  if(!(s->fields.index = hs_strmap_new()))
+    return nomem(err);
+  if((rc = hs_conn_list_fields(s->conn, on_field, &s->fields, err)))
+    return rc;
+  /* A connector that lists no fields cannot be checked against. */
+  if(s->fields.n)
+    return hs_config_check_fields(s->cfg, field_known, &s->fields, err);
+  return HS_OK;
+}
+
+typedef struct fetch_ctx {
+  hs_session *s;
+  hs_planner *planner;
+  int progress;
+} fetch_ctx;
+
+static hs_rc on_record(void *arg, const hs_record *rec, hs_err *err)
+{
+  fetch_ctx *f = arg;
+  f->s->records++;
+  if(f->progress && f->s->records % 100 == 0)
+    fprintf(f->s->cli->errf, "\rhrsync: fetched %lu records...",
+            f->s->records);
+  return hs_planner_add(f->planner, rec, err);
+}
+
+hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
+                      hs_err *err)
+{
+  fetch_ctx f;
+  hs_rc rc;
+  memset(plan, 0, sizeof(*plan));
+  f.s = s;
+  f.progress = !s->cli->quiet && isatty(fileno(s->cli->errf));
+  if((rc = hs_planner_new(reg, s->cfg, s->fields.n ? field_type : NULL,
+                          &s->fields, &f.planner, err)))
+    return rc;
+  rc = hs_conn_fetch(s->conn, on_record, &f, err);
+  if(f.progress && s->records >= 100)
+    fprintf(s->cli->errf, "\n");
+  if(!rc)
+    rc = hs_planner_finish(f.planner, plan, err);
+  hs_planner_free(f.planner);
+  return rc;
+}
+
+void hs_session_close(hs_session *s)
+{
+  size_t i;
+  hs_conn_close(s->conn);
+  hs_http_free(s->http);
+  for(i = 0; i < s->n_secrets; i++) {
+    char *v = (char *)s->secrets[i].value;
+    memset(v, 0, strlen(v));
+    free(v);
+  }
+  free(s->secrets);
+  free(s->wanted);
+  for(i = 0; i < s->fields.n; i++) {
+    free(s->fields.items[i].id);
+    free(s->fields.items[i].label);
+  }
+  free(s->fields.items);
+  hs_strmap_free(s->fields.index);
+  if(s->dirs)
+    hs_loader_free_dirs(s->dirs, s->ndirs);
+  hs_plugin_clear(&s->plugin);
+  hs_config_free(s->cfg);
+  memset(s, 0, sizeof(*s));
+}
+
+hs_rc hs_cli_db_path(hs_cli *cli, char **path, hs_err *err)
+{
+  hs_config *cfg;
+  hs_rc rc;
+  *path = NULL;
+  if(cli->db_path) {
+    *path = strdup(cli->db_path);
+    return *path ? HS_OK : nomem(err);
+  }
+  if((rc = hs_config_load(cli->config_path, &cfg, err)))
+    return rc;
+  if(cfg->database)
+    *path = strdup(cfg->database);
+  else {
+    hs_buf b = HS_BUF_INIT;
+    if(!hs_buf_printf(&b, "%s/hrsync.db", cfg->dir))
+      *path = hs_buf_steal(&b);
+    hs_buf_free(&b);
+  }
+  hs_config_free(cfg);
+  return *path ? HS_OK : nomem(err);
+}
+
+int hs_plan_writes(const hs_plan *plan)
+{
+  size_t i;
+  for(i = 0; i < plan->n; i++) {
+    const hs_plan_item *it = &plan->items[i];
+    if(it->action == HS_ACT_CREATE || it->action == HS_ACT_UPDATE ||
+       (it->action == HS_ACT_LEFT && it->n_changes))
+      return 1;
+  }
+  return 0;
+}
+
+static void print_value(FILE *f, const char *v)
+{
+  if(v)
+    fprintf(f, "\"%s\"", v);
+  else
+    fputs("(none)", f);
+}
+
+static void print_item(FILE *f, const hs_plan_item *it)
+{
+  static const char marks[HS_ACT_COUNT] = {'+', '~', '=', '-', '!', '<'};
+  size_t i;
+  fprintf(f, "%c %-9s %-12s ", marks[it->action], hs_action_name(it->action),
+          it->hris_id ? it->hris_id : "");
+  if(it->sh_id)
+    fprintf(f, "#%lld ", it->sh_id);
+  fputs(it->name ? it->name : "(no name)", f);
+  if(it->reason)
+    fprintf(f, ": %s", it->reason);
+  fputc('\n', f);
+  if(it->action == HS_ACT_CREATE) {
+    /* One line: a new person's values, not a diff against nothing. */
+    int first = 1;
+    for(i = 0; i < it->n_changes; i++) {
+      const hs_change *c = &it->changes[i];
+      if(c->field == HS_SF_NAME || c->field == HS_SF_TYPE ||
+         c->field == HS_SF_HRIS_ID)
+        continue;
+      fprintf(f, "%s%s=%s", first ? "    " : ", ", hs_sf_name(c->field),
+              c->after ? c->after : "");
+      first = 0;
+    }
+    if(!first)
+      fputc('\n', f);
+    return;
+  }
+  for(i = 0; i < it->n_changes; i++) {
+    fprintf(f, "    %-16s ", hs_sf_name(it->changes[i].field));
+    print_value(f, it->changes[i].before);
+    fputs(" -> ", f);
+    print_value(f, it->changes[i].after);
+    fputc('\n', f);
+  }
+}
+
+void hs_print_plan(hs_cli *cli, const hs_plan *plan, long long run_id)
+{
+  FILE *f = cli->out;
+  size_t i;
+  int a;
+  if(cli->json) {
+    hs_buf b = HS_BUF_INIT;
+    hs_err err;
+    if(!hs_plan_to_json(plan, 0, &b, &err)) {
+      if(run_id > 0 && b.len > 2) {
+        /* Add "run_id" before the closing brace. */
+        b.data[b.len - 2] = 0;
+        fprintf(f, "%s,\"run_id\":%lld}\n", b.data, run_id);
+      }
+      else
+        fputs(hs_buf_str(&b), f);
+    }
+    hs_buf_free(&b);
+    return;
+  }
+  fprintf(f, "Plan for %s:\n\n ", plan->connector ? plan->connector : "?");
+  for(a = 0; a < HS_ACT_COUNT; a++)
+    fprintf(f, " %9s", hs_action_name(a));
+  fprintf(f, "\n ");
+  for(a = 0; a < HS_ACT_COUNT; a++)
+    fprintf(f, " %9zu", plan->counts[a]);
+  fprintf(f, "\n");
+  if(plan->n > plan->counts[HS_ACT_UNCHANGED])
+    fprintf(f, "\n");
+  /* The order people act on: what will change, then what needs them. */
+  for(a = 0; a < HS_ACT_COUNT; a++) {
+    static const int order[HS_ACT_COUNT] = {HS_ACT_CREATE,  HS_ACT_UPDATE,
+                                            HS_ACT_LEFT,    HS_ACT_CONFLICT,
+                                            HS_ACT_SKIPPED, HS_ACT_UNCHANGED};
+    if(order[a] == HS_ACT_UNCHANGED)
+      continue;
+    for(i = 0; i < plan->n; i++)
+      if(plan->items[i].action == order[a])
+        print_item(f, &plan->items[i]);
+  }
+}
