@@ -1,0 +1,869 @@
+/*
+** Personio connector unit tests: the real plugin (argv[1]) driven through
+** the fake host with canned Personio v1 responses, one per documented
+** shape, variant and error (see shared/hris/bamboohr-personio.md, part B).
+*/
+#include "fakehost.h"
+
+#include <json-c/json.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static const hrsync_connector *plugin;
+
+#define BASE      "https://api.personio.de"
+#define EMPLOYEES BASE "/v1/company/employees?limit=100&offset="
+
+static void no_violations(fh_host *fh)
+{
+  size_t i;
+  for(i = 0; i < fh_violations(fh); i++)
+    print_error("violation: %s\n", fh_violation_at(fh, i));
+  assert_int_equal(fh_violations(fh), 0);
+}
+
+static fh_host *host(void)
+{
+  fh_host *fh = fh_new();
+  fh_secret(fh, "client_id", "personio-client-id");
+  fh_secret(fh, "client_secret", "personio-client-secret");
+  return fh;
+}
+
+static hrsync_conn *open_ok(fh_host *fh)
+{
+  hrsync_conn *c = NULL;
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_OK);
+  assert_non_null(c);
+  return c;
+}
+
+static void done(fh_host *fh, hrsync_conn *c)
+{
+  plugin->close(c);
+  no_violations(fh);
+  fh_free(fh);
+}
+
+static void assert_error_has(fh_host *fh, const char *needle)
+{
+  assert_non_null(fh_error(fh));
+  if(!strstr(fh_error(fh), needle))
+    fail_msg("error '%s' lacks '%s'", fh_error(fh), needle);
+}
+
+static void queue_auth(fh_host *fh, const char *token)
+{
+  char body[256];
+  snprintf(body, sizeof(body),
+           "{\"success\": true, \"data\": {\"token\": \"%s\", "
+           "\"expires_in\": 86400, \"scope\": \"employees:read\"}}",
+           token);
+  fh_queue(fh, 200, "Content-Type: application/json", body);
+}
+
+/* The request was POST /v1/auth with the credentials as JSON. */
+static void assert_auth_request(const fh_request *r)
+{
+  json_object *body, *v;
+  assert_string_equal(r->method, "POST");
+  assert_string_equal(r->url, BASE "/v1/auth");
+  assert_string_equal(fh_request_header(r, "Content-Type"),
+                      "application/json");
+  assert_string_equal(fh_request_header(r, "Accept"), "application/json");
+  assert_null(fh_request_header(r, "Authorization"));
+  assert_null(r->basic_user);
+  assert_true(r->flags & HRSYNC_HTTP_SENSITIVE_BODY);
+  body = json_tokener_parse(r->body);
+  assert_non_null(body);
+  assert_true(json_object_object_get_ex(body, "client_id", &v));
+  assert_string_equal(json_object_get_string(v), "personio-client-id");
+  assert_true(json_object_object_get_ex(body, "client_secret", &v));
+  assert_string_equal(json_object_get_string(v), "personio-client-secret");
+  json_object_put(body);
+}
+
+/* The request was GET url with "Bearer token". */
+static void assert_get(const fh_request *r, const char *url, const char *token)
+{
+  char bearer[128];
+  snprintf(bearer, sizeof(bearer), "Bearer %s", token);
+  assert_string_equal(r->method, "GET");
+  assert_string_equal(r->url, url);
+  assert_null(r->body);
+  assert_int_equal(fh_request_header_count(r, "Authorization"), 1);
+  assert_string_equal(fh_request_header(r, "Authorization"), bearer);
+  assert_string_equal(fh_request_header(r, "Accept"), "application/json");
+}
+
+/* A page of count minimal employees with ids first.., as JSON. total < 0
+** leaves metadata out; limit < 0 leaves the echoed limit out. Caller
+** frees. */
+static char *page_json(int first, int count, long total, long offset,
+                       long limit)
+{
+  size_t cap = 512 + (size_t)count * 256, len = 0;
+  char *s = malloc(cap);
+  int i;
+  assert_non_null(s);
+  len += (size_t)snprintf(s + len, cap - len, "{\"success\": true, ");
+  if(total >= 0)
+    len += (size_t)snprintf(s + len, cap - len,
+                            "\"metadata\": {\"total_elements\": %ld, "
+                            "\"current_page\": %ld, \"total_pages\": %ld}, ",
+                            total, offset / 100, (total + 99) / 100);
+  if(limit >= 0)
+    len +=
+        (size_t)snprintf(s + len, cap - len,
+                         "\"offset\": %ld, \"limit\": %ld, ", offset, limit);
+  len += (size_t)snprintf(s + len, cap - len, "\"data\": [");
+  for(i = 0; i < count; i++)
+    len += (size_t)snprintf(
+        s + len, cap - len,
+        "%s{\"type\": \"Employee\", \"attributes\": {"
+        "\"id\": {\"label\": \"ID\", \"value\": %d, \"type\": \"integer\", "
+        "\"universal_id\": \"id\"}, \"first_name\": {\"label\": \"First "
+        "name\", \"value\": \"P%d\", \"type\": \"standard\", "
+        "\"universal_id\": \"first_name\"}}}",
+        i ? "," : "", first + i, first + i);
+  snprintf(s + len, cap - len, "]}");
+  return s;
+}
+
+static void queue_page(fh_host *fh, int first, int count, long total,
+                       long offset, long limit, const char *headers)
+{
+  char *s = page_json(first, count, total, offset, limit);
+  fh_queue(fh, 200, headers, s);
+  free(s);
+}
+
+/* ---- descriptor and settings ------------------------------------- */
+
+static void test_descriptor(void **state)
+{
+  const hrsync_setting_def *s;
+  int base = 0, id = 0, secret = 0;
+  (void)state;
+  assert_string_equal(plugin->name, "personio");
+  for(s = plugin->settings; s->key; s++) {
+    if(!strcmp(s->key, "base_url"))
+      base = !strcmp(s->default_value, "https://api.personio.de");
+    if(!strcmp(s->key, "client_id"))
+      id = (s->flags & HRSYNC_SETTING_SECRET) &&
+           (s->flags & HRSYNC_SETTING_REQUIRED);
+    if(!strcmp(s->key, "client_secret"))
+      secret = (s->flags & HRSYNC_SETTING_SECRET) &&
+               (s->flags & HRSYNC_SETTING_REQUIRED);
+  }
+  assert_true(base && id && secret);
+  assert_non_null(plugin->suggested_mapping);
+  assert_string_equal(plugin->suggested_mapping[0].name, "hris_id");
+  assert_string_equal(plugin->suggested_mapping[0].value, "id");
+}
+
+static void test_open_config_errors(void **state)
+{
+  fh_host *fh;
+  hrsync_conn *c = NULL;
+  (void)state;
+  fh = fh_new();
+  fh_secret(fh, "client_secret", "personio-client-secret");
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
+  assert_error_has(fh, "client_id");
+  plugin->close(c);
+  fh_free(fh);
+  fh = fh_new();
+  fh_secret(fh, "client_id", "personio-client-id");
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
+  assert_error_has(fh, "client_secret");
+  plugin->close(c);
+  fh_free(fh);
+  fh = host();
+  fh_setting(fh, "base_url", "api.personio.de");
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
+  assert_error_has(fh, "base_url");
+  assert_int_equal(fh_n_requests(fh), 0);
+  done(fh, c);
+}
+
+/* ---- authentication ---------------------------------------------- */
+
+static void test_auth_request(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_setting(fh, "base_url", BASE "/");
+  queue_auth(fh, "papi-token-1");
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 1);
+  assert_auth_request(fh_request_at(fh, 0));
+  assert_true(fh_is_marked(fh, "papi-token-1"));
+  done(fh, c);
+}
+
+static void test_auth_errors(void **state)
+{
+  static const struct {
+    unsigned status;
+    const char *body, *needle;
+    hrsync_status st;
+  } cases[] = {
+      {401,
+       "{\"success\": false, \"error\": {\"code\": 401, \"message\": "
+       "\"Authorization is not provided\"}}",
+       "/v1/auth: HTTP 401: Authorization is not provided", HRSYNC_E_AUTH},
+      {403,
+       "{\"success\": false, \"error\": {\"code\": 403, \"message\": "
+       "\"Provided authorization is not valid\"}}",
+       "HTTP 403: Provided authorization is not valid", HRSYNC_E_AUTH},
+      {400,
+       "{\"success\": false, \"error\": {\"code\": 0, \"message\": "
+       "\"Die Zugangsdaten sind falsch\"}}",
+       "HTTP 400: Die Zugangsdaten sind falsch", HRSYNC_E_AUTH},
+      {200,
+       "{\"success\": false, \"error\": {\"code\": 0, \"message\": "
+       "\"Invalid credentials\"}}",
+       "/v1/auth: Personio error 0: Invalid credentials", HRSYNC_E_AUTH},
+      {404,
+       "{\"success\":false,\"error\":{\"message\":\"personio.core.api."
+       "exceptions.api.not.found.http.exception\",\"code\":0}}",
+       "HTTP 404", HRSYNC_E_HTTP},
+      {429, "", "HTTP 429", HRSYNC_E_HTTP},
+      {200, "{\"success\": true, \"data\": {}}", "no data.token",
+       HRSYNC_E_PARSE},
+      {200, "{\"success\": true, \"data\": {\"token\": \"\"}}",
+       "no data.token", HRSYNC_E_PARSE},
+      {200, "{\"success\": true, \"data\": {\"tok", "malformed JSON",
+       HRSYNC_E_PARSE},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = host();
+    hrsync_conn *c;
+    fh_queue(fh, cases[i].status, "Content-Type: application/json",
+             cases[i].body);
+    c = open_ok(fh);
+    assert_int_equal(plugin->authenticate(c), cases[i].st);
+    assert_error_has(fh, "/v1/auth");
+    assert_error_has(fh, cases[i].needle);
+    assert_int_equal(fh_n_marked(fh), 0);
+    done(fh, c);
+  }
+}
+
+/* ---- paging ------------------------------------------------------ */
+
+static void test_paging_total_elements(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  size_t pages, i;
+  (void)state;
+  queue_auth(fh, "papi-1");
+  queue_page(fh, 1, 100, 250, 0, 100, NULL);
+  queue_page(fh, 101, 100, 250, 100, 100, NULL);
+  queue_page(fh, 201, 50, 250, 200, 100, NULL);
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
+  assert_int_equal(pages, 3);
+  assert_int_equal(fh_n_requests(fh), 4); /* one auth, three pages */
+  assert_get(fh_request_at(fh, 1), EMPLOYEES "0", "papi-1");
+  assert_get(fh_request_at(fh, 2), EMPLOYEES "100", "papi-1");
+  assert_get(fh_request_at(fh, 3), EMPLOYEES "200", "papi-1");
+  assert_int_equal(fh_n_records(fh), 250);
+  for(i = 0; i < 250; i++) {
+    char id[16];
+    snprintf(id, sizeof(id), "%zu", i + 1);
+    assert_non_null(fh_record_find(fh, id));
+  }
+  assert_string_equal(
+      fh_record_get(fh_record_find(fh, "250"), "first_name", NULL), "P250");
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, ""), 0);
+  done(fh, c);
+}
+
+static void test_paging_empty_page_ends(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  size_t pages;
+  (void)state;
+  /* No metadata, no echo: only an empty page ends the list. next_page
+  ** authenticates by itself when authenticate was not called. */
+  queue_auth(fh, "papi-1");
+  queue_page(fh, 1, 100, -1, 0, -1, NULL);
+  queue_page(fh, 101, 30, -1, 100, -1, NULL);
+  queue_page(fh, 0, 0, -1, 200, -1, NULL);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
+  assert_int_equal(pages, 3);
+  assert_auth_request(fh_request_at(fh, 0));
+  assert_get(fh_request_at(fh, 3), EMPLOYEES "200", "papi-1");
+  assert_int_equal(fh_n_records(fh), 130);
+  done(fh, c);
+}
+
+static void test_paging_exact_multiple(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  size_t pages;
+  (void)state;
+  /* total 200: the second full page is the last; no third request. */
+  queue_auth(fh, "papi-1");
+  queue_page(fh, 1, 100, 200, 0, 100, NULL);
+  queue_page(fh, 101, 100, 200, 100, 100, NULL);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
+  assert_int_equal(pages, 2);
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_int_equal(fh_n_records(fh), 200);
+  done(fh, c);
+}
+
+static void test_paging_total_changes(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  size_t pages;
+  (void)state;
+  /* 150 at first, 140 by the second page; ids 96-100 shift onto it. */
+  queue_auth(fh, "papi-1");
+  queue_page(fh, 1, 100, 150, 0, 100, NULL);
+  queue_page(fh, 96, 45, 140, 100, 100, NULL);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
+  assert_int_equal(pages, 2);
+  assert_int_equal(fh_n_records(fh), 140);
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "count changed"), 1);
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "150, then 140"), 1);
+  done(fh, c);
+}
+
+static void test_paging_server_caps_limit(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  size_t pages;
+  (void)state;
+  /* The server says it used limit 50: the offset follows it. */
+  queue_auth(fh, "papi-1");
+  queue_page(fh, 1, 50, 120, 0, 50, NULL);
+  queue_page(fh, 51, 50, 120, 50, 50, NULL);
+  queue_page(fh, 101, 20, 120, 100, 50, NULL);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
+  assert_int_equal(pages, 3);
+  assert_get(fh_request_at(fh, 2), EMPLOYEES "50", "papi-1");
+  assert_get(fh_request_at(fh, 3), EMPLOYEES "100", "papi-1");
+  assert_int_equal(fh_n_records(fh), 120);
+  done(fh, c);
+}
+
+static void test_paging_offset_ignored(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  queue_auth(fh, "papi-1");
+  queue_page(fh, 1, 100, -1, 0, 100, NULL);
+  queue_page(fh, 1, 100, -1, 0, 100, NULL);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_E_PARSE);
+  assert_error_has(fh, "/v1/company/employees offset 100");
+  assert_error_has(fh, "offset ignored");
+  assert_int_equal(fh_n_records(fh), 100);
+  done(fh, c);
+}
+
+static void test_no_limit_over_100(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  size_t i;
+  (void)state;
+  queue_auth(fh, "papi-1");
+  queue_page(fh, 1, 100, 300, 0, 100, NULL);
+  queue_page(fh, 101, 100, 300, 100, 100, NULL);
+  queue_page(fh, 201, 100, 300, 200, 100, NULL);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
+  for(i = 1; i < fh_n_requests(fh); i++) {
+    const char *l = strstr(fh_request_at(fh, i)->url, "limit=");
+    assert_non_null(l);
+    assert_true(atoi(l + 6) >= 1 && atoi(l + 6) <= 100);
+  }
+  done(fh, c);
+}
+
+/* ---- tokens ------------------------------------------------------ */
+
+static void test_reauth_once_on_401(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  queue_auth(fh, "papi-old");
+  fh_queue(fh, 401, NULL,
+           "{\"success\": false, \"error\": {\"code\": 401, \"message\": "
+           "\"The token has been blacklisted\"}}");
+  queue_auth(fh, "papi-new");
+  queue_page(fh, 1, 3, 3, 0, 100, NULL);
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 4);
+  assert_get(fh_request_at(fh, 1), EMPLOYEES "0", "papi-old");
+  assert_auth_request(fh_request_at(fh, 2));
+  assert_get(fh_request_at(fh, 3), EMPLOYEES "0", "papi-new");
+  assert_true(fh_is_marked(fh, "papi-new"));
+  assert_int_equal(fh_n_records(fh), 3);
+  done(fh, c);
+}
+
+static void test_401_twice_fails(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const char *blacklisted =
+      "{\"success\": false, \"error\": {\"code\": 401, \"message\": "
+      "\"The token has been blacklisted\"}}";
+  (void)state;
+  queue_auth(fh, "papi-1");
+  queue_page(fh, 1, 100, 300, 0, 100, NULL);
+  queue_page(fh, 101, 100, 300, 100, 100, NULL);
+  fh_queue(fh, 401, NULL, blacklisted);
+  queue_auth(fh, "papi-2");
+  fh_queue(fh, 401, NULL, blacklisted);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_E_AUTH);
+  assert_error_has(fh, "/v1/company/employees offset 200: HTTP 401: The "
+                       "token has been blacklisted");
+  assert_int_equal(fh_n_requests(fh), 6);
+  done(fh, c);
+}
+
+static void test_rotated_token_adopted(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  /* Legacy one-time tokens: each answer names the next token, in a
+  ** lowercase header. An unchanged echo changes nothing. */
+  queue_auth(fh, "tok-1");
+  queue_page(fh, 1, 100, 300, 0, 100, "authorization: Bearer tok-2");
+  queue_page(fh, 101, 100, 300, 100, 100, "Authorization: Bearer tok-2");
+  queue_page(fh, 201, 100, 300, 200, 100, NULL);
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 4);
+  assert_get(fh_request_at(fh, 1), EMPLOYEES "0", "tok-1");
+  assert_get(fh_request_at(fh, 2), EMPLOYEES "100", "tok-2");
+  assert_get(fh_request_at(fh, 3), EMPLOYEES "200", "tok-2");
+  assert_true(fh_is_marked(fh, "tok-2"));
+  assert_int_equal(fh_n_marked(fh), 2);
+  done(fh, c);
+}
+
+/* ---- records ----------------------------------------------------- */
+
+/* The documented sample (part B9), with list-valued attributes added. */
+static const char sample[] =
+    "{\"success\": true, \"metadata\": {\"total_elements\": 2, "
+    "\"current_page\": 0, \"total_pages\": 1}, \"offset\": 0, \"limit\": 100,"
+    "\"data\": [{\"type\": \"Employee\", \"attributes\": {"
+    "\"id\": {\"label\": \"ID\", \"value\": 1, \"type\": \"integer\", "
+    "\"universal_id\": \"id\"},"
+    "\"first_name\": {\"label\": \"First name\", \"value\": \"Alexander\", "
+    "\"type\": \"standard\", \"universal_id\": \"first_name\"},"
+    "\"email\": {\"label\": \"Email\", \"value\": "
+    "\"alexander.bergmann@demo.email\", \"type\": \"standard\", "
+    "\"universal_id\": \"email\"},"
+    "\"status\": {\"label\": \"Status\", \"value\": \"active\", \"type\": "
+    "\"standard\", \"universal_id\": \"status\"},"
+    "\"supervisor\": {\"label\": \"Supervisor\", \"type\": \"standard\", "
+    "\"universal_id\": \"supervisor\", \"value\": {\"type\": \"Employee\", "
+    "\"attributes\": {\"id\": {\"label\": \"ID\", \"value\": 2, \"type\": "
+    "\"integer\", \"universal_id\": \"id\"}, \"email\": {\"label\": "
+    "\"Email\", \"value\": \"boss@demo.email\"}}}},"
+    "\"employment_type\": {\"label\": \"Employment type\", \"value\": "
+    "\"external\", \"type\": \"standard\"},"
+    "\"weekly_working_hours\": {\"label\": \"Weekly hours\", \"value\": "
+    "\"40\", \"type\": \"standard\"},"
+    "\"hire_date\": {\"label\": \"Hire date\", \"value\": "
+    "\"2014-11-08T23:00:00.000Z\", \"type\": \"date\", \"universal_id\": "
+    "\"hire_date\"},"
+    "\"termination_date\": {\"label\": \"Termination date\", \"value\": "
+    "null, \"type\": \"date\", \"universal_id\": \"termination_date\"},"
+    "\"office\": {\"label\": \"Office\", \"type\": \"standard\", "
+    "\"universal_id\": \"office\", \"value\": {\"type\": \"Office\", "
+    "\"attributes\": {\"id\": 131014, \"name\": \"Munich\"}}},"
+    "\"department\": {\"label\": \"Department\", \"type\": \"standard\", "
+    "\"universal_id\": \"department\", \"value\": {\"type\": "
+    "\"Department\", \"attributes\": {\"id\": 281521, \"name\": "
+    "\"Customer Support\"}}},"
+    "\"team\": {\"label\": \"Team\", \"type\": \"standard\", "
+    "\"universal_id\": \"team\", \"value\": {\"type\": \"Team\", "
+    "\"attributes\": {\"id\": 59026, \"name\": \"T_X\"}}},"
+    "\"fix_salary\": {\"label\": \"Fix salary\", \"value\": 3000, \"type\": "
+    "\"decimal\", \"universal_id\": \"fix_salary\", \"currency\": \"EUR\"},"
+    "\"cost_centers\": {\"label\": \"Cost center\", \"type\": \"standard\", "
+    "\"value\": [{\"type\": \"CostCenter\", \"attributes\": {\"id\": 1, "
+    "\"name\": \"Sales\", \"percentage\": 50}}, {\"type\": \"CostCenter\", "
+    "\"attributes\": {\"id\": 2, \"name\": \"R&D\", \"percentage\": 50}}]},"
+    "\"dynamic_21827\": {\"label\": \"IBAN\", \"value\": \"DE98 8989 9898 "
+    "0000 8989 00\", \"type\": \"standard\", \"universal_id\": \"iban\"},"
+    "\"dynamic_33400\": {\"label\": \"Anniversary Date\", \"value\": "
+    "\"2021-01-01T00:00:00.000Z\", \"type\": \"date\", \"universal_id\": "
+    "null},"
+    "\"dynamic_5\": {\"label\": \"Languages\", \"value\": [\"English\", "
+    "\"French\"], \"type\": \"tags\", \"universal_id\": null}"
+    "}},"
+    "{\"type\": \"Employee\", \"attributes\": {"
+    "\"id\": {\"label\": \"ID\", \"value\": \"2116365\", \"type\": "
+    "\"integer\", \"universal_id\": \"id\"},"
+    "\"preferred_name\": {\"label\": \"Name (preferred)\", \"value\": \"\", "
+    "\"type\": \"standard\"},"
+    "\"status\": {\"label\": \"Status\", \"value\": \"inactive\"},"
+    "\"supervisor\": {\"label\": \"Supervisor\", \"value\": null, \"type\": "
+    "\"standard\", \"universal_id\": \"supervisor\"},"
+    "\"hire_date\": {\"label\": \"Hire date\", \"value\": "
+    "\"1932-01-01T00:00:00+01:00\", \"type\": \"date\"},"
+    "\"department\": {\"label\": \"Department\", \"value\": null, \"type\": "
+    "\"standard\", \"universal_id\": \"department\"},"
+    "\"cost_centers\": {\"label\": \"Cost center\", \"value\": []},"
+    "\"dynamic_5\": {\"label\": \"Languages\", \"value\": [], \"type\": "
+    "\"tags\"}"
+    "}}]}";
+
+static void assert_value(const fh_record *r, const char *id, const char *want)
+{
+  int present;
+  const char *v = fh_record_get(r, id, &present);
+  if(!present)
+    fail_msg("record %s: field %s not set", r->hris_id, id);
+  if(!want)
+    assert_null(v);
+  else {
+    if(!v)
+      fail_msg("record %s: field %s is NULL, expected %s", r->hris_id, id,
+               want);
+    assert_string_equal(v, want);
+  }
+}
+
+static void test_records_flattened(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *r;
+  int present;
+  size_t pages;
+  (void)state;
+  queue_auth(fh, "papi-1");
+  fh_queue(fh, 200, NULL, sample);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
+  assert_int_equal(pages, 1);
+  assert_int_equal(fh_n_records(fh), 2);
+  r = fh_record_find(fh, "1");
+  assert_non_null(r);
+  assert_value(r, "id", "1");
+  assert_value(r, "first_name", "Alexander");
+  assert_value(r, "email", "alexander.bergmann@demo.email");
+  assert_value(r, "supervisor.id", "2");
+  assert_value(r, "supervisor.email", "boss@demo.email");
+  assert_value(r, "employment_type", "external");
+  assert_value(r, "weekly_working_hours", "40");
+  /* Dates as sent: the engine takes the local day (2014-11-09). */
+  assert_value(r, "hire_date", "2014-11-08T23:00:00.000Z");
+  assert_value(r, "termination_date", NULL);
+  assert_value(r, "office.id", "131014");
+  assert_value(r, "office.name", "Munich");
+  assert_value(r, "department.name", "Customer Support");
+  assert_value(r, "department.id", "281521");
+  assert_value(r, "team.name", "T_X");
+  assert_value(r, "fix_salary", "3000");
+  assert_value(r, "cost_centers", "Sales, R&D");
+  assert_value(r, "dynamic_21827", "DE98 8989 9898 0000 8989 00");
+  assert_value(r, "dynamic_33400", "2021-01-01T00:00:00.000Z");
+  assert_value(r, "dynamic_5", "English, French");
+  /* Relations appear only flattened. */
+  fh_record_get(r, "department", &present);
+  assert_false(present);
+  fh_record_get(r, "supervisor", &present);
+  assert_false(present);
+  fh_record_get(r, "supervisor.first_name", &present);
+  assert_false(present); /* not sent: not set */
+  r = fh_record_find(fh, "2116365");
+  assert_non_null(r);
+  assert_value(r, "preferred_name", "");
+  assert_value(r, "status", "inactive");
+  assert_value(r, "supervisor.id", NULL);
+  assert_value(r, "supervisor.email", NULL);
+  assert_value(r, "department.name", NULL);
+  assert_value(r, "department.id", NULL);
+  assert_value(r, "hire_date", "1932-01-01T00:00:00+01:00");
+  assert_value(r, "cost_centers", NULL);
+  assert_value(r, "dynamic_5", NULL);
+  fh_record_get(r, "first_name", &present);
+  assert_false(present); /* withheld: not set */
+  done(fh, c);
+}
+
+static void test_attribute_projection(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "first_name");
+  fh_want(fh, "department.name");
+  fh_want(fh, "supervisor.id");
+  fh_want(fh, "id");
+  fh_want(fh, "dynamic_123");
+  fh_want(fh, "department.id");
+  fh_want(fh, "hrsync.skip_reason");
+  fh_want(fh, "status");
+  queue_auth(fh, "papi-1");
+  queue_page(fh, 1, 0, 0, 0, 100, NULL);
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 2);
+  assert_get(fh_request_at(fh, 1),
+             EMPLOYEES "0&attributes[]=first_name&attributes[]=department"
+                       "&attributes[]=supervisor&attributes[]=dynamic_123"
+                       "&attributes[]=status",
+             "papi-1");
+  done(fh, c);
+}
+
+static void test_page_errors(void **state)
+{
+  static const struct {
+    unsigned status;
+    const char *body, *needle;
+    hrsync_status st;
+  } cases[] = {
+      {500,
+       "{\"success\": false, \"error\": {\"code\": 500, \"message\": "
+       "\"Something went wrong\"}}",
+       "HTTP 500: Something went wrong", HRSYNC_E_HTTP},
+      {404,
+       "{\"success\": false, \"error\": {\"code\": 0, \"message\": \"Es ist "
+       "ein Problem aufgetreten\"}}",
+       "HTTP 404: Es ist ein Problem aufgetreten", HRSYNC_E_HTTP},
+      {400,
+       "{\"success\": false, \"error\": {\"code\": 400, \"message\": "
+       "\"The limit must be between 1 and 100.\"}}",
+       "The limit must be between 1 and 100.", HRSYNC_E_HTTP},
+      {200,
+       "{\"success\": false, \"error\": {\"code\": 0, \"message\": "
+       "\"Something went wrong\"}}",
+       "Personio error 0: Something went wrong", HRSYNC_E_HTTP},
+      {200, "{\"success\": true, \"data\": {}}", "'data' is not an array",
+       HRSYNC_E_PARSE},
+      {200, "{\"success\": true}", "'data' is not an array", HRSYNC_E_PARSE},
+      {200, "{\"success\": true, \"data\": [{\"type\": \"Employee\"}]}",
+       "data[0].attributes is not an object", HRSYNC_E_PARSE},
+      {200,
+       "{\"success\": true, \"data\": [{\"attributes\": {\"first_name\": "
+       "{\"value\": \"x\"}}}]}",
+       "data[0] has no attributes.id.value", HRSYNC_E_PARSE},
+      {200, "{\"success\": true, \"data\": [{\"attributes\": {\"id\": ",
+       "malformed JSON", HRSYNC_E_PARSE},
+      {200, "{\"success\": true, \"data\": []}}", "malformed JSON",
+       HRSYNC_E_PARSE},
+      {200, "", "empty body", HRSYNC_E_PARSE},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = host();
+    hrsync_conn *c;
+    queue_auth(fh, "papi-1");
+    fh_queue(fh, cases[i].status, NULL, cases[i].body);
+    c = open_ok(fh);
+    assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), cases[i].st);
+    assert_error_has(fh, "/v1/company/employees offset 0");
+    assert_error_has(fh, cases[i].needle);
+    done(fh, c);
+  }
+}
+
+/* ---- field schema ------------------------------------------------ */
+
+static const char attributes[] =
+    "{\"success\": true, \"data\": ["
+    "{\"key\": \"first_name\", \"label\": \"First Name\", \"type\": "
+    "\"standard\", \"universal_id\": \"first_name\", \"options\": []},"
+    "{\"key\": \"hire_date\", \"label\": \"Hire date\", \"type\": \"date\"},"
+    "{\"key\": \"employment_type\", \"label\": \"Employment type\", "
+    "\"type\": \"standard\"},"
+    "{\"key\": \"department\", \"label\": \"Abteilung\", \"type\": "
+    "\"standard\"},"
+    "{\"key\": \"last_modified_at\", \"label\": \"Last modified\", "
+    "\"type\": \"date\"},"
+    "{\"key\": \"dynamic_1\", \"label\": \"IBAN\", \"type\": \"standard\", "
+    "\"universal_id\": \"iban\", \"options\": []},"
+    "{\"key\": \"dynamic_2\", \"label\": \"Marital status\", \"type\": "
+    "\"list\", \"universal_id\": null, \"options\": [\"married\", "
+    "\"single\"]},"
+    "{\"key\": \"dynamic_3\", \"label\": \"Language Skills\", \"type\": "
+    "\"tags\", \"universal_id\": null, \"options\": [\"English\"]},"
+    "{\"key\": \"dynamic_4\", \"label\": \"Birthday\", \"type\": \"date\"},"
+    "{\"key\": \"dynamic_6\", \"label\": \"Personalnummer\", \"type\": "
+    "\"integer\"},"
+    "{\"key\": \"dynamic_7\", \"label\": \"Bonus\", \"type\": \"decimal\"},"
+    "{\"key\": \"dynamic_8\", \"label\": \"Homepage\", \"type\": \"link\"},"
+    "{\"key\": \"dynamic_9\", \"label\": \"Notes\", \"type\": "
+    "\"multiline\"}]}";
+
+static void assert_field(fh_host *fh, const char *id, uint32_t type,
+                         const char *label)
+{
+  const fh_field *f = fh_field_find(fh, id);
+  if(!f)
+    fail_msg("field %s not described", id);
+  assert_int_equal(f->type, type);
+  if(label)
+    assert_string_equal(f->label, label);
+}
+
+static void test_fields_schema(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  queue_auth(fh, "papi-1");
+  fh_queue(fh, 200, NULL, attributes);
+  c = open_ok(fh);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 2);
+  assert_get(fh_request_at(fh, 1), BASE "/v1/company/employees/attributes",
+             "papi-1");
+  assert_field(fh, "first_name", HRSYNC_FIELD_TEXT, "First Name");
+  assert_field(fh, "hire_date", HRSYNC_FIELD_DATE, NULL);
+  assert_field(fh, "employment_type", HRSYNC_FIELD_LIST,
+               "Employment type (internal/external \xe2\x80\x94 not "
+               "full/part-time; see weekly_working_hours)");
+  assert_field(fh, "department.name", HRSYNC_FIELD_TEXT, "Abteilung (name)");
+  assert_field(fh, "department.id", HRSYNC_FIELD_NUMBER, NULL);
+  assert_null(fh_field_find(fh, "department"));
+  assert_field(fh, "last_modified_at", HRSYNC_FIELD_TEXT, NULL);
+  assert_field(fh, "dynamic_1", HRSYNC_FIELD_TEXT, "IBAN");
+  assert_field(fh, "dynamic_2", HRSYNC_FIELD_LIST, "Marital status");
+  assert_field(fh, "dynamic_3", HRSYNC_FIELD_LIST, "Language Skills");
+  assert_field(fh, "dynamic_4", HRSYNC_FIELD_DATE, "Birthday");
+  assert_field(fh, "dynamic_6", HRSYNC_FIELD_NUMBER, "Personalnummer");
+  assert_field(fh, "dynamic_7", HRSYNC_FIELD_NUMBER, NULL);
+  assert_field(fh, "dynamic_8", HRSYNC_FIELD_TEXT, NULL);
+  assert_field(fh, "dynamic_9", HRSYNC_FIELD_TEXT, NULL);
+  /* Standard attributes the endpoint did not list, flattened. */
+  assert_field(fh, "id", HRSYNC_FIELD_NUMBER, NULL);
+  assert_field(fh, "email", HRSYNC_FIELD_EMAIL, NULL);
+  assert_field(fh, "termination_date", HRSYNC_FIELD_DATE, NULL);
+  assert_field(fh, "status", HRSYNC_FIELD_LIST, NULL);
+  assert_field(fh, "supervisor.id", HRSYNC_FIELD_NUMBER, NULL);
+  assert_field(fh, "office.name", HRSYNC_FIELD_TEXT, NULL);
+  assert_field(fh, "team.name", HRSYNC_FIELD_TEXT, NULL);
+  assert_field(fh, "cost_centers", HRSYNC_FIELD_TEXT, NULL);
+  assert_field(fh, "weekly_working_hours", HRSYNC_FIELD_NUMBER, NULL);
+  assert_null(fh_field_find(fh, "supervisor"));
+  done(fh, c);
+}
+
+static void test_fields_errors(void **state)
+{
+  static const struct {
+    unsigned status;
+    const char *body, *needle;
+    hrsync_status st;
+  } cases[] = {
+      {200, "{\"success\": true, \"data\": {}}", "'data' is not an array",
+       HRSYNC_E_PARSE},
+      {200, "[]", "'data' is not an array", HRSYNC_E_PARSE},
+      {200, "{\"success\": true, \"data\": [{\"label\": \"x\"}]}",
+       "data[0] has no key", HRSYNC_E_PARSE},
+      {200, "{\"success\": true, \"data\": [{\"key\": ", "malformed JSON",
+       HRSYNC_E_PARSE},
+      {403,
+       "{\"success\": false, \"error\": {\"code\": 403, \"message\": "
+       "\"Provided authorization is not valid\"}}",
+       "HTTP 403: Provided authorization is not valid", HRSYNC_E_AUTH},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = host();
+    hrsync_conn *c;
+    queue_auth(fh, "papi-1");
+    fh_queue(fh, cases[i].status, NULL, cases[i].body);
+    c = open_ok(fh);
+    assert_int_equal(plugin->list_fields(c), cases[i].st);
+    assert_error_has(fh, "/v1/company/employees/attributes");
+    assert_error_has(fh, cases[i].needle);
+    done(fh, c);
+  }
+}
+
+static void test_transport_error_and_abort(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  int more = 1;
+  (void)state;
+  fh_queue_transport_error(fh);
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
+  queue_auth(fh, "papi-1");
+  fh_abort_at(fh, 2);
+  assert_int_equal(plugin->next_page(c, &more), HRSYNC_E_ABORTED);
+  assert_int_equal(more, 0);
+  done(fh, c);
+}
+
+int main(int argc, char **argv)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_descriptor),
+      cmocka_unit_test(test_open_config_errors),
+      cmocka_unit_test(test_auth_request),
+      cmocka_unit_test(test_auth_errors),
+      cmocka_unit_test(test_paging_total_elements),
+      cmocka_unit_test(test_paging_empty_page_ends),
+      cmocka_unit_test(test_paging_exact_multiple),
+      cmocka_unit_test(test_paging_total_changes),
+      cmocka_unit_test(test_paging_server_caps_limit),
+      cmocka_unit_test(test_paging_offset_ignored),
+      cmocka_unit_test(test_no_limit_over_100),
+      cmocka_unit_test(test_reauth_once_on_401),
+      cmocka_unit_test(test_401_twice_fails),
+      cmocka_unit_test(test_rotated_token_adopted),
+      cmocka_unit_test(test_records_flattened),
+      cmocka_unit_test(test_attribute_projection),
+      cmocka_unit_test(test_page_errors),
+      cmocka_unit_test(test_fields_schema),
+      cmocka_unit_test(test_fields_errors),
+      cmocka_unit_test(test_transport_error_and_abort),
+  };
+  plugin = fh_load(argc > 1 ? argv[1] : NULL);
+  if(!plugin) {
+    fprintf(stderr, "test_personio: cannot load the plugin: %s\n",
+            fh_load_error());
+    return 1;
+  }
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
