@@ -1,12 +1,82 @@
 /*
-** hrsync conformance: not built yet (see the open issues).
+** hrsync conformance: runs a connector through the conformance kit
+** (engine/conformance.h) and prints one line per check, or, with
+** --record, records a fixture folder from a live server.
 */
+#include "../conformance.h"
 #include "cli.h"
+
+#include <string.h>
+
+static void print_check(void *arg, int pass, const char *check,
+                        const char *detail)
+{
+  hs_cli *cli = arg;
+  hs_buf line = HS_BUF_INIT;
+  /* A leaking plugin's detail is still redacted before it is shown. */
+  if(hs_log_redact(cli->log, detail, &line) == 0)
+    detail = hs_buf_str(&line);
+  fprintf(cli->out, "%s  %s: %s\n", pass ? "PASS" : "FAIL", check, detail);
+  fflush(cli->out);
+  hs_buf_free(&line);
+}
 
 int hs_cmd_conformance(hs_cli *cli, int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  fprintf(cli->errf, "hrsync: conformance: not yet implemented\n");
-  return 1;
+  const char *plugin = NULL, *fixtures = NULL, *record = NULL;
+  hs_err err;
+  hs_rc rc;
+  int i;
+
+  hs_err_clear(&err);
+  for(i = 1; i < argc; i++) {
+    if(!strcmp(argv[i], "--fixtures") && i + 1 < argc)
+      fixtures = argv[++i];
+    else if(!strncmp(argv[i], "--fixtures=", 11))
+      fixtures = argv[i] + 11;
+    else if(!strcmp(argv[i], "--record") && i + 1 < argc)
+      record = argv[++i];
+    else if(!strncmp(argv[i], "--record=", 9))
+      record = argv[i] + 9;
+    else if(argv[i][0] == '-')
+      return hs_cli_usage_error(cli, "conformance",
+                                "unknown option or missing value \"%s\"",
+                                argv[i]);
+    else if(!plugin)
+      plugin = argv[i];
+    else
+      return hs_cli_usage_error(cli, "conformance",
+                                "one plugin only (got \"%s\" and \"%s\")",
+                                plugin, argv[i]);
+  }
+  if(!plugin)
+    return hs_cli_usage_error(cli, "conformance",
+                              "which plugin? a name or a path to a .so");
+  if(!fixtures == !record)
+    return hs_cli_usage_error(cli, "conformance",
+                              "give exactly one of --fixtures DIR and "
+                              "--record DIR");
+
+  if(record) {
+    hs_conf_record_params rp = {plugin, cli->plugin_dir, cli->config_path,
+                                record, cli->log};
+    unsigned n = 0;
+    rc = hs_conf_record(&rp, &n, &err);
+    if(rc)
+      return hs_cli_fail(cli, &err);
+    fprintf(cli->out,
+            "recorded %u exchanges into %s (secrets replaced by "
+            "placeholders)\n",
+            n, record);
+    return 0;
+  }
+  else {
+    hs_conf_params p = {plugin, cli->plugin_dir, fixtures, 0, cli->log};
+    hs_conf_summary sum;
+    rc = hs_conf_run(&p, print_check, cli, &sum, &err);
+    if(rc)
+      return hs_cli_fail(cli, &err);
+    fprintf(cli->out, "%u passed, %u failed\n", sum.passed, sum.failed);
+    return sum.failed ? 1 : 0;
+  }
 }

@@ -1,0 +1,325 @@
+/*
+** hs_conf_record: `hrsync conformance PLUGIN --record DIR -c CONFIG`.
+**
+** Drives the plugin once against a live server (our emulator, or a
+** sandbox of the HR system) through the engine's own transport, keeping
+** every exchange, and writes them as a fixture folder the kit replays.
+** What a fixture folder must never hold is a real secret: every secret
+** value, every token the plugin marked and the live base_url are replaced
+** before anything is written, and nothing is written when the run fails.
+*/
+#include "conformance.h"
+
+#include "buf.h"
+#include "conf_host.h"
+#include "config.h"
+#include "http.h"
+#include "secret.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* A value to take out of what was recorded, and what replaces it. */
+typedef struct subst {
+  char *from;
+  char *to;
+} subst;
+
+typedef struct rec_state {
+  hs_config *cfg;
+  hs_plugin plugin;
+  hs_http *http;
+  hrsync_kv *secrets; /* resolved values, owned */
+  size_t n_secrets;
+  const char **wanted; /* strings borrowed from cfg */
+  size_t n_wanted;
+  subst *subs;
+  size_t n_subs;
+  hrsync_host_ctx ctx;
+} rec_state;
+
+static void free_state(rec_state *s)
+{
+  size_t i;
+  hs_ch_free(&s->ctx);
+  for(i = 0; i < s->n_subs; i++) {
+    free(s->subs[i].from);
+    free(s->subs[i].to);
+  }
+  free(s->subs);
+  for(i = 0; i < s->n_secrets; i++) {
+    char *v = (char *)s->secrets[i].value;
+    if(v)
+      memset(v, 0, strlen(v)); /* secrets do not linger in freed memory */
+    free(v);
+  }
+  free(s->secrets);
+  free(s->wanted);
+  hs_http_free(s->http);
+  hs_plugin_clear(&s->plugin);
+  hs_config_free(s->cfg);
+}
+
+static hs_rc add_subst(rec_state *s, const char *from, const char *to,
+                       hs_err *err)
+{
+  subst *grown;
+  if(!from || strlen(from) < 4)
+    return HS_OK; /* short values would shred the bodies */
+  grown = realloc(s->subs, (s->n_subs + 1) * sizeof(*grown));
+  if(!grown)
+    return hs_err_set(err, HS_E_NOMEM, "record: out of memory");
+  s->subs = grown;
+  grown[s->n_subs].from = strdup(from);
+  grown[s->n_subs].to = strdup(to);
+  s->n_subs++;
+  if(!grown[s->n_subs - 1].from || !grown[s->n_subs - 1].to)
+    return hs_err_set(err, HS_E_NOMEM, "record: out of memory");
+  return HS_OK;
+}
+
+/* Replaces every substitution in *text (length *len, NUL-terminated). */
+static int apply(const rec_state *s, char **text, size_t *len)
+{
+  size_t i;
+  for(i = 0; *text && i < s->n_subs; i++) {
+    const char *from = s->subs[i].from, *p = *text, *hit;
+    size_t flen = strlen(from);
+    hs_buf b = HS_BUF_INIT;
+    if(!strstr(*text, from))
+      continue;
+    while((hit = strstr(p, from))) {
+      if(hs_buf_append(&b, p, (size_t)(hit - p)) ||
+         hs_buf_puts(&b, s->subs[i].to)) {
+        hs_buf_free(&b);
+        return -1;
+      }
+      p = hit + flen;
+    }
+    if(hs_buf_append(&b, p, *len - (size_t)(p - *text))) {
+      hs_buf_free(&b);
+      return -1;
+    }
+    free(*text);
+    *len = b.len;
+    *text = hs_buf_steal(&b);
+  }
+  return *text ? 0 : -1;
+}
+
+static int apply_str(const rec_state *s, char **text)
+{
+  size_t len;
+  if(!*text)
+    return 0;
+  len = strlen(*text);
+  return apply(s, text, &len);
+}
+
+/* The secrets, resolved, and the substitutions that hide them. */
+static hs_rc prepare(rec_state *s, const hs_conf_record_params *p, hs_err *err)
+{
+  size_t i;
+  hs_rc rc;
+  s->secrets = calloc(s->cfg->n_secrets + 1, sizeof(hrsync_kv));
+  if(!s->secrets)
+    return hs_err_set(err, HS_E_NOMEM, "record: out of memory");
+  for(i = 0; i < s->cfg->n_secrets; i++) {
+    const hrsync_kv *ref = &s->cfg->secrets[i];
+    char key[256], *val = NULL, placeholder[300];
+    snprintf(key, sizeof(key), "secrets.%s", ref->name);
+    rc = hs_secret_resolve(ref->value, key, s->cfg->dir, &val, err);
+    if(rc)
+      return rc;
+    s->secrets[s->n_secrets].name = ref->name;
+    s->secrets[s->n_secrets++].value = val;
+    hs_log_add_secret(p->log, val);
+    snprintf(placeholder, sizeof(placeholder), "fixture-%s", ref->name);
+    rc = add_subst(s, val, placeholder, err);
+    if(rc)
+      return rc;
+  }
+  return hs_config_wanted(s->cfg, &s->wanted, &s->n_wanted, err);
+}
+
+/* Refuses a folder that already holds exchanges: two recordings mixed
+** would replay as neither. */
+static hs_rc ready_dir(const char *dir, hs_err *err)
+{
+  DIR *d;
+  struct dirent *de;
+  if(mkdir(dir, 0755) && errno != EEXIST)
+    return hs_err_set(err, HS_E_IO, "record: %s: cannot create: %s", dir,
+                      strerror(errno));
+  d = opendir(dir);
+  if(!d)
+    return hs_err_set(err, HS_E_IO, "record: %s: cannot open: %s", dir,
+                      strerror(errno));
+  while((de = readdir(d))) {
+    size_t n = strlen(de->d_name);
+    if(n > 5 && !strcmp(de->d_name + n - 5, ".http")) {
+      closedir(d);
+      return hs_err_set(err, HS_E_IO,
+                        "record: %s already holds fixtures (%s); record into "
+                        "an empty folder",
+                        dir, de->d_name);
+    }
+  }
+  closedir(d);
+  return HS_OK;
+}
+
+static hs_rc write_all_files(rec_state *s, const char *dir, hs_err *err)
+{
+  hs_fixture_set out;
+  hs_rc rc = HS_OK;
+  size_t i, h;
+  char **wanted = NULL;
+
+  for(i = 0; i < s->ctx.n_rec && !rc; i++) {
+    hs_fixture_exchange *e = &s->ctx.rec[i];
+    int bad = apply_str(s, &e->path) | apply_str(s, &e->body_equals) |
+              apply(s, &e->body, &e->body_len);
+    for(h = 0; h < e->n_headers; h++) {
+      char *v = (char *)e->headers[h].value;
+      bad |= apply_str(s, &v);
+      e->headers[h].value = v;
+    }
+    if(bad)
+      return hs_err_set(err, HS_E_NOMEM, "record: out of memory");
+    rc = hs_fixture_write_exchange(dir, (unsigned)i + 1, e, err);
+  }
+  if(rc)
+    return rc;
+
+  /* settings.json: the config's settings but base_url, and a placeholder
+  ** for every secret. */
+  memset(&out, 0, sizeof(out));
+  out.settings = calloc(s->cfg->n_settings + 1, sizeof(hrsync_kv));
+  out.secrets = calloc(s->n_secrets + 1, sizeof(hrsync_kv));
+  if(s->n_wanted)
+    wanted = calloc(s->n_wanted, sizeof(char *));
+  if(!out.settings || !out.secrets || (s->n_wanted && !wanted)) {
+    rc = hs_err_set(err, HS_E_NOMEM, "record: out of memory");
+    goto done;
+  }
+  for(i = 0; i < s->cfg->n_settings; i++)
+    if(strcmp(s->cfg->settings[i].name, "base_url"))
+      out.settings[out.n_settings++] = s->cfg->settings[i];
+  for(i = 0; i < s->n_secrets && !rc; i++) {
+    char *ph = malloc(strlen(s->secrets[i].name) + 9);
+    if(!ph) {
+      rc = hs_err_set(err, HS_E_NOMEM, "record: out of memory");
+      break;
+    }
+    sprintf(ph, "fixture-%s", s->secrets[i].name);
+    out.secrets[out.n_secrets].name = s->secrets[i].name;
+    out.secrets[out.n_secrets++].value = ph;
+  }
+  for(i = 0; i < s->n_wanted; i++)
+    wanted[i] = (char *)s->wanted[i];
+  out.wanted = wanted;
+  out.n_wanted = s->n_wanted;
+  if(!rc)
+    rc = hs_fixture_write_settings(dir, &out, err);
+done:
+  for(i = 0; i < out.n_secrets; i++)
+    free((char *)out.secrets[i].value);
+  free(out.secrets);
+  free(out.settings);
+  free(wanted);
+  return rc;
+}
+
+hs_rc hs_conf_record(const hs_conf_record_params *p, unsigned *n_exchanges,
+                     hs_err *err)
+{
+  rec_state s;
+  hs_ch_outcome o;
+  const char *base;
+  char escaped[2048];
+  size_t i, j;
+  hs_rc rc;
+
+  memset(&s, 0, sizeof(s));
+  hs_ch_init(&s.ctx);
+  if(n_exchanges)
+    *n_exchanges = 0;
+  rc = hs_config_load(p->config_path, &s.cfg, err);
+  if(!rc)
+    rc = hs_conf_resolve(p->plugin, p->plugin_dir, &s.plugin, err);
+  if(!rc && s.cfg->connector && strcmp(s.cfg->connector, s.plugin.desc->name))
+    rc = hs_err_set(err, HS_E_CONFIG,
+                    "%s: the config is for connector \"%s\", not \"%s\"",
+                    p->config_path, s.cfg->connector, s.plugin.desc->name);
+  if(!rc)
+    rc = prepare(&s, p, err);
+  if(!rc)
+    rc = ready_dir(p->out_dir, err);
+  if(!rc)
+    rc = hs_http_new(NULL, p->log, &s.http, err);
+  if(rc)
+    goto done;
+
+  base = hs_fixture_kv(s.cfg->settings, s.cfg->n_settings, "base_url");
+  if(!base) {
+    const hrsync_setting_def *d;
+    for(d = s.plugin.desc->settings; d && d->key; d++)
+      if(!strcmp(d->key, "base_url"))
+        base = d->default_value;
+  }
+  if(!base || !*base) {
+    rc = hs_err_set(err, HS_E_CONFIG, "%s: settings.base_url: missing",
+                    p->config_path);
+    goto done;
+  }
+  s.ctx.desc = s.plugin.desc;
+  s.ctx.log = p->log;
+  s.ctx.http = s.http;
+  s.ctx.base_url = base;
+  s.ctx.settings = s.cfg->settings;
+  s.ctx.n_settings = s.cfg->n_settings;
+  s.ctx.secrets = s.secrets;
+  s.ctx.n_secrets = s.n_secrets;
+  s.ctx.wanted = (char *const *)s.wanted;
+  s.ctx.n_wanted = s.n_wanted;
+  hs_ch_run(&s.ctx, 100000, &o);
+  if(o.failed_at != HS_PH_NONE) {
+    static const char *const names[] = {
+        "-", "open", "authenticate", "list_fields", "next_page", "close"};
+    rc = hs_err_set(err, HS_E_RUNTIME,
+                    "record: %s failed (status %d): %s; nothing written",
+                    names[o.failed_at], (int)o.st,
+                    o.detail_set ? o.detail : "no detail");
+    goto done;
+  }
+
+  /* Tokens are known only now; the live base_url, also as JSON writes it
+  ** with escaped slashes, becomes the replay's. */
+  for(i = 0; !rc && i < s.ctx.n_marked; i++) {
+    char ph[64];
+    snprintf(ph, sizeof(ph), "fixture-token-%zu", i + 1);
+    rc = add_subst(&s, s.ctx.marked[i], ph, err);
+  }
+  for(i = j = 0; base[i] && j + 2 < sizeof(escaped); i++) {
+    if(base[i] == '/')
+      escaped[j++] = '\\';
+    escaped[j++] = base[i];
+  }
+  escaped[j] = 0;
+  if(!rc && strcmp(escaped, base))
+    rc = add_subst(&s, escaped, "http:\\/\\/fixtures.invalid", err);
+  if(!rc)
+    rc = add_subst(&s, base, HS_FIXTURE_BASE_URL, err);
+  if(!rc)
+    rc = write_all_files(&s, p->out_dir, err);
+  if(!rc && n_exchanges)
+    *n_exchanges = (unsigned)s.ctx.n_rec;
+done:
+  free_state(&s);
+  return rc;
+}

@@ -1,0 +1,631 @@
+/*
+** hs_conf: the conformance kit's scenarios and verdicts (conformance.h).
+**
+** Every scenario runs in a forked child that writes its verdicts to a
+** pipe, one line each: "P\tcheck\tdetail" or "F\tcheck\tdetail", plus a
+** "D" line with the plain replay's records for later comparison. The
+** parent turns lines into reports, and a child that died (a signal, the
+** alarm of a hung plugin) into a failed check of its own.
+*/
+#include "conformance.h"
+
+#include "buf.h"
+#include "conf_host.h"
+#include "loader.h"
+#include "stakeholder.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HS_CONF_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HS_CONF_LSAN 1
+#endif
+#endif
+#ifdef HS_CONF_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
+#define DEFAULT_MAX_PAGES 1000
+#define DEFAULT_TIMEOUT_S 60
+
+typedef struct kit {
+  const hs_conf_params *p;
+  hs_fixture_set fx;
+  hs_plugin plugin;
+  unsigned max_pages;
+  /* From the plain replay, for the scenarios that must match it. */
+  int base_ok;
+  unsigned long base_records;
+  unsigned long long base_digest;
+  /* The parent's reporting. */
+  hs_conf_report_fn fn;
+  void *arg;
+  hs_conf_summary *sum;
+} kit;
+
+static const char *status_name(hrsync_status st)
+{
+  static const char *const names[] = {"HRSYNC_OK",        "HRSYNC_E_CONFIG",
+                                      "HRSYNC_E_AUTH",    "HRSYNC_E_HTTP",
+                                      "HRSYNC_E_PARSE",   "HRSYNC_E_NOMEM",
+                                      "HRSYNC_E_ABORTED", "HRSYNC_E_INTERNAL"};
+  if((unsigned)st < sizeof(names) / sizeof(names[0]))
+    return names[st];
+  return "an unknown hrsync_status";
+}
+
+static const char *phase_name(hs_ch_phase p)
+{
+  static const char *const names[] = {
+      "-", "open", "authenticate", "list_fields", "next_page", "close"};
+  return names[p];
+}
+
+/* ------------------------------------------------------------------ */
+/* The child's side: verdict lines on a pipe.                          */
+
+static void write_all(int fd, const char *s, size_t n)
+{
+  while(n) {
+    ssize_t w = write(fd, s, n);
+    if(w < 0 && errno == EINTR)
+      continue;
+    if(w <= 0)
+      return;
+    s += w;
+    n -= (size_t)w;
+  }
+}
+
+static void verdict(int fd, int pass, const char *check, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+static void verdict(int fd, int pass, const char *check, const char *fmt, ...)
+{
+  char line[1536], detail[1280];
+  char *p;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof(detail), fmt, ap);
+  va_end(ap);
+  /* One line per verdict, whatever the plugin put in its detail. */
+  for(p = detail; *p; p++)
+    if(*p == '\n' || *p == '\r' || *p == '\t')
+      *p = ' ';
+  snprintf(line, sizeof(line), "%c\t%s\t%s\n", pass ? 'P' : 'F', check,
+           detail);
+  write_all(fd, line, strlen(line));
+}
+
+/* ------------------------------------------------------------------ */
+/* Running the callbacks in the documented order.                      */
+
+static void setup_ctx(kit *k, hrsync_host_ctx *c)
+{
+  hs_ch_init(c);
+  c->desc = k->plugin.desc;
+  c->log = k->p->log;
+  c->fx = &k->fx;
+  c->base_url = hs_fixture_kv(k->fx.settings, k->fx.n_settings, "base_url");
+  c->settings = k->fx.settings;
+  c->n_settings = k->fx.n_settings;
+  c->secrets = k->fx.secrets;
+  c->n_secrets = k->fx.n_secrets;
+  c->wanted = k->fx.wanted;
+  c->n_wanted = k->fx.n_wanted;
+}
+
+/* ------------------------------------------------------------------ */
+/* The checks of a plain replay.                                       */
+
+static void check_load(kit *k, int fd)
+{
+  const hrsync_connector *d = k->plugin.desc;
+  const hrsync_setting_def *s, *t;
+  const hrsync_kv *m;
+  int base = 0;
+  unsigned n = 0;
+
+  verdict(fd, 1, "load", "%s: %s %s, ABI %u.%u", k->plugin.path, d->name,
+          d->version ? d->version : "?", (unsigned)d->abi_major,
+          (unsigned)d->abi_minor);
+  if(!d->display_name || !d->display_name[0])
+    verdict(fd, 0, "descriptor", "display_name is empty");
+  else if(!d->version || !d->version[0] ||
+          strspn(d->version, "0123456789.") == 0)
+    verdict(fd, 0, "descriptor",
+            "version \"%s\" should be a version number such as 1.2.0",
+            d->version ? d->version : "");
+  else if(d->flags)
+    verdict(fd, 0, "descriptor", "flags is %#x; it is reserved and must be 0",
+            (unsigned)d->flags);
+  else
+    verdict(fd, 1, "descriptor", "\"%s\" (%s) version %s", d->name,
+            d->display_name, d->version);
+
+  for(s = d->settings; s && s->key; s++, n++) {
+    if(!s->key[0] || !s->label || !s->label[0]) {
+      verdict(fd, 0, "settings", "setting %u (\"%s\") needs a key and a label",
+              n, s->key);
+      return;
+    }
+    if(s->flags & ~(HRSYNC_SETTING_REQUIRED | HRSYNC_SETTING_SECRET)) {
+      verdict(fd, 0, "settings", "setting \"%s\": unknown flags %#x", s->key,
+              (unsigned)s->flags);
+      return;
+    }
+    for(t = d->settings; t != s; t++)
+      if(!strcmp(t->key, s->key)) {
+        verdict(fd, 0, "settings", "setting \"%s\" is declared twice", s->key);
+        return;
+      }
+    base |= !strcmp(s->key, "base_url") && !(s->flags & HRSYNC_SETTING_SECRET);
+  }
+  if(!base)
+    verdict(fd, 0, "settings",
+            "no \"base_url\" setting: every connector declares one so it "
+            "can be pointed anywhere");
+  else
+    verdict(fd, 1, "settings", "%u declared, base_url among them", n);
+
+  verdict(fd, 1, "callbacks",
+          "open, close, authenticate, list_fields, next_page present");
+
+  for(m = d->suggested_mapping, n = 0; m && m->name; m++, n++)
+    if(hs_sf_lookup(m->name) < 0 || !hs_sf_mappable(hs_sf_lookup(m->name)) ||
+       !m->value || !m->value[0]) {
+      verdict(fd, 0, "suggested mapping",
+              "entry %u: \"%s\" -> \"%s\" (a mappable stakeholder field and "
+              "an HR field id are needed)",
+              n, m->name, m->value ? m->value : "");
+      return;
+    }
+  verdict(fd, 1, "suggested mapping", "%u entries", n);
+}
+
+static void check_plain(kit *k, int fd)
+{
+  hrsync_host_ctx c;
+  hs_ch_outcome o;
+  const char *dup;
+  char line[64];
+
+  setup_ctx(k, &c);
+  hs_ch_run(&c, k->max_pages, &o);
+
+  if(o.failed_at != HS_PH_NONE) {
+    verdict(fd, 0, phase_name(o.failed_at), "%s: %s", status_name(o.st),
+            o.detail_set ? o.detail : "(no detail)");
+    if(c.unmatched[0])
+      verdict(fd, 0, "fixtures", "no fixture answers %s", c.unmatched);
+  }
+  else {
+    verdict(fd, 1, "open", "OK");
+    verdict(fd, 1, "authenticate", "OK");
+  }
+  if(o.failed_at == HS_PH_NONE || o.failed_at > HS_PH_FIELDS) {
+    if(c.field_problem[0])
+      verdict(fd, 0, "schema", "%s", c.field_problem);
+    else if(!c.n_fields)
+      verdict(fd, 0, "schema", "list_fields described no field");
+    else
+      verdict(fd, 1, "schema", "%zu fields, ids unique, types valid",
+              c.n_fields);
+  }
+  if(o.failed_at == HS_PH_NONE) {
+    if(!o.terminated)
+      verdict(fd, 0, "pagination",
+              "has_more still set after %u pages (max_pages)", o.pages);
+    else
+      verdict(fd, 1, "pagination",
+              "ended after %u next_page calls, %u "
+              "requests in all",
+              o.pages, c.requests);
+    dup = hs_ch_duplicate_id(&c);
+    if(dup)
+      verdict(fd, 0, "records", "hris id \"%.200s\" emitted twice", dup);
+    else if(!c.n_ids)
+      verdict(fd, 0, "records",
+              "no record at all: the fixtures should hold some people");
+    else
+      verdict(fd, 1, "records", "%zu records, each with a unique hris id",
+              c.n_ids);
+    if(c.unknown_field[0])
+      verdict(fd, 0, "record fields",
+              "records carry \"%s\", which list_fields does not describe",
+              c.unknown_field);
+    else
+      verdict(fd, 1, "record fields", "every field is in the schema");
+    verdict(fd, 1, "fixtures", "every request had a fixture");
+  }
+  if(c.violation[0])
+    verdict(fd, 0, "contract", "%s", c.violation);
+  else
+    verdict(fd, 1, "contract", "host services used as connector.h says");
+  if(c.leak[0])
+    verdict(fd, 0, "secrets", "%s", c.leak);
+  else
+    verdict(fd, 1, "secrets", "no secret in %u log lines or the errors",
+            c.log_lines);
+
+  snprintf(line, sizeof(line), "D\t%d\t%zu\t%llu\n",
+           o.failed_at == HS_PH_NONE && !c.violation[0] && o.terminated,
+           c.n_ids, hs_ch_ids_digest(&c));
+  write_all(fd, line, strlen(line));
+  hs_ch_free(&c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fault scenarios.                                                    */
+
+enum { EXPECT_FAIL, EXPECT_SAME, EXPECT_OK };
+
+typedef struct scenario {
+  const char *check;
+  hs_ch_fault fault;
+  hs_ch_phase phase;
+  unsigned status; /* HS_FAULT_STATUS */
+  int expect;
+  hrsync_status want; /* EXPECT_FAIL: this status, or HRSYNC_OK for any */
+  int need_detail;    /* the plugin itself must explain (set_error) */
+} scenario;
+
+static const scenario scenarios[] = {
+    {"fault: 401 at authenticate", HS_FAULT_STATUS, HS_PH_AUTH, 401,
+     EXPECT_FAIL, HRSYNC_E_AUTH, 1},
+    {"fault: 401 on the first page", HS_FAULT_STATUS, HS_PH_PAGE, 401,
+     EXPECT_FAIL, HRSYNC_OK, 1},
+    {"fault: 429 + Retry-After, then 200", HS_FAULT_RETRY_429, HS_PH_PAGE, 0,
+     EXPECT_SAME, HRSYNC_OK, 0},
+    {"fault: 429 after every retry", HS_FAULT_EXHAUST_429, HS_PH_PAGE, 0,
+     EXPECT_FAIL, HRSYNC_OK, 1},
+    {"fault: 500 on the first page", HS_FAULT_STATUS, HS_PH_PAGE, 500,
+     EXPECT_FAIL, HRSYNC_OK, 1},
+    {"fault: truncated body", HS_FAULT_TRUNCATE, HS_PH_PAGE, 0, EXPECT_FAIL,
+     HRSYNC_OK, 1},
+    {"fault: malformed body", HS_FAULT_MALFORMED, HS_PH_PAGE, 0, EXPECT_FAIL,
+     HRSYNC_OK, 1},
+    {"fault: empty page", HS_FAULT_EMPTY_PAGE, HS_PH_PAGE, 0, EXPECT_OK,
+     HRSYNC_OK, 0},
+    {"fault: transport failure", HS_FAULT_TRANSPORT, HS_PH_PAGE, 0,
+     EXPECT_FAIL, HRSYNC_E_HTTP, 0},
+    {"fault: host aborts in record_begin", HS_FAULT_ABORT_RECORD, HS_PH_PAGE,
+     0, EXPECT_FAIL, HRSYNC_E_ABORTED, 0},
+    {"fault: host aborts in field", HS_FAULT_ABORT_FIELD, HS_PH_FIELDS, 0,
+     EXPECT_FAIL, HRSYNC_E_ABORTED, 0},
+    {"fault: required settings missing", HS_FAULT_NO_REQUIRED, HS_PH_OPEN, 0,
+     EXPECT_FAIL, HRSYNC_E_CONFIG, 1},
+};
+
+#define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
+
+static int has_required(const hrsync_connector *d)
+{
+  const hrsync_setting_def *s;
+  for(s = d->settings; s && s->key; s++)
+    if(s->flags & HRSYNC_SETTING_REQUIRED)
+      return 1;
+  return 0;
+}
+
+/* Fills why with the reason a failure-expecting scenario fails, or
+** leaves it empty. */
+static void judge_failure(const scenario *sc, const hrsync_host_ctx *c,
+                          const hs_ch_outcome *o, char *why, size_t cap)
+{
+  why[0] = 0;
+  if(o->failed_at == HS_PH_NONE)
+    snprintf(why, cap,
+             "every callback returned HRSYNC_OK: the fault went "
+             "unnoticed");
+  else if(o->failed_at != sc->phase)
+    snprintf(why, cap, "failed in %s, expected in %s: %s: %s",
+             phase_name(o->failed_at), phase_name(sc->phase),
+             status_name(o->st), o->detail);
+  else if(sc->want != HRSYNC_OK && o->st != sc->want)
+    snprintf(why, cap, "%s returned %s, expected %s (%s)",
+             phase_name(o->failed_at), status_name(o->st),
+             status_name(sc->want), o->detail_set ? o->detail : "no detail");
+  else if(sc->need_detail && !o->detail_set)
+    snprintf(why, cap, "%s returned %s without a set_error detail",
+             phase_name(o->failed_at), status_name(o->st));
+  (void)c;
+}
+
+static void run_scenario(kit *k, const scenario *sc, int fd)
+{
+  hrsync_host_ctx c;
+  hs_ch_outcome o;
+  char why[1400] = "";
+  const char *dup;
+
+  setup_ctx(k, &c);
+  c.fault = sc->fault;
+  c.fault_phase = sc->phase;
+  c.fault_status = sc->status;
+  if(sc->fault == HS_FAULT_NO_REQUIRED && !has_required(c.desc)) {
+    verdict(fd, 1, sc->check, "no required setting or secret declared");
+    hs_ch_free(&c);
+    return;
+  }
+  hs_ch_run(&c, k->max_pages, &o);
+  if(sc->fault == HS_FAULT_NO_REQUIRED || sc->fault == HS_FAULT_ABORT_FIELD)
+    c.fault_fired = c.fault_fired || sc->fault == HS_FAULT_NO_REQUIRED;
+
+  if(!c.fault_fired)
+    snprintf(why, sizeof(why), "not injected: %s",
+             c.fault_note[0] ? c.fault_note
+             : sc->phase == HS_PH_PAGE
+                 ? "the first next_page made no request or "
+                   "emitted no record"
+                 : "the callback made no request or call");
+  else if(sc->expect == EXPECT_FAIL)
+    judge_failure(sc, &c, &o, why, sizeof(why));
+  else if(o.failed_at != HS_PH_NONE)
+    snprintf(why, sizeof(why), "%s failed: %s: %s", phase_name(o.failed_at),
+             status_name(o.st), o.detail);
+  else if(!o.terminated)
+    snprintf(why, sizeof(why), "has_more still set after %u pages", o.pages);
+  else if((dup = hs_ch_duplicate_id(&c)))
+    snprintf(why, sizeof(why), "hris id \"%.200s\" emitted twice", dup);
+  else if(sc->expect == EXPECT_SAME &&
+          (!k->base_ok || c.n_ids != k->base_records ||
+           hs_ch_ids_digest(&c) != k->base_digest))
+    snprintf(why, sizeof(why),
+             "%zu records after the retry, the plain replay had %lu (or "
+             "other ids)",
+             c.n_ids, k->base_records);
+  if(!why[0] && c.violation[0])
+    snprintf(why, sizeof(why), "contract: %s", c.violation);
+  if(!why[0] && c.leak[0])
+    snprintf(why, sizeof(why), "secrets: %s", c.leak);
+
+  if(why[0])
+    verdict(fd, 0, sc->check, "%s", why);
+  else if(sc->expect == EXPECT_FAIL)
+    verdict(fd, 1, sc->check, "%s: %s", status_name(o.st),
+            o.detail_set ? o.detail : "(detail from the host)");
+  else if(sc->expect == EXPECT_SAME)
+    verdict(fd, 1, sc->check,
+            "%u simulated retry honouring Retry-After, same %zu records",
+            c.retries, c.n_ids);
+  else
+    verdict(fd, 1, sc->check, "ended cleanly after %u pages, %zu records",
+            o.pages, c.n_ids);
+  hs_ch_free(&c);
+}
+
+/* ------------------------------------------------------------------ */
+/* The parent's side: fork, collect, judge the child's death.          */
+
+typedef void (*child_fn)(kit *k, const void *arg, int fd);
+
+static void report(kit *k, int pass, const char *check, const char *detail)
+{
+  if(pass)
+    k->sum->passed++;
+  else
+    k->sum->failed++;
+  k->fn(k->arg, pass, check, detail);
+}
+
+static void parse_lines(kit *k, char *text, int *reported)
+{
+  char *line = text, *nl;
+  while(line && *line) {
+    char *tab1, *tab2;
+    nl = strchr(line, '\n');
+    if(nl)
+      *nl = 0;
+    tab1 = strchr(line, '\t');
+    tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
+    if(line[0] == 'D' && tab1) {
+      unsigned long n = 0;
+      unsigned long long dg = 0;
+      int ok = 0;
+      if(sscanf(tab1 + 1, "%d\t%lu\t%llu", &ok, &n, &dg) == 3) {
+        k->base_ok = ok;
+        k->base_records = n;
+        k->base_digest = dg;
+      }
+    }
+    else if(line[0] == 'O')
+      (*reported)++;
+    else if((line[0] == 'P' || line[0] == 'F') && tab2) {
+      *tab2 = 0;
+      report(k, line[0] == 'P', tab1 + 1, tab2 + 1);
+      (*reported)++;
+    }
+    line = nl ? nl + 1 : NULL;
+  }
+}
+
+/* Runs fn in a child; "what" names the check a crash is reported as. */
+static hs_rc in_child(kit *k, const char *what, child_fn fn, const void *arg,
+                      int leak_line, hs_err *err)
+{
+  hs_buf out = HS_BUF_INIT;
+  int fds[2], status = 0, reported = 0;
+  unsigned timeout = k->p->timeout_s ? k->p->timeout_s : DEFAULT_TIMEOUT_S;
+  char chunk[4096], why[256];
+  pid_t pid;
+  ssize_t n;
+
+  if(pipe(fds))
+    return hs_err_set(err, HS_E_RUNTIME, "conformance: pipe: %s",
+                      strerror(errno));
+  fflush(NULL);
+  pid = fork();
+  if(pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return hs_err_set(err, HS_E_RUNTIME, "conformance: fork: %s",
+                      strerror(errno));
+  }
+  if(pid == 0) {
+    close(fds[0]);
+    /* A crash must kill the child, whatever handlers the parent set (a
+    ** test framework's longjmp would run the parent's code on here). */
+    signal(SIGSEGV, SIG_DFL);
+    signal(SIGBUS, SIG_DFL);
+    signal(SIGILL, SIG_DFL);
+    signal(SIGFPE, SIG_DFL);
+    signal(SIGABRT, SIG_DFL);
+    signal(SIGALRM, SIG_DFL);
+    alarm(timeout);
+    fn(k, arg, fds[1]);
+#ifdef HS_CONF_LSAN
+    /* Everything the kit still holds is reachable; what the plugin lost
+    ** is not. The report goes to stderr for the author. */
+    if(__lsan_do_recoverable_leak_check())
+      verdict(fds[1], 0, leak_line ? "leaks" : what,
+              "LeakSanitizer found leaks (report on stderr)");
+    else if(leak_line)
+      verdict(fds[1], 1, "leaks", "none (LeakSanitizer)");
+#else
+    if(leak_line)
+      verdict(fds[1], 1, "leaks",
+              "not checked: this hrsync is not a sanitizer build");
+#endif
+    close(fds[1]);
+    _exit(0);
+  }
+  close(fds[1]);
+  while((n = read(fds[0], chunk, sizeof(chunk))) != 0) {
+    if(n < 0 && errno == EINTR)
+      continue;
+    if(n < 0 || hs_buf_append(&out, chunk, (size_t)n))
+      break;
+  }
+  close(fds[0]);
+  while(waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if(out.data)
+    parse_lines(k, out.data, &reported);
+  hs_buf_free(&out);
+  why[0] = 0;
+  if(WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+    snprintf(why, sizeof(why),
+             "timed out after %u s (a loop that never "
+             "ends?)",
+             timeout);
+  else if(WIFSIGNALED(status))
+    snprintf(why, sizeof(why), "crashed: signal %d (%s)", WTERMSIG(status),
+             strsignal(WTERMSIG(status)));
+  else if(WIFEXITED(status) && WEXITSTATUS(status))
+    snprintf(why, sizeof(why), "the plugin ended the process (exit %d)",
+             WEXITSTATUS(status));
+  if(why[0])
+    report(k, 0, what, why);
+  else if(!reported)
+    report(k, 0, what, "no verdict (the child said nothing)");
+  return HS_OK;
+}
+
+static void child_load(kit *k, const void *arg, int fd)
+{
+  (void)arg;
+  check_load(k, fd);
+}
+
+static void child_plain(kit *k, const void *arg, int fd)
+{
+  (void)arg;
+  check_plain(k, fd);
+}
+
+static void child_fault(kit *k, const void *arg, int fd)
+{
+  run_scenario(k, arg, fd);
+}
+
+hs_rc hs_conf_resolve(const char *plugin, const char *plugin_dir,
+                      hs_plugin *out, hs_err *err)
+{
+  char **dirs = NULL;
+  size_t ndirs = 0;
+  hs_rc rc;
+  size_t n = strlen(plugin);
+
+  memset(out, 0, sizeof(*out));
+  if(strchr(plugin, '/') || (n > 3 && !strcmp(plugin + n - 3, ".so")))
+    return hs_loader_load_file(plugin, out, err);
+  rc = hs_loader_search_dirs(plugin_dir, &dirs, &ndirs, err);
+  if(!rc)
+    rc = hs_loader_find(dirs, ndirs, plugin, out, err);
+  hs_loader_free_dirs(dirs, ndirs);
+  return rc;
+}
+
+/* The plugin is loaded first in a child: an entry() that crashes is then
+** a failed "load", not the end of the kit. */
+static void child_try_load(kit *k, const void *arg, int fd)
+{
+  hs_plugin p;
+  hs_err err;
+  (void)arg;
+  memset(&p, 0, sizeof(p));
+  hs_err_clear(&err);
+  if(hs_conf_resolve(k->p->plugin, k->p->plugin_dir, &p, &err))
+    verdict(fd, 0, "load", "%s", err.msg);
+  else
+    write_all(fd, "O\n", 2); /* loaded: said nothing, reported later */
+  hs_plugin_clear(&p);
+}
+
+hs_rc hs_conf_run(const hs_conf_params *p, hs_conf_report_fn fn, void *arg,
+                  hs_conf_summary *sum, hs_err *err)
+{
+  kit k;
+  size_t i;
+  hs_rc rc;
+
+  memset(&k, 0, sizeof(k));
+  memset(sum, 0, sizeof(*sum));
+  k.p = p;
+  rc = hs_fixture_load(p->fixtures, &k.fx, err);
+  if(rc) {
+    hs_fixture_free(&k.fx);
+    return rc;
+  }
+  k.max_pages = k.fx.max_pages ? k.fx.max_pages : DEFAULT_MAX_PAGES;
+
+  k.fn = fn;
+  k.arg = arg;
+  k.sum = sum;
+  rc = in_child(&k, "load", child_try_load, NULL, 0, err);
+  if(!rc && !sum->failed) {
+    /* The child survived loading it, so the kit loads it too: the
+    ** scenario children inherit the mapping. */
+    hs_err lerr;
+    hs_err_clear(&lerr);
+    if(hs_conf_resolve(p->plugin, p->plugin_dir, &k.plugin, &lerr))
+      report(&k, 0, "load", lerr.msg);
+    else {
+      rc = in_child(&k, "load", child_load, NULL, 0, err);
+      if(!rc)
+        rc = in_child(&k, "plain replay", child_plain, NULL, 1, err);
+      if(!rc && !k.base_ok)
+        report(&k, 0, "fault scenarios",
+               "not run: the plain replay must pass first");
+      for(i = 0; !rc && k.base_ok && i < NSCENARIOS; i++)
+        rc = in_child(&k, scenarios[i].check, child_fault, &scenarios[i], 0,
+                      err);
+    }
+  }
+  hs_plugin_clear(&k.plugin);
+  hs_fixture_free(&k.fx);
+  return rc;
+}

@@ -1,0 +1,75 @@
+/*
+** Mutants of the template connector, one defect each, for testing the
+** conformance kit itself: each must fail the check that names its defect
+** (and only a kit that really checks can see that). Built once per
+** MUTANT_* define; MUTANT_NAME is the connector's name.
+*/
+#define hrsync_connector_entry acme_real_entry
+#include "../../examples/connector-template/acme.c"
+#undef hrsync_connector_entry
+
+#include <signal.h>
+
+static hrsync_status mutant_next_page(hrsync_conn *c, int *has_more)
+{
+  hrsync_status st = acme_next_page(c, has_more);
+#if defined(MUTANT_CRASH)
+  if(c->next_page == 0)
+    raise(SIGSEGV); /* dies on the last page */
+#elif defined(MUTANT_ENDLESS)
+  *has_more = 1; /* never says it is done */
+#elif defined(MUTANT_SWALLOW)
+  if(st != HRSYNC_OK) { /* hides every error as "no more pages" */
+    *has_more = 0;
+    st = HRSYNC_OK;
+  }
+#elif defined(MUTANT_DUPLICATE)
+  if(st == HRSYNC_OK && !*has_more) { /* the last person twice */
+    c->host->record_begin(c->ctx, "105");
+    c->host->record_end(c->ctx);
+  }
+#endif
+  return st;
+}
+
+static hrsync_status mutant_authenticate(hrsync_conn *c)
+{
+  hrsync_status st = acme_authenticate(c);
+#if defined(MUTANT_LOGSECRET)
+  hrsync_logf(c->host, c->ctx, HRSYNC_LOG_DEBUG, "using %s", c->auth_header);
+#elif defined(MUTANT_NOAUTH)
+  if(st == HRSYNC_E_AUTH)
+    st = HRSYNC_E_HTTP; /* a refused token reported as a transport error */
+#endif
+  return st;
+}
+
+static void mutant_close(hrsync_conn *c)
+{
+#if defined(MUTANT_LEAK)
+  (void)c; /* forgets to free the connection */
+#else
+  acme_close(c);
+#endif
+}
+
+static const hrsync_connector mutant = {
+    HRSYNC_CONNECTOR_V1,
+    .name = MUTANT_NAME,
+    .display_name = "Acme People (mutant)",
+    .version = "0.0.1",
+    .settings = acme_settings,
+    .open = acme_open,
+    .close = mutant_close,
+    .authenticate = mutant_authenticate,
+    .list_fields = acme_list_fields,
+    .next_page = mutant_next_page,
+    .suggested_mapping = acme_mapping,
+};
+
+HRSYNC_EXPORT const hrsync_connector *
+hrsync_connector_entry(uint32_t host_abi_major, uint32_t host_abi_minor)
+{
+  (void)acme_real_entry;
+  return acme_real_entry(host_abi_major, host_abi_minor) ? &mutant : NULL;
+}
