@@ -1,0 +1,190 @@
+/*
+** The fixture connector: serves people from a JSON file, page by page,
+** so end-to-end tests drive the real engine without a network.
+**
+**   {"fields": [{"id": "id", "type": "text", "label": "Id"}, ...],
+**    "people": [{"id": "1", "firstName": "Ada", "dob": null, ...}, ...]}
+**
+** Settings: file (required; the JSON above), page_size (default 2),
+** fail_at_page (default 0 = never: the Nth page fails with an HTTP
+** error, after the earlier pages were delivered). Secret: token
+** (optional; "bad" is refused by authenticate, to test auth failures).
+** The file is read again on every open, so a test edits it between runs.
+*/
+#include <hrsync/connector.h>
+
+#include <json-c/json.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+struct hrsync_conn {
+  const hrsync_host *host;
+  hrsync_host_ctx *ctx;
+  json_object *root;
+  size_t next, page_size;
+  long page, fail_at;
+};
+
+static const char *type_names[] = {"text",   "date", "email",
+                                   "number", "list", "bool"};
+
+static hrsync_status fx_open(const hrsync_host *host, hrsync_host_ctx *ctx,
+                             hrsync_conn **out)
+{
+  const char *file = host->setting(ctx, "file");
+  const char *ps = host->setting(ctx, "page_size");
+  const char *fail = host->setting(ctx, "fail_at_page");
+  hrsync_conn *c;
+  json_object *people;
+  *out = NULL;
+  if(!file)
+    return hrsync_errorf(host, ctx, HRSYNC_E_CONFIG, "settings.file: missing");
+  c = calloc(1, sizeof(*c));
+  if(!c)
+    return HRSYNC_E_NOMEM;
+  c->host = host;
+  c->ctx = ctx;
+  c->page_size = ps ? strtoul(ps, NULL, 10) : 2;
+  if(!c->page_size)
+    c->page_size = 2;
+  c->fail_at = fail ? strtol(fail, NULL, 10) : 0;
+  c->root = json_object_from_file(file);
+  if(!c->root || !json_object_object_get_ex(c->root, "people", &people) ||
+     !json_object_is_type(people, json_type_array)) {
+    json_object_put(c->root);
+    free(c);
+    return hrsync_errorf(host, ctx, HRSYNC_E_CONFIG,
+                         "settings.file: %s: not a fixture (no \"people\" "
+                         "list)",
+                         file);
+  }
+  *out = c;
+  return HRSYNC_OK;
+}
+
+static void fx_close(hrsync_conn *c)
+{
+  if(!c)
+    return;
+  json_object_put(c->root);
+  free(c);
+}
+
+static hrsync_status fx_authenticate(hrsync_conn *c)
+{
+  const char *token = c->host->secret(c->ctx, "token");
+  if(token && !strcmp(token, "bad"))
+    return hrsync_errorf(c->host, c->ctx, HRSYNC_E_AUTH,
+                         "the fixture refused the token (401)");
+  return HRSYNC_OK;
+}
+
+static hrsync_status fx_list_fields(hrsync_conn *c)
+{
+  json_object *fields;
+  size_t i, n;
+  if(!json_object_object_get_ex(c->root, "fields", &fields))
+    return HRSYNC_OK;
+  n = json_object_array_length(fields);
+  for(i = 0; i < n; i++) {
+    json_object *f = json_object_array_get_idx(fields, i), *v;
+    hrsync_field_def def;
+    hrsync_status st;
+    size_t t;
+    memset(&def, 0, sizeof(def));
+    def.struct_size = sizeof(def);
+    def.type = HRSYNC_FIELD_TEXT;
+    if(json_object_object_get_ex(f, "id", &v))
+      def.id = json_object_get_string(v);
+    if(json_object_object_get_ex(f, "label", &v))
+      def.label = json_object_get_string(v);
+    if(json_object_object_get_ex(f, "type", &v))
+      for(t = 0; t < sizeof(type_names) / sizeof(type_names[0]); t++)
+        if(!strcmp(json_object_get_string(v), type_names[t]))
+          def.type = (uint32_t)t;
+    if(!def.id)
+      continue;
+    if((st = c->host->field(c->ctx, &def)) != HRSYNC_OK)
+      return st;
+  }
+  return HRSYNC_OK;
+}
+
+static hrsync_status emit(hrsync_conn *c, json_object *person)
+{
+  json_object *id;
+  hrsync_status st;
+  if(!json_object_object_get_ex(person, "id", &id))
+    return hrsync_errorf(c->host, c->ctx, HRSYNC_E_PARSE, "person %zu: no id",
+                         c->next);
+  if((st = c->host->record_begin(c->ctx, json_object_get_string(id))))
+    return st;
+  json_object_object_foreach(person, key, val)
+  {
+    const char *s = json_object_is_type(val, json_type_null)
+                        ? NULL
+                        : json_object_get_string(val);
+    if((st = c->host->record_set(c->ctx, key, s)))
+      return st;
+  }
+  return c->host->record_end(c->ctx);
+}
+
+static hrsync_status fx_next_page(hrsync_conn *c, int *has_more)
+{
+  json_object *people;
+  size_t n, end;
+  json_object_object_get_ex(c->root, "people", &people);
+  n = json_object_array_length(people);
+  c->page++;
+  if(c->fail_at && c->page >= c->fail_at)
+    return hrsync_errorf(c->host, c->ctx, HRSYNC_E_HTTP,
+                         "page %ld: HTTP 503 (fail_at_page)", c->page);
+  end = c->next + c->page_size;
+  if(end > n)
+    end = n;
+  for(; c->next < end; c->next++) {
+    hrsync_status st = emit(c, json_object_array_get_idx(people, c->next));
+    if(st)
+      return st;
+  }
+  *has_more = c->next < n;
+  return HRSYNC_OK;
+}
+
+static const hrsync_setting_def settings[] = {
+    {"file", "Fixture JSON file", NULL, HRSYNC_SETTING_REQUIRED},
+    {"page_size", "Records per page", "2", 0},
+    {"fail_at_page", "Fail on this page (0 = never)", "0", 0},
+    {"base_url", "Unused; every connector has one", "http://127.0.0.1", 0},
+    {"token", "Test token; \"bad\" is refused", NULL, HRSYNC_SETTING_SECRET},
+    {NULL, NULL, NULL, 0}};
+
+static const hrsync_kv mapping[] = {{"hris_id", "id"},
+                                    {"identifier", "employeeNumber"},
+                                    {"first_name", "firstName"},
+                                    {"last_name", "lastName"},
+                                    {"email", "workEmail"},
+                                    {"birth_date", "dateOfBirth"},
+                                    {"termination_date", "terminationDate"},
+                                    {NULL, NULL}};
+
+static const hrsync_connector descriptor = {HRSYNC_CONNECTOR_V1,
+                                            .name = "fixture",
+                                            .display_name = "Fixture (tests)",
+                                            .version = "1.0.0",
+                                            .settings = settings,
+                                            .open = fx_open,
+                                            .close = fx_close,
+                                            .authenticate = fx_authenticate,
+                                            .list_fields = fx_list_fields,
+                                            .next_page = fx_next_page,
+                                            .suggested_mapping = mapping};
+
+HRSYNC_EXPORT const hrsync_connector *
+hrsync_connector_entry(uint32_t host_abi_major, uint32_t host_abi_minor)
+{
+  (void)host_abi_minor;
+  return host_abi_major == HRSYNC_ABI_MAJOR ? &descriptor : NULL;
+}
