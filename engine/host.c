@@ -402,10 +402,8 @@ hs_rc hs_conn_status_rc(hrsync_status st)
     return HS_E_HTTP;
   case HRSYNC_E_PARSE:
     return HS_E_PARSE;
-  case HRSYNC_E_NOMEM:
-    return HS_E_NOMEM;
   default:
-    return HS_E_PLUGIN;
+    return HS_E_PLUGIN; /* the detail still names the status */
   }
 }
 

@@ -91,8 +91,8 @@ void hs_conn_get_stats(const hs_conn *conn, hs_fetch_stats *out);
 /* Calls the plugin's close and frees the connection. NULL-safe. */
 void hs_conn_close(hs_conn *conn);
 
-/* The hs_rc for a plugin status: E_CONFIG, E_AUTH, E_HTTP, E_PARSE and
-** E_NOMEM map to their namesakes, anything else to HS_E_PLUGIN. */
+/* The hs_rc for a plugin status: E_CONFIG, E_AUTH, E_HTTP and E_PARSE map
+** to their namesakes, anything else to HS_E_PLUGIN. */
 hs_rc hs_conn_status_rc(hrsync_status st);
 
 /* The service table every connection shares (static, never freed). */

@@ -388,7 +388,7 @@ static void test_status_mapping(void **state)
       {HRSYNC_E_AUTH, HS_E_AUTH, "authentication refused"},
       {HRSYNC_E_HTTP, HS_E_HTTP, "HTTP failure"},
       {HRSYNC_E_PARSE, HS_E_PARSE, "malformed response"},
-      {HRSYNC_E_NOMEM, HS_E_NOMEM, "out of memory"},
+      {HRSYNC_E_NOMEM, HS_E_PLUGIN, "out of memory"},
       {HRSYNC_E_INTERNAL, HS_E_PLUGIN, "internal error"},
       {HRSYNC_E_CONFIG, HS_E_CONFIG, "configuration error"},
   };
