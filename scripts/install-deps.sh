@@ -1,10 +1,22 @@
 # shellcheck shell=bash
 # Sourced by scripts/test.sh and scripts/demo.sh: installs the Debian 12
 # packages hrsync needs to build, test and demo. Works as root on a fresh
-# machine (no sudo there) and as a user with sudo.
+# machine (no sudo there) and as a user with sudo. ca-certificates: TLS
+# verification of real HR systems needs a CA store, and we skip
+# recommended packages.
 HRSYNC_DEB_PACKAGES=(build-essential cmake pkg-config libcurl4-openssl-dev
   libjson-c-dev libsqlite3-dev libcmocka-dev libmicrohttpd-dev jq curl
-  python3 clang-format)
+  python3 clang-format ca-certificates)
+
+# The packages of HRSYNC_DEB_PACKAGES not installed yet, one per line.
+hrsync_missing_deps()
+{
+  local p
+  for p in "${HRSYNC_DEB_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+      grep -q 'install ok installed' || echo "$p"
+  done
+}
 
 hrsync_install_deps()
 {
@@ -12,8 +24,11 @@ hrsync_install_deps()
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then
       sudo=(sudo)
+    elif [ -z "$(hrsync_missing_deps)" ]; then
+      echo "==> dependencies already installed (not root, no sudo: skipping apt-get)"
+      return 0
     else
-      echo "hrsync: need root or sudo to install: ${HRSYNC_DEB_PACKAGES[*]}" >&2
+      echo "hrsync: need root or sudo to install:" $(hrsync_missing_deps) >&2
       return 1
     fi
   fi
