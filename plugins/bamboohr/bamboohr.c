@@ -118,6 +118,7 @@ static void bhr_close(hrsync_conn *c)
   if(!c)
     return;
   json_object_put(c->seen);
+  json_object_put(c->meta);
   /* The key is a secret: do not leave it in freed memory. */
   memset(c->api_key, 0, sizeof(c->api_key));
   free(c);
@@ -174,14 +175,18 @@ hrsync_status bhr_call(hrsync_conn *c, const char *method, const char *path,
   return hsp_parse_json(&c->hh, resp, what, out);
 }
 
-/* The cheapest call that needs a valid key and that every BambooHR plan
-** serves: the field list. */
+/* A call that needs a valid key and that every BambooHR plan serves: the
+** field list. The host usually asks for the schema next, so the answer is
+** kept for list_fields instead of being fetched twice. */
 static hrsync_status bhr_authenticate(hrsync_conn *c)
 {
   json_object *root = NULL;
   hrsync_status st =
       bhr_call(c, "GET", "/v1/meta/fields", NULL, "/v1/meta/fields", &root);
-  json_object_put(root);
+  json_object_put(c->meta);
+  c->meta = st == HRSYNC_OK ? root : NULL;
+  if(st != HRSYNC_OK)
+    json_object_put(root);
   return st;
 }
 

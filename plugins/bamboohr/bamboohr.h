@@ -31,6 +31,8 @@ struct hrsync_conn {
   long page;         /* the next dataset page (1-based); 0 = not started */
   int done;          /* the roster has been read to its end */
   json_object *seen; /* dataset: hris ids emitted so far (a set) */
+  json_object *meta; /* authenticate's /v1/meta/fields, kept for
+                        list_fields (which frees it); NULL otherwise */
 };
 
 /* Sends method path (appended to the API root) with Accept:

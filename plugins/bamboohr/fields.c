@@ -98,11 +98,17 @@ static hrsync_status describe(hrsync_conn *c, json_object *entry, size_t i,
 hrsync_status bhr_list_fields(hrsync_conn *c)
 {
   json_object *root = NULL, *seen;
-  hrsync_status st;
+  hrsync_status st = HRSYNC_OK;
   size_t i, n;
-  st = bhr_call(c, "GET", "/v1/meta/fields", NULL, "/v1/meta/fields", &root);
-  if(st != HRSYNC_OK)
-    return st;
+  if(c->meta) {
+    root = c->meta; /* from authenticate; ours to free now */
+    c->meta = NULL;
+  }
+  else {
+    st = bhr_call(c, "GET", "/v1/meta/fields", NULL, "/v1/meta/fields", &root);
+    if(st != HRSYNC_OK)
+      return st;
+  }
   if(!json_object_is_type(root, json_type_array)) {
     json_object_put(root);
     return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,

@@ -332,6 +332,27 @@ static void test_fields_schema(void **state)
   done(fh, c);
 }
 
+static void test_fields_reuse_authenticate(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  /* authenticate's answer serves the next list_fields; a later one asks
+  ** again. */
+  fh_queue(fh, 200, JSON_HDR, meta_fields);
+  fh_queue(fh, 200, JSON_HDR, "[{\"id\": 1, \"alias\": \"firstName\"}]");
+  c = open_ok(fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 1);
+  assert_int_equal(fh_n_fields(fh), 17);
+  fh_clear(fh);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 1);
+  assert_int_equal(fh_n_fields(fh), 2);
+  done(fh, c);
+}
+
 static void test_fields_bad_shapes(void **state)
 {
   static const struct {
@@ -752,6 +773,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_auth_xml_body),
       cmocka_unit_test(test_transport_error_and_abort),
       cmocka_unit_test(test_fields_schema),
+      cmocka_unit_test(test_fields_reuse_authenticate),
       cmocka_unit_test(test_fields_bad_shapes),
       cmocka_unit_test(test_report_request),
       cmocka_unit_test(test_report_records),
