@@ -26,7 +26,7 @@ static const hrsync_kv hb_mapping[] = {
     {"first_name", "root.firstName"},
     {"last_name", "root.surname"},
     {"email", "root.email"},
-    {"phone", "work.workPhone"},
+    {"phone", "home.mobilePhone"},
     {"address_line1", "address.line1"},
     {"address_line2", "address.line2"},
     {"city", "address.city"},

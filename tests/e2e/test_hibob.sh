@@ -1,0 +1,155 @@
+#!/bin/bash
+# HiBob end to end: the real hrsync binary and hrsync-hibob.so against the
+# emulator over loopback. init -> check -> fields -> preview -> sync ->
+# unchanged -> new hire, email change, termination -> exactly those
+# changes; list fields resolved to display values; faults (wrong
+# credentials, 429 + Retry-After, malformed and truncated search answer)
+# leave the store untouched.
+. "$HRSYNC_SRC/tests/e2e/lib.sh"
+
+e2e_tmpdir T
+cd "$T" || fail "cd $T"
+
+# Five people: three active (two in Engineering), one terminated, one
+# active in Sales.
+cat >people.json <<'EOF'
+{"people": [
+ {"id": 1, "employee_number": "E001", "first_name": "Ada", "last_name": "Lovelace",
+  "email": "ada@example.com", "phone": "+44 20 7946 0001", "city": "London",
+  "postal_code": "N1 9GU", "country": "United Kingdom", "birth_date": "1990-12-10",
+  "hire_date": "2019-03-01", "status": "active", "employment_type": "Full-Time",
+  "department": "Engineering", "job_title": "Engineer"},
+ {"id": 2, "employee_number": "E002", "first_name": "Bob", "last_name": "Marley",
+  "email": "bob@example.com", "hire_date": "2020-06-15", "status": "active",
+  "employment_type": "Part-Time", "department": "Sales", "job_title": "Account Executive"},
+ {"id": 3, "employee_number": "E003", "first_name": "Cyd", "last_name": "Charisse",
+  "email": "cyd@example.com", "hire_date": "2018-01-08", "status": "active",
+  "employment_type": "Full-Time", "department": "Engineering", "job_title": "Lead"},
+ {"id": 4, "employee_number": "E004", "first_name": "Dan", "last_name": "Dare",
+  "email": "dan@example.com", "hire_date": "2015-04-01", "termination_date": "2024-05-31",
+  "status": "inactive", "employment_type": "Contractor", "department": "Engineering",
+  "job_title": "Pilot"},
+ {"id": 5, "employee_number": "E005", "first_name": "Eve", "last_name": "Polastri",
+  "email": "eve@example.com", "hire_date": "2021-09-01", "status": "active",
+  "employment_type": "Full-Time", "department": "Marketing", "job_title": "Analyst"}
+]}
+EOF
+
+emu_start --fixture "$T/people.json"
+
+CFG="$T/hrsync.json"
+hr()
+{
+  "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c "$CFG" "$@"
+}
+count()
+{
+  json_get "$1" ".summary.$2"
+}
+
+hr init hibob -o "$CFG" 2>init.err || fail "init: $(cat init.err)"
+jq --arg u "$EMU_URL/hibob" --arg db "$T/hrsync.db" \
+  '.settings.base_url = $u | .database = $db' "$CFG" >cfg.tmp ||
+  fail "jq on the init config"
+mv cfg.tmp "$CFG" && chmod 600 "$CFG"
+assert_eq "$(json_get "$CFG" '.secrets.token')" "env:HRSYNC_HIBOB_TOKEN" \
+  "init: token secret reference"
+export HRSYNC_HIBOB_SERVICE_USER_ID=SERVICE-TEST
+export HRSYNC_HIBOB_TOKEN=hibob-test-token
+
+hr check >check.out 2>check.err || fail "check: $(cat check.err)"
+
+hr --json fields >fields.json 2>fields.err || fail "fields: $(cat fields.err)"
+assert_eq "$(jq -r '[.. | objects | select(.id? == "work.department")][0].type' fields.json)" \
+  "list" "fields: work.department type"
+assert_eq "$(jq -r '[.. | objects | select(.id? == "work.startDate")][0].type' fields.json)" \
+  "date" "fields: work.startDate type"
+
+# First preview: the four without a termination date are created.
+hr --json preview >p1.json 2>p1.err || fail "preview 1: $(cat p1.err)"
+assert_eq "$(count p1.json create)" 4 "preview 1: create"
+assert_eq "$(count p1.json update)" 0 "preview 1: update"
+assert_eq "$(jq -r '[.changes[] | select(.action == "create") | .name] | sort | join(",")' p1.json)" \
+  "Ada Lovelace,Bob Marley,Cyd Charisse,Eve Polastri" "preview 1: names"
+
+# List values arrive as display names: a condition on the department.
+jq '.conditions += [{"field": "work.department", "op": "=", "value": "Engineering"}]
+    | .database = "'"$T"'/other.db"' "$CFG" >dept.json && chmod 600 dept.json
+"$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c dept.json --json preview \
+  >pd.json 2>pd.err || fail "department preview: $(cat pd.err)"
+assert_eq "$(count pd.json create)" 2 "work.department = Engineering"
+
+hr --json sync --yes >s1.json 2>s1.err || fail "sync: $(cat s1.err)"
+assert_eq "$(count s1.json create)" 4 "sync: create"
+[ -s "$T/hrsync.db" ] || fail "sync wrote no store"
+
+hr --json preview >p2.json 2>p2.err || fail "preview 2: $(cat p2.err)"
+for a in create update left conflict; do
+  assert_eq "$(count p2.json $a)" 0 "preview after sync: $a"
+done
+assert_eq "$(count p2.json unchanged)" 4 "preview after sync: unchanged"
+
+# One search per run, no per-person reads, nothing after the removed GETs.
+stats=$(emu_ctl GET /_emulator/stats) || fail "stats"
+case "$stats" in
+  *'/v1/people/'[0-9]*) fail "a per-person read was made: $stats" ;;
+esac
+
+# The HR side changes: a new hire, an email change, a termination.
+emu_ctl POST /_emulator/people '{"id": 6, "employee_number": "E006",
+  "first_name": "Gus", "last_name": "Grissom", "email": "gus@example.com",
+  "hire_date": "2025-02-03", "status": "active", "department": "Engineering",
+  "job_title": "Engineer", "employment_type": "Full-Time"}' >/dev/null ||
+  fail "new hire"
+emu_ctl PATCH /_emulator/people/2 '{"email": "bob.marley@example.com"}' \
+  >/dev/null || fail "email change"
+emu_ctl PATCH /_emulator/people/3 \
+  '{"status": "inactive", "termination_date": "2026-10-31"}' >/dev/null ||
+  fail "termination"
+
+hr --json preview >p3.json 2>p3.err || fail "preview 3: $(cat p3.err)"
+assert_eq "$(count p3.json create)" 1 "after changes: create"
+assert_eq "$(count p3.json update)" 1 "after changes: update"
+assert_eq "$(count p3.json left)" 1 "after changes: left"
+assert_eq "$(count p3.json unchanged)" 2 "after changes: unchanged"
+assert_eq "$(jq -r '.changes[] | select(.action == "create") | .name' p3.json)" \
+  "Gus Grissom" "the new hire"
+assert_eq "$(jq -r '.changes[] | select(.action == "update") | .fields.email.after' p3.json)" \
+  "bob.marley@example.com" "the email change"
+assert_eq "$(jq -r '.changes[] | select(.action == "left") | .name' p3.json)" \
+  "Cyd Charisse" "the leaver"
+
+# ---- faults: the store must not change --------------------------------
+cp hrsync.db before.db
+
+HRSYNC_HIBOB_TOKEN=wrong-token hr sync --yes >bad.out 2>bad.err
+assert_eq "$?" 1 "wrong credentials: exit status"
+assert_contains "$(cat bad.err)" "hibob" "wrong credentials: names the connector"
+assert_contains "$(cat bad.err)" "HTTP 401" "wrong credentials: the status"
+case "$(cat bad.err)" in *wrong-token*) fail "the secret leaked: $(cat bad.err)" ;; esac
+cmp -s hrsync.db before.db || fail "wrong credentials changed the store"
+
+for kind in malformed truncate; do
+  emu_ctl POST /_emulator/faults "{\"system\": \"hibob\", \"kind\": \"$kind\",
+    \"path\": \"/people/search\", \"count\": 1}" >/dev/null || fail "fault $kind"
+  hr sync --yes >f.out 2>f.err
+  assert_eq "$?" 1 "$kind search answer: exit status"
+  assert_contains "$(cat f.err)" "POST /v1/people/search" "$kind: names the request"
+  assert_contains "$(cat f.err)" "malformed JSON" "$kind: says what"
+  cmp -s hrsync.db before.db || fail "$kind answer changed the store"
+done
+emu_ctl DELETE /_emulator/faults >/dev/null || fail "clear faults"
+
+emu_ctl POST /_emulator/faults '{"system": "hibob", "kind": "rate_limit",
+  "status": 429, "retry_after": 1, "path": "/people/search", "count": 1}' \
+  >/dev/null || fail "rate-limit fault"
+hr --json preview >p4.json 2>p4.err || fail "429 + Retry-After: $(cat p4.err)"
+assert_eq "$(count p4.json create)" 1 "after 429: same plan"
+cmp -s hrsync.db before.db || fail "preview changed the store"
+
+# The changes sync; afterwards nothing is left to do.
+hr --json sync --yes >s2.json 2>s2.err || fail "sync 2: $(cat s2.err)"
+hr --json preview >p5.json 2>p5.err || fail "preview 5: $(cat p5.err)"
+assert_eq "$(count p5.json create)" 0 "final: create"
+assert_eq "$(count p5.json update)" 0 "final: update"
+echo "ok: hibob end to end"
