@@ -10,8 +10,8 @@
 
 /* BambooHR's field types that are a choice out of a list. */
 static const char *const list_types[] = {
-    "list",           "multilist", "country",  "state",  "gender",
-    "marital_status", "pay_type",  "paid_per", "exempt", NULL};
+    "list",     "multilist", "country", "state",  "gender", "marital_status",
+    "pay_type", "paid_per",  "exempt",  "status", NULL};
 
 /* Types whose values are plain numbers. "currency" is not one: its values
 ** read "65000.00 USD". */

@@ -278,6 +278,8 @@ static const char meta_fields[] =
     "{\"id\": 21, \"name\": \"Pay rate\", \"type\": \"currency\", "
     "\"alias\": \"payRate\"},"
     "{\"id\": 22, \"name\": \"Remote\", \"type\": \"checkbox\"},"
+    "{\"id\": 16, \"name\": \"Status\", \"type\": \"status\", "
+    "\"alias\": \"status\"},"
     "{\"id\": 23, \"name\": \"Photo\", \"type\": \"bool\", "
     "\"alias\": \"photoUploaded\"},"
     "{\"id\": 24, \"name\": \"Age\", \"type\": \"integer\", "
@@ -309,8 +311,9 @@ static void test_fields_schema(void **state)
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_bamboo_request(fh_request_at(fh, 0), "GET",
                         GATEWAY "/v1/meta/fields");
-  /* 16 distinct entries (the repeated firstName once) plus id. */
-  assert_int_equal(fh_n_fields(fh), 17);
+  /* 17 distinct entries (the repeated firstName once) plus id. */
+  assert_int_equal(fh_n_fields(fh), 18);
+  assert_field(fh, "status", HRSYNC_FIELD_LIST, 0, "Status");
   assert_field(fh, "firstName", HRSYNC_FIELD_TEXT, 0, "First Name");
   assert_field(fh, "employeeNumber", HRSYNC_FIELD_TEXT, 0, "Employee #");
   assert_field(fh, "customSkill", HRSYNC_FIELD_LIST, 0, "Custom Skill");
@@ -345,7 +348,7 @@ static void test_fields_reuse_authenticate(void **state)
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 1);
-  assert_int_equal(fh_n_fields(fh), 17);
+  assert_int_equal(fh_n_fields(fh), 18);
   fh_clear(fh);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 1);
