@@ -9,10 +9,8 @@ core_setup
 expect_config_error()
 {
   local want="$1" out rc
-  set +e
   out=$(hs preview 2>&1)
   rc=$?
-  set -e
   assert_eq "$rc" "2" "exit status for: $want"
   assert_contains "$out" "hrsync.json" "file named for: $want"
   assert_contains "$out" "$want" "key named"
