@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# End to end: the real hrsync binary and the BambooHR connector against the
+# emulator over loopback. init -> check -> fields -> preview -> sync ->
+# unchanged -> people change in BambooHR -> exactly those changes; faults
+# (wrong key, truncated and malformed report, withheld fields, 429 and 503
+# throttling); the dataset roster and the company-root URL style read the
+# same people.
+set -u
+. "$HRSYNC_SRC/tests/e2e/lib.sh"
+
+e2e_tmpdir W
+emu_start --employees 40 --seed 11
+cd "$W" || fail "cd $W"
+
+export BHR_KEY=bamboo-test-key
+hr()
+{
+  "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c "$W/hrsync.json" "$@"
+}
+
+# The emulator's own answer, read without hrsync: the oracle for counts.
+# Prints "id hireDate terminationDate" per employee.
+oracle()
+{
+  curl -sS -u "$BHR_KEY:x" -H 'Accept: application/json' \
+    -H 'Content-Type: application/json' \
+    -d '{"fields":["id","hireDate","terminationDate"]}' \
+    "$EMU_URL/bamboohr/api/gateway.php/acme/v1/reports/custom?format=JSON" |
+    jq -r '.employees[] | "\(.id) \(.hireDate // "") \(.terminationDate // "")"'
+}
+empty_date()
+{
+  [ -z "$1" ] || [ "$1" = "0000-00-00" ]
+}
+
+# ---- init and config ------------------------------------------------
+hr init bamboohr -o "$W/hrsync.json" >/dev/null 2>"$W/init.err" ||
+  fail "init: $(cat "$W/init.err")"
+jq --arg u "$EMU_URL/bamboohr/api/gateway.php" \
+  '.settings.subdomain = "acme" | .settings.base_url = $u |
+   .secrets.api_key = "env:BHR_KEY" | .database = "'"$W"'/hrsync.db"' \
+  hrsync.json >cfg.tmp && mv cfg.tmp hrsync.json && chmod 600 hrsync.json ||
+  fail "editing the config"
+
+hr check >check.out 2>check.err || fail "check: $(cat check.err)"
+assert_contains "$(cat check.out)" "authenticated" "check output"
+
+hr fields >fields.out 2>fields.err || fail "fields: $(cat fields.err)"
+grep -Eq '^hireDate +date' fields.out || fail "fields: hireDate is not a date"
+grep -Eq '^workEmail +email' fields.out || fail "fields: workEmail not email"
+grep -Eq '^id ' fields.out || fail "fields: no id"
+
+# ---- first preview: counts against the emulator's own data --------------
+total=0 nohire=0 skip=0
+while read -r id hire term; do
+  total=$((total + 1))
+  if empty_date "$hire"; then
+    nohire=$((nohire + 1))
+    skip=$((skip + 1))
+  elif ! empty_date "$term"; then
+    skip=$((skip + 1)) # filtered out by the starter condition
+  fi
+done < <(oracle)
+[ "$total" -eq 40 ] || fail "oracle: expected 40 employees, got $total"
+[ "$nohire" -gt 0 ] || fail "the emulator population has nobody without a hire date"
+create=$((total - skip))
+
+hr preview --json >p1.json 2>p1.err || fail "preview: $(cat p1.err)"
+assert_eq "$(json_get p1.json .summary.create)" "$create" "preview create"
+assert_eq "$(json_get p1.json .summary.skipped)" "$skip" "preview skipped"
+assert_eq "$(json_get p1.json '[.changes[] | select(.reason == "no hire date in BambooHR")] | length')" \
+  "$nohire" "skipped for no hire date"
+assert_eq "$(json_get p1.json '.summary.update + .summary.conflict + .summary.left')" 0 \
+  "preview update/conflict/left"
+
+# ---- sync, then nothing to do -------------------------------------------
+hr sync --yes >sync.out 2>sync.err || fail "sync: $(cat sync.err)"
+[ -s "$W/hrsync.db" ] || fail "sync wrote no database"
+hr preview --json >p2.json 2>p2.err || fail "preview 2: $(cat p2.err)"
+assert_eq "$(json_get p2.json .summary.unchanged)" "$create" "second preview unchanged"
+assert_eq "$(json_get p2.json '.summary.create + .summary.update + .summary.conflict + .summary.left')" \
+  0 "second preview changes"
+
+# ---- faults: nothing written, a clear one-line error ----------------------
+cp hrsync.db before.db
+BHR_KEY=wrong-key hr sync --yes >f.out 2>f.err
+rc=$?
+assert_eq "$rc" 1 "wrong key exit status"
+assert_contains "$(cat f.err)" "Invalid API key" "wrong key message"
+assert_contains "$(cat f.err)" "HTTP 401" "wrong key message"
+if grep -q wrong-key f.err f.out; then fail "the key appears in the output"; fi
+cmp -s hrsync.db before.db || fail "wrong key changed the store"
+
+for kind in truncate malformed; do
+  emu_ctl POST /_emulator/faults \
+    "{\"system\":\"bamboohr\",\"kind\":\"$kind\",\"path\":\"reports/custom\"}" \
+    >/dev/null || fail "fault $kind"
+  hr sync --yes >f.out 2>f.err
+  rc=$?
+  assert_eq "$rc" 1 "$kind report exit status"
+  assert_contains "$(cat f.err)" "/v1/reports/custom" "$kind report message"
+  [ "$(wc -l <f.err)" -le 2 ] || fail "$kind: error is not short: $(cat f.err)"
+  cmp -s hrsync.db before.db || fail "$kind report changed the store"
+  emu_ctl DELETE /_emulator/faults >/dev/null
+done
+
+# Fields the key's user may not see are dropped from the report silently:
+# one warning names them.
+emu_ctl POST /_emulator/faults \
+  '{"system":"bamboohr","kind":"withhold","fields":["email"],"count":-1}' \
+  >/dev/null || fail "withhold fault"
+hr preview --json >w.json 2>w.err || fail "withheld preview: $(cat w.err)"
+assert_eq "$(grep -c 'left out 1 requested field' w.err)" 1 "withheld warning"
+assert_contains "$(cat w.err)" "workEmail" "withheld warning names the field"
+emu_ctl DELETE /_emulator/faults >/dev/null
+
+# ---- people change in BambooHR ------------------------------------------
+mapfile -t ids < <(jq -r '.changes[] | select(.action == "create") | .hris_id' p1.json)
+mail_id=${ids[0]}
+term_id=${ids[1]}
+new=$(emu_ctl POST /_emulator/people \
+  '{"first_name":"Ada","last_name":"Newhire","email":"ada.newhire@acme.example","hire_date":"2026-01-05","status":"active","employment_type":"Full-Time"}') ||
+  fail "new hire"
+new_id=$(jq -r .id <<<"$new")
+emu_ctl PATCH "/_emulator/people/$mail_id" '{"email":"changed.mail@acme.example"}' \
+  >/dev/null || fail "email change"
+emu_ctl PATCH "/_emulator/people/$term_id" \
+  '{"status":"inactive","termination_date":"2026-10-31"}' >/dev/null ||
+  fail "termination"
+
+hr preview --json >p3.json 2>p3.err || fail "preview 3: $(cat p3.err)"
+assert_eq "$(json_get p3.json .summary.create)" 1 "create after changes"
+assert_eq "$(json_get p3.json .summary.update)" 1 "update after changes"
+assert_eq "$(json_get p3.json .summary.left)" 1 "left after changes"
+assert_eq "$(json_get p3.json .summary.unchanged)" "$((create - 2))" "unchanged after changes"
+assert_eq "$(json_get p3.json '.changes[] | select(.action == "create") | .hris_id')" \
+  "$new_id" "the new hire"
+assert_eq "$(json_get p3.json '.changes[] | select(.action == "update") | .hris_id')" \
+  "$mail_id" "the email change"
+assert_eq "$(json_get p3.json '.changes[] | select(.action == "update") | .fields.email.after')" \
+  "changed.mail@acme.example" "the new email"
+assert_eq "$(json_get p3.json '.changes[] | select(.action == "left") | .hris_id')" \
+  "$term_id" "the termination"
+
+# ---- throttling: 429 (new) and 503 (legacy) with Retry-After --------------
+emu_ctl POST /_emulator/faults \
+  '{"system":"bamboohr","kind":"rate_limit","status":429,"retry_after":1,"count":1,"path":"reports/custom"}' \
+  >/dev/null || fail "429 fault"
+emu_ctl POST /_emulator/faults \
+  '{"system":"bamboohr","kind":"rate_limit","status":503,"retry_after":1,"count":1,"path":"meta/fields"}' \
+  >/dev/null || fail "503 fault"
+hr sync --yes >s2.out 2>s2.err || fail "sync under throttling: $(cat s2.err)"
+emu_ctl GET /_emulator/stats >stats.json || fail "stats"
+assert_eq "$(jq '[.requests[] | select(.system == "bamboohr" and .status == 429)] | length' stats.json)" \
+  1 "one 429 seen"
+assert_eq "$(jq '[.requests[] | select(.system == "bamboohr" and .status == 503)] | length' stats.json)" \
+  1 "one 503 seen"
+emu_ctl DELETE /_emulator/faults >/dev/null
+hr preview --json >p4.json 2>p4.err || fail "preview 4: $(cat p4.err)"
+assert_eq "$(json_get p4.json '.summary.create + .summary.update + .summary.conflict')" \
+  0 "after the throttled sync"
+assert_eq "$(json_get p4.json .summary.unchanged)" "$create" "unchanged after throttled sync (one left, one new)"
+assert_eq "$(json_get p4.json .summary.left)" 1 "left after throttled sync"
+
+# Every custom report asked for JSON explicitly.
+emu_ctl GET /_emulator/stats >stats.json || fail "stats"
+assert_eq "$(jq '[.requests[] | select((.path | endswith("/v1/reports/custom")) and .query != "format=JSON")] | length' stats.json)" \
+  0 "report requests without format=JSON"
+
+# ---- the same people through the dataset roster and the company root ------
+jq '.settings.roster = "dataset"' hrsync.json >cfg.tmp && mv cfg.tmp hrsync.json &&
+  chmod 600 hrsync.json
+hr preview --json >p5.json 2>p5.err || fail "dataset preview: $(cat p5.err)"
+assert_eq "$(json_get p5.json '.summary.create + .summary.update + .summary.conflict')" \
+  0 "dataset roster sees the same people"
+assert_eq "$(json_get p5.json .summary.unchanged)" "$create" "dataset unchanged"
+assert_eq "$(json_get p5.json .summary.skipped)" "$(json_get p4.json .summary.skipped)" \
+  "dataset skipped"
+
+jq --arg u "$EMU_URL/bamboohr/api" \
+  '.settings.roster = "custom_report" | .settings.base_url = $u' \
+  hrsync.json >cfg.tmp && mv cfg.tmp hrsync.json && chmod 600 hrsync.json
+hr preview --json >p6.json 2>p6.err || fail "company-root preview: $(cat p6.err)"
+assert_eq "$(json_get p6.json '.summary.create + .summary.update + .summary.conflict')" \
+  0 "company-root URL sees the same people"
+
+echo "ok: bamboohr end to end ($total employees, $nohire without a hire date)"
