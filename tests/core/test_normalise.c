@@ -1,0 +1,147 @@
+/*
+** Normalisation: every date shape the HR systems document
+** (the shared HRIS notes), empty-likes, trimming, unparseable dates.
+*/
+#include <cmocka.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "normalise.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void date_shapes(void **state)
+{
+  static const struct {
+    const char *in, *out;
+  } table[] = {
+      {"2023-12-28", "2023-12-28"},                /* BambooHR, HiBob */
+      {"2014-09-01T00:00:00", "2014-09-01"},       /* Lucca */
+      {"1989-12-22T00:00:00", "1989-12-22"},       /* Lucca birthDate */
+      {"2021-01-01T00:00:00.583", "2021-01-01"},   /* fractional */
+      {"1983-09-01T00:00:00+02:00", "1983-09-01"}, /* Personio offset */
+      {"1932-01-01T00:00:00+01:00", "1932-01-01"},
+      {"2014-11-08T23:00:00.000Z", "2014-11-09"}, /* Personio UTC */
+      {"2021-01-01T00:00:00.000Z", "2021-01-01"},
+      {"2022-09-16T07:47:44.938494", "2022-09-16"}, /* HiBob */
+      {"2024-12-31T22:00:00Z", "2025-01-01"},       /* year rollover */
+      {"2024-02-28T23:00:00Z", "2024-02-29"},       /* leap day */
+      {"2023-02-28T23:00:00Z", "2023-03-01"},
+      {"2020-06-30T12:00:00-0500", "2020-07-01"}, /* +HHMM, noon up */
+      {"2020-06-30T11:59:59Z", "2020-06-30"},
+      {"2020-06-30 00:00:00", "2020-06-30"},
+      {"2020-06-30T10:00Z", "2020-06-30"}, /* no seconds */
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+    char iso[11];
+    int rc = hs_norm_date(table[i].in, iso);
+    if(rc)
+      fail_msg("%s: not parsed", table[i].in);
+    assert_string_equal(iso, table[i].out);
+  }
+}
+
+static void bad_dates(void **state)
+{
+  static const char *const bad[] = {"31/12/1990",
+                                    "12-31",
+                                    "2023-13-01",
+                                    "2023-02-29",
+                                    "2023-04-31",
+                                    "2023-1-01",
+                                    "20230101",
+                                    "yesterday",
+                                    "2023-01-01T25:00:00",
+                                    "2023-01-01T",
+                                    "2023-01-01Tx",
+                                    "2023-01-01 junk",
+                                    "2023-01-01T00:00:00+15:00",
+                                    "2023-01-01T00:00:00."};
+  size_t i;
+  char iso[11];
+  (void)state;
+  for(i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    if(!hs_norm_date(bad[i], iso))
+      fail_msg("\"%s\" parsed as %s", bad[i], iso);
+}
+
+static void empties_and_trim(void **state)
+{
+  char *out;
+  (void)state;
+  assert_int_equal(hs_norm_value(NULL, 0, &out), HS_NORM_ABSENT);
+  assert_int_equal(hs_norm_value("", 0, &out), HS_NORM_ABSENT);
+  assert_int_equal(hs_norm_value("   ", 0, &out), HS_NORM_ABSENT);
+  assert_int_equal(hs_norm_value("0000-00-00", 1, &out), HS_NORM_ABSENT);
+  assert_int_equal(hs_norm_value("0000-00-00", 0, &out), HS_NORM_ABSENT);
+  assert_int_equal(hs_norm_value(" 0000-00-00T00:00:00 ", 1, &out),
+                   HS_NORM_ABSENT);
+  assert_null(out);
+  assert_int_equal(hs_norm_value("  London \t", 0, &out), HS_NORM_VALUE);
+  assert_string_equal(out, "London");
+  free(out);
+  assert_int_equal(hs_norm_value(" 2014-11-08T23:00:00.000Z ", 1, &out),
+                   HS_NORM_VALUE);
+  assert_string_equal(out, "2014-11-09");
+  free(out);
+  /* Not a date field: the value is kept as sent. */
+  assert_int_equal(hs_norm_value("2014-11-08T23:00:00.000Z", 0, &out),
+                   HS_NORM_VALUE);
+  assert_string_equal(out, "2014-11-08T23:00:00.000Z");
+  free(out);
+  assert_int_equal(hs_norm_value("31/12/1990", 1, &out), HS_NORM_BAD_DATE);
+  assert_null(out);
+}
+
+static int types(void *arg, const char *id)
+{
+  (void)arg;
+  return !strcmp(id, "dob") ? HRSYNC_FIELD_DATE : HRSYNC_FIELD_TEXT;
+}
+
+static void records(void **state)
+{
+  hs_record_field f[] = {{"name", " Ada "},
+                         {"dob", "1815-12-10T00:00:00"},
+                         {"end", NULL},
+                         {"x", "0000-00-00"}};
+  hs_record rec = {"7", f, 4};
+  hs_record_field g[] = {{"dob", "10.12.1815"}};
+  hs_record bad = {"8", g, 1};
+  hs_nrec r;
+  hs_buf skip = HS_BUF_INIT;
+  hs_err err;
+  int present;
+  (void)state;
+  assert_int_equal(hs_norm_record(&rec, types, NULL, &r, &skip, &err), HS_OK);
+  assert_int_equal(skip.len, 0);
+  assert_string_equal(hs_nrec_get(&r, "name", &present), "Ada");
+  assert_string_equal(hs_nrec_get(&r, "dob", NULL), "1815-12-10");
+  assert_null(hs_nrec_get(&r, "end", &present));
+  assert_true(present); /* sent empty */
+  assert_null(hs_nrec_get(&r, "x", &present));
+  assert_true(present);
+  assert_null(hs_nrec_get(&r, "missing", &present));
+  assert_false(present); /* withheld */
+  hs_nrec_clear(&r);
+  assert_int_equal(hs_norm_record(&bad, types, NULL, &r, &skip, &err), HS_OK);
+  assert_string_equal(hs_buf_str(&skip),
+                      "field dob: unparseable date \"10.12.1815\"");
+  hs_nrec_clear(&r);
+  hs_buf_free(&skip);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(date_shapes),
+      cmocka_unit_test(bad_dates),
+      cmocka_unit_test(empties_and_trim),
+      cmocka_unit_test(records),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
