@@ -2,10 +2,13 @@
 ** Conditions: each operator, dates and numbers compared as such, text
 ** case-sensitively, absent values, reasons, and parse errors.
 */
-#include <cmocka.h>
-#include <setjmp.h>
+/* cmocka needs these first, in this order. */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
 
 #include "config.h"
 

@@ -2,10 +2,13 @@
 ** Normalisation: every date shape the HR systems document
 ** (the shared HRIS notes), empty-likes, trimming, unparseable dates.
 */
-#include <cmocka.h>
-#include <setjmp.h>
+/* cmocka needs these first, in this order. */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
 
 #include "normalise.h"
 
