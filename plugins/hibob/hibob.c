@@ -72,6 +72,16 @@ hrsync_status hb_call(hrsync_conn *c, const char *method, const char *path,
   return hsp_parse_json(&c->hh, resp, what, out);
 }
 
+static void hb_close(hrsync_conn *c)
+{
+  if(!c)
+    return;
+  hb_schema_free(c);
+  /* The token should not linger in freed memory. */
+  memset(c->token, 0, sizeof(c->token));
+  free(c);
+}
+
 static hrsync_status hb_open(const hrsync_host *host, hrsync_host_ctx *ctx,
                              hrsync_conn **out)
 {
@@ -86,19 +96,17 @@ static hrsync_status hb_open(const hrsync_host *host, hrsync_host_ctx *ctx,
     return HRSYNC_E_NOMEM;
   c->hh = hh;
   st = hsp_need(&hh, "base_url", 0, c->base, sizeof(c->base));
+  if(!st && strncmp(c->base, "http://", 7) && strncmp(c->base, "https://", 8))
+    st = hrsync_errorf(host, ctx, HRSYNC_E_CONFIG,
+                       "settings.base_url must start with https:// "
+                       "(or http://)");
   if(!st)
     st = hsp_need(&hh, "service_user_id", 1, c->user, sizeof(c->user));
   if(!st)
     st = hsp_need(&hh, "token", 1, c->token, sizeof(c->token));
   if(st) {
-    free(c);
+    hb_close(c);
     return st;
-  }
-  if(strncmp(c->base, "http://", 7) && strncmp(c->base, "https://", 8)) {
-    free(c);
-    return hrsync_errorf(host, ctx, HRSYNC_E_CONFIG,
-                         "settings.base_url must start with https:// "
-                         "(or http://)");
   }
   /* The notes' base is https://api.hibob.com/v1; accept it as well as
   ** the host alone, since every path here starts with /v1. */
@@ -109,16 +117,6 @@ static hrsync_status hb_open(const hrsync_host *host, hrsync_host_ctx *ctx,
     c->base[n - 3] = 0;
   *out = c;
   return HRSYNC_OK;
-}
-
-static void hb_close(hrsync_conn *c)
-{
-  if(!c)
-    return;
-  hb_schema_free(c);
-  /* The token should not linger in freed memory. */
-  memset(c->token, 0, sizeof(c->token));
-  free(c);
 }
 
 /* The field metadata is the cheapest authenticated read (search is

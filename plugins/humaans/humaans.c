@@ -152,17 +152,15 @@ static hrsync_status hm_open(const hrsync_host *host, hrsync_host_ctx *ctx,
     return HRSYNC_E_NOMEM;
   c->hh = hh;
   st = hsp_need(&hh, "base_url", 0, c->base, sizeof(c->base));
+  if(!st && strncmp(c->base, "http://", 7) && strncmp(c->base, "https://", 8))
+    st = hrsync_errorf(host, ctx, HRSYNC_E_CONFIG,
+                       "settings.base_url must start with https:// "
+                       "(or http://)");
   if(!st)
     st = hsp_need(&hh, "token", 1, token, sizeof(token));
   if(st) {
     free(c);
     return st;
-  }
-  if(strncmp(c->base, "http://", 7) && strncmp(c->base, "https://", 8)) {
-    free(c);
-    return hrsync_errorf(host, ctx, HRSYNC_E_CONFIG,
-                         "settings.base_url must start with https:// "
-                         "(or http://)");
   }
   snprintf(c->auth, sizeof(c->auth), "Bearer %s", token);
   memset(token, 0, sizeof(token));
