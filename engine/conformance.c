@@ -267,6 +267,19 @@ static void check_plain(kit *k, int fd)
   hs_ch_free(&c);
 }
 
+/* 1 when LeakSanitizer finds memory nobody points to any more, 0 when it
+** finds none, -1 when this is not a sanitizer build. Everything the kit
+** still holds is reachable; what the plugin lost is not. The report goes
+** to stderr, for the author. */
+static int leaks_found(void)
+{
+#ifdef HS_CONF_LSAN
+  return __lsan_do_recoverable_leak_check() ? 1 : 0;
+#else
+  return -1;
+#endif
+}
+
 /* ------------------------------------------------------------------ */
 /* Fault scenarios.                                                    */
 
@@ -350,6 +363,7 @@ static void run_scenario(kit *k, const scenario *sc, int fd)
   hs_ch_outcome o;
   char why[1400] = "";
   const char *dup;
+  size_t n_ids;
 
   setup_ctx(k, &c);
   c.fault = sc->fault;
@@ -391,6 +405,11 @@ static void run_scenario(kit *k, const scenario *sc, int fd)
     snprintf(why, sizeof(why), "contract: %s", c.violation);
   if(!why[0] && c.leak[0])
     snprintf(why, sizeof(why), "secrets: %s", c.leak);
+  /* Freed before the leak check, so only the plugin's losses remain. */
+  n_ids = c.n_ids;
+  hs_ch_free(&c);
+  if(!why[0] && leaks_found() > 0)
+    snprintf(why, sizeof(why), "LeakSanitizer found leaks (report on stderr)");
 
   if(why[0])
     verdict(fd, 0, sc->check, "%s", why);
@@ -400,11 +419,10 @@ static void run_scenario(kit *k, const scenario *sc, int fd)
   else if(sc->expect == EXPECT_SAME)
     verdict(fd, 1, sc->check,
             "%u simulated retry honouring Retry-After, same %zu records",
-            c.retries, c.n_ids);
+            c.retries, n_ids);
   else
     verdict(fd, 1, sc->check, "ended cleanly after %u pages, %zu records",
-            o.pages, c.n_ids);
-  hs_ch_free(&c);
+            o.pages, n_ids);
 }
 
 /* ------------------------------------------------------------------ */
@@ -486,19 +504,13 @@ static hs_rc in_child(kit *k, const char *what, child_fn fn, const void *arg,
     signal(SIGALRM, SIG_DFL);
     alarm(timeout);
     fn(k, arg, fds[1]);
-#ifdef HS_CONF_LSAN
-    /* Everything the kit still holds is reachable; what the plugin lost
-    ** is not. The report goes to stderr for the author. */
-    if(__lsan_do_recoverable_leak_check())
-      verdict(fds[1], 0, leak_line ? "leaks" : what,
-              "LeakSanitizer found leaks (report on stderr)");
-    else if(leak_line)
-      verdict(fds[1], 1, "leaks", "none (LeakSanitizer)");
-#else
-    if(leak_line)
-      verdict(fds[1], 1, "leaks",
-              "not checked: this hrsync is not a sanitizer build");
-#endif
+    if(leak_line) {
+      int leaked = leaks_found();
+      verdict(fds[1], leaked <= 0, "leaks", "%s",
+              leaked < 0 ? "not checked: this hrsync is not a sanitizer build"
+              : leaked > 0 ? "LeakSanitizer found leaks (report on stderr)"
+                           : "none (LeakSanitizer)");
+    }
     close(fds[1]);
     _exit(0);
   }
