@@ -90,6 +90,7 @@ static hrsync_status lc_discover(hrsync_conn *c)
 {
   static const char what[] = "GET " LC_USERS " (extendedData fields)";
   json_object *root, *items, *seen;
+  const char *w;
   hrsync_status st;
   size_t i, n;
 
@@ -137,6 +138,20 @@ static hrsync_status lc_discover(hrsync_conn *c)
       if(st)
         break;
     }
+  }
+  /* A custom field the config names but nobody on the first page has set
+  ** still exists: describe it rather than have the config refused. */
+  for(i = 0; !st && (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
+    hrsync_field_def d;
+    if(strncmp(w, "extendedData.", 13) || !w[13] || strchr(w + 13, '.') ||
+       json_object_object_get_ex(seen, w + 13, NULL))
+      continue;
+    memset(&d, 0, sizeof(d));
+    d.struct_size = sizeof(d);
+    d.type = HRSYNC_FIELD_TEXT;
+    d.id = w;
+    d.label = "Custom field (not seen on the first page of users)";
+    st = c->hh.h->field(c->hh.ctx, &d);
   }
   json_object_put(seen);
   json_object_put(root);

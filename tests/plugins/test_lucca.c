@@ -226,12 +226,17 @@ static void test_fields_schema_and_discovery(void **state)
       {"status", HRSYNC_FIELD_LIST},
       {"extendedData.e_Codepostal", HRSYNC_FIELD_TEXT},
       {"extendedData.e_food", HRSYNC_FIELD_TEXT},
+      {"extendedData.e_Ville", HRSYNC_FIELD_TEXT},
   };
   fh_host *fh = host();
   hrsync_conn *c;
   const hrsync_kv *m;
   size_t i, ext = 0;
   (void)state;
+  /* Named by the config: e_food is seen, e_Ville is not. */
+  fh_want(fh, "extendedData.e_food");
+  fh_want(fh, "extendedData.e_Ville");
+  fh_want(fh, "firstName");
   fh_queue(fh, 200, JSON_HDR,
            "{\"data\":{\"items\":["
            "{\"id\":1,\"extendedData\":{\"e_Codepostal\":{\"id\":9,"
@@ -253,7 +258,8 @@ static void test_fields_schema_and_discovery(void **state)
   }
   for(i = 0; i < fh_n_fields(fh); i++)
     ext += !strncmp(fh_field_at(fh, i)->id, "extendedData.", 13);
-  assert_int_equal(ext, 2); /* each custom field once */
+  assert_int_equal(ext, 3); /* each custom field once */
+  assert_non_null(fh_field_find(fh, "extendedData.e_Ville"));
   for(m = plugin->suggested_mapping; m->name; m++)
     if(!fh_field_find(fh, m->value))
       fail_msg("mapping %s -> %s: no such field", m->name, m->value);
