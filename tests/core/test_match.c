@@ -1,0 +1,128 @@
+/*
+** Matching: every rule of design.md section 6 and every conflict case.
+*/
+/* cmocka needs these first, in this order. */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include "core_fixtures.h"
+#include "match.h"
+
+static hs_registry reg;
+static hs_matcher *m;
+
+static int setup(void **state)
+{
+  hs_err err;
+  (void)state;
+  memset(&reg, 0, sizeof(reg));
+  test_add_sh(&reg, 1, "101", "E101", "Ada", "Lovelace", "Ada Lovelace");
+  test_add_sh(&reg, 2, NULL, "E102", NULL, NULL, "Grace (hand-made)");
+  test_add_sh(&reg, 3, NULL, NULL, NULL, NULL, "Turing, Alan");
+  test_add_sh(&reg, 4, NULL, NULL, "Edsger", "Dijkstra", "E. W. Dijkstra");
+  test_add_sh(&reg, 5, NULL, "DUP", NULL, NULL, "Dup One");
+  test_add_sh(&reg, 6, NULL, "DUP", NULL, NULL, "Dup Two");
+  test_add_sh(&reg, 7, NULL, NULL, NULL, NULL, "John Smith");
+  test_add_sh(&reg, 8, NULL, NULL, "John", "Smith", "J. Smith");
+  test_add_sh(&reg, 9, "999", "E999", "Bob", "Brown", "Bob Brown");
+  return hs_match_new(&reg, &m, &err) == HS_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  hs_match_free(m);
+  hs_registry_clear(&reg);
+  return 0;
+}
+
+static long long matched(const char *hris, const char *ident,
+                         const char *first, const char *last, int level)
+{
+  hs_match r;
+  hs_match_find(m, hris, ident, first, last, &r);
+  assert_int_equal(r.level, level);
+  if(!r.n)
+    return 0;
+  assert_int_equal(r.n, 1);
+  return reg.items[r.idx[0]].id;
+}
+
+static void by_hris_id_first(void **state)
+{
+  (void)state;
+  /* Level 1 wins over a different identifier and name. */
+  assert_int_equal(matched("101", "E999", "Bob", "Brown", HS_MATCH_HRIS_ID),
+                   1);
+  assert_int_equal(hs_match_by_hris_id(m, "101"), 0);
+  assert_int_equal(hs_match_by_hris_id(m, "nope"), -1);
+}
+
+static void by_identifier(void **state)
+{
+  (void)state;
+  assert_int_equal(
+      matched("202", "E102", "Grace", "Hopper", HS_MATCH_IDENTIFIER), 2);
+}
+
+static void by_name_both_orders(void **state)
+{
+  (void)state;
+  /* The stakeholder's name is "Last, First". */
+  assert_int_equal(matched("303", NULL, "Alan", "Turing", HS_MATCH_NAME), 3);
+  /* Only first_name + last_name match (the display name differs). */
+  assert_int_equal(matched("404", NULL, "Edsger", "Dijkstra", HS_MATCH_NAME),
+                   4);
+  /* Exact: case and spacing matter, a partial name is no match. */
+  assert_int_equal(matched("405", NULL, "edsger", "dijkstra", HS_MATCH_NONE),
+                   0);
+  assert_int_equal(matched("406", NULL, "Alan", NULL, HS_MATCH_NONE), 0);
+  /* An identifier that matches nobody falls through to the name. */
+  assert_int_equal(matched("407", "E000", "Alan", "Turing", HS_MATCH_NAME), 3);
+}
+
+static void someone_elses_stakeholder(void **state)
+{
+  (void)state;
+  /* #9 carries HRIS id 999: another record's, never taken by name or
+  ** identifier. */
+  assert_int_equal(matched("500", "E999", "Bob", "Brown", HS_MATCH_NONE), 0);
+}
+
+static void conflicts(void **state)
+{
+  hs_match r;
+  (void)state;
+  hs_match_find(m, "600", "DUP", NULL, NULL, &r);
+  assert_int_equal(r.level, HS_MATCH_IDENTIFIER);
+  assert_int_equal(r.n, 2);
+  assert_int_equal(reg.items[r.idx[0]].id + reg.items[r.idx[1]].id, 11);
+  /* #7 by display name, #8 by first + last: two people, one name. */
+  hs_match_find(m, "700", NULL, "John", "Smith", &r);
+  assert_int_equal(r.level, HS_MATCH_NAME);
+  assert_int_equal(r.n, 2);
+  assert_int_equal(reg.items[r.idx[0]].id + reg.items[r.idx[1]].id, 15);
+}
+
+static void no_match(void **state)
+{
+  (void)state;
+  assert_int_equal(matched("800", "E800", "New", "Person", HS_MATCH_NONE), 0);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(by_hris_id_first),
+      cmocka_unit_test(by_identifier),
+      cmocka_unit_test(by_name_both_orders),
+      cmocka_unit_test(someone_elses_stakeholder),
+      cmocka_unit_test(conflicts),
+      cmocka_unit_test(no_match),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,307 @@
+/*
+** Plans: name formats, field diffs, skipped / conflict / left, group
+** rules, and the claim rule (one stakeholder, two records).
+*/
+/* cmocka needs these first, in this order. */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include "core_fixtures.h"
+#include "plan.h"
+
+#define CONFIG(fmt)                                                           \
+  "{\"connector\": \"fx\", \"name_format\": \"" fmt "\","                     \
+  " \"mapping\": {\"identifier\": \"num\", \"first_name\": \"first\","        \
+  " \"last_name\": \"last\", \"email\": \"mail\", \"city\": \"city\","        \
+  " \"birth_date\": \"dob\", \"termination_date\": \"end\"},"                 \
+  " \"conditions\": [{\"field\": \"status\", \"op\": \"=\", \"value\":"       \
+  " \"Active\"}],"                                                            \
+  " \"groups\": [{\"group\": \"Ex-employee\", \"if\": [{\"field\":"           \
+  " \"status\", \"op\": \"=\", \"value\": \"Inactive\"}]},"                   \
+  " {\"group\": \"Staff\", \"if\": [{\"field\": \"status\", \"op\":"          \
+  " \"!=\", \"value\": \"Inactive\"}]}]}"
+
+static int types(void *arg, const char *id)
+{
+  (void)arg;
+  return !strcmp(id, "dob") || !strcmp(id, "end") ? HRSYNC_FIELD_DATE
+                                                  : HRSYNC_FIELD_TEXT;
+}
+
+typedef struct rec {
+  hs_record_field f[12];
+  hs_record r;
+} rec;
+
+/* A record from "id" and pairs of field, value (value may be NULL). */
+static void mkrec(rec *x, const char *hris, ...)
+{
+  va_list ap;
+  const char *k;
+  x->r.hris_id = hris;
+  x->r.fields = x->f;
+  x->r.n_fields = 0;
+  va_start(ap, hris);
+  while((k = va_arg(ap, const char *)) != NULL) {
+    x->f[x->r.n_fields].id = k;
+    x->f[x->r.n_fields++].value = va_arg(ap, const char *);
+  }
+  va_end(ap);
+}
+
+static hs_config *config(const char *text)
+{
+  hs_config *cfg;
+  hs_err err;
+  if(hs_config_parse(text, "t.json", &cfg, &err))
+    fail_msg("%s", err.msg);
+  return cfg;
+}
+
+/* Plans recs against reg. */
+static void run_plan(const hs_registry *reg, const hs_config *cfg, rec *recs,
+                     size_t n, hs_plan *plan)
+{
+  hs_planner *p;
+  hs_err err;
+  size_t i;
+  assert_int_equal(hs_planner_new(reg, cfg, types, NULL, &p, &err), HS_OK);
+  for(i = 0; i < n; i++)
+    assert_int_equal(hs_planner_add(p, &recs[i].r, &err), HS_OK);
+  assert_int_equal(hs_planner_finish(p, plan, &err), HS_OK);
+  hs_planner_free(p);
+}
+
+static const hs_plan_item *item(const hs_plan *plan, const char *hris)
+{
+  size_t i;
+  for(i = 0; i < plan->n; i++)
+    if(plan->items[i].hris_id && !strcmp(plan->items[i].hris_id, hris))
+      return &plan->items[i];
+  fail_msg("no item for %s", hris);
+  return NULL;
+}
+
+static const hs_change *change(const hs_plan_item *it, int field)
+{
+  size_t i;
+  for(i = 0; i < it->n_changes; i++)
+    if(it->changes[i].field == field)
+      return &it->changes[i];
+  return NULL;
+}
+
+static void name_formats(void **state)
+{
+  char *s;
+  (void)state;
+  s = hs_sh_format_name("Ada", "Lovelace", HS_NAME_FIRST_LAST);
+  assert_string_equal(s, "Ada Lovelace");
+  free(s);
+  s = hs_sh_format_name("Ada", "Lovelace", HS_NAME_LAST_FIRST);
+  assert_string_equal(s, "Lovelace, Ada");
+  free(s);
+  s = hs_sh_format_name(NULL, "Lovelace", HS_NAME_LAST_FIRST);
+  assert_string_equal(s, "Lovelace");
+  free(s);
+  assert_null(hs_sh_format_name("", NULL, HS_NAME_FIRST_LAST));
+}
+
+static void creates_with_name_format(void **state)
+{
+  hs_registry reg = {NULL, 0, {0}};
+  hs_config *cfg = config(CONFIG("last_first"));
+  rec r[2];
+  hs_plan plan;
+  const hs_plan_item *it;
+  (void)state;
+  hs_registry_fingerprint(&reg);
+  mkrec(&r[0], "1", "first", "Ada", "last", "Lovelace", "status", "Active",
+        "dob", "1815-12-10T00:00:00", "mail", " ada@x.example ", NULL);
+  mkrec(&r[1], "2", "status", "Active", "mail", "x@y", NULL);
+  run_plan(&reg, cfg, r, 2, &plan);
+  it = item(&plan, "1");
+  assert_int_equal(it->action, HS_ACT_CREATE);
+  assert_string_equal(it->name, "Lovelace, Ada");
+  assert_string_equal(change(it, HS_SF_NAME)->after, "Lovelace, Ada");
+  assert_string_equal(change(it, HS_SF_HRIS_ID)->after, "1");
+  assert_string_equal(change(it, HS_SF_BIRTH_DATE)->after, "1815-12-10");
+  assert_string_equal(change(it, HS_SF_EMAIL)->after, "ada@x.example");
+  assert_string_equal(change(it, HS_SF_TYPE)->after, HS_TYPE_PERSON);
+  assert_string_equal(change(it, HS_SF_GROUPS)->after, "Staff");
+  /* Nothing to build a name from. */
+  assert_int_equal(item(&plan, "2")->action, HS_ACT_SKIPPED);
+  assert_int_equal(plan.counts[HS_ACT_CREATE], 1);
+  assert_int_equal(plan.counts[HS_ACT_SKIPPED], 1);
+  hs_plan_clear(&plan);
+  hs_config_free(cfg);
+}
+
+static void diffs(void **state)
+{
+  hs_registry reg = {NULL, 0, {0}};
+  hs_config *cfg = config(CONFIG("first_last"));
+  hs_sh *sh;
+  rec r[3];
+  hs_plan plan;
+  const hs_plan_item *it;
+  (void)state;
+  sh = test_add_sh(&reg, 1, "1", "E1", "Ada", "Lovelace", "Lady Ada");
+  sh->v[HS_SF_EMAIL] = strdup("old@x");
+  sh->v[HS_SF_CITY] = strdup("London");
+  sh->v[HS_SF_PHONE] = strdup("+44");
+  sh->v[HS_SF_GROUPS] = strdup("Staff");
+  sh = test_add_sh(&reg, 2, "2", "E2", "Alan", "Turing", "Alan Turing");
+  sh->v[HS_SF_CITY] = strdup("Manchester");
+  sh->v[HS_SF_GROUPS] = strdup("Staff");
+  hs_registry_fingerprint(&reg);
+  /* Email changed, city sent empty (cleared), identifier sent empty
+  ** (never cleared), phone unmapped (kept). */
+  mkrec(&r[0], "1", "first", "Ada", "last", "Lovelace", "status", "Active",
+        "mail", "new@x", "city", NULL, "num", "", NULL);
+  /* The same values, city withheld (not sent): unchanged. */
+  mkrec(&r[1], "2", "first", "Alan", "last", "Turing", "status", "Active",
+        "num", "E2", NULL);
+  run_plan(&reg, cfg, r, 2, &plan);
+  it = item(&plan, "1");
+  assert_int_equal(it->action, HS_ACT_UPDATE);
+  assert_int_equal(it->sh_id, 1);
+  assert_string_equal(it->name, "Lady Ada"); /* not reformatted */
+  assert_int_equal(it->n_changes, 2);
+  assert_string_equal(change(it, HS_SF_EMAIL)->before, "old@x");
+  assert_string_equal(change(it, HS_SF_EMAIL)->after, "new@x");
+  assert_string_equal(change(it, HS_SF_CITY)->before, "London");
+  assert_null(change(it, HS_SF_CITY)->after);
+  assert_null(change(it, HS_SF_IDENTIFIER));
+  assert_int_equal(item(&plan, "2")->action, HS_ACT_UNCHANGED);
+  assert_int_equal(plan.counts[HS_ACT_UPDATE], 1);
+  assert_int_equal(plan.counts[HS_ACT_UNCHANGED], 1);
+  assert_string_equal(plan.fingerprint, reg.fingerprint);
+  hs_plan_clear(&plan);
+  hs_config_free(cfg);
+  hs_registry_clear(&reg);
+}
+
+static void skipped_left_and_groups(void **state)
+{
+  hs_registry reg = {NULL, 0, {0}};
+  hs_config *cfg = config(CONFIG("first_last"));
+  rec r[4];
+  hs_plan plan;
+  const hs_plan_item *it;
+  (void)state;
+  test_add_sh(&reg, 1, "1", NULL, "Ada", "Lovelace", "Ada Lovelace");
+  test_add_sh(&reg, 2, "2", NULL, "Gone", "Person", "Gone Person");
+  test_add_sh(&reg, 3, NULL, NULL, NULL, NULL, "Hand Made");
+  hs_registry_fingerprint(&reg);
+  mkrec(&r[0], "1", "first", "Ada", "last", "Lovelace", "status", "Inactive",
+        "end", "2025-01-31T00:00:00", "mail", "ada@x", NULL);
+  mkrec(&r[1], "5", "first", "Never", "last", "Synced", "status", "Inactive",
+        NULL);
+  mkrec(&r[2], "6", "first", "Bad", "last", "Date", "status", "Active", "dob",
+        "31/12/1990", NULL);
+  mkrec(&r[3], "7", "first", "Rule", "last", "Skip", "status", "Active",
+        HRSYNC_FIELD_SKIP_REASON, "no hire date", NULL);
+  run_plan(&reg, cfg, r, 4, &plan);
+  /* Synced before, now filtered out: left, with the group rule and the
+  ** termination date, nothing else. */
+  it = item(&plan, "1");
+  assert_int_equal(it->action, HS_ACT_LEFT);
+  assert_string_equal(it->reason,
+                      "filtered out: status = \"Active\" (was \"Inactive\")");
+  assert_int_equal(it->n_changes, 2);
+  assert_string_equal(change(it, HS_SF_GROUPS)->after, "Ex-employee");
+  assert_string_equal(change(it, HS_SF_TERMINATION_DATE)->after, "2025-01-31");
+  assert_null(change(it, HS_SF_EMAIL));
+  it = item(&plan, "5");
+  assert_int_equal(it->action, HS_ACT_SKIPPED);
+  assert_string_equal(it->reason, "status = \"Active\" (was \"Inactive\")");
+  it = item(&plan, "6");
+  assert_int_equal(it->action, HS_ACT_SKIPPED);
+  assert_string_equal(it->reason,
+                      "field dob: unparseable date \"31/12/1990\"");
+  assert_string_equal(item(&plan, "7")->reason, "no hire date");
+  /* No longer returned: left, never deleted; the hand-made one is not
+  ** ours to report. */
+  it = item(&plan, "2");
+  assert_int_equal(it->action, HS_ACT_LEFT);
+  assert_int_equal(it->sh_id, 2);
+  assert_string_equal(it->reason, "no longer returned by the HR system");
+  assert_int_equal(plan.counts[HS_ACT_LEFT], 2);
+  assert_int_equal(plan.counts[HS_ACT_SKIPPED], 3);
+  assert_int_equal(plan.n, 5);
+  hs_plan_clear(&plan);
+  hs_config_free(cfg);
+  hs_registry_clear(&reg);
+}
+
+static void conflicts(void **state)
+{
+  hs_registry reg = {NULL, 0, {0}};
+  hs_config *cfg = config(CONFIG("first_last"));
+  rec r[5];
+  hs_plan plan;
+  const hs_plan_item *it;
+  (void)state;
+  test_add_sh(&reg, 1, NULL, "E1", NULL, NULL, "Hand Made");
+  test_add_sh(&reg, 2, NULL, NULL, NULL, NULL, "John Smith");
+  test_add_sh(&reg, 3, NULL, NULL, "John", "Smith", "Smith, J.");
+  hs_registry_fingerprint(&reg);
+  /* Two records claim #1: one by identifier, one by name. */
+  mkrec(&r[0], "10", "num", "E1", "first", "A", "last", "B", "status",
+        "Active", NULL);
+  mkrec(&r[1], "11", "first", "Hand", "last", "Made", "status", "Active",
+        NULL);
+  /* Two candidates by name. */
+  mkrec(&r[2], "12", "first", "John", "last", "Smith", "status", "Active",
+        NULL);
+  /* Two new records with one HRIS id. */
+  mkrec(&r[3], "13", "first", "Twin", "last", "One", "status", "Active", NULL);
+  mkrec(&r[4], "13", "first", "Twin", "last", "Two", "status", "Active", NULL);
+  run_plan(&reg, cfg, r, 5, &plan);
+  it = item(&plan, "10");
+  assert_int_equal(it->action, HS_ACT_CONFLICT);
+  assert_int_equal(it->n_changes, 0);
+  assert_non_null(strstr(it->reason, "claimed by two records"));
+  assert_int_equal(item(&plan, "11")->action, HS_ACT_CONFLICT);
+  it = item(&plan, "12");
+  assert_int_equal(it->action, HS_ACT_CONFLICT);
+  assert_string_equal(it->reason,
+                      "2 stakeholders match by name \"John Smith\": #2 "
+                      "\"John Smith\" and #3 \"Smith, J.\"");
+  assert_int_equal(plan.counts[HS_ACT_CONFLICT], 5);
+  assert_int_equal(plan.counts[HS_ACT_CREATE], 0);
+  hs_plan_clear(&plan);
+  hs_config_free(cfg);
+  hs_registry_clear(&reg);
+}
+
+static void group_lists(void **state)
+{
+  char *g = NULL;
+  (void)state;
+  assert_int_equal(hs_groups_add(&g, "Staff"), 1);
+  assert_int_equal(hs_groups_add(&g, "Board"), 1);
+  assert_int_equal(hs_groups_add(&g, "Ex-employee"), 1);
+  assert_int_equal(hs_groups_add(&g, "Board"), 0);
+  assert_int_equal(hs_groups_add(&g, "Boar"), 1);
+  assert_string_equal(g, "Boar;Board;Ex-employee;Staff");
+  free(g);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(name_formats),
+      cmocka_unit_test(creates_with_name_format),
+      cmocka_unit_test(diffs),
+      cmocka_unit_test(skipped_left_and_groups),
+      cmocka_unit_test(conflicts),
+      cmocka_unit_test(group_lists),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
