@@ -528,6 +528,11 @@ static hrsync_status ch_http(hrsync_host_ctx *c, const hrsync_http_request *r,
   aimed = c->fault != HS_FAULT_NONE && !c->fault_fired &&
           c->phase == c->fault_phase && c->phase_requests == 1 &&
           (c->phase != HS_PH_PAGE || c->page_calls == 1);
+  /* A refused key, a server error and a dead network last: a plugin
+  ** that re-authenticates or retries on its own meets them again. */
+  if(!aimed && c->fault_fired &&
+     (c->fault == HS_FAULT_STATUS || c->fault == HS_FAULT_TRANSPORT))
+    aimed = 1;
   if(aimed)
     c->fault_fired = 1;
   if(aimed && c->fault == HS_FAULT_TRANSPORT) {

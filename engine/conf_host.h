@@ -31,13 +31,13 @@ typedef enum hs_ch_phase {
 
 typedef enum hs_ch_fault {
   HS_FAULT_NONE = 0,
-  HS_FAULT_STATUS,       /* answer with status instead of the fixture */
+  HS_FAULT_STATUS,       /* status instead of the fixture, from then on */
   HS_FAULT_RETRY_429,    /* 429 + Retry-After first; the host retries */
   HS_FAULT_EXHAUST_429,  /* 429 after every retry: the plugin sees it */
   HS_FAULT_TRUNCATE,     /* the fixture's body cut in half */
   HS_FAULT_MALFORMED,    /* a body that is not JSON */
   HS_FAULT_EMPTY_PAGE,   /* the body's largest array emptied */
-  HS_FAULT_TRANSPORT,    /* http() itself fails (no response) */
+  HS_FAULT_TRANSPORT,    /* http() fails (no response), from then on */
   HS_FAULT_ABORT_RECORD, /* record_begin returns HRSYNC_E_ABORTED */
   HS_FAULT_ABORT_FIELD,  /* field returns HRSYNC_E_ABORTED */
   HS_FAULT_NO_REQUIRED   /* required settings and secrets are absent */

@@ -39,6 +39,8 @@ typedef struct rec_state {
   size_t n_wanted;
   subst *subs;
   size_t n_subs;
+  char *replay_base; /* base_url of the replay: the kit's origin, the
+                        live path */
   hrsync_host_ctx ctx;
 } rec_state;
 
@@ -51,6 +53,7 @@ static void free_state(rec_state *s)
     free(s->subs[i].to);
   }
   free(s->subs);
+  free(s->replay_base);
   for(i = 0; i < s->n_secrets; i++) {
     char *v = (char *)s->secrets[i].value;
     if(v)
@@ -173,6 +176,18 @@ static hs_rc ready_dir(const char *dir, hs_err *err)
   return HS_OK;
 }
 
+/* Length of "scheme://host[:port]" at the start of url. */
+static size_t origin_length(const char *url)
+{
+  const char *p = strstr(url, "://");
+  if(!p)
+    return 0;
+  p += 3;
+  while(*p && *p != '/' && *p != '?' && *p != '#')
+    p++;
+  return (size_t)(p - url);
+}
+
 static hs_rc write_all_files(rec_state *s, const char *dir, hs_err *err)
 {
   hs_fixture_set out;
@@ -196,10 +211,10 @@ static hs_rc write_all_files(rec_state *s, const char *dir, hs_err *err)
   if(rc)
     return rc;
 
-  /* settings.json: the config's settings but base_url, and a placeholder
-  ** for every secret. */
+  /* settings.json: the config's settings with the replay's base_url, and
+  ** a placeholder for every secret. */
   memset(&out, 0, sizeof(out));
-  out.settings = calloc(s->cfg->n_settings + 1, sizeof(hrsync_kv));
+  out.settings = calloc(s->cfg->n_settings + 2, sizeof(hrsync_kv));
   out.secrets = calloc(s->n_secrets + 1, sizeof(hrsync_kv));
   if(s->n_wanted)
     wanted = calloc(s->n_wanted, sizeof(char *));
@@ -210,6 +225,8 @@ static hs_rc write_all_files(rec_state *s, const char *dir, hs_err *err)
   for(i = 0; i < s->cfg->n_settings; i++)
     if(strcmp(s->cfg->settings[i].name, "base_url"))
       out.settings[out.n_settings++] = s->cfg->settings[i];
+  out.settings[out.n_settings].name = "base_url";
+  out.settings[out.n_settings++].value = s->replay_base;
   for(i = 0; i < s->n_secrets && !rc; i++) {
     char *ph = malloc(strlen(s->secrets[i].name) + 9);
     if(!ph) {
@@ -241,8 +258,8 @@ hs_rc hs_conf_record(const hs_conf_record_params *p, unsigned *n_exchanges,
   rec_state s;
   hs_ch_outcome o;
   const char *base;
-  char escaped[2048];
-  size_t i, j;
+  char escaped[1024], origin[512];
+  size_t i, j, origin_len;
   hs_rc rc;
 
   memset(&s, 0, sizeof(s));
@@ -305,16 +322,33 @@ hs_rc hs_conf_record(const hs_conf_record_params *p, unsigned *n_exchanges,
     snprintf(ph, sizeof(ph), "fixture-token-%zu", i + 1);
     rc = add_subst(&s, s.ctx.marked[i], ph, err);
   }
-  for(i = j = 0; base[i] && j + 2 < sizeof(escaped); i++) {
-    if(base[i] == '/')
+  /* Only the origin (scheme, host, port) is the live server's: a path in
+  ** base_url may mean something to the connector, and is kept. */
+  origin_len = origin_length(base);
+  if(origin_len >= sizeof(origin) - 1) {
+    rc = hs_err_set(err, HS_E_CONFIG, "%s: settings.base_url: too long",
+                    p->config_path);
+    goto done;
+  }
+  memcpy(origin, base, origin_len);
+  origin[origin_len] = 0;
+  for(i = j = 0; origin[i] && j + 2 < sizeof(escaped); i++) {
+    if(origin[i] == '/')
       escaped[j++] = '\\';
-    escaped[j++] = base[i];
+    escaped[j++] = origin[i];
   }
   escaped[j] = 0;
-  if(!rc && strcmp(escaped, base))
+  if(!rc)
     rc = add_subst(&s, escaped, "http:\\/\\/fixtures.invalid", err);
   if(!rc)
-    rc = add_subst(&s, base, HS_FIXTURE_BASE_URL, err);
+    rc = add_subst(&s, origin, HS_FIXTURE_BASE_URL, err);
+  if(!rc && !(s.replay_base = malloc(strlen(HS_FIXTURE_BASE_URL) +
+                                     strlen(base + origin_len) + 1)))
+    rc = hs_err_set(err, HS_E_NOMEM, "record: out of memory");
+  if(!rc) {
+    strcpy(s.replay_base, HS_FIXTURE_BASE_URL);
+    strcat(s.replay_base, base + origin_len);
+  }
   if(!rc)
     rc = write_all_files(&s, p->out_dir, err);
   if(!rc && n_exchanges)
