@@ -1,0 +1,239 @@
+/*
+** Store, apply and plan files: migrations, all-or-nothing apply, the
+** stale-plan refusal, the run log, and a saved plan read back.
+*/
+/* cmocka needs these first, in this order. */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include "apply.h"
+#include "planfile.h"
+#include "runlog.h"
+#include "store.h"
+
+#include <sqlite3.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[64];
+static char db[128];
+
+static int setup(void **state)
+{
+  (void)state;
+  strcpy(dir, "/tmp/hs-core-store-XXXXXX");
+  if(!mkdtemp(dir))
+    return -1;
+  snprintf(db, sizeof(db), "%s/reg.db", dir);
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  char cmd[160];
+  (void)state;
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A plan creating one person and updating stakeholder `id`'s email. */
+static void make_plan(hs_plan *plan, const hs_registry *reg, long long id)
+{
+  hs_plan_item *it;
+  memset(plan, 0, sizeof(*plan));
+  memcpy(plan->fingerprint, reg->fingerprint, 65);
+  plan->connector = strdup("fx");
+  it = hs_plan_push(plan);
+  it->action = HS_ACT_CREATE;
+  it->hris_id = strdup("1");
+  it->name = strdup("Ada Lovelace");
+  hs_item_add_change(it, HS_SF_HRIS_ID, NULL, "1");
+  hs_item_add_change(it, HS_SF_NAME, NULL, "Ada Lovelace");
+  hs_item_add_change(it, HS_SF_GROUPS, NULL, "Board;Staff");
+  if(id) {
+    it = hs_plan_push(plan);
+    it->action = HS_ACT_UPDATE;
+    it->sh_id = id;
+    it->hris_id = strdup("2");
+    it->name = strdup("Grace Hopper");
+    hs_item_add_change(it, HS_SF_EMAIL, NULL, "grace@x");
+  }
+  it = hs_plan_push(plan);
+  it->action = HS_ACT_CONFLICT;
+  it->hris_id = strdup("3");
+  it->reason = strdup("two of them");
+  hs_plan_count(plan);
+}
+
+static void open_read_missing_creates_nothing(void **state)
+{
+  hs_store *st = (hs_store *)1;
+  hs_registry reg;
+  hs_err err;
+  struct stat sb;
+  (void)state;
+  assert_int_equal(hs_store_open(db, HS_STORE_READ, &st, &err), HS_OK);
+  assert_null(st);
+  assert_int_equal(hs_store_load(st, &reg, &err), HS_OK);
+  assert_int_equal(reg.n, 0);
+  assert_int_equal(strlen(reg.fingerprint), 64);
+  assert_int_not_equal(stat(db, &sb), 0);
+}
+
+static void apply_all_or_nothing(void **state)
+{
+  hs_store *st;
+  hs_registry reg, after;
+  hs_plan plan;
+  hs_sh sh;
+  long long run;
+  hs_err err;
+  (void)state;
+  assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_OK);
+  assert_true(hs_store_created(st));
+  /* One hand-made stakeholder. */
+  memset(&sh, 0, sizeof(sh));
+  sh.v[HS_SF_NAME] = "Grace Hopper";
+  assert_int_equal(hs_store_begin(st, &err), HS_OK);
+  assert_int_equal(hs_store_insert(st, &sh, &err), HS_OK);
+  assert_int_equal(hs_store_commit(st, &err), HS_OK);
+  assert_int_equal(hs_store_load(st, &reg, &err), HS_OK);
+  assert_int_equal(reg.n, 1);
+  assert_string_equal(reg.items[0].v[HS_SF_TYPE], HS_TYPE_PERSON);
+
+  /* A plan that fails halfway (no stakeholder 99) writes nothing. */
+  make_plan(&plan, &reg, 99);
+  assert_int_equal(hs_apply(st, &plan, &run, &err), HS_E_DB);
+  assert_non_null(strstr(err.msg, "no stakeholder with id 99"));
+  assert_int_equal(run, 0);
+  assert_int_equal(hs_store_load(st, &after, &err), HS_OK);
+  assert_string_equal(after.fingerprint, reg.fingerprint);
+  hs_registry_clear(&after);
+  hs_plan_clear(&plan);
+
+  /* The real one. */
+  make_plan(&plan, &reg, sh.id);
+  assert_int_equal(hs_apply(st, &plan, &run, &err), HS_OK);
+  assert_int_equal(run, 1);
+  assert_int_equal(hs_store_load(st, &after, &err), HS_OK);
+  assert_int_equal(after.n, 2);
+  assert_string_equal(after.items[0].v[HS_SF_EMAIL], "grace@x");
+  assert_string_equal(after.items[1].v[HS_SF_NAME], "Ada Lovelace");
+  assert_string_equal(after.items[1].v[HS_SF_GROUPS], "Board;Staff");
+  assert_string_not_equal(after.fingerprint, reg.fingerprint);
+
+  /* The same plan again: the registry moved on, so it is stale. */
+  assert_int_equal(hs_apply(st, &plan, &run, &err), HS_E_REFUSED);
+  assert_non_null(strstr(err.msg, "registry changed since the plan"));
+  hs_registry_clear(&reg);
+  assert_int_equal(hs_store_load(st, &reg, &err), HS_OK);
+  assert_string_equal(after.fingerprint, reg.fingerprint);
+  hs_registry_clear(&after);
+  hs_registry_clear(&reg);
+  hs_plan_clear(&plan);
+  hs_store_close(st);
+}
+
+static void run_log(void **state)
+{
+  hs_store *st;
+  hs_run *runs, run;
+  hs_run_change *c;
+  size_t n, nc, i;
+  int found = 0;
+  hs_err err;
+  (void)state;
+  assert_int_equal(hs_store_open(db, HS_STORE_READ, &st, &err), HS_OK);
+  assert_non_null(st);
+  assert_int_equal(hs_runlog_list(st, &runs, &n, &err), HS_OK);
+  assert_int_equal(n, 1); /* the failed apply left no run */
+  assert_string_equal(runs[0].connector, "fx");
+  assert_int_equal(runs[0].counts[HS_ACT_CREATE], 1);
+  assert_int_equal(runs[0].counts[HS_ACT_CONFLICT], 1);
+  hs_runs_free(runs, n);
+  assert_int_equal(hs_runlog_get(st, 1, &run, &c, &nc, &err), HS_OK);
+  for(i = 0; i < nc; i++)
+    if(c[i].field && !strcmp(c[i].field, "email")) {
+      assert_null(c[i].before);
+      assert_string_equal(c[i].after, "grace@x");
+      assert_string_equal(c[i].action, "update");
+      found = 1;
+    }
+  assert_true(found);
+  hs_run_clear(&run);
+  hs_run_changes_free(c, nc);
+  assert_int_equal(hs_runlog_get(st, 42, &run, &c, &nc, &err), HS_E_USAGE);
+  hs_store_close(st);
+}
+
+static void plan_file_round_trip(void **state)
+{
+  hs_registry reg = {NULL, 0, {0}};
+  hs_plan plan, back;
+  char path[160];
+  struct stat sb;
+  hs_err err;
+  FILE *f;
+  (void)state;
+  hs_registry_fingerprint(&reg);
+  make_plan(&plan, &reg, 7);
+  plan.counts[HS_ACT_UNCHANGED] = 12;
+  snprintf(path, sizeof(path), "%s/plan.json", dir);
+  assert_int_equal(hs_planfile_save(&plan, path, &err), HS_OK);
+  assert_int_equal(stat(path, &sb), 0);
+  assert_int_equal(sb.st_mode & 0777, 0600);
+  assert_int_equal(hs_planfile_load(path, &back, &err), HS_OK);
+  assert_string_equal(back.fingerprint, plan.fingerprint);
+  assert_int_equal(back.n, 3);
+  assert_int_equal(back.counts[HS_ACT_UNCHANGED], 12);
+  assert_int_equal(back.counts[HS_ACT_UPDATE], 1);
+  assert_int_equal(back.items[1].sh_id, 7);
+  assert_int_equal(back.items[1].changes[0].field, HS_SF_EMAIL);
+  assert_string_equal(back.items[1].changes[0].after, "grace@x");
+  assert_null(back.items[1].changes[0].before);
+  assert_string_equal(back.items[2].reason, "two of them");
+  hs_plan_clear(&back);
+  hs_plan_clear(&plan);
+  /* Not a plan. */
+  f = fopen(path, "w");
+  fputs("{\"summary\": {}}", f);
+  fclose(f);
+  assert_int_equal(hs_planfile_load(path, &back, &err), HS_E_PARSE);
+  assert_non_null(strstr(err.msg, "not a saved hrsync plan"));
+}
+
+static void schema_version(void **state)
+{
+  hs_store *st;
+  hs_err err;
+  sqlite3 *h;
+  (void)state;
+  /* A store written by a future hrsync is refused, never migrated down. */
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(h, "PRAGMA user_version=99", NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(h);
+  assert_int_equal(hs_store_open(db, HS_STORE_READ, &st, &err), HS_E_DB);
+  assert_non_null(strstr(err.msg, "newer than this hrsync"));
+  assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_E_DB);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(open_read_missing_creates_nothing),
+      cmocka_unit_test(apply_all_or_nothing),
+      cmocka_unit_test(run_log),
+      cmocka_unit_test(plan_file_round_trip),
+      cmocka_unit_test(schema_version),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
