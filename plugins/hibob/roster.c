@@ -308,6 +308,10 @@ static hrsync_status emit_employee(hrsync_conn *c, json_object *emp,
       continue; /* withheld: not set */
     if(!find(mirror, &f, &hr))
       hr = NULL;
+    /* Display values are text; a {"value": x} there is a wrapper. */
+    if(json_object_is_type(hr, json_type_object) &&
+       !json_object_object_get_ex(hr, "value", &hr))
+      hr = NULL;
     printbuf_reset(pb);
     st = value_text(c, &f, raw, hr, tmp, sizeof(tmp), pb, &text);
     if(!st)

@@ -178,7 +178,8 @@ static const char search_nested[] =
     "\"personal\":{\"nationality\":[]},"
     "\"internal\":{\"status\":\"Inactive\",\"terminationDate\":"
     "\"2024-12-31\"},"
-    "\"humanReadable\":{\"work\":{\"department\":\"Engineering\"}}}]}";
+    "\"humanReadable\":{\"work\":{\"department\":{\"value\":"
+    "\"Engineering\"}}}}]}";
 
 static void want_all(fh_host *fh)
 {
