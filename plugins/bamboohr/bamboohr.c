@@ -161,9 +161,11 @@ hrsync_status bhr_call(hrsync_conn *c, const char *method, const char *path,
   req.body_len = body ? strlen(body) : 0;
   req.basic_user = c->api_key;
   req.basic_password = "x";
+  c->status = 0;
   st = c->hh.h->http(c->hh.ctx, &req, &resp);
   if(st != HRSYNC_OK)
     return st;
+  c->status = resp->status;
   st = hsp_check_status(&c->hh, resp, what, "X-BambooHR-Error-Message");
   if(st != HRSYNC_OK)
     return st;

@@ -12,7 +12,9 @@
 /* The custom report accepts at most this many fields per request. */
 #define BHR_MAX_FIELDS 400
 
-/* Rows per dataset page: the documented maximum. */
+/* Rows per dataset page: the documented maximum. On a 413 ("too much
+** data") the page shrinks through sizes that each divide the one before,
+** so the rows already read stay a whole number of pages. */
 #define BHR_DATASET_PAGE_SIZE 1000
 
 /* Skip reason for an employee without a hire date. */
@@ -28,7 +30,9 @@ struct hrsync_conn {
   char root[1024];   /* API root without /v1: ".../gateway.php/acme" */
   char api_key[512]; /* Basic user; the password is "x" */
   bhr_roster roster;
-  long page;         /* the next dataset page (1-based); 0 = not started */
+  long offset;       /* dataset: rows read so far, a multiple of page_size */
+  long page_size;    /* dataset: rows per page; 0 = not started */
+  unsigned status;   /* HTTP status of bhr_call's last answer; 0 = none */
   int done;          /* the roster has been read to its end */
   json_object *seen; /* dataset: hris ids emitted so far (a set) */
   json_object *meta; /* authenticate's /v1/meta/fields, kept for
@@ -40,7 +44,8 @@ struct hrsync_conn {
 ** Content-Type: application/json. Checks the status: 401/403 give
 ** HRSYNC_E_AUTH with BambooHR's X-BambooHR-Error-Message; any non-2xx
 ** HRSYNC_E_HTTP. what names the request in errors. Then parses the body
-** (*out is the caller's to json_object_put). */
+** (*out is the caller's to json_object_put). c->status gets the answer's
+** HTTP status. */
 hrsync_status bhr_call(hrsync_conn *c, const char *method, const char *path,
                        const char *body, const char *what, json_object **out);
 

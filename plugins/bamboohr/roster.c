@@ -79,6 +79,21 @@ static int no_hire_date(json_object *fields)
   return !*s || !strncmp(s, "0000-00-00", 10);
 }
 
+/* The error for an answer without its list member: BambooHR's own
+** {"error": {"message"}} when it sent one (some endpoints do, with 200),
+** else the shape. */
+static hrsync_status shape_error(hrsync_conn *c, json_object *root,
+                                 const char *what, const char *member)
+{
+  const char *msg =
+      json_object_get_string(hsp_json_path(root, "error.message"));
+  if(msg && *msg)
+    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_HTTP,
+                         "%s: BambooHR error: %s", what, msg);
+  return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                       "%s: '%s' is not an array", what, member);
+}
+
 /* The employee id as text (string or number), or NULL. */
 static const char *id_text(json_object *v, char *tmp, size_t cap)
 {
@@ -186,8 +201,7 @@ static hrsync_status custom_report(hrsync_conn *c)
   if(!json_object_is_type(root, json_type_object) ||
      !json_object_object_get_ex(root, "employees", &emps) ||
      !json_object_is_type(emps, json_type_array)) {
-    st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                       "%s: 'employees' is not an array", what);
+    st = shape_error(c, root, what, "employees");
     goto out;
   }
   if(json_object_object_get_ex(root, "fields", &got)) {
@@ -262,39 +276,72 @@ static long total_pages(json_object *root)
   return -1;
 }
 
+/* The page size to try after a 413 at size, or 0 when none is left. */
+static long smaller_page(long size)
+{
+  static const long sizes[] = {BHR_DATASET_PAGE_SIZE, 500, 250, 125, 25, 5, 1};
+  size_t i;
+  for(i = 0; i + 1 < sizeof(sizes) / sizeof(sizes[0]); i++)
+    if(sizes[i] == size)
+      return sizes[i + 1];
+  return 0;
+}
+
+/* POSTs for the page holding row c->offset; on 413 ("too much data")
+** asks again with smaller pages. *page gets the page number asked for
+** and what its name. */
+static hrsync_status dataset_request(hrsync_conn *c, json_object **root,
+                                     long *page, char *what, size_t cap)
+{
+  json_object *fields = NULL, *body;
+  hrsync_status st;
+  *root = NULL;
+  if(!c->page_size)
+    c->page_size = BHR_DATASET_PAGE_SIZE;
+  for(;;) {
+    *page = c->offset / c->page_size + 1;
+    snprintf(what, cap, "/v2/datasets/employee/data page %ld", *page);
+    st = requested_fields(c, &fields);
+    if(st != HRSYNC_OK)
+      return st;
+    body = json_object_new_object();
+    if(!body) {
+      json_object_put(fields);
+      return HRSYNC_E_NOMEM;
+    }
+    json_object_object_add(body, "fields", fields);
+    json_object_object_add(body, "page", json_object_new_int64(*page));
+    json_object_object_add(body, "pageSize",
+                           json_object_new_int64(c->page_size));
+    st = bhr_call(c, "POST", "/v2/datasets/employee/data",
+                  json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN),
+                  what, root);
+    json_object_put(body);
+    if(st != HRSYNC_E_HTTP || c->status != 413 || !smaller_page(c->page_size))
+      return st;
+    hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_INFO,
+                "%s: too much data at %ld rows a page; asking for %ld", what,
+                c->page_size, smaller_page(c->page_size));
+    c->page_size = smaller_page(c->page_size);
+  }
+}
+
 static hrsync_status dataset_page(hrsync_conn *c)
 {
-  json_object *fields = NULL, *body = NULL, *root = NULL, *data;
+  json_object *root = NULL, *data;
   char what[96];
   hrsync_status st;
   size_t i, n, fresh = 0;
-  long page = c->page ? c->page : 1, total;
-  snprintf(what, sizeof(what), "/v2/datasets/employee/data page %ld", page);
+  long page, total;
   if(!c->seen && !(c->seen = json_object_new_object()))
     return HRSYNC_E_NOMEM;
-  st = requested_fields(c, &fields);
-  if(st != HRSYNC_OK)
-    return st;
-  body = json_object_new_object();
-  if(!body) {
-    json_object_put(fields);
-    return HRSYNC_E_NOMEM;
-  }
-  json_object_object_add(body, "fields", fields);
-  json_object_object_add(body, "page", json_object_new_int64(page));
-  json_object_object_add(body, "pageSize",
-                         json_object_new_int(BHR_DATASET_PAGE_SIZE));
-  st = bhr_call(c, "POST", "/v2/datasets/employee/data",
-                json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN),
-                what, &root);
-  json_object_put(body);
+  st = dataset_request(c, &root, &page, what, sizeof(what));
   if(st != HRSYNC_OK)
     goto out;
   if(!json_object_is_type(root, json_type_object) ||
      !json_object_object_get_ex(root, "data", &data) ||
      !json_object_is_type(data, json_type_array)) {
-    st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                       "%s: 'data' is not an array", what);
+    st = shape_error(c, root, what, "data");
     goto out;
   }
   n = json_object_array_length(data);
@@ -331,7 +378,7 @@ static hrsync_status dataset_page(hrsync_conn *c)
                        what);
     goto out;
   }
-  c->page = page + 1;
+  c->offset += c->page_size;
   if(!n || (total >= 0 && page >= total))
     c->done = 1;
 out:

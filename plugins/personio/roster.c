@@ -233,6 +233,19 @@ static long total_elements(json_object *root)
   return -1;
 }
 
+/* True when metadata says this was the last page by number:
+** current_page (0-based) reached total_pages - 1. Used only when
+** total_elements is missing. */
+static int last_page_by_number(json_object *root)
+{
+  json_object *cur = hsp_json_path(root, "metadata.current_page");
+  json_object *pages = hsp_json_path(root, "metadata.total_pages");
+  if(!json_object_is_type(cur, json_type_int) ||
+     !json_object_is_type(pages, json_type_int))
+    return 0;
+  return json_object_get_int64(cur) + 1 >= json_object_get_int64(pages);
+}
+
 /* The page size the server says it used, when smaller than ours: a
 ** server that caps the limit silently must not make us skip items. */
 static long step(json_object *root)
@@ -300,7 +313,8 @@ static hrsync_status page(hrsync_conn *c)
   }
   if(total >= 0)
     c->total = total;
-  if(!n || (total >= 0 && c->offset + (long)n >= total))
+  if(!n || (total >= 0 && c->offset + (long)n >= total) ||
+     (total < 0 && last_page_by_number(root)))
     c->done = 1;
   c->offset += step(root);
 out:

@@ -631,7 +631,8 @@ static fh_host *dataset_host(void)
   return fh;
 }
 
-static void assert_dataset_request(const fh_request *r, long page)
+static void assert_dataset_request_sized(const fh_request *r, long page,
+                                         long size)
 {
   json_object *body, *v;
   assert_bamboo_request(r, "POST", GATEWAY "/v2/datasets/employee/data");
@@ -642,7 +643,7 @@ static void assert_dataset_request(const fh_request *r, long page)
   assert_true(json_object_object_get_ex(body, "page", &v));
   assert_int_equal(json_object_get_int64(v), page);
   assert_true(json_object_object_get_ex(body, "pageSize", &v));
-  assert_int_equal(json_object_get_int64(v), 1000);
+  assert_int_equal(json_object_get_int64(v), size);
   assert_true(json_object_object_get_ex(body, "fields", &v));
   assert_string_equal(
       json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
@@ -650,6 +651,11 @@ static void assert_dataset_request(const fh_request *r, long page)
   /* Everyone: no status filter. */
   assert_false(json_object_object_get_ex(body, "filter", NULL));
   json_object_put(body);
+}
+
+static void assert_dataset_request(const fh_request *r, long page)
+{
+  assert_dataset_request_sized(r, page, 1000);
 }
 
 static void test_dataset_total_pages(void **state)
@@ -730,6 +736,67 @@ static void test_dataset_page_ignored_guard(void **state)
   done(fh, c);
 }
 
+static void test_dataset_too_much_data(void **state)
+{
+  fh_host *fh = dataset_host();
+  hrsync_conn *c;
+  size_t pages;
+  (void)state;
+  /* 413 on page 2 of 1000: rows 1000.. are page 3 of 500. */
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\": [{\"fields\": {\"id\": \"1\", \"hireDate\": "
+           "\"2020-01-01\"}}], \"meta\": {\"page\": 1, \"totalPages\": 2}}");
+  fh_queue(fh, 413, "Content-Type: application/problem+json",
+           "{\"title\": \"Payload Too Large\", \"status\": 413}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\": [{\"fields\": {\"id\": \"2\", \"hireDate\": "
+           "\"2020-01-01\"}}], \"meta\": {\"page\": 3, \"totalPages\": 4}}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\": [{\"fields\": {\"id\": \"3\", \"hireDate\": "
+           "\"2020-01-01\"}}], \"meta\": {\"page\": 4, \"totalPages\": 4}}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 10, &pages), HRSYNC_OK);
+  assert_int_equal(pages, 3);
+  assert_int_equal(fh_n_requests(fh), 4);
+  assert_dataset_request_sized(fh_request_at(fh, 0), 1, 1000);
+  assert_dataset_request_sized(fh_request_at(fh, 1), 2, 1000);
+  assert_dataset_request_sized(fh_request_at(fh, 2), 3, 500);
+  assert_dataset_request_sized(fh_request_at(fh, 3), 4, 500);
+  assert_int_equal(fh_n_records(fh), 3);
+  done(fh, c);
+}
+
+static void test_dataset_too_much_data_always(void **state)
+{
+  fh_host *fh = dataset_host();
+  hrsync_conn *c;
+  size_t i;
+  (void)state;
+  for(i = 0; i < 7; i++)
+    fh_queue(fh, 413, NULL, "{\"title\": \"Payload Too Large\"}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 10, NULL), HRSYNC_E_HTTP);
+  assert_error_has(fh, "page 1: HTTP 413: Payload Too Large");
+  /* 1000, 500, 250, 125, 25, 5, 1 rows: then it gives up. */
+  assert_int_equal(fh_n_requests(fh), 7);
+  assert_dataset_request_sized(fh_request_at(fh, 6), 1, 1);
+  done(fh, c);
+}
+
+static void test_error_object_with_200(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"error\": {\"code\": 429, \"message\": \"Over rate limit, "
+           "please try again in 60 seconds\"}}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_HTTP);
+  assert_error_has(fh, "/v1/reports/custom: BambooHR error: Over rate limit");
+  done(fh, c);
+}
+
 static void test_dataset_errors(void **state)
 {
   static const struct {
@@ -788,6 +855,9 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_dataset_total_pages),
       cmocka_unit_test(test_dataset_empty_page_ends),
       cmocka_unit_test(test_dataset_page_ignored_guard),
+      cmocka_unit_test(test_dataset_too_much_data),
+      cmocka_unit_test(test_dataset_too_much_data_always),
+      cmocka_unit_test(test_error_object_with_200),
       cmocka_unit_test(test_dataset_errors),
   };
   plugin = fh_load(argc > 1 ? argv[1] : NULL);

@@ -315,6 +315,30 @@ static void test_paging_empty_page_ends(void **state)
   done(fh, c);
 }
 
+static void test_paging_page_numbers_end(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  size_t pages;
+  (void)state;
+  /* No total_elements: current_page (0-based) = total_pages - 1 ends. */
+  queue_auth(fh, "papi-1");
+  fh_queue(fh, 200, NULL,
+           "{\"success\": true, \"metadata\": {\"current_page\": 0, "
+           "\"total_pages\": 2}, \"data\": [{\"type\": \"Employee\", "
+           "\"attributes\": {\"id\": {\"value\": 1}}}]}");
+  fh_queue(fh, 200, NULL,
+           "{\"success\": true, \"metadata\": {\"current_page\": 1, "
+           "\"total_pages\": 2}, \"data\": [{\"type\": \"Employee\", "
+           "\"attributes\": {\"id\": {\"value\": 2}}}]}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
+  assert_int_equal(pages, 2);
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_int_equal(fh_n_records(fh), 2);
+  done(fh, c);
+}
+
 static void test_paging_exact_multiple(void **state)
 {
   fh_host *fh = host();
@@ -844,6 +868,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_auth_errors),
       cmocka_unit_test(test_paging_total_elements),
       cmocka_unit_test(test_paging_empty_page_ends),
+      cmocka_unit_test(test_paging_page_numbers_end),
       cmocka_unit_test(test_paging_exact_multiple),
       cmocka_unit_test(test_paging_total_changes),
       cmocka_unit_test(test_paging_server_caps_limit),
