@@ -609,8 +609,11 @@ hs_rc hs_conf_run(const hs_conf_params *p, hs_conf_report_fn fn, void *arg,
   k.p = p;
   rc = hs_fixture_load(p->fixtures, &k.fx, err);
   if(rc) {
+    /* The fixtures are the kit's input, like a config: exit status 2. */
     hs_fixture_free(&k.fx);
-    return rc;
+    if(rc != HS_E_NOMEM && err)
+      err->rc = HS_E_CONFIG;
+    return rc == HS_E_NOMEM ? rc : HS_E_CONFIG;
   }
   k.max_pages = k.fx.max_pages ? k.fx.max_pages : DEFAULT_MAX_PAGES;
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define HS_FIXTURE_MAX_FILE (64L * 1024 * 1024)
 
@@ -398,7 +399,13 @@ static hs_rc load_exchanges(hs_fixture_set *fx, hs_err *err)
 hs_rc hs_fixture_load(const char *dir, hs_fixture_set *out, hs_err *err)
 {
   hs_rc rc;
+  struct stat st;
   memset(out, 0, sizeof(*out));
+  if(stat(dir, &st))
+    return hs_err_set(err, HS_E_IO, "fixture folder %s: %s", dir,
+                      strerror(errno));
+  if(!S_ISDIR(st.st_mode))
+    return hs_err_set(err, HS_E_IO, "fixture folder %s: not a folder", dir);
   if(!(out->dir = strdup(dir)))
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   rc = load_settings(out, err);

@@ -43,10 +43,12 @@ static const hs_cmd commands[] = {
      "apply an edited CSV export to the registry, all rows or none", NULL},
     {"runs", hs_cmd_runs, "[show ID]",
      "sync history; `runs show ID` prints one run field by field", NULL},
-    {"conformance", hs_cmd_conformance, "PLUGIN --fixtures DIR",
+    {"conformance", hs_cmd_conformance, "PLUGIN --fixtures DIR | --record DIR",
      "test a connector against recorded HTTP fixtures, with injected "
      "faults",
-     "  --fixtures DIR  request/response fixture folder\n"},
+     "  PLUGIN          a connector name, or a path to a .so\n"
+     "  --fixtures DIR  replay this fixture folder (docs/connector-guide.md)\n"
+     "  --record DIR    record one from the server the -c config names\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
