@@ -38,17 +38,16 @@ static const hrsync_kv hb_mapping[] = {
     {"termination_date", "internal.terminationDate"},
     {NULL, NULL}};
 
-hrsync_status hb_call(hrsync_conn *c, const char *method, const char *path,
-                      const char *body, json_object **out)
+hrsync_status hb_send(hrsync_conn *c, const char *method, const char *path,
+                      const char *body, const hrsync_http_response **resp)
 {
   char url[1024], what[160];
   hrsync_kv headers[2] = {{"Accept", "application/json"},
                           {"Content-Type", "application/json"}};
   hrsync_http_request req;
-  const hrsync_http_response *resp = NULL;
   hrsync_status st;
 
-  *out = NULL;
+  *resp = NULL;
   st = hsp_url(&c->hh, url, sizeof(url), c->base, "%s", path);
   if(st)
     return st;
@@ -63,12 +62,22 @@ hrsync_status hb_call(hrsync_conn *c, const char *method, const char *path,
   req.body_len = body ? strlen(body) : 0;
   req.basic_user = c->user;
   req.basic_password = c->token;
-  st = c->hh.h->http(c->hh.ctx, &req, &resp);
+  st = c->hh.h->http(c->hh.ctx, &req, resp);
+  if(!st)
+    st = hsp_check_status(&c->hh, *resp, what, NULL);
+  return st;
+}
+
+hrsync_status hb_call(hrsync_conn *c, const char *method, const char *path,
+                      const char *body, json_object **out)
+{
+  const hrsync_http_response *resp;
+  char what[160];
+  hrsync_status st = hb_send(c, method, path, body, &resp);
+  *out = NULL;
   if(st)
     return st;
-  st = hsp_check_status(&c->hh, resp, what, NULL);
-  if(st)
-    return st;
+  snprintf(what, sizeof(what), "%s %s", method, path);
   return hsp_parse_json(&c->hh, resp, what, out);
 }
 

@@ -40,11 +40,26 @@ struct hrsync_conn {
   int done; /* the one search was made */
 };
 
-/* Sends method path (appended to base_url) with an optional JSON body,
-** checks the status (401/403 -> HRSYNC_E_AUTH) and parses the answer.
-** The caller json_object_put()s *out. */
+/* Sends method path (appended to base_url) with an optional JSON body
+** and checks the status (401/403 -> HRSYNC_E_AUTH). *resp is the host's,
+** valid until the next request. */
+hrsync_status hb_send(hrsync_conn *c, const char *method, const char *path,
+                      const char *body, const hrsync_http_response **resp);
+
+/* hb_send, then parses the answer. The caller json_object_put()s *out. */
 hrsync_status hb_call(hrsync_conn *c, const char *method, const char *path,
                       const char *body, json_object **out);
+
+/* Called for each element of a streamed array; elem is freed after. */
+typedef hrsync_status (*hb_elem_fn)(void *arg, json_object *elem, size_t idx);
+
+/* Walks body (len bytes), a JSON object, calling fn for each element of
+** its array member key, parsed one at a time. HRSYNC_E_PARSE "<what>:
+** malformed JSON ..." when body is not JSON, "<what>: "<key>" is missing
+** or not an array" when it has another shape. */
+hrsync_status hb_stream_array(const hsp_host *hh, const char *what,
+                              const char *body, size_t len, const char *key,
+                              hb_elem_fn fn, void *arg);
 
 /* Loads the field metadata once (a no-op afterwards). */
 hrsync_status hb_schema_load(hrsync_conn *c);

@@ -322,12 +322,26 @@ static hrsync_status emit_employee(hrsync_conn *c, json_object *emp,
   return st;
 }
 
+typedef struct emit_ctx {
+  hrsync_conn *c;
+  json_object *fields;
+  struct printbuf *pb;
+} emit_ctx;
+
+static hrsync_status on_employee(void *arg, json_object *emp, size_t idx)
+{
+  emit_ctx *e = arg;
+  return emit_employee(e->c, emp, idx, e->fields, e->pb);
+}
+
 hrsync_status hb_next_page(hrsync_conn *c, int *has_more)
 {
-  json_object *body = NULL, *root = NULL, *emps, *fields;
-  struct printbuf *pb = NULL;
+  const hrsync_http_response *resp;
+  json_object *body = NULL;
+  emit_ctx e = {c, NULL, NULL};
+  char *copy = NULL;
+  size_t len = 0;
   hrsync_status st;
-  size_t i, n;
 
   *has_more = 0;
   if(c->done)
@@ -336,32 +350,29 @@ hrsync_status hb_next_page(hrsync_conn *c, int *has_more)
   if(!st)
     st = build_body(c, &body);
   if(!st)
-    st = hb_call(c, "POST", SEARCH_PATH,
+    st = hb_send(c, "POST", SEARCH_PATH,
                  json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN),
-                 &root);
+                 &resp);
   if(st)
     goto out;
-  if(!json_object_is_type(root, json_type_object) ||
-     !json_object_object_get_ex(root, "employees", &emps) ||
-     !json_object_is_type(emps, json_type_array)) {
-    st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                       "POST %s: \"employees\" is missing or not an array",
-                       SEARCH_PATH);
-    goto out;
-  }
-  pb = printbuf_new();
-  if(!pb) {
+  /* Our own copy: a named-list lookup mid-walk is another request, which
+  ** ends the life of the host's response. */
+  len = resp->body_len;
+  copy = malloc(len + 1);
+  e.pb = printbuf_new();
+  if(!copy || !e.pb) {
     st = HRSYNC_E_NOMEM;
     goto out;
   }
-  json_object_object_get_ex(body, "fields", &fields);
-  n = json_object_array_length(emps);
-  for(i = 0; !st && i < n; i++)
-    st = emit_employee(c, json_object_array_get_idx(emps, i), i, fields, pb);
+  memcpy(copy, resp->body, len);
+  copy[len] = 0;
+  json_object_object_get_ex(body, "fields", &e.fields);
+  st = hb_stream_array(&c->hh, "POST /v1/people/search", copy, len,
+                       "employees", on_employee, &e);
   c->done = 1;
 out:
-  printbuf_free(pb);
-  json_object_put(root);
+  free(copy);
+  printbuf_free(e.pb);
   json_object_put(body);
   return st;
 }

@@ -657,6 +657,60 @@ static void test_search_errors(void **state)
   }
 }
 
+/* The answer is read one employee at a time: other members around the
+** array, odd spacing and escapes must not matter. */
+static void test_search_stream_shapes(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "root.firstName");
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR,
+           " \n{ \"meta\" : {\"x\": [1, {\"employees\": 2}], \"y\": null},"
+           "\"n\":-1.5e3 ,\"ok\":true,\"\\u0065mployeesX\":[],"
+           "\"employees\" : [ {\"id\":\"1\",\"firstName\":\"A\\\"}]\"} ,"
+           "{\"id\":2,\"firstName\":\"B\"} ] , \"count\": 2 }\r\n");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 2);
+  assert_value(fh_record_find(fh, "1"), "root.firstName", "A\"}]");
+  assert_value(fh_record_find(fh, "2"), "root.firstName", "B");
+  done(fh, c);
+}
+
+static void test_search_stream_errors(void **state)
+{
+  static const struct {
+    const char *body;
+    const char *needle;
+  } cases[] = {
+      {"{\"employees\":null}", "\"employees\" is missing or not an array"},
+      {"{\"employees\":[null]}", "employees[0] is not an object"},
+      {"{\"employees\":[{\"id\":\"1\"} {\"id\":\"2\"}]}", "malformed JSON"},
+      {"{\"employees\":[{\"id\":\"1\"}],}", "malformed JSON"},
+      {"{employees:[]}", "malformed JSON"},
+      {"{\"employees\":[]", "unexpected end of data"},
+      {"{\"a\":1}{\"employees\":[]}", "malformed JSON"},
+      {"{}", "\"employees\" is missing or not an array"},
+      {"   ", "malformed JSON"},
+  };
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = host();
+    hrsync_conn *c;
+    fh_want(fh, "root.firstName");
+    fh_queue(fh, 200, JSON_HDR, meta);
+    fh_queue(fh, 200, JSON_HDR, cases[i].body);
+    c = open_ok(fh);
+    assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_PARSE);
+    assert_error_has(fh, "POST /v1/people/search");
+    assert_error_has(fh, cases[i].needle);
+    done(fh, c);
+  }
+}
+
 static void test_unknown_wanted_field(void **state)
 {
   fh_host *fh = host();
@@ -697,6 +751,8 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_named_list_fallback),
       cmocka_unit_test(test_named_list_errors),
       cmocka_unit_test(test_search_errors),
+      cmocka_unit_test(test_search_stream_shapes),
+      cmocka_unit_test(test_search_stream_errors),
       cmocka_unit_test(test_unknown_wanted_field),
   };
   plugin = fh_load(argc > 1 ? argv[1] : NULL);
