@@ -64,11 +64,11 @@ hs_rc hs_runlog_change(hs_store *st, long long run_id, const hs_plan_item *it,
 {
   sqlite3_stmt *s;
   int rc;
-  if(sqlite3_prepare_v2(hs_store_db(st),
-                        "INSERT INTO run_changes(run_id, stakeholder_id, "
-                        "hris_id, name, action, field, before, after, "
-                        "reason) VALUES (?,?,?,?,?,?,?,?,?)",
-                        -1, &s, NULL) != SQLITE_OK)
+  if(hs_store_prepare(st,
+                      "INSERT INTO run_changes(run_id, stakeholder_id, "
+                      "hris_id, name, action, field, before, after, "
+                      "reason) VALUES (?,?,?,?,?,?,?,?,?)",
+                      &s) != SQLITE_OK)
     return db_err(st, err, "adding a change");
   sqlite3_bind_int64(s, 1, run_id);
   if(sh_id)
@@ -83,7 +83,7 @@ hs_rc hs_runlog_change(hs_store *st, long long run_id, const hs_plan_item *it,
   bind_opt(s, 8, c ? c->after : NULL);
   bind_opt(s, 9, it->reason);
   rc = sqlite3_step(s);
-  sqlite3_finalize(s);
+  sqlite3_reset(s);
   if(rc != SQLITE_DONE)
     return db_err(st, err, "adding a change");
   return HS_OK;

@@ -12,10 +12,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define HS_STMT_CACHE 64
+
+/* Statements run once per row of a big sync (inserts, field updates, run
+** log rows) are prepared once per store: preparing them per row cost more
+** than running them. */
+typedef struct cached_stmt {
+  char *sql;
+  sqlite3_stmt *stmt;
+} cached_stmt;
+
 struct hs_store {
   sqlite3 *db;
   char *path;
   int created;
+  cached_stmt cache[HS_STMT_CACHE];
+  size_t ncache;
 };
 
 /* Migration i brings the schema from version i to i + 1. Appended only. */
@@ -173,10 +185,40 @@ hs_rc hs_store_open(const char *path, hs_store_mode mode, hs_store **out,
   return HS_OK;
 }
 
+int hs_store_prepare(hs_store *st, const char *sql, sqlite3_stmt **out)
+{
+  size_t i;
+  int rc;
+  for(i = 0; i < st->ncache; i++)
+    if(!strcmp(st->cache[i].sql, sql)) {
+      sqlite3_reset(st->cache[i].stmt);
+      sqlite3_clear_bindings(st->cache[i].stmt);
+      *out = st->cache[i].stmt;
+      return SQLITE_OK;
+    }
+  if((rc = sqlite3_prepare_v2(st->db, sql, -1, out, NULL)) != SQLITE_OK)
+    return rc;
+  /* The engine has a fixed, small set of such statements (fewer than
+  ** HS_STMT_CACHE), so the cache cannot fill up in practice. */
+  if(st->ncache == HS_STMT_CACHE ||
+     !(st->cache[st->ncache].sql = strdup(sql))) {
+    sqlite3_finalize(*out);
+    *out = NULL;
+    return SQLITE_NOMEM;
+  }
+  st->cache[st->ncache++].stmt = *out;
+  return SQLITE_OK;
+}
+
 void hs_store_close(hs_store *st)
 {
+  size_t i;
   if(!st)
     return;
+  for(i = 0; i < st->ncache; i++) {
+    sqlite3_finalize(st->cache[i].stmt);
+    free(st->cache[i].sql);
+  }
   sqlite3_close(st->db);
   free(st->path);
   free(st);
@@ -326,14 +368,14 @@ static hs_rc set_groups(hs_store *st, long long id, const char *groups,
   sqlite3_stmt *del = NULL, *ins = NULL;
   const char *p = groups ? groups : "";
   hs_rc rc = HS_OK;
-  if(sqlite3_prepare_v2(st->db,
-                        "DELETE FROM stakeholder_groups WHERE "
-                        "stakeholder_id = ?",
-                        -1, &del, NULL) != SQLITE_OK ||
-     sqlite3_prepare_v2(st->db,
-                        "INSERT OR IGNORE INTO stakeholder_groups"
-                        "(stakeholder_id, name) VALUES (?, ?)",
-                        -1, &ins, NULL) != SQLITE_OK) {
+  if(hs_store_prepare(st,
+                      "DELETE FROM stakeholder_groups WHERE "
+                      "stakeholder_id = ?",
+                      &del) != SQLITE_OK ||
+     hs_store_prepare(st,
+                      "INSERT OR IGNORE INTO stakeholder_groups"
+                      "(stakeholder_id, name) VALUES (?, ?)",
+                      &ins) != SQLITE_OK) {
     rc = db_err(st, err, "writing groups");
     goto out;
   }
@@ -359,8 +401,11 @@ static hs_rc set_groups(hs_store *st, long long id, const char *groups,
       p++;
   }
 out:
-  sqlite3_finalize(del);
-  sqlite3_finalize(ins);
+  /* Cached: reset, not finalized, so they hold no read lock. */
+  if(del)
+    sqlite3_reset(del);
+  if(ins)
+    sqlite3_reset(ins);
   return rc;
 }
 
@@ -383,7 +428,7 @@ hs_rc hs_store_insert(hs_store *st, hs_sh *sh, hs_err *err)
     hs_buf_free(&sql);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
-  rc = sqlite3_prepare_v2(st->db, hs_buf_str(&sql), -1, &s, NULL);
+  rc = hs_store_prepare(st, hs_buf_str(&sql), &s);
   hs_buf_free(&sql);
   if(rc != SQLITE_OK)
     return db_err(st, err, "adding a stakeholder");
@@ -392,12 +437,12 @@ hs_rc hs_store_insert(hs_store *st, hs_sh *sh, hs_err *err)
     if(f == HS_SF_TYPE && !v)
       v = HS_TYPE_PERSON;
     if(v)
-      sqlite3_bind_text(s, f + 1, v, -1, SQLITE_STATIC);
+      sqlite3_bind_text(s, f + 1, v, -1, SQLITE_TRANSIENT);
     else
       sqlite3_bind_null(s, f + 1);
   }
   rc = sqlite3_step(s);
-  sqlite3_finalize(s);
+  sqlite3_reset(s);
   if(rc != SQLITE_DONE)
     return hs_err_set(err, HS_E_DB, "%s: adding stakeholder \"%s\": %s",
                       st->path, sh->v[HS_SF_NAME] ? sh->v[HS_SF_NAME] : "",
@@ -416,12 +461,12 @@ hs_rc hs_store_set(hs_store *st, long long id, int field, const char *value,
     return hs_err_set(err, HS_E_DB, "stakeholder %lld: bad field", id);
   if(field == HS_SF_GROUPS) {
     /* The row must exist, or the groups would point at nothing. */
-    if(sqlite3_prepare_v2(st->db, "SELECT 1 FROM stakeholders WHERE id = ?",
-                          -1, &s, NULL) != SQLITE_OK)
+    if(hs_store_prepare(st, "SELECT 1 FROM stakeholders WHERE id = ?", &s) !=
+       SQLITE_OK)
       return db_err(st, err, "updating groups");
     sqlite3_bind_int64(s, 1, id);
     rc = sqlite3_step(s);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     if(rc != SQLITE_ROW)
       return hs_err_set(err, HS_E_DB, "%s: no stakeholder with id %lld",
                         st->path, id);
@@ -429,15 +474,15 @@ hs_rc hs_store_set(hs_store *st, long long id, int field, const char *value,
   }
   snprintf(sql, sizeof(sql), "UPDATE stakeholders SET %s = ? WHERE id = ?",
            hs_sf_name(field));
-  if(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+  if(hs_store_prepare(st, sql, &s) != SQLITE_OK)
     return db_err(st, err, "updating a stakeholder");
   if(value)
-    sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, value, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null(s, 1);
   sqlite3_bind_int64(s, 2, id);
   rc = sqlite3_step(s);
-  sqlite3_finalize(s);
+  sqlite3_reset(s);
   if(rc != SQLITE_DONE)
     return hs_err_set(err, HS_E_DB, "%s: stakeholder %lld: %s: %s", st->path,
                       id, hs_sf_name(field), sqlite3_errmsg(st->db));

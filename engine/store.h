@@ -52,6 +52,12 @@ hs_rc hs_store_insert(hs_store *st, hs_sh *sh, hs_err *err);
 hs_rc hs_store_set(hs_store *st, long long id, int field, const char *value,
                    hs_err *err);
 
+/* A prepared statement for sql, cached for the store's lifetime (the same
+** sql text gives the same statement, reset and unbound). The caller
+** resets it after use and never finalizes it. Returns an SQLite code. */
+typedef struct sqlite3_stmt sqlite3_stmt;
+int hs_store_prepare(hs_store *st, const char *sql, sqlite3_stmt **out);
+
 /* The SQLite handle, for the run log (same file, same transaction). */
 sqlite3 *hs_store_db(hs_store *st);
 
