@@ -113,6 +113,20 @@ stats=$(emu_ctl GET /_emulator/stats) || fail "stats"
 q=$(echo "$stats" | jq -r '[.requests[] | select(.path | endswith("/api/v3/users")) | .query][-1]')
 assert_contains "$q" ",department" "department asked for by its top-level name"
 
+# Custom fields: discovered as extendedData.<key>, mappable like any other.
+assert_eq "$(jq -r '[.. | objects | select(.id? == "extendedData.e_Codepostal")][0].id' fields.json)" \
+  "extendedData.e_Codepostal" "fields: a discovered custom field"
+variant ext '.mapping.postal_code = "extendedData.e_Codepostal"
+             | .mapping.city = "extendedData.e_Ville"'
+"$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c ext.json check \
+  >pe.out 2>pe.err || fail "custom field check: $(cat pe.err)"
+"$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c ext.json --json preview \
+  >pe.json 2>pe.err || fail "custom field preview: $(cat pe.err)"
+assert_eq "$(jq -r '.changes[] | select(.name == "Ada Lovelace") | .fields.postal_code.after' pe.json)" \
+  "N1 9GU" "extendedData.e_Codepostal mapped"
+assert_eq "$(jq -r '.changes[] | select(.name == "Ada Lovelace") | .fields.city.after' pe.json)" \
+  "London" "extendedData.e_Ville mapped"
+
 hr --json sync --yes >s1.json 2>s1.err || fail "sync: $(cat s1.err)"
 assert_eq "$(count s1.json create)" 5 "sync: create"
 hr --json preview >p2.json 2>p2.err || fail "preview 2: $(cat p2.err)"
