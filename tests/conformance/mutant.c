@@ -9,6 +9,7 @@
 #undef hrsync_connector_entry
 
 #include <signal.h>
+#include <unistd.h>
 
 static hrsync_status mutant_next_page(hrsync_conn *c, int *has_more)
 {
@@ -16,6 +17,9 @@ static hrsync_status mutant_next_page(hrsync_conn *c, int *has_more)
 #if defined(MUTANT_CRASH)
   if(c->next_page == 0)
     raise(SIGSEGV); /* dies on the last page */
+#elif defined(MUTANT_HANG)
+  for(;;)
+    pause(); /* stuck on the first page, calling nobody */
 #elif defined(MUTANT_ENDLESS)
   *has_more = 1; /* never says it is done */
 #elif defined(MUTANT_SWALLOW)

@@ -67,7 +67,8 @@ static void dump(const verdicts *v)
             v->detail[i]);
 }
 
-static void run_kit(const char *plugin, verdicts *v, hs_conf_summary *sum)
+static void run_kit_timeout(const char *plugin, unsigned timeout_s,
+                            verdicts *v, hs_conf_summary *sum)
 {
   char path[512];
   hs_conf_params p;
@@ -78,9 +79,14 @@ static void run_kit(const char *plugin, verdicts *v, hs_conf_summary *sum)
   memset(&p, 0, sizeof(p));
   p.plugin = path;
   p.fixtures = KIT_FIXTURES;
-  p.timeout_s = 30;
+  p.timeout_s = timeout_s;
   assert_int_equal(hs_conf_run(&p, collect, v, sum, &err), HS_OK);
   assert_int_equal(sum->passed + sum->failed, v->n);
+}
+
+static void run_kit(const char *plugin, verdicts *v, hs_conf_summary *sum)
+{
+  run_kit_timeout(plugin, 30, v, sum);
 }
 
 static void template_passes_everything(void **state)
@@ -114,6 +120,19 @@ static void crash_is_reported(void **state)
 {
   (void)state;
   expect_fail("mutant_crash", "plain replay");
+}
+
+static void hang_is_a_timeout(void **state)
+{
+  verdicts v;
+  hs_conf_summary sum;
+  size_t i;
+  (void)state;
+  run_kit_timeout("mutant_hang", 1, &v, &sum);
+  assert_int_equal(verdict_of(&v, "plain replay"), 0);
+  for(i = 0; i < v.n; i++)
+    if(!strcmp(v.check[i], "plain replay"))
+      assert_non_null(strstr(v.detail[i], "timed out after 1 s"));
 }
 
 static void endless_paging_is_bounded(void **state)
@@ -254,6 +273,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(template_passes_everything),
       cmocka_unit_test(crash_is_reported),
+      cmocka_unit_test(hang_is_a_timeout),
       cmocka_unit_test(endless_paging_is_bounded),
       cmocka_unit_test(swallowed_errors_are_caught),
       cmocka_unit_test(duplicate_ids_are_caught),

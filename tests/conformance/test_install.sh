@@ -52,6 +52,17 @@ exported=$(nm -D --defined-only "$so_cmake" | awk '{print $3}' | sort -u | tr '\
 [ "$exported" = "hrsync_connector_entry " ] ||
   fail "the plugin exports more than its entry: $exported"
 
+step "find_package(hrsync-sdk 2) is refused: the SDK major is the ABI major"
+mkdir -p "$tmp/want2"
+printf 'cmake_minimum_required(VERSION 3.25)\nproject(w C)\nfind_package(hrsync-sdk 2 REQUIRED)\n' \
+  >"$tmp/want2/CMakeLists.txt"
+if cmake -S "$tmp/want2" -B "$tmp/want2/b" -DCMAKE_PREFIX_PATH="$prefix" \
+  >"$tmp/want2.log" 2>&1; then
+  fail "find_package(hrsync-sdk 2) accepted an ABI 1 SDK"
+fi
+grep -q "version: 1\.0" "$tmp/want2.log" ||
+  fail "the refusal does not name the installed SDK version (see $tmp/want2.log)"
+
 step "out-of-tree build with pkg-config, PKG_CONFIG_PATH=$libdir/pkgconfig"
 cp -r "$tmp/acme" "$tmp/acme-pc"
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
