@@ -356,8 +356,15 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   it->name = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
                                p->cfg->name_format);
   if(skip->len) {
+    long idx = hs_match_by_hris_id(p->match, v[HS_SF_HRIS_ID]);
     it->action = HS_ACT_SKIPPED;
     it->reason = hs_buf_steal(skip);
+    /* A synced person whose record is unusable this time is skipped, not
+    ** reported as gone from the HR system. */
+    if(idx >= 0 && !p->claim[idx]) {
+      p->claim[idx] = p->plan.n;
+      it->sh_id = p->reg->items[idx].id;
+    }
     return it->reason ? HS_OK : hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
   for(i = 0; i < p->cfg->n_conds; i++) {

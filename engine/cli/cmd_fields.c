@@ -30,17 +30,9 @@ int hs_cmd_fields(hs_cli *cli, int argc, char **argv)
     hs_session_close(&s);
     return hs_cli_fail(cli, &err);
   }
-  /* List without checking the config against it: this is the command
+  /* Listed without checking the config against them: this is the command
   ** people run to find the right field ids. */
-  {
-    hs_config *cfg = s.cfg;
-    hs_config empty;
-    memset(&empty, 0, sizeof(empty));
-    empty.path = cfg->path;
-    s.cfg = &empty;
-    rc = hs_session_fields(&s, &err);
-    s.cfg = cfg;
-  }
+  rc = hs_session_fields(&s, 0, &err);
   if(rc) {
     hs_session_close(&s);
     return hs_cli_fail(cli, &err);

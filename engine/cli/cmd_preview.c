@@ -41,7 +41,7 @@ int hs_cmd_preview(hs_cli *cli, int argc, char **argv)
   hs_store_close(st);
   st = NULL;
   if((rc = hs_session_connect(&s, &err)) ||
-     (rc = hs_session_fields(&s, &err)) ||
+     (rc = hs_session_fields(&s, 1, &err)) ||
      (rc = hs_session_plan(&s, &reg, &plan, &err)))
     goto out;
   hs_print_plan(cli, &plan, 0);

@@ -38,7 +38,7 @@ static hs_rc make_plan(hs_cli *cli, const char *db, hs_plan *plan, hs_err *err)
     hs_store_close(st);
     st = NULL;
     if(!(rc = hs_session_connect(&s, err)) &&
-       !(rc = hs_session_fields(&s, err)))
+       !(rc = hs_session_fields(&s, 1, err)))
       rc = hs_session_plan(&s, &reg, plan, err);
   }
   hs_store_close(st);

@@ -136,7 +136,7 @@ static int field_type(void *arg, const char *id)
   return n ? fs->items[v[0]].type : -1;
 }
 
-hs_rc hs_session_fields(hs_session *s, hs_err *err)
+hs_rc hs_session_fields(hs_session *s, int check, hs_err *err)
 {
   hs_rc rc;
   if(!(s->fields.index = hs_strmap_new()))
@@ -144,7 +144,7 @@ hs_rc hs_session_fields(hs_session *s, hs_err *err)
   if((rc = hs_conn_list_fields(s->conn, on_field, &s->fields, err)))
     return rc;
   /* A connector that lists no fields cannot be checked against. */
-  if(s->fields.n)
+  if(check && s->fields.n)
     return hs_config_check_fields(s->cfg, field_known, &s->fields, err);
   return HS_OK;
 }

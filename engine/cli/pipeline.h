@@ -47,9 +47,9 @@ hs_rc hs_session_config(hs_cli *cli, hs_session *s, hs_err *err);
 ** connection and authenticates. */
 hs_rc hs_session_connect(hs_session *s, hs_err *err);
 
-/* Reads the connector's fields and checks the config's HR fields against
-** them (when it lists any). */
-hs_rc hs_session_fields(hs_session *s, hs_err *err);
+/* Reads the connector's fields; with check, also checks the config's HR
+** fields against them (when it lists any). */
+hs_rc hs_session_fields(hs_session *s, int check, hs_err *err);
 
 /* Fetches every record into a plan against reg. A fetch failure leaves no
 ** plan. */
