@@ -197,6 +197,7 @@ static void skipped_left_and_groups(void **state)
   test_add_sh(&reg, 1, "1", NULL, "Ada", "Lovelace", "Ada Lovelace");
   test_add_sh(&reg, 2, "2", NULL, "Gone", "Person", "Gone Person");
   test_add_sh(&reg, 3, NULL, NULL, NULL, NULL, "Hand Made");
+  test_add_sh(&reg, 4, "6", NULL, "Bad", "Date", "Bad Date");
   hs_registry_fingerprint(&reg);
   mkrec(&r[0], "1", "first", "Ada", "last", "Lovelace", "status", "Inactive",
         "end", "2025-01-31T00:00:00", "mail", "ada@x", NULL);
@@ -224,6 +225,8 @@ static void skipped_left_and_groups(void **state)
   assert_int_equal(it->action, HS_ACT_SKIPPED);
   assert_string_equal(it->reason,
                       "field dob: unparseable date \"31/12/1990\"");
+  /* Synced before: skipped this time, not "left". */
+  assert_int_equal(it->sh_id, 4);
   assert_string_equal(item(&plan, "7")->reason, "no hire date");
   /* No longer returned: left, never deleted; the hand-made one is not
   ** ours to report. */
