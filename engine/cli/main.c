@@ -30,7 +30,11 @@ static const hs_cmd commands[] = {
      "list the HR system's fields (id, type, label)", NULL},
     {"preview", hs_cmd_preview, "[--plan FILE]",
      "show what a sync would do, without writing",
-     "  --plan FILE  also save the plan, for an exact later `sync --plan`\n"},
+     "  --plan FILE  also save the plan, for an exact later `sync --plan`\n"
+     "\nconditions (\"conditions\" and group rules' \"if\", ANDed): =, !=,\n"
+     "in, not in, contains, empty, not empty, <, >. Dates (any shape the HR\n"
+     "system sends) and numbers compare as such; text compares\n"
+     "case-sensitively; a missing value is empty.\n"},
     {"sync", hs_cmd_sync, "[--yes] [--plan FILE]",
      "show the plan, ask for approval, apply it in one transaction",
      "  --yes        approve without asking (required without a terminal)\n"
