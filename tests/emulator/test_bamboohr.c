@@ -1,0 +1,269 @@
+/* BambooHR over the wire: auth, URL styles, meta/fields, the custom
+ * report's content negotiation and value conventions, changed, datasets. */
+#include "test_common.h"
+
+#include <regex.h>
+
+#define GW  "/bamboohr/api/gateway.php/acme/v1"
+#define KEY "bamboo-test-key:x"
+
+static const char *const json_ct[] = {"Content-Type: application/json",
+                                      "Accept: application/json", NULL};
+static const char *const report_body =
+    "{\"fields\":[\"id\",\"firstName\",\"lastName\",\"workEmail\","
+    "\"hireDate\",\"terminationDate\",\"status\",\"payRate\","
+    "\"employmentHistoryStatus\",\"4001\",\"costCenter\",\"noSuchField\"]}";
+
+static void t_auth_required(void **state)
+{
+  http_res r;
+  char h[128];
+
+  (void)state;
+  req(&r, "GET", GW "/meta/fields", NULL, NULL, NULL);
+  assert_int_equal(r.status, 401);
+  assert_non_null(http_header(&r, "WWW-Authenticate", h, sizeof(h)));
+  assert_non_null(http_header(&r, "X-BambooHR-Error-Message", h, sizeof(h)));
+  assert_int_equal(r.len, 0);
+  http_res_free(&r);
+  req(&r, "GET", GW "/meta/fields", NULL, "wrong-key:x", NULL);
+  assert_int_equal(r.status, 401);
+  assert_string_equal(
+      http_header(&r, "X-BambooHR-Error-Message", h, sizeof(h)),
+      "Invalid API key");
+  http_res_free(&r);
+}
+
+static void t_url_styles(void **state)
+{
+  http_res r;
+
+  (void)state;
+  req(&r, "GET", "/bamboohr/api/v1/meta/fields", NULL, KEY, NULL);
+  assert_int_equal(r.status, 200);
+  http_res_free(&r);
+  req(&r, "GET", "/bamboohr/api/gateway.php/other/v1/meta/fields", NULL, KEY,
+      NULL);
+  assert_int_equal(r.status, 404);
+  http_res_free(&r);
+}
+
+static void t_meta_fields(void **state)
+{
+  http_res r;
+  json_object *a;
+  size_t i;
+  int int_id = 0, str_id = 0, no_alias = 0, deprecated = 0;
+
+  (void)state;
+  req(&r, "GET", GW "/meta/fields", NULL, KEY, NULL);
+  assert_int_equal(r.status, 200);
+  a = http_json(&r);
+  assert_true(json_object_is_type(a, json_type_array));
+  for(i = 0; i < json_object_array_length(a); i++) {
+    json_object *f = json_object_array_get_idx(a, i), *v;
+    json_object_object_get_ex(f, "id", &v);
+    int_id += json_object_is_type(v, json_type_int);
+    str_id += json_object_is_type(v, json_type_string);
+    no_alias += !json_object_object_get_ex(f, "alias", &v);
+    deprecated += json_object_object_get_ex(f, "deprecated", &v);
+  }
+  assert_true(int_id > 10);
+  assert_int_equal(str_id, 1);   /* cost_center as "4340.4" */
+  assert_int_equal(no_alias, 1); /* shirt_size, id 4001 */
+  assert_int_equal(deprecated, 1);
+  json_object_put(a);
+  http_res_free(&r);
+}
+
+static void t_report_values(void **state)
+{
+  http_res r;
+  json_object *o, *emps, *e, *v;
+  regex_t re;
+  size_t i;
+
+  (void)state;
+  req(&r, "POST", GW "/reports/custom", json_ct, KEY, report_body);
+  assert_int_equal(r.status, 200);
+  o = http_json(&r);
+  assert_non_null(o);
+  /* The unknown field is silently dropped from fields[] and values. */
+  assert_int_equal(json_object_array_length(jpath(o, "fields")), 11);
+  emps = jpath(o, "employees");
+  assert_int_equal(json_object_array_length(emps), 4); /* inactive too */
+  for(i = 0; i < 4; i++) {
+    json_object_iter it;
+    e = json_object_array_get_idx(emps, i);
+    json_object_object_foreachC(e, it)
+    {
+      assert_true(!it.val || json_object_is_type(it.val, json_type_string));
+    }
+    assert_false(json_object_object_get_ex(e, "noSuchField", &v));
+  }
+  e = json_object_array_get_idx(emps, 0);
+  assert_string_equal(jstr(e, "id"), "1");
+  assert_string_equal(jstr(e, "firstName"), "Zoë");
+  assert_string_equal(jstr(e, "lastName"), "O'Brien");
+  assert_string_equal(jstr(e, "terminationDate"), "0000-00-00");
+  assert_string_equal(jstr(e, "status"), "Active");
+  assert_string_equal(jstr(e, "4001"), "M");
+  assert_string_equal(jstr(e, "costCenter"), "CC-100");
+  assert_int_equal(
+      regcomp(&re, "^[0-9]+\\.[0-9][0-9] [A-Z]{3}$", REG_EXTENDED), 0);
+  assert_int_equal(regexec(&re, jstr(e, "payRate"), 0, NULL, 0), 0);
+  regfree(&re);
+  e = json_object_array_get_idx(emps, 1);
+  assert_string_equal(jstr(e, "status"), "Inactive");
+  assert_null(jstr(e, "workEmail"));
+  assert_string_equal(jstr(e, "terminationDate"), "2025-12-31");
+  assert_string_equal(jstr(e, "employmentHistoryStatus"), "Part-Time");
+  e = json_object_array_get_idx(emps, 3);
+  assert_string_equal(jstr(e, "hireDate"), "0000-00-00");
+  json_object_put(o);
+  http_res_free(&r);
+}
+
+static void t_report_content_type(void **state)
+{
+  static const char *const charset[] = {
+      "Content-Type: application/json; charset=UTF-8",
+      "Accept: application/json", NULL};
+  http_res r;
+  char h[128];
+
+  (void)state;
+  req(&r, "POST", GW "/reports/custom", charset, KEY, report_body);
+  assert_int_equal(r.status, 400);
+  assert_string_equal(
+      http_header(&r, "X-BambooHR-Error-Message", h, sizeof(h)),
+      "Malformed XML");
+  http_res_free(&r);
+}
+
+static void t_report_accept(void **state)
+{
+  static const char *const star[] = {"Content-Type: application/json",
+                                     NULL}; /* libcurl sends * / * */
+  static const char *const appxml[] = {"Content-Type: application/json",
+                                       "Accept: application/xml", NULL};
+  static const char *const textxml[] = {"Content-Type: application/json",
+                                        "Accept: text/xml", NULL};
+  const char *body = "{\"fields\":[\"firstName\"]}";
+  json_object *o;
+  http_res r;
+
+  (void)state;
+  req(&r, "POST", GW "/reports/custom", star, KEY, body);
+  assert_int_equal(r.status, 404);
+  http_res_free(&r);
+  req(&r, "POST", GW "/reports/custom", appxml, KEY, body);
+  assert_int_equal(r.status, 404);
+  http_res_free(&r);
+  /* format= wins, case-insensitively, whatever Accept says. */
+  req(&r, "POST", GW "/reports/custom?format=JSON", star, KEY, body);
+  assert_int_equal(r.status, 200);
+  o = http_json(&r);
+  assert_non_null(jpath(o, "employees"));
+  json_object_put(o);
+  http_res_free(&r);
+  /* XML unless JSON is asked for. */
+  req(&r, "POST", GW "/reports/custom", textxml, KEY, body);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "<?xml"));
+  assert_non_null(strstr(r.body, "<field id=\"firstName\">Zoë</field>"));
+  http_res_free(&r);
+  req(&r, "POST", GW "/reports/custom?format=xml", star, KEY, body);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "<employee id=\"4\">"));
+  http_res_free(&r);
+}
+
+static void t_report_too_many_fields(void **state)
+{
+  char *body = malloc(401 * 12 + 32);
+  size_t n = 0;
+  http_res r;
+  int i;
+
+  (void)state;
+  assert_non_null(body);
+  n += (size_t)sprintf(body, "{\"fields\":[");
+  for(i = 0; i < 401; i++)
+    n += (size_t)sprintf(body + n, "%s\"f%d\"", i ? "," : "", i);
+  sprintf(body + n, "]}");
+  req(&r, "POST", GW "/reports/custom", json_ct, KEY, body);
+  assert_int_equal(r.status, 400);
+  http_res_free(&r);
+  free(body);
+}
+
+static void t_changed(void **state)
+{
+  http_res r;
+  json_object *o;
+
+  (void)state;
+  req(&r, "GET", GW "/employees/changed", NULL, KEY, NULL);
+  assert_int_equal(r.status, 400);
+  http_res_free(&r);
+  req(&r, "GET", GW "/employees/changed?since=2000-01-01T00:00:00Z", NULL, KEY,
+      NULL);
+  assert_int_equal(r.status, 200);
+  o = http_json(&r);
+  assert_true(json_object_is_type(jpath(o, "employees"), json_type_object));
+  assert_string_equal(jstr(o, "employees.3.id"), "3");
+  assert_non_null(jstr(o, "latest"));
+  json_object_put(o);
+  http_res_free(&r);
+}
+
+static void t_dataset_pages(void **state)
+{
+  const char *p1 = "{\"fields\":[\"id\",\"firstName\"],\"page\":1,"
+                   "\"pageSize\":3}";
+  const char *p2 = "{\"fields\":[\"id\",\"firstName\"],\"page\":2,"
+                   "\"pageSize\":3}";
+  http_res r;
+  json_object *o;
+
+  (void)state;
+  req(&r, "POST", "/bamboohr/api/v2/datasets/employee/data", json_ct, KEY, p1);
+  assert_int_equal(r.status, 200);
+  o = http_json(&r);
+  assert_int_equal(json_object_array_length(jpath(o, "data")), 3);
+  assert_string_equal(jstr(o, "data.0.fields.firstName"), "Zoë");
+  assert_int_equal(json_object_get_int(jpath(o, "meta.totalPages")), 2);
+  assert_int_equal(json_object_get_int(jpath(o, "meta.totalItems")), 4);
+  assert_non_null(jstr(o, "links.next"));
+  assert_null(jstr(o, "links.prev"));
+  json_object_put(o);
+  http_res_free(&r);
+  req(&r, "POST", "/bamboohr/api/v2/datasets/employee/data", json_ct, KEY, p2);
+  o = http_json(&r);
+  assert_int_equal(json_object_array_length(jpath(o, "data")), 1);
+  assert_null(jstr(o, "links.next"));
+  json_object_put(o);
+  http_res_free(&r);
+  req(&r, "POST", "/bamboohr/api/v2/datasets/employee/data", json_ct, KEY,
+      "{\"fields\":[\"id\"],\"pageSize\":1001}");
+  assert_int_equal(r.status, 400);
+  http_res_free(&r);
+}
+
+int main(int argc, char **argv)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(t_auth_required),
+      cmocka_unit_test(t_url_styles),
+      cmocka_unit_test(t_meta_fields),
+      cmocka_unit_test(t_report_values),
+      cmocka_unit_test(t_report_content_type),
+      cmocka_unit_test(t_report_accept),
+      cmocka_unit_test(t_report_too_many_fields),
+      cmocka_unit_test(t_changed),
+      cmocka_unit_test(t_dataset_pages),
+  };
+  return run_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]),
+                  "emulator_bamboohr");
+}

@@ -1,0 +1,151 @@
+/* Lucca v3 over the wire: "lucca application=" auth (either case), the
+ * data.items envelope, fields= projection, paging, former employees,
+ * comparator filters, collection.count, extendedData, displayName. */
+#include "test_common.h"
+
+static const char *const auth[] = {
+    "Authorization: lucca application=lucca-test-key", NULL};
+
+static json_object *get(const char *path, http_res *r)
+{
+  req(r, "GET", path, auth, NULL, NULL);
+  assert_int_equal(r->status, 200);
+  return http_json(r);
+}
+
+static void t_auth(void **state)
+{
+  static const char *const cap[] = {
+      "Authorization: Lucca application=lucca-test-key", NULL};
+  static const char *const bad[] = {"Authorization: lucca application=wrong",
+                                    NULL};
+  http_res r;
+
+  (void)state;
+  req(&r, "GET", "/lucca/api/v3/users", cap, NULL, NULL);
+  assert_int_equal(r.status, 200);
+  http_res_free(&r);
+  req(&r, "GET", "/lucca/api/v3/users", bad, NULL, NULL);
+  assert_int_equal(r.status, 401);
+  http_res_free(&r);
+}
+
+static void t_default_projection(void **state)
+{
+  http_res r;
+  json_object *o, *u;
+
+  (void)state;
+  o = get("/lucca/api/v3/users", &r);
+  u = jpath(o, "data.items.0");
+  assert_int_equal(json_object_object_length(u), 3); /* id, name, url */
+  assert_string_equal(jstr(u, "name"), "Zoë O'Brien");
+  json_object_put(o);
+  http_res_free(&r);
+}
+
+static void t_fields(void **state)
+{
+  http_res r;
+  json_object *o, *u;
+
+  (void)state;
+  o = get("/lucca/api/v3/users?fields=id,firstName,lastName,displayName,"
+          "dtContractStart,dtContractEnd,extendedData,department",
+          &r);
+  u = jpath(o, "data.items.0");
+  assert_string_equal(jstr(u, "displayName"), "O'Brien Zoë");
+  assert_string_equal(jstr(u, "dtContractStart"), "2020-03-01T00:00:00");
+  assert_null(jstr(u, "dtContractEnd"));
+  assert_string_equal(jstr(u, "extendedData.e_shirt_size.value"), "M");
+  assert_non_null(jpath(u, "extendedData.e_shirt_size.id"));
+  assert_string_equal(jstr(u, "department.name"), "Engineering");
+  json_object_put(o);
+  http_res_free(&r);
+}
+
+static void t_former_and_count(void **state)
+{
+  http_res r;
+  json_object *o;
+
+  (void)state;
+  o = get("/lucca/api/v3/users?fields=id", &r);
+  /* The leaver is hidden; the future hire is not. */
+  assert_int_equal(json_object_array_length(jpath(o, "data.items")), 3);
+  json_object_put(o);
+  http_res_free(&r);
+  o = get("/lucca/api/v3/users?fields=id&formerEmployees=true", &r);
+  assert_int_equal(json_object_array_length(jpath(o, "data.items")), 4);
+  json_object_put(o);
+  http_res_free(&r);
+  o = get("/lucca/api/v3/users?fields=collection.count", &r);
+  assert_int_equal(json_object_get_int(jpath(o, "data.count")), 3);
+  json_object_put(o);
+  http_res_free(&r);
+  o = get("/lucca/api/v3/users?fields=id,dtContractEnd"
+          "&dtContractEnd=notequal,null",
+          &r);
+  assert_int_equal(json_object_array_length(jpath(o, "data.items")), 1);
+  assert_string_equal(jstr(o, "data.items.0.dtContractEnd"),
+                      "2025-12-31T00:00:00");
+  json_object_put(o);
+  http_res_free(&r);
+  o = get("/lucca/api/v3/users?fields=id&formerEmployees=true"
+          "&dtContractEnd=until,2025-12-31",
+          &r);
+  assert_int_equal(json_object_array_length(jpath(o, "data.items")), 1);
+  json_object_put(o);
+  http_res_free(&r);
+}
+
+static void t_paging(void **state)
+{
+  http_res r;
+  json_object *o;
+
+  (void)state;
+  o = get("/lucca/api/v3/users?fields=id&formerEmployees=true&paging=2,10",
+          &r);
+  assert_int_equal(json_object_array_length(jpath(o, "data.items")), 2);
+  assert_int_equal(json_object_get_int(jpath(o, "data.items.0.id")), 3);
+  json_object_put(o);
+  http_res_free(&r);
+  o = get("/lucca/api/v3/users?fields=id&paging=3,10", &r);
+  assert_int_equal(json_object_array_length(jpath(o, "data.items")), 0);
+  json_object_put(o);
+  http_res_free(&r);
+  req(&r, "GET", "/lucca/api/v3/users?paging=abc", auth, NULL, NULL);
+  assert_int_equal(r.status, 400);
+  http_res_free(&r);
+}
+
+static void t_modified_since(void **state)
+{
+  http_res r;
+  json_object *o;
+
+  (void)state;
+  req(&r, "PATCH", "/_emulator/people/4", NULL, NULL,
+      "{\"email\":\"anna.s@acme.example\"}");
+  assert_int_equal(r.status, 200);
+  http_res_free(&r);
+  o = get("/lucca/api/v3/users?fields=id,mail"
+          "&modifiedAt=since,2026-06-15T00:00:00",
+          &r);
+  assert_int_equal(json_object_array_length(jpath(o, "data.items")), 1);
+  assert_string_equal(jstr(o, "data.items.0.mail"), "anna.s@acme.example");
+  json_object_put(o);
+  http_res_free(&r);
+}
+
+int main(int argc, char **argv)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(t_auth),   cmocka_unit_test(t_default_projection),
+      cmocka_unit_test(t_fields), cmocka_unit_test(t_former_and_count),
+      cmocka_unit_test(t_paging), cmocka_unit_test(t_modified_since),
+  };
+  return run_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]),
+                  "emulator_lucca");
+}
