@@ -155,13 +155,36 @@ static hrsync_status emit_attr(hrsync_conn *c, const char *key,
   const char *const *sub = psn_relation_subfields(key);
   int has;
   json_object *v = unwrap(wrapper, &has);
-  static const char *const generic[] = {"id", "name", NULL};
   if(!has)
     return HRSYNC_OK;
   if(sub && (!v || json_object_is_type(v, json_type_object)))
     return emit_relation(c, key, v, sub);
-  if(json_object_is_type(v, json_type_object))
-    return emit_relation(c, key, v, generic);
+  if(sub && !json_object_is_type(v, json_type_array)) {
+    /* A relation sent as a bare value: a number is its id, text its name
+    ** (for a supervisor, always the id), so ids stay the schema's. */
+    char id[300];
+    snprintf(id, sizeof(id), "%s.%s", key,
+             sub[1] && strcmp(sub[1], "name") == 0 &&
+                     json_object_is_type(v, json_type_string)
+                 ? "name"
+                 : "id");
+    return hsp_emit(&c->hh, id, v);
+  }
+  if(json_object_is_type(v, json_type_object)) {
+    /* Not a relation we flatten: the schema lists it as key, so it is
+    ** emitted as key, by its name (or its id). */
+    json_object *attrs = v, *x = NULL;
+    int got = 0;
+    if(!json_object_object_get_ex(v, "attributes", &attrs))
+      attrs = v;
+    if(json_object_object_get_ex(attrs, "name", &x) ||
+       json_object_object_get_ex(attrs, "id", &x))
+      x = unwrap(x, &got);
+    if(!got || json_object_is_type(x, json_type_object) ||
+       json_object_is_type(x, json_type_array))
+      x = NULL;
+    return hsp_emit(&c->hh, key, x);
+  }
   if(json_object_is_type(v, json_type_array)) {
     char *s = join_list(v);
     hrsync_status st;

@@ -648,6 +648,51 @@ static void test_records_flattened(void **state)
   done(fh, c);
 }
 
+static void test_records_other_object_shapes(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *r;
+  int present;
+  (void)state;
+  queue_auth(fh, "papi-1");
+  fh_queue(fh, 200, NULL,
+           "{\"success\": true, \"data\": [{\"type\": \"Employee\", "
+           "\"attributes\": {\"id\": {\"value\": 7},"
+           /* An object attribute we do not flatten: emitted as its key. */
+           "\"legal_entity\": {\"label\": \"Legal entity\", \"value\": "
+           "{\"type\": \"LegalEntity\", \"attributes\": {\"id\": 5, "
+           "\"name\": \"Acme GmbH\"}}},"
+           "\"payroll_group\": {\"value\": {\"id\": 9}},"
+           /* Relations sent as bare values. */
+           "\"department\": {\"value\": \"Sales\"},"
+           "\"office\": {\"value\": 131014},"
+           "\"supervisor\": {\"value\": 42},"
+           /* A wrapper with no value member at all: not set. */
+           "\"team\": {\"label\": \"Team\"},"
+           "\"holiday_calendar\": {\"value\": {\"type\": "
+           "\"HolidayCalendar\", \"attributes\": {\"id\": 3, \"name\": "
+           "\"DE (Bayern)\"}}}}}], \"metadata\": {\"total_elements\": 1}}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
+  r = fh_record_find(fh, "7");
+  assert_non_null(r);
+  assert_value(r, "legal_entity", "Acme GmbH");
+  assert_value(r, "payroll_group", "9");
+  assert_value(r, "department.name", "Sales");
+  assert_value(r, "office.id", "131014");
+  assert_value(r, "supervisor.id", "42");
+  assert_value(r, "holiday_calendar.name", "DE (Bayern)");
+  assert_value(r, "holiday_calendar.id", "3");
+  fh_record_get(r, "legal_entity.name", &present);
+  assert_false(present);
+  fh_record_get(r, "team.name", &present);
+  assert_false(present);
+  fh_record_get(r, "team", &present);
+  assert_false(present);
+  done(fh, c);
+}
+
 static void test_attribute_projection(void **state)
 {
   fh_host *fh = host();
@@ -878,6 +923,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_401_twice_fails),
       cmocka_unit_test(test_rotated_token_adopted),
       cmocka_unit_test(test_records_flattened),
+      cmocka_unit_test(test_records_other_object_shapes),
       cmocka_unit_test(test_attribute_projection),
       cmocka_unit_test(test_page_errors),
       cmocka_unit_test(test_fields_schema),
