@@ -83,8 +83,12 @@ static void collect(const hs_matcher *m, const hs_strmap *map, const char *key,
   const size_t *v = hs_strmap_get(map, key, &n);
   for(i = 0; i < n; i++) {
     const char *h = m->reg->items[v[i]].v[HS_SF_HRIS_ID];
+    const char *type = m->reg->items[v[i]].v[HS_SF_TYPE];
     int dup = 0;
     if(h && strcmp(h, hris_id))
+      continue;
+    /* An organisation is never an employee, whatever its name. */
+    if(type && !strcmp(type, HS_TYPE_ENTITY))
       continue;
     for(j = 0; j < *nseen; j++)
       if(seen[j] == v[i])

@@ -7,7 +7,8 @@
 **      "Lovelace, Ada"), against the stakeholder's name and its
 **      first_name + last_name in both orders.
 ** At levels 2 and 3 a stakeholder that already carries another hris_id is
-** someone else's, so it is no candidate. Two candidates at one level are
+** someone else's, and a legal entity is nobody's, so neither is a
+** candidate. Two candidates at one level are
 ** reported, never guessed between.
 */
 #ifndef HS_MATCH_H

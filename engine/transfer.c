@@ -203,6 +203,14 @@ static hs_rc import_row(hs_store *st, const hs_registry *reg,
   if(rc)
     goto out;
   if(cur) {
+    for(i = 0; i < ncols; i++)
+      if(cols[i] == HS_SF_NAME && !sh.v[HS_SF_NAME]) {
+        rc = hs_err_set(err, HS_E_PARSE,
+                        "%s: line %zu, column name: a stakeholder needs a "
+                        "name",
+                        path, row->line);
+        goto out;
+      }
     for(i = 0; i < ncols && !rc; i++) {
       int f = cols[i];
       if(f == COL_ID || !differs(cur->v[f], sh.v[f]))

@@ -132,6 +132,8 @@ static void import_errors(void **state)
   expect_import_error("id,nmae\r\n", "line 1, column 2: unknown column");
   expect_import_error("id,hris_id\r\n1,H\r\n2,H\r\n", "line 3");
   expect_import_error("id,first_name\r\n,\r\n", "needs a name");
+  expect_import_error("id,name\r\n1,\r\n", "line 2, column name: a "
+                                           "stakeholder needs a name");
   /* None of it was written. */
   assert_int_equal(hs_store_open(db, HS_STORE_READ, &s, &err), HS_OK);
   assert_int_equal(hs_store_load(s, &reg, &err), HS_OK);

@@ -29,6 +29,9 @@ static int setup(void **state)
   test_add_sh(&reg, 7, NULL, NULL, NULL, NULL, "John Smith");
   test_add_sh(&reg, 8, NULL, NULL, "John", "Smith", "J. Smith");
   test_add_sh(&reg, 9, "999", "E999", "Bob", "Brown", "Bob Brown");
+  test_add_sh(&reg, 10, NULL, "ORG1", NULL, NULL, "Acme Trust");
+  free(reg.items[9].v[HS_SF_TYPE]);
+  reg.items[9].v[HS_SF_TYPE] = strdup(HS_TYPE_ENTITY);
   return hs_match_new(&reg, &m, &err) == HS_OK ? 0 : -1;
 }
 
@@ -93,6 +96,12 @@ static void someone_elses_stakeholder(void **state)
   assert_int_equal(matched("500", "E999", "Bob", "Brown", HS_MATCH_NONE), 0);
 }
 
+static void legal_entities_are_not_people(void **state)
+{
+  (void)state;
+  assert_int_equal(matched("900", "ORG1", "Acme", "Trust", HS_MATCH_NONE), 0);
+}
+
 static void conflicts(void **state)
 {
   hs_match r;
@@ -122,6 +131,7 @@ int main(void)
       cmocka_unit_test(by_name_both_orders),
       cmocka_unit_test(someone_elses_stakeholder),
       cmocka_unit_test(conflicts),
+      cmocka_unit_test(legal_entities_are_not_people),
       cmocka_unit_test(no_match),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
