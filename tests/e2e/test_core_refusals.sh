@@ -12,6 +12,20 @@ assert_eq "$rc" "3" "no --yes without a terminal"
 assert_contains "$out" "--yes" "the message says what to do"
 [ ! -e hrsync.db ] || fail "refused sync wrote a store"
 
+# On a terminal it asks: "n" (or anything but y) refuses, "y" applies.
+if command -v script >/dev/null; then
+  echo n | script -qec "'$HRSYNC_BIN' -c '$DIR/hrsync.json' sync" /dev/null >tty.out
+  assert_eq "$?" "3" "declined on a terminal"
+  assert_contains "$(cat tty.out)" "Apply these changes? [y/N]" "asked"
+  [ ! -e hrsync.db ] || fail "declined sync wrote a store"
+  echo y | script -qec "'$HRSYNC_BIN' -c '$DIR/hrsync.json' sync" /dev/null >tty.out
+  assert_eq "$?" "0" "approved on a terminal"
+  assert_eq "$(hs --json stakeholders | jq length)" "3" "approved sync applied"
+  rm -f hrsync.db hrsync.db-wal hrsync.db-shm
+else
+  echo "note: no script(1); terminal approval not tested"
+fi
+
 # A saved plan applies exactly what it says, even if the HR data moved on.
 hs preview --plan plan.json >/dev/null 2>&1 || fail "preview --plan"
 [ "$(stat -c %a plan.json)" = 600 ] || fail "plan file is not private"
