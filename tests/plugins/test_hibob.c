@@ -611,6 +611,45 @@ static void test_named_list_errors(void **state)
   done(fh, c);
 }
 
+/* Named lists as a bare array, found by the list's own "id" member. */
+static void test_named_lists_array_shape(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "work.department");
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\":[{\"id\":\"1\",\"work\":{\"department\":"
+           "\"7\"}}]}");
+  fh_queue(fh, 200, JSON_HDR,
+           "[{\"id\":\"department\",\"name\":\"Departments\",\"values\":"
+           "[{\"id\":7,\"value\":\"Legal\"}]}]");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_value(fh_record_find(fh, "1"), "work.department", "Legal");
+  done(fh, c);
+}
+
+static void test_named_lists_refused(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "work.department");
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\":[{\"id\":\"1\",\"work\":{\"department\":"
+           "\"7\"}}]}");
+  fh_queue(fh, 403, JSON_HDR,
+           "{\"key\":\"forbidden\",\"error\":\"No access to lists\"}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_AUTH);
+  assert_error_has(
+      fh, "GET /v1/company/named-lists: HTTP 403: No access to lists");
+  done(fh, c);
+}
+
 static void test_search_errors(void **state)
 {
   static const struct {
@@ -750,6 +789,8 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_search_slash_keys),
       cmocka_unit_test(test_named_list_fallback),
       cmocka_unit_test(test_named_list_errors),
+      cmocka_unit_test(test_named_lists_array_shape),
+      cmocka_unit_test(test_named_lists_refused),
       cmocka_unit_test(test_search_errors),
       cmocka_unit_test(test_search_stream_shapes),
       cmocka_unit_test(test_search_stream_errors),

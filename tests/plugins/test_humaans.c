@@ -530,6 +530,33 @@ static void test_job_roles_join(void **state)
   done(fh, c);
 }
 
+/* A role without effectiveDate has always applied; a dated one replaces
+** it; equal dates: the later one listed wins. */
+static void test_job_roles_dates(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "jobTitle");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":4,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"personId\":\"A\",\"jobTitle\":\"Undated\"},"
+           "{\"personId\":\"B\",\"jobTitle\":\"Undated\"},"
+           "{\"personId\":\"B\",\"jobTitle\":\"First\",\"effectiveDate\":"
+           "\"2020-01-01\"},"
+           "{\"personId\":\"B\",\"jobTitle\":\"Second\",\"effectiveDate\":"
+           "\"2020-01-01\"}]}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":2,\"data\":[{\"id\":\"A\"},{\"id\":\"B\"}]}");
+  c = open_ok(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 2);
+  assert_value(fh_record_find(fh, "A"), "jobTitle", "Undated");
+  assert_value(fh_record_find(fh, "B"), "jobTitle", "Second");
+  assert_value(fh_record_find(fh, "A"), "department", NULL);
+  done(fh, c);
+}
+
 static void test_job_roles_errors(void **state)
 {
   fh_host *fh = host();
@@ -614,6 +641,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_paging_401_mid_list),
       cmocka_unit_test(test_records),
       cmocka_unit_test(test_job_roles_join),
+      cmocka_unit_test(test_job_roles_dates),
       cmocka_unit_test(test_job_roles_errors),
       cmocka_unit_test(test_page_errors),
       cmocka_unit_test(test_transport_error_and_abort),
