@@ -125,7 +125,9 @@ static hrsync_status emit(hrsync_conn *c, const char *id, json_object *fields,
   {
     if(st != HRSYNC_OK)
       break;
-    st = hsp_emit(&c->hh, key, val);
+    /* "hrsync." ids are reserved: an answer cannot skip people. */
+    if(strncmp(key, "hrsync.", 7))
+      st = hsp_emit(&c->hh, key, val);
   }
   if(st == HRSYNC_OK && no_hire_date(fields))
     st = h->record_set(c->hh.ctx, HRSYNC_FIELD_SKIP_REASON, BHR_NO_HIRE_DATE);

@@ -410,7 +410,9 @@ static const char report[] =
     "{\"id\": \"8\", \"firstName\": \"Nohire\", \"lastName\": \"Empty\","
     " \"hireDate\": \"\", \"status\": \"Active\"},"
     "{\"id\": \"9\", \"firstName\": \"Nohire\", \"lastName\": \"Absent\","
-    " \"status\": \"Active\"}]}";
+    " \"status\": \"Active\"},"
+    "{\"id\": \"10\", \"firstName\": \"Reserved\", \"hireDate\": "
+    "\"2020-02-02\", \"hrsync.skip_reason\": \"from the wire\"}]}";
 
 static void want_basic(fh_host *fh)
 {
@@ -469,7 +471,10 @@ static void test_report_records(void **state)
   fh_queue(fh, 200, JSON_HDR, report);
   c = open_ok(fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
-  assert_int_equal(fh_n_records(fh), 6);
+  assert_int_equal(fh_n_records(fh), 7);
+  /* A member named like the reserved field is not taken from the wire. */
+  fh_record_get(fh_record_find(fh, "10"), HRSYNC_FIELD_SKIP_REASON, &present);
+  assert_false(present);
   r = fh_record_find(fh, "4");
   assert_non_null(r);
   assert_string_equal(fh_record_get(r, "firstName", NULL), "Charlotte");
@@ -515,7 +520,7 @@ static void test_report_withheld_fields_warning(void **state)
   fh_queue(fh, 200, JSON_HDR, report);
   c = open_ok(fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
-  assert_int_equal(fh_n_records(fh), 6);
+  assert_int_equal(fh_n_records(fh), 7);
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, ""), 1);
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "2 requested fields"), 1);
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "4001, location"), 1);
