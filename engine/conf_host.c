@@ -81,6 +81,14 @@ static void ch_log(hrsync_host_ctx *c, uint32_t level, const char *msg)
   }
   c->log_lines++;
   check_secret_free(c, "a log line", msg);
+  if(c->hold_log) {
+    const char *p;
+    hs_buf_printf(&c->held, "%c", '0' + (int)(level > 3 ? 3 : level));
+    for(p = msg; *p; p++)
+      hs_buf_append(&c->held, *p == '\n' ? " " : p, 1);
+    hs_buf_puts(&c->held, "\n");
+    return;
+  }
   /* Through the redacting log, so even a leaking plugin shows nothing. */
   hs_log_write(c->log, level > HS_LOG_DEBUG ? HS_LOG_DEBUG : (int)level,
                c->desc ? c->desc->name : NULL, msg);
@@ -652,6 +660,7 @@ void hs_ch_free(hrsync_host_ctx *c)
     free(c->ids[i]);
   free(c->ids);
   free(c->resp_body);
+  hs_buf_free(&c->held);
   for(i = 0; i < c->n_rec; i++) {
     hs_fixture_exchange *e = &c->rec[i];
     size_t h;
@@ -670,6 +679,18 @@ void hs_ch_free(hrsync_host_ctx *c)
   c->resp_body = NULL;
   c->rec = NULL;
   c->n_marked = c->n_fields = c->n_ids = c->n_rec = 0;
+}
+
+void hs_ch_release_log(hrsync_host_ctx *c)
+{
+  char *line = c->held.data, *nl;
+  while(line && *line && (nl = strchr(line, '\n'))) {
+    *nl = 0;
+    hs_log_write(c->log, line[0] - '0', c->desc ? c->desc->name : NULL,
+                 line + 1);
+    line = nl + 1;
+  }
+  hs_buf_free(&c->held);
 }
 
 void hs_ch_enter(hrsync_host_ctx *c, hs_ch_phase phase)

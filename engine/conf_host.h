@@ -79,6 +79,8 @@ struct hrsync_host_ctx {
   char unmatched[512]; /* first request without a fixture */
   char leak[512];      /* first secret seen in a log line or error */
   unsigned log_lines;
+  int hold_log; /* keep log lines in held until hs_ch_release_log */
+  hs_buf held;  /* "<level><line>\n" each */
 
   char **marked; /* mark_secret values, owned */
   size_t n_marked;
@@ -129,6 +131,9 @@ void hs_ch_free(hrsync_host_ctx *ctx);
 /* Marks the start and end of a callback: resets the per-call state. */
 void hs_ch_enter(hrsync_host_ctx *ctx, hs_ch_phase phase);
 void hs_ch_leave(hrsync_host_ctx *ctx);
+
+/* Sends the held log lines to ctx->log and forgets them. */
+void hs_ch_release_log(hrsync_host_ctx *ctx);
 
 /* Sorts the emitted ids; returns the first duplicate or NULL. */
 const char *hs_ch_duplicate_id(hrsync_host_ctx *ctx);

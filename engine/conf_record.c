@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* A value to take out of what was recorded, and what replaces it. */
 typedef struct subst {
@@ -151,11 +152,12 @@ static hs_rc prepare(rec_state *s, const hs_conf_record_params *p, hs_err *err)
 
 /* Refuses a folder that already holds exchanges: two recordings mixed
 ** would replay as neither. */
-static hs_rc ready_dir(const char *dir, hs_err *err)
+static hs_rc ready_dir(const char *dir, int *created, hs_err *err)
 {
   DIR *d;
   struct dirent *de;
-  if(mkdir(dir, 0755) && errno != EEXIST)
+  *created = mkdir(dir, 0755) == 0;
+  if(!*created && errno != EEXIST)
     return hs_err_set(err, HS_E_IO, "record: %s: cannot create: %s", dir,
                       strerror(errno));
   d = opendir(dir);
@@ -165,11 +167,13 @@ static hs_rc ready_dir(const char *dir, hs_err *err)
   while((de = readdir(d))) {
     size_t n = strlen(de->d_name);
     if(n > 5 && !strcmp(de->d_name + n - 5, ".http")) {
+      /* The error first: closedir frees de. */
+      hs_err_set(err, HS_E_IO,
+                 "record: %s already holds fixtures (%s); record into an "
+                 "empty folder",
+                 dir, de->d_name);
       closedir(d);
-      return hs_err_set(err, HS_E_IO,
-                        "record: %s already holds fixtures (%s); record into "
-                        "an empty folder",
-                        dir, de->d_name);
+      return HS_E_IO;
     }
   }
   closedir(d);
@@ -260,6 +264,7 @@ hs_rc hs_conf_record(const hs_conf_record_params *p, unsigned *n_exchanges,
   const char *base;
   char escaped[1024], origin[512];
   size_t i, j, origin_len;
+  int created = 0;
   hs_rc rc;
 
   memset(&s, 0, sizeof(s));
@@ -276,7 +281,7 @@ hs_rc hs_conf_record(const hs_conf_record_params *p, unsigned *n_exchanges,
   if(!rc)
     rc = prepare(&s, p, err);
   if(!rc)
-    rc = ready_dir(p->out_dir, err);
+    rc = ready_dir(p->out_dir, &created, err);
   if(!rc)
     rc = hs_http_new(NULL, p->log, &s.http, err);
   if(rc)
@@ -354,6 +359,10 @@ hs_rc hs_conf_record(const hs_conf_record_params *p, unsigned *n_exchanges,
   if(!rc && n_exchanges)
     *n_exchanges = (unsigned)s.ctx.n_rec;
 done:
+  /* A failed run leaves no folder behind it made (rmdir removes only an
+  ** empty one). */
+  if(rc && created)
+    rmdir(p->out_dir);
   free_state(&s);
   return rc;
 }

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -195,15 +196,68 @@ static void check_load(kit *k, int fd)
   verdict(fd, 1, "suggested mapping", "%u entries", n);
 }
 
+/* Standard output and error, sent to a temporary file while the plugin
+** runs: connector.h says a plugin never prints. */
+typedef struct capture {
+  FILE *tmp;
+  int saved_out, saved_err;
+} capture;
+
+static int capture_start(capture *cp)
+{
+  fflush(NULL);
+  cp->tmp = tmpfile();
+  cp->saved_out = dup(1);
+  cp->saved_err = dup(2);
+  if(!cp->tmp || cp->saved_out < 0 || cp->saved_err < 0 ||
+     dup2(fileno(cp->tmp), 1) < 0 || dup2(fileno(cp->tmp), 2) < 0) {
+    if(cp->tmp)
+      fclose(cp->tmp);
+    cp->tmp = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+/* Puts the streams back; returns the bytes the plugin wrote and the
+** start of them in first (cap > 0). */
+static long capture_end(capture *cp, char *first, size_t cap)
+{
+  struct stat st;
+  long n;
+  size_t got;
+  fflush(NULL);
+  dup2(cp->saved_out, 1);
+  dup2(cp->saved_err, 2);
+  close(cp->saved_out);
+  close(cp->saved_err);
+  /* The streams shared the file's offset: its size is what they wrote. */
+  n = fstat(fileno(cp->tmp), &st) == 0 ? (long)st.st_size : 0;
+  rewind(cp->tmp);
+  got = fread(first, 1, cap - 1, cp->tmp);
+  first[got] = 0;
+  fclose(cp->tmp);
+  return n;
+}
+
 static void check_plain(kit *k, int fd)
 {
   hrsync_host_ctx c;
   hs_ch_outcome o;
   const char *dup;
-  char line[64];
+  char line[64], printed[96];
+  capture cp;
+  long n_printed = -1;
 
   setup_ctx(k, &c);
-  hs_ch_run(&c, k->max_pages, &o);
+  c.hold_log = 1;
+  if(capture_start(&cp) == 0) {
+    hs_ch_run(&c, k->max_pages, &o);
+    n_printed = capture_end(&cp, printed, sizeof(printed));
+  }
+  else
+    hs_ch_run(&c, k->max_pages, &o);
+  hs_ch_release_log(&c);
 
   if(o.failed_at != HS_PH_NONE) {
     verdict(fd, 0, phase_name(o.failed_at), "%s: %s", status_name(o.st),
@@ -254,6 +308,15 @@ static void check_plain(kit *k, int fd)
     verdict(fd, 0, "contract", "%s", c.violation);
   else
     verdict(fd, 1, "contract", "host services used as connector.h says");
+  if(n_printed > 0)
+    verdict(fd, 0, "quiet",
+            "the plugin wrote %ld bytes to stdout/stderr, starting \"%.60s\"; "
+            "use host->log",
+            n_printed, printed);
+  else
+    verdict(fd, 1, "quiet", "%s",
+            n_printed < 0 ? "not checked (no temporary file)"
+                          : "nothing written to stdout or stderr");
   if(c.leak[0])
     verdict(fd, 0, "secrets", "%s", c.leak);
   else

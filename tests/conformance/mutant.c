@@ -20,6 +20,8 @@ static hrsync_status mutant_next_page(hrsync_conn *c, int *has_more)
 #elif defined(MUTANT_HANG)
   for(;;)
     pause(); /* stuck on the first page, calling nobody */
+#elif defined(MUTANT_PRINT)
+  printf("fetched a page\n"); /* instead of host->log */
 #elif defined(MUTANT_ENDLESS)
   *has_more = 1; /* never says it is done */
 #elif defined(MUTANT_SWALLOW)

@@ -155,6 +155,12 @@ static void swallowed_errors_are_caught(void **state)
   assert_int_equal(verdict_of(&v, "records"), 1);
 }
 
+static void printing_is_caught(void **state)
+{
+  (void)state;
+  expect_fail("mutant_print", "quiet");
+}
+
 static void duplicate_ids_are_caught(void **state)
 {
   (void)state;
@@ -276,6 +282,7 @@ int main(void)
       cmocka_unit_test(hang_is_a_timeout),
       cmocka_unit_test(endless_paging_is_bounded),
       cmocka_unit_test(swallowed_errors_are_caught),
+      cmocka_unit_test(printing_is_caught),
       cmocka_unit_test(duplicate_ids_are_caught),
       cmocka_unit_test(logged_secret_is_caught),
       cmocka_unit_test(auth_status_is_checked),

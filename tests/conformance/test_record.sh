@@ -51,7 +51,7 @@ out=$("$hrsync" --plugin-dir "$plugins" -c "$work/humaans-bad.json" \
   conformance humaans --record "$work/fx-bad" 2>&1)
 assert_eq "$?" "1" "record with a refused token"
 assert_contains "$out" "nothing written" "record failure message"
-[ -z "$(ls -A "$work/fx-bad" 2>/dev/null)" ] || fail "a failed record wrote files"
+[ ! -e "$work/fx-bad" ] || fail "a failed record left $work/fx-bad behind"
 
 # Recording over existing fixtures is refused.
 out=$("$hrsync" --plugin-dir "$plugins" -c "$work/humaans.json" \
