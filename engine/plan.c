@@ -178,21 +178,43 @@ static const char *sh_label(const hs_sh *sh)
 }
 
 /* Groups the rules add for this record, merged into a copy of current. */
+/* The groups after the rules: a group named by a rule is the rules' to
+** manage (added while a rule for it matches, removed when none does, so a
+** rehired person leaves "Ex-employee"); other groups are left alone. The
+** result is a new string in *out (NULL = no groups). */
 static hs_rc rule_groups(const hs_planner *p, const hs_nrec *r,
                          const char *current, char **out, hs_err *err)
 {
+  const hs_config *cfg = p->cfg;
   size_t i, j;
+  int *hit;
   *out = current ? strdup(current) : NULL;
   if(current && !*out)
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
-  for(i = 0; i < p->cfg->n_groups; i++) {
-    const hs_group_rule *g = &p->cfg->groups[i];
-    int ok = 1;
-    for(j = 0; j < g->n_conds && ok; j++)
-      ok = hs_cond_eval(&g->conds[j], hs_nrec_get(r, g->conds[j].field, NULL));
-    if(ok && hs_groups_add(out, g->group) < 0)
-      return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  if(!cfg->n_groups)
+    return HS_OK;
+  if(!(hit = calloc(cfg->n_groups, sizeof(int))))
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  for(i = 0; i < cfg->n_groups; i++) {
+    const hs_group_rule *g = &cfg->groups[i];
+    hit[i] = 1;
+    for(j = 0; j < g->n_conds && hit[i]; j++)
+      hit[i] =
+          hs_cond_eval(&g->conds[j], hs_nrec_get(r, g->conds[j].field, NULL));
   }
+  /* Two rules may name one group: it stays if either matches. */
+  for(i = 0; i < cfg->n_groups; i++) {
+    int keep = 0;
+    for(j = 0; j < cfg->n_groups; j++)
+      if(hit[j] && !strcmp(cfg->groups[j].group, cfg->groups[i].group))
+        keep = 1;
+    if((keep ? hs_groups_add(out, cfg->groups[i].group)
+             : hs_groups_remove(out, cfg->groups[i].group)) < 0) {
+      free(hit);
+      return hs_err_set(err, HS_E_NOMEM, "out of memory");
+    }
+  }
+  free(hit);
   return HS_OK;
 }
 

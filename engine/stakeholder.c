@@ -158,3 +158,32 @@ nomem:
   hs_buf_free(&b);
   return -1;
 }
+
+int hs_groups_remove(char **groups, const char *g)
+{
+  hs_buf b = HS_BUF_INIT;
+  const char *p = *groups ? *groups : "";
+  size_t glen = strlen(g);
+  int found = 0;
+  while(*p) {
+    const char *end = strchr(p, ';');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    if(len == glen && !strncmp(p, g, len))
+      found = 1;
+    else if((b.len && hs_buf_puts(&b, ";")) || hs_buf_append(&b, p, len)) {
+      hs_buf_free(&b);
+      return -1;
+    }
+    p += len;
+    if(*p == ';')
+      p++;
+  }
+  if(!found) {
+    hs_buf_free(&b);
+    return 0;
+  }
+  free(*groups);
+  *groups = b.len ? hs_buf_steal(&b) : NULL;
+  hs_buf_free(&b);
+  return 1;
+}

@@ -83,4 +83,8 @@ char *hs_sh_format_name(const char *first, const char *last, int format);
 ** memory. */
 int hs_groups_add(char **groups, const char *g);
 
+/* Removes group g from the list in *groups (NULL when it becomes empty).
+** Returns 1 when it was there, 0 when not, -1 on no memory. */
+int hs_groups_remove(char **groups, const char *g);
+
 #endif

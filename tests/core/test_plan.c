@@ -158,6 +158,9 @@ static void diffs(void **state)
   sh = test_add_sh(&reg, 2, "2", "E2", "Alan", "Turing", "Alan Turing");
   sh->v[HS_SF_CITY] = strdup("Manchester");
   sh->v[HS_SF_GROUPS] = strdup("Staff");
+  /* Rehired: the rules' "Ex-employee" goes, the hand-made "Board" stays. */
+  sh = test_add_sh(&reg, 3, "3", NULL, "Grace", "Hopper", "Grace Hopper");
+  sh->v[HS_SF_GROUPS] = strdup("Board;Ex-employee");
   hs_registry_fingerprint(&reg);
   /* Email changed, city sent empty (cleared), identifier sent empty
   ** (never cleared), phone unmapped (kept). */
@@ -166,7 +169,14 @@ static void diffs(void **state)
   /* The same values, city withheld (not sent): unchanged. */
   mkrec(&r[1], "2", "first", "Alan", "last", "Turing", "status", "Active",
         "num", "E2", NULL);
-  run_plan(&reg, cfg, r, 2, &plan);
+  mkrec(&r[2], "3", "first", "Grace", "last", "Hopper", "status", "Active",
+        NULL);
+  run_plan(&reg, cfg, r, 3, &plan);
+  it = item(&plan, "3");
+  assert_int_equal(it->action, HS_ACT_UPDATE);
+  assert_int_equal(it->n_changes, 1);
+  assert_string_equal(change(it, HS_SF_GROUPS)->before, "Board;Ex-employee");
+  assert_string_equal(change(it, HS_SF_GROUPS)->after, "Board;Staff");
   it = item(&plan, "1");
   assert_int_equal(it->action, HS_ACT_UPDATE);
   assert_int_equal(it->sh_id, 1);
@@ -178,7 +188,7 @@ static void diffs(void **state)
   assert_null(change(it, HS_SF_CITY)->after);
   assert_null(change(it, HS_SF_IDENTIFIER));
   assert_int_equal(item(&plan, "2")->action, HS_ACT_UNCHANGED);
-  assert_int_equal(plan.counts[HS_ACT_UPDATE], 1);
+  assert_int_equal(plan.counts[HS_ACT_UPDATE], 2);
   assert_int_equal(plan.counts[HS_ACT_UNCHANGED], 1);
   assert_string_equal(plan.fingerprint, reg.fingerprint);
   hs_plan_clear(&plan);
@@ -293,7 +303,13 @@ static void group_lists(void **state)
   assert_int_equal(hs_groups_add(&g, "Board"), 0);
   assert_int_equal(hs_groups_add(&g, "Boar"), 1);
   assert_string_equal(g, "Boar;Board;Ex-employee;Staff");
-  free(g);
+  assert_int_equal(hs_groups_remove(&g, "Board"), 1);
+  assert_int_equal(hs_groups_remove(&g, "Board"), 0);
+  assert_string_equal(g, "Boar;Ex-employee;Staff");
+  assert_int_equal(hs_groups_remove(&g, "Boar"), 1);
+  assert_int_equal(hs_groups_remove(&g, "Staff"), 1);
+  assert_int_equal(hs_groups_remove(&g, "Ex-employee"), 1);
+  assert_null(g);
 }
 
 int main(void)
