@@ -292,8 +292,8 @@ static hrsync_status ch_record_end(hrsync_host_ctx *c)
   return HRSYNC_OK;
 }
 
-/* Empties the largest array in the tree: the page's records, whatever the
-** HR system calls them. Returns it, or NULL when there is none. */
+/* The largest array in the tree: a page's records, whatever the HR system
+** calls them (the empty-page fault empties it). NULL when there is none. */
 static json_object *largest_array(json_object *o)
 {
   json_object *best = NULL, *sub;

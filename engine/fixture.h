@@ -71,7 +71,8 @@ hs_fixture_exchange *hs_fixture_match(hs_fixture_set *fx, const char *method,
                                       const char *path, const char *body,
                                       size_t body_len);
 
-/* Writes one exchange file dir/NNN-<slug>.http. headers may be NULL. */
+/* Writes ex as the file dir/NNN-<method-and-path>.http (n is NNN). Only
+** the request line, matchers, status, headers and body are used. */
 hs_rc hs_fixture_write_exchange(const char *dir, unsigned n,
                                 const hs_fixture_exchange *ex, hs_err *err);
 
