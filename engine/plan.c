@@ -441,6 +441,7 @@ hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err)
   hs_rc rc;
   if(!(it = hs_plan_push(&p->plan)))
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  p->plan.records++;
   rc = hs_norm_record(rec, p->type, p->type_arg, &r, &skip, err);
   for(i = 0; i < rec->n_fields && !rc; i++)
     if(!strcmp(rec->fields[i].id, HRSYNC_FIELD_SKIP_REASON))
@@ -477,6 +478,7 @@ hs_rc hs_planner_finish(hs_planner *p, hs_plan *out, hs_err *err)
       return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
   hs_plan_count(&p->plan);
+  p->plan.registry = p->reg->n;
   *out = p->plan;
   memset(&p->plan, 0, sizeof(p->plan));
   return HS_OK;

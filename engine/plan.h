@@ -54,6 +54,8 @@ typedef struct hs_plan {
   char fingerprint[65]; /* of the registry the plan was computed against */
   char config_digest[65];
   char *connector;
+  size_t records;  /* records planned (0 for a plan read from a file) */
+  size_t registry; /* stakeholders in the registry planned against */
 } hs_plan;
 
 /* Appends a zeroed item; NULL on no memory. */

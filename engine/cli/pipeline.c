@@ -310,7 +310,14 @@ void hs_print_plan(hs_cli *cli, const hs_plan *plan, long long run_id)
     hs_buf_free(&b);
     return;
   }
-  fprintf(f, "Plan for %s:\n\n ", plan->connector ? plan->connector : "?");
+  fprintf(f, "Plan for %s", plan->connector ? plan->connector : "?");
+  if(plan->records || plan->registry)
+    fprintf(f,
+            ": %zu record%s from the HR system, %zu stakeholder%s in the "
+            "registry",
+            plan->records, plan->records == 1 ? "" : "s", plan->registry,
+            plan->registry == 1 ? "" : "s");
+  fprintf(f, "\n\n ");
   for(a = 0; a < HS_ACT_COUNT; a++)
     fprintf(f, " %9s", hs_action_name(a));
   fprintf(f, "\n ");
