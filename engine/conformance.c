@@ -356,33 +356,38 @@ typedef struct scenario {
   int expect;
   hrsync_status want; /* EXPECT_FAIL: this status, or HRSYNC_OK for any */
   int need_detail;    /* the plugin itself must explain (set_error) */
+  int optional;       /* passes, saying so, when the callback makes no
+                         request (it may reuse an earlier answer) */
 } scenario;
 
 static const scenario scenarios[] = {
+    /* check, fault, aimed at, status, expect, want, detail, optional */
     {"fault: 401 at authenticate", HS_FAULT_STATUS, HS_PH_AUTH, 401,
-     EXPECT_FAIL, HRSYNC_E_AUTH, 1},
+     EXPECT_FAIL, HRSYNC_E_AUTH, 1, 0},
+    {"fault: 500 at list_fields", HS_FAULT_STATUS, HS_PH_FIELDS, 500,
+     EXPECT_FAIL, HRSYNC_OK, 1, 1},
     {"fault: 401 on the first page", HS_FAULT_STATUS, HS_PH_PAGE, 401,
-     EXPECT_FAIL, HRSYNC_OK, 1},
+     EXPECT_FAIL, HRSYNC_OK, 1, 0},
     {"fault: 429 + Retry-After, then 200", HS_FAULT_RETRY_429, HS_PH_PAGE, 0,
-     EXPECT_SAME, HRSYNC_OK, 0},
+     EXPECT_SAME, HRSYNC_OK, 0, 0},
     {"fault: 429 after every retry", HS_FAULT_EXHAUST_429, HS_PH_PAGE, 0,
-     EXPECT_FAIL, HRSYNC_OK, 1},
+     EXPECT_FAIL, HRSYNC_OK, 1, 0},
     {"fault: 500 on the first page", HS_FAULT_STATUS, HS_PH_PAGE, 500,
-     EXPECT_FAIL, HRSYNC_OK, 1},
+     EXPECT_FAIL, HRSYNC_OK, 1, 0},
     {"fault: truncated body", HS_FAULT_TRUNCATE, HS_PH_PAGE, 0, EXPECT_FAIL,
-     HRSYNC_OK, 1},
+     HRSYNC_OK, 1, 0},
     {"fault: malformed body", HS_FAULT_MALFORMED, HS_PH_PAGE, 0, EXPECT_FAIL,
-     HRSYNC_OK, 1},
+     HRSYNC_OK, 1, 0},
     {"fault: empty page", HS_FAULT_EMPTY_PAGE, HS_PH_PAGE, 0, EXPECT_OK,
-     HRSYNC_OK, 0},
+     HRSYNC_OK, 0, 0},
     {"fault: transport failure", HS_FAULT_TRANSPORT, HS_PH_PAGE, 0,
-     EXPECT_FAIL, HRSYNC_E_HTTP, 0},
+     EXPECT_FAIL, HRSYNC_E_HTTP, 0, 0},
     {"fault: host aborts in record_begin", HS_FAULT_ABORT_RECORD, HS_PH_PAGE,
-     0, EXPECT_FAIL, HRSYNC_E_ABORTED, 0},
+     0, EXPECT_FAIL, HRSYNC_E_ABORTED, 0, 0},
     {"fault: host aborts in field", HS_FAULT_ABORT_FIELD, HS_PH_FIELDS, 0,
-     EXPECT_FAIL, HRSYNC_E_ABORTED, 0},
+     EXPECT_FAIL, HRSYNC_E_ABORTED, 0, 0},
     {"fault: required settings missing", HS_FAULT_NO_REQUIRED, HS_PH_OPEN, 0,
-     EXPECT_FAIL, HRSYNC_E_CONFIG, 1},
+     EXPECT_FAIL, HRSYNC_E_CONFIG, 1, 0},
 };
 
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -417,6 +422,8 @@ static void judge_failure(const scenario *sc, const hs_ch_outcome *o,
   else if(sc->need_detail && !o->detail_set)
     snprintf(why, cap, "%s returned %s without a set_error detail",
              phase_name(o->failed_at), status_name(o->st));
+  else if(strchr(o->detail, '\n'))
+    snprintf(why, cap, "the set_error detail spans lines; keep it to one");
 }
 
 static void run_scenario(kit *k, const scenario *sc, int fd)
@@ -440,6 +447,13 @@ static void run_scenario(kit *k, const scenario *sc, int fd)
   if(sc->fault == HS_FAULT_NO_REQUIRED)
     c.fault_fired = 1; /* the host withheld them from open on */
 
+  if(!c.fault_fired && sc->optional && !c.fault_note[0] &&
+     o.failed_at == HS_PH_NONE) {
+    hs_ch_free(&c);
+    verdict(fd, 1, sc->check, "not applicable: %s made no request",
+            phase_name(sc->phase));
+    return;
+  }
   if(!c.fault_fired)
     snprintf(why, sizeof(why), "not injected: %s",
              c.fault_note[0] ? c.fault_note
@@ -608,6 +622,14 @@ static hs_rc in_child(kit *k, const char *what, child_fn fn, const void *arg,
   return HS_OK;
 }
 
+/* connector.h: close is NULL-safe. A crash here is the child's death. */
+static void child_close_null(kit *k, const void *arg, int fd)
+{
+  (void)arg;
+  k->plugin.desc->close(NULL);
+  verdict(fd, 1, "close(NULL)", "accepted");
+}
+
 static void child_load(kit *k, const void *arg, int fd)
 {
   (void)arg;
@@ -692,6 +714,8 @@ hs_rc hs_conf_run(const hs_conf_params *p, hs_conf_report_fn fn, void *arg,
       report(&k, 0, "load", lerr.msg);
     else {
       rc = in_child(&k, "load", child_load, NULL, 0, err);
+      if(!rc)
+        rc = in_child(&k, "close(NULL)", child_close_null, NULL, 0, err);
       if(!rc)
         rc = in_child(&k, "plain replay", child_plain, NULL, 1, err);
       if(!rc && !k.base_ok)

@@ -54,9 +54,35 @@ static void mutant_close(hrsync_conn *c)
 {
 #if defined(MUTANT_LEAK)
   (void)c; /* forgets to free the connection */
+#elif defined(MUTANT_CLOSENULL)
+  free(c->base_url);    /* not NULL-safe */
+  acme_close(c);
 #else
   acme_close(c);
 #endif
+}
+
+#if defined(MUTANT_NODETAIL)
+static void silent_set_error(hrsync_host_ctx *ctx, const char *msg)
+{
+  (void)ctx;
+  (void)msg;
+}
+
+/* Mutable, unlike a real connector: this mutant hides every detail by
+** handing the template a host whose set_error does nothing. */
+static hrsync_host silent_host;
+#endif
+
+static hrsync_status mutant_open(const hrsync_host *host, hrsync_host_ctx *ctx,
+                                 hrsync_conn **out)
+{
+#if defined(MUTANT_NODETAIL)
+  silent_host = *host;
+  silent_host.set_error = silent_set_error;
+  host = &silent_host;
+#endif
+  return acme_open(host, ctx, out);
 }
 
 static const hrsync_connector mutant = {
@@ -65,7 +91,7 @@ static const hrsync_connector mutant = {
     .display_name = "Acme People (mutant)",
     .version = "0.0.1",
     .settings = acme_settings,
-    .open = acme_open,
+    .open = mutant_open,
     .close = mutant_close,
     .authenticate = mutant_authenticate,
     .list_fields = acme_list_fields,

@@ -183,6 +183,27 @@ static void auth_status_is_checked(void **state)
   assert_int_equal(verdict_of(&v, "fault: 500 on the first page"), 1);
 }
 
+static void missing_detail_is_caught(void **state)
+{
+  verdicts v;
+  hs_conf_summary sum;
+  size_t i;
+  (void)state;
+  run_kit("mutant_nodetail", &v, &sum);
+  assert_int_equal(verdict_of(&v, "fault: 500 on the first page"), 0);
+  for(i = 0; i < v.n; i++)
+    if(!strcmp(v.check[i], "fault: 500 on the first page"))
+      assert_non_null(strstr(v.detail[i], "without a set_error detail"));
+  /* A propagated host failure needs no detail of the plugin's own. */
+  assert_int_equal(verdict_of(&v, "fault: transport failure"), 1);
+}
+
+static void close_null_crash_is_caught(void **state)
+{
+  (void)state;
+  expect_fail("mutant_closenull", "close(NULL)");
+}
+
 static void leak_is_caught_under_lsan(void **state)
 {
   verdicts v;
@@ -286,6 +307,8 @@ int main(void)
       cmocka_unit_test(duplicate_ids_are_caught),
       cmocka_unit_test(logged_secret_is_caught),
       cmocka_unit_test(auth_status_is_checked),
+      cmocka_unit_test(missing_detail_is_caught),
+      cmocka_unit_test(close_null_crash_is_caught),
       cmocka_unit_test(leak_is_caught_under_lsan),
       cmocka_unit_test(missing_plugin_is_a_failed_load),
       cmocka_unit_test(bad_fixtures_name_file_and_line),
