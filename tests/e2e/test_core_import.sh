@@ -6,13 +6,22 @@
 . "$HRSYNC_SRC/tests/e2e/fixtures/core/core_env.sh"
 core_setup
 
-# A person made by hand, under another display name, with Grace's
-# employee number; and an organisation.
-printf 'id,identifier,name,first_name,last_name,email,type,groups\r\n' >hand.csv
-printf ',E102,"Hopper, Grace (Admiral)",,,grace.private@example.org,natural_person,Board;Advisors\r\n' >>hand.csv
-printf ',,"ACME Foundation, Inc.",,,,legal_entity,\r\n' >>hand.csv
+# A person made by hand, under another display name (no name match), and
+# an organisation.
+printf 'id,name,email,type,groups\r\n' >hand.csv
+printf ',"Hopper, Grace (Admiral)",grace.private@example.org,natural_person,Board;Advisors\r\n' >>hand.csv
+printf ',"ACME Foundation, Inc.",,legal_entity,\r\n' >>hand.csv
 hs --json import hand.csv >imp.json || fail "import failed"
 assert_eq "$(json_get imp.json '.created')" "2" "two created by import"
+# Without an identifier she would be created again: export, give her
+# Grace's employee number, import back.
+assert_eq "$(hs --json preview | jq .summary.create)" "3" "unmatched before identifiers"
+hs export ids.csv 2>/dev/null || fail "export for identifiers"
+sed 's/^1,,,/1,,E102,/' ids.csv >ids2.csv
+cmp -s ids.csv ids2.csv && fail "could not edit the exported CSV"
+hs --json import ids2.csv >imp1.json || fail "import identifiers"
+assert_eq "$(json_get imp1.json '[.created,.updated,.unchanged] | map(tostring) | join(" ")')" \
+  "0 1 1" "identifier added to one row"
 
 hs --json sync --yes >sync.json || fail "sync failed"
 assert_eq "$(json_get sync.json '.summary.create')" "2" "only the other two are created"
