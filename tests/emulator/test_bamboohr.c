@@ -56,7 +56,13 @@ static void t_meta_fields(void **state)
   int int_id = 0, str_id = 0, no_alias = 0, deprecated = 0;
 
   (void)state;
+  /* XML unless JSON is asked for. */
   req(&r, "GET", GW "/meta/fields", NULL, KEY, NULL);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "<fields>"));
+  assert_non_null(strstr(r.body, "alias=\"firstName\""));
+  http_res_free(&r);
+  req(&r, "GET", GW "/meta/fields", json_ct + 1, KEY, NULL);
   assert_int_equal(r.status, 200);
   a = http_json(&r);
   assert_true(json_object_is_type(a, json_type_array));
@@ -207,8 +213,8 @@ static void t_changed(void **state)
   req(&r, "GET", GW "/employees/changed", NULL, KEY, NULL);
   assert_int_equal(r.status, 400);
   http_res_free(&r);
-  req(&r, "GET", GW "/employees/changed?since=2000-01-01T00:00:00Z", NULL, KEY,
-      NULL);
+  req(&r, "GET", GW "/employees/changed?since=2000-01-01T00:00:00Z",
+      json_ct + 1, KEY, NULL);
   assert_int_equal(r.status, 200);
   o = http_json(&r);
   assert_true(json_object_is_type(jpath(o, "employees"), json_type_object));

@@ -22,6 +22,9 @@ void bhr_col_meta(const emu_req *req, const bhr_col *col, const char **type,
 const char *bhr_value(const emu_req *req, const bhr_col *col,
                       const emu_person *p, char tmp[64],
                       const char *empty_date);
+/* Whether the legacy endpoints answer JSON: only when Accept asks for
+ * application/json; XML otherwise. */
+int bhr_wants_json(const emu_req *req);
 /* GET /v1/meta/fields: the bare array. */
 void bhr_meta_fields(emu_req *req, emu_resp *resp);
 /* POST /v1/reports/custom. */

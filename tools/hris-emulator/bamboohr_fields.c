@@ -193,45 +193,76 @@ const char *bhr_value(const emu_req *req, const bhr_col *col,
   }
 }
 
+int bhr_wants_json(const emu_req *req)
+{
+  const char *a = emu_req_header(req, "Accept");
+
+  return a && strstr(a, "application/json") != NULL;
+}
+
+/* One meta/fields entry, JSON object or XML element. */
+static void meta_entry(emu_buf *b, int xml, int first, const char *id,
+                       int id_is_string, const char *name, const char *type,
+                       const char *alias, int deprecated)
+{
+  if(xml) {
+    emu_buf_puts(b, "<field id=\"");
+    emu_xml_text(b, id);
+    emu_buf_printf(b, "\" type=\"%s\"", type);
+    if(alias) {
+      emu_buf_puts(b, " alias=\"");
+      emu_xml_text(b, alias);
+      emu_buf_puts(b, "\"");
+    }
+    if(deprecated)
+      emu_buf_puts(b, " deprecated=\"true\"");
+    emu_buf_puts(b, ">");
+    emu_xml_text(b, name);
+    emu_buf_puts(b, "</field>\n");
+    return;
+  }
+  emu_buf_puts(b, first ? "{\"id\":" : ",{\"id\":");
+  /* Sub-field ids are JSON strings, top-level ids numbers. */
+  if(id_is_string)
+    emu_json_str(b, id);
+  else
+    emu_buf_puts(b, id);
+  emu_buf_puts(b, ",\"name\":");
+  emu_json_str(b, name);
+  emu_buf_puts(b, ",\"type\":");
+  emu_json_str(b, type);
+  if(alias) {
+    emu_buf_puts(b, ",\"alias\":");
+    emu_json_str(b, alias);
+  }
+  emu_buf_puts(b, deprecated ? ",\"deprecated\":true}" : "}");
+}
+
 void bhr_meta_fields(emu_req *req, emu_resp *resp)
 {
   const emu_pop *pop = req->ctx->pop;
   emu_buf *b = &resp->body;
+  int xml = !bhr_wants_json(req), c, first = 1;
+  char id[32], alias[64];
   size_t i;
-  int c, first = 1;
 
-  emu_resp_start(resp, 200, "application/json");
-  emu_buf_puts(b, "[");
+  emu_resp_start(resp, 200,
+                 xml ? "text/xml; charset=utf-8" : "application/json");
+  emu_buf_puts(b, xml ? "<?xml version=\"1.0\"?>\n<fields>\n" : "[");
   for(c = 0; c < NCAT; c++) {
     if(cat[c].kind == K_ID)
       continue; /* the employee id is not a field of its own */
-    emu_buf_printf(b, "%s{\"id\":%d,\"name\":", first ? "" : ",", cat[c].id);
+    snprintf(id, sizeof(id), "%d", cat[c].id);
+    meta_entry(b, xml, first, id, 0, cat[c].name, cat[c].type, cat[c].alias,
+               cat[c].deprecated);
     first = 0;
-    emu_json_str(b, cat[c].name);
-    emu_buf_puts(b, ",\"type\":");
-    emu_json_str(b, cat[c].type);
-    emu_buf_puts(b, ",\"alias\":");
-    emu_json_str(b, cat[c].alias);
-    emu_buf_puts(b, cat[c].deprecated ? ",\"deprecated\":true}" : "}");
   }
   for(i = 0; i < pop->ncustom_keys; i++) {
-    char id[32], alias[64];
     custom_id(i, id);
-    emu_buf_puts(b, ",{\"id\":");
-    /* Sub-field ids are JSON strings, top-level ids numbers. */
-    if(i % 2)
-      emu_json_str(b, id);
-    else
-      emu_buf_puts(b, id);
-    emu_buf_puts(b, ",\"name\":");
-    emu_json_str(b, pop->custom_keys[i]);
-    emu_buf_puts(b, ",\"type\":\"text\"");
-    if(i % 2) {
-      custom_alias(pop->custom_keys[i], alias);
-      emu_buf_puts(b, ",\"alias\":");
-      emu_json_str(b, alias);
-    }
-    emu_buf_puts(b, "}");
+    custom_alias(pop->custom_keys[i], alias);
+    meta_entry(b, xml, first, id, i % 2, pop->custom_keys[i], "text",
+               i % 2 ? alias : NULL, 0);
+    first = 0;
   }
-  emu_buf_puts(b, "]");
+  emu_buf_puts(b, xml ? "</fields>\n" : "]");
 }

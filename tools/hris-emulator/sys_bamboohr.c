@@ -50,7 +50,7 @@ static void changed(emu_req *req, emu_resp *resp)
   int64_t t, latest = 0;
   char ts[32];
   size_t i;
-  int first = 1;
+  int first = 1, xml;
 
   if(!since || emu_time_parse(since, &t)) {
     bhr_error(req, resp, 400, "Invalid or missing 'since' parameter");
@@ -59,21 +59,33 @@ static void changed(emu_req *req, emu_resp *resp)
   for(i = 0; i < pop->n; i++)
     if(pop->v[i]->modified > latest)
       latest = pop->v[i]->modified;
-  emu_resp_start(resp, 200, "application/json");
+  xml = !bhr_wants_json(req);
+  emu_resp_start(resp, 200,
+                 xml ? "text/xml; charset=utf-8" : "application/json");
   emu_time_format(latest ? latest : emu_now(), ts);
-  emu_buf_printf(b, "{\"latest\":\"%s\",\"employees\":{", ts);
+  if(xml)
+    emu_buf_printf(b, "<?xml version=\"1.0\"?>\n<employees latest=\"%s\">\n",
+                   ts);
+  else
+    emu_buf_printf(b, "{\"latest\":\"%s\",\"employees\":{", ts);
   for(i = 0; i < pop->n; i++) {
     const emu_person *p = pop->v[i];
     if(p->modified <= t)
       continue;
     emu_time_format(p->modified, ts);
-    emu_buf_printf(b,
-                   "%s\"%ld\":{\"id\":\"%ld\",\"action\":\"Updated\","
-                   "\"lastChanged\":\"%s\"}",
-                   first ? "" : ",", p->id, p->id, ts);
+    if(xml)
+      emu_buf_printf(b,
+                     "<employee id=\"%ld\" action=\"Updated\" "
+                     "lastChanged=\"%s\"/>\n",
+                     p->id, ts);
+    else
+      emu_buf_printf(b,
+                     "%s\"%ld\":{\"id\":\"%ld\",\"action\":\"Updated\","
+                     "\"lastChanged\":\"%s\"}",
+                     first ? "" : ",", p->id, p->id, ts);
     first = 0;
   }
-  emu_buf_puts(b, "}}");
+  emu_buf_puts(b, xml ? "</employees>\n" : "}}");
 }
 
 /* Maps both URL styles to the versioned path ("/v1/...", "/v2/..."). */
