@@ -161,6 +161,37 @@ static void printing_is_caught(void **state)
   expect_fail("mutant_print", "quiet");
 }
 
+static void write_file(const char *path, const char *text);
+
+/* Page 2 has no fixture: a plugin that swallows the failed request still
+** fails the "fixtures" check. */
+static void unanswered_request_is_caught(void **state)
+{
+  verdicts v;
+  hs_conf_summary sum;
+  hs_conf_params p;
+  hs_err err;
+  (void)state;
+  mkdir(KIT_TMP, 0755);
+  mkdir(KIT_TMP "/partial", 0755);
+  write_file(KIT_TMP "/partial/settings.json",
+             "{\"secrets\": {\"api_token\": \"fixture-api-token\"}}");
+  write_file(KIT_TMP "/partial/001.http",
+             "GET /v1/fields\n\nHTTP 200\n\n"
+             "{\"fields\": [{\"id\": \"id\", \"type\": \"number\"}]}");
+  write_file(KIT_TMP "/partial/002.http",
+             "GET /v1/people?page=1\n\nHTTP 200\n\n"
+             "{\"people\": [{\"id\": 1}], \"next_page\": 2}");
+  memset(&v, 0, sizeof(v));
+  memset(&p, 0, sizeof(p));
+  hs_err_clear(&err);
+  p.plugin = KIT_PLUGIN_DIR "/hrsync-mutant_swallow.so";
+  p.fixtures = KIT_TMP "/partial";
+  assert_int_equal(hs_conf_run(&p, collect, &v, &sum, &err), HS_OK);
+  assert_int_equal(verdict_of(&v, "fixtures"), 0);
+  assert_int_equal(verdict_of(&v, "records"), 1);
+}
+
 static void duplicate_ids_are_caught(void **state)
 {
   (void)state;
@@ -304,6 +335,7 @@ int main(void)
       cmocka_unit_test(endless_paging_is_bounded),
       cmocka_unit_test(swallowed_errors_are_caught),
       cmocka_unit_test(printing_is_caught),
+      cmocka_unit_test(unanswered_request_is_caught),
       cmocka_unit_test(duplicate_ids_are_caught),
       cmocka_unit_test(logged_secret_is_caught),
       cmocka_unit_test(auth_status_is_checked),
