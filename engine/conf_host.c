@@ -339,16 +339,19 @@ static hrsync_status own_body(hrsync_host_ctx *c, const char *body, size_t len)
   return HRSYNC_OK;
 }
 
-static hrsync_status empty_page(hrsync_host_ctx *c, const char *body)
+static hrsync_status empty_page(hrsync_host_ctx *c,
+                                const hs_fixture_exchange *e)
 {
-  json_object *root = json_tokener_parse(body), *arr = largest_array(root);
+  json_object *root = json_tokener_parse(e->body), *arr = largest_array(root);
+  const char *body;
   hrsync_status st;
   if(!arr || !json_object_array_length(arr)) {
+    /* Answered unchanged; the scenario reports it could not inject. */
     snprintf(c->fault_note, sizeof(c->fault_note),
              "the first page's body has no non-empty JSON array to empty");
     json_object_put(root);
     c->fault_fired = 0;
-    return HRSYNC_OK;
+    return own_body(c, e->body, e->body_len);
   }
   json_object_array_del_idx(arr, 0, json_object_array_length(arr));
   body = json_object_to_json_string_ext(
@@ -431,7 +434,7 @@ static hrsync_status replay(hrsync_host_ctx *c, const hrsync_http_request *r,
   if(aimed && c->fault == HS_FAULT_MALFORMED)
     return own_body(c, MALFORMED_BODY, strlen(MALFORMED_BODY));
   if(aimed && c->fault == HS_FAULT_EMPTY_PAGE)
-    return empty_page(c, e->body);
+    return empty_page(c, e);
   return own_body(c, e->body, e->body_len);
 }
 
