@@ -437,6 +437,7 @@ hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err)
   hs_nrec r = {NULL, NULL, 0};
   hs_plan_item *it;
   const char *reserved = NULL;
+  int carries = 0;
   size_t i;
   hs_rc rc;
   if(!(it = hs_plan_push(&p->plan)))
@@ -444,12 +445,15 @@ hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err)
   p->plan.records++;
   rc = hs_norm_record(rec, p->type, p->type_arg, &r, &skip, err);
   for(i = 0; i < rec->n_fields && !rc; i++)
-    if(!strcmp(rec->fields[i].id, HRSYNC_FIELD_SKIP_REASON))
+    if(!strcmp(rec->fields[i].id, HRSYNC_FIELD_SKIP_REASON)) {
+      carries = 1;
       reserved = rec->fields[i].value;
-  if(!rc && reserved) {
+    }
+  if(!rc && carries) {
     /* The connector's own rule wins over a date problem. */
     hs_buf_reset(&skip);
-    if(hs_buf_puts(&skip, *reserved ? reserved : "skipped by the connector"))
+    if(hs_buf_puts(&skip, reserved && *reserved ? reserved
+                                                : "skipped by the connector"))
       rc = hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
   if(!rc)

@@ -200,7 +200,7 @@ static void skipped_left_and_groups(void **state)
 {
   hs_registry reg = {NULL, 0, {0}};
   hs_config *cfg = config(CONFIG("first_last"));
-  rec r[4];
+  rec r[5];
   hs_plan plan;
   const hs_plan_item *it;
   (void)state;
@@ -217,7 +217,9 @@ static void skipped_left_and_groups(void **state)
         "31/12/1990", NULL);
   mkrec(&r[3], "7", "first", "Rule", "last", "Skip", "status", "Active",
         HRSYNC_FIELD_SKIP_REASON, "no hire date", NULL);
-  run_plan(&reg, cfg, r, 4, &plan);
+  mkrec(&r[4], "8", "first", "Rule", "last", "Empty", "status", "Active",
+        HRSYNC_FIELD_SKIP_REASON, NULL, NULL);
+  run_plan(&reg, cfg, r, 5, &plan);
   /* Synced before, now filtered out: left, with the group rule and the
   ** termination date, nothing else. */
   it = item(&plan, "1");
@@ -238,6 +240,7 @@ static void skipped_left_and_groups(void **state)
   /* Synced before: skipped this time, not "left". */
   assert_int_equal(it->sh_id, 4);
   assert_string_equal(item(&plan, "7")->reason, "no hire date");
+  assert_string_equal(item(&plan, "8")->reason, "skipped by the connector");
   /* No longer returned: left, never deleted; the hand-made one is not
   ** ours to report. */
   it = item(&plan, "2");
@@ -245,8 +248,8 @@ static void skipped_left_and_groups(void **state)
   assert_int_equal(it->sh_id, 2);
   assert_string_equal(it->reason, "no longer returned by the HR system");
   assert_int_equal(plan.counts[HS_ACT_LEFT], 2);
-  assert_int_equal(plan.counts[HS_ACT_SKIPPED], 3);
-  assert_int_equal(plan.n, 5);
+  assert_int_equal(plan.counts[HS_ACT_SKIPPED], 4);
+  assert_int_equal(plan.n, 6);
   hs_plan_clear(&plan);
   hs_config_free(cfg);
   hs_registry_clear(&reg);
