@@ -70,6 +70,41 @@ static void t_bamboohr_503(void **state)
   assert_int_equal(emu_proc_stop(&e2), 0);
 }
 
+/* The documented limits, switched on: HiBob 2 searches/min here. */
+static void t_documented_limits(void **state)
+{
+  const char *args[] = {
+      "--fixture", EMU_FIXTURE,          "--hibob-search-limit",
+      "2",         "--lucca-rate-limit", "1",
+      NULL};
+  emu_proc e2;
+  char url[256], ra[32];
+  http_res r;
+  int i;
+
+  (void)state;
+  assert_int_equal(emu_proc_start(&e2, emu_bin, args), 0);
+  emu_url(&e2, "/hibob/v1/people/search", url, sizeof(url));
+  for(i = 0; i < 3; i++) {
+    assert_int_equal(http_do("POST", url, json_ct,
+                             "SERVICE-TEST:hibob-test-token", "{}", &r),
+                     0);
+    assert_int_equal(r.status, i < 2 ? 200 : 429);
+    if(i == 2) {
+      assert_non_null(http_header(&r, "Retry-After", ra, sizeof(ra)));
+      assert_true(atoi(ra) >= 1 && atoi(ra) <= 60);
+    }
+    http_res_free(&r);
+  }
+  emu_url(&e2, "/lucca/api/v3/users", url, sizeof(url));
+  for(i = 0; i < 2; i++) {
+    assert_int_equal(http_do("GET", url, lucca, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, i < 1 ? 200 : 429);
+    http_res_free(&r);
+  }
+  assert_int_equal(emu_proc_stop(&e2), 0);
+}
+
 static void t_status_on_page_3(void **state)
 {
   static const char *const auth_ct[] = {"Content-Type: application/json",
@@ -288,6 +323,7 @@ int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(t_rate_limit),
+      cmocka_unit_test(t_documented_limits),
       cmocka_unit_test(t_bamboohr_503),
       cmocka_unit_test(t_status_on_page_3),
       cmocka_unit_test(t_bodies),

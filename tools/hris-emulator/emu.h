@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "faults.h"
+#include "limiter.h"
 #include "people.h"
 #include "stats.h"
 
@@ -27,6 +28,9 @@ typedef struct emu_opts {
   int personio_rotating;         /* one-time tokens rotated per response */
   int personio_date_shape;       /* 0 mixed, 1 offset, 2 utc */
   long personio_auth_limit;      /* /auth requests per minute, 0 = off */
+  long personio_emp_limit;       /* employees requests per second, 0 = off */
+  long hibob_search_limit;       /* searches per minute, 0 = off */
+  long lucca_limit;              /* requests per minute, 0 = off */
   int hibob_slash;               /* slash-keyed {"value": x} variant */
   const char *hibob_hidden;      /* comma list of field ids not visible */
   int humaans_public;            /* default token has public:read only */
@@ -48,7 +52,10 @@ typedef struct emu_ctx {
   unsigned long tok_serial; /* rotating mode: the one valid serial */
   int64_t auth_window[64];  /* recent /auth times, for the rate limit */
   size_t auth_n;
-  int64_t auth_cooldown; /* 429 until this time */
+  int64_t auth_cooldown;    /* 429 until this time */
+  emu_limiter personio_emp; /* the documented limits, when switched on */
+  emu_limiter hibob_search;
+  emu_limiter lucca;
 } emu_ctx;
 
 typedef struct emu_req {

@@ -19,6 +19,8 @@ static const char usage[] =
     "  [--bamboohr-rate-status 429|503] [--personio-token-mode "
     "stable|rotating]\n"
     "  [--personio-date-shape mixed|offset|utc] [--personio-auth-limit N]\n"
+    "  [--personio-employees-limit N/s] [--hibob-search-limit N/min]\n"
+    "  [--lucca-rate-limit N/min]\n"
     "  [--hibob-shape nested|slash] [--hibob-hidden FIELD,...]\n"
     "  [--humaans-scope private|public] [--humaans-limit clamp|reject]\n"
     "  [--fault JSON]...\n";
@@ -81,6 +83,15 @@ static int parse_args(int argc, char **argv, emu_opts *o, char *err,
     else if(!strcmp(a, "--personio-auth-limit") && !parse_u64(val, &v) &&
             v <= 64)
       o->personio_auth_limit = (long)v;
+    else if(!strcmp(a, "--personio-employees-limit") && !parse_u64(val, &v) &&
+            v <= 100000)
+      o->personio_emp_limit = (long)v;
+    else if(!strcmp(a, "--hibob-search-limit") && !parse_u64(val, &v) &&
+            v <= 100000)
+      o->hibob_search_limit = (long)v;
+    else if(!strcmp(a, "--lucca-rate-limit") && !parse_u64(val, &v) &&
+            v <= 100000)
+      o->lucca_limit = (long)v;
     else if(!strcmp(a, "--hibob-shape") &&
             (!strcmp(val, "nested") || !strcmp(val, "slash")))
       o->hibob_slash = !strcmp(val, "slash");
@@ -179,7 +190,10 @@ static int ctx_init(emu_ctx *ctx, const emu_opts *o, char *err, size_t errlen)
     return -1;
   if(pthread_rwlock_init(&ctx->lock, NULL) ||
      pthread_mutex_init(&ctx->tok_mu, NULL) || emu_faults_init(&ctx->faults) ||
-     emu_stats_init(&ctx->stats, 50000)) {
+     emu_stats_init(&ctx->stats, 50000) ||
+     emu_limiter_init(&ctx->personio_emp, o->personio_emp_limit, 1000) ||
+     emu_limiter_init(&ctx->hibob_search, o->hibob_search_limit, 60000) ||
+     emu_limiter_init(&ctx->lucca, o->lucca_limit, 60000)) {
     snprintf(err, errlen, "cannot initialise locks");
     return -1;
   }
@@ -213,6 +227,9 @@ static void ctx_destroy(emu_ctx *ctx)
   emu_stats_destroy(&ctx->stats);
   pthread_rwlock_destroy(&ctx->lock);
   pthread_mutex_destroy(&ctx->tok_mu);
+  emu_limiter_destroy(&ctx->personio_emp);
+  emu_limiter_destroy(&ctx->hibob_search);
+  emu_limiter_destroy(&ctx->lucca);
 }
 
 int main(int argc, char **argv)

@@ -180,8 +180,15 @@ static void handle(emu_req *req, emu_resp *resp)
 
   if(authorised(req, resp))
     return;
-  if(!strcmp(p, "/v1/people/search") && !strcmp(m, "POST"))
-    hb_search(req, resp);
+  if(!strcmp(p, "/v1/people/search") && !strcmp(m, "POST")) {
+    long wait = emu_limiter_hit(&req->ctx->hibob_search);
+    if(wait) {
+      hb_error(req, resp, 429, "Too many requests");
+      emu_resp_header(resp, "Retry-After", "%ld", wait);
+    }
+    else
+      hb_search(req, resp);
+  }
   else if(!strcmp(p, "/v1/company/people/fields") && !strcmp(m, "GET"))
     fields(req, resp);
   else if(!strcmp(p, "/v1/company/named-lists") && !strcmp(m, "GET"))

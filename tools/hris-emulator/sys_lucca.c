@@ -499,10 +499,16 @@ static void one_user(emu_req *req, emu_resp *resp, long id)
 static void handle(emu_req *req, emu_resp *resp)
 {
   const char *p = req->path;
+  long wait;
 
   if(authorised(req, resp))
     return;
-  if(strcmp(req->method, "GET"))
+  /* The 50/min tenant limit (switched on by --lucca-rate-limit). */
+  if((wait = emu_limiter_hit(&req->ctx->lucca))) {
+    error(req, resp, 429, "Too many requests");
+    emu_resp_header(resp, "Retry-After", "%ld", wait);
+  }
+  else if(strcmp(req->method, "GET"))
     error(req, resp, 405, "Method not allowed");
   else if(!strcmp(p, "/api/v3/users"))
     users(req, resp);

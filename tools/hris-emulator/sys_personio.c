@@ -197,8 +197,15 @@ static void handle(emu_req *req, emu_resp *resp)
   }
   if(authorised(req, resp))
     return;
-  if(!strcmp(p, "/v1/company/employees") && !strcmp(m, "GET"))
-    personio_employees(req, resp);
+  if(!strcmp(p, "/v1/company/employees") && !strcmp(m, "GET")) {
+    long wait = emu_limiter_hit(&req->ctx->personio_emp);
+    if(wait) {
+      error(req, resp, 429, "Too many requests");
+      emu_resp_header(resp, "Retry-After", "%ld", wait);
+    }
+    else
+      personio_employees(req, resp);
+  }
   else if((!strcmp(p, "/v1/company/employees/attributes") ||
            !strcmp(p, "/v1/company/employees/custom-attributes")) &&
           !strcmp(m, "GET"))
