@@ -1,40 +1,19 @@
 /*
-** hs_conf: the conformance kit's scenarios and verdicts (conformance.h).
-**
-** Every scenario runs in a forked child that writes its verdicts to a
-** pipe, one line each: "P\tcheck\tdetail" or "F\tcheck\tdetail", plus a
-** "D" line with the plain replay's records for later comparison. The
-** parent turns lines into reports, and a child that died (a signal, the
-** alarm of a hung plugin) into a failed check of its own.
+** hs_conf: the conformance kit's checks and fault scenarios
+** (conformance.h). Each runs in a child process (conf_child.h) against
+** the checking host (conf_host.h); the plain replay's records travel back
+** on a "D" line, for the scenarios that must reproduce them.
 */
 #include "conformance.h"
 
-#include "buf.h"
+#include "conf_child.h"
 #include "conf_host.h"
 #include "loader.h"
 #include "stakeholder.h"
 
-#include <errno.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#if defined(__SANITIZE_ADDRESS__)
-#define HS_CONF_LSAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HS_CONF_LSAN 1
-#endif
-#endif
-#ifdef HS_CONF_LSAN
-#include <sanitizer/lsan_interface.h>
-#endif
 
 #define DEFAULT_MAX_PAGES 1000
 #define DEFAULT_TIMEOUT_S 60
@@ -73,44 +52,6 @@ static const char *phase_name(hs_ch_phase p)
 }
 
 /* ------------------------------------------------------------------ */
-/* The child's side: verdict lines on a pipe.                          */
-
-static void write_all(int fd, const char *s, size_t n)
-{
-  while(n) {
-    ssize_t w = write(fd, s, n);
-    if(w < 0 && errno == EINTR)
-      continue;
-    if(w <= 0)
-      return;
-    s += w;
-    n -= (size_t)w;
-  }
-}
-
-static void verdict(int fd, int pass, const char *check, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-static void verdict(int fd, int pass, const char *check, const char *fmt, ...)
-{
-  char line[1536], detail[1280];
-  char *p;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(detail, sizeof(detail), fmt, ap);
-  va_end(ap);
-  /* One line per verdict, whatever the plugin put in its detail. */
-  for(p = detail; *p; p++)
-    if(*p == '\n' || *p == '\r' || *p == '\t')
-      *p = ' ';
-  snprintf(line, sizeof(line), "%c\t%s\t%s\n", pass ? 'P' : 'F', check,
-           detail);
-  write_all(fd, line, strlen(line));
-}
-
-/* ------------------------------------------------------------------ */
 /* Running the callbacks in the documented order.                      */
 
 static void setup_ctx(kit *k, hrsync_host_ctx *c)
@@ -139,105 +80,65 @@ static void check_load(kit *k, int fd)
   int base = 0;
   unsigned n = 0;
 
-  verdict(fd, 1, "load", "%s: %s %s, ABI %u.%u", k->plugin.path, d->name,
-          d->version ? d->version : "?", (unsigned)d->abi_major,
-          (unsigned)d->abi_minor);
+  hs_cc_verdict(fd, 1, "load", "%s: %s %s, ABI %u.%u", k->plugin.path, d->name,
+                d->version ? d->version : "?", (unsigned)d->abi_major,
+                (unsigned)d->abi_minor);
   if(!d->display_name || !d->display_name[0])
-    verdict(fd, 0, "descriptor", "display_name is empty");
+    hs_cc_verdict(fd, 0, "descriptor", "display_name is empty");
   else if(!d->version || !d->version[0] ||
           strspn(d->version, "0123456789.") == 0)
-    verdict(fd, 0, "descriptor",
-            "version \"%s\" should be a version number such as 1.2.0",
-            d->version ? d->version : "");
+    hs_cc_verdict(fd, 0, "descriptor",
+                  "version \"%s\" should be a version number such as 1.2.0",
+                  d->version ? d->version : "");
   else if(d->flags)
-    verdict(fd, 0, "descriptor", "flags is %#x; it is reserved and must be 0",
-            (unsigned)d->flags);
+    hs_cc_verdict(fd, 0, "descriptor",
+                  "flags is %#x; it is reserved and must be 0",
+                  (unsigned)d->flags);
   else
-    verdict(fd, 1, "descriptor", "\"%s\" (%s) version %s", d->name,
-            d->display_name, d->version);
+    hs_cc_verdict(fd, 1, "descriptor", "\"%s\" (%s) version %s", d->name,
+                  d->display_name, d->version);
 
   for(s = d->settings; s && s->key; s++, n++) {
     if(!s->key[0] || !s->label || !s->label[0]) {
-      verdict(fd, 0, "settings", "setting %u (\"%s\") needs a key and a label",
-              n, s->key);
+      hs_cc_verdict(fd, 0, "settings",
+                    "setting %u (\"%s\") needs a key and a label", n, s->key);
       return;
     }
     if(s->flags & ~(HRSYNC_SETTING_REQUIRED | HRSYNC_SETTING_SECRET)) {
-      verdict(fd, 0, "settings", "setting \"%s\": unknown flags %#x", s->key,
-              (unsigned)s->flags);
+      hs_cc_verdict(fd, 0, "settings", "setting \"%s\": unknown flags %#x",
+                    s->key, (unsigned)s->flags);
       return;
     }
     for(t = d->settings; t != s; t++)
       if(!strcmp(t->key, s->key)) {
-        verdict(fd, 0, "settings", "setting \"%s\" is declared twice", s->key);
+        hs_cc_verdict(fd, 0, "settings", "setting \"%s\" is declared twice",
+                      s->key);
         return;
       }
     base |= !strcmp(s->key, "base_url") && !(s->flags & HRSYNC_SETTING_SECRET);
   }
   if(!base)
-    verdict(fd, 0, "settings",
-            "no \"base_url\" setting: every connector declares one so it "
-            "can be pointed anywhere");
+    hs_cc_verdict(
+        fd, 0, "settings",
+        "no \"base_url\" setting: every connector declares one so it "
+        "can be pointed anywhere");
   else
-    verdict(fd, 1, "settings", "%u declared, base_url among them", n);
+    hs_cc_verdict(fd, 1, "settings", "%u declared, base_url among them", n);
 
-  verdict(fd, 1, "callbacks",
-          "open, close, authenticate, list_fields, next_page present");
+  hs_cc_verdict(fd, 1, "callbacks",
+                "open, close, authenticate, list_fields, next_page present");
 
   for(m = d->suggested_mapping, n = 0; m && m->name; m++, n++)
     if(hs_sf_lookup(m->name) < 0 || !hs_sf_mappable(hs_sf_lookup(m->name)) ||
        !m->value || !m->value[0]) {
-      verdict(fd, 0, "suggested mapping",
-              "entry %u: \"%s\" -> \"%s\" (a mappable stakeholder field and "
-              "an HR field id are needed)",
-              n, m->name, m->value ? m->value : "");
+      hs_cc_verdict(
+          fd, 0, "suggested mapping",
+          "entry %u: \"%s\" -> \"%s\" (a mappable stakeholder field and "
+          "an HR field id are needed)",
+          n, m->name, m->value ? m->value : "");
       return;
     }
-  verdict(fd, 1, "suggested mapping", "%u entries", n);
-}
-
-/* Standard output and error, sent to a temporary file while the plugin
-** runs: connector.h says a plugin never prints. */
-typedef struct capture {
-  FILE *tmp;
-  int saved_out, saved_err;
-} capture;
-
-static int capture_start(capture *cp)
-{
-  fflush(NULL);
-  cp->tmp = tmpfile();
-  cp->saved_out = dup(1);
-  cp->saved_err = dup(2);
-  if(!cp->tmp || cp->saved_out < 0 || cp->saved_err < 0 ||
-     dup2(fileno(cp->tmp), 1) < 0 || dup2(fileno(cp->tmp), 2) < 0) {
-    if(cp->tmp)
-      fclose(cp->tmp);
-    cp->tmp = NULL;
-    return -1;
-  }
-  return 0;
-}
-
-/* Puts the streams back; returns the bytes the plugin wrote and the
-** start of them in first (cap > 0). */
-static long capture_end(capture *cp, char *first, size_t cap)
-{
-  struct stat st;
-  long n;
-  size_t got;
-  fflush(NULL);
-  dup2(cp->saved_out, 1);
-  dup2(cp->saved_err, 2);
-  close(cp->saved_out);
-  close(cp->saved_err);
-  /* The streams shared the file's offset: its size is what they wrote. */
-  n = fstat(fileno(cp->tmp), &st) == 0 ? (long)st.st_size : 0;
-  rewind(cp->tmp);
-  got = fread(first, 1, cap - 1, cp->tmp);
-  first[got] = 0;
-  fclose(cp->tmp);
-  return n;
+  hs_cc_verdict(fd, 1, "suggested mapping", "%u entries", n);
 }
 
 static void check_plain(kit *k, int fd)
@@ -246,107 +147,97 @@ static void check_plain(kit *k, int fd)
   hs_ch_outcome o;
   const char *dup;
   char line[64], printed[96];
-  capture cp;
+  hs_cc_capture cp;
   long n_printed = -1;
 
   setup_ctx(k, &c);
   c.hold_log = 1;
-  if(capture_start(&cp) == 0) {
+  if(hs_cc_capture_start(&cp) == 0) {
     hs_ch_run(&c, k->max_pages, &o);
-    n_printed = capture_end(&cp, printed, sizeof(printed));
+    n_printed = hs_cc_capture_end(&cp, printed, sizeof(printed));
   }
   else
     hs_ch_run(&c, k->max_pages, &o);
   hs_ch_release_log(&c);
 
   if(o.failed_at != HS_PH_NONE) {
-    verdict(fd, 0, phase_name(o.failed_at), "%s: %s", status_name(o.st),
-            o.detail_set ? o.detail : "(no detail)");
+    hs_cc_verdict(fd, 0, phase_name(o.failed_at), "%s: %s", status_name(o.st),
+                  o.detail_set ? o.detail : "(no detail)");
     if(c.unmatched[0])
-      verdict(fd, 0, "fixtures", "no fixture answers %s", c.unmatched);
+      hs_cc_verdict(fd, 0, "fixtures", "no fixture answers %s", c.unmatched);
   }
   else {
-    verdict(fd, 1, "open", "OK");
-    verdict(fd, 1, "authenticate", "OK");
+    hs_cc_verdict(fd, 1, "open", "OK");
+    hs_cc_verdict(fd, 1, "authenticate", "OK");
   }
   if(o.failed_at == HS_PH_NONE || o.failed_at > HS_PH_FIELDS) {
     if(c.field_problem[0])
-      verdict(fd, 0, "schema", "%s", c.field_problem);
+      hs_cc_verdict(fd, 0, "schema", "%s", c.field_problem);
     else if(!c.n_fields)
-      verdict(fd, 0, "schema", "list_fields described no field");
+      hs_cc_verdict(fd, 0, "schema", "list_fields described no field");
     else
-      verdict(fd, 1, "schema", "%zu fields, ids unique, types valid",
-              c.n_fields);
+      hs_cc_verdict(fd, 1, "schema", "%zu fields, ids unique, types valid",
+                    c.n_fields);
   }
   if(o.failed_at == HS_PH_NONE) {
     if(!o.terminated)
-      verdict(fd, 0, "pagination",
-              "has_more still set after %u pages (max_pages)", o.pages);
+      hs_cc_verdict(fd, 0, "pagination",
+                    "has_more still set after %u pages (max_pages)", o.pages);
     else
-      verdict(fd, 1, "pagination",
-              "ended after %u next_page calls, %u "
-              "requests in all",
-              o.pages, c.requests);
+      hs_cc_verdict(fd, 1, "pagination",
+                    "ended after %u next_page calls, %u "
+                    "requests in all",
+                    o.pages, c.requests);
     dup = hs_ch_duplicate_id(&c);
     if(dup)
-      verdict(fd, 0, "records", "hris id \"%.200s\" emitted twice", dup);
+      hs_cc_verdict(fd, 0, "records", "hris id \"%.200s\" emitted twice", dup);
     else if(!c.n_ids)
-      verdict(fd, 0, "records",
-              "no record at all: the fixtures should hold some people");
+      hs_cc_verdict(fd, 0, "records",
+                    "no record at all: the fixtures should hold some people");
     else
-      verdict(fd, 1, "records", "%zu records, each with a unique hris id",
-              c.n_ids);
+      hs_cc_verdict(fd, 1, "records",
+                    "%zu records, each with a unique hris id", c.n_ids);
     if(c.unknown_field[0])
-      verdict(fd, 0, "record fields",
-              "records carry \"%s\", which list_fields does not describe",
-              c.unknown_field);
+      hs_cc_verdict(
+          fd, 0, "record fields",
+          "records carry \"%s\", which list_fields does not describe",
+          c.unknown_field);
     else
-      verdict(fd, 1, "record fields", "every field is in the schema");
+      hs_cc_verdict(fd, 1, "record fields", "every field is in the schema");
     if(c.unmatched[0])
-      verdict(fd, 0, "fixtures",
-              "no fixture answers %s, and the plugin carried on as if the "
-              "request had worked",
-              c.unmatched);
+      hs_cc_verdict(
+          fd, 0, "fixtures",
+          "no fixture answers %s, and the plugin carried on as if the "
+          "request had worked",
+          c.unmatched);
     else
-      verdict(fd, 1, "fixtures", "every request had a fixture");
+      hs_cc_verdict(fd, 1, "fixtures", "every request had a fixture");
   }
   if(c.violation[0])
-    verdict(fd, 0, "contract", "%s", c.violation);
+    hs_cc_verdict(fd, 0, "contract", "%s", c.violation);
   else
-    verdict(fd, 1, "contract", "host services used as connector.h says");
+    hs_cc_verdict(fd, 1, "contract", "host services used as connector.h says");
   if(n_printed > 0)
-    verdict(fd, 0, "quiet",
-            "the plugin wrote %ld bytes to stdout/stderr, starting \"%.60s\"; "
-            "use host->log",
-            n_printed, printed);
+    hs_cc_verdict(
+        fd, 0, "quiet",
+        "the plugin wrote %ld bytes to stdout/stderr, starting \"%.60s\"; "
+        "use host->log",
+        n_printed, printed);
   else
-    verdict(fd, 1, "quiet", "%s",
-            n_printed < 0 ? "not checked (no temporary file)"
-                          : "nothing written to stdout or stderr");
+    hs_cc_verdict(fd, 1, "quiet", "%s",
+                  n_printed < 0 ? "not checked (no temporary file)"
+                                : "nothing written to stdout or stderr");
   if(c.leak[0])
-    verdict(fd, 0, "secrets", "%s", c.leak);
+    hs_cc_verdict(fd, 0, "secrets", "%s", c.leak);
   else
-    verdict(fd, 1, "secrets", "no secret in %u log lines or the errors",
-            c.log_lines);
+    hs_cc_verdict(fd, 1, "secrets", "no secret in %u log lines or the errors",
+                  c.log_lines);
 
-  snprintf(line, sizeof(line), "D\t%d\t%zu\t%llu\n",
+  snprintf(line, sizeof(line), "D\t%d\t%zu\t%llu",
            o.failed_at == HS_PH_NONE && !c.violation[0] && o.terminated,
            c.n_ids, hs_ch_ids_digest(&c));
-  write_all(fd, line, strlen(line));
+  hs_cc_line(fd, line);
   hs_ch_free(&c);
-}
-
-/* 1 when LeakSanitizer finds memory nobody points to any more, 0 when it
-** finds none, -1 when this is not a sanitizer build. Everything the kit
-** still holds is reachable; what the plugin lost is not. The report goes
-** to stderr, for the author. */
-static int leaks_found(void)
-{
-#ifdef HS_CONF_LSAN
-  return __lsan_do_recoverable_leak_check() ? 1 : 0;
-#else
-  return -1;
-#endif
 }
 
 /* ------------------------------------------------------------------ */
@@ -445,7 +336,7 @@ static void run_scenario(kit *k, const scenario *sc, int fd)
   c.fault_phase = sc->phase;
   c.fault_status = sc->status;
   if(sc->fault == HS_FAULT_NO_REQUIRED && !has_required(c.desc)) {
-    verdict(fd, 1, sc->check, "no required setting or secret declared");
+    hs_cc_verdict(fd, 1, sc->check, "no required setting or secret declared");
     hs_ch_free(&c);
     return;
   }
@@ -456,8 +347,8 @@ static void run_scenario(kit *k, const scenario *sc, int fd)
   if(!c.fault_fired && sc->optional && !c.fault_note[0] &&
      o.failed_at == HS_PH_NONE) {
     hs_ch_free(&c);
-    verdict(fd, 1, sc->check, "not applicable: %s made no request",
-            phase_name(sc->phase));
+    hs_cc_verdict(fd, 1, sc->check, "not applicable: %s made no request",
+                  phase_name(sc->phase));
     return;
   }
   if(!c.fault_fired)
@@ -490,30 +381,29 @@ static void run_scenario(kit *k, const scenario *sc, int fd)
   /* Freed before the leak check, so only the plugin's losses remain. */
   n_ids = c.n_ids;
   hs_ch_free(&c);
-  if(!why[0] && leaks_found() > 0)
+  if(!why[0] && hs_cc_leaks() > 0)
     snprintf(why, sizeof(why), "LeakSanitizer found leaks (report on stderr)");
 
   if(why[0])
-    verdict(fd, 0, sc->check, "%s", why);
+    hs_cc_verdict(fd, 0, sc->check, "%s", why);
   else if(sc->expect == EXPECT_FAIL)
-    verdict(fd, 1, sc->check, "%s: %s", status_name(o.st),
-            o.detail_set ? o.detail : "(detail from the host)");
+    hs_cc_verdict(fd, 1, sc->check, "%s: %s", status_name(o.st),
+                  o.detail_set ? o.detail : "(detail from the host)");
   else if(sc->expect == EXPECT_SAME)
-    verdict(fd, 1, sc->check,
-            "%u simulated retry honouring Retry-After, same %zu records",
-            c.retries, n_ids);
+    hs_cc_verdict(fd, 1, sc->check,
+                  "%u simulated retry honouring Retry-After, same %zu records",
+                  c.retries, n_ids);
   else
-    verdict(fd, 1, sc->check, "ended cleanly after %u pages, %zu records",
-            o.pages, n_ids);
+    hs_cc_verdict(fd, 1, sc->check,
+                  "ended cleanly after %u pages, %zu records", o.pages, n_ids);
 }
 
 /* ------------------------------------------------------------------ */
-/* The parent's side: fork, collect, judge the child's death.          */
+/* The parent's side.                                                  */
 
-typedef void (*child_fn)(kit *k, const void *arg, int fd);
-
-static void report(kit *k, int pass, const char *check, const char *detail)
+static void report(void *arg, int pass, const char *check, const char *detail)
 {
+  kit *k = arg;
   if(pass)
     k->sum->passed++;
   else
@@ -521,136 +411,67 @@ static void report(kit *k, int pass, const char *check, const char *detail)
   k->fn(k->arg, pass, check, detail);
 }
 
-static void parse_lines(kit *k, char *text, int *reported)
+/* "D\t<ok>\t<records>\t<digest>" from the plain replay. */
+static void data_line(void *arg, const char *line)
 {
-  char *line = text, *nl;
-  while(line && *line) {
-    char *tab1, *tab2;
-    nl = strchr(line, '\n');
-    if(nl)
-      *nl = 0;
-    tab1 = strchr(line, '\t');
-    tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
-    if(line[0] == 'D' && tab1) {
-      unsigned long n = 0;
-      unsigned long long dg = 0;
-      int ok = 0;
-      if(sscanf(tab1 + 1, "%d\t%lu\t%llu", &ok, &n, &dg) == 3) {
-        k->base_ok = ok;
-        k->base_records = n;
-        k->base_digest = dg;
-      }
-    }
-    else if(line[0] == 'O')
-      (*reported)++;
-    else if((line[0] == 'P' || line[0] == 'F') && tab2) {
-      *tab2 = 0;
-      report(k, line[0] == 'P', tab1 + 1, tab2 + 1);
-      (*reported)++;
-    }
-    line = nl ? nl + 1 : NULL;
+  kit *k = arg;
+  unsigned long n = 0;
+  unsigned long long dg = 0;
+  int ok = 0;
+  if(line[0] == 'D' &&
+     sscanf(line + 1, "\t%d\t%lu\t%llu", &ok, &n, &dg) == 3) {
+    k->base_ok = ok;
+    k->base_records = n;
+    k->base_digest = dg;
   }
 }
 
-/* Runs fn in a child; "what" names the check a crash is reported as. */
-static hs_rc in_child(kit *k, const char *what, child_fn fn, const void *arg,
-                      int leak_line, hs_err *err)
-{
-  hs_buf out = HS_BUF_INIT;
-  int fds[2], status = 0, reported = 0;
-  unsigned timeout = k->p->timeout_s ? k->p->timeout_s : DEFAULT_TIMEOUT_S;
-  char chunk[4096], why[256];
-  pid_t pid;
-  ssize_t n;
+/* What a child is given: the kit, and the scenario if it runs one. */
+typedef struct job {
+  kit *k;
+  const scenario *sc;
+} job;
 
-  if(pipe(fds))
-    return hs_err_set(err, HS_E_RUNTIME, "conformance: pipe: %s",
-                      strerror(errno));
-  fflush(NULL);
-  pid = fork();
-  if(pid < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return hs_err_set(err, HS_E_RUNTIME, "conformance: fork: %s",
-                      strerror(errno));
-  }
-  if(pid == 0) {
-    close(fds[0]);
-    /* A crash must kill the child, whatever handlers the parent set (a
-    ** test framework's longjmp would run the parent's code on here). */
-    signal(SIGSEGV, SIG_DFL);
-    signal(SIGBUS, SIG_DFL);
-    signal(SIGILL, SIG_DFL);
-    signal(SIGFPE, SIG_DFL);
-    signal(SIGABRT, SIG_DFL);
-    signal(SIGALRM, SIG_DFL);
-    alarm(timeout);
-    fn(k, arg, fds[1]);
-    if(leak_line) {
-      int leaked = leaks_found();
-      verdict(fds[1], leaked <= 0, "leaks", "%s",
-              leaked < 0 ? "not checked: this hrsync is not a sanitizer build"
-              : leaked > 0 ? "LeakSanitizer found leaks (report on stderr)"
-                           : "none (LeakSanitizer)");
-    }
-    close(fds[1]);
-    _exit(0);
-  }
-  close(fds[1]);
-  while((n = read(fds[0], chunk, sizeof(chunk))) != 0) {
-    if(n < 0 && errno == EINTR)
-      continue;
-    if(n < 0 || hs_buf_append(&out, chunk, (size_t)n))
-      break;
-  }
-  close(fds[0]);
-  while(waitpid(pid, &status, 0) < 0 && errno == EINTR)
-    ;
-  if(out.data)
-    parse_lines(k, out.data, &reported);
-  hs_buf_free(&out);
-  why[0] = 0;
-  if(WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
-    snprintf(why, sizeof(why),
-             "timed out after %u s (a loop that never "
-             "ends?)",
-             timeout);
-  else if(WIFSIGNALED(status))
-    snprintf(why, sizeof(why), "crashed: signal %d (%s)", WTERMSIG(status),
-             strsignal(WTERMSIG(status)));
-  else if(WIFEXITED(status) && WEXITSTATUS(status))
-    snprintf(why, sizeof(why), "the plugin ended the process (exit %d)",
-             WEXITSTATUS(status));
-  if(why[0])
-    report(k, 0, what, why);
-  else if(!reported)
-    report(k, 0, what, "no verdict (the child said nothing)");
-  return HS_OK;
+static hs_rc in_child(kit *k, const char *what, void (*body)(void *, int),
+                      const scenario *sc, hs_err *err)
+{
+  hs_cc_sink sink = {report, data_line, k};
+  job j = {k, sc};
+  return hs_cc_run(what, k->p->timeout_s ? k->p->timeout_s : DEFAULT_TIMEOUT_S,
+                   body, &j, &sink, err);
 }
 
 /* connector.h: close is NULL-safe. A crash here is the child's death. */
-static void child_close_null(kit *k, const void *arg, int fd)
+static void child_close_null(void *arg, int fd)
 {
-  (void)arg;
-  k->plugin.desc->close(NULL);
-  verdict(fd, 1, "close(NULL)", "accepted");
+  job *j = arg;
+  j->k->plugin.desc->close(NULL);
+  hs_cc_verdict(fd, 1, "close(NULL)", "accepted");
 }
 
-static void child_load(kit *k, const void *arg, int fd)
+static void child_load(void *arg, int fd)
 {
-  (void)arg;
-  check_load(k, fd);
+  check_load(((job *)arg)->k, fd);
 }
 
-static void child_plain(kit *k, const void *arg, int fd)
+static void child_plain(void *arg, int fd)
 {
-  (void)arg;
-  check_plain(k, fd);
+  int leaked;
+  check_plain(((job *)arg)->k, fd);
+  /* Everything the kit still holds is reachable; what the plugin lost is
+  ** not. */
+  leaked = hs_cc_leaks();
+  hs_cc_verdict(fd, leaked <= 0, "leaks", "%s",
+                leaked < 0   ? "not checked: this hrsync is not a sanitizer "
+                               "build"
+                : leaked > 0 ? "LeakSanitizer found leaks (report on stderr)"
+                             : "none (LeakSanitizer)");
 }
 
-static void child_fault(kit *k, const void *arg, int fd)
+static void child_fault(void *arg, int fd)
 {
-  run_scenario(k, arg, fd);
+  job *j = arg;
+  run_scenario(j->k, j->sc, fd);
 }
 
 hs_rc hs_conf_resolve(const char *plugin, const char *plugin_dir,
@@ -673,18 +494,18 @@ hs_rc hs_conf_resolve(const char *plugin, const char *plugin_dir,
 
 /* The plugin is loaded first in a child: an entry() that crashes is then
 ** a failed "load", not the end of the kit. */
-static void child_try_load(kit *k, const void *arg, int fd)
+static void child_try_load(void *arg, int fd)
 {
-  hs_plugin p;
+  const hs_conf_params *p = ((job *)arg)->k->p;
+  hs_plugin plugin;
   hs_err err;
-  (void)arg;
-  memset(&p, 0, sizeof(p));
+  memset(&plugin, 0, sizeof(plugin));
   hs_err_clear(&err);
-  if(hs_conf_resolve(k->p->plugin, k->p->plugin_dir, &p, &err))
-    verdict(fd, 0, "load", "%s", err.msg);
+  if(hs_conf_resolve(p->plugin, p->plugin_dir, &plugin, &err))
+    hs_cc_verdict(fd, 0, "load", "%s", err.msg);
   else
-    write_all(fd, "O\n", 2); /* loaded: said nothing, reported later */
-  hs_plugin_clear(&p);
+    hs_cc_line(fd, "O"); /* loaded; reported with its details later */
+  hs_plugin_clear(&plugin);
 }
 
 hs_rc hs_conf_run(const hs_conf_params *p, hs_conf_report_fn fn, void *arg,
@@ -710,7 +531,7 @@ hs_rc hs_conf_run(const hs_conf_params *p, hs_conf_report_fn fn, void *arg,
   k.fn = fn;
   k.arg = arg;
   k.sum = sum;
-  rc = in_child(&k, "load", child_try_load, NULL, 0, err);
+  rc = in_child(&k, "load", child_try_load, NULL, err);
   if(!rc && !sum->failed) {
     /* The child survived loading it, so the kit loads it too: the
     ** scenario children inherit the mapping. */
@@ -719,17 +540,16 @@ hs_rc hs_conf_run(const hs_conf_params *p, hs_conf_report_fn fn, void *arg,
     if(hs_conf_resolve(p->plugin, p->plugin_dir, &k.plugin, &lerr))
       report(&k, 0, "load", lerr.msg);
     else {
-      rc = in_child(&k, "load", child_load, NULL, 0, err);
+      rc = in_child(&k, "load", child_load, NULL, err);
       if(!rc)
-        rc = in_child(&k, "close(NULL)", child_close_null, NULL, 0, err);
+        rc = in_child(&k, "close(NULL)", child_close_null, NULL, err);
       if(!rc)
-        rc = in_child(&k, "plain replay", child_plain, NULL, 1, err);
+        rc = in_child(&k, "plain replay", child_plain, NULL, err);
       if(!rc && !k.base_ok)
         report(&k, 0, "fault scenarios",
                "not run: the plain replay must pass first");
       for(i = 0; !rc && k.base_ok && i < NSCENARIOS; i++)
-        rc = in_child(&k, scenarios[i].check, child_fault, &scenarios[i], 0,
-                      err);
+        rc = in_child(&k, scenarios[i].check, child_fault, &scenarios[i], err);
     }
   }
   hs_plugin_clear(&k.plugin);
