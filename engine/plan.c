@@ -431,6 +431,21 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   return plan_create(p, it, r, v, err);
 }
 
+/* A field's type for normalisation: what the connector says, except that
+** an HR field mapped to a stakeholder date is a date whatever it was
+** declared as (or when the connector lists no fields): the store keeps
+** ISO dates only. */
+static int planner_type(void *arg, const char *id)
+{
+  const hs_planner *p = arg;
+  int f;
+  for(f = 0; f < HS_SF_COUNT; f++)
+    if(hs_sf_is_date(f) && p->cfg->mapping[f] &&
+       !strcmp(p->cfg->mapping[f], id))
+      return HRSYNC_FIELD_DATE;
+  return p->type ? p->type(p->type_arg, id) : -1;
+}
+
 hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err)
 {
   hs_buf skip = HS_BUF_INIT;
@@ -443,7 +458,7 @@ hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err)
   if(!(it = hs_plan_push(&p->plan)))
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   p->plan.records++;
-  rc = hs_norm_record(rec, p->type, p->type_arg, &r, &skip, err);
+  rc = hs_norm_record(rec, planner_type, p, &r, &skip, err);
   for(i = 0; i < rec->n_fields && !rc; i++)
     if(!strcmp(rec->fields[i].id, HRSYNC_FIELD_SKIP_REASON)) {
       carries = 1;

@@ -141,6 +141,34 @@ static void creates_with_name_format(void **state)
   hs_config_free(cfg);
 }
 
+static void mapped_dates_without_types(void **state)
+{
+  hs_registry reg = {NULL, 0, {0}};
+  hs_config *cfg = config(CONFIG("first_last"));
+  hs_planner *p;
+  hs_plan plan;
+  hs_err err;
+  rec r[2];
+  (void)state;
+  hs_registry_fingerprint(&reg);
+  /* A connector that lists no field types: the mapped birth date is still
+  ** a date, an unmapped field is left as sent. */
+  mkrec(&r[0], "1", "first", "A", "last", "B", "status", "Active", "dob",
+        "2014-11-08T23:00:00.000Z", "other", "2014-11-08T23:00:00.000Z", NULL);
+  mkrec(&r[1], "2", "first", "C", "last", "D", "status", "Active", "dob",
+        "08/11/2014", NULL);
+  assert_int_equal(hs_planner_new(&reg, cfg, NULL, NULL, &p, &err), HS_OK);
+  assert_int_equal(hs_planner_add(p, &r[0].r, &err), HS_OK);
+  assert_int_equal(hs_planner_add(p, &r[1].r, &err), HS_OK);
+  assert_int_equal(hs_planner_finish(p, &plan, &err), HS_OK);
+  hs_planner_free(p);
+  assert_string_equal(change(item(&plan, "1"), HS_SF_BIRTH_DATE)->after,
+                      "2014-11-09");
+  assert_int_equal(item(&plan, "2")->action, HS_ACT_SKIPPED);
+  hs_plan_clear(&plan);
+  hs_config_free(cfg);
+}
+
 static void diffs(void **state)
 {
   hs_registry reg = {NULL, 0, {0}};
@@ -320,6 +348,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(name_formats),
       cmocka_unit_test(creates_with_name_format),
+      cmocka_unit_test(mapped_dates_without_types),
       cmocka_unit_test(diffs),
       cmocka_unit_test(skipped_left_and_groups),
       cmocka_unit_test(conflicts),
