@@ -112,6 +112,18 @@ emu_ctl POST /_emulator/faults \
 hr preview --json >w.json 2>w.err || fail "withheld preview: $(cat w.err)"
 assert_eq "$(grep -c 'left out 1 requested field' w.err)" 1 "withheld warning"
 assert_contains "$(cat w.err)" "workEmail" "withheld warning names the field"
+assert_eq "$(grep -c workEmail w.err)" 1 "workEmail warned about once"
+# Withheld is not empty: nobody's email is cleared.
+assert_eq "$(json_get w.json '.summary.create + .summary.update + .summary.left')" 0 \
+  "withheld fields change nothing"
+emu_ctl DELETE /_emulator/faults >/dev/null
+
+# A connection dropped mid-body is retried by the host.
+emu_ctl POST /_emulator/faults \
+  '{"system":"bamboohr","kind":"reset","path":"reports/custom"}' >/dev/null ||
+  fail "reset fault"
+hr preview --json >r.json 2>r.err || fail "preview after a reset: $(cat r.err)"
+assert_eq "$(json_get r.json .summary.unchanged)" "$create" "preview after a reset"
 emu_ctl DELETE /_emulator/faults >/dev/null
 
 # ---- people change in BambooHR ------------------------------------------

@@ -132,6 +132,25 @@ for kind in truncate malformed; do
   emu_ctl DELETE /_emulator/faults >/dev/null
 done
 
+# Attributes the credential may not read are left out: nothing changes
+# (withheld is not empty), and one warning names them.
+emu_ctl POST /_emulator/faults \
+  '{"system":"personio","kind":"withhold","fields":["email"]}' >/dev/null ||
+  fail "withhold fault"
+run_counted w preview --json
+assert_eq "$(json_get w.json '.summary.create + .summary.update + .summary.left')" 0 \
+  "withheld attributes change nothing"
+assert_eq "$(grep -c 'warning.*email' w.err)" 1 "one warning names the withheld email"
+emu_ctl DELETE /_emulator/faults >/dev/null
+
+# A connection dropped mid-page is retried by the host.
+emu_ctl POST /_emulator/faults \
+  '{"system":"personio","kind":"reset","path":"/company/employees","after":2}' \
+  >/dev/null || fail "reset fault"
+run_counted r preview --json
+assert_eq "$(json_get r.json .summary.unchanged)" "$create" "preview after a reset"
+emu_ctl DELETE /_emulator/faults >/dev/null
+
 # ---- people change in Personio ----------------------------------------
 mapfile -t ids < <(jq -r '.changes[] | select(.action == "create") | .hris_id' p1.json)
 mail_id=${ids[0]}
