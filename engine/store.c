@@ -362,8 +362,9 @@ void hs_store_rollback(hs_store *st)
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Replaces the groups of id (fresh: a new row, which has none to drop). */
 static hs_rc set_groups(hs_store *st, long long id, const char *groups,
-                        hs_err *err)
+                        int fresh, hs_err *err)
 {
   sqlite3_stmt *del = NULL, *ins = NULL;
   const char *p = groups ? groups : "";
@@ -380,7 +381,7 @@ static hs_rc set_groups(hs_store *st, long long id, const char *groups,
     goto out;
   }
   sqlite3_bind_int64(del, 1, id);
-  if(sqlite3_step(del) != SQLITE_DONE) {
+  if(!fresh && sqlite3_step(del) != SQLITE_DONE) {
     rc = db_err(st, err, "writing groups");
     goto out;
   }
@@ -448,7 +449,9 @@ hs_rc hs_store_insert(hs_store *st, hs_sh *sh, hs_err *err)
                       st->path, sh->v[HS_SF_NAME] ? sh->v[HS_SF_NAME] : "",
                       sqlite3_errmsg(st->db));
   sh->id = sqlite3_last_insert_rowid(st->db);
-  return set_groups(st, sh->id, sh->v[HS_SF_GROUPS], err);
+  if(!sh->v[HS_SF_GROUPS])
+    return HS_OK;
+  return set_groups(st, sh->id, sh->v[HS_SF_GROUPS], 1, err);
 }
 
 hs_rc hs_store_set(hs_store *st, long long id, int field, const char *value,
@@ -470,7 +473,7 @@ hs_rc hs_store_set(hs_store *st, long long id, int field, const char *value,
     if(rc != SQLITE_ROW)
       return hs_err_set(err, HS_E_DB, "%s: no stakeholder with id %lld",
                         st->path, id);
-    return set_groups(st, id, value, err);
+    return set_groups(st, id, value, 0, err);
   }
   snprintf(sql, sizeof(sql), "UPDATE stakeholders SET %s = ? WHERE id = ?",
            hs_sf_name(field));
