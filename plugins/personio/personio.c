@@ -224,8 +224,12 @@ hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
   memcpy(url, c->base, strlen(c->base));
   memcpy(url + strlen(c->base), path, strlen(path) + 1);
   for(attempt = 0; attempt < 2; attempt++) {
-    hrsync_kv headers[2] = {{"Accept", "application/json"},
-                            {"Authorization", NULL}};
+    /* The partner/app ids are optional; one report has the attributes
+    ** endpoint demanding them, and fixed values are harmless. */
+    hrsync_kv headers[4] = {{"Accept", "application/json"},
+                            {"Authorization", NULL},
+                            {"X-Personio-Partner-ID", "HRSYNC"},
+                            {"X-Personio-App-ID", "HRSYNC"}};
     if(!c->bearer && (st = psn_auth(c)) != HRSYNC_OK)
       break;
     headers[1].value = c->bearer;
@@ -234,7 +238,7 @@ hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
     req.method = "GET";
     req.url = url;
     req.headers = headers;
-    req.n_headers = 2;
+    req.n_headers = sizeof(headers) / sizeof(headers[0]);
     st = c->hh.h->http(c->hh.ctx, &req, &resp);
     if(st != HRSYNC_OK)
       break;

@@ -101,6 +101,8 @@ static void assert_get(const fh_request *r, const char *url, const char *token)
   assert_int_equal(fh_request_header_count(r, "Authorization"), 1);
   assert_string_equal(fh_request_header(r, "Authorization"), bearer);
   assert_string_equal(fh_request_header(r, "Accept"), "application/json");
+  assert_string_equal(fh_request_header(r, "X-Personio-Partner-ID"), "HRSYNC");
+  assert_string_equal(fh_request_header(r, "X-Personio-App-ID"), "HRSYNC");
 }
 
 /* A page of count minimal employees with ids first.., as JSON. total < 0
