@@ -95,6 +95,25 @@ for variant in cmake pc; do
   grep -q "^[0-9]* passed, 0 failed$" "$tmp/kit-$variant.out" || fail "no summary line"
 done
 
+step "a renamed copy (rename.sh teamtailor) builds, lists and passes as teamtailor"
+cp -r "$src/examples/connector-template" "$tmp/teamtailor"
+rm -f "$tmp/teamtailor"/*.so
+"$tmp/teamtailor/rename.sh" teamtailor "Teamtailor" >/dev/null ||
+  fail "rename.sh failed"
+cmake -S "$tmp/teamtailor" -B "$tmp/teamtailor/build" \
+  -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/teamtailor.log" 2>&1 &&
+  cmake --build "$tmp/teamtailor/build" >>"$tmp/teamtailor.log" 2>&1 ||
+  fail "building the renamed template (see $tmp/teamtailor.log)"
+mkdir -p "$tmp/plugins-renamed"
+cp "$tmp/teamtailor/build/hrsync-teamtailor.so" "$tmp/plugins-renamed/"
+"$hrsync" plugins --plugin-dir "$tmp/plugins-renamed" |
+  grep -Eq "^teamtailor +Teamtailor " || fail "hrsync plugins does not list teamtailor"
+"$hrsync" --plugin-dir "$tmp/plugins-renamed" conformance teamtailor \
+  --fixtures "$tmp/teamtailor/fixtures" >"$tmp/kit-renamed.out" 2>&1 || {
+  cat "$tmp/kit-renamed.out"
+  fail "the renamed template fails the conformance kit"
+}
+
 step "shipped connectors from the installed plugin folder"
 shipped=0
 for p in bamboohr personio hibob humaans lucca; do
