@@ -5,6 +5,8 @@
 # (wrong key, truncated and malformed report, withheld fields, 429 and 503
 # throttling); the dataset roster and the company-root URL style read the
 # same people.
+# jq programs take $variables in single quotes on purpose (cfg_edit).
+# shellcheck disable=SC2016
 set -u
 . "$HRSYNC_SRC/tests/e2e/lib.sh"
 
@@ -16,6 +18,14 @@ export BHR_KEY=bamboo-test-key
 hr()
 {
   "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c "$W/hrsync.json" "$@"
+}
+
+# cfg_edit JQ_ARGS...: edits hrsync.json in place with jq (kept private).
+cfg_edit()
+{
+  jq "$@" hrsync.json >cfg.tmp || fail "jq $* on hrsync.json"
+  mv cfg.tmp hrsync.json || fail "replacing hrsync.json"
+  chmod 600 hrsync.json
 }
 
 # The emulator's own answer, read without hrsync: the oracle for counts.
@@ -36,11 +46,9 @@ empty_date()
 # ---- init and config ------------------------------------------------
 hr init bamboohr -o "$W/hrsync.json" >/dev/null 2>"$W/init.err" ||
   fail "init: $(cat "$W/init.err")"
-jq --arg u "$EMU_URL/bamboohr/api/gateway.php" \
+cfg_edit --arg u "$EMU_URL/bamboohr/api/gateway.php" --arg db "$W/hrsync.db" \
   '.settings.subdomain = "acme" | .settings.base_url = $u |
-   .secrets.api_key = "env:BHR_KEY" | .database = "'"$W"'/hrsync.db"' \
-  hrsync.json >cfg.tmp && mv cfg.tmp hrsync.json && chmod 600 hrsync.json ||
-  fail "editing the config"
+   .secrets.api_key = "env:BHR_KEY" | .database = $db'
 
 hr check >check.out 2>check.err || fail "check: $(cat check.err)"
 assert_contains "$(cat check.out)" "authenticated" "check output"
@@ -52,7 +60,7 @@ grep -Eq '^id ' fields.out || fail "fields: no id"
 
 # ---- first preview: counts against the emulator's own data --------------
 total=0 nohire=0 skip=0
-while read -r id hire term; do
+while read -r _id hire term; do
   total=$((total + 1))
   if empty_date "$hire"; then
     nohire=$((nohire + 1))
@@ -180,8 +188,7 @@ assert_eq "$(jq '[.requests[] | select((.path | endswith("/v1/reports/custom")) 
   0 "report requests without format=JSON"
 
 # ---- the same people through the dataset roster and the company root ------
-jq '.settings.roster = "dataset"' hrsync.json >cfg.tmp && mv cfg.tmp hrsync.json &&
-  chmod 600 hrsync.json
+cfg_edit '.settings.roster = "dataset"'
 hr preview --json >p5.json 2>p5.err || fail "dataset preview: $(cat p5.err)"
 assert_eq "$(json_get p5.json '.summary.create + .summary.update + .summary.conflict')" \
   0 "dataset roster sees the same people"
@@ -189,9 +196,8 @@ assert_eq "$(json_get p5.json .summary.unchanged)" "$create" "dataset unchanged"
 assert_eq "$(json_get p5.json .summary.skipped)" "$(json_get p4.json .summary.skipped)" \
   "dataset skipped"
 
-jq --arg u "$EMU_URL/bamboohr/api" \
-  '.settings.roster = "custom_report" | .settings.base_url = $u' \
-  hrsync.json >cfg.tmp && mv cfg.tmp hrsync.json && chmod 600 hrsync.json
+cfg_edit --arg u "$EMU_URL/bamboohr/api" \
+  '.settings.roster = "custom_report" | .settings.base_url = $u'
 hr preview --json >p6.json 2>p6.err || fail "company-root preview: $(cat p6.err)"
 assert_eq "$(json_get p6.json '.summary.create + .summary.update + .summary.conflict')" \
   0 "company-root URL sees the same people"

@@ -6,6 +6,8 @@
 # legacy rotating tokens and UTC-written dates; token expiry -> one re-auth;
 # wrong credentials, truncated and malformed pages, 429 throttling; people
 # change in Personio -> exactly those changes.
+# jq programs take $variables in single quotes on purpose (cfg_edit).
+# shellcheck disable=SC2016
 set -u
 . "$HRSYNC_SRC/tests/e2e/lib.sh"
 
@@ -19,14 +21,20 @@ hr()
   "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c "$W/hrsync.json" "$@"
 }
 
+# cfg_edit JQ_ARGS...: edits hrsync.json in place with jq (kept private).
+cfg_edit()
+{
+  jq "$@" hrsync.json >cfg.tmp || fail "jq $* on hrsync.json"
+  mv cfg.tmp hrsync.json || fail "replacing hrsync.json"
+  chmod 600 hrsync.json
+}
+
 # start_emu ARGS...: a fresh emulator, and the config pointed at it.
 start_emu()
 {
   emu_stop
   emu_start --employees 250 --seed 5 "$@"
-  jq --arg u "$EMU_URL/personio" '.settings.base_url = $u' hrsync.json \
-    >cfg.tmp && mv cfg.tmp hrsync.json && chmod 600 hrsync.json ||
-    fail "pointing the config at the emulator"
+  cfg_edit --arg u "$EMU_URL/personio" '.settings.base_url = $u'
 }
 
 # count_req PATH_SUFFIX: requests seen so far whose path ends so.
@@ -51,11 +59,9 @@ run_counted()
 # ---- init and config ------------------------------------------------
 hr init personio -o "$W/hrsync.json" >/dev/null 2>init.err ||
   fail "init: $(cat init.err)"
-jq --arg b "$BIRTHDAY" \
+cfg_edit --arg b "$BIRTHDAY" --arg db "$W/hrsync.db" \
   '.secrets.client_id = "env:PSN_ID" | .secrets.client_secret = "env:PSN_SECRET" |
-   .mapping.birth_date = $b | .database = "'"$W"'/hrsync.db"' \
-  hrsync.json >cfg.tmp && mv cfg.tmp hrsync.json && chmod 600 hrsync.json ||
-  fail "editing the config"
+   .mapping.birth_date = $b | .database = $db'
 start_emu
 
 hr check >check.out 2>check.err || fail "check: $(cat check.err)"
