@@ -1,23 +1,43 @@
 /*
 ** hrsync conformance: runs a connector through the conformance kit
-** (engine/conformance.h) and prints one line per check, or, with
-** --record, records a fixture folder from a live server.
+** (engine/conformance.h) and prints one line per check (with --json, one
+** object: {"checks": [{"check", "pass", "detail"}...], "passed",
+** "failed"}), or, with --record, records a fixture folder from a live
+** server.
 */
 #include "../conformance.h"
 #include "cli.h"
 
 #include <string.h>
 
+typedef struct printer {
+  hs_cli *cli;
+  hs_buf json; /* --json: the checks so far, printed at the end */
+  int bad;     /* out of memory building it */
+} printer;
+
 static void print_check(void *arg, int pass, const char *check,
                         const char *detail)
 {
-  hs_cli *cli = arg;
+  printer *pr = arg;
   hs_buf line = HS_BUF_INIT;
   /* A leaking plugin's detail is still redacted before it is shown. */
-  if(hs_log_redact(cli->log, detail, &line) == 0)
+  if(hs_log_redact(pr->cli->log, detail, &line) == 0)
     detail = hs_buf_str(&line);
-  fprintf(cli->out, "%s  %s: %s\n", pass ? "PASS" : "FAIL", check, detail);
-  fflush(cli->out);
+  if(pr->cli->json) {
+    pr->bad |= hs_buf_puts(&pr->json, pr->json.len ? ",\n  {\"check\": "
+                                                   : "\n  {\"check\": ");
+    pr->bad |= hs_buf_json_str(&pr->json, check);
+    pr->bad |= hs_buf_printf(
+        &pr->json, ", \"pass\": %s, \"detail\": ", pass ? "true" : "false");
+    pr->bad |= hs_buf_json_str(&pr->json, detail);
+    pr->bad |= hs_buf_puts(&pr->json, "}");
+  }
+  else {
+    fprintf(pr->cli->out, "%s  %s: %s\n", pass ? "PASS" : "FAIL", check,
+            detail);
+    fflush(pr->cli->out);
+  }
   hs_buf_free(&line);
 }
 
@@ -73,10 +93,24 @@ int hs_cmd_conformance(hs_cli *cli, int argc, char **argv)
   else {
     hs_conf_params p = {plugin, cli->plugin_dir, fixtures, 0, cli->log};
     hs_conf_summary sum;
-    rc = hs_conf_run(&p, print_check, cli, &sum, &err);
-    if(rc)
+    printer pr = {cli, HS_BUF_INIT, 0};
+    rc = hs_conf_run(&p, print_check, &pr, &sum, &err);
+    if(rc) {
+      hs_buf_free(&pr.json);
       return hs_cli_fail(cli, &err);
-    fprintf(cli->out, "%u passed, %u failed\n", sum.passed, sum.failed);
+    }
+    if(cli->json && pr.bad) {
+      hs_buf_free(&pr.json);
+      fputs("hrsync: conformance: out of memory\n", cli->errf);
+      return 1;
+    }
+    if(cli->json)
+      fprintf(cli->out,
+              "{\"checks\": [%s\n ],\n \"passed\": %u, \"failed\": %u}\n",
+              hs_buf_str(&pr.json), sum.passed, sum.failed);
+    else
+      fprintf(cli->out, "%u passed, %u failed\n", sum.passed, sum.failed);
+    hs_buf_free(&pr.json);
     return sum.failed ? 1 : 0;
   }
 }
