@@ -98,40 +98,9 @@ static hrsync_status violate(hs_conn *c, const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 /* Services                                                             */
 
-/* True when msg names id as a whole word: bounded by the line's ends,
-** blanks or punctuation that no field id contains. */
-static int names_field(const char *msg, const char *id)
-{
-  static const char bounds[] = " \t,:;()[]'\"";
-  size_t n = strlen(id);
-  const char *p;
-  for(p = n ? strstr(msg, id) : NULL; p; p = strstr(p + 1, id))
-    if((p == msg || strchr(bounds, p[-1])) && (!p[n] || strchr(bounds, p[n])))
-      return 1;
-  return 0;
-}
-
-/* A connector's own warning that names wanted fields during a fetch
-** (BambooHR's precise "left out of the report" one) stands for them: the
-** generic warning at the end of the fetch leaves them out, so no field is
-** warned about twice. */
-static void note_warned(hs_conn *c, const char *msg)
-{
-  size_t j;
-  if(!c->record_fn || !c->seen)
-    return;
-  for(j = 0; j < c->params.n_wanted && c->unseen; j++)
-    if(!c->seen[j] && names_field(msg, c->params.wanted_fields[j])) {
-      c->seen[j] = 1;
-      c->unseen--;
-    }
-}
-
 static void svc_log(hrsync_host_ctx *ctx, uint32_t level, const char *msg)
 {
   hs_conn *c = conn_of(ctx);
-  if(level == HRSYNC_LOG_WARN && msg)
-    note_warned(c, msg);
   hs_log_write(c->params.log, level > HS_LOG_DEBUG ? HS_LOG_DEBUG : (int)level,
                c->name, msg ? msg : "");
 }
