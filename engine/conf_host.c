@@ -507,6 +507,33 @@ static hrsync_status live(hrsync_host_ctx *c, const hrsync_http_request *r,
   return HRSYNC_OK;
 }
 
+static int contains(const char *hay, size_t n, const char *needle)
+{
+  size_t k = strlen(needle), i;
+  for(i = 0; k && i + k <= n; i++)
+    if(!memcmp(hay + i, needle, k))
+      return 1;
+  return 0;
+}
+
+/* A request body holding a credential must say so with
+** HRSYNC_HTTP_SENSITIVE_BODY, or the host may show it in a trace. */
+static void check_body_secret_free(hrsync_host_ctx *c,
+                                   const hrsync_http_request *r)
+{
+  size_t i;
+  for(i = 0; i < c->n_secrets; i++) {
+    const char *v = c->secrets[i].value;
+    if(v && strlen(v) >= 4 && contains(r->body, r->body_len, v)) {
+      breach(c,
+             "%s %.200s sends secret \"%s\" in its body without "
+             "HRSYNC_HTTP_SENSITIVE_BODY",
+             r->method, r->url, c->secrets[i].name);
+      return;
+    }
+  }
+}
+
 static hrsync_status ch_http(hrsync_host_ctx *c, const hrsync_http_request *r,
                              const hrsync_http_response **out)
 {
@@ -533,6 +560,8 @@ static hrsync_status ch_http(hrsync_host_ctx *c, const hrsync_http_request *r,
     c->error_set = 1;
     return HRSYNC_E_HTTP;
   }
+  if(r->body && r->body_len && !(r->flags & HRSYNC_HTTP_SENSITIVE_BODY))
+    check_body_secret_free(c, r);
   rel = r->url + blen;
   c->requests++;
   c->phase_requests++;

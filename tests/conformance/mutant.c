@@ -40,7 +40,25 @@ static hrsync_status mutant_next_page(hrsync_conn *c, int *has_more)
 
 static hrsync_status mutant_authenticate(hrsync_conn *c)
 {
-  hrsync_status st = acme_authenticate(c);
+  hrsync_status st;
+#if defined(MUTANT_BODYSECRET)
+  /* A session request carrying the token, not marked sensitive. */
+  const hrsync_http_response *resp;
+  hrsync_http_request req;
+  char url[512], body[512];
+  memset(&req, 0, sizeof(req));
+  req.struct_size = sizeof(req);
+  req.method = "POST";
+  snprintf(url, sizeof(url), "%s/v1/session", c->base_url);
+  snprintf(body, sizeof(body), "token=%s", c->auth_header + 7);
+  req.url = url;
+  req.body = body;
+  req.body_len = strlen(body);
+  st = c->host->http(c->ctx, &req, &resp);
+  if(st != HRSYNC_OK)
+    return st;
+#endif
+  st = acme_authenticate(c);
 #if defined(MUTANT_LOGSECRET)
   hrsync_logf(c->host, c->ctx, HRSYNC_LOG_DEBUG, "using %s", c->auth_header);
 #elif defined(MUTANT_NOAUTH)

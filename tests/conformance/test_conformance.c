@@ -192,6 +192,47 @@ static void unanswered_request_is_caught(void **state)
   assert_int_equal(verdict_of(&v, "records"), 1);
 }
 
+/* The template's fixtures plus the mutant's session request. */
+static void unflagged_secret_body_is_caught(void **state)
+{
+  static const char *const files[] = {
+      "settings.json", "001-get-v1-fields.http",
+      "002-get-v1-people-page-1.http", "003-get-v1-people-page-2.http"};
+  verdicts v;
+  hs_conf_summary sum;
+  hs_conf_params p;
+  hs_err err;
+  size_t i;
+  char src[512], dst[512], text[8192];
+  (void)state;
+  mkdir(KIT_TMP, 0755);
+  mkdir(KIT_TMP "/session", 0755);
+  for(i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+    FILE *f;
+    size_t n;
+    snprintf(src, sizeof(src), "%s/%s", KIT_FIXTURES, files[i]);
+    snprintf(dst, sizeof(dst), "%s/%s", KIT_TMP "/session", files[i]);
+    f = fopen(src, "r");
+    assert_non_null(f);
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = 0;
+    write_file(dst, text);
+  }
+  write_file(KIT_TMP "/session/000-post-v1-session.http",
+             "POST /v1/session\n\nHTTP 204\n\n");
+  memset(&v, 0, sizeof(v));
+  memset(&p, 0, sizeof(p));
+  hs_err_clear(&err);
+  p.plugin = KIT_PLUGIN_DIR "/hrsync-mutant_bodysecret.so";
+  p.fixtures = KIT_TMP "/session";
+  assert_int_equal(hs_conf_run(&p, collect, &v, &sum, &err), HS_OK);
+  if(verdict_of(&v, "contract") != 0)
+    dump(&v);
+  assert_int_equal(verdict_of(&v, "contract"), 0);
+  assert_int_equal(verdict_of(&v, "records"), 1);
+}
+
 static void duplicate_ids_are_caught(void **state)
 {
   (void)state;
@@ -336,6 +377,7 @@ int main(void)
       cmocka_unit_test(swallowed_errors_are_caught),
       cmocka_unit_test(printing_is_caught),
       cmocka_unit_test(unanswered_request_is_caught),
+      cmocka_unit_test(unflagged_secret_body_is_caught),
       cmocka_unit_test(duplicate_ids_are_caught),
       cmocka_unit_test(logged_secret_is_caught),
       cmocka_unit_test(auth_status_is_checked),
