@@ -167,7 +167,9 @@ static void warn_withheld(hrsync_conn *c, json_object *asked, json_object *got)
     }
   }
   if(n)
-    hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_WARN,
+    /* INFO, not WARN: the host already warns once about every wanted
+    ** field no record carried; this says why, for -v. */
+    hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_INFO,
                 "the custom report left out %zu requested field%s (the API "
                 "key's user may not see %s, or %s not exist): %s",
                 n, n > 1 ? "s" : "", n > 1 ? "them" : "it",
