@@ -7,10 +7,13 @@
 
 #include <sqlite3.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define HS_STMT_CACHE 64
 
@@ -133,6 +136,19 @@ hs_rc hs_store_open(const char *path, hs_store_mode mode, hs_store **out,
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
   st->created = !exists;
+  if(!exists) {
+    /* The registry holds personal data (names, birth dates, addresses):
+    ** private from the start. SQLite gives its WAL and shm files the
+    ** database file's mode. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if(fd < 0) {
+      rc = hs_err_set(err, HS_E_IO, "%s: cannot create the store: %s", path,
+                      strerror(errno));
+      hs_store_close(st);
+      return rc;
+    }
+    close(fd);
+  }
   if(sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
     rc = db_err(st, err, "cannot open the store");
     hs_store_close(st);

@@ -46,6 +46,10 @@ int hs_cli_usage_error(hs_cli *cli, const char *cmd, const char *fmt, ...)
 #endif
     ;
 
+/* Prints s (NULL as "") in a column of width characters and one space;
+** pads by UTF-8 characters, and cuts a longer value with "~". */
+void hs_cli_cell(FILE *f, const char *s, size_t width);
+
 /* Commands, one file each (cmd_<name>.c). */
 int hs_cmd_plugins(hs_cli *cli, int argc, char **argv);
 int hs_cmd_init(hs_cli *cli, int argc, char **argv);

@@ -80,10 +80,12 @@ int hs_cmd_stakeholders(hs_cli *cli, int argc, char **argv)
             "HRIS ID", "IDENTIFIER", "EMAIL", "GROUPS");
     for(i = 0; i < reg.n; i++) {
       char *const *v = reg.items[i].v;
-      fprintf(cli->out, "%5lld  %-28s %-10s %-12s %-30s %s\n", reg.items[i].id,
-              or_blank(v[HS_SF_NAME]), or_blank(v[HS_SF_HRIS_ID]),
-              or_blank(v[HS_SF_IDENTIFIER]), or_blank(v[HS_SF_EMAIL]),
-              or_blank(v[HS_SF_GROUPS]));
+      fprintf(cli->out, "%5lld  ", reg.items[i].id);
+      hs_cli_cell(cli->out, v[HS_SF_NAME], 28);
+      hs_cli_cell(cli->out, v[HS_SF_HRIS_ID], 10);
+      hs_cli_cell(cli->out, v[HS_SF_IDENTIFIER], 12);
+      hs_cli_cell(cli->out, v[HS_SF_EMAIL], 30);
+      fprintf(cli->out, "%s\n", or_blank(v[HS_SF_GROUPS]));
     }
     if(!cli->quiet)
       fprintf(cli->out, "(%zu stakeholder%s)\n", reg.n, reg.n == 1 ? "" : "s");
