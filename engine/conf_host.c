@@ -36,12 +36,23 @@ static void breach(hrsync_host_ctx *c, const char *fmt, ...)
   va_end(ap);
 }
 
-static const char *phase_name(hs_ch_phase p)
+const char *hs_ch_phase_name(hs_ch_phase p)
 {
   static const char *const names[] = {"(no callback)", "open",
                                       "authenticate",  "list_fields",
                                       "next_page",     "close"};
-  return names[p];
+  return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "?";
+}
+
+const char *hs_ch_status_name(hrsync_status st)
+{
+  static const char *const names[] = {"HRSYNC_OK",        "HRSYNC_E_CONFIG",
+                                      "HRSYNC_E_AUTH",    "HRSYNC_E_HTTP",
+                                      "HRSYNC_E_PARSE",   "HRSYNC_E_NOMEM",
+                                      "HRSYNC_E_ABORTED", "HRSYNC_E_INTERNAL"};
+  if((unsigned)st < sizeof(names) / sizeof(names[0]))
+    return names[st];
+  return "an unknown hrsync_status";
 }
 
 /* Host services may only be called inside a callback (connector.h). */
@@ -63,7 +74,7 @@ static void check_secret_free(hrsync_host_ctx *c, const char *what,
     const char *v = c->secrets[i].value;
     if(v && strlen(v) >= 4 && strstr(text, v)) {
       snprintf(c->leak, sizeof(c->leak), "%s in %s holds secret \"%s\"", what,
-               phase_name(c->phase), c->secrets[i].name);
+               hs_ch_phase_name(c->phase), c->secrets[i].name);
       return;
     }
   }
@@ -71,7 +82,7 @@ static void check_secret_free(hrsync_host_ctx *c, const char *what,
     if(strlen(c->marked[i]) >= 4 && strstr(text, c->marked[i])) {
       snprintf(c->leak, sizeof(c->leak),
                "%s in %s holds a value passed to mark_secret", what,
-               phase_name(c->phase));
+               hs_ch_phase_name(c->phase));
       return;
     }
 }
@@ -184,7 +195,7 @@ static hrsync_status ch_field(hrsync_host_ctx *c, const hrsync_field_def *d)
   if(outside(c, "field"))
     return HRSYNC_E_INTERNAL;
   if(c->phase != HS_PH_FIELDS) {
-    breach(c, "host->field called from %s", phase_name(c->phase));
+    breach(c, "host->field called from %s", hs_ch_phase_name(c->phase));
     return HRSYNC_E_INTERNAL;
   }
   if(c->fault == HS_FAULT_ABORT_FIELD) {
@@ -229,7 +240,7 @@ static hrsync_status ch_record_begin(hrsync_host_ctx *c, const char *hris_id)
   if(outside(c, "record_begin"))
     return HRSYNC_E_INTERNAL;
   if(c->phase != HS_PH_PAGE) {
-    breach(c, "record_begin called from %s", phase_name(c->phase));
+    breach(c, "record_begin called from %s", hs_ch_phase_name(c->phase));
     return HRSYNC_E_INTERNAL;
   }
   if(c->in_record) {
@@ -554,7 +565,7 @@ static hrsync_status ch_http(hrsync_host_ctx *c, const hrsync_http_request *r,
   if(!r || !out || r->struct_size < REQUEST_V1_0_SIZE || !r->method ||
      !r->url) {
     breach(c, "http() with a NULL or malformed request in %s",
-           phase_name(c->phase));
+           hs_ch_phase_name(c->phase));
     return HRSYNC_E_INTERNAL;
   }
   if(strncmp(r->url, c->base_url, blen) ||

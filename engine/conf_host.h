@@ -119,6 +119,10 @@ typedef struct hs_ch_outcome {
 ** whatever a failed open left. */
 void hs_ch_run(hrsync_host_ctx *ctx, unsigned max_pages, hs_ch_outcome *o);
 
+/* "next_page", "HRSYNC_E_AUTH": names for verdicts and errors. */
+const char *hs_ch_phase_name(hs_ch_phase p);
+const char *hs_ch_status_name(hrsync_status st);
+
 /* The host table (same for every context). */
 const hrsync_host *hs_ch_table(void);
 

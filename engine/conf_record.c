@@ -311,11 +311,9 @@ hs_rc hs_conf_record(const hs_conf_record_params *p, unsigned *n_exchanges,
   s.ctx.n_wanted = s.n_wanted;
   hs_ch_run(&s.ctx, 100000, &o);
   if(o.failed_at != HS_PH_NONE) {
-    static const char *const names[] = {
-        "-", "open", "authenticate", "list_fields", "next_page", "close"};
     rc = hs_err_set(err, HS_E_RUNTIME,
-                    "record: %s failed (status %d): %s; nothing written",
-                    names[o.failed_at], (int)o.st,
+                    "record: %s failed: %s: %s; nothing written",
+                    hs_ch_phase_name(o.failed_at), hs_ch_status_name(o.st),
                     o.detail_set ? o.detail : "no detail");
     goto done;
   }

@@ -33,24 +33,6 @@ typedef struct kit {
   hs_conf_summary *sum;
 } kit;
 
-static const char *status_name(hrsync_status st)
-{
-  static const char *const names[] = {"HRSYNC_OK",        "HRSYNC_E_CONFIG",
-                                      "HRSYNC_E_AUTH",    "HRSYNC_E_HTTP",
-                                      "HRSYNC_E_PARSE",   "HRSYNC_E_NOMEM",
-                                      "HRSYNC_E_ABORTED", "HRSYNC_E_INTERNAL"};
-  if((unsigned)st < sizeof(names) / sizeof(names[0]))
-    return names[st];
-  return "an unknown hrsync_status";
-}
-
-static const char *phase_name(hs_ch_phase p)
-{
-  static const char *const names[] = {
-      "-", "open", "authenticate", "list_fields", "next_page", "close"};
-  return names[p];
-}
-
 /* ------------------------------------------------------------------ */
 /* Running the callbacks in the documented order.                      */
 
@@ -161,7 +143,8 @@ static void check_plain(kit *k, int fd)
   hs_ch_release_log(&c);
 
   if(o.failed_at != HS_PH_NONE) {
-    hs_cc_verdict(fd, 0, phase_name(o.failed_at), "%s: %s", status_name(o.st),
+    hs_cc_verdict(fd, 0, hs_ch_phase_name(o.failed_at), "%s: %s",
+                  hs_ch_status_name(o.st),
                   o.detail_set ? o.detail : "(no detail)");
     if(c.unmatched[0])
       hs_cc_verdict(fd, 0, "fixtures", "no fixture answers %s", c.unmatched);
@@ -310,15 +293,16 @@ static void judge_failure(const scenario *sc, const hs_ch_outcome *o,
              "unnoticed");
   else if(o->failed_at != sc->phase)
     snprintf(why, cap, "failed in %s, expected in %s: %s: %s",
-             phase_name(o->failed_at), phase_name(sc->phase),
-             status_name(o->st), o->detail);
+             hs_ch_phase_name(o->failed_at), hs_ch_phase_name(sc->phase),
+             hs_ch_status_name(o->st), o->detail);
   else if(sc->want != HRSYNC_OK && o->st != sc->want)
     snprintf(why, cap, "%s returned %s, expected %s (%s)",
-             phase_name(o->failed_at), status_name(o->st),
-             status_name(sc->want), o->detail_set ? o->detail : "no detail");
+             hs_ch_phase_name(o->failed_at), hs_ch_status_name(o->st),
+             hs_ch_status_name(sc->want),
+             o->detail_set ? o->detail : "no detail");
   else if(sc->need_detail && !o->detail_set)
     snprintf(why, cap, "%s returned %s without a set_error detail",
-             phase_name(o->failed_at), status_name(o->st));
+             hs_ch_phase_name(o->failed_at), hs_ch_status_name(o->st));
   else if(strchr(o->detail, '\n'))
     snprintf(why, cap, "the set_error detail spans lines; keep it to one");
 }
@@ -348,7 +332,7 @@ static void run_scenario(kit *k, const scenario *sc, int fd)
      o.failed_at == HS_PH_NONE) {
     hs_ch_free(&c);
     hs_cc_verdict(fd, 1, sc->check, "not applicable: %s made no request",
-                  phase_name(sc->phase));
+                  hs_ch_phase_name(sc->phase));
     return;
   }
   if(!c.fault_fired)
@@ -361,8 +345,8 @@ static void run_scenario(kit *k, const scenario *sc, int fd)
   else if(sc->expect == EXPECT_FAIL)
     judge_failure(sc, &o, why, sizeof(why));
   else if(o.failed_at != HS_PH_NONE)
-    snprintf(why, sizeof(why), "%s failed: %s: %s", phase_name(o.failed_at),
-             status_name(o.st), o.detail);
+    snprintf(why, sizeof(why), "%s failed: %s: %s",
+             hs_ch_phase_name(o.failed_at), hs_ch_status_name(o.st), o.detail);
   else if(!o.terminated)
     snprintf(why, sizeof(why), "has_more still set after %u pages", o.pages);
   else if((dup = hs_ch_duplicate_id(&c)))
@@ -387,7 +371,7 @@ static void run_scenario(kit *k, const scenario *sc, int fd)
   if(why[0])
     hs_cc_verdict(fd, 0, sc->check, "%s", why);
   else if(sc->expect == EXPECT_FAIL)
-    hs_cc_verdict(fd, 1, sc->check, "%s: %s", status_name(o.st),
+    hs_cc_verdict(fd, 1, sc->check, "%s: %s", hs_ch_status_name(o.st),
                   o.detail_set ? o.detail : "(detail from the host)");
   else if(sc->expect == EXPECT_SAME)
     hs_cc_verdict(fd, 1, sc->check,
