@@ -163,7 +163,9 @@ hs_rc hs_cc_run(const char *what, unsigned timeout_s,
     snprintf(why, sizeof(why), "crashed: signal %d (%s)", WTERMSIG(status),
              strsignal(WTERMSIG(status)));
   else if(WIFEXITED(status) && WEXITSTATUS(status))
-    snprintf(why, sizeof(why), "the plugin ended the process (exit %d)",
+    snprintf(why, sizeof(why),
+             "the process ended with exit %d (a sanitizer report on "
+             "stderr, or exit() in the plugin)",
              WEXITSTATUS(status));
   else if(!lines)
     snprintf(why, sizeof(why), "no verdict (the child said nothing)");

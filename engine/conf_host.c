@@ -129,6 +129,34 @@ static const hrsync_setting_def *declared(const hrsync_host_ctx *c,
   return NULL;
 }
 
+/* A copy of v that lives until the current callback returns, as the
+** header promises and no longer: a plugin that keeps the pointer reads
+** freed memory, which a sanitizer build reports. */
+static const char *lend(hrsync_host_ctx *c, const char *v)
+{
+  char **grown, *copy;
+  if(!v)
+    return NULL;
+  grown = realloc(c->lent, (c->n_lent + 1) * sizeof(*grown));
+  if(!grown)
+    return NULL;
+  c->lent = grown;
+  if(!(copy = strdup(v)))
+    return NULL;
+  grown[c->n_lent++] = copy;
+  return copy;
+}
+
+static void take_back(hrsync_host_ctx *c)
+{
+  size_t i;
+  for(i = 0; i < c->n_lent; i++)
+    free(c->lent[i]);
+  free(c->lent);
+  c->lent = NULL;
+  c->n_lent = 0;
+}
+
 static const char *ch_setting(hrsync_host_ctx *c, const char *key)
 {
   const hrsync_setting_def *def;
@@ -146,9 +174,9 @@ static const char *ch_setting(hrsync_host_ctx *c, const char *key)
      (def->flags & HRSYNC_SETTING_REQUIRED))
     return NULL;
   if(!strcmp(key, "base_url"))
-    return c->base_url;
+    return lend(c, c->base_url);
   v = hs_fixture_kv(c->settings, c->n_settings, key);
-  return v ? v : def->default_value;
+  return lend(c, v ? v : def->default_value);
 }
 
 static const char *ch_secret(hrsync_host_ctx *c, const char *key)
@@ -164,7 +192,7 @@ static const char *ch_secret(hrsync_host_ctx *c, const char *key)
   if(c->fault == HS_FAULT_NO_REQUIRED &&
      (def->flags & HRSYNC_SETTING_REQUIRED))
     return NULL;
-  return hs_fixture_kv(c->secrets, c->n_secrets, key);
+  return lend(c, hs_fixture_kv(c->secrets, c->n_secrets, key));
 }
 
 static void ch_mark_secret(hrsync_host_ctx *c, const char *value)
@@ -185,7 +213,7 @@ static const char *ch_wanted_field(hrsync_host_ctx *c, size_t i)
 {
   if(outside(c, "wanted_field"))
     return NULL;
-  return i < c->n_wanted ? c->wanted[i] : NULL;
+  return i < c->n_wanted ? lend(c, c->wanted[i]) : NULL;
 }
 
 static hrsync_status ch_field(hrsync_host_ctx *c, const hrsync_field_def *d)
@@ -708,6 +736,7 @@ void hs_ch_free(hrsync_host_ctx *c)
     free(c->ids[i]);
   free(c->ids);
   free(c->resp_body);
+  take_back(c);
   hs_buf_free(&c->held);
   for(i = 0; i < c->n_rec; i++) {
     hs_fixture_exchange *e = &c->rec[i];
@@ -755,6 +784,7 @@ void hs_ch_enter(hrsync_host_ctx *c, hs_ch_phase phase)
 void hs_ch_leave(hrsync_host_ctx *c)
 {
   c->in_callback = 0;
+  take_back(c);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -94,6 +94,9 @@ struct hrsync_host_ctx {
   size_t n_ids, cap_ids;
   char unknown_field[256]; /* first record field not in the schema */
 
+  char **lent; /* settings, secrets, wanted ids of this callback, owned */
+  size_t n_lent;
+
   hrsync_http_response resp; /* the last answer given to the plugin */
   char *resp_body;           /* owned copy, for transformed bodies */
   hrsync_kv synth_header;    /* for injected answers */

@@ -72,8 +72,12 @@ static void mutant_close(hrsync_conn *c)
 {
 #if defined(MUTANT_LEAK)
   (void)c; /* forgets to free the connection */
+#elif defined(MUTANT_KEEPSETTING)
+  if(c)
+    c->base_url = NULL; /* not ours to free */
+  acme_close(c);
 #elif defined(MUTANT_CLOSENULL)
-  free(c->base_url);    /* not NULL-safe */
+  free(c->base_url);          /* not NULL-safe */
   acme_close(c);
 #else
   acme_close(c);
@@ -95,12 +99,20 @@ static hrsync_host silent_host;
 static hrsync_status mutant_open(const hrsync_host *host, hrsync_host_ctx *ctx,
                                  hrsync_conn **out)
 {
+  hrsync_status st;
 #if defined(MUTANT_NODETAIL)
   silent_host = *host;
   silent_host.set_error = silent_set_error;
   host = &silent_host;
 #endif
-  return acme_open(host, ctx, out);
+  st = acme_open(host, ctx, out);
+#if defined(MUTANT_KEEPSETTING)
+  if(st == HRSYNC_OK) { /* keeps the borrowed string past open */
+    free((*out)->base_url);
+    (*out)->base_url = (char *)host->setting(ctx, "base_url");
+  }
+#endif
+  return st;
 }
 
 static const hrsync_connector mutant = {
