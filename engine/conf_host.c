@@ -220,6 +220,7 @@ static hrsync_status ch_field(hrsync_host_ctx *c, const hrsync_field_def *d)
 {
   size_t i;
   char **grown;
+  uint32_t *types;
   if(outside(c, "field"))
     return HRSYNC_E_INTERNAL;
   if(c->phase != HS_PH_FIELDS) {
@@ -253,6 +254,11 @@ static hrsync_status ch_field(hrsync_host_ctx *c, const hrsync_field_def *d)
                  "field id \"%.200s\" is described twice", d->id);
       return HRSYNC_OK;
     }
+  types = realloc(c->field_types, (c->n_fields + 1) * sizeof(*types));
+  if(!types)
+    return HRSYNC_E_NOMEM;
+  c->field_types = types;
+  types[c->n_fields] = d->type;
   grown = realloc(c->field_ids, (c->n_fields + 1) * sizeof(*grown));
   if(!grown)
     return HRSYNC_E_NOMEM;
@@ -298,11 +304,32 @@ static hrsync_status ch_record_begin(hrsync_host_ctx *c, const char *hris_id)
   return HRSYNC_OK;
 }
 
+/* Notes the first value that its field's declared type refuses: the
+** engine compares BOOL fields with "true"/"false" and NUMBER fields as
+** numbers (DATE values it normalises itself). */
+static void check_value(hrsync_host_ctx *c, const char *field_id,
+                        uint32_t type, const char *value)
+{
+  char *end;
+  if(c->bad_value[0] || !value)
+    return;
+  if(type == HRSYNC_FIELD_BOOL && strcmp(value, "true") &&
+     strcmp(value, "false"))
+    snprintf(c->bad_value, sizeof(c->bad_value),
+             "record \"%.100s\": BOOL field \"%.100s\" is \"%.60s\" "
+             "(\"true\" or \"false\")",
+             c->ids[c->n_ids - 1], field_id, value);
+  else if(type == HRSYNC_FIELD_NUMBER &&
+          (!*value || (strtod(value, &end), *end)))
+    snprintf(c->bad_value, sizeof(c->bad_value),
+             "record \"%.100s\": NUMBER field \"%.100s\" is \"%.60s\"",
+             c->ids[c->n_ids - 1], field_id, value);
+}
+
 static hrsync_status ch_record_set(hrsync_host_ctx *c, const char *field_id,
                                    const char *value)
 {
   size_t i;
-  (void)value;
   if(outside(c, "record_set"))
     return HRSYNC_E_INTERNAL;
   if(!c->in_record) {
@@ -315,12 +342,15 @@ static hrsync_status ch_record_set(hrsync_host_ctx *c, const char *field_id,
     return HRSYNC_E_INTERNAL;
   }
   /* "hrsync." ids are the SDK's reserved fields, never in a schema. */
-  if(c->unknown_field[0] || !strncmp(field_id, "hrsync.", 7))
+  if(!strncmp(field_id, "hrsync.", 7))
     return HRSYNC_OK;
   for(i = 0; i < c->n_fields; i++)
-    if(!strcmp(c->field_ids[i], field_id))
+    if(!strcmp(c->field_ids[i], field_id)) {
+      check_value(c, field_id, c->field_types[i], value);
       return HRSYNC_OK;
-  snprintf(c->unknown_field, sizeof(c->unknown_field), "%.200s", field_id);
+    }
+  if(!c->unknown_field[0])
+    snprintf(c->unknown_field, sizeof(c->unknown_field), "%.200s", field_id);
   return HRSYNC_OK;
 }
 
@@ -732,6 +762,8 @@ void hs_ch_free(hrsync_host_ctx *c)
   for(i = 0; i < c->n_fields; i++)
     free(c->field_ids[i]);
   free(c->field_ids);
+  free(c->field_types);
+  c->field_types = NULL;
   for(i = 0; i < c->n_ids; i++)
     free(c->ids[i]);
   free(c->ids);

@@ -86,6 +86,7 @@ struct hrsync_host_ctx {
   size_t n_marked;
 
   char **field_ids; /* schema, owned */
+  uint32_t *field_types;
   size_t n_fields;
   char field_problem[512]; /* first bad field definition */
 
@@ -93,6 +94,7 @@ struct hrsync_host_ctx {
   char **ids; /* hris ids emitted, owned */
   size_t n_ids, cap_ids;
   char unknown_field[256]; /* first record field not in the schema */
+  char bad_value[512];     /* first value its field's type refuses */
 
   char **lent; /* settings, secrets, wanted ids of this callback, owned */
   size_t n_lent;

@@ -187,6 +187,11 @@ static void check_plain(kit *k, int fd)
           c.unknown_field);
     else
       hs_cc_verdict(fd, 1, "record fields", "every field is in the schema");
+    if(c.bad_value[0])
+      hs_cc_verdict(fd, 0, "record values", "%s", c.bad_value);
+    else
+      hs_cc_verdict(fd, 1, "record values",
+                    "BOOL and NUMBER values are what their type says");
     if(c.unmatched[0])
       hs_cc_verdict(
           fd, 0, "fixtures",

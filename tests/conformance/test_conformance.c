@@ -192,6 +192,42 @@ static void unanswered_request_is_caught(void **state)
   assert_int_equal(verdict_of(&v, "records"), 1);
 }
 
+/* An HR system that says "yes" in a field it calls bool: the template
+** passes it on, and the kit names the record and the field. */
+static void bad_bool_value_is_caught(void **state)
+{
+  verdicts v;
+  hs_conf_summary sum;
+  hs_conf_params p;
+  hs_err err;
+  size_t i;
+  (void)state;
+  mkdir(KIT_TMP, 0755);
+  mkdir(KIT_TMP "/yes", 0755);
+  write_file(KIT_TMP "/yes/settings.json",
+             "{\"secrets\": {\"api_token\": \"fixture-api-token\"}}");
+  write_file(KIT_TMP "/yes/001.http",
+             "GET /v1/fields\n\nHTTP 200\n\n"
+             "{\"fields\": [{\"id\": \"id\", \"type\": \"number\"},"
+             " {\"id\": \"active\", \"type\": \"bool\"}]}");
+  write_file(KIT_TMP "/yes/002.http",
+             "GET /v1/people?page=1\n\nHTTP 200\n\n"
+             "{\"people\": [{\"id\": 1, \"active\": true},"
+             " {\"id\": 2, \"active\": \"yes\"}], \"next_page\": null}");
+  memset(&v, 0, sizeof(v));
+  memset(&p, 0, sizeof(p));
+  hs_err_clear(&err);
+  p.plugin = KIT_PLUGIN_DIR "/hrsync-acme.so";
+  p.fixtures = KIT_TMP "/yes";
+  assert_int_equal(hs_conf_run(&p, collect, &v, &sum, &err), HS_OK);
+  assert_int_equal(verdict_of(&v, "record values"), 0);
+  for(i = 0; i < v.n; i++)
+    if(!strcmp(v.check[i], "record values"))
+      assert_non_null(strstr(v.detail[i], "record \"2\": BOOL field "
+                                          "\"active\" is \"yes\""));
+  assert_int_equal(verdict_of(&v, "records"), 1);
+}
+
 /* The template's fixtures plus the mutant's session request. */
 static void unflagged_secret_body_is_caught(void **state)
 {
@@ -392,6 +428,7 @@ int main(void)
       cmocka_unit_test(swallowed_errors_are_caught),
       cmocka_unit_test(printing_is_caught),
       cmocka_unit_test(unanswered_request_is_caught),
+      cmocka_unit_test(bad_bool_value_is_caught),
       cmocka_unit_test(unflagged_secret_body_is_caught),
       cmocka_unit_test(duplicate_ids_are_caught),
       cmocka_unit_test(logged_secret_is_caught),
