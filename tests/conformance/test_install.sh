@@ -70,9 +70,10 @@ pkg-config --exists 'hrsync-sdk >= 1.0' || fail "pkg-config does not find hrsync
 plugindir=$(pkg-config --variable=plugindir hrsync-sdk)
 [ "$(cd "$plugindir" && pwd)" = "$libdir/hrsync/plugins" ] ||
   fail "plugindir is $plugindir, expected $libdir/hrsync/plugins"
-make -C "$tmp/acme-pc" >"$tmp/acme-pc.log" 2>&1 ||
-  fail "make with pkg-config (see $tmp/acme-pc.log)"
 unset PKG_CONFIG_PATH
+# As the README says it: the path on make's command line.
+make -C "$tmp/acme-pc" PKG_CONFIG_PATH="$libdir/pkgconfig" >"$tmp/acme-pc.log" 2>&1 ||
+  fail "make with pkg-config (see $tmp/acme-pc.log)"
 [ -f "$tmp/acme-pc/hrsync-acme.so" ] || fail "no hrsync-acme.so from make"
 
 for variant in cmake pc; do
