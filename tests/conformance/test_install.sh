@@ -107,8 +107,10 @@ cmake -S "$tmp/teamtailor" -B "$tmp/teamtailor/build" \
   fail "building the renamed template (see $tmp/teamtailor.log)"
 mkdir -p "$tmp/plugins-renamed"
 cp "$tmp/teamtailor/build/hrsync-teamtailor.so" "$tmp/plugins-renamed/"
-"$hrsync" plugins --plugin-dir "$tmp/plugins-renamed" |
-  grep -Eq "^teamtailor +Teamtailor " || fail "hrsync plugins does not list teamtailor"
+listing=$("$hrsync" plugins --plugin-dir "$tmp/plugins-renamed") ||
+  fail "hrsync plugins failed"
+grep -Eq "^teamtailor +Teamtailor " <<<"$listing" ||
+  fail "hrsync plugins does not list teamtailor: $listing"
 "$hrsync" --plugin-dir "$tmp/plugins-renamed" conformance teamtailor \
   --fixtures "$tmp/teamtailor/fixtures" >"$tmp/kit-renamed.out" 2>&1 || {
   cat "$tmp/kit-renamed.out"
@@ -120,7 +122,8 @@ shipped=0
 for p in bamboohr personio hibob humaans lucca; do
   fx=$src/tests/conformance/fixtures/$p
   [ -f "$libdir/hrsync/plugins/hrsync-$p.so" ] || continue
-  "$hrsync" plugins | grep -Eq "^$p " || fail "installed hrsync does not list $p"
+  listing=$("$hrsync" plugins) || fail "hrsync plugins failed"
+  grep -Eq "^$p " <<<"$listing" || fail "installed hrsync does not list $p: $listing"
   [ -f "$fx/settings.json" ] || continue
   shipped=$((shipped + 1))
   if "$hrsync" conformance "$p" --fixtures "$fx" >"$tmp/kit-$p.out" 2>&1; then
