@@ -239,6 +239,7 @@ int main(int argc, char **argv)
   struct MHD_Daemon *d = NULL;
   sigset_t set;
   unsigned port = 0;
+  size_t npeople;
   char err[512] = "";
   int sig, rc = 1;
 
@@ -264,6 +265,8 @@ int main(int argc, char **argv)
   signal(SIGPIPE, SIG_IGN);
   if(ctx_init(&ctx, &o, err, sizeof(err)))
     goto out;
+  /* Read before serving: afterwards the population is the handlers'. */
+  npeople = ctx.pop->n;
   d = emu_server_start(&ctx, o.port, &port, err, sizeof(err));
   if(!d)
     goto out;
@@ -272,7 +275,7 @@ int main(int argc, char **argv)
   printf("%u\n", port);
   fflush(stdout);
   fprintf(stderr, "hris-emulator: %zu people on http://127.0.0.1:%u\n",
-          ctx.pop->n, port);
+          npeople, port);
   sigwait(&set, &sig);
   rc = 0;
 out:
