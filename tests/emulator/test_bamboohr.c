@@ -224,6 +224,32 @@ static void t_changed(void **state)
   http_res_free(&r);
 }
 
+static void t_one_employee(void **state)
+{
+  http_res r;
+  json_object *o;
+
+  (void)state;
+  req(&r, "GET", GW "/employees/2?fields=firstName,workEmail,status",
+      json_ct + 1, KEY, NULL);
+  assert_int_equal(r.status, 200);
+  o = http_json(&r);
+  assert_string_equal(jstr(o, "id"), "2");
+  assert_string_equal(jstr(o, "firstName"), "José");
+  assert_null(jstr(o, "workEmail"));
+  assert_string_equal(jstr(o, "status"), "Inactive");
+  json_object_put(o);
+  http_res_free(&r);
+  /* No Accept: XML, default fields; 0 is the key's own employee. */
+  req(&r, "GET", GW "/employees/0", NULL, KEY, NULL);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "<field id=\"lastName\">O'Brien</field>"));
+  http_res_free(&r);
+  req(&r, "GET", GW "/employees/99", json_ct + 1, KEY, NULL);
+  assert_int_equal(r.status, 404);
+  http_res_free(&r);
+}
+
 static void t_dataset_pages(void **state)
 {
   const char *p1 = "{\"fields\":[\"id\",\"firstName\"],\"page\":1,"
@@ -268,6 +294,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(t_report_accept),
       cmocka_unit_test(t_report_too_many_fields),
       cmocka_unit_test(t_changed),
+      cmocka_unit_test(t_one_employee),
       cmocka_unit_test(t_dataset_pages),
   };
   return run_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]),

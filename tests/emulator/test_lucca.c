@@ -62,6 +62,13 @@ static void t_fields(void **state)
   assert_string_equal(jstr(u, "department.name"), "Engineering");
   json_object_put(o);
   http_res_free(&r);
+  /* A nested projection selects the object. */
+  o = get("/lucca/api/v3/users?fields=id,department.name", &r);
+  u = jpath(o, "data.items.0");
+  assert_int_equal(json_object_object_length(u), 2);
+  assert_string_equal(jstr(u, "department.name"), "Engineering");
+  json_object_put(o);
+  http_res_free(&r);
 }
 
 static void t_former_and_count(void **state)

@@ -135,8 +135,6 @@ void emu_resp_free(emu_resp *resp);
 
 /* ---- shared value helpers ---- */
 
-/* Status word of a person: "active" / "inactive" / "future". */
-const char *emu_status_name(int status);
 /* Current unix time. */
 int64_t emu_now(void);
 /* Parses a non-negative decimal (whole string); -1 if not one. */

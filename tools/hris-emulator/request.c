@@ -224,13 +224,6 @@ void emu_resp_free(emu_resp *resp)
   resp->nhdr = 0;
 }
 
-const char *emu_status_name(int status)
-{
-  return status == EMU_INACTIVE ? "inactive"
-         : status == EMU_FUTURE ? "future"
-                                : "active";
-}
-
 int64_t emu_now(void)
 {
   return (int64_t)time(NULL);

@@ -88,6 +88,67 @@ static void changed(emu_req *req, emu_resp *resp)
   emu_buf_puts(b, xml ? "</employees>\n" : "}}");
 }
 
+struct one_cols {
+  emu_req *req;
+  bhr_col cols[64];
+  int n;
+};
+
+static void add_one_col(struct one_cols *oc, const char *tok)
+{
+  if(oc->n < 64 && !bhr_resolve(oc->req, tok, &oc->cols[oc->n]))
+    oc->n++;
+}
+
+/* GET /v1/employees/{id}?fields=a,b: one employee (0 = the key's own,
+ * here the first person); firstName,lastName when fields is absent. */
+static void employee(emu_req *req, emu_resp *resp, const char *idstr)
+{
+  const emu_pop *pop = req->ctx->pop;
+  const char *fields = emu_req_arg(req, "fields");
+  long id = emu_parse_nonneg(idstr);
+  const emu_person *p = id == 0 && pop->n ? pop->v[0]
+                        : id > 0          ? emu_pop_find(pop, id)
+                                          : NULL;
+  struct one_cols oc;
+  char buf[2048], *save = NULL, *tok, tmp[64];
+  int xml = !bhr_wants_json(req), i;
+  emu_buf *b = &resp->body;
+
+  if(!p) {
+    bhr_error(req, resp, 404, "Employee not found");
+    return;
+  }
+  memset(&oc, 0, sizeof(oc));
+  oc.req = req;
+  snprintf(buf, sizeof(buf), "%s", fields ? fields : "firstName,lastName");
+  for(tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+    add_one_col(&oc, tok);
+  emu_resp_start(resp, 200,
+                 xml ? "text/xml; charset=utf-8" : "application/json");
+  if(xml)
+    emu_buf_printf(b, "<?xml version=\"1.0\"?>\n<employee id=\"%ld\">\n",
+                   p->id);
+  else
+    emu_buf_printf(b, "{\"id\":\"%ld\"", p->id);
+  for(i = 0; i < oc.n; i++) {
+    const char *v = bhr_value(req, &oc.cols[i], p, tmp, "0000-00-00");
+    if(xml) {
+      emu_buf_puts(b, "<field id=\"");
+      emu_xml_text(b, oc.cols[i].key);
+      emu_buf_puts(b, "\">");
+      emu_xml_text(b, v);
+      emu_buf_puts(b, "</field>\n");
+    }
+    else if(strcmp(oc.cols[i].key, "id")) {
+      emu_buf_puts(b, ",");
+      emu_json_key(b, oc.cols[i].key);
+      emu_json_str(b, v);
+    }
+  }
+  emu_buf_puts(b, xml ? "</employee>\n" : "}");
+}
+
 /* Maps both URL styles to the versioned path ("/v1/...", "/v2/..."). */
 static const char *api_path(const char *path, int *bad_company)
 {
@@ -128,6 +189,9 @@ static void handle(emu_req *req, emu_resp *resp)
     changed(req, resp);
   else if(!strcmp(p, "/v2/datasets/employee/data") && !strcmp(m, "POST"))
     bhr_dataset(req, resp);
+  else if(!strncmp(p, "/v1/employees/", 14) && !strcmp(m, "GET") &&
+          emu_parse_nonneg(p + 14) >= 0)
+    employee(req, resp, p + 14);
   else
     bhr_error(req, resp, 404, "Not found");
 }

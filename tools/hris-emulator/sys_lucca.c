@@ -401,9 +401,14 @@ static const char *parse(emu_req *req, query *q)
         tok++;
       if(!strcmp(tok, "collection.count"))
         q->count_only = 1;
-      for(i = 0; i < L_COUNT; i++)
-        if(!strcasecmp(tok, lfields[i].name))
+      for(i = 0; i < L_COUNT; i++) {
+        size_t n = strlen(lfields[i].name);
+        /* "department.name": the emulator answers the whole object. */
+        if(!strncasecmp(tok, lfields[i].name, n) &&
+           (tok[n] == '\0' ||
+            (tok[n] == '.' && strcmp(tok, "collection.count"))))
           q->want[i] = 1;
+      }
     }
   }
   if(paging) {
