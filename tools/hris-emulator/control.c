@@ -175,10 +175,12 @@ static void faults(emu_req *req, emu_resp *resp)
 
 static void reset(emu_ctx *ctx, emu_resp *resp)
 {
-  emu_pop *fresh = emu_pop_clone(ctx->orig);
+  char err[512];
+  emu_pop *fresh =
+      emu_population_build(ctx->opts, ctx->today, err, sizeof(err));
 
   if(!fresh) {
-    reply_error(resp, 500, "out of memory");
+    reply_error(resp, 500, err);
     return;
   }
   pthread_rwlock_wrlock(&ctx->lock);

@@ -43,7 +43,7 @@ typedef struct emu_ctx {
   const emu_opts *opts;
   pthread_rwlock_t lock; /* guards pop */
   emu_pop *pop;
-  emu_pop *orig; /* the starting population, for /_emulator/reset */
+  long today; /* day number, for rebuilding the population */
   emu_faults faults;
   emu_stats stats;
   /* Personio tokens: guarded by tok_mu. */
@@ -139,6 +139,11 @@ void emu_resp_free(emu_resp *resp);
 int64_t emu_now(void);
 /* Parses a non-negative decimal (whole string); -1 if not one. */
 long emu_parse_nonneg(const char *s);
+
+/* Builds the starting population of o (fixture, then generated people);
+ * the caller frees it with emu_pop_free. NULL with a reason in err. */
+emu_pop *emu_population_build(const emu_opts *o, long today, char *err,
+                              size_t errlen);
 
 /* ---- control endpoints (control.c) ---- */
 void emu_control(emu_req *req, emu_resp *resp);

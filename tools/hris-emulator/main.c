@@ -3,7 +3,6 @@
  * Parses options, builds the population, serves until SIGTERM/SIGINT. */
 #include "dates.h"
 #include "emu.h"
-#include "fixture.h"
 #include "server.h"
 
 #include <errno.h>
@@ -149,36 +148,6 @@ static int write_port_file(const char *path, unsigned port, char *err,
   return 0;
 }
 
-/* Builds the starting population from --fixture and/or --employees. */
-static emu_pop *build_pop(const emu_opts *o, long today, char *err,
-                          size_t errlen)
-{
-  emu_pop *pop = emu_pop_new(today);
-
-  if(!pop) {
-    snprintf(err, errlen, "out of memory");
-    return NULL;
-  }
-  if(o->fixture && emu_fixture_load(pop, o->fixture, err, errlen))
-    goto fail;
-  if((o->employees || !o->fixture) &&
-     emu_pop_generate(
-         pop, o->fixture ? o->employees : (o->employees ? o->employees : 25),
-         o->seed)) {
-    snprintf(err, errlen, "out of memory generating %zu employees",
-             o->employees);
-    goto fail;
-  }
-  if(emu_pop_reindex(pop)) {
-    snprintf(err, errlen, "out of memory");
-    goto fail;
-  }
-  return pop;
-fail:
-  emu_pop_free(pop);
-  return NULL;
-}
-
 static int ctx_init(emu_ctx *ctx, const emu_opts *o, char *err, size_t errlen)
 {
   long today = today_days(o->today, err, errlen);
@@ -198,12 +167,9 @@ static int ctx_init(emu_ctx *ctx, const emu_opts *o, char *err, size_t errlen)
     return -1;
   }
   ctx->tok_epoch = 1;
-  if(!(ctx->orig = build_pop(o, today, err, errlen)))
+  ctx->today = today;
+  if(!(ctx->pop = emu_population_build(o, today, err, errlen)))
     return -1;
-  if(!(ctx->pop = emu_pop_clone(ctx->orig))) {
-    snprintf(err, errlen, "out of memory");
-    return -1;
-  }
   for(i = 0; i < o->nfaults; i++) {
     json_object *f = json_tokener_parse(o->faults[i]);
     char why[256];
@@ -222,7 +188,6 @@ static int ctx_init(emu_ctx *ctx, const emu_opts *o, char *err, size_t errlen)
 static void ctx_destroy(emu_ctx *ctx)
 {
   emu_pop_free(ctx->pop);
-  emu_pop_free(ctx->orig);
   emu_faults_destroy(&ctx->faults);
   emu_stats_destroy(&ctx->stats);
   pthread_rwlock_destroy(&ctx->lock);

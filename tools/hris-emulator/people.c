@@ -183,28 +183,6 @@ void emu_person_free(emu_person *p)
   person_free(p);
 }
 
-emu_pop *emu_pop_clone(const emu_pop *src)
-{
-  emu_pop *pop = emu_pop_new(src->today);
-  size_t i;
-
-  if(!pop)
-    return NULL;
-  for(i = 0; i < src->n; i++) {
-    emu_person *p = person_clone(src->v[i]);
-    if(!p || pop_insert(pop, p)) {
-      person_free(p);
-      emu_pop_free(pop);
-      return NULL;
-    }
-  }
-  if(emu_pop_reindex(pop)) {
-    emu_pop_free(pop);
-    return NULL;
-  }
-  return pop;
-}
-
 emu_person *emu_pop_find(const emu_pop *pop, long id)
 {
   size_t lo = 0, hi = pop->n;

@@ -86,8 +86,6 @@ int emu_field_by_name(const char *name);
  * Free with emu_pop_free. */
 emu_pop *emu_pop_new(long today);
 void emu_pop_free(emu_pop *pop);
-/* A deep copy (NULL on OOM); the caller frees it with emu_pop_free. */
-emu_pop *emu_pop_clone(const emu_pop *pop);
 /* Appends `n` generated people, deterministic in (seed, index): person i is
  * the same whatever n is. Returns 0, or -1 on OOM. */
 int emu_pop_generate(emu_pop *pop, size_t n, uint64_t seed);
