@@ -271,6 +271,9 @@ static void t_stats(void **state)
   req(&r, "GET", "/_emulator/stats", NULL, NULL, NULL);
   o = http_json(&r);
   assert_int_equal(json_object_get_int(jpath(o, "systems.lucca")), 1);
+  assert_int_equal(json_object_get_int(json_object_object_get(
+                       jpath(o, "paths"), "/lucca/api/v3/users")),
+                   1);
   reqs = jpath(o, "requests");
   last = json_object_array_get_idx(reqs, json_object_array_length(reqs) - 1);
   assert_string_equal(jstr(last, "path"), "/lucca/api/v3/users");

@@ -72,18 +72,49 @@ void emu_stats_add(emu_stats *st, const char *system, const char *method,
   pthread_mutex_unlock(&st->mu);
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "paths": {path: count} over the kept requests (sorted, then counted). */
+static void paths_json(emu_stats *st, emu_buf *b, size_t n)
+{
+  char **v = malloc((n + 1) * sizeof(*v));
+  size_t i, run;
+
+  emu_buf_puts(b, ",\"paths\":{");
+  if(v) {
+    for(i = 0; i < n; i++)
+      v[i] = st->ring[i].path;
+    qsort(v, n, sizeof(*v), str_cmp);
+    for(i = 0; i < n; i += run) {
+      for(run = 1; i + run < n && !strcmp(v[i], v[i + run]); run++)
+        ;
+      if(i)
+        emu_buf_puts(b, ",");
+      emu_json_key(b, v[i]);
+      emu_buf_printf(b, "%zu", run);
+    }
+    free(v);
+  }
+  emu_buf_puts(b, "}");
+}
+
 void emu_stats_json(emu_stats *st, emu_buf *b)
 {
   size_t i, n, start;
   int first = 1;
 
   pthread_mutex_lock(&st->mu);
+  n = st->total < st->cap ? st->total : st->cap;
   emu_buf_printf(b, "{\"total\":%zu,\"systems\":{", st->total);
   for(i = 0; i < 6; i++)
     emu_buf_printf(b, "%s\"%s\":%zu", i ? "," : "", sys_names[i],
                    st->per_system[i]);
-  emu_buf_puts(b, "},\"requests\":[");
-  n = st->total < st->cap ? st->total : st->cap;
+  emu_buf_puts(b, "}");
+  paths_json(st, b, n);
+  emu_buf_puts(b, ",\"requests\":[");
   start = st->total < st->cap ? 0 : st->next;
   for(i = 0; i < n; i++) {
     const emu_stat_entry *e = &st->ring[(start + i) % st->cap];
