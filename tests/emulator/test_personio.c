@@ -267,6 +267,127 @@ static void t_auth_rate_limit(void **state)
   assert_int_equal(emu_proc_stop(&e2), 0);
 }
 
+/* v2: a form-only token endpoint, then persons by cursor until no next. */
+static void t_v2_persons(void **state)
+{
+  static const char *const form[] = {
+      "Content-Type: application/x-www-form-urlencoded", NULL};
+  const char *body = "grant_type=client_credentials&client_id=personio-test-"
+                     "id&client_secret=personio-test-secret";
+  char tok[128], url[512], cur[64];
+  http_res r;
+  json_object *o;
+  int pages = 0, people = 0;
+  const char *next;
+
+  (void)state;
+  req(&r, "POST", "/personio/v2/auth/token", json_ct, NULL, CREDS_JSON);
+  assert_int_equal(r.status, 400);
+  o = http_json(&r);
+  assert_string_equal(jstr(o, "error"), "invalid_request");
+  json_object_put(o);
+  http_res_free(&r);
+  req(&r, "POST", "/personio/v2/auth/token", form, NULL, body);
+  assert_int_equal(r.status, 200);
+  o = http_json(&r);
+  snprintf(tok, sizeof(tok), "%s", jstr(o, "access_token"));
+  assert_int_equal(strncmp(tok, "papi-", 5), 0);
+  assert_string_equal(jstr(o, "token_type"), "Bearer");
+  json_object_put(o);
+  http_res_free(&r);
+  emu_url(&emu, "/personio/v2/persons?limit=3", url, sizeof(url));
+  for(;;) {
+    char h[200];
+    const char *hdrs[] = {h, NULL};
+    snprintf(h, sizeof(h), "Authorization: Bearer %s", tok);
+    assert_int_equal(http_do("GET", url, hdrs, NULL, NULL, &r), 0);
+    if(r.status != 200)
+      fail_msg("GET %s: %ld %s", url, r.status, r.body);
+    o = http_json(&r);
+    people += (int)json_object_array_length(jpath(o, "_data"));
+    pages++;
+    next = jstr(o, "_meta.links.next.href");
+    if(next) {
+      /* Absolute by default; the cursor carries "+", "/" and "=". */
+      assert_int_equal(strncmp(next, emu.base, strlen(emu.base)), 0);
+      snprintf(cur, sizeof(cur), "%s", strstr(next, "cursor=") + 7);
+      assert_non_null(strchr(cur, '+'));
+      snprintf(url, sizeof(url), "%s", next);
+    }
+    json_object_put(o);
+    http_res_free(&r);
+    if(!next)
+      break;
+  }
+  assert_int_equal(pages, 2);
+  assert_int_equal(people, 4);
+  {
+    /* A client that turned "+" into a space sends a different cursor. */
+    char h[200], bad[160], *plus;
+    const char *hdrs[] = {h, NULL};
+    snprintf(h, sizeof(h), "Authorization: Bearer %s", tok);
+    plus = strchr(cur, '+');
+    *plus = '\0';
+    snprintf(bad, sizeof(bad), "/personio/v2/persons?limit=3&cursor=%s%%20%s",
+             cur, plus + 1);
+    req(&r, "GET", bad, hdrs, NULL, NULL);
+    assert_int_equal(r.status, 400);
+    http_res_free(&r);
+    req(&r, "GET", "/personio/v2/persons?limit=51", hdrs, NULL, NULL);
+    assert_int_equal(r.status, 400);
+    o = http_json(&r);
+    assert_non_null(jstr(o, "personio_trace_id"));
+    assert_string_equal(jstr(o, "errors.0.detail"),
+                        "Provided value for limit is not valid");
+    json_object_put(o);
+    http_res_free(&r);
+    req(&r, "GET", "/personio/v2/persons/2/employments", hdrs, NULL, NULL);
+    o = http_json(&r);
+    assert_string_equal(jstr(o, "_data.0.status"), "INACTIVE");
+    assert_string_equal(jstr(o, "_data.0.termination.termination_date"),
+                        "2025-12-31");
+    assert_string_equal(jstr(o, "_data.0.org_units.1.type"), "department");
+    json_object_put(o);
+    http_res_free(&r);
+  }
+}
+
+static void t_v2_relative_links(void **state)
+{
+  const char *args[] = {"--fixture", EMU_FIXTURE, "--personio-v2-links",
+                        "relative", NULL};
+  static const char *const form[] = {
+      "Content-Type: application/x-www-form-urlencoded", NULL};
+  emu_proc e2;
+  char url[256], h[200];
+  const char *hdrs[] = {h, NULL};
+  http_res r;
+  json_object *o;
+
+  (void)state;
+  assert_int_equal(emu_proc_start(&e2, emu_bin, args), 0);
+  emu_url(&e2, "/personio/v2/auth/token", url, sizeof(url));
+  assert_int_equal(http_do("POST", url, form, NULL,
+                           "grant_type=client_credentials&client_id="
+                           "personio-test-id&client_secret=personio-test-"
+                           "secret",
+                           &r),
+                   0);
+  o = http_json(&r);
+  snprintf(h, sizeof(h), "Authorization: Bearer %s", jstr(o, "access_token"));
+  json_object_put(o);
+  http_res_free(&r);
+  emu_url(&e2, "/personio/v2/persons?limit=1", url, sizeof(url));
+  assert_int_equal(http_do("GET", url, hdrs, NULL, NULL, &r), 0);
+  o = http_json(&r);
+  assert_int_equal(strncmp(jstr(o, "_meta.links.next.href"),
+                           "/v2/persons?limit=1&cursor=", 27),
+                   0);
+  json_object_put(o);
+  http_res_free(&r);
+  assert_int_equal(emu_proc_stop(&e2), 0);
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
@@ -278,6 +399,8 @@ int main(int argc, char **argv)
       cmocka_unit_test(t_date_shapes),
       cmocka_unit_test(t_rotating_tokens),
       cmocka_unit_test(t_auth_rate_limit),
+      cmocka_unit_test(t_v2_persons),
+      cmocka_unit_test(t_v2_relative_links),
   };
   return run_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]),
                   "emulator_personio");

@@ -28,6 +28,7 @@ typedef struct emu_opts {
   int personio_rotating;         /* one-time tokens rotated per response */
   int personio_date_shape;       /* 0 mixed, 1 offset, 2 utc */
   long personio_auth_limit;      /* /auth requests per minute, 0 = off */
+  int personio_v2_relative;      /* v2 links relative, not absolute */
   long personio_emp_limit;       /* employees requests per second, 0 = off */
   long hibob_search_limit;       /* searches per minute, 0 = off */
   long lucca_limit;              /* requests per minute, 0 = off */
@@ -62,7 +63,8 @@ typedef struct emu_req {
   emu_ctx *ctx;
   struct MHD_Connection *conn;
   const char *method;
-  const char *path; /* below the system prefix, without the query */
+  const char *path;    /* below the system prefix, without the query */
+  const char *raw_uri; /* the request target as sent, or NULL */
   const char *body;
   size_t body_len;
   const emu_fault_hit *hit;
@@ -105,6 +107,10 @@ extern const emu_system emu_sys_lucca;
 
 /* A query argument (first occurrence, URL-decoded) or NULL. */
 const char *emu_req_arg(const emu_req *req, const char *name);
+/* A query argument taken from the raw URI: %XX decoded, "+" kept as is
+ * (copied into out). NULL when absent. */
+const char *emu_req_raw_arg(const emu_req *req, const char *name, char *out,
+                            size_t outlen);
 /* Calls fn for every occurrence of query argument `name`. */
 void emu_req_args_each(const emu_req *req, const char *name,
                        void (*fn)(void *cls, const char *value), void *cls);

@@ -19,7 +19,7 @@ static const char usage[] =
     "stable|rotating]\n"
     "  [--personio-date-shape mixed|offset|utc] [--personio-auth-limit N]\n"
     "  [--personio-employees-limit N/s] [--hibob-search-limit N/min]\n"
-    "  [--lucca-rate-limit N/min]\n"
+    "  [--lucca-rate-limit N/min] [--personio-v2-links absolute|relative]\n"
     "  [--hibob-shape nested|slash] [--hibob-hidden FIELD,...]\n"
     "  [--humaans-scope private|public] [--humaans-limit clamp|reject]\n"
     "  [--fault JSON]...\n";
@@ -82,6 +82,9 @@ static int parse_args(int argc, char **argv, emu_opts *o, char *err,
     else if(!strcmp(a, "--personio-auth-limit") && !parse_u64(val, &v) &&
             v <= 64)
       o->personio_auth_limit = (long)v;
+    else if(!strcmp(a, "--personio-v2-links") &&
+            (!strcmp(val, "absolute") || !strcmp(val, "relative")))
+      o->personio_v2_relative = !strcmp(val, "relative");
     else if(!strcmp(a, "--personio-employees-limit") && !parse_u64(val, &v) &&
             v <= 100000)
       o->personio_emp_limit = (long)v;

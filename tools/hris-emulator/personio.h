@@ -11,6 +11,14 @@ void personio_employees(emu_req *req, emu_resp *resp);
 void personio_employee(emu_req *req, emu_resp *resp, long id);
 /* GET /v1/company/employees/attributes. */
 void personio_attributes(emu_req *req, emu_resp *resp);
+/* Everything under /v2/ (personio_v2.c). */
+void personio_v2(emu_req *req, emu_resp *resp);
+/* "papi-<epoch>-<serial>-<hash>": the token for an epoch and serial. */
+void personio_token_string(unsigned long epoch, unsigned long serial,
+                           char out[96]);
+/* 0 valid, 1 ours but expired (or used, v1 rotating mode), -1 not ours.
+ * v2 tokens never rotate. */
+int personio_token_check(emu_ctx *ctx, const char *tok, int v2);
 /* The v1 error envelope. */
 void personio_error(emu_req *req, emu_resp *resp, unsigned status,
                     const char *msg);

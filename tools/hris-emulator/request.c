@@ -16,6 +16,42 @@ const char *emu_req_arg(const emu_req *req, const char *name)
   return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+static int hexval(int c)
+{
+  if(c >= '0' && c <= '9')
+    return c - '0';
+  if(c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if(c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+const char *emu_req_raw_arg(const emu_req *req, const char *name, char *out,
+                            size_t outlen)
+{
+  const char *q = req->raw_uri ? strchr(req->raw_uri, '?') : NULL;
+  size_t n = strlen(name), o = 0;
+
+  while(q && *q) {
+    q++;
+    if(!strncmp(q, name, n) && q[n] == '=') {
+      for(q += n + 1; *q && *q != '&' && o + 1 < outlen; q++) {
+        if(*q == '%' && hexval(q[1]) >= 0 && hexval(q[2]) >= 0) {
+          out[o++] = (char)(hexval(q[1]) * 16 + hexval(q[2]));
+          q += 2;
+        }
+        else
+          out[o++] = *q;
+      }
+      out[o] = '\0';
+      return out;
+    }
+    q = strchr(q, '&');
+  }
+  return NULL;
+}
+
 struct each_cls {
   const char *name;
   void (*fn)(void *cls, const char *value);

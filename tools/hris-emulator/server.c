@@ -16,11 +16,27 @@ static const emu_system *const systems[] = {&emu_sys_bamboohr,
                                             &emu_sys_personio, &emu_sys_hibob,
                                             &emu_sys_humaans, &emu_sys_lucca};
 
-/* Per-request state across MHD's calls: the upload body. */
+/* Per-request state across MHD's calls: the raw URI and the upload. */
 struct conn_state {
+  char *raw_uri; /* as sent, query included, nothing decoded */
   emu_buf body;
+  int started;
   int too_big;
 };
+
+/* MHD's URI log hook runs first for each request: keep the raw URI,
+ * since MHD decodes "+" in query values to a space and Personio v2
+ * cursors contain literal "+". */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+  struct conn_state *cs = calloc(1, sizeof(*cs));
+
+  (void)cls;
+  (void)conn;
+  if(cs)
+    cs->raw_uri = strdup(uri ? uri : "");
+  return cs;
+}
 
 /* A body that is cut off and the connection dropped (the reset fault). */
 struct cut_body {
@@ -209,6 +225,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     if(!cs)
       return MHD_NO;
     *con_cls = cs;
+  }
+  if(!cs->started) {
+    cs->started = 1;
     return MHD_YES;
   }
   if(*upload_size) {
@@ -225,6 +244,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
   req.conn = conn;
   req.method = method;
   req.path = url;
+  req.raw_uri = cs->raw_uri;
   req.body = cs->body.data;
   req.body_len = cs->body.len;
   if(cs->too_big) {
@@ -259,6 +279,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
   (void)toe;
   if(cs) {
     emu_buf_free(&cs->body);
+    free(cs->raw_uri);
     free(cs);
     *con_cls = NULL;
   }
@@ -286,6 +307,7 @@ struct MHD_Daemon *emu_server_start(emu_ctx *ctx, unsigned port,
     d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, ctx,
                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, ctx,
+                         MHD_OPTION_URI_LOG_CALLBACK, on_uri, ctx,
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
                          MHD_OPTION_THREAD_POOL_SIZE,
                          (unsigned)ctx->opts->threads, MHD_OPTION_END);
@@ -293,6 +315,7 @@ struct MHD_Daemon *emu_server_start(emu_ctx *ctx, unsigned port,
     d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, ctx,
                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, ctx,
+                         MHD_OPTION_URI_LOG_CALLBACK, on_uri, ctx,
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
                          MHD_OPTION_END);
   if(!d) {

@@ -25,15 +25,15 @@ static void error(emu_req *req, emu_resp *resp, unsigned status,
   emu_buf_puts(&resp->body, "}}");
 }
 
-static void token_string(unsigned long epoch, unsigned long serial,
-                         char out[96])
+void personio_token_string(unsigned long epoch, unsigned long serial,
+                           char out[96])
 {
   snprintf(out, 96, "papi-%lu-%lu-%016llx", epoch, serial,
            (unsigned long long)emu_hash(epoch * 1000003u + serial));
 }
 
 /* 0 valid, 1 expired/used (ours but dead), -1 not a token of ours. */
-static int token_check(emu_ctx *ctx, const char *tok)
+int personio_token_check(emu_ctx *ctx, const char *tok, int v2)
 {
   unsigned long e, s;
   char want[96];
@@ -41,12 +41,12 @@ static int token_check(emu_ctx *ctx, const char *tok)
 
   if(sscanf(tok, "papi-%lu-%lu-", &e, &s) != 2)
     return -1;
-  token_string(e, s, want);
+  personio_token_string(e, s, want);
   if(strcmp(want, tok))
     return -1;
   pthread_mutex_lock(&ctx->tok_mu);
   rc = e != ctx->tok_epoch ||
-       (ctx->opts->personio_rotating && s != ctx->tok_serial);
+       (!v2 && ctx->opts->personio_rotating && s != ctx->tok_serial);
   pthread_mutex_unlock(&ctx->tok_mu);
   return rc;
 }
@@ -131,8 +131,8 @@ static void auth(emu_req *req, emu_resp *resp)
   /* Stable mode: the same token for the same credentials (serial 0). */
   if(ctx->opts->personio_rotating)
     ctx->tok_serial++;
-  token_string(ctx->tok_epoch,
-               ctx->opts->personio_rotating ? ctx->tok_serial : 0, tok);
+  personio_token_string(
+      ctx->tok_epoch, ctx->opts->personio_rotating ? ctx->tok_serial : 0, tok);
   pthread_mutex_unlock(&ctx->tok_mu);
   emu_resp_start(resp, 200, "application/json");
   emu_buf_printf(&resp->body,
@@ -152,7 +152,7 @@ static int authorised(emu_req *req, emu_resp *resp)
     error(req, resp, 401, "Authorization is not provided");
     return -1;
   }
-  rc = token_check(ctx, tok);
+  rc = personio_token_check(ctx, tok, 0);
   if(rc < 0) {
     error(req, resp, 403, "Provided authorization is not valid");
     return -1;
@@ -178,8 +178,8 @@ static void echo_token(emu_req *req, emu_resp *resp)
   char tok[96];
 
   pthread_mutex_lock(&ctx->tok_mu);
-  token_string(ctx->tok_epoch,
-               ctx->opts->personio_rotating ? ctx->tok_serial : 0, tok);
+  personio_token_string(
+      ctx->tok_epoch, ctx->opts->personio_rotating ? ctx->tok_serial : 0, tok);
   pthread_mutex_unlock(&ctx->tok_mu);
   emu_resp_header(resp, "Authorization", "Bearer %s", tok);
 }
@@ -188,6 +188,10 @@ static void handle(emu_req *req, emu_resp *resp)
 {
   const char *p = req->path, *m = req->method;
 
+  if(!strncmp(p, "/v2/", 4)) {
+    personio_v2(req, resp);
+    return;
+  }
   if(!strcmp(p, "/v1/auth")) {
     if(strcmp(m, "POST"))
       error(req, resp, 405, "Method not allowed");
@@ -220,7 +224,7 @@ static void handle(emu_req *req, emu_resp *resp)
 
 static int is_auth(const char *path)
 {
-  return !strcmp(path, "/v1/auth");
+  return !strcmp(path, "/v1/auth") || !strcmp(path, "/v2/auth/token");
 }
 
 static void expire(emu_ctx *ctx)
