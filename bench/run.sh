@@ -37,6 +37,6 @@ done
 port=$(cat "$dir/port")
 ready=$(date +%s.%N)
 printf 'emulator: %s employees ready in %.2f s (RSS %s kB)\n' "$employees" \
-  "$(echo "$ready - $start" | bc)" "$(awk '/VmRSS/ {print $2}' /proc/$pid/status)"
+  "$(awk -v a="$start" -v b="$ready" 'BEGIN { print b - a }')" "$(awk '/VmRSS/ {print $2}' /proc/$pid/status)"
 "$fetch" "http://127.0.0.1:$port"
 printf 'emulator RSS after the run: %s kB\n' "$(awk '/VmRSS/ {print $2}' /proc/$pid/status)"
