@@ -151,12 +151,7 @@ hrsync_status bhr_call(hrsync_conn *c, const char *method, const char *path,
   st = hsp_url(&c->hh, url, sizeof(url), c->root, "%s", path);
   if(st != HRSYNC_OK)
     return st;
-  memset(&req, 0, sizeof(req));
-  req.struct_size = sizeof(req);
-  req.method = method;
-  req.url = url;
-  req.headers = with_body;
-  req.n_headers = body ? 2 : 1;
+  hsp_request(&req, method, url, with_body, body ? 2 : 1);
   req.body = body;
   req.body_len = body ? strlen(body) : 0;
   req.basic_user = c->api_key;

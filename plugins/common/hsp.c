@@ -147,6 +147,30 @@ hrsync_status hsp_emit(const hsp_host *hh, const char *field_id,
                            hsp_json_text(v, tmp, sizeof(tmp)));
 }
 
+void hsp_request(hrsync_http_request *req, const char *method, const char *url,
+                 const hrsync_kv *headers, size_t n_headers)
+{
+  memset(req, 0, sizeof(*req));
+  req->struct_size = sizeof(*req);
+  req->method = method;
+  req->url = url;
+  req->headers = headers;
+  req->n_headers = n_headers;
+}
+
+hrsync_status hsp_call_json(const hsp_host *hh, const hrsync_http_request *req,
+                            const char *what, json_object **out)
+{
+  const hrsync_http_response *resp = NULL;
+  hrsync_status st = hh->h->http(hh->ctx, req, &resp);
+  *out = NULL;
+  if(!st)
+    st = hsp_check_status(hh, resp, what, NULL);
+  if(!st)
+    st = hsp_parse_json(hh, resp, what, out);
+  return st;
+}
+
 hrsync_status hsp_url(const hsp_host *hh, char *dst, size_t cap,
                       const char *base, const char *fmt, ...)
 {

@@ -48,6 +48,15 @@ const char *hsp_json_str(json_object *obj, const char *key);
 hrsync_status hsp_emit(const hsp_host *hh, const char *field_id,
                        json_object *v);
 
+/* Zeroes req and fills the members every request has. */
+void hsp_request(hrsync_http_request *req, const char *method, const char *url,
+                 const hrsync_kv *headers, size_t n_headers);
+
+/* host->http, hsp_check_status and hsp_parse_json in one: the JSON body
+** of a 2xx answer, which the caller json_object_put()s. */
+hrsync_status hsp_call_json(const hsp_host *hh, const hrsync_http_request *req,
+                            const char *what, json_object **out);
+
 /* dst = base (without trailing '/') + formatted path. HRSYNC_E_CONFIG
 ** when it does not fit. */
 hrsync_status hsp_url(const hsp_host *hh, char *dst, size_t cap,

@@ -52,12 +52,7 @@ hrsync_status hb_send(hrsync_conn *c, const char *method, const char *path,
   if(st)
     return st;
   snprintf(what, sizeof(what), "%s %s", method, path);
-  memset(&req, 0, sizeof(req));
-  req.struct_size = sizeof(req);
-  req.method = method;
-  req.url = url;
-  req.headers = headers;
-  req.n_headers = body ? 2 : 1;
+  hsp_request(&req, method, url, headers, body ? 2 : 1);
   req.body = body;
   req.body_len = body ? strlen(body) : 0;
   req.basic_user = c->user;

@@ -115,25 +115,14 @@ hrsync_status hm_get(hrsync_conn *c, const char *path, const char *what,
   hrsync_kv headers[2] = {{"Accept", "application/json"},
                           {"Authorization", c->auth}};
   hrsync_http_request req;
-  const hrsync_http_response *resp = NULL;
   hrsync_status st;
 
   *out = NULL;
   st = hsp_url(&c->hh, url, sizeof(url), c->base, "%s", path);
   if(st)
     return st;
-  memset(&req, 0, sizeof(req));
-  req.struct_size = sizeof(req);
-  req.method = "GET";
-  req.url = url;
-  req.headers = headers;
-  req.n_headers = 2;
-  st = c->hh.h->http(c->hh.ctx, &req, &resp);
-  if(!st)
-    st = hsp_check_status(&c->hh, resp, what, NULL);
-  if(!st)
-    st = hsp_parse_json(&c->hh, resp, what, out);
-  return st;
+  hsp_request(&req, "GET", url, headers, 2);
+  return hsp_call_json(&c->hh, &req, what, out);
 }
 
 static hrsync_status hm_open(const hrsync_host *host, hrsync_host_ctx *ctx,

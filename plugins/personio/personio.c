@@ -145,13 +145,8 @@ hrsync_status psn_auth(hrsync_conn *c)
     return st;
   }
   text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
-  memset(&req, 0, sizeof(req));
-  req.struct_size = sizeof(req);
+  hsp_request(&req, "POST", url, headers, 2);
   req.flags = HRSYNC_HTTP_SENSITIVE_BODY;
-  req.method = "POST";
-  req.url = url;
-  req.headers = headers;
-  req.n_headers = 2;
   req.body = text;
   req.body_len = strlen(text);
   st = c->hh.h->http(c->hh.ctx, &req, &resp);
@@ -233,12 +228,8 @@ hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
     if(!c->bearer && (st = psn_auth(c)) != HRSYNC_OK)
       break;
     headers[1].value = c->bearer;
-    memset(&req, 0, sizeof(req));
-    req.struct_size = sizeof(req);
-    req.method = "GET";
-    req.url = url;
-    req.headers = headers;
-    req.n_headers = sizeof(headers) / sizeof(headers[0]);
+    hsp_request(&req, "GET", url, headers,
+                sizeof(headers) / sizeof(headers[0]));
     st = c->hh.h->http(c->hh.ctx, &req, &resp);
     if(st != HRSYNC_OK)
       break;
