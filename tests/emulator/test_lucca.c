@@ -146,6 +146,63 @@ static void t_modified_since(void **state)
   http_res_free(&r);
 }
 
+/* The new Lucca API: OAuth token, Api-Version, cursor links. */
+static void t_lucca_api(void **state)
+{
+  static const char *const form[] = {
+      "Content-Type: application/x-www-form-urlencoded", NULL};
+  char h[200], url[512];
+  const char *hdrs[] = {h, "Api-Version: 2024-11-01", NULL};
+  const char *nover[] = {h, NULL};
+  http_res r;
+  json_object *o;
+  int pages = 0, people = 0;
+
+  (void)state;
+  req(&r, "POST", "/lucca/oauth/token", form, NULL,
+      "grant_type=client_credentials&client_id=lucca-test-client"
+      "&client_secret=lucca-test-secret");
+  assert_int_equal(r.status, 200);
+  o = http_json(&r);
+  snprintf(h, sizeof(h), "Authorization: Bearer %s", jstr(o, "access_token"));
+  json_object_put(o);
+  http_res_free(&r);
+  req(&r, "GET", "/lucca/lucca-api/employees", nover, NULL, NULL);
+  assert_int_equal(r.status, 400);
+  http_res_free(&r);
+  req(&r, "GET", "/lucca/lucca-api/employees?limit=101", hdrs, NULL, NULL);
+  assert_int_equal(r.status, 400);
+  http_res_free(&r);
+  emu_url(&emu, "/lucca/lucca-api/employees?include=links,totalCount&limit=3",
+          url, sizeof(url));
+  for(;;) {
+    const char *next;
+    assert_int_equal(http_do("GET", url, hdrs, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    o = http_json(&r);
+    assert_int_equal(json_object_get_int(jpath(o, "totalCount")), 4);
+    people += (int)json_object_array_length(jpath(o, "items"));
+    pages++;
+    next = jstr(o, "links.next.href");
+    if(next)
+      snprintf(url, sizeof(url), "%s", next);
+    json_object_put(o);
+    http_res_free(&r);
+    if(!next)
+      break;
+  }
+  assert_int_equal(pages, 2);
+  assert_int_equal(people, 4);
+  req(&r, "GET", "/lucca/lucca-api/employees?status=upcoming", hdrs, NULL,
+      NULL);
+  o = http_json(&r);
+  assert_int_equal(json_object_array_length(jpath(o, "items")), 1);
+  assert_string_equal(jstr(o, "items.0.givenName"), "Anna");
+  assert_string_equal(jstr(o, "items.0.id"), "3");
+  json_object_put(o);
+  http_res_free(&r);
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {

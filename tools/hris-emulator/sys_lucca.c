@@ -2,7 +2,7 @@
  * fields= projection, paging=offset,limit, former employees hidden unless
  * formerEmployees=true, {comparator},{value} filters, collection.count,
  * extendedData custom fields, "Last First" displayName. */
-#include "emu.h"
+#include "lucca.h"
 
 #include "dates.h"
 
@@ -506,6 +506,19 @@ static void handle(emu_req *req, emu_resp *resp)
   const char *p = req->path;
   long wait;
 
+  if(!strcmp(p, "/oauth/token") && !strcmp(req->method, "POST")) {
+    lucca_oauth_token(req, resp);
+    return;
+  }
+  if(!strncmp(p, "/lucca-api/", 11)) {
+    if((wait = emu_limiter_hit(&req->ctx->lucca))) {
+      error(req, resp, 429, "Too many requests");
+      emu_resp_header(resp, "Retry-After", "%ld", wait);
+    }
+    else
+      lucca_api(req, resp);
+    return;
+  }
   if(authorised(req, resp))
     return;
   /* The 50/min tenant limit (switched on by --lucca-rate-limit). */
@@ -525,8 +538,7 @@ static void handle(emu_req *req, emu_resp *resp)
 
 static int is_auth(const char *path)
 {
-  (void)path;
-  return 0;
+  return !strcmp(path, "/oauth/token");
 }
 
 static unsigned rate_status(emu_ctx *ctx)
