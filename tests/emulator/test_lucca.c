@@ -206,9 +206,10 @@ static void t_lucca_api(void **state)
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(t_auth),   cmocka_unit_test(t_default_projection),
-      cmocka_unit_test(t_fields), cmocka_unit_test(t_former_and_count),
-      cmocka_unit_test(t_paging), cmocka_unit_test(t_modified_since),
+      cmocka_unit_test(t_auth),      cmocka_unit_test(t_default_projection),
+      cmocka_unit_test(t_fields),    cmocka_unit_test(t_former_and_count),
+      cmocka_unit_test(t_paging),    cmocka_unit_test(t_modified_since),
+      cmocka_unit_test(t_lucca_api),
   };
   return run_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]),
                   "emulator_lucca");
