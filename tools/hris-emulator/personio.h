@@ -16,9 +16,10 @@ void personio_v2(emu_req *req, emu_resp *resp);
 /* "papi-<epoch>-<serial>-<hash>": the token for an epoch and serial. */
 void personio_token_string(unsigned long epoch, unsigned long serial,
                            char out[96]);
-/* 0 valid, 1 ours but expired (or used, v1 rotating mode), -1 not ours.
- * v2 tokens never rotate. */
-int personio_token_check(emu_ctx *ctx, const char *tok, int v2);
+/* 0 valid, 1 ours but expired (issued before the last token_expiry or
+ * reset), -1 not a token of ours. One-time use (v1 rotating mode) is
+ * checked by the v1 routes; v2 tokens never rotate. */
+int personio_token_check(emu_ctx *ctx, const char *tok);
 /* The v1 error envelope. */
 void personio_error(emu_req *req, emu_resp *resp, unsigned status,
                     const char *msg);

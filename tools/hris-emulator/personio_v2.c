@@ -445,7 +445,7 @@ void personio_v2(emu_req *req, emu_resp *resp)
     return;
   }
   tok = emu_req_auth_token(req, "Bearer", 0);
-  rc = tok ? personio_token_check(req->ctx, tok, 1) : -1;
+  rc = tok ? personio_token_check(req->ctx, tok) : -1;
   if(rc) {
     problem(req, resp, 401, "Unauthorized",
             tok ? "The access token is invalid or expired."

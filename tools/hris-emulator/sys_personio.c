@@ -32,8 +32,7 @@ void personio_token_string(unsigned long epoch, unsigned long serial,
            (unsigned long long)emu_hash(epoch * 1000003u + serial));
 }
 
-/* 0 valid, 1 expired/used (ours but dead), -1 not a token of ours. */
-int personio_token_check(emu_ctx *ctx, const char *tok, int v2)
+int personio_token_check(emu_ctx *ctx, const char *tok)
 {
   unsigned long e, s;
   char want[96];
@@ -45,8 +44,7 @@ int personio_token_check(emu_ctx *ctx, const char *tok, int v2)
   if(strcmp(want, tok))
     return -1;
   pthread_mutex_lock(&ctx->tok_mu);
-  rc = e != ctx->tok_epoch ||
-       (!v2 && ctx->opts->personio_rotating && s != ctx->tok_serial);
+  rc = e != ctx->tok_epoch;
   pthread_mutex_unlock(&ctx->tok_mu);
   return rc;
 }
@@ -141,52 +139,49 @@ static void auth(emu_req *req, emu_resp *resp)
                  tok);
 }
 
-/* Checks the bearer token; echoes the (possibly rotated) token. */
-static int authorised(emu_req *req, emu_resp *resp)
+/* Checks the bearer token and puts the token to echo in `echo`: the same
+ * one, or in rotating mode the next one-time token (check and rotation
+ * under one lock, so a token is used exactly once). */
+static int authorised(emu_req *req, emu_resp *resp, char echo[96])
 {
   emu_ctx *ctx = req->ctx;
   const char *tok = emu_req_auth_token(req, "Bearer", 0);
+  unsigned long e = 0, s = 0;
   int rc;
 
   if(!tok) {
     error(req, resp, 401, "Authorization is not provided");
     return -1;
   }
-  rc = personio_token_check(ctx, tok, 0);
+  rc = personio_token_check(ctx, tok);
   if(rc < 0) {
     error(req, resp, 403, "Provided authorization is not valid");
     return -1;
   }
+  if(!rc && ctx->opts->personio_rotating) {
+    sscanf(tok, "papi-%lu-%lu-", &e, &s);
+    pthread_mutex_lock(&ctx->tok_mu);
+    if(e == ctx->tok_epoch && s == ctx->tok_serial)
+      personio_token_string(e, ++ctx->tok_serial, echo);
+    else
+      rc = 1;
+    pthread_mutex_unlock(&ctx->tok_mu);
+  }
+  else if(!rc)
+    snprintf(echo, 96, "%s", tok);
   if(rc > 0) {
     error(req, resp, 401,
           ctx->opts->personio_rotating ? "The token has been blacklisted"
                                        : "The token has expired");
     return -1;
   }
-  /* Legacy one-time tokens: this one is used up, the next is echoed. */
-  if(ctx->opts->personio_rotating) {
-    pthread_mutex_lock(&ctx->tok_mu);
-    ctx->tok_serial++;
-    pthread_mutex_unlock(&ctx->tok_mu);
-  }
   return 0;
-}
-
-static void echo_token(emu_req *req, emu_resp *resp)
-{
-  emu_ctx *ctx = req->ctx;
-  char tok[96];
-
-  pthread_mutex_lock(&ctx->tok_mu);
-  personio_token_string(
-      ctx->tok_epoch, ctx->opts->personio_rotating ? ctx->tok_serial : 0, tok);
-  pthread_mutex_unlock(&ctx->tok_mu);
-  emu_resp_header(resp, "Authorization", "Bearer %s", tok);
 }
 
 static void handle(emu_req *req, emu_resp *resp)
 {
   const char *p = req->path, *m = req->method;
+  char echo[96];
 
   if(!strncmp(p, "/v2/", 4)) {
     personio_v2(req, resp);
@@ -199,7 +194,7 @@ static void handle(emu_req *req, emu_resp *resp)
       auth(req, resp);
     return;
   }
-  if(authorised(req, resp))
+  if(authorised(req, resp, echo))
     return;
   if(!strcmp(p, "/v1/company/employees") && !strcmp(m, "GET")) {
     long wait = emu_limiter_hit(&req->ctx->personio_emp);
@@ -219,7 +214,7 @@ static void handle(emu_req *req, emu_resp *resp)
   else
     error(req, resp, 404,
           "personio.core.api.exceptions.api.not.found.http.exception");
-  echo_token(req, resp);
+  emu_resp_header(resp, "Authorization", "Bearer %s", echo);
 }
 
 static int is_auth(const char *path)
