@@ -283,6 +283,40 @@ static void t_dataset_pages(void **state)
   http_res_free(&r);
 }
 
+/* Delta reads see control-API hires and removals (runs last: it changes
+ * the population, then resets it). */
+static void t_changed_actions(void **state)
+{
+  http_res r;
+  json_object *o;
+
+  (void)state;
+  req(&r, "POST", "/_emulator/people", NULL, NULL,
+      "{\"first_name\":\"Åsa\",\"last_name\":\"Larsen\"}");
+  assert_int_equal(r.status, 201);
+  http_res_free(&r);
+  req(&r, "DELETE", "/_emulator/people/2", NULL, NULL, NULL);
+  assert_int_equal(r.status, 200);
+  http_res_free(&r);
+  req(&r, "GET", GW "/employees/changed?since=2026-06-15T00:00:00Z",
+      json_ct + 1, KEY, NULL);
+  o = http_json(&r);
+  assert_int_equal(json_object_object_length(jpath(o, "employees")), 2);
+  assert_string_equal(jstr(o, "employees.5.action"), "Inserted");
+  assert_string_equal(jstr(o, "employees.2.action"), "Deleted");
+  json_object_put(o);
+  http_res_free(&r);
+  req(&r, "GET",
+      GW "/employees/changed?since=2026-06-15T00:00:00Z&type=deleted",
+      json_ct + 1, KEY, NULL);
+  o = http_json(&r);
+  assert_int_equal(json_object_object_length(jpath(o, "employees")), 1);
+  json_object_put(o);
+  http_res_free(&r);
+  req(&r, "POST", "/_emulator/reset", NULL, NULL, NULL);
+  http_res_free(&r);
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
@@ -296,6 +330,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(t_changed),
       cmocka_unit_test(t_one_employee),
       cmocka_unit_test(t_dataset_pages),
+      cmocka_unit_test(t_changed_actions),
   };
   return run_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]),
                   "emulator_bamboohr");

@@ -72,21 +72,15 @@ static void people_one(emu_req *req, emu_resp *resp, long id)
       rc = reindex(ctx, resp) ? -3 : 0;
   }
   else if(!strcmp(req->method, "DELETE")) {
-    p = emu_pop_find(ctx->pop, id);
-    if(p) {
-      size_t i, j;
-      for(i = j = 0; i < ctx->pop->n; i++)
-        if(ctx->pop->v[i] != p)
-          ctx->pop->v[j++] = ctx->pop->v[i];
-      ctx->pop->n = j;
-      emu_person_free(p);
-      rc = reindex(ctx, resp) ? -3 : 0;
-      if(!rc)
+    rc = emu_pop_remove(ctx->pop, id, emu_now());
+    if(rc != -2) {
+      if(rc)
+        reply_error(resp, 500, "out of memory");
+      else if(!reindex(ctx, resp))
         reply_ok(resp);
       pthread_rwlock_unlock(&ctx->lock);
       return;
     }
-    rc = -2;
     snprintf(err, sizeof(err), "no person with id %ld", id);
   }
   else if(strcmp(req->method, "GET")) {
@@ -123,7 +117,7 @@ static void people_add(emu_req *req, emu_resp *resp)
     reply_error(resp, 400, err);
   else {
     long id = p->id;
-    p->modified = emu_now();
+    p->modified = p->created = emu_now();
     if(!reindex(ctx, resp)) {
       emu_resp_start(resp, 201, "application/json");
       emu_person_json(&resp->body, emu_pop_find(ctx->pop, id));

@@ -103,6 +103,7 @@ void emu_pop_free(emu_pop *pop)
   for(i = 0; i < pop->n; i++)
     person_free(pop->v[i]);
   free(pop->v);
+  free(pop->tombs);
   registries_free(pop);
   free(pop);
 }
@@ -181,6 +182,28 @@ int emu_pop_insert(emu_pop *pop, emu_person *p)
 void emu_person_free(emu_person *p)
 {
   person_free(p);
+}
+
+int emu_pop_remove(emu_pop *pop, long id, int64_t when)
+{
+  emu_person *p = emu_pop_find(pop, id);
+  emu_tomb *nt;
+  size_t i, j;
+
+  if(!p)
+    return -2;
+  nt = realloc(pop->tombs, (pop->ntombs + 1) * sizeof(*nt));
+  if(!nt)
+    return -1;
+  pop->tombs = nt;
+  nt[pop->ntombs].id = id;
+  nt[pop->ntombs++].when = when;
+  for(i = j = 0; i < pop->n; i++)
+    if(pop->v[i] != p)
+      pop->v[j++] = pop->v[i];
+  pop->n = j;
+  person_free(p);
+  return 0;
 }
 
 emu_person *emu_pop_find(const emu_pop *pop, long id)

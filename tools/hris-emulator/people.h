@@ -50,12 +50,19 @@ typedef struct emu_person {
   emu_kv *custom;       /* owned; keys are canonical custom field names */
   size_t ncustom;
   int64_t modified; /* unix time of the last change (delta endpoints) */
+  int64_t created;  /* unix time a control POST added it, or 0 */
   int status;       /* enum emu_status, cached by emu_pop_reindex */
   long dept_id;     /* registry ids, cached by emu_pop_reindex */
   long title_id;
   long office_id;
   long supervisor; /* canonical id of the department's first member, or 0 */
 } emu_person;
+
+/* A person removed through the control API (delta endpoints report it). */
+typedef struct emu_tomb {
+  long id;
+  int64_t when;
+} emu_tomb;
 
 typedef struct emu_pop {
   emu_person **v; /* sorted by id; owned */
@@ -75,6 +82,8 @@ typedef struct emu_pop {
   size_t nactive;
   size_t *current; /* status active or future (not former) */
   size_t ncurrent;
+  emu_tomb *tombs; /* removed people, oldest first; owned */
+  size_t ntombs;
 } emu_pop;
 
 /* The canonical JSON key of a field ("first_name"...). */
@@ -103,6 +112,9 @@ int emu_pop_patch_json(emu_pop *pop, long id, json_object *obj, char *err,
 int emu_pop_insert(emu_pop *pop, emu_person *p);
 /* Frees a person not (or no longer) owned by a population. */
 void emu_person_free(emu_person *p);
+/* Removes person `id` (freed) and records when; 0, -1 OOM, -2 absent.
+ * Call emu_pop_reindex after. */
+int emu_pop_remove(emu_pop *pop, long id, int64_t when);
 /* Finds a person by canonical id (binary search); NULL if absent. */
 emu_person *emu_pop_find(const emu_pop *pop, long id);
 /* Recomputes statuses, registries and index caches; call after changes.

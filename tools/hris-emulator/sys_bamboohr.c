@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define API_KEY "bamboo-test-key"
 #define COMPANY "acme"
@@ -41,24 +42,57 @@ static int authorised(emu_req *req, emu_resp *resp)
   return 0;
 }
 
-/* GET /v1/employees/changed?since=: ids keyed object plus `latest`. */
+/* One entry of the changed list, JSON or XML. */
+static void changed_entry(emu_buf *b, int xml, int *first, long id,
+                          const char *action, int64_t when)
+{
+  char ts[32];
+
+  emu_time_format(when, ts);
+  if(xml)
+    emu_buf_printf(b,
+                   "<employee id=\"%ld\" action=\"%s\" lastChanged=\"%s\"/>\n",
+                   id, action, ts);
+  else
+    emu_buf_printf(b,
+                   "%s\"%ld\":{\"id\":\"%ld\",\"action\":\"%s\","
+                   "\"lastChanged\":\"%s\"}",
+                   *first ? "" : ",", id, id, action, ts);
+  *first = 0;
+}
+
+/* GET /v1/employees/changed?since=[&type=inserted|updated|deleted|all]:
+ * an object keyed by id plus `latest`. People added through the control
+ * API after `since` are Inserted, removed ones Deleted. */
 static void changed(emu_req *req, emu_resp *resp)
 {
   const emu_pop *pop = req->ctx->pop;
   const char *since = emu_req_arg(req, "since");
+  const char *type = emu_req_arg(req, "type");
   emu_buf *b = &resp->body;
   int64_t t, latest = 0;
   char ts[32];
   size_t i;
-  int first = 1, xml;
+  int first = 1, xml, want_i, want_u, want_d;
 
   if(!since || emu_time_parse(since, &t)) {
     bhr_error(req, resp, 400, "Invalid or missing 'since' parameter");
     return;
   }
+  if(type && strcasecmp(type, "all") && strcasecmp(type, "inserted") &&
+     strcasecmp(type, "updated") && strcasecmp(type, "deleted")) {
+    bhr_error(req, resp, 400, "Invalid 'type' parameter");
+    return;
+  }
+  want_i = !type || !strcasecmp(type, "all") || !strcasecmp(type, "inserted");
+  want_u = !type || !strcasecmp(type, "all") || !strcasecmp(type, "updated");
+  want_d = !type || !strcasecmp(type, "all") || !strcasecmp(type, "deleted");
   for(i = 0; i < pop->n; i++)
     if(pop->v[i]->modified > latest)
       latest = pop->v[i]->modified;
+  for(i = 0; i < pop->ntombs; i++)
+    if(pop->tombs[i].when > latest)
+      latest = pop->tombs[i].when;
   xml = !bhr_wants_json(req);
   emu_resp_start(resp, 200,
                  xml ? "text/xml; charset=utf-8" : "application/json");
@@ -70,21 +104,16 @@ static void changed(emu_req *req, emu_resp *resp)
     emu_buf_printf(b, "{\"latest\":\"%s\",\"employees\":{", ts);
   for(i = 0; i < pop->n; i++) {
     const emu_person *p = pop->v[i];
-    if(p->modified <= t)
+    int inserted = p->created > t;
+    if(p->modified <= t || (inserted ? !want_i : !want_u))
       continue;
-    emu_time_format(p->modified, ts);
-    if(xml)
-      emu_buf_printf(b,
-                     "<employee id=\"%ld\" action=\"Updated\" "
-                     "lastChanged=\"%s\"/>\n",
-                     p->id, ts);
-    else
-      emu_buf_printf(b,
-                     "%s\"%ld\":{\"id\":\"%ld\",\"action\":\"Updated\","
-                     "\"lastChanged\":\"%s\"}",
-                     first ? "" : ",", p->id, p->id, ts);
-    first = 0;
+    changed_entry(b, xml, &first, p->id, inserted ? "Inserted" : "Updated",
+                  p->modified);
   }
+  for(i = 0; want_d && i < pop->ntombs; i++)
+    if(pop->tombs[i].when > t && !emu_pop_find(pop, pop->tombs[i].id))
+      changed_entry(b, xml, &first, pop->tombs[i].id, "Deleted",
+                    pop->tombs[i].when);
   emu_buf_puts(b, xml ? "</employees>\n" : "}}");
 }
 
