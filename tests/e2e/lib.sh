@@ -83,17 +83,19 @@ e2e_tmpdir()
 
 # emu_start [ARGS...]: starts the emulator on a free loopback port with
 # ARGS, waits until it answers, sets EMU_PORT, EMU_URL, EMU_PID and EMU_LOG.
-# It is stopped on exit (or by emu_stop).
+# It is stopped on exit (or by emu_stop); starting another one stops the
+# previous one first (one emulator at a time per script).
 emu_start()
 {
   local bin="${HRSYNC_EMULATOR_BIN:-}" dir i
   [ -n "$bin" ] || fail "emu_start: HRSYNC_EMULATOR_BIN is not set"
   [ -x "$bin" ] || fail "emu_start: $bin is not executable"
+  emu_stop
   e2e_tmpdir dir
   EMU_LOG="$dir/emulator.log"
   "$bin" --port 0 --port-file "$dir/port" "$@" >"$dir/stdout" 2>"$EMU_LOG" &
   EMU_PID=$!
-  on_exit "emu_stop"
+  [ -n "${_LIB_EMU_HOOK:-}" ] || { on_exit "emu_stop"; _LIB_EMU_HOOK=1; }
   for((i = 0; i < 200; i++)); do
     if [ -s "$dir/port" ]; then
       EMU_PORT=$(cat "$dir/port")

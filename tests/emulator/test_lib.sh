@@ -37,6 +37,15 @@ assert_eq "$code" 200 "one-shot fault spent"
 emu_ctl GET /_emulator/stats >"$work/stats.json" || fail "stats"
 assert_eq "$(json_get "$work/stats.json" '.systems.lucca')" 2 "stats count"
 
+# A second emu_start replaces the first emulator.
+first=$EMU_PID
+emu_start --employees 2
+if kill -0 "$first" 2>/dev/null; then
+  fail "the first emulator still runs after a second emu_start"
+fi
+emu_ctl GET /_emulator/people >"$work/people2.json" || fail "GET people 2"
+assert_eq "$(json_get "$work/people2.json" '.people | length')" 2 "people 2"
+
 pid=$EMU_PID
 emu_stop
 if kill -0 "$pid" 2>/dev/null; then
