@@ -283,6 +283,28 @@ static void t_dataset_pages(void **state)
   http_res_free(&r);
 }
 
+static void t_directory(void **state)
+{
+  http_res r;
+  json_object *o;
+
+  (void)state;
+  req(&r, "GET", GW "/employees/directory", json_ct + 1, KEY, NULL);
+  assert_int_equal(r.status, 200);
+  o = http_json(&r);
+  /* Active people only: not the leaver, not the future hire. */
+  assert_int_equal(json_object_array_length(jpath(o, "employees")), 2);
+  assert_string_equal(jstr(o, "employees.1.id"), "4");
+  json_object_put(o);
+  http_res_free(&r);
+  req(&r, "GET", GW "/employees/directory?onlyCurrent=false", json_ct + 1, KEY,
+      NULL);
+  o = http_json(&r);
+  assert_int_equal(json_object_array_length(jpath(o, "employees")), 3);
+  json_object_put(o);
+  http_res_free(&r);
+}
+
 /* Delta reads see control-API hires and removals (runs last: it changes
  * the population, then resets it). */
 static void t_changed_actions(void **state)
@@ -330,6 +352,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(t_changed),
       cmocka_unit_test(t_one_employee),
       cmocka_unit_test(t_dataset_pages),
+      cmocka_unit_test(t_directory),
       cmocka_unit_test(t_changed_actions),
   };
   return run_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]),

@@ -117,6 +117,73 @@ static void changed(emu_req *req, emu_resp *resp)
   emu_buf_puts(b, xml ? "</employees>\n" : "}}");
 }
 
+/* GET /v1/employees/directory: active people only (onlyCurrent=false
+ * adds future hires), a fixed fieldset, 404 when nobody is listed. */
+static void directory(emu_req *req, emu_resp *resp)
+{
+  static const char *const ids[] = {"firstName", "lastName",  "preferredName",
+                                    "jobTitle",  "workEmail", "department",
+                                    "location"};
+  const emu_pop *pop = req->ctx->pop;
+  const char *oc = emu_req_arg(req, "onlyCurrent");
+  int current_only = !oc || strcmp(oc, "false");
+  int xml = !bhr_wants_json(req), c, n = 0;
+  bhr_col cols[7];
+  emu_buf *b = &resp->body;
+  const char *type, *name;
+  char tmp[64];
+  size_t i;
+
+  for(c = 0; c < 7; c++)
+    if(!bhr_resolve(req, ids[c], &cols[n]))
+      n++;
+  if(!(current_only ? pop->nactive : pop->ncurrent)) {
+    bhr_error(req, resp, 404, "Directory is empty");
+    return;
+  }
+  emu_resp_start(resp, 200,
+                 xml ? "text/xml; charset=utf-8" : "application/json");
+  emu_buf_puts(b, xml ? "<?xml version=\"1.0\"?>\n<directory>\n<fieldset>\n"
+                      : "{\"fields\":[");
+  for(c = 0; c < n; c++) {
+    bhr_col_meta(req, &cols[c], &type, &name);
+    if(xml) {
+      emu_buf_printf(b, "<field id=\"%s\">", cols[c].key);
+      emu_xml_text(b, name);
+      emu_buf_puts(b, "</field>\n");
+    }
+    else {
+      emu_buf_printf(b, "%s{\"id\":\"%s\",\"type\":\"%s\",\"name\":",
+                     c ? "," : "", cols[c].key, type);
+      emu_json_str(b, name);
+      emu_buf_puts(b, "}");
+    }
+  }
+  emu_buf_puts(b, xml ? "</fieldset>\n<employees>\n" : "],\"employees\":[");
+  for(i = 0; i < (current_only ? pop->nactive : pop->ncurrent); i++) {
+    const emu_person *p =
+        pop->v[current_only ? pop->active[i] : pop->current[i]];
+    if(xml)
+      emu_buf_printf(b, "<employee id=\"%ld\">\n", p->id);
+    else
+      emu_buf_printf(b, "%s{\"id\":\"%ld\"", i ? "," : "", p->id);
+    for(c = 0; c < n; c++) {
+      const char *v = bhr_value(req, &cols[c], p, tmp, NULL);
+      if(xml) {
+        emu_buf_printf(b, "<field id=\"%s\">", cols[c].key);
+        emu_xml_text(b, v);
+        emu_buf_puts(b, "</field>\n");
+      }
+      else {
+        emu_buf_printf(b, ",\"%s\":", cols[c].key);
+        emu_json_str(b, v);
+      }
+    }
+    emu_buf_puts(b, xml ? "</employee>\n" : "}");
+  }
+  emu_buf_puts(b, xml ? "</employees>\n</directory>\n" : "]}");
+}
+
 struct one_cols {
   emu_req *req;
   bhr_col cols[64];
@@ -218,6 +285,8 @@ static void handle(emu_req *req, emu_resp *resp)
     changed(req, resp);
   else if(!strcmp(p, "/v2/datasets/employee/data") && !strcmp(m, "POST"))
     bhr_dataset(req, resp);
+  else if(!strcmp(p, "/v1/employees/directory") && !strcmp(m, "GET"))
+    directory(req, resp);
   else if(!strncmp(p, "/v1/employees/", 14) && !strcmp(m, "GET") &&
           emu_parse_nonneg(p + 14) >= 0)
     employee(req, resp, p + 14);
