@@ -31,7 +31,7 @@ static void auth_on(const emu_proc *e, char tok[128])
 static json_object *get_on(const emu_proc *e, const char *tok,
                            const char *path, long want_status, http_res *r)
 {
-  char url[512], h[200];
+  char url[512], h[300];
   const char *hdrs[] = {h, NULL};
 
   snprintf(h, sizeof(h), "Authorization: Bearer %s", tok);

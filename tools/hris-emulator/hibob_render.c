@@ -278,7 +278,8 @@ static int write_nested(const emu_req *req, emu_buf *b, const search *s,
     char segs[5][64];
     int n = 0, common = 0, k;
     const char *path = s->sel[i]->json_path, *dot;
-    while(n < 5 && (dot = strchr(path, '.'))) {
+    /* At most 4 parents: segs[n] below is then still inside segs. */
+    while(n < 4 && (dot = strchr(path, '.'))) {
       snprintf(segs[n++], 64, "%.*s", (int)(dot - path), path);
       path = dot + 1;
     }
