@@ -78,17 +78,62 @@ static rng rng_for(uint64_t seed, size_t index)
   return r;
 }
 
-/* ASCII slug of a name for email local parts: keeps a-z, drops the rest. */
+/* Latin letters with diacritics as the ASCII people type in addresses:
+ * "Zoë Ñúñez" is zoe.nunez@, not zo.u@. */
+static const struct {
+  const char *utf8, *ascii;
+} translit[] = {
+    {"à", "a"},  {"À", "a"}, {"á", "a"},  {"Á", "a"},  {"â", "a"}, {"Â", "a"},
+    {"ä", "a"},  {"Ä", "a"}, {"å", "a"},  {"Å", "a"},  {"ã", "a"}, {"Ã", "a"},
+    {"ą", "a"},  {"Ą", "a"}, {"æ", "ae"}, {"Æ", "ae"}, {"ç", "c"}, {"Ç", "c"},
+    {"ć", "c"},  {"Ć", "c"}, {"č", "c"},  {"Č", "c"},  {"ď", "d"}, {"Ď", "d"},
+    {"è", "e"},  {"È", "e"}, {"é", "e"},  {"É", "e"},  {"ê", "e"}, {"Ê", "e"},
+    {"ë", "e"},  {"Ë", "e"}, {"ę", "e"},  {"Ę", "e"},  {"ě", "e"}, {"Ě", "e"},
+    {"ğ", "g"},  {"Ğ", "g"}, {"ì", "i"},  {"Ì", "i"},  {"í", "i"}, {"Í", "i"},
+    {"î", "i"},  {"Î", "i"}, {"ï", "i"},  {"Ï", "i"},  {"ı", "i"}, {"I", "i"},
+    {"ł", "l"},  {"Ł", "l"}, {"ñ", "n"},  {"Ñ", "n"},  {"ń", "n"}, {"Ń", "n"},
+    {"ň", "n"},  {"Ň", "n"}, {"ò", "o"},  {"Ò", "o"},  {"ó", "o"}, {"Ó", "o"},
+    {"ô", "o"},  {"Ô", "o"}, {"ö", "o"},  {"Ö", "o"},  {"ø", "o"}, {"Ø", "o"},
+    {"õ", "o"},  {"Õ", "o"}, {"œ", "oe"}, {"Œ", "oe"}, {"ř", "r"}, {"Ř", "r"},
+    {"ś", "s"},  {"Ś", "s"}, {"š", "s"},  {"Š", "s"},  {"ş", "s"}, {"Ş", "s"},
+    {"ß", "ss"}, {"ť", "t"}, {"Ť", "t"},  {"ù", "u"},  {"Ù", "u"}, {"ú", "u"},
+    {"Ú", "u"},  {"û", "u"}, {"Û", "u"},  {"ü", "u"},  {"Ü", "u"}, {"ů", "u"},
+    {"Ů", "u"},  {"ý", "y"}, {"Ý", "y"},  {"ÿ", "y"},  {"Ÿ", "y"}, {"ź", "z"},
+    {"Ź", "z"},  {"ż", "z"}, {"Ż", "z"},  {"ž", "z"},  {"Ž", "z"}};
+
+/* The ASCII for the letter s starts with, or NULL; *len gets the number
+ * of bytes it spans. */
+static const char *translit_at(const char *s, size_t *len)
+{
+  size_t i;
+
+  for(i = 0; i < sizeof(translit) / sizeof(translit[0]); i++) {
+    *len = strlen(translit[i].utf8);
+    if(!strncmp(s, translit[i].utf8, *len))
+      return translit[i].ascii;
+  }
+  return NULL;
+}
+
+/* ASCII slug of a name for email local parts: letters folded to a-z,
+ * the rest (spaces, apostrophes, unknown letters) dropped. */
 static void slug(char *out, size_t outlen, const char *s)
 {
-  size_t n = 0;
+  size_t n = 0, len;
+  const char *a;
 
-  for(; *s && n + 1 < outlen; s++) {
-    char c = *s;
-    if(c >= 'A' && c <= 'Z')
-      c = (char)(c - 'A' + 'a');
-    if(c >= 'a' && c <= 'z')
-      out[n++] = c;
+  while(*s && n + 1 < outlen) {
+    if((unsigned char)*s >= 0x80 && (a = translit_at(s, &len)) != NULL) {
+      for(; *a && n + 1 < outlen; a++)
+        out[n++] = *a;
+      s += len;
+      continue;
+    }
+    if(*s >= 'A' && *s <= 'Z')
+      out[n++] = (char)(*s - 'A' + 'a');
+    else if(*s >= 'a' && *s <= 'z')
+      out[n++] = *s;
+    s++;
   }
   out[n] = '\0';
 }
