@@ -147,3 +147,29 @@ emu_ctl()
   cat "$out"
   rm -f "$out"
 }
+
+# ---- hrsync under test ----------------------------------------------
+# Scripts set CFG to their config file before calling these.
+
+# hr ARGS...: the hrsync binary under test, with the built plugins and
+# the config $CFG.
+hr()
+{
+  "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c "$CFG" "$@"
+}
+
+# cfg_edit JQ_ARGS...: edits $CFG in place with jq, keeping it private
+# (hrsync refuses literal secrets in a readable config).
+cfg_edit()
+{
+  jq "$@" "$CFG" >"$CFG.tmp" || fail "jq $* on $CFG"
+  mv "$CFG.tmp" "$CFG" || fail "replacing $CFG"
+  chmod 600 "$CFG"
+}
+
+# plan_count FILE ACTION: how many ACTION (create, update, ...) the plan
+# in FILE (a --json preview or sync) counts.
+plan_count()
+{
+  json_get "$1" ".summary.$2"
+}

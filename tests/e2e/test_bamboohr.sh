@@ -11,22 +11,12 @@ set -u
 . "$HRSYNC_SRC/tests/e2e/lib.sh"
 
 e2e_tmpdir W
+CFG="$W/hrsync.json"
 emu_start --employees 40 --seed 11
 cd "$W" || fail "cd $W"
 
 export BHR_KEY=bamboo-test-key
-hr()
-{
-  "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c "$W/hrsync.json" "$@"
-}
 
-# cfg_edit JQ_ARGS...: edits hrsync.json in place with jq (kept private).
-cfg_edit()
-{
-  jq "$@" hrsync.json >cfg.tmp || fail "jq $* on hrsync.json"
-  mv cfg.tmp hrsync.json || fail "replacing hrsync.json"
-  chmod 600 hrsync.json
-}
 
 # The emulator's own answer, read without hrsync: the oracle for counts.
 # Prints "id hireDate terminationDate" per employee.

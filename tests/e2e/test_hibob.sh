@@ -38,14 +38,6 @@ EOF
 emu_start --fixture "$T/people.json"
 
 CFG="$T/hrsync.json"
-hr()
-{
-  "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c "$CFG" "$@"
-}
-count()
-{
-  json_get "$1" ".summary.$2"
-}
 
 hr init hibob -o "$CFG" 2>init.err || fail "init: $(cat init.err)"
 jq --arg u "$EMU_URL/hibob" --arg db "$T/hrsync.db" \
@@ -67,8 +59,8 @@ assert_eq "$(jq -r '[.. | objects | select(.id? == "work.startDate")][0].type' f
 
 # First preview: the four without a termination date are created.
 hr --json preview >p1.json 2>p1.err || fail "preview 1: $(cat p1.err)"
-assert_eq "$(count p1.json create)" 4 "preview 1: create"
-assert_eq "$(count p1.json update)" 0 "preview 1: update"
+assert_eq "$(plan_count p1.json create)" 4 "preview 1: create"
+assert_eq "$(plan_count p1.json update)" 0 "preview 1: update"
 assert_eq "$(jq -r '[.changes[] | select(.action == "create") | .name] | sort | join(",")' p1.json)" \
   "Ada Lovelace,Bob Marley,Cyd Charisse,Eve Polastri" "preview 1: names"
 
@@ -77,17 +69,17 @@ jq '.conditions += [{"field": "work.department", "op": "=", "value": "Engineerin
     | .database = "'"$T"'/other.db"' "$CFG" >dept.json && chmod 600 dept.json
 "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c dept.json --json preview \
   >pd.json 2>pd.err || fail "department preview: $(cat pd.err)"
-assert_eq "$(count pd.json create)" 2 "work.department = Engineering"
+assert_eq "$(plan_count pd.json create)" 2 "work.department = Engineering"
 
 hr --json sync --yes >s1.json 2>s1.err || fail "sync: $(cat s1.err)"
-assert_eq "$(count s1.json create)" 4 "sync: create"
+assert_eq "$(plan_count s1.json create)" 4 "sync: create"
 [ -s "$T/hrsync.db" ] || fail "sync wrote no store"
 
 hr --json preview >p2.json 2>p2.err || fail "preview 2: $(cat p2.err)"
 for a in create update left conflict; do
-  assert_eq "$(count p2.json $a)" 0 "preview after sync: $a"
+  assert_eq "$(plan_count p2.json $a)" 0 "preview after sync: $a"
 done
-assert_eq "$(count p2.json unchanged)" 4 "preview after sync: unchanged"
+assert_eq "$(plan_count p2.json unchanged)" 4 "preview after sync: unchanged"
 
 # One search per run, no per-person reads, nothing after the removed GETs.
 stats=$(emu_ctl GET /_emulator/stats) || fail "stats"
@@ -108,10 +100,10 @@ emu_ctl PATCH /_emulator/people/3 \
   fail "termination"
 
 hr --json preview >p3.json 2>p3.err || fail "preview 3: $(cat p3.err)"
-assert_eq "$(count p3.json create)" 1 "after changes: create"
-assert_eq "$(count p3.json update)" 1 "after changes: update"
-assert_eq "$(count p3.json left)" 1 "after changes: left"
-assert_eq "$(count p3.json unchanged)" 2 "after changes: unchanged"
+assert_eq "$(plan_count p3.json create)" 1 "after changes: create"
+assert_eq "$(plan_count p3.json update)" 1 "after changes: update"
+assert_eq "$(plan_count p3.json left)" 1 "after changes: left"
+assert_eq "$(plan_count p3.json unchanged)" 2 "after changes: unchanged"
 assert_eq "$(jq -r '.changes[] | select(.action == "create") | .name' p3.json)" \
   "Gus Grissom" "the new hire"
 assert_eq "$(jq -r '.changes[] | select(.action == "update") | .fields.email.after' p3.json)" \
@@ -144,12 +136,12 @@ emu_ctl POST /_emulator/faults '{"system": "hibob", "kind": "rate_limit",
   "status": 429, "retry_after": 1, "path": "/people/search", "count": 1}' \
   >/dev/null || fail "rate-limit fault"
 hr --json preview >p4.json 2>p4.err || fail "429 + Retry-After: $(cat p4.err)"
-assert_eq "$(count p4.json create)" 1 "after 429: same plan"
+assert_eq "$(plan_count p4.json create)" 1 "after 429: same plan"
 cmp -s hrsync.db before.db || fail "preview changed the store"
 
 # The changes sync; afterwards nothing is left to do.
 hr --json sync --yes >s2.json 2>s2.err || fail "sync 2: $(cat s2.err)"
 hr --json preview >p5.json 2>p5.err || fail "preview 5: $(cat p5.err)"
-assert_eq "$(count p5.json create)" 0 "final: create"
-assert_eq "$(count p5.json update)" 0 "final: update"
+assert_eq "$(plan_count p5.json create)" 0 "final: create"
+assert_eq "$(plan_count p5.json update)" 0 "final: update"
 echo "ok: hibob end to end"

@@ -7,6 +7,7 @@
 . "$HRSYNC_SRC/tests/e2e/lib.sh"
 
 e2e_tmpdir T
+CFG="$T/hrsync.json"
 cd "$T" || fail "cd $T"
 
 export HRSYNC_HIBOB_SERVICE_USER_ID=SERVICE-TEST
@@ -24,10 +25,6 @@ setup()
                         "value": "Engineering"}]' \
     "$T/hrsync.json" >"$T/cfg.tmp" || fail "jq"
   mv "$T/cfg.tmp" "$T/hrsync.json" && chmod 600 "$T/hrsync.json"
-}
-hr()
-{
-  "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c "$T/hrsync.json" "$@"
 }
 # The plan without volatile members, for comparing two runs.
 plan_of()

@@ -36,14 +36,6 @@ EOF
 emu_start --fixture "$T/people.json"
 
 CFG="$T/hrsync.json"
-hr()
-{
-  "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c "$CFG" "$@"
-}
-count()
-{
-  json_get "$1" ".summary.$2"
-}
 # variant NAME JQ: a copy of the config changed by JQ, with its own store.
 variant()
 {
@@ -68,7 +60,7 @@ assert_eq "$(jq -r '[.. | objects | select(.id? == "department")][0].id' fields.
   "department" "fields: the job-role department"
 
 hr --json preview >p1.json 2>p1.err || fail "preview 1: $(cat p1.err)"
-assert_eq "$(count p1.json create)" 4 "preview 1: create"
+assert_eq "$(plan_count p1.json create)" 4 "preview 1: create"
 assert_eq "$(jq -r '[.changes[] | select(.action == "create") | .name] | sort | join(",")' p1.json)" \
   "Ada Lovelace,Bob Marley,Cyd Charisse,Eve Polastri" "preview 1: names"
 
@@ -77,7 +69,7 @@ emu_ctl DELETE /_emulator/faults >/dev/null
 variant dept '.conditions += [{"field": "department", "op": "=", "value": "Engineering"}]'
 "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c dept.json --json preview \
   >pd.json 2>pd.err || fail "department preview: $(cat pd.err)"
-assert_eq "$(count pd.json create)" 2 "department = Engineering"
+assert_eq "$(plan_count pd.json create)" 2 "department = Engineering"
 variant title '.conditions = [{"field": "jobTitle", "op": "=", "value": "Lead"}]'
 "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c title.json --json preview \
   >pt.json 2>pt.err || fail "title preview: $(cat pt.err)"
@@ -97,12 +89,12 @@ assert_eq "$(jq -r '.changes[] | select(.action == "create") | .name' po.json)" 
   "Dan Dare" "status = offboarded"
 
 hr --json sync --yes >s1.json 2>s1.err || fail "sync: $(cat s1.err)"
-assert_eq "$(count s1.json create)" 4 "sync: create"
+assert_eq "$(plan_count s1.json create)" 4 "sync: create"
 hr --json preview >p2.json 2>p2.err || fail "preview 2: $(cat p2.err)"
 for a in create update left conflict; do
-  assert_eq "$(count p2.json $a)" 0 "preview after sync: $a"
+  assert_eq "$(plan_count p2.json $a)" 0 "preview after sync: $a"
 done
-assert_eq "$(count p2.json unchanged)" 4 "preview after sync: unchanged"
+assert_eq "$(plan_count p2.json unchanged)" 4 "preview after sync: unchanged"
 
 emu_ctl POST /_emulator/people '{"id": 6, "employee_number": "E006",
   "first_name": "Gus", "last_name": "Grissom", "email": "gus@example.com",
@@ -116,9 +108,9 @@ emu_ctl PATCH /_emulator/people/3 \
   fail "termination"
 
 hr --json preview >p3.json 2>p3.err || fail "preview 3: $(cat p3.err)"
-assert_eq "$(count p3.json create)" 1 "after changes: create"
-assert_eq "$(count p3.json update)" 1 "after changes: update"
-assert_eq "$(count p3.json left)" 1 "after changes: left"
+assert_eq "$(plan_count p3.json create)" 1 "after changes: create"
+assert_eq "$(plan_count p3.json update)" 1 "after changes: update"
+assert_eq "$(plan_count p3.json left)" 1 "after changes: left"
 assert_eq "$(jq -r '.changes[] | select(.action == "create") | .name' p3.json)" \
   "Gus Grissom" "the new hire"
 assert_eq "$(jq -r '.changes[] | select(.action == "update") | .fields.email.after' p3.json)" \
@@ -151,6 +143,6 @@ emu_ctl POST /_emulator/faults '{"system": "humaans", "kind": "rate_limit",
   "status": 429, "retry_after": 1, "path": "/people", "count": 1}' \
   >/dev/null || fail "rate-limit fault"
 hr --json preview >p4.json 2>p4.err || fail "429 + Retry-After: $(cat p4.err)"
-assert_eq "$(count p4.json create)" 1 "after 429: same plan"
+assert_eq "$(plan_count p4.json create)" 1 "after 429: same plan"
 cmp -s hrsync.db before.db || fail "preview changed the store"
 echo "ok: humaans end to end"

@@ -7,6 +7,7 @@
 . "$HRSYNC_SRC/tests/e2e/lib.sh"
 
 e2e_tmpdir T
+CFG="$T/hrsync.json"
 cd "$T" || fail "cd $T"
 export HRSYNC_HUMAANS_TOKEN=humaans-test-token
 
@@ -21,10 +22,6 @@ setup()
                    "op": "=", "value": "Engineering"}]}]' \
     "$T/hrsync.json" >"$T/cfg.tmp" || fail "jq"
   mv "$T/cfg.tmp" "$T/hrsync.json" && chmod 600 "$T/hrsync.json"
-}
-hr()
-{
-  "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c "$T/hrsync.json" "$@"
 }
 
 emu_start --employees 600 --seed 5 --humaans-limit reject

@@ -41,14 +41,6 @@ EOF
 emu_start --fixture "$T/people.json"
 
 CFG="$T/hrsync.json"
-hr()
-{
-  "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c "$CFG" "$@"
-}
-count()
-{
-  json_get "$1" ".summary.$2"
-}
 variant()
 {
   jq "$2 | .database = \"$T/$1.db\"" "$CFG" >"$T/$1.json" &&
@@ -128,10 +120,10 @@ assert_eq "$(jq -r '.changes[] | select(.name == "Ada Lovelace") | .fields.city.
   "London" "extendedData.e_Ville mapped"
 
 hr --json sync --yes >s1.json 2>s1.err || fail "sync: $(cat s1.err)"
-assert_eq "$(count s1.json create)" 5 "sync: create"
+assert_eq "$(plan_count s1.json create)" 5 "sync: create"
 hr --json preview >p2.json 2>p2.err || fail "preview 2: $(cat p2.err)"
 for a in create update left conflict; do
-  assert_eq "$(count p2.json $a)" 0 "preview after sync: $a"
+  assert_eq "$(plan_count p2.json $a)" 0 "preview after sync: $a"
 done
 
 emu_ctl POST /_emulator/people '{"id": 6, "employee_number": "E006",
@@ -146,9 +138,9 @@ emu_ctl PATCH /_emulator/people/3 \
   fail "termination"
 
 hr --json preview >p3.json 2>p3.err || fail "preview 3: $(cat p3.err)"
-assert_eq "$(count p3.json create)" 1 "after changes: create"
-assert_eq "$(count p3.json update)" 1 "after changes: update"
-assert_eq "$(count p3.json left)" 1 "after changes: left"
+assert_eq "$(plan_count p3.json create)" 1 "after changes: create"
+assert_eq "$(plan_count p3.json update)" 1 "after changes: update"
+assert_eq "$(plan_count p3.json left)" 1 "after changes: left"
 assert_eq "$(created p3.json)" "Gus Grissom" "the new hire"
 assert_eq "$(jq -r '.changes[] | select(.action == "update") | .fields.email.after' p3.json)" \
   "bob.marley@example.com" "the email change"
@@ -182,6 +174,6 @@ emu_ctl POST /_emulator/faults '{"system": "lucca", "kind": "rate_limit",
   "status": 429, "retry_after": 1, "count": 2}' >/dev/null ||
   fail "rate-limit fault"
 hr --json preview >p4.json 2>p4.err || fail "429 + Retry-After: $(cat p4.err)"
-assert_eq "$(count p4.json create)" 1 "after 429: same plan"
+assert_eq "$(plan_count p4.json create)" 1 "after 429: same plan"
 cmp -s hrsync.db before.db || fail "preview changed the store"
 echo "ok: lucca end to end"

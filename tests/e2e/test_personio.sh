@@ -12,22 +12,12 @@ set -u
 . "$HRSYNC_SRC/tests/e2e/lib.sh"
 
 e2e_tmpdir W
+CFG="$W/hrsync.json"
 cd "$W" || fail "cd $W"
 export PSN_ID=personio-test-id PSN_SECRET=personio-test-secret
 BIRTHDAY=dynamic_1146666 # the emulator's "Birthday" custom date attribute
 
-hr()
-{
-  "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c "$W/hrsync.json" "$@"
-}
 
-# cfg_edit JQ_ARGS...: edits hrsync.json in place with jq (kept private).
-cfg_edit()
-{
-  jq "$@" hrsync.json >cfg.tmp || fail "jq $* on hrsync.json"
-  mv cfg.tmp hrsync.json || fail "replacing hrsync.json"
-  chmod 600 hrsync.json
-}
 
 # start_emu ARGS...: a fresh emulator, and the config pointed at it.
 start_emu()
