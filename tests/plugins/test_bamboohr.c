@@ -3,7 +3,7 @@
 ** the fake host with canned BambooHR responses, one per documented shape,
 ** variant and error (see shared/hris/bamboohr-personio.md, part A).
 */
-#include "fakehost.h"
+#include "fhassert.h"
 
 #include <json-c/json.h>
 
@@ -21,15 +21,6 @@ static const hrsync_connector *plugin;
 #define GATEWAY  "https://api.bamboohr.com/api/gateway.php/acme"
 #define JSON_HDR "Content-Type: application/json"
 
-/* The fake host's contract checks must all have passed. */
-static void no_violations(fh_host *fh)
-{
-  size_t i;
-  for(i = 0; i < fh_violations(fh); i++)
-    print_error("violation: %s\n", fh_violation_at(fh, i));
-  assert_int_equal(fh_violations(fh), 0);
-}
-
 /* A host with the usual settings; the caller adds responses. */
 static fh_host *host(void)
 {
@@ -37,21 +28,6 @@ static fh_host *host(void)
   fh_setting(fh, "subdomain", "acme");
   fh_secret(fh, "api_key", "bamboo-secret-key");
   return fh;
-}
-
-static hrsync_conn *open_ok(fh_host *fh)
-{
-  hrsync_conn *c = NULL;
-  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_OK);
-  assert_non_null(c);
-  return c;
-}
-
-static void done(fh_host *fh, hrsync_conn *c)
-{
-  plugin->close(c);
-  no_violations(fh);
-  fh_free(fh);
 }
 
 /* Every BambooHR request: Basic <key>:x, Accept: application/json once. */
@@ -66,13 +42,6 @@ static void assert_bamboo_request(const fh_request *r, const char *method,
   assert_int_equal(fh_request_header_count(r, "Accept"), 1);
   assert_string_equal(fh_request_header(r, "Accept"), "application/json");
   assert_null(fh_request_header(r, "Authorization"));
-}
-
-static void assert_error_has(fh_host *fh, const char *needle)
-{
-  assert_non_null(fh_error(fh));
-  if(!strstr(fh_error(fh), needle))
-    fail_msg("error '%s' lacks '%s'", fh_error(fh), needle);
 }
 
 /* ---- descriptor and settings ------------------------------------- */
@@ -137,10 +106,10 @@ static void test_open_config_errors(void **state)
     if(cases[i].roster)
       fh_setting(fh, "roster", cases[i].roster);
     assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
-    assert_error_has(fh, cases[i].needle);
+    fh_assert_error_has(fh, cases[i].needle);
     assert_int_equal(fh_n_requests(fh), 0);
     plugin->close(c);
-    no_violations(fh);
+    fh_assert_clean(fh);
     fh_free(fh);
   }
 }
@@ -153,14 +122,14 @@ static void test_auth_gateway(void **state)
   hrsync_conn *c;
   (void)state;
   fh_queue(fh, 200, JSON_HDR, "[]");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 1);
   assert_bamboo_request(fh_request_at(fh, 0), "GET",
                         GATEWAY "/v1/meta/fields");
   assert_null(fh_request_at(fh, 0)->body);
   assert_null(fh_request_header(fh_request_at(fh, 0), "Content-Type"));
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_auth_url_styles(void **state)
@@ -180,10 +149,10 @@ static void test_auth_url_styles(void **state)
     hrsync_conn *c;
     fh_setting(fh, "base_url", cases[i][0]);
     fh_queue(fh, 200, NULL, "[]");
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
     assert_bamboo_request(fh_request_at(fh, 0), "GET", cases[i][1]);
-    done(fh, c);
+    fh_done(plugin, fh, c);
   }
 }
 
@@ -197,12 +166,12 @@ static void test_auth_401_header_message(void **state)
            "WWW-Authenticate: Basic realm=\"api\"\n"
            "X-BambooHR-Error-Message: Invalid API key",
            "");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
-  assert_error_has(fh, "/v1/meta/fields");
-  assert_error_has(fh, "HTTP 401");
-  assert_error_has(fh, "Invalid API key");
-  done(fh, c);
+  fh_assert_error_has(fh, "/v1/meta/fields");
+  fh_assert_error_has(fh, "HTTP 401");
+  fh_assert_error_has(fh, "Invalid API key");
+  fh_done(plugin, fh, c);
 }
 
 static void test_auth_403_and_500(void **state)
@@ -213,14 +182,14 @@ static void test_auth_403_and_500(void **state)
   fh_queue(fh, 403, NULL, "");
   fh_queue(fh, 500, "X-BambooHR-Error-Message: Internal error", "");
   fh_queue(fh, 404, NULL, "");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
-  assert_error_has(fh, "HTTP 403");
+  fh_assert_error_has(fh, "HTTP 403");
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
-  assert_error_has(fh, "HTTP 500: Internal error");
+  fh_assert_error_has(fh, "HTTP 500: Internal error");
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
-  assert_error_has(fh, "/v1/meta/fields: HTTP 404");
-  done(fh, c);
+  fh_assert_error_has(fh, "/v1/meta/fields: HTTP 404");
+  fh_done(plugin, fh, c);
 }
 
 static void test_auth_xml_body(void **state)
@@ -230,11 +199,11 @@ static void test_auth_xml_body(void **state)
   (void)state;
   fh_queue(fh, 200, "Content-Type: text/xml",
            "\n<?xml version=\"1.0\"?><fields><field id=\"1\"/></fields>");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_PARSE);
-  assert_error_has(fh, "expected JSON, got XML");
-  assert_error_has(fh, "/v1/meta/fields");
-  done(fh, c);
+  fh_assert_error_has(fh, "expected JSON, got XML");
+  fh_assert_error_has(fh, "/v1/meta/fields");
+  fh_done(plugin, fh, c);
 }
 
 static void test_transport_error_and_abort(void **state)
@@ -244,12 +213,12 @@ static void test_transport_error_and_abort(void **state)
   int more = 1;
   (void)state;
   fh_queue_transport_error(fh);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
   fh_abort_at(fh, 1);
   assert_int_equal(plugin->next_page(c, &more), HRSYNC_E_ABORTED);
   assert_int_equal(more, 0);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 /* ---- field schema ------------------------------------------------ */
@@ -307,7 +276,7 @@ static void test_fields_schema(void **state)
   hrsync_conn *c;
   (void)state;
   fh_queue(fh, 200, JSON_HDR, meta_fields);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_bamboo_request(fh_request_at(fh, 0), "GET",
                         GATEWAY "/v1/meta/fields");
@@ -332,7 +301,7 @@ static void test_fields_schema(void **state)
   assert_field(fh, "age", HRSYNC_FIELD_NUMBER, 0, NULL);
   assert_field(fh, "id", HRSYNC_FIELD_NUMBER, 0, NULL);
   assert_null(fh_field_find(fh, "1"));
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_fields_reuse_authenticate(void **state)
@@ -344,7 +313,7 @@ static void test_fields_reuse_authenticate(void **state)
   ** again. */
   fh_queue(fh, 200, JSON_HDR, meta_fields);
   fh_queue(fh, 200, JSON_HDR, "[{\"id\": 1, \"alias\": \"firstName\"}]");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 1);
@@ -353,7 +322,7 @@ static void test_fields_reuse_authenticate(void **state)
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 1);
   assert_int_equal(fh_n_fields(fh), 2);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_fields_bad_shapes(void **state)
@@ -377,11 +346,11 @@ static void test_fields_bad_shapes(void **state)
     fh_host *fh = host();
     hrsync_conn *c;
     fh_queue(fh, 200, JSON_HDR, cases[i].body);
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(plugin->list_fields(c), cases[i].st);
-    assert_error_has(fh, "/v1/meta/fields");
-    assert_error_has(fh, cases[i].needle);
-    done(fh, c);
+    fh_assert_error_has(fh, "/v1/meta/fields");
+    fh_assert_error_has(fh, cases[i].needle);
+    fh_done(plugin, fh, c);
   }
 }
 
@@ -434,7 +403,7 @@ static void test_report_request(void **state)
   (void)state;
   want_basic(fh);
   fh_queue(fh, 200, JSON_HDR, report);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, &pages), HRSYNC_OK);
   assert_int_equal(pages, 1);
   assert_int_equal(fh_n_requests(fh), 1);
@@ -455,7 +424,7 @@ static void test_report_request(void **state)
   assert_true(json_object_object_get_ex(body, "filterDuplicates", &v));
   assert_string_equal(json_object_get_string(v), "yes");
   json_object_put(body);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_report_records(void **state)
@@ -469,7 +438,7 @@ static void test_report_records(void **state)
   (void)state;
   want_basic(fh);
   fh_queue(fh, 200, JSON_HDR, report);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_records(fh), 7);
   /* A member named like the reserved field is not taken from the wire. */
@@ -505,7 +474,7 @@ static void test_report_records(void **state)
   fh_record_get(fh_record_find(fh, "9"), "terminationDate", &present);
   assert_false(present);
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, ""), 0);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_report_withheld_fields_explained(void **state)
@@ -518,7 +487,7 @@ static void test_report_withheld_fields_explained(void **state)
   fh_want(fh, "location");
   /* The key's user cannot see 4001 nor location: silently dropped. */
   fh_queue(fh, 200, JSON_HDR, report);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_records(fh), 7);
   /* The host warns about never-valued fields; the plugin says why at
@@ -526,7 +495,7 @@ static void test_report_withheld_fields_explained(void **state)
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, ""), 0);
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_INFO, "2 requested fields"), 1);
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_INFO, "4001, location"), 1);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_report_without_fields_array(void **state)
@@ -538,11 +507,11 @@ static void test_report_without_fields_array(void **state)
   fh_queue(fh, 200, JSON_HDR,
            "{\"employees\": [{\"id\": \"1\", \"firstName\": \"A\", "
            "\"hireDate\": \"2020-01-01\"}]}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_records(fh), 1);
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, ""), 0);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_report_empty_and_duplicates(void **state)
@@ -551,19 +520,19 @@ static void test_report_empty_and_duplicates(void **state)
   hrsync_conn *c;
   (void)state;
   fh_queue(fh, 200, JSON_HDR, "{\"fields\": [], \"employees\": []}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_records(fh), 0);
   plugin->close(c);
   fh_queue(fh, 200, JSON_HDR,
            "{\"employees\": [{\"id\": \"1\", \"hireDate\": \"2020-01-01\"},"
            "{\"id\": \"1\", \"hireDate\": \"2021-01-01\"}]}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_records(fh), 1);
   assert_string_equal(fh_record_get(fh_record_find(fh, "1"), "hireDate", NULL),
                       "2020-01-01");
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_report_errors(void **state)
@@ -602,11 +571,11 @@ static void test_report_errors(void **state)
     fh_host *fh = host();
     hrsync_conn *c;
     fh_queue(fh, cases[i].status, cases[i].headers, cases[i].body);
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), cases[i].st);
-    assert_error_has(fh, "/v1/reports/custom");
-    assert_error_has(fh, cases[i].needle);
-    done(fh, c);
+    fh_assert_error_has(fh, "/v1/reports/custom");
+    fh_assert_error_has(fh, cases[i].needle);
+    fh_done(plugin, fh, c);
   }
 }
 
@@ -621,11 +590,11 @@ static void test_report_too_many_fields(void **state)
     snprintf(id, sizeof(id), "%d", 5000 + i);
     fh_want(fh, id);
   }
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_CONFIG);
-  assert_error_has(fh, "403 BambooHR fields");
+  fh_assert_error_has(fh, "403 BambooHR fields");
   assert_int_equal(fh_n_requests(fh), 0);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 /* ---- dataset roster ---------------------------------------------- */
@@ -685,7 +654,7 @@ static void test_dataset_total_pages(void **state)
            "\"links\": {\"next\": null, \"prev\": \"https://x/?page=1\"},"
            "\"meta\": {\"page\": 2, \"pageSize\": 2, \"totalPages\": 2,"
            " \"totalItems\": 3}}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 10, &pages), HRSYNC_OK);
   assert_int_equal(pages, 2);
   assert_int_equal(fh_n_requests(fh), 2);
@@ -697,7 +666,7 @@ static void test_dataset_total_pages(void **state)
       "no hire date in BambooHR");
   assert_string_equal(fh_record_get(fh_record_find(fh, "2"), "id", NULL), "2");
   assert_null(fh_record_get(fh_record_find(fh, "3"), "firstName", NULL));
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_dataset_empty_page_ends(void **state)
@@ -715,7 +684,7 @@ static void test_dataset_empty_page_ends(void **state)
            "{\"data\": [{\"fields\": {\"employeeId\": \"12\","
            " \"firstName\": \"B\", \"hireDate\": \"2020-01-01\"}}]}");
   fh_queue(fh, 200, JSON_HDR, "{\"data\": [], \"meta\": {}}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 10, &pages), HRSYNC_OK);
   assert_int_equal(pages, 3);
   assert_dataset_request(fh_request_at(fh, 2), 3);
@@ -723,7 +692,7 @@ static void test_dataset_empty_page_ends(void **state)
   assert_string_equal(fh_record_get(fh_record_find(fh, "11"), "id", NULL),
                       "11");
   assert_non_null(fh_record_find(fh, "12"));
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_dataset_page_ignored_guard(void **state)
@@ -735,12 +704,12 @@ static void test_dataset_page_ignored_guard(void **state)
   (void)state;
   fh_queue(fh, 200, JSON_HDR, page);
   fh_queue(fh, 200, JSON_HDR, page);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 10, NULL), HRSYNC_E_PARSE);
-  assert_error_has(fh, "page 2");
-  assert_error_has(fh, "is the page ignored?");
+  fh_assert_error_has(fh, "page 2");
+  fh_assert_error_has(fh, "is the page ignored?");
   assert_int_equal(fh_n_records(fh), 1);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_dataset_too_much_data(void **state)
@@ -761,7 +730,7 @@ static void test_dataset_too_much_data(void **state)
   fh_queue(fh, 200, JSON_HDR,
            "{\"data\": [{\"fields\": {\"id\": \"3\", \"hireDate\": "
            "\"2020-01-01\"}}], \"meta\": {\"page\": 4, \"totalPages\": 4}}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 10, &pages), HRSYNC_OK);
   assert_int_equal(pages, 3);
   assert_int_equal(fh_n_requests(fh), 4);
@@ -770,7 +739,7 @@ static void test_dataset_too_much_data(void **state)
   assert_dataset_request_sized(fh_request_at(fh, 2), 3, 500);
   assert_dataset_request_sized(fh_request_at(fh, 3), 4, 500);
   assert_int_equal(fh_n_records(fh), 3);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_dataset_too_much_data_always(void **state)
@@ -781,13 +750,13 @@ static void test_dataset_too_much_data_always(void **state)
   (void)state;
   for(i = 0; i < 7; i++)
     fh_queue(fh, 413, NULL, "{\"title\": \"Payload Too Large\"}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 10, NULL), HRSYNC_E_HTTP);
-  assert_error_has(fh, "page 1: HTTP 413: Payload Too Large");
+  fh_assert_error_has(fh, "page 1: HTTP 413: Payload Too Large");
   /* 1000, 500, 250, 125, 25, 5, 1 rows: then it gives up. */
   assert_int_equal(fh_n_requests(fh), 7);
   assert_dataset_request_sized(fh_request_at(fh, 6), 1, 1);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_error_object_with_200(void **state)
@@ -798,10 +767,11 @@ static void test_error_object_with_200(void **state)
   fh_queue(fh, 200, JSON_HDR,
            "{\"error\": {\"code\": 429, \"message\": \"Over rate limit, "
            "please try again in 60 seconds\"}}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_HTTP);
-  assert_error_has(fh, "/v1/reports/custom: BambooHR error: Over rate limit");
-  done(fh, c);
+  fh_assert_error_has(fh,
+                      "/v1/reports/custom: BambooHR error: Over rate limit");
+  fh_done(plugin, fh, c);
 }
 
 static void test_dataset_errors(void **state)
@@ -830,11 +800,11 @@ static void test_dataset_errors(void **state)
     fh_host *fh = dataset_host();
     hrsync_conn *c;
     fh_queue(fh, cases[i].status, JSON_HDR, cases[i].body);
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(fh_fetch_all(fh, plugin, c, 10, NULL), cases[i].st);
-    assert_error_has(fh, "/v2/datasets/employee/data page 1");
-    assert_error_has(fh, cases[i].needle);
-    done(fh, c);
+    fh_assert_error_has(fh, "/v2/datasets/employee/data page 1");
+    fh_assert_error_has(fh, cases[i].needle);
+    fh_done(plugin, fh, c);
   }
 }
 

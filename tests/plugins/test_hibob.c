@@ -3,7 +3,7 @@
 ** the fake host with canned HiBob answers, one per documented shape,
 ** variant and error (shared/hris/hibob-humaans-lucca.md, part A).
 */
-#include "fakehost.h"
+#include "fhassert.h"
 
 #include <json-c/json.h>
 
@@ -21,35 +21,12 @@ static const hrsync_connector *plugin;
 #define API      "https://api.hibob.com"
 #define JSON_HDR "Content-Type: application/json"
 
-static void no_violations(fh_host *fh)
-{
-  size_t i;
-  for(i = 0; i < fh_violations(fh); i++)
-    print_error("violation: %s\n", fh_violation_at(fh, i));
-  assert_int_equal(fh_violations(fh), 0);
-}
-
 static fh_host *host(void)
 {
   fh_host *fh = fh_new();
   fh_secret(fh, "service_user_id", "SERVICE-1234");
   fh_secret(fh, "token", "hibob-secret-token");
   return fh;
-}
-
-static hrsync_conn *open_ok(fh_host *fh)
-{
-  hrsync_conn *c = NULL;
-  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_OK);
-  assert_non_null(c);
-  return c;
-}
-
-static void done(fh_host *fh, hrsync_conn *c)
-{
-  plugin->close(c);
-  no_violations(fh);
-  fh_free(fh);
 }
 
 /* Every HiBob request: pre-emptive Basic service user:token, JSON. */
@@ -73,39 +50,6 @@ static void assert_hibob_request(const fh_request *r, const char *method,
     assert_null(r->body);
     assert_null(fh_request_header(r, "Content-Type"));
   }
-}
-
-static void assert_error_has(fh_host *fh, const char *needle)
-{
-  assert_non_null(fh_error(fh));
-  if(!strstr(fh_error(fh), needle))
-    fail_msg("error '%s' lacks '%s'", fh_error(fh), needle);
-}
-
-/* rec's field id is present with value (NULL: present and empty). */
-static void assert_value(const fh_record *rec, const char *id,
-                         const char *value)
-{
-  int present = 0;
-  const char *v = fh_record_get(rec, id, &present);
-  if(!present)
-    fail_msg("record %s: %s not set", rec->hris_id, id);
-  if(!value) {
-    if(v)
-      fail_msg("record %s: %s = '%s', expected null", rec->hris_id, id, v);
-    return;
-  }
-  if(!v)
-    fail_msg("record %s: %s is null, expected '%s'", rec->hris_id, id, value);
-  assert_string_equal(v, value);
-}
-
-static void assert_absent(const fh_record *rec, const char *id)
-{
-  int present = 1;
-  fh_record_get(rec, id, &present);
-  if(present)
-    fail_msg("record %s: %s set, expected absent", rec->hris_id, id);
 }
 
 /* ---- canned answers ---------------------------------------------- */
@@ -258,10 +202,10 @@ static void test_open_config_errors(void **state)
     if(cases[i].base)
       fh_setting(fh, "base_url", cases[i].base);
     assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
-    assert_error_has(fh, cases[i].needle);
+    fh_assert_error_has(fh, cases[i].needle);
     assert_int_equal(fh_n_requests(fh), 0);
     plugin->close(c);
-    no_violations(fh);
+    fh_assert_clean(fh);
     fh_free(fh);
   }
 }
@@ -285,11 +229,11 @@ static void test_auth_request_and_base_urls(void **state)
     if(cases[i][0])
       fh_setting(fh, "base_url", cases[i][0]);
     fh_queue(fh, 200, JSON_HDR, "[]");
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
     assert_int_equal(fh_n_requests(fh), 1);
     assert_hibob_request(fh_request_at(fh, 0), "GET", cases[i][1]);
-    done(fh, c);
+    fh_done(plugin, fh, c);
   }
 }
 
@@ -301,10 +245,10 @@ static void test_auth_401_no_retry(void **state)
   (void)state;
   fh_queue(fh, 401, JSON_HDR,
            "{\"key\":\"unauthorized\",\"error\":\"Invalid credentials\"}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
-  assert_error_has(fh, "GET /v1/company/people/fields: HTTP 401");
-  assert_error_has(fh, "Invalid credentials");
+  fh_assert_error_has(fh, "GET /v1/company/people/fields: HTTP 401");
+  fh_assert_error_has(fh, "Invalid credentials");
   assert_null(strstr(fh_error(fh), "hibob-secret-token"));
   /* One request, no second try (HiBob's WAF blocks repeated 401s). */
   assert_int_equal(fh_n_requests(fh), 1);
@@ -312,7 +256,7 @@ static void test_auth_401_no_retry(void **state)
   assert_int_equal(plugin->next_page(c, &more), HRSYNC_E_AUTH);
   assert_int_equal(more, 0);
   assert_int_equal(fh_n_requests(fh), 2);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_transport_error_and_abort(void **state)
@@ -322,12 +266,12 @@ static void test_transport_error_and_abort(void **state)
   int more = 1;
   (void)state;
   fh_queue_transport_error(fh);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
   fh_abort_at(fh, 1);
   assert_int_equal(plugin->next_page(c, &more), HRSYNC_E_ABORTED);
   assert_int_equal(more, 0);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 /* ---- field schema ------------------------------------------------ */
@@ -349,7 +293,7 @@ static void test_fields_schema(void **state)
   hrsync_conn *c;
   (void)state;
   fh_queue(fh, 200, JSON_HDR, meta);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   /* The metadata authenticate read is kept: no second request. */
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
@@ -367,7 +311,7 @@ static void test_fields_schema(void **state)
   assert_field(fh, "work.employeeIdInCompany", HRSYNC_FIELD_NUMBER, NULL);
   assert_field(fh, "payroll.salary", HRSYNC_FIELD_NUMBER, NULL);
   assert_field(fh, "work.reportsTo", HRSYNC_FIELD_TEXT, NULL);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_fields_wrapped_and_no_root_id(void **state)
@@ -378,13 +322,13 @@ static void test_fields_wrapped_and_no_root_id(void **state)
   fh_queue(fh, 200, JSON_HDR,
            "{\"fields\":[{\"id\":\"root.email\",\"name\":\"Email\","
            "\"jsonPath\":\"email\",\"type\":\"text\"}]}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_fields(fh), 2);
   assert_field(fh, "root.email", HRSYNC_FIELD_TEXT, "Email");
   /* The key mapping's field is always described. */
   assert_field(fh, "root.id", HRSYNC_FIELD_TEXT, NULL);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_fields_bad_shapes(void **state)
@@ -406,11 +350,11 @@ static void test_fields_bad_shapes(void **state)
     fh_host *fh = host();
     hrsync_conn *c;
     fh_queue(fh, 200, JSON_HDR, cases[i].body);
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(plugin->list_fields(c), HRSYNC_E_PARSE);
-    assert_error_has(fh, "GET /v1/company/people/fields");
-    assert_error_has(fh, cases[i].needle);
-    done(fh, c);
+    fh_assert_error_has(fh, "GET /v1/company/people/fields");
+    fh_assert_error_has(fh, cases[i].needle);
+    fh_done(plugin, fh, c);
   }
 }
 
@@ -430,7 +374,7 @@ static void test_search_request(void **state)
   fh_want(fh, "root.firstName");
   fh_queue(fh, 200, JSON_HDR, meta);
   fh_queue(fh, 200, JSON_HDR, "{\"employees\":[]}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, &pages), HRSYNC_OK);
   assert_int_equal(pages, 1); /* no pagination: has_more 0 at once */
   assert_int_equal(fh_n_requests(fh), 2);
@@ -456,7 +400,7 @@ static void test_search_request(void **state)
   assert_string_equal(json_object_get_string(v), "APPEND");
   assert_false(json_object_object_get_ex(body, "filters", NULL));
   json_object_put(body);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_search_nested(void **state)
@@ -468,7 +412,7 @@ static void test_search_nested(void **state)
   want_all(fh);
   fh_queue(fh, 200, JSON_HDR, meta);
   fh_queue(fh, 200, JSON_HDR, search_nested);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   /* The mirror resolved every list: named lists were never needed. */
@@ -478,36 +422,36 @@ static void test_search_nested(void **state)
   b = fh_record_find(fh, "3332883884017713999");
   assert_non_null(a);
   assert_non_null(b);
-  assert_value(a, "root.id", "3332883884017713238");
-  assert_value(a, "root.firstName", "Ashley");
-  assert_value(a, "root.surname", "Sanchez");
-  assert_value(a, "root.email", "ashley@example.com");
-  assert_value(a, "work.department", "Engineering");
-  assert_value(a, "work.title", "Data Engineer");
+  fh_assert_value(a, "root.id", "3332883884017713238");
+  fh_assert_value(a, "root.firstName", "Ashley");
+  fh_assert_value(a, "root.surname", "Sanchez");
+  fh_assert_value(a, "root.email", "ashley@example.com");
+  fh_assert_value(a, "work.department", "Engineering");
+  fh_assert_value(a, "work.title", "Data Engineer");
   /* Dates stay machine values (the mirror's 01/03/2021 is not used). */
-  assert_value(a, "work.startDate", "2021-03-01");
-  assert_value(a, "work.employeeIdInCompany", "140");
-  assert_value(a, "work.reportsTo", "Jane Smith");
-  assert_value(a, "personal.nationality", "American, French");
-  assert_value(a, "personal.birthDate", "1990-05-17");
-  assert_value(a, "internal.status", "Active");
-  assert_value(a, "internal.terminationDate", NULL);
+  fh_assert_value(a, "work.startDate", "2021-03-01");
+  fh_assert_value(a, "work.employeeIdInCompany", "140");
+  fh_assert_value(a, "work.reportsTo", "Jane Smith");
+  fh_assert_value(a, "personal.nationality", "American, French");
+  fh_assert_value(a, "personal.birthDate", "1990-05-17");
+  fh_assert_value(a, "internal.status", "Active");
+  fh_assert_value(a, "internal.terminationDate", NULL);
   /* jsonPath, not the id, says where a value sits. */
-  assert_value(a, "work.custom.field_1", "moved");
+  fh_assert_value(a, "work.custom.field_1", "moved");
   /* The terminated employee is there (showInactive). */
-  assert_value(b, "internal.status", "Inactive");
-  assert_value(b, "internal.terminationDate", "2024-12-31");
-  assert_value(b, "work.department", "Engineering");
-  assert_value(b, "work.title", NULL);
-  assert_value(b, "work.reportsTo", NULL);
-  assert_value(b, "personal.nationality", NULL);
+  fh_assert_value(b, "internal.status", "Inactive");
+  fh_assert_value(b, "internal.terminationDate", "2024-12-31");
+  fh_assert_value(b, "work.department", "Engineering");
+  fh_assert_value(b, "work.title", NULL);
+  fh_assert_value(b, "work.reportsTo", NULL);
+  fh_assert_value(b, "personal.nationality", NULL);
   /* Withheld (absent) is not empty. */
-  assert_absent(b, "personal.birthDate");
-  assert_absent(b, "work.custom.field_1");
+  fh_assert_absent(b, "personal.birthDate");
+  fh_assert_absent(b, "work.custom.field_1");
   /* Only what was asked for. */
-  assert_absent(a, "root.displayName");
-  assert_absent(a, "humanReadable");
-  done(fh, c);
+  fh_assert_absent(a, "root.displayName");
+  fh_assert_absent(a, "humanReadable");
+  fh_done(plugin, fh, c);
 }
 
 static void test_search_slash_keys(void **state)
@@ -532,21 +476,21 @@ static void test_search_slash_keys(void **state)
            "\"currency\":\"EUR\"}},"
            "\"humanReadable\":{\"/work/department\":{\"value\":\"Sales\"},"
            "\"/personal/nationality\":\"Spanish\"}}]}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_records(fh), 1);
   a = fh_record_at(fh, 0);
   assert_string_equal(a->hris_id, "42");
-  assert_value(a, "root.firstName", "Ana");
-  assert_value(a, "root.surname", "Diaz");
-  assert_value(a, "work.department", "Sales");
-  assert_value(a, "work.employeeIdInCompany", "50955");
-  assert_value(a, "work.startDate", "2020-02-03");
-  assert_value(a, "personal.nationality", "Spanish");
-  assert_value(a, "internal.terminationDate", NULL);
-  assert_value(a, "payroll.salary", "5000.5");
-  assert_absent(a, "root.email");
-  done(fh, c);
+  fh_assert_value(a, "root.firstName", "Ana");
+  fh_assert_value(a, "root.surname", "Diaz");
+  fh_assert_value(a, "work.department", "Sales");
+  fh_assert_value(a, "work.employeeIdInCompany", "50955");
+  fh_assert_value(a, "work.startDate", "2020-02-03");
+  fh_assert_value(a, "personal.nationality", "Spanish");
+  fh_assert_value(a, "internal.terminationDate", NULL);
+  fh_assert_value(a, "payroll.salary", "5000.5");
+  fh_assert_absent(a, "root.email");
+  fh_done(plugin, fh, c);
 }
 
 static const char named_lists[] =
@@ -577,7 +521,7 @@ static void test_named_list_fallback(void **state)
            "{\"id\":\"2\",\"work\":{\"department\":\"999\",\"title\":"
            "152307451}}]}");
   fh_queue(fh, 200, JSON_HDR, named_lists);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   /* One named-lists read for everyone. */
   assert_int_equal(fh_n_requests(fh), 3);
@@ -585,13 +529,13 @@ static void test_named_list_fallback(void **state)
                        API "/v1/company/named-lists");
   a = fh_record_find(fh, "1");
   b = fh_record_find(fh, "2");
-  assert_value(a, "work.department", "Engineering");
-  assert_value(a, "work.title", "Data Engineer"); /* a hierarchy child */
-  assert_value(a, "personal.nationality", "American, French, XX");
-  assert_value(a, "work.reportsTo", "77");   /* an id without a mirror */
-  assert_value(b, "work.department", "999"); /* unknown item: its id */
-  assert_value(b, "work.title", "Data Engineer");
-  done(fh, c);
+  fh_assert_value(a, "work.department", "Engineering");
+  fh_assert_value(a, "work.title", "Data Engineer"); /* a hierarchy child */
+  fh_assert_value(a, "personal.nationality", "American, French, XX");
+  fh_assert_value(a, "work.reportsTo", "77");   /* an id without a mirror */
+  fh_assert_value(b, "work.department", "999"); /* unknown item: its id */
+  fh_assert_value(b, "work.title", "Data Engineer");
+  fh_done(plugin, fh, c);
 }
 
 static void test_named_list_errors(void **state)
@@ -605,10 +549,10 @@ static void test_named_list_errors(void **state)
            "{\"employees\":[{\"id\":\"1\",\"work\":{\"department\":"
            "\"5\"}}]}");
   fh_queue(fh, 200, JSON_HDR, "[\"department\"");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_PARSE);
-  assert_error_has(fh, "GET /v1/company/named-lists: malformed JSON");
-  done(fh, c);
+  fh_assert_error_has(fh, "GET /v1/company/named-lists: malformed JSON");
+  fh_done(plugin, fh, c);
 }
 
 /* Named lists as a bare array, found by the list's own "id" member. */
@@ -625,10 +569,10 @@ static void test_named_lists_array_shape(void **state)
   fh_queue(fh, 200, JSON_HDR,
            "[{\"id\":\"department\",\"name\":\"Departments\",\"values\":"
            "[{\"id\":7,\"value\":\"Legal\"}]}]");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
-  assert_value(fh_record_find(fh, "1"), "work.department", "Legal");
-  done(fh, c);
+  fh_assert_value(fh_record_find(fh, "1"), "work.department", "Legal");
+  fh_done(plugin, fh, c);
 }
 
 static void test_named_lists_refused(void **state)
@@ -643,11 +587,11 @@ static void test_named_lists_refused(void **state)
            "\"7\"}}]}");
   fh_queue(fh, 403, JSON_HDR,
            "{\"key\":\"forbidden\",\"error\":\"No access to lists\"}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_AUTH);
-  assert_error_has(
+  fh_assert_error_has(
       fh, "GET /v1/company/named-lists: HTTP 403: No access to lists");
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_search_errors(void **state)
@@ -687,12 +631,12 @@ static void test_search_errors(void **state)
     fh_want(fh, "root.firstName");
     fh_queue(fh, 200, JSON_HDR, meta);
     fh_queue(fh, cases[i].status, JSON_HDR, cases[i].body);
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), cases[i].st);
-    assert_error_has(fh, "POST /v1/people/search");
-    assert_error_has(fh, cases[i].needle);
+    fh_assert_error_has(fh, "POST /v1/people/search");
+    fh_assert_error_has(fh, cases[i].needle);
     assert_int_equal(fh_n_requests(fh), 2);
-    done(fh, c);
+    fh_done(plugin, fh, c);
   }
 }
 
@@ -710,12 +654,12 @@ static void test_search_stream_shapes(void **state)
            "\"n\":-1.5e3 ,\"ok\":true,\"\\u0065mployeesX\":[],"
            "\"employees\" : [ {\"id\":\"1\",\"firstName\":\"A\\\"}]\"} ,"
            "{\"id\":2,\"firstName\":\"B\"} ] , \"count\": 2 }\r\n");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_records(fh), 2);
-  assert_value(fh_record_find(fh, "1"), "root.firstName", "A\"}]");
-  assert_value(fh_record_find(fh, "2"), "root.firstName", "B");
-  done(fh, c);
+  fh_assert_value(fh_record_find(fh, "1"), "root.firstName", "A\"}]");
+  fh_assert_value(fh_record_find(fh, "2"), "root.firstName", "B");
+  fh_done(plugin, fh, c);
 }
 
 static void test_search_stream_errors(void **state)
@@ -742,11 +686,11 @@ static void test_search_stream_errors(void **state)
     fh_want(fh, "root.firstName");
     fh_queue(fh, 200, JSON_HDR, meta);
     fh_queue(fh, 200, JSON_HDR, cases[i].body);
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_PARSE);
-    assert_error_has(fh, "POST /v1/people/search");
-    assert_error_has(fh, cases[i].needle);
-    done(fh, c);
+    fh_assert_error_has(fh, "POST /v1/people/search");
+    fh_assert_error_has(fh, cases[i].needle);
+    fh_done(plugin, fh, c);
   }
 }
 
@@ -764,13 +708,13 @@ static void test_unknown_wanted_field(void **state)
   fh_queue(fh, 200, JSON_HDR,
            "{\"employees\":[{\"id\":\"7\",\"displayName\":\"Bo Lee\","
            "\"home\":{\"privateEmail\":\"bo@example.org\"}}]}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   a = fh_record_find(fh, "7");
   assert_non_null(a);
-  assert_value(a, "root.displayName", "Bo Lee");
-  assert_value(a, "home.privateEmail", "bo@example.org");
-  done(fh, c);
+  fh_assert_value(a, "root.displayName", "Bo Lee");
+  fh_assert_value(a, "home.privateEmail", "bo@example.org");
+  fh_done(plugin, fh, c);
 }
 
 int main(int argc, char **argv)

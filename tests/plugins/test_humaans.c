@@ -4,7 +4,7 @@
 ** of its end conditions, the job-role join, value shapes and errors
 ** (shared/hris/hibob-humaans-lucca.md, part B).
 */
-#include "fakehost.h"
+#include "fhassert.h"
 
 #include <json-c/json.h>
 
@@ -22,34 +22,11 @@ static const hrsync_connector *plugin;
 #define API      "https://app.humaans.io/api"
 #define JSON_HDR "Content-Type: application/json"
 
-static void no_violations(fh_host *fh)
-{
-  size_t i;
-  for(i = 0; i < fh_violations(fh); i++)
-    print_error("violation: %s\n", fh_violation_at(fh, i));
-  assert_int_equal(fh_violations(fh), 0);
-}
-
 static fh_host *host(void)
 {
   fh_host *fh = fh_new();
   fh_secret(fh, "token", "humaans-secret-token");
   return fh;
-}
-
-static hrsync_conn *open_ok(fh_host *fh)
-{
-  hrsync_conn *c = NULL;
-  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_OK);
-  assert_non_null(c);
-  return c;
-}
-
-static void done(fh_host *fh, hrsync_conn *c)
-{
-  plugin->close(c);
-  no_violations(fh);
-  fh_free(fh);
 }
 
 /* Every Humaans request: GET, Bearer token, JSON, no body. */
@@ -63,38 +40,6 @@ static void assert_humaans_request(const fh_request *r, const char *url)
   assert_string_equal(fh_request_header(r, "Accept"), "application/json");
   assert_null(r->basic_user);
   assert_null(r->body);
-}
-
-static void assert_error_has(fh_host *fh, const char *needle)
-{
-  assert_non_null(fh_error(fh));
-  if(!strstr(fh_error(fh), needle))
-    fail_msg("error '%s' lacks '%s'", fh_error(fh), needle);
-}
-
-static void assert_value(const fh_record *rec, const char *id,
-                         const char *value)
-{
-  int present = 0;
-  const char *v = fh_record_get(rec, id, &present);
-  if(!present)
-    fail_msg("record %s: %s not set", rec->hris_id, id);
-  if(!value) {
-    if(v)
-      fail_msg("record %s: %s = '%s', expected null", rec->hris_id, id, v);
-    return;
-  }
-  if(!v)
-    fail_msg("record %s: %s is null, expected '%s'", rec->hris_id, id, value);
-  assert_string_equal(v, value);
-}
-
-static void assert_absent(const fh_record *rec, const char *id)
-{
-  int present = 1;
-  fh_record_get(rec, id, &present);
-  if(present)
-    fail_msg("record %s: %s set, expected absent", rec->hris_id, id);
 }
 
 /* ---- a generated people list, served page by page ---------------- */
@@ -175,10 +120,10 @@ static fh_host *fetch_roster(roster *r, hrsync_status want_st, size_t *pages)
   hrsync_conn *c;
   fh_want(fh, "firstName");
   fh_set_responder(fh, serve_people, r);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 50, pages), want_st);
   plugin->close(c);
-  no_violations(fh);
+  fh_assert_clean(fh);
   return fh;
 }
 
@@ -215,14 +160,14 @@ static void test_open_config_errors(void **state)
   hrsync_conn *c = NULL;
   (void)state;
   assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
-  assert_error_has(fh, "secrets.token is not set");
+  fh_assert_error_has(fh, "secrets.token is not set");
   fh_secret(fh, "token", "tok-123");
   fh_setting(fh, "base_url", "app.humaans.io/api");
   assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
-  assert_error_has(fh, "base_url");
+  fh_assert_error_has(fh, "base_url");
   assert_int_equal(fh_n_requests(fh), 0);
   plugin->close(c);
-  no_violations(fh);
+  fh_assert_clean(fh);
   fh_free(fh);
 }
 
@@ -237,16 +182,16 @@ static void test_auth(void **state)
            "{\"name\":\"NotAuthenticated\",\"message\":\"Invalid token\","
            "\"code\":401,\"className\":\"not-authenticated\"}");
   fh_queue(fh, 200, JSON_HDR, "{\"id\":");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   assert_humaans_request(fh_request_at(fh, 0),
                          "http://127.0.0.1:9/humaans/api/me");
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
-  assert_error_has(fh, "GET /me: HTTP 401: Invalid token");
+  fh_assert_error_has(fh, "GET /me: HTTP 401: Invalid token");
   assert_null(strstr(fh_error(fh), "humaans-secret-token"));
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_PARSE);
-  assert_error_has(fh, "GET /me: malformed JSON");
-  done(fh, c);
+  fh_assert_error_has(fh, "GET /me: malformed JSON");
+  fh_done(plugin, fh, c);
 }
 
 static void test_fields_schema(void **state)
@@ -273,7 +218,7 @@ static void test_fields_schema(void **state)
   size_t i;
   const hrsync_kv *m;
   (void)state;
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 0); /* a fixed schema */
   assert_true(fh_n_fields(fh) >= 45);
@@ -288,7 +233,7 @@ static void test_fields_schema(void **state)
   for(m = plugin->suggested_mapping; m->name; m++)
     if(!fh_field_find(fh, m->value))
       fail_msg("mapping %s -> %s: no such field", m->name, m->value);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 /* ---- paging --------------------------------------------------------- */
@@ -385,7 +330,7 @@ static void test_paging_skip_ignored_guard(void **state)
   (void)state;
   fh = fetch_roster(&r, HRSYNC_E_PARSE, NULL);
   assert_int_equal(fh_n_requests(fh), 2);
-  assert_error_has(fh, "GET /people $skip=250: the answer is for skip 0");
+  fh_assert_error_has(fh, "GET /people $skip=250: the answer is for skip 0");
   fh_free(fh);
   free(r.body);
 }
@@ -397,7 +342,7 @@ static void test_paging_401_mid_list(void **state)
   (void)state;
   fh = fetch_roster(&r, HRSYNC_E_AUTH, NULL);
   assert_int_equal(fh_n_requests(fh), 2);
-  assert_error_has(fh, "GET /people $skip=250: HTTP 401: Token expired");
+  fh_assert_error_has(fh, "GET /people $skip=250: HTTP 401: Token expired");
   fh_free(fh);
   free(r.body);
 }
@@ -438,7 +383,7 @@ static void test_records(void **state)
   fh_want(fh, "firstName");
   fh_want(fh, "status");
   fh_queue(fh, 200, JSON_HDR, people_b8);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, &pages), HRSYNC_OK);
   assert_int_equal(pages, 1);
   /* No job-role field wanted: /job-roles is not read. */
@@ -447,31 +392,31 @@ static void test_records(void **state)
   a = fh_record_find(fh, "VMB1yzL5uL8VvNNCJc9rykJz");
   b = fh_record_find(fh, "Qx9aP2mT7rLk3VbN8cYdE4Fh");
   n = fh_record_find(fh, "NEW1");
-  assert_value(a, "id", "VMB1yzL5uL8VvNNCJc9rykJz");
-  assert_value(a, "firstName", "Kelsey");
-  assert_value(a, "middleName", NULL);
-  assert_value(a, "email", "kelsey@acme.com");
-  assert_value(a, "birthday", "1989-07-28");
-  assert_value(a, "nationalities", "British, Irish");
-  assert_value(a, "teams", "Moonshot, Platform");
-  assert_value(a, "workingDays", "monday, tuesday");
-  assert_value(a, "state", NULL);
-  assert_value(a, "postcode", "SK11 1EN");
-  assert_value(a, "employeeId", NULL);
-  assert_value(a, "status", "active");
-  assert_absent(a, "profilePhoto");
-  assert_absent(a, "jobTitle");
+  fh_assert_value(a, "id", "VMB1yzL5uL8VvNNCJc9rykJz");
+  fh_assert_value(a, "firstName", "Kelsey");
+  fh_assert_value(a, "middleName", NULL);
+  fh_assert_value(a, "email", "kelsey@acme.com");
+  fh_assert_value(a, "birthday", "1989-07-28");
+  fh_assert_value(a, "nationalities", "British, Irish");
+  fh_assert_value(a, "teams", "Moonshot, Platform");
+  fh_assert_value(a, "workingDays", "monday, tuesday");
+  fh_assert_value(a, "state", NULL);
+  fh_assert_value(a, "postcode", "SK11 1EN");
+  fh_assert_value(a, "employeeId", NULL);
+  fh_assert_value(a, "status", "active");
+  fh_assert_absent(a, "profilePhoto");
+  fh_assert_absent(a, "jobTitle");
   /* Withheld (no private:read): absent, not empty. */
-  assert_absent(b, "birthday");
-  assert_absent(b, "personalEmail");
-  assert_value(b, "status", "offboarded");
-  assert_value(b, "employmentEndDate", "2024-06-30");
-  assert_value(b, "teams", NULL);
-  assert_value(b, "nationalities", NULL);
-  assert_value(b, "employeeId", "E-0042");
-  assert_value(n, "status", "newHire");
-  assert_value(n, "employmentStartDate", "2999-01-04");
-  done(fh, c);
+  fh_assert_absent(b, "birthday");
+  fh_assert_absent(b, "personalEmail");
+  fh_assert_value(b, "status", "offboarded");
+  fh_assert_value(b, "employmentEndDate", "2024-06-30");
+  fh_assert_value(b, "teams", NULL);
+  fh_assert_value(b, "nationalities", NULL);
+  fh_assert_value(b, "employeeId", "E-0042");
+  fh_assert_value(n, "status", "newHire");
+  fh_assert_value(n, "employmentStartDate", "2999-01-04");
+  fh_done(plugin, fh, c);
 }
 
 static const char roles_p1[] =
@@ -504,7 +449,7 @@ static void test_job_roles_join(void **state)
            "{\"total\":4,\"limit\":250,\"skip\":0,\"data\":["
            "{\"id\":\"A\",\"firstName\":\"Al\"},{\"id\":\"B\"},"
            "{\"id\":\"C\"},{\"id\":\"D\"}]}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   /* Every role page first (the server's limit of 3 followed), then
   ** the people: no request per person. */
@@ -520,14 +465,14 @@ static void test_job_roles_join(void **state)
   cc = fh_record_find(fh, "C");
   d = fh_record_find(fh, "D");
   /* Latest role not after today; the 2999 one is ignored. */
-  assert_value(a, "jobTitle", "Senior Engineer");
-  assert_value(a, "department", "Platform");
+  fh_assert_value(a, "jobTitle", "Senior Engineer");
+  fh_assert_value(a, "department", "Platform");
   /* Only a future role, or none: known to be empty. */
-  assert_value(b, "jobTitle", NULL);
-  assert_value(b, "department", NULL);
-  assert_value(cc, "jobTitle", NULL);
-  assert_value(d, "department", NULL);
-  done(fh, c);
+  fh_assert_value(b, "jobTitle", NULL);
+  fh_assert_value(b, "department", NULL);
+  fh_assert_value(cc, "jobTitle", NULL);
+  fh_assert_value(d, "department", NULL);
+  fh_done(plugin, fh, c);
 }
 
 /* A role without effectiveDate has always applied; a dated one replaces
@@ -548,13 +493,13 @@ static void test_job_roles_dates(void **state)
            "\"2020-01-01\"}]}");
   fh_queue(fh, 200, JSON_HDR,
            "{\"total\":2,\"data\":[{\"id\":\"A\"},{\"id\":\"B\"}]}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 2);
-  assert_value(fh_record_find(fh, "A"), "jobTitle", "Undated");
-  assert_value(fh_record_find(fh, "B"), "jobTitle", "Second");
-  assert_value(fh_record_find(fh, "A"), "department", NULL);
-  done(fh, c);
+  fh_assert_value(fh_record_find(fh, "A"), "jobTitle", "Undated");
+  fh_assert_value(fh_record_find(fh, "B"), "jobTitle", "Second");
+  fh_assert_value(fh_record_find(fh, "A"), "department", NULL);
+  fh_done(plugin, fh, c);
 }
 
 static void test_job_roles_errors(void **state)
@@ -566,11 +511,11 @@ static void test_job_roles_errors(void **state)
   fh_queue(fh, 403, JSON_HDR,
            "{\"name\":\"Forbidden\",\"message\":\"Missing scope\","
            "\"code\":403}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_AUTH);
-  assert_error_has(fh, "GET /job-roles $skip=0: HTTP 403: Missing scope");
+  fh_assert_error_has(fh, "GET /job-roles $skip=0: HTTP 403: Missing scope");
   assert_int_equal(fh_n_records(fh), 0);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_page_errors(void **state)
@@ -602,11 +547,11 @@ static void test_page_errors(void **state)
     fh_host *fh = host();
     hrsync_conn *c;
     fh_queue(fh, cases[i].status, JSON_HDR, cases[i].body);
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), cases[i].st);
-    assert_error_has(fh, "GET /people $skip=0");
-    assert_error_has(fh, cases[i].needle);
-    done(fh, c);
+    fh_assert_error_has(fh, "GET /people $skip=0");
+    fh_assert_error_has(fh, cases[i].needle);
+    fh_done(plugin, fh, c);
   }
 }
 
@@ -617,12 +562,12 @@ static void test_transport_error_and_abort(void **state)
   int more = 1;
   (void)state;
   fh_queue_transport_error(fh);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
   fh_abort_at(fh, 1);
   assert_int_equal(plugin->next_page(c, &more), HRSYNC_E_ABORTED);
   assert_int_equal(more, 0);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 int main(int argc, char **argv)

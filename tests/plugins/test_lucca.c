@@ -5,7 +5,7 @@
 ** extendedData, the derived status, and errors
 ** (shared/hris/hibob-humaans-lucca.md, part C).
 */
-#include "fakehost.h"
+#include "fhassert.h"
 
 #include <json-c/json.h>
 
@@ -24,35 +24,12 @@ static const hrsync_connector *plugin;
 #define JSON_HDR    "Content-Type: application/json"
 #define BASE_FIELDS "id,firstName,lastName,dtContractStart,dtContractEnd"
 
-static void no_violations(fh_host *fh)
-{
-  size_t i;
-  for(i = 0; i < fh_violations(fh); i++)
-    print_error("violation: %s\n", fh_violation_at(fh, i));
-  assert_int_equal(fh_violations(fh), 0);
-}
-
 static fh_host *host(void)
 {
   fh_host *fh = fh_new();
   fh_setting(fh, "instance", "acme");
   fh_secret(fh, "api_key", "lucca-secret-key");
   return fh;
-}
-
-static hrsync_conn *open_ok(fh_host *fh)
-{
-  hrsync_conn *c = NULL;
-  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_OK);
-  assert_non_null(c);
-  return c;
-}
-
-static void done(fh_host *fh, hrsync_conn *c)
-{
-  plugin->close(c);
-  no_violations(fh);
-  fh_free(fh);
 }
 
 /* Every Lucca request: GET, "lucca application=<key>", JSON, no body. */
@@ -66,38 +43,6 @@ static void assert_lucca_request(const fh_request *r, const char *url)
   assert_string_equal(fh_request_header(r, "Accept"), "application/json");
   assert_null(r->basic_user);
   assert_null(r->body);
-}
-
-static void assert_error_has(fh_host *fh, const char *needle)
-{
-  assert_non_null(fh_error(fh));
-  if(!strstr(fh_error(fh), needle))
-    fail_msg("error '%s' lacks '%s'", fh_error(fh), needle);
-}
-
-static void assert_value(const fh_record *rec, const char *id,
-                         const char *value)
-{
-  int present = 0;
-  const char *v = fh_record_get(rec, id, &present);
-  if(!present)
-    fail_msg("record %s: %s not set", rec->hris_id, id);
-  if(!value) {
-    if(v)
-      fail_msg("record %s: %s = '%s', expected null", rec->hris_id, id, v);
-    return;
-  }
-  if(!v)
-    fail_msg("record %s: %s is null, expected '%s'", rec->hris_id, id, value);
-  assert_string_equal(v, value);
-}
-
-static void assert_absent(const fh_record *rec, const char *id)
-{
-  int present = 1;
-  fh_record_get(rec, id, &present);
-  if(present)
-    fail_msg("record %s: %s set, expected absent", rec->hris_id, id);
 }
 
 /* ---- descriptor, settings, authenticate -------------------------- */
@@ -151,10 +96,10 @@ static void test_open_config_errors(void **state)
     if(cases[i].key)
       fh_secret(fh, "api_key", cases[i].key);
     assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
-    assert_error_has(fh, cases[i].needle);
+    fh_assert_error_has(fh, cases[i].needle);
     assert_int_equal(fh_n_requests(fh), 0);
     plugin->close(c);
-    no_violations(fh);
+    fh_assert_clean(fh);
     fh_free(fh);
   }
 }
@@ -178,12 +123,12 @@ static void test_auth_and_tenant_url(void **state)
     if(cases[i][1])
       fh_setting(fh, "base_url", cases[i][1]);
     fh_queue(fh, 200, JSON_HDR, "{\"data\":{\"items\":[{\"id\":1}]}}");
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
     snprintf(url, sizeof(url), "%s/api/v3/users?fields=id&paging=0,1",
              cases[i][2]);
     assert_lucca_request(fh_request_at(fh, 0), url);
-    done(fh, c);
+    fh_done(plugin, fh, c);
   }
 }
 
@@ -195,15 +140,15 @@ static void test_auth_errors(void **state)
   fh_queue(fh, 401, JSON_HDR, "{\"Message\":\"Unauthorized\"}");
   fh_queue(fh, 403, NULL, "Forbidden");
   fh_queue(fh, 200, JSON_HDR, "{\"data\":[]}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
-  assert_error_has(fh, "GET /api/v3/users (authenticate): HTTP 401");
+  fh_assert_error_has(fh, "GET /api/v3/users (authenticate): HTTP 401");
   assert_null(strstr(fh_error(fh), "lucca-secret-key"));
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
-  assert_error_has(fh, "HTTP 403: Forbidden");
+  fh_assert_error_has(fh, "HTTP 403: Forbidden");
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_PARSE);
-  assert_error_has(fh, "\"data\" is missing or not an object");
-  done(fh, c);
+  fh_assert_error_has(fh, "\"data\" is missing or not an object");
+  fh_done(plugin, fh, c);
 }
 
 /* ---- field schema ------------------------------------------------ */
@@ -244,7 +189,7 @@ static void test_fields_schema_and_discovery(void **state)
            "{\"id\":2,\"extendedData\":null},"
            "{\"id\":3,\"extendedData\":{\"e_Codepostal\":null,"
            "\"e_food\":[{\"id\":1,\"value\":\"beer\"}]}}]}}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 1);
   assert_lucca_request(fh_request_at(fh, 0),
@@ -263,7 +208,7 @@ static void test_fields_schema_and_discovery(void **state)
   for(m = plugin->suggested_mapping; m->name; m++)
     if(!fh_field_find(fh, m->value))
       fail_msg("mapping %s -> %s: no such field", m->name, m->value);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_fields_discovery_errors(void **state)
@@ -272,11 +217,11 @@ static void test_fields_discovery_errors(void **state)
   hrsync_conn *c;
   (void)state;
   fh_queue(fh, 200, JSON_HDR, "{\"data\":{\"items\":{}}}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->list_fields(c), HRSYNC_E_PARSE);
-  assert_error_has(fh, "(extendedData fields)");
-  assert_error_has(fh, "\"data.items\" is missing or not an array");
-  done(fh, c);
+  fh_assert_error_has(fh, "(extendedData fields)");
+  fh_assert_error_has(fh, "\"data.items\" is missing or not an array");
+  fh_done(plugin, fh, c);
 }
 
 /* ---- roster -------------------------------------------------------- */
@@ -329,14 +274,14 @@ static void test_users_request(void **state)
   fh_want(fh, "department.id");
   fh_want(fh, "extendedData.e_food");
   fh_queue(fh, 200, JSON_HDR, "{\"data\":{\"items\":[]}}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 1);
   assert_lucca_request(fh_request_at(fh, 0),
                        TENANT "/api/v3/users?fields=" BASE_FIELDS
                               ",mail,department,extendedData,manager"
                               "&formerEmployees=true&paging=0,1000");
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_users_records(void **state)
@@ -350,7 +295,7 @@ static void test_users_records(void **state)
   fh_want(fh, "extendedData.e_Codepostal");
   fh_want(fh, "legalEntity.name");
   fh_queue(fh, 200, JSON_HDR, users_c9);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_records(fh), 4);
   john = fh_record_find(fh, "416");
@@ -358,37 +303,37 @@ static void test_users_records(void **state)
   zoe = fh_record_find(fh, "418");
   leo = fh_record_find(fh, "419");
   assert_non_null(john);
-  assert_value(john, "id", "416");
-  assert_value(john, "firstName", "John");
-  assert_value(john, "lastName", "DOE");
-  assert_value(john, "displayName", "Doe John");
-  assert_value(john, "mail", "jdoe@example.com");
+  fh_assert_value(john, "id", "416");
+  fh_assert_value(john, "firstName", "John");
+  fh_assert_value(john, "lastName", "DOE");
+  fh_assert_value(john, "displayName", "Doe John");
+  fh_assert_value(john, "mail", "jdoe@example.com");
   /* Dates as sent; the engine normalises DATE fields. */
-  assert_value(john, "dtContractStart", "2014-09-01T00:00:00");
-  assert_value(john, "dtContractEnd", NULL);
-  assert_value(john, "birthDate", "1989-12-22T00:00:00");
-  assert_value(john, "department.name", "BU Timmi/Lucca");
-  assert_value(john, "department.id", "13");
-  assert_value(john, "manager.name", "Roger Smith");
-  assert_value(john, "legalEntity.name", "Lucca");
-  assert_value(john, "extendedData.e_Codepostal", "75002");
-  assert_value(john, "extendedData.e_food", "beer, cheese");
-  assert_value(john, "extendedData.e_eyes", "84");
-  assert_value(john, "status", "active");
-  assert_absent(john, "department");
-  assert_absent(john, "extendedData");
+  fh_assert_value(john, "dtContractStart", "2014-09-01T00:00:00");
+  fh_assert_value(john, "dtContractEnd", NULL);
+  fh_assert_value(john, "birthDate", "1989-12-22T00:00:00");
+  fh_assert_value(john, "department.name", "BU Timmi/Lucca");
+  fh_assert_value(john, "department.id", "13");
+  fh_assert_value(john, "manager.name", "Roger Smith");
+  fh_assert_value(john, "legalEntity.name", "Lucca");
+  fh_assert_value(john, "extendedData.e_Codepostal", "75002");
+  fh_assert_value(john, "extendedData.e_food", "beer, cheese");
+  fh_assert_value(john, "extendedData.e_eyes", "84");
+  fh_assert_value(john, "status", "active");
+  fh_assert_absent(john, "department");
+  fh_assert_absent(john, "extendedData");
   /* Former: contract ended; manager null is empty, not withheld. */
-  assert_value(marie, "status", "former");
-  assert_value(marie, "manager.name", NULL);
-  assert_value(marie, "extendedData.e_Codepostal", NULL);
-  assert_absent(marie, "legalEntity.name");
-  assert_value(zoe, "status", "future");
+  fh_assert_value(marie, "status", "former");
+  fh_assert_value(marie, "manager.name", NULL);
+  fh_assert_value(marie, "extendedData.e_Codepostal", NULL);
+  fh_assert_absent(marie, "legalEntity.name");
+  fh_assert_value(zoe, "status", "future");
   /* A custom field without a value on a returned extendedData. */
-  assert_value(zoe, "extendedData.e_Codepostal", NULL);
-  assert_absent(zoe, "department.name");
-  assert_value(leo, "status", "active");
-  assert_absent(leo, "extendedData.e_Codepostal");
-  done(fh, c);
+  fh_assert_value(zoe, "extendedData.e_Codepostal", NULL);
+  fh_assert_absent(zoe, "department.name");
+  fh_assert_value(leo, "status", "active");
+  fh_assert_absent(leo, "extendedData.e_Codepostal");
+  fh_done(plugin, fh, c);
 }
 
 typedef struct lroster {
@@ -436,10 +381,10 @@ static fh_host *fetch_users(lroster *r, hrsync_status want)
   fh_host *fh = host();
   hrsync_conn *c;
   fh_set_responder(fh, serve_users, r);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 50, NULL), want);
   plugin->close(c);
-  no_violations(fh);
+  fh_assert_clean(fh);
   return fh;
 }
 
@@ -486,8 +431,8 @@ static void test_paging_401_mid_list(void **state)
   (void)state;
   fh = fetch_users(&r, HRSYNC_E_AUTH);
   assert_int_equal(fh_n_requests(fh), 2);
-  assert_error_has(fh, "GET /api/v3/users paging=1000,1000: HTTP 401");
-  assert_error_has(fh, "Invalid key");
+  fh_assert_error_has(fh, "GET /api/v3/users paging=1000,1000: HTTP 401");
+  fh_assert_error_has(fh, "Invalid key");
   fh_free(fh);
   free(r.body);
 }
@@ -521,12 +466,12 @@ static void test_users_errors(void **state)
     fh_host *fh = host();
     hrsync_conn *c;
     fh_queue(fh, cases[i].status, JSON_HDR, cases[i].body);
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), cases[i].st);
-    assert_error_has(fh, "GET /api/v3/users paging=0,1000");
-    assert_error_has(fh, cases[i].needle);
+    fh_assert_error_has(fh, "GET /api/v3/users paging=0,1000");
+    fh_assert_error_has(fh, cases[i].needle);
     assert_int_equal(fh_n_records(fh), 0);
-    done(fh, c);
+    fh_done(plugin, fh, c);
   }
 }
 
@@ -537,12 +482,12 @@ static void test_transport_error_and_abort(void **state)
   int more = 1;
   (void)state;
   fh_queue_transport_error(fh);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
   fh_abort_at(fh, 1);
   assert_int_equal(plugin->next_page(c, &more), HRSYNC_E_ABORTED);
   assert_int_equal(more, 0);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 int main(int argc, char **argv)

@@ -3,7 +3,7 @@
 ** the fake host with canned Personio v1 responses, one per documented
 ** shape, variant and error (see shared/hris/bamboohr-personio.md, part B).
 */
-#include "fakehost.h"
+#include "fhassert.h"
 
 #include <json-c/json.h>
 
@@ -21,42 +21,12 @@ static const hrsync_connector *plugin;
 #define BASE      "https://api.personio.de"
 #define EMPLOYEES BASE "/v1/company/employees?limit=100&offset="
 
-static void no_violations(fh_host *fh)
-{
-  size_t i;
-  for(i = 0; i < fh_violations(fh); i++)
-    print_error("violation: %s\n", fh_violation_at(fh, i));
-  assert_int_equal(fh_violations(fh), 0);
-}
-
 static fh_host *host(void)
 {
   fh_host *fh = fh_new();
   fh_secret(fh, "client_id", "personio-client-id");
   fh_secret(fh, "client_secret", "personio-client-secret");
   return fh;
-}
-
-static hrsync_conn *open_ok(fh_host *fh)
-{
-  hrsync_conn *c = NULL;
-  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_OK);
-  assert_non_null(c);
-  return c;
-}
-
-static void done(fh_host *fh, hrsync_conn *c)
-{
-  plugin->close(c);
-  no_violations(fh);
-  fh_free(fh);
-}
-
-static void assert_error_has(fh_host *fh, const char *needle)
-{
-  assert_non_null(fh_error(fh));
-  if(!strstr(fh_error(fh), needle))
-    fail_msg("error '%s' lacks '%s'", fh_error(fh), needle);
 }
 
 static void queue_auth(fh_host *fh, const char *token)
@@ -179,21 +149,21 @@ static void test_open_config_errors(void **state)
   fh = fh_new();
   fh_secret(fh, "client_secret", "personio-client-secret");
   assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
-  assert_error_has(fh, "client_id");
+  fh_assert_error_has(fh, "client_id");
   plugin->close(c);
   fh_free(fh);
   fh = fh_new();
   fh_secret(fh, "client_id", "personio-client-id");
   assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
-  assert_error_has(fh, "client_secret");
+  fh_assert_error_has(fh, "client_secret");
   plugin->close(c);
   fh_free(fh);
   fh = host();
   fh_setting(fh, "base_url", "api.personio.de");
   assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
-  assert_error_has(fh, "base_url");
+  fh_assert_error_has(fh, "base_url");
   assert_int_equal(fh_n_requests(fh), 0);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 /* ---- authentication ---------------------------------------------- */
@@ -205,12 +175,12 @@ static void test_auth_request(void **state)
   (void)state;
   fh_setting(fh, "base_url", BASE "/");
   queue_auth(fh, "papi-token-1");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 1);
   assert_auth_request(fh_request_at(fh, 0));
   assert_true(fh_is_marked(fh, "papi-token-1"));
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_auth_errors(void **state)
@@ -255,12 +225,12 @@ static void test_auth_errors(void **state)
     hrsync_conn *c;
     fh_queue(fh, cases[i].status, "Content-Type: application/json",
              cases[i].body);
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(plugin->authenticate(c), cases[i].st);
-    assert_error_has(fh, "/v1/auth");
-    assert_error_has(fh, cases[i].needle);
+    fh_assert_error_has(fh, "/v1/auth");
+    fh_assert_error_has(fh, cases[i].needle);
     assert_int_equal(fh_n_marked(fh), 0);
-    done(fh, c);
+    fh_done(plugin, fh, c);
   }
 }
 
@@ -276,7 +246,7 @@ static void test_paging_total_elements(void **state)
   queue_page(fh, 1, 100, 250, 0, 100, NULL);
   queue_page(fh, 101, 100, 250, 100, 100, NULL);
   queue_page(fh, 201, 50, 250, 200, 100, NULL);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
   assert_int_equal(pages, 3);
@@ -293,7 +263,7 @@ static void test_paging_total_elements(void **state)
   assert_string_equal(
       fh_record_get(fh_record_find(fh, "250"), "first_name", NULL), "P250");
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, ""), 0);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_paging_empty_page_ends(void **state)
@@ -308,13 +278,13 @@ static void test_paging_empty_page_ends(void **state)
   queue_page(fh, 1, 100, -1, 0, -1, NULL);
   queue_page(fh, 101, 30, -1, 100, -1, NULL);
   queue_page(fh, 0, 0, -1, 200, -1, NULL);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
   assert_int_equal(pages, 3);
   assert_auth_request(fh_request_at(fh, 0));
   assert_get(fh_request_at(fh, 3), EMPLOYEES "200", "papi-1");
   assert_int_equal(fh_n_records(fh), 130);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_paging_page_numbers_end(void **state)
@@ -333,12 +303,12 @@ static void test_paging_page_numbers_end(void **state)
            "{\"success\": true, \"metadata\": {\"current_page\": 1, "
            "\"total_pages\": 2}, \"data\": [{\"type\": \"Employee\", "
            "\"attributes\": {\"id\": {\"value\": 2}}}]}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
   assert_int_equal(pages, 2);
   assert_int_equal(fh_n_requests(fh), 3);
   assert_int_equal(fh_n_records(fh), 2);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_paging_exact_multiple(void **state)
@@ -351,12 +321,12 @@ static void test_paging_exact_multiple(void **state)
   queue_auth(fh, "papi-1");
   queue_page(fh, 1, 100, 200, 0, 100, NULL);
   queue_page(fh, 101, 100, 200, 100, 100, NULL);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
   assert_int_equal(pages, 2);
   assert_int_equal(fh_n_requests(fh), 3);
   assert_int_equal(fh_n_records(fh), 200);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_paging_total_changes(void **state)
@@ -369,13 +339,13 @@ static void test_paging_total_changes(void **state)
   queue_auth(fh, "papi-1");
   queue_page(fh, 1, 100, 150, 0, 100, NULL);
   queue_page(fh, 96, 45, 140, 100, 100, NULL);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
   assert_int_equal(pages, 2);
   assert_int_equal(fh_n_records(fh), 140);
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "count changed"), 1);
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "150, then 140"), 1);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_paging_server_caps_limit(void **state)
@@ -389,13 +359,13 @@ static void test_paging_server_caps_limit(void **state)
   queue_page(fh, 1, 50, 120, 0, 50, NULL);
   queue_page(fh, 51, 50, 120, 50, 50, NULL);
   queue_page(fh, 101, 20, 120, 100, 50, NULL);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
   assert_int_equal(pages, 3);
   assert_get(fh_request_at(fh, 2), EMPLOYEES "50", "papi-1");
   assert_get(fh_request_at(fh, 3), EMPLOYEES "100", "papi-1");
   assert_int_equal(fh_n_records(fh), 120);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_paging_offset_ignored(void **state)
@@ -406,12 +376,12 @@ static void test_paging_offset_ignored(void **state)
   queue_auth(fh, "papi-1");
   queue_page(fh, 1, 100, -1, 0, 100, NULL);
   queue_page(fh, 1, 100, -1, 0, 100, NULL);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_E_PARSE);
-  assert_error_has(fh, "/v1/company/employees offset 100");
-  assert_error_has(fh, "offset ignored");
+  fh_assert_error_has(fh, "/v1/company/employees offset 100");
+  fh_assert_error_has(fh, "offset ignored");
   assert_int_equal(fh_n_records(fh), 100);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_no_limit_over_100(void **state)
@@ -424,14 +394,14 @@ static void test_no_limit_over_100(void **state)
   queue_page(fh, 1, 100, 300, 0, 100, NULL);
   queue_page(fh, 101, 100, 300, 100, 100, NULL);
   queue_page(fh, 201, 100, 300, 200, 100, NULL);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
   for(i = 1; i < fh_n_requests(fh); i++) {
     const char *l = strstr(fh_request_at(fh, i)->url, "limit=");
     assert_non_null(l);
     assert_true(atoi(l + 6) >= 1 && atoi(l + 6) <= 100);
   }
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 /* ---- tokens ------------------------------------------------------ */
@@ -447,7 +417,7 @@ static void test_reauth_once_on_401(void **state)
            "\"The token has been blacklisted\"}}");
   queue_auth(fh, "papi-new");
   queue_page(fh, 1, 3, 3, 0, 100, NULL);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 4);
@@ -456,7 +426,7 @@ static void test_reauth_once_on_401(void **state)
   assert_get(fh_request_at(fh, 3), EMPLOYEES "0", "papi-new");
   assert_true(fh_is_marked(fh, "papi-new"));
   assert_int_equal(fh_n_records(fh), 3);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_401_twice_fails(void **state)
@@ -473,12 +443,12 @@ static void test_401_twice_fails(void **state)
   fh_queue(fh, 401, NULL, blacklisted);
   queue_auth(fh, "papi-2");
   fh_queue(fh, 401, NULL, blacklisted);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_E_AUTH);
-  assert_error_has(fh, "/v1/company/employees offset 200: HTTP 401: The "
-                       "token has been blacklisted");
+  fh_assert_error_has(fh, "/v1/company/employees offset 200: HTTP 401: The "
+                          "token has been blacklisted");
   assert_int_equal(fh_n_requests(fh), 6);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_rotated_token_adopted(void **state)
@@ -492,7 +462,7 @@ static void test_rotated_token_adopted(void **state)
   queue_page(fh, 1, 100, 300, 0, 100, "authorization: Bearer tok-2");
   queue_page(fh, 101, 100, 300, 100, 100, "Authorization: Bearer tok-2");
   queue_page(fh, 201, 100, 300, 200, 100, NULL);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 4);
@@ -501,7 +471,7 @@ static void test_rotated_token_adopted(void **state)
   assert_get(fh_request_at(fh, 3), EMPLOYEES "200", "tok-2");
   assert_true(fh_is_marked(fh, "tok-2"));
   assert_int_equal(fh_n_marked(fh), 2);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 /* ---- records ----------------------------------------------------- */
@@ -601,7 +571,7 @@ static void test_records_flattened(void **state)
   (void)state;
   queue_auth(fh, "papi-1");
   fh_queue(fh, 200, NULL, sample);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, &pages), HRSYNC_OK);
   assert_int_equal(pages, 1);
   assert_int_equal(fh_n_records(fh), 2);
@@ -647,7 +617,7 @@ static void test_records_flattened(void **state)
   assert_value(r, "dynamic_5", NULL);
   fh_record_get(r, "first_name", &present);
   assert_false(present); /* withheld: not set */
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_records_other_object_shapes(void **state)
@@ -675,7 +645,7 @@ static void test_records_other_object_shapes(void **state)
            "\"holiday_calendar\": {\"value\": {\"type\": "
            "\"HolidayCalendar\", \"attributes\": {\"id\": 3, \"name\": "
            "\"DE (Bayern)\"}}}}}], \"metadata\": {\"total_elements\": 1}}");
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
   r = fh_record_find(fh, "7");
   assert_non_null(r);
@@ -692,7 +662,7 @@ static void test_records_other_object_shapes(void **state)
   assert_false(present);
   fh_record_get(r, "team", &present);
   assert_false(present);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_attribute_projection(void **state)
@@ -710,7 +680,7 @@ static void test_attribute_projection(void **state)
   fh_want(fh, "status");
   queue_auth(fh, "papi-1");
   queue_page(fh, 1, 0, 0, 0, 100, NULL);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 2);
   assert_get(fh_request_at(fh, 1),
@@ -718,7 +688,7 @@ static void test_attribute_projection(void **state)
                        "&attributes[]=supervisor&attributes[]=dynamic_123"
                        "&attributes[]=status",
              "papi-1");
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_page_errors(void **state)
@@ -766,11 +736,11 @@ static void test_page_errors(void **state)
     hrsync_conn *c;
     queue_auth(fh, "papi-1");
     fh_queue(fh, cases[i].status, NULL, cases[i].body);
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), cases[i].st);
-    assert_error_has(fh, "/v1/company/employees offset 0");
-    assert_error_has(fh, cases[i].needle);
-    done(fh, c);
+    fh_assert_error_has(fh, "/v1/company/employees offset 0");
+    fh_assert_error_has(fh, cases[i].needle);
+    fh_done(plugin, fh, c);
   }
 }
 
@@ -820,7 +790,7 @@ static void test_fields_schema(void **state)
   (void)state;
   queue_auth(fh, "papi-1");
   fh_queue(fh, 200, NULL, attributes);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 2);
   assert_get(fh_request_at(fh, 1), BASE "/v1/company/employees/attributes",
@@ -853,7 +823,7 @@ static void test_fields_schema(void **state)
   assert_field(fh, "cost_centers", HRSYNC_FIELD_TEXT, NULL);
   assert_field(fh, "weekly_working_hours", HRSYNC_FIELD_NUMBER, NULL);
   assert_null(fh_field_find(fh, "supervisor"));
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 static void test_fields_errors(void **state)
@@ -882,11 +852,11 @@ static void test_fields_errors(void **state)
     hrsync_conn *c;
     queue_auth(fh, "papi-1");
     fh_queue(fh, cases[i].status, NULL, cases[i].body);
-    c = open_ok(fh);
+    c = fh_open_ok(plugin, fh);
     assert_int_equal(plugin->list_fields(c), cases[i].st);
-    assert_error_has(fh, "/v1/company/employees/attributes");
-    assert_error_has(fh, cases[i].needle);
-    done(fh, c);
+    fh_assert_error_has(fh, "/v1/company/employees/attributes");
+    fh_assert_error_has(fh, cases[i].needle);
+    fh_done(plugin, fh, c);
   }
 }
 
@@ -897,13 +867,13 @@ static void test_transport_error_and_abort(void **state)
   int more = 1;
   (void)state;
   fh_queue_transport_error(fh);
-  c = open_ok(fh);
+  c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_E_HTTP);
   queue_auth(fh, "papi-1");
   fh_abort_at(fh, 2);
   assert_int_equal(plugin->next_page(c, &more), HRSYNC_E_ABORTED);
   assert_int_equal(more, 0);
-  done(fh, c);
+  fh_done(plugin, fh, c);
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,65 @@
+/*
+** Shared connector-test assertions. See fhassert.h.
+*/
+#include "fhassert.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+hrsync_conn *fh_open_ok(const hrsync_connector *p, fh_host *fh)
+{
+  hrsync_conn *c = NULL;
+  assert_int_equal(fh_open(fh, p, &c), HRSYNC_OK);
+  assert_non_null(c);
+  return c;
+}
+
+void fh_done(const hrsync_connector *p, fh_host *fh, hrsync_conn *c)
+{
+  p->close(c);
+  fh_assert_clean(fh);
+  fh_free(fh);
+}
+
+void fh_assert_clean(fh_host *fh)
+{
+  size_t i;
+  for(i = 0; i < fh_violations(fh); i++)
+    print_error("violation: %s\n", fh_violation_at(fh, i));
+  assert_int_equal(fh_violations(fh), 0);
+}
+
+void fh_assert_error_has(fh_host *fh, const char *needle)
+{
+  assert_non_null(fh_error(fh));
+  if(!strstr(fh_error(fh), needle))
+    fail_msg("error '%s' lacks '%s'", fh_error(fh), needle);
+}
+
+void fh_assert_value(const fh_record *rec, const char *id, const char *value)
+{
+  int present = 0;
+  const char *v = fh_record_get(rec, id, &present);
+  if(!present)
+    fail_msg("record %s: %s not set", rec->hris_id, id);
+  if(!value) {
+    if(v)
+      fail_msg("record %s: %s = '%s', expected null", rec->hris_id, id, v);
+    return;
+  }
+  if(!v)
+    fail_msg("record %s: %s is null, expected '%s'", rec->hris_id, id, value);
+  assert_string_equal(v, value);
+}
+
+void fh_assert_absent(const fh_record *rec, const char *id)
+{
+  int present = 1;
+  fh_record_get(rec, id, &present);
+  if(present)
+    fail_msg("record %s: %s set, expected absent", rec->hris_id, id);
+}
