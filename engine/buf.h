@@ -13,7 +13,10 @@ typedef struct hs_buf {
   size_t cap;
 } hs_buf;
 
-#define HS_BUF_INIT {NULL, 0, 0}
+#define HS_BUF_INIT                                                           \
+  {                                                                           \
+    NULL, 0, 0                                                                \
+  }
 
 /* Each returns 0, or -1 when memory ran out (the buffer is unchanged). */
 int hs_buf_append(hs_buf *b, const void *data, size_t len);

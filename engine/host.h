@@ -34,8 +34,7 @@ typedef struct hs_record {
 
 /* The field's value; *present (may be NULL) says whether the plugin set
 ** it at all (absent = withheld or unknown, NULL value = sent empty). */
-const char *hs_record_get(const hs_record *rec, const char *id,
-                          int *present);
+const char *hs_record_get(const hs_record *rec, const char *id, int *present);
 
 typedef hs_rc (*hs_record_fn)(void *arg, const hs_record *rec, hs_err *err);
 typedef hs_rc (*hs_field_fn)(void *arg, const hrsync_field_def *def,
@@ -48,7 +47,7 @@ typedef hs_rc (*hs_http_fn)(void *arg, const hrsync_http_request *req,
                             const hrsync_http_response **out, hs_err *err);
 
 typedef struct hs_conn_params {
-  const hs_plugin *plugin; /* a good plugin from hs_loader_find */
+  const hs_plugin *plugin;   /* a good plugin from hs_loader_find */
   const hrsync_kv *settings; /* from the config; values borrowed */
   size_t n_settings;
   const hrsync_kv *secrets; /* already resolved; values borrowed */
