@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Benchmark: the whole pipeline, per connector. Starts hris-emulator with N
+# employees and times, for each of the five connectors, a first
+# `hrsync sync --yes` into a new store (fetch, normalise, conditions,
+# mapping, matching, plan, one transaction, run log) and then a preview of
+# the unchanged registry. Prints one line per connector.
+#
+#   bench/sync.sh [BUILD_DIR] [EMPLOYEES]     (defaults: build, 10000)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-$here/../build}
+employees=${2:-10000}
+emu="$build/bin/hris-emulator"
+hrsync="$build/bin/hrsync"
+for b in "$emu" "$hrsync"; do
+  [ -x "$b" ] || { echo "sync.sh: $b not built (cmake --build $build)" >&2; exit 2; }
+done
+
+dir=$(mktemp -d)
+pid=
+cleanup()
+{
+  if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+"$emu" --port 0 --port-file "$dir/port" --employees "$employees" --seed 1 \
+  --personio-auth-limit 0 >/dev/null 2>"$dir/emu.log" &
+pid=$!
+for _ in $(seq 1 600); do
+  [ -s "$dir/port" ] && break
+  kill -0 "$pid" 2>/dev/null || { cat "$dir/emu.log" >&2; exit 1; }
+  sleep 0.05
+done
+url="http://127.0.0.1:$(cat "$dir/port")"
+
+export HRSYNC_BAMBOOHR_API_KEY=bamboo-test-key
+export HRSYNC_PERSONIO_CLIENT_ID=personio-test-id
+export HRSYNC_PERSONIO_CLIENT_SECRET=personio-test-secret
+export HRSYNC_HIBOB_SERVICE_USER_ID=SERVICE-TEST HRSYNC_HIBOB_TOKEN=hibob-test-token
+export HRSYNC_HUMAANS_TOKEN=humaans-test-token
+export HRSYNC_LUCCA_API_KEY=lucca-test-key
+
+# base_url jq edit per connector: where the emulator mounts it.
+declare -A edit=(
+  [bamboohr]='.settings.subdomain = "acme" | .settings.base_url = $u + "/bamboohr/api/gateway.php"'
+  [personio]='.settings.base_url = $u + "/personio"'
+  [hibob]='.settings.base_url = $u + "/hibob"'
+  [humaans]='.settings.base_url = $u + "/humaans/api"'
+  [lucca]='.settings.base_url = $u + "/lucca" | del(.settings.instance)'
+)
+
+seconds()
+{
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" >/dev/null 2>>"$dir/errors" || { cat "$dir/errors" >&2; exit 1; }
+  t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+}
+
+printf '%-9s %10s %8s %14s %12s\n' connector employees created "first sync s" "preview s"
+for c in bamboohr personio hibob humaans lucca; do
+  cfg="$dir/$c.json"
+  "$hrsync" init "$c" -o "$cfg" 2>/dev/null
+  jq --arg u "$url" --arg db "$dir/$c.db" "${edit[$c]} | .database = \$db" \
+    "$cfg" >"$cfg.tmp" && mv "$cfg.tmp" "$cfg" && chmod 600 "$cfg"
+  first=$(seconds "$hrsync" -q -c "$cfg" sync --yes)
+  again=$(seconds "$hrsync" -q -c "$cfg" preview)
+  created=$("$hrsync" -c "$cfg" --json stakeholders | jq length)
+  printf '%-9s %10s %8s %14s %12s\n' "$c" "$employees" "$created" "$first" "$again"
+done
