@@ -16,6 +16,9 @@ file(STRINGS "${PROJECT_SOURCE_DIR}/sdk/include/hrsync/connector.h" _abi
 string(REGEX REPLACE ".*MAJOR ([0-9]+).*" "\\1" HRSYNC_SDK_ABI_MAJOR "${_abi}")
 string(REGEX REPLACE ".*MINOR ([0-9]+).*" "\\1" HRSYNC_SDK_ABI_MINOR "${_abi}")
 set(HRSYNC_SDK_VERSION "${HRSYNC_SDK_ABI_MAJOR}.${HRSYNC_SDK_ABI_MINOR}")
+# A version bump in the header must reach the package files.
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             "${PROJECT_SOURCE_DIR}/sdk/include/hrsync/connector.h")
 
 install(FILES "${PROJECT_SOURCE_DIR}/sdk/include/hrsync/connector.h"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/hrsync")

@@ -16,6 +16,11 @@
 
 #include <cmocka.h>
 
+/* The host's minor version as text, for the expected messages. */
+#define STR_(x)   #x
+#define STR(x)    STR_(x)
+#define ABI_MINOR STR(HRSYNC_ABI_MINOR)
+
 static const char *plugin_dir;
 
 static char *path_of(const char *name)
@@ -64,10 +69,12 @@ static void test_broken(void **state)
 {
   (void)state;
   expect_broken("junk", "cannot load: ");
-  expect_broken("testbadabi", "built for ABI 99.0, this hrsync speaks 1.0");
+  expect_broken("testbadabi", "built for ABI 99." ABI_MINOR
+                              ", this hrsync speaks 1." ABI_MINOR);
   expect_broken("testnoentry", "no hrsync_connector_entry symbol");
   expect_broken("testnocb", "missing required callback next_page");
-  expect_broken("testrefuse", "connector refused this host (ABI 1.0)");
+  expect_broken("testrefuse",
+                "connector refused this host (ABI 1." ABI_MINOR ")");
   expect_broken("testsmall", "malformed descriptor (struct_size 16");
   expect_broken("testbadname", "connector name \"other\" does not match the "
                                "file name (expected hrsync-other.so)");

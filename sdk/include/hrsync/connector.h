@@ -84,7 +84,8 @@ extern "C" {
 #ifndef HRSYNC_ABI_MAJOR
 #define HRSYNC_ABI_MAJOR 1 /* different major = incompatible, refused */
 #endif
-#define HRSYNC_ABI_MINOR 0 /* bumped when members are appended */
+/* Minor versions: 1.0 the first; 1.1 added HRSYNC_FIELD_SKIP_REASON. */
+#define HRSYNC_ABI_MINOR 1 /* bumped when something is added */
 
 #if defined(_WIN32)
 #define HRSYNC_EXPORT __declspec(dllexport)
@@ -180,7 +181,8 @@ typedef enum hrsync_field_type {
 /* A reserved record field: a record that carries it is not synced, and
 ** the plan shows it as skipped with this text as the reason. For rules
 ** every user of an HR system expects (BambooHR syncs only employees with a
-** hire date). Field ids starting "hrsync." are reserved for the SDK. */
+** hire date). Field ids starting "hrsync." are reserved for the SDK.
+** Since 1.1: a 1.0 host (host->abi_minor 0) syncs such a record. */
 #define HRSYNC_FIELD_SKIP_REASON "hrsync.skip_reason"
 
 typedef struct hrsync_field_def {
