@@ -173,3 +173,25 @@ plan_count()
 {
   json_get "$1" ".summary.$2"
 }
+
+# sync_refused WHAT SECRET NEEDLE...: `hr sync --yes`, run with the
+# caller's environment (e.g. `KEY=wrong sync_refused ...`), must exit 1
+# with a short error that contains every NEEDLE and never SECRET (may be
+# ""), and leave hrsync.db byte for byte as before.db.
+sync_refused()
+{
+  local what=$1 secret=$2 rc n
+  shift 2
+  hr sync --yes >refused.out 2>refused.err
+  rc=$?
+  assert_eq "$rc" 1 "$what: exit status"
+  for n in "$@"; do
+    assert_contains "$(cat refused.err)" "$n" "$what: message"
+  done
+  [ "$(wc -l <refused.err)" -le 2 ] ||
+    fail "$what: the error is not short: $(cat refused.err)"
+  if [ -n "$secret" ] && grep -qF -- "$secret" refused.err refused.out; then
+    fail "$what: the secret appears in the output"
+  fi
+  cmp -s hrsync.db before.db || fail "$what changed the store"
+}
