@@ -51,8 +51,8 @@ void hs_cc_verdict(int fd, int pass, const char *check, const char *fmt, ...)
   for(p = detail; *p; p++)
     if(*p == '\n' || *p == '\r' || *p == '\t')
       *p = ' ';
-  snprintf(line, sizeof(line), "%c\t%s\t%s\n", pass ? 'P' : 'F', check,
-           detail);
+  snprintf(line, sizeof(line), "%c\t%s\t%s\n",
+           pass >= 0 && pass <= 2 ? "FPS"[pass] : 'F', check, detail);
   write_all(fd, line, strlen(line));
 }
 
@@ -83,9 +83,10 @@ static int dispatch(char *text, const hs_cc_sink *sink)
       *nl = 0;
     tab1 = strchr(line, '\t');
     tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
-    if((line[0] == 'P' || line[0] == 'F') && tab1 == line + 1 && tab2) {
+    if(line[0] && strchr("FPS", line[0]) && tab1 == line + 1 && tab2) {
       *tab2 = 0;
-      sink->verdict(sink->arg, line[0] == 'P', tab1 + 1, tab2 + 1);
+      sink->verdict(sink->arg, (int)(strchr("FPS", line[0]) - "FPS"), tab1 + 1,
+                    tab2 + 1);
     }
     else if(sink->line)
       sink->line(sink->arg, line);

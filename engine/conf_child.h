@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 typedef struct hs_cc_sink {
+  /* pass: HS_CONF_FAIL, HS_CONF_PASS or HS_CONF_SKIP */
   void (*verdict)(void *arg, int pass, const char *check, const char *detail);
   void (*line)(void *arg, const char *line); /* other lines; may be NULL */
   void *arg;
@@ -28,7 +29,8 @@ hs_rc hs_cc_run(const char *what, unsigned timeout_s,
                 void (*body)(void *arg, int fd), void *arg,
                 const hs_cc_sink *sink, hs_err *err);
 
-/* In the child: one verdict line; the detail is made one line. */
+/* In the child: one verdict line (pass: HS_CONF_FAIL, _PASS or _SKIP);
+** the detail is made one line. */
 void hs_cc_verdict(int fd, int pass, const char *check, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

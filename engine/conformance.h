@@ -20,8 +20,12 @@
 #include "loader.h"
 #include "log.h"
 
-/* One verdict. detail is one line; both strings are borrowed for the
-** call. */
+/* What a check found. A check that could not run here (leaks outside a
+** sanitizer build) is skipped, never passed. */
+enum { HS_CONF_FAIL = 0, HS_CONF_PASS = 1, HS_CONF_SKIP = 2 };
+
+/* One verdict (pass: an HS_CONF_* value). detail is one line; both strings
+** are borrowed for the call. */
 typedef void (*hs_conf_report_fn)(void *arg, int pass, const char *check,
                                   const char *detail);
 
@@ -36,6 +40,7 @@ typedef struct hs_conf_params {
 typedef struct hs_conf_summary {
   unsigned passed;
   unsigned failed;
+  unsigned skipped;
 } hs_conf_summary;
 
 /* Runs every check, reporting each through fn. Returns HS_OK when the kit

@@ -28,14 +28,17 @@ static void print_check(void *arg, int pass, const char *check,
     pr->bad |= hs_buf_puts(&pr->json, pr->json.len ? ",\n  {\"check\": "
                                                    : "\n  {\"check\": ");
     pr->bad |= hs_buf_json_str(&pr->json, check);
-    pr->bad |= hs_buf_printf(
-        &pr->json, ", \"pass\": %s, \"detail\": ", pass ? "true" : "false");
+    pr->bad |= hs_buf_printf(&pr->json,
+                             ", \"pass\": %s, \"skipped\": %s, \"detail\": ",
+                             pass == HS_CONF_PASS ? "true" : "false",
+                             pass == HS_CONF_SKIP ? "true" : "false");
     pr->bad |= hs_buf_json_str(&pr->json, detail);
     pr->bad |= hs_buf_puts(&pr->json, "}");
   }
   else {
-    fprintf(pr->cli->out, "%s  %s: %s\n", pass ? "PASS" : "FAIL", check,
-            detail);
+    static const char *const tags[] = {"FAIL", "PASS", "SKIP"};
+    fprintf(pr->cli->out, "%s  %s: %s\n",
+            pass >= 0 && pass <= 2 ? tags[pass] : "FAIL", check, detail);
     fflush(pr->cli->out);
   }
   hs_buf_free(&line);
@@ -106,8 +109,12 @@ int hs_cmd_conformance(hs_cli *cli, int argc, char **argv)
     }
     if(cli->json)
       fprintf(cli->out,
-              "{\"checks\": [%s\n ],\n \"passed\": %u, \"failed\": %u}\n",
-              hs_buf_str(&pr.json), sum.passed, sum.failed);
+              "{\"checks\": [%s\n ],\n \"passed\": %u, \"failed\": %u, "
+              "\"skipped\": %u}\n",
+              hs_buf_str(&pr.json), sum.passed, sum.failed, sum.skipped);
+    else if(sum.skipped)
+      fprintf(cli->out, "%u passed, %u failed, %u skipped\n", sum.passed,
+              sum.failed, sum.skipped);
     else
       fprintf(cli->out, "%u passed, %u failed\n", sum.passed, sum.failed);
     hs_buf_free(&pr.json);
