@@ -13,9 +13,6 @@
 
 /* A request as ABI 1.0 defined it: a plugin built then sends this size,
 ** and a later host must accept it (members past it count as absent). */
-#define REQUEST_V1_0_SIZE                                                     \
-  (offsetof(hrsync_http_request, basic_password) + sizeof(const char *))
-
 #define INJECTED_BODY "{\"error\": \"injected by the hrsync conformance kit\"}"
 #define MALFORMED_BODY                                                        \
   "<!DOCTYPE html><html><body>Service temporarily unavailable"
@@ -620,8 +617,8 @@ static hrsync_status ch_http(hrsync_host_ctx *c, const hrsync_http_request *r,
     *out = NULL;
   if(outside(c, "http"))
     return HRSYNC_E_INTERNAL;
-  if(!r || !out || r->struct_size < REQUEST_V1_0_SIZE || !r->method ||
-     !r->url) {
+  if(!r || !out || r->struct_size < HRSYNC_HTTP_REQUEST_V1_0_SIZE ||
+     !r->method || !r->url) {
     breach(c, "http() with a NULL or malformed request in %s",
            hs_ch_phase_name(c->phase));
     return HRSYNC_E_INTERNAL;

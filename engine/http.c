@@ -410,7 +410,9 @@ hs_rc hs_http_perform(hs_http *h, const hrsync_http_request *req,
   int attempt;
 
   *out = NULL;
-  if(!req || req->struct_size < sizeof(hrsync_http_request) || !req->url)
+  /* A plugin built against an older 1.x sends a smaller request: accept
+  ** it, and read members added after 1.0 only within its struct_size. */
+  if(!req || req->struct_size < HRSYNC_HTTP_REQUEST_V1_0_SIZE || !req->url)
     return hs_err_set(err, HS_E_HTTP,
                       "http: malformed request (struct_size or url)");
   method = req->method ? req->method : "GET";

@@ -152,6 +152,12 @@ typedef struct hrsync_http_request {
   const char *basic_password;
 } hrsync_http_request;
 
+/* Size of the 1.0 request: a host accepts any request at least this big
+** and reads members appended later only when struct_size covers them.
+** Frozen. (Since 1.1.) */
+#define HRSYNC_HTTP_REQUEST_V1_0_SIZE                                         \
+  (offsetof(hrsync_http_request, basic_password) + sizeof(const char *))
+
 /* Owned by the host. Valid until the next http() call on the same
 ** connection, or until the current callback returns. */
 typedef struct hrsync_http_response {
