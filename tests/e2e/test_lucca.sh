@@ -11,32 +11,12 @@
 e2e_tmpdir T
 cd "$T" || fail "cd $T"
 
-# Four active (two in Engineering), one former, one hired in the future.
-cat >people.json <<'EOF'
-{"people": [
- {"id": 1, "employee_number": "E001", "first_name": "Ada", "last_name": "Lovelace",
-  "email": "ada@example.com", "phone": "+44 20 7946 0001", "city": "London",
-  "postal_code": "N1 9GU", "country": "United Kingdom", "birth_date": "1990-12-10",
-  "hire_date": "2019-03-01", "status": "active", "employment_type": "Full-Time",
-  "department": "Engineering", "job_title": "Engineer"},
- {"id": 2, "employee_number": "E002", "first_name": "Bob", "last_name": "Marley",
-  "email": "bob@example.com", "hire_date": "2020-06-15", "status": "active",
-  "employment_type": "Part-Time", "department": "Sales", "job_title": "Account Executive"},
- {"id": 3, "employee_number": "E003", "first_name": "Cyd", "last_name": "Charisse",
-  "email": "cyd@example.com", "hire_date": "2018-01-08", "status": "active",
-  "employment_type": "Full-Time", "department": "Engineering", "job_title": "Lead"},
- {"id": 4, "employee_number": "E004", "first_name": "Dan", "last_name": "Dare",
-  "email": "dan@example.com", "hire_date": "2015-04-01", "termination_date": "2024-05-31",
-  "status": "inactive", "employment_type": "Contractor", "department": "Engineering",
-  "job_title": "Pilot"},
- {"id": 5, "employee_number": "E005", "first_name": "Eve", "last_name": "Polastri",
-  "email": "eve@example.com", "hire_date": "2021-09-01", "status": "active",
-  "employment_type": "Full-Time", "department": "Marketing", "job_title": "Analyst"},
- {"id": 7, "employee_number": "E007", "first_name": "Fay", "last_name": "Wray",
-  "email": "fay@example.com", "hire_date": "2999-01-04", "status": "future",
-  "employment_type": "Full-Time", "department": "Sales", "job_title": "Actor"}
-]}
-EOF
+# The five of fixtures/five-people.json (four active, two of them in
+# Engineering, one former) and Fay, hired in the future.
+jq '.people += [{"id": 7, "employee_number": "E007", "first_name": "Fay",
+  "last_name": "Wray", "email": "fay@example.com", "hire_date": "2999-01-04",
+  "status": "future", "employment_type": "Full-Time", "department": "Sales",
+  "job_title": "Actor"}]' "$HRSYNC_SRC/tests/e2e/fixtures/five-people.json" >people.json || fail "fixture"
 
 emu_start --fixture "$T/people.json"
 

@@ -63,3 +63,14 @@ void fh_assert_absent(const fh_record *rec, const char *id)
   if(present)
     fail_msg("record %s: %s set, expected absent", rec->hris_id, id);
 }
+
+void fh_assert_field(fh_host *fh, const char *id, uint32_t type,
+                     const char *label)
+{
+  const fh_field *f = fh_field_find(fh, id);
+  if(!f)
+    fail_msg("field %s not described", id);
+  assert_int_equal(f->type, type);
+  if(label)
+    assert_string_equal(f->label, label);
+}

@@ -26,4 +26,8 @@ void fh_assert_value(const fh_record *rec, const char *id, const char *value);
 /* rec did not set field id at all. */
 void fh_assert_absent(const fh_record *rec, const char *id);
 
+/* The plugin described field id with this type (and label, unless NULL). */
+void fh_assert_field(fh_host *fh, const char *id, uint32_t type,
+                     const char *label);
+
 #endif

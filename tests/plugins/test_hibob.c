@@ -276,17 +276,6 @@ static void test_transport_error_and_abort(void **state)
 
 /* ---- field schema ------------------------------------------------ */
 
-static void assert_field(fh_host *fh, const char *id, uint32_t type,
-                         const char *label)
-{
-  const fh_field *f = fh_field_find(fh, id);
-  if(!f)
-    fail_msg("field %s not described", id);
-  assert_int_equal(f->type, type);
-  if(label)
-    assert_string_equal(f->label, label);
-}
-
 static void test_fields_schema(void **state)
 {
   fh_host *fh = host();
@@ -299,18 +288,18 @@ static void test_fields_schema(void **state)
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 1);
   assert_int_equal(fh_n_fields(fh), 16); /* the repeated entry once */
-  assert_field(fh, "root.id", HRSYNC_FIELD_TEXT, "Employee ID");
-  assert_field(fh, "root.firstName", HRSYNC_FIELD_TEXT, "First name");
-  assert_field(fh, "work.department", HRSYNC_FIELD_LIST, "Department");
-  assert_field(fh, "work.title", HRSYNC_FIELD_LIST, NULL);
-  assert_field(fh, "personal.nationality", HRSYNC_FIELD_LIST, NULL);
-  assert_field(fh, "work.startDate", HRSYNC_FIELD_DATE, NULL);
-  assert_field(fh, "personal.birthDate", HRSYNC_FIELD_DATE, NULL);
+  fh_assert_field(fh, "root.id", HRSYNC_FIELD_TEXT, "Employee ID");
+  fh_assert_field(fh, "root.firstName", HRSYNC_FIELD_TEXT, "First name");
+  fh_assert_field(fh, "work.department", HRSYNC_FIELD_LIST, "Department");
+  fh_assert_field(fh, "work.title", HRSYNC_FIELD_LIST, NULL);
+  fh_assert_field(fh, "personal.nationality", HRSYNC_FIELD_LIST, NULL);
+  fh_assert_field(fh, "work.startDate", HRSYNC_FIELD_DATE, NULL);
+  fh_assert_field(fh, "personal.birthDate", HRSYNC_FIELD_DATE, NULL);
   /* MM-DD cannot be normalised as a date. */
-  assert_field(fh, "personal.shortBirthDate", HRSYNC_FIELD_TEXT, NULL);
-  assert_field(fh, "work.employeeIdInCompany", HRSYNC_FIELD_NUMBER, NULL);
-  assert_field(fh, "payroll.salary", HRSYNC_FIELD_NUMBER, NULL);
-  assert_field(fh, "work.reportsTo", HRSYNC_FIELD_TEXT, NULL);
+  fh_assert_field(fh, "personal.shortBirthDate", HRSYNC_FIELD_TEXT, NULL);
+  fh_assert_field(fh, "work.employeeIdInCompany", HRSYNC_FIELD_NUMBER, NULL);
+  fh_assert_field(fh, "payroll.salary", HRSYNC_FIELD_NUMBER, NULL);
+  fh_assert_field(fh, "work.reportsTo", HRSYNC_FIELD_TEXT, NULL);
   fh_done(plugin, fh, c);
 }
 
@@ -325,9 +314,9 @@ static void test_fields_wrapped_and_no_root_id(void **state)
   c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_fields(fh), 2);
-  assert_field(fh, "root.email", HRSYNC_FIELD_TEXT, "Email");
+  fh_assert_field(fh, "root.email", HRSYNC_FIELD_TEXT, "Email");
   /* The key mapping's field is always described. */
-  assert_field(fh, "root.id", HRSYNC_FIELD_TEXT, NULL);
+  fh_assert_field(fh, "root.id", HRSYNC_FIELD_TEXT, NULL);
   fh_done(plugin, fh, c);
 }
 

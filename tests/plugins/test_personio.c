@@ -772,17 +772,6 @@ static const char attributes[] =
     "{\"key\": \"dynamic_9\", \"label\": \"Notes\", \"type\": "
     "\"multiline\"}]}";
 
-static void assert_field(fh_host *fh, const char *id, uint32_t type,
-                         const char *label)
-{
-  const fh_field *f = fh_field_find(fh, id);
-  if(!f)
-    fail_msg("field %s not described", id);
-  assert_int_equal(f->type, type);
-  if(label)
-    assert_string_equal(f->label, label);
-}
-
 static void test_fields_schema(void **state)
 {
   fh_host *fh = host();
@@ -795,33 +784,34 @@ static void test_fields_schema(void **state)
   assert_int_equal(fh_n_requests(fh), 2);
   assert_get(fh_request_at(fh, 1), BASE "/v1/company/employees/attributes",
              "papi-1");
-  assert_field(fh, "first_name", HRSYNC_FIELD_TEXT, "First Name");
-  assert_field(fh, "hire_date", HRSYNC_FIELD_DATE, NULL);
-  assert_field(fh, "employment_type", HRSYNC_FIELD_LIST,
-               "Employment type (internal/external \xe2\x80\x94 not "
-               "full/part-time; see weekly_working_hours)");
-  assert_field(fh, "department.name", HRSYNC_FIELD_TEXT, "Abteilung (name)");
-  assert_field(fh, "department.id", HRSYNC_FIELD_NUMBER, NULL);
+  fh_assert_field(fh, "first_name", HRSYNC_FIELD_TEXT, "First Name");
+  fh_assert_field(fh, "hire_date", HRSYNC_FIELD_DATE, NULL);
+  fh_assert_field(fh, "employment_type", HRSYNC_FIELD_LIST,
+                  "Employment type (internal/external \xe2\x80\x94 not "
+                  "full/part-time; see weekly_working_hours)");
+  fh_assert_field(fh, "department.name", HRSYNC_FIELD_TEXT,
+                  "Abteilung (name)");
+  fh_assert_field(fh, "department.id", HRSYNC_FIELD_NUMBER, NULL);
   assert_null(fh_field_find(fh, "department"));
-  assert_field(fh, "last_modified_at", HRSYNC_FIELD_TEXT, NULL);
-  assert_field(fh, "dynamic_1", HRSYNC_FIELD_TEXT, "IBAN");
-  assert_field(fh, "dynamic_2", HRSYNC_FIELD_LIST, "Marital status");
-  assert_field(fh, "dynamic_3", HRSYNC_FIELD_LIST, "Language Skills");
-  assert_field(fh, "dynamic_4", HRSYNC_FIELD_DATE, "Birthday");
-  assert_field(fh, "dynamic_6", HRSYNC_FIELD_NUMBER, "Personalnummer");
-  assert_field(fh, "dynamic_7", HRSYNC_FIELD_NUMBER, NULL);
-  assert_field(fh, "dynamic_8", HRSYNC_FIELD_TEXT, NULL);
-  assert_field(fh, "dynamic_9", HRSYNC_FIELD_TEXT, NULL);
+  fh_assert_field(fh, "last_modified_at", HRSYNC_FIELD_TEXT, NULL);
+  fh_assert_field(fh, "dynamic_1", HRSYNC_FIELD_TEXT, "IBAN");
+  fh_assert_field(fh, "dynamic_2", HRSYNC_FIELD_LIST, "Marital status");
+  fh_assert_field(fh, "dynamic_3", HRSYNC_FIELD_LIST, "Language Skills");
+  fh_assert_field(fh, "dynamic_4", HRSYNC_FIELD_DATE, "Birthday");
+  fh_assert_field(fh, "dynamic_6", HRSYNC_FIELD_NUMBER, "Personalnummer");
+  fh_assert_field(fh, "dynamic_7", HRSYNC_FIELD_NUMBER, NULL);
+  fh_assert_field(fh, "dynamic_8", HRSYNC_FIELD_TEXT, NULL);
+  fh_assert_field(fh, "dynamic_9", HRSYNC_FIELD_TEXT, NULL);
   /* Standard attributes the endpoint did not list, flattened. */
-  assert_field(fh, "id", HRSYNC_FIELD_NUMBER, NULL);
-  assert_field(fh, "email", HRSYNC_FIELD_EMAIL, NULL);
-  assert_field(fh, "termination_date", HRSYNC_FIELD_DATE, NULL);
-  assert_field(fh, "status", HRSYNC_FIELD_LIST, NULL);
-  assert_field(fh, "supervisor.id", HRSYNC_FIELD_NUMBER, NULL);
-  assert_field(fh, "office.name", HRSYNC_FIELD_TEXT, NULL);
-  assert_field(fh, "team.name", HRSYNC_FIELD_TEXT, NULL);
-  assert_field(fh, "cost_centers", HRSYNC_FIELD_TEXT, NULL);
-  assert_field(fh, "weekly_working_hours", HRSYNC_FIELD_NUMBER, NULL);
+  fh_assert_field(fh, "id", HRSYNC_FIELD_NUMBER, NULL);
+  fh_assert_field(fh, "email", HRSYNC_FIELD_EMAIL, NULL);
+  fh_assert_field(fh, "termination_date", HRSYNC_FIELD_DATE, NULL);
+  fh_assert_field(fh, "status", HRSYNC_FIELD_LIST, NULL);
+  fh_assert_field(fh, "supervisor.id", HRSYNC_FIELD_NUMBER, NULL);
+  fh_assert_field(fh, "office.name", HRSYNC_FIELD_TEXT, NULL);
+  fh_assert_field(fh, "team.name", HRSYNC_FIELD_TEXT, NULL);
+  fh_assert_field(fh, "cost_centers", HRSYNC_FIELD_TEXT, NULL);
+  fh_assert_field(fh, "weekly_working_hours", HRSYNC_FIELD_NUMBER, NULL);
   assert_null(fh_field_find(fh, "supervisor"));
   fh_done(plugin, fh, c);
 }
