@@ -139,6 +139,17 @@ const char *hsp_json_str(json_object *obj, const char *key)
   return json_object_get_string(v);
 }
 
+hrsync_status hsp_join(struct printbuf *pb, const char *text)
+{
+  if(!text || !*text)
+    return HRSYNC_OK;
+  if(pb->bpos && printbuf_memappend(pb, ", ", 2) < 0)
+    return HRSYNC_E_NOMEM;
+  if(printbuf_memappend(pb, text, (int)strlen(text)) < 0)
+    return HRSYNC_E_NOMEM;
+  return HRSYNC_OK;
+}
+
 hrsync_status hsp_emit(const hsp_host *hh, const char *field_id,
                        json_object *v)
 {

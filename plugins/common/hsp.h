@@ -44,6 +44,11 @@ json_object *hsp_json_path(json_object *root, const char *path);
 /* The member key of obj as a string, or NULL when absent or not text. */
 const char *hsp_json_str(json_object *obj, const char *key);
 
+/* Appends text to a list being built in pb (a multi-value field sent as
+** one value): ", " before all but the first item; NULL or empty text adds
+** nothing. HRSYNC_E_NOMEM when pb cannot grow. */
+hrsync_status hsp_join(struct printbuf *pb, const char *text);
+
 /* host->record_set(field_id, text of v). */
 hrsync_status hsp_emit(const hsp_host *hh, const char *field_id,
                        json_object *v);

@@ -89,18 +89,6 @@ static int is_scalar(json_object *v)
          json_object_is_type(v, json_type_boolean);
 }
 
-/* Appends ", " (after the first) and text to pb. */
-static hrsync_status join(struct printbuf *pb, const char *text)
-{
-  if(!text || !*text)
-    return HRSYNC_OK;
-  if(pb->bpos && printbuf_memappend(pb, ", ", 2) < 0)
-    return HRSYNC_E_NOMEM;
-  if(printbuf_memappend(pb, text, (int)strlen(text)) < 0)
-    return HRSYNC_E_NOMEM;
-  return HRSYNC_OK;
-}
-
 /* One list item id (string or number) -> its display name, or the id
 ** itself when the named lists do not know it. */
 static hrsync_status item_name(hrsync_conn *c, const hb_field *f,
@@ -127,8 +115,8 @@ static hrsync_status multi_text(hrsync_conn *c, const hb_field *f,
   if(json_object_is_type(hr, json_type_array)) {
     n = json_object_array_length(hr);
     for(i = 0; !st && i < n; i++)
-      st = join(pb, hsp_json_text(json_object_array_get_idx(hr, i), tmp,
-                                  sizeof(tmp)));
+      st = hsp_join(pb, hsp_json_text(json_object_array_get_idx(hr, i), tmp,
+                                      sizeof(tmp)));
     return st;
   }
   n = json_object_array_length(raw);
@@ -139,7 +127,7 @@ static hrsync_status multi_text(hrsync_conn *c, const hb_field *f,
       continue;
     st = item_name(c, f, it, tmp, sizeof(tmp), &name);
     if(!st)
-      st = join(pb, name);
+      st = hsp_join(pb, name);
   }
   return st;
 }
@@ -169,8 +157,8 @@ static hrsync_status value_text(hrsync_conn *c, const hb_field *f,
     if(f->kind == HB_PLAIN && !hr) {
       n = json_object_array_length(raw);
       for(i = 0; !st && i < n; i++)
-        st = join(pb,
-                  hsp_json_text(json_object_array_get_idx(raw, i), tmp, cap));
+        st = hsp_join(
+            pb, hsp_json_text(json_object_array_get_idx(raw, i), tmp, cap));
     }
     else if(hr_text) {
       *out = hr_text;

@@ -89,11 +89,8 @@ const char *hm_text(json_object *v, char *tmp, size_t cap, struct printbuf *pb)
   n = json_object_array_length(v);
   for(i = 0; i < n; i++) {
     const char *s = item_text(json_object_array_get_idx(v, i), tmp, cap);
-    if(!s || !*s)
-      continue;
-    if(pb->bpos)
-      printbuf_memappend(pb, ", ", 2);
-    printbuf_memappend(pb, s, (int)strlen(s));
+    /* Returns text, not a status: no memory only shortens the list. */
+    (void)hsp_join(pb, s);
   }
   /* An empty list is an empty value. */
   return pb->bpos ? pb->buf : NULL;

@@ -76,11 +76,8 @@ const char *lc_ext_text(json_object *v, char *tmp, size_t cap,
        json_object_object_get_ex(it, "value", &inner))
       it = inner;
     s = hsp_json_text(it, tmp, cap);
-    if(!s || !*s)
-      continue;
-    if(pb->bpos)
-      printbuf_memappend(pb, ", ", 2);
-    printbuf_memappend(pb, s, (int)strlen(s));
+    /* Returns text, not a status: no memory only shortens the list. */
+    (void)hsp_join(pb, s);
   }
   return pb->bpos ? pb->buf : NULL;
 }

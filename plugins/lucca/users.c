@@ -149,11 +149,8 @@ static const char *array_text(json_object *arr, char *tmp, size_t cap,
     const char *s = json_object_is_type(it, json_type_object)
                         ? hsp_json_str(it, "name")
                         : hsp_json_text(it, tmp, cap);
-    if(!s || !*s)
-      continue;
-    if(pb->bpos)
-      printbuf_memappend(pb, ", ", 2);
-    printbuf_memappend(pb, s, (int)strlen(s));
+    /* Returns text, not a status: no memory only shortens the list. */
+    (void)hsp_join(pb, s);
   }
   return pb->bpos ? pb->buf : NULL;
 }

@@ -75,48 +75,25 @@ static json_object *unwrap(json_object *w, int *has)
 }
 
 /* A list as text: scalars, or typed objects by their name, joined with
-** ", ". NULL for an empty list. The caller frees the result. */
-static char *join_list(json_object *arr)
+** ", " into pb (reset first). */
+static hrsync_status join_list(json_object *arr, struct printbuf *pb)
 {
-  size_t i, n = json_object_array_length(arr), len = 0, cap = 64;
-  char *out = malloc(cap), tmp[64];
-  if(!out)
-    return NULL;
-  out[0] = 0;
-  for(i = 0; i < n; i++) {
+  size_t i, n = json_object_array_length(arr);
+  hrsync_status st = HRSYNC_OK;
+  char tmp[64];
+  printbuf_reset(pb);
+  for(i = 0; i < n && !st; i++) {
     json_object *e = json_object_array_get_idx(arr, i);
-    const char *s;
-    size_t m;
     int has;
     if(json_object_is_type(e, json_type_object)) {
       json_object *name = hsp_json_path(e, "attributes.name");
       e = name ? unwrap(name, &has) : NULL;
     }
-    s = e && !json_object_is_type(e, json_type_object) &&
-                !json_object_is_type(e, json_type_array)
-            ? hsp_json_text(e, tmp, sizeof(tmp))
-            : NULL;
-    if(!s || !*s)
-      continue;
-    m = strlen(s);
-    if(len + m + 3 > cap) {
-      char *grown;
-      cap = (len + m + 3) * 2;
-      grown = realloc(out, cap);
-      if(!grown) {
-        free(out);
-        return NULL;
-      }
-      out = grown;
-    }
-    if(len) {
-      memcpy(out + len, ", ", 2);
-      len += 2;
-    }
-    memcpy(out + len, s, m + 1);
-    len += m;
+    if(e && !json_object_is_type(e, json_type_object) &&
+       !json_object_is_type(e, json_type_array))
+      st = hsp_join(pb, hsp_json_text(e, tmp, sizeof(tmp)));
   }
-  return out;
+  return st;
 }
 
 /* Emits a relation as key.sub for each sub-field; every one NULL when the
@@ -186,12 +163,11 @@ static hrsync_status emit_attr(hrsync_conn *c, const char *key,
     return hsp_emit(&c->hh, key, x);
   }
   if(json_object_is_type(v, json_type_array)) {
-    char *s = join_list(v);
-    hrsync_status st;
-    if(!s)
-      return HRSYNC_E_NOMEM;
-    st = c->hh.h->record_set(c->hh.ctx, key, *s ? s : NULL);
-    free(s);
+    struct printbuf *pb = printbuf_new();
+    hrsync_status st = pb ? join_list(v, pb) : HRSYNC_E_NOMEM;
+    if(!st)
+      st = c->hh.h->record_set(c->hh.ctx, key, pb->bpos ? pb->buf : NULL);
+    printbuf_free(pb);
     return st;
   }
   return hsp_emit(&c->hh, key, v);
