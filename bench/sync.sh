@@ -17,24 +17,9 @@ for b in "$emu" "$hrsync"; do
   [ -x "$b" ] || { echo "sync.sh: $b not built (cmake --build $build)" >&2; exit 2; }
 done
 
-dir=$(mktemp -d)
-pid=
-cleanup()
-{
-  if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-
-"$emu" --port 0 --port-file "$dir/port" --employees "$employees" --seed 1 \
-  --personio-auth-limit 0 >/dev/null 2>"$dir/emu.log" &
-pid=$!
-for _ in $(seq 1 600); do
-  [ -s "$dir/port" ] && break
-  kill -0 "$pid" 2>/dev/null || { cat "$dir/emu.log" >&2; exit 1; }
-  sleep 0.05
-done
-url="http://127.0.0.1:$(cat "$dir/port")"
+. "$here/emulator.sh"
+bench_emulator "$emu" "$employees"
+url="http://127.0.0.1:$port"
 
 export HRSYNC_BAMBOOHR_API_KEY=bamboo-test-key
 export HRSYNC_PERSONIO_CLIENT_ID=personio-test-id
