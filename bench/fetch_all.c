@@ -153,13 +153,36 @@ static long bamboohr_dataset(client *c)
   return n;
 }
 
+/* Reads every page of an offset-paged list: path_fmt takes the offset,
+ * each page holds `page` items at k1[.k2], and a short page is the last.
+ * Returns the items read, or -1. */
+static long offset_pages(client *c, const char *path_fmt, long page,
+                         struct curl_slist *h, const char *k1, const char *k2)
+{
+  char path[512];
+  long n = 0, got, off = 0;
+  json_object *o;
+
+  do {
+    snprintf(path, sizeof(path), path_fmt, off);
+    o = call(c, "GET", path, h, NULL, NULL);
+    if(!o)
+      return -1;
+    got = (long)arr_len(o, k1, k2);
+    n += got;
+    off += page;
+    json_object_put(o);
+  } while(got == page);
+  return n;
+}
+
 static long personio(client *c)
 {
   struct curl_slist *h =
       curl_slist_append(NULL, "Content-Type: application/json");
   json_object *o, *v;
-  char auth[256], path[128];
-  long n = 0, got, off = 0;
+  char auth[256];
+  long n;
 
   o = call(c, "POST", "/personio/v1/auth", h, NULL,
            "{\"client_id\":\"personio-test-id\","
@@ -174,19 +197,8 @@ static long personio(client *c)
            json_object_get_string(v));
   json_object_put(o);
   h = curl_slist_append(NULL, auth);
-  do {
-    snprintf(path, sizeof(path),
-             "/personio/v1/company/employees?limit=100&offset=%ld", off);
-    o = call(c, "GET", path, h, NULL, NULL);
-    if(!o) {
-      n = -1;
-      break;
-    }
-    got = (long)arr_len(o, "data", NULL);
-    n += got;
-    off += 100;
-    json_object_put(o);
-  } while(got == 100);
+  n = offset_pages(c, "/personio/v1/company/employees?limit=100&offset=%ld",
+                   100, h, "data", NULL);
   curl_slist_free_all(h);
   return n;
 }
@@ -215,23 +227,8 @@ static long humaans(client *c)
 {
   struct curl_slist *h =
       curl_slist_append(NULL, "Authorization: Bearer humaans-test-token");
-  char path[128];
-  long n = 0, got, skip = 0;
-  json_object *o;
-
-  do {
-    snprintf(path, sizeof(path), "/humaans/api/people?$limit=250&$skip=%ld",
-             skip);
-    o = call(c, "GET", path, h, NULL, NULL);
-    if(!o) {
-      n = -1;
-      break;
-    }
-    got = (long)arr_len(o, "data", NULL);
-    n += got;
-    skip += 250;
-    json_object_put(o);
-  } while(got == 250);
+  long n = offset_pages(c, "/humaans/api/people?$limit=250&$skip=%ld", 250, h,
+                        "data", NULL);
   curl_slist_free_all(h);
   return n;
 }
@@ -240,26 +237,12 @@ static long lucca(client *c)
 {
   struct curl_slist *h = curl_slist_append(
       NULL, "Authorization: lucca application=lucca-test-key");
-  char path[512];
-  long n = 0, got, off = 0;
-  json_object *o;
-
-  do {
-    snprintf(path, sizeof(path),
-             "/lucca/api/v3/users?fields=id,firstName,lastName,mail,"
-             "employeeNumber,dtContractStart,dtContractEnd,jobTitle,"
-             "department,extendedData&formerEmployees=true&paging=%ld,1000",
-             off);
-    o = call(c, "GET", path, h, NULL, NULL);
-    if(!o) {
-      n = -1;
-      break;
-    }
-    got = (long)arr_len(o, "data", "items");
-    n += got;
-    off += 1000;
-    json_object_put(o);
-  } while(got == 1000);
+  long n = offset_pages(c,
+                        "/lucca/api/v3/users?fields=id,firstName,lastName,"
+                        "mail,employeeNumber,dtContractStart,dtContractEnd,"
+                        "jobTitle,department,extendedData&formerEmployees="
+                        "true&paging=%ld,1000",
+                        1000, h, "data", "items");
   curl_slist_free_all(h);
   return n;
 }
