@@ -731,13 +731,44 @@ static void ch_free(void *p)
   free(p);
 }
 
+/* SDK 1.2 services: the kit offers them so a connector's code path that
+** calls them runs under the kit; what they report is the engine's
+** business, not a conformance verdict. */
+static void ch_field_withheld(hrsync_host_ctx *c, const char *id,
+                              const char *why)
+{
+  (void)c;
+  (void)id;
+  (void)why;
+}
+
+static void ch_roster_total(hrsync_host_ctx *c, uint64_t total)
+{
+  (void)c;
+  (void)total;
+}
+
 static const hrsync_host table = {
-    HRSYNC_ABI_MAJOR, HRSYNC_ABI_MINOR, sizeof(hrsync_host),
-    ch_log,           ch_set_error,     ch_setting,
-    ch_secret,        ch_mark_secret,   ch_http,
-    ch_wanted_field,  ch_field,         ch_record_begin,
-    ch_record_set,    ch_record_end,    ch_alloc,
-    ch_realloc,       ch_free};
+    .abi_major = HRSYNC_ABI_MAJOR,
+    .abi_minor = HRSYNC_ABI_MINOR,
+    .struct_size = sizeof(hrsync_host),
+    .log = ch_log,
+    .set_error = ch_set_error,
+    .setting = ch_setting,
+    .secret = ch_secret,
+    .mark_secret = ch_mark_secret,
+    .http = ch_http,
+    .wanted_field = ch_wanted_field,
+    .field = ch_field,
+    .record_begin = ch_record_begin,
+    .record_set = ch_record_set,
+    .record_end = ch_record_end,
+    .alloc = ch_alloc,
+    .realloc = ch_realloc,
+    .free = ch_free,
+    .field_withheld = ch_field_withheld,
+    .roster_total = ch_roster_total,
+};
 
 const hrsync_host *hs_ch_table(void)
 {

@@ -71,6 +71,10 @@ struct hs_conn {
   size_t unseen;
   int warned;
   hs_fetch_stats stats;
+
+  /* Fields the connector said are withheld (SDK 1.2): "id\0why\0"... */
+  hs_buf withheld;
+  size_t n_withheld;
 };
 
 static hs_conn *conn_of(hrsync_host_ctx *ctx)
@@ -209,11 +213,16 @@ static hrsync_status svc_field(hrsync_host_ctx *ctx,
   return HRSYNC_OK;
 }
 
-/* Appends s with its NUL to the arena; the offset goes to *off. */
+/* Appends s with its NUL to b; the offset goes to *off. */
+static int arena_put_buf(hs_buf *b, const char *s, size_t *off)
+{
+  *off = b->len;
+  return hs_buf_append(b, s, strlen(s) + 1);
+}
+
 static int arena_put(hs_conn *c, const char *s, size_t *off)
 {
-  *off = c->arena.len;
-  return hs_buf_append(&c->arena, s, strlen(s) + 1);
+  return arena_put_buf(&c->arena, s, off);
 }
 
 static hrsync_status svc_record_begin(hrsync_host_ctx *ctx,
@@ -322,6 +331,28 @@ static hrsync_status svc_record_end(hrsync_host_ctx *ctx)
   return HRSYNC_OK;
 }
 
+static void svc_field_withheld(hrsync_host_ctx *ctx, const char *field_id,
+                               const char *why)
+{
+  hs_conn *c = conn_of(ctx);
+  size_t off;
+  if(!field_id || !*field_id)
+    return;
+  if(hs_conn_withheld(c, field_id))
+    return; /* the first reason wins */
+  if(arena_put_buf(&c->withheld, field_id, &off) ||
+     arena_put_buf(&c->withheld, why ? why : "", &off))
+    return; /* out of memory: the generic unseen-field check remains */
+  c->n_withheld++;
+}
+
+static void svc_roster_total(hrsync_host_ctx *ctx, uint64_t total)
+{
+  hs_conn *c = conn_of(ctx);
+  c->stats.total = total;
+  c->stats.has_total = 1;
+}
+
 static void *svc_alloc(size_t size)
 {
   return malloc(size ? size : 1);
@@ -355,6 +386,8 @@ static const hrsync_host host_table = {
     .alloc = svc_alloc,
     .realloc = svc_realloc,
     .free = svc_free,
+    .field_withheld = svc_field_withheld,
+    .roster_total = svc_roster_total,
 };
 
 const hrsync_host *hs_host_table(void)
@@ -490,6 +523,7 @@ static void conn_free(hs_conn *c)
   free(c->slots);
   free(c->fields);
   free(c->seen);
+  hs_buf_free(&c->withheld);
   free(c);
 }
 
@@ -618,6 +652,34 @@ hs_rc hs_conn_fetch(hs_conn *c, hs_record_fn fn, void *arg, hs_err *err)
   if(!rc)
     warn_withheld(c);
   return rc;
+}
+
+const char *hs_conn_withheld(const hs_conn *c, const char *field_id)
+{
+  const char *p = c->withheld.data;
+  size_t i;
+  for(i = 0; i < c->n_withheld; i++) {
+    const char *why = p + strlen(p) + 1;
+    if(!strcmp(p, field_id))
+      return why;
+    p = why + strlen(why) + 1;
+  }
+  return NULL;
+}
+
+const char *hs_conn_withheld_at(const hs_conn *c, size_t i, const char **why)
+{
+  const char *p = c->withheld.data;
+  size_t k;
+  if(i >= c->n_withheld)
+    return NULL;
+  for(k = 0; k < i; k++) {
+    p += strlen(p) + 1;
+    p += strlen(p) + 1;
+  }
+  if(why)
+    *why = p + strlen(p) + 1;
+  return p;
 }
 
 void hs_conn_get_stats(const hs_conn *c, hs_fetch_stats *out)

@@ -84,8 +84,20 @@ hs_rc hs_conn_fetch(hs_conn *conn, hs_record_fn fn, void *arg, hs_err *err);
 typedef struct hs_fetch_stats {
   unsigned long pages;
   unsigned long records;
+  unsigned long long total; /* the connector's roster_total, if has_total */
+  int has_total;
 } hs_fetch_stats;
 void hs_conn_get_stats(const hs_conn *conn, hs_fetch_stats *out);
+
+/* The reason the connector gave (SDK 1.2 field_withheld) for withholding
+** field_id in this run ("" when it gave none), or NULL when it did not
+** say so. Valid until hs_conn_close. */
+const char *hs_conn_withheld(const hs_conn *conn, const char *field_id);
+
+/* The i-th withheld field id (and its reason in *why), or NULL past the
+** last. */
+const char *hs_conn_withheld_at(const hs_conn *conn, size_t i,
+                                const char **why);
 
 /* Calls the plugin's close and frees the connection. NULL-safe. */
 void hs_conn_close(hs_conn *conn);

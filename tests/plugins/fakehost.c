@@ -47,14 +47,16 @@ struct hrsync_host_ctx {
   char *resp_header_text;
   char *resp_body;
 
-  vec requests;   /* fh_request */
-  vec records;    /* fh_record */
-  vec cur;        /* hrsync_kv of the open record */
-  char *cur_id;   /* NULL: no record open */
-  vec fields;     /* fh_field */
-  vec logs;       /* log_line */
-  vec marked;     /* char * */
-  vec violations; /* char * */
+  vec requests;    /* fh_request */
+  vec records;     /* fh_record */
+  vec cur;         /* hrsync_kv of the open record */
+  char *cur_id;    /* NULL: no record open */
+  vec fields;      /* fh_field */
+  vec logs;        /* log_line */
+  vec marked;      /* char * */
+  vec withheld;    /* hrsync_kv: field id -> why (SDK 1.2) */
+  long long total; /* roster_total, -1 = never called */
+  vec violations;  /* char * */
   char *error;
   size_t n_errors;
 };
@@ -212,6 +214,28 @@ static void svc_mark_secret(hrsync_host_ctx *fh, const char *value)
     return;
   }
   *(char **)vec_push(&fh->marked) = xstrdup(value);
+}
+
+static void svc_field_withheld(hrsync_host_ctx *fh, const char *field_id,
+                               const char *why)
+{
+  hrsync_kv *kv;
+  if(!field_id || !*field_id) {
+    violation(fh, "field_withheld without a field id");
+    return;
+  }
+  if(fh_withheld(fh, field_id)) {
+    violation(fh, "field_withheld(%s) twice", field_id);
+    return;
+  }
+  kv = vec_push(&fh->withheld);
+  kv->name = xstrdup(field_id);
+  kv->value = xstrdup(why ? why : "");
+}
+
+static void svc_roster_total(hrsync_host_ctx *fh, uint64_t total)
+{
+  fh->total = (long long)total;
 }
 
 static void free_response(fh_host *fh)
@@ -481,6 +505,9 @@ fh_host *fh_new(void)
   fh->table.alloc = malloc;
   fh->table.realloc = realloc;
   fh->table.free = free;
+  fh->table.field_withheld = svc_field_withheld;
+  fh->table.roster_total = svc_roster_total;
+  fh->total = -1;
   vec_init(&fh->settings, sizeof(hrsync_kv));
   vec_init(&fh->secrets, sizeof(hrsync_kv));
   vec_init(&fh->wanted, sizeof(char *));
@@ -569,6 +596,8 @@ void fh_free(fh_host *fh)
   free_kvs(&fh->secrets);
   free_strs(&fh->wanted);
   free_strs(&fh->marked);
+  free_kvs(&fh->withheld);
+  free(fh->withheld.items);
   for(i = 0; i < fh->queue.n; i++) {
     canned *c = vec_at(&fh->queue, i);
     free(c->headers);
@@ -864,6 +893,27 @@ const char *fh_marked_at(const fh_host *fh, size_t i)
 {
   char **p = vec_at(&fh->marked, i);
   return p ? *p : NULL;
+}
+
+const char *fh_withheld(const fh_host *fh, const char *field_id)
+{
+  size_t i;
+  for(i = 0; i < fh->withheld.n; i++) {
+    const hrsync_kv *kv = vec_at(&fh->withheld, i);
+    if(!strcmp(kv->name, field_id))
+      return kv->value;
+  }
+  return NULL;
+}
+
+size_t fh_n_withheld(const fh_host *fh)
+{
+  return fh->withheld.n;
+}
+
+long long fh_total(const fh_host *fh)
+{
+  return fh->total;
 }
 
 int fh_is_marked(const fh_host *fh, const char *value)

@@ -172,6 +172,14 @@ size_t fh_n_marked(const fh_host *fh);
 const char *fh_marked_at(const fh_host *fh, size_t i);
 int fh_is_marked(const fh_host *fh, const char *value);
 
+/* SDK 1.2: the reason given to field_withheld for field_id ("" for
+** none), or NULL when the plugin never called it for that field; how
+** many fields it called it for; the last roster_total (-1: never). Not
+** forgotten by fh_clear. */
+const char *fh_withheld(const fh_host *fh, const char *field_id);
+size_t fh_n_withheld(const fh_host *fh);
+long long fh_total(const fh_host *fh);
+
 /* Contract violations seen (see the top of this file). */
 size_t fh_violations(const fh_host *fh);
 const char *fh_violation_at(const fh_host *fh, size_t i);

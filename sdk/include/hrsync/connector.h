@@ -84,8 +84,9 @@ extern "C" {
 #ifndef HRSYNC_ABI_MAJOR
 #define HRSYNC_ABI_MAJOR 1 /* different major = incompatible, refused */
 #endif
-/* Minor versions: 1.0 the first; 1.1 added HRSYNC_FIELD_SKIP_REASON. */
-#define HRSYNC_ABI_MINOR 1 /* bumped when something is added */
+/* Minor versions: 1.0 the first; 1.1 added HRSYNC_FIELD_SKIP_REASON;
+** 1.2 added host->field_withheld and host->roster_total. */
+#define HRSYNC_ABI_MINOR 2 /* bumped when something is added */
 
 #if defined(_WIN32)
 #define HRSYNC_EXPORT __declspec(dllexport)
@@ -281,6 +282,26 @@ typedef struct hrsync_host {
   void (*free)(void *ptr);
 
   /* 1.1 and later: members are appended here only. */
+
+  /* Since 1.2 (test with HRSYNC_HOST_HAS before calling).
+  **
+  ** Says the HR system withholds field_id from this key for the whole
+  ** run, when the connector can tell (BambooHR's report leaves it out of
+  ** its "fields" list, Personio's attribute whitelist lacks it, a Lucca
+  ** projection dropped it). The engine then treats the field as unknown,
+  ** never as empty: a "sync if" condition or group rule on it refuses the
+  ** sync instead of opening the gate. why: one line for people naming
+  ** what to grant, e.g. "not in the API user's field permissions"; may be
+  ** NULL. Call it from authenticate, list_fields or next_page, at most
+  ** once per field; the host copies both strings. */
+  void (*field_withheld)(hrsync_host_ctx *ctx, const char *field_id,
+                         const char *why);
+
+  /* Since 1.2. The number of records the whole fetch will emit, when the
+  ** HR system says so (a "total" in the first page); for progress and
+  ** for bounded concurrent paging. Call it from next_page, once or
+  ** whenever the HR system revises it. */
+  void (*roster_total)(hrsync_host_ctx *ctx, uint64_t total);
 } hrsync_host;
 
 /* True when the host table has service m (present and non-NULL). */
