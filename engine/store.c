@@ -63,7 +63,10 @@ static const char *const migrations[] = {
     "  stakeholder_id INTEGER, hris_id TEXT, name TEXT,\n"
     "  action TEXT NOT NULL, field TEXT, before TEXT, after TEXT,\n"
     "  reason TEXT);\n"
-    "CREATE INDEX run_changes_run ON run_changes(run_id);\n"};
+    "CREATE INDEX run_changes_run ON run_changes(run_id);\n",
+    /* 2: facts about the store itself, e.g. which HR field the stakeholders'
+    ** hris_id values come from (re-mapping it would duplicate everyone). */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"};
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -508,5 +511,51 @@ hs_rc hs_store_set(hs_store *st, long long id, int field, const char *value,
   if(sqlite3_changes(st->db) != 1)
     return hs_err_set(err, HS_E_DB, "%s: no stakeholder with id %lld",
                       st->path, id);
+  return HS_OK;
+}
+
+hs_rc hs_store_meta_get(hs_store *st, const char *key, char **value,
+                        hs_err *err)
+{
+  sqlite3_stmt *s;
+  int rc;
+  *value = NULL;
+  if(!st)
+    return HS_OK;
+  if(hs_store_prepare(st, "SELECT value FROM meta WHERE key = ?1", &s) !=
+     SQLITE_OK)
+    return db_err(st, err, "reading the store's meta data");
+  sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step(s);
+  if(rc == SQLITE_ROW) {
+    const char *v = (const char *)sqlite3_column_text(s, 0);
+    if(v && !(*value = strdup(v))) {
+      sqlite3_reset(s);
+      return hs_err_set(err, HS_E_NOMEM, "out of memory");
+    }
+  }
+  sqlite3_reset(s);
+  if(rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_err(st, err, "reading the store's meta data");
+  return HS_OK;
+}
+
+hs_rc hs_store_meta_set(hs_store *st, const char *key, const char *value,
+                        hs_err *err)
+{
+  sqlite3_stmt *s;
+  int rc;
+  if(hs_store_prepare(st,
+                      "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                      &s) != SQLITE_OK)
+    return db_err(st, err, "writing the store's meta data");
+  sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+  rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  if(rc != SQLITE_DONE)
+    return db_err(st, err, "writing the store's meta data");
   return HS_OK;
 }

@@ -15,7 +15,7 @@
 typedef struct hs_store hs_store;
 typedef struct sqlite3 sqlite3;
 
-#define HS_STORE_SCHEMA_VERSION 1
+#define HS_STORE_SCHEMA_VERSION 2
 
 typedef enum hs_store_mode {
   /* Reads only; a missing file is not created: *out is NULL and every
@@ -57,6 +57,15 @@ hs_rc hs_store_set(hs_store *st, long long id, int field, const char *value,
 ** resets it after use and never finalizes it. Returns an SQLite code. */
 typedef struct sqlite3_stmt sqlite3_stmt;
 int hs_store_prepare(hs_store *st, const char *sql, sqlite3_stmt **out);
+
+/* The store's own facts (table meta): *value is a malloc'd copy the
+** caller frees, or NULL when key is unset or st is NULL (no store yet). */
+hs_rc hs_store_meta_get(hs_store *st, const char *key, char **value,
+                        hs_err *err);
+
+/* Sets key to value; inside an open transaction (hs_store_begin). */
+hs_rc hs_store_meta_set(hs_store *st, const char *key, const char *value,
+                        hs_err *err);
 
 /* The SQLite handle, for the run log (same file, same transaction). */
 sqlite3 *hs_store_db(hs_store *st);
