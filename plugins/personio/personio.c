@@ -219,11 +219,11 @@ hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
   memcpy(url, c->base, strlen(c->base));
   memcpy(url + strlen(c->base), path, strlen(path) + 1);
   for(attempt = 0; attempt < 2; attempt++) {
-    /* The partner/app ids are optional; one report has the attributes
-    ** endpoint demanding them, and fixed values are harmless. */
-    hrsync_kv headers[4] = {{"Accept", "application/json"},
+    /* X-Personio-App-ID names the customer's integration (one report has
+    ** the attributes endpoint demanding it). X-Personio-Partner-ID is for
+    ** marketplace partners only: a customer must not send it. */
+    hrsync_kv headers[3] = {{"Accept", "application/json"},
                             {"Authorization", NULL},
-                            {"X-Personio-Partner-ID", "HRSYNC"},
                             {"X-Personio-App-ID", "HRSYNC"}};
     if(!c->bearer && (st = psn_auth(c)) != HRSYNC_OK)
       break;

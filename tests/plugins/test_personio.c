@@ -71,7 +71,9 @@ static void assert_get(const fh_request *r, const char *url, const char *token)
   assert_int_equal(fh_request_header_count(r, "Authorization"), 1);
   assert_string_equal(fh_request_header(r, "Authorization"), bearer);
   assert_string_equal(fh_request_header(r, "Accept"), "application/json");
-  assert_string_equal(fh_request_header(r, "X-Personio-Partner-ID"), "HRSYNC");
+  /* Customers send the app id; the partner id is for marketplace
+  ** partners only (issue 11). */
+  assert_null(fh_request_header(r, "X-Personio-Partner-ID"));
   assert_string_equal(fh_request_header(r, "X-Personio-App-ID"), "HRSYNC");
 }
 
@@ -816,6 +818,34 @@ static void test_fields_schema(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* A wanted attribute the credential's whitelist lacks is withheld (SDK
+** 1.2), never empty; listed ones and id are not; vacation_day_balance,
+** removed from the API in 2024, is not in the schema. */
+static void test_fields_withheld(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "first_name");
+  fh_want(fh, "id");
+  fh_want(fh, "email");
+  fh_want(fh, "office.name");
+  fh_want(fh, "department.name");
+  queue_auth(fh, "papi-1");
+  fh_queue(fh, 200, NULL, attributes);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_null(fh_withheld(fh, "first_name"));
+  assert_null(fh_withheld(fh, "id"));
+  assert_null(fh_withheld(fh, "department.name"));
+  assert_non_null(fh_withheld(fh, "email"));
+  assert_non_null(
+      strstr(fh_withheld(fh, "office.name"), "readable employee attributes"));
+  assert_int_equal(fh_n_withheld(fh), 2);
+  assert_null(fh_field_find(fh, "vacation_day_balance"));
+  fh_done(plugin, fh, c);
+}
+
 static void test_fields_errors(void **state)
 {
   static const struct {
@@ -889,6 +919,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_attribute_projection),
       cmocka_unit_test(test_page_errors),
       cmocka_unit_test(test_fields_schema),
+      cmocka_unit_test(test_fields_withheld),
       cmocka_unit_test(test_fields_errors),
       cmocka_unit_test(test_transport_error_and_abort),
   };
