@@ -151,6 +151,8 @@ static void lc_close(hrsync_conn *c)
   if(!c)
     return;
   memset(c->auth, 0, sizeof(c->auth));
+  json_object_put(c->nationalities);
+  json_object_put(c->ext_labels);
   free(c);
 }
 

@@ -273,11 +273,18 @@ static void test_users_request(void **state)
   fh_want(fh, "manager.name");
   fh_want(fh, "department.id");
   fh_want(fh, "extendedData.e_food");
+  /* The two custom fields' definitions (not lists here), then users. */
+  fh_queue(fh, 404, JSON_HDR, "{\"status\":404}");
+  fh_queue(fh, 404, JSON_HDR, "{\"status\":404}");
   fh_queue(fh, 200, JSON_HDR, "{\"data\":{\"items\":[]}}");
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
-  assert_int_equal(fh_n_requests(fh), 1);
+  assert_int_equal(fh_n_requests(fh), 3);
   assert_lucca_request(fh_request_at(fh, 0),
+                       TENANT "/api/v3/extensionuserdefinitions/e_Codepostal");
+  assert_lucca_request(fh_request_at(fh, 1),
+                       TENANT "/api/v3/extensionuserdefinitions/e_food");
+  assert_lucca_request(fh_request_at(fh, 2),
                        TENANT "/api/v3/users?fields=" BASE_FIELDS
                               ",mail,department,extendedData,manager"
                               "&formerEmployees=true&paging=0,1000");
@@ -294,6 +301,7 @@ static void test_users_records(void **state)
   fh_want(fh, "manager.name");
   fh_want(fh, "extendedData.e_Codepostal");
   fh_want(fh, "legalEntity.name");
+  fh_queue(fh, 404, JSON_HDR, "{\"status\":404}");
   fh_queue(fh, 200, JSON_HDR, users_c9);
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
@@ -333,6 +341,103 @@ static void test_users_records(void **state)
   fh_assert_absent(zoe, "department.name");
   fh_assert_value(leo, "status", "active");
   fh_assert_absent(leo, "extendedData.e_Codepostal");
+  fh_done(plugin, fh, c);
+}
+
+/* The v3 user's newer members with their types; nationalityId resolved
+** through the nationalities endpoint; a list-type custom field's entry
+** id resolved to its label through its definition (read once, not per
+** user); a composite flattened to sub-fields; a member named "" skipped
+** with one warning (issue 15 case 8: it used to break the SDK contract);
+** a wanted member the projection dropped reported withheld. */
+static const char users_v3_more[] =
+    "{\"data\":{\"items\":["
+    "{\"id\":416,\"firstName\":\"John\",\"lastName\":\"DOE\","
+    "\"gender\":\"male\",\"nationalityId\":3,\"personalEmail\":"
+    "\"john@home.example\",\"seniorityDate\":\"2014-09-01T00:00:00\","
+    "\"culture\":{\"id\":1036,\"name\":\"fran\xc3\xa7"
+    "ais (France)\","
+    "\"url\":\"http://x/api/v3/cultures/1036\"},\"\":\"odd\","
+    "\"department\":{\"id\":13,\"\":1,\"name\":\"R&D\"},"
+    "\"extendedData\":{\"e_eyes_color\":{\"id\":8976,\"value\":84},"
+    "\"\":{\"id\":1,\"value\":\"x\"},"
+    "\"e_langs\":[{\"id\":1,\"value\":85},{\"id\":2,\"value\":86}],"
+    "\"e_home\":{\"id\":77,\"value\":{\"e_home_city\":{\"id\":78,"
+    "\"value\":\"Paris\"},\"e_home_zip\":{\"id\":79,\"value\":\"75002\"}}},"
+    "\"e_kids\":[{\"id\":5,\"value\":{\"e_kid_name\":{\"id\":6,\"value\":"
+    "\"Ann\"}}},{\"id\":7,\"value\":{\"e_kid_name\":{\"id\":8,\"value\":"
+    "\"Bob\"}}}]}},"
+    "{\"id\":417,\"firstName\":\"Marie\",\"lastName\":\"CURIE\","
+    "\"\":\"again\",\"nationalityId\":null,\"extendedData\":{}}]}}";
+
+static void test_users_v3_members_and_lookups(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *john, *marie;
+  size_t i;
+  (void)state;
+  fh_want(fh, "nationality");
+  fh_want(fh, "culture.name");
+  fh_want(fh, "extendedData.e_eyes_color");
+  fh_want(fh, "extendedData.e_langs");
+  fh_want(fh, "extendedData.e_home.e_home_city");
+  fh_want(fh, "birthDate"); /* asked for, never sent: withheld */
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\":{\"items\":[{\"id\":3,\"name\":\"French\"},"
+           "{\"id\":4,\"name\":\"German\"}]}}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\":{\"id\":12,\"name\":\"e_eyes_color\","
+           "\"extensionUserPropertyListEntries\":[{\"id\":84,\"name\":"
+           "\"Blue\"},{\"id\":85,\"name\":\"Green\"}]}}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\":{\"id\":13,\"name\":\"e_langs\","
+           "\"extensionUserPropertyListEntries\":[{\"id\":85,\"name\":"
+           "\"English\"},{\"id\":86,\"name\":\"French\"}]}}");
+  fh_queue(fh, 404, JSON_HDR, "{\"status\":404}");
+  fh_queue(fh, 200, JSON_HDR, users_v3_more);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 5);
+  assert_true(strstr(fh_request_at(fh, 0)->url, "/api/v3/nationalities") !=
+              NULL);
+  assert_true(strstr(fh_request_at(fh, 3)->url,
+                     "/api/v3/extensionuserdefinitions/e_home_city") != NULL);
+  assert_non_null(strstr(fh_request_at(fh, 4)->url,
+                         "fields=" BASE_FIELDS ",nationalityId,culture,"
+                         "extendedData,birthDate&"));
+  john = fh_record_find(fh, "416");
+  marie = fh_record_find(fh, "417");
+  assert_non_null(john);
+  assert_non_null(marie);
+  fh_assert_value(john, "gender", "male");
+  fh_assert_value(john, "nationalityId", "3");
+  fh_assert_value(john, "nationality", "French");
+  fh_assert_value(john, "personalEmail", "john@home.example");
+  fh_assert_value(john, "seniorityDate", "2014-09-01T00:00:00");
+  fh_assert_value(john, "culture.name",
+                  "fran\xc3\xa7"
+                  "ais (France)");
+  fh_assert_value(john, "culture.id", "1036");
+  fh_assert_absent(john, "culture");
+  fh_assert_value(john, "department.name", "R&D");
+  fh_assert_value(john, "extendedData.e_eyes_color", "Blue");
+  fh_assert_value(john, "extendedData.e_langs", "English, French");
+  fh_assert_value(john, "extendedData.e_home.e_home_city", "Paris");
+  fh_assert_value(john, "extendedData.e_home.e_home_zip", "75002");
+  fh_assert_absent(john, "extendedData.e_home");
+  fh_assert_value(john, "extendedData.e_kids.e_kid_name", "Ann, Bob");
+  fh_assert_value(marie, "nationality", NULL);
+  fh_assert_value(marie, "extendedData.e_eyes_color", NULL);
+  fh_assert_value(marie, "extendedData.e_home.e_home_city", NULL);
+  /* Never a raw JSON value. */
+  for(i = 0; i < john->n_fields; i++)
+    assert_true(!john->fields[i].value || john->fields[i].value[0] != '{');
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "empty name"), 1);
+  assert_non_null(fh_withheld(fh, "birthDate"));
+  assert_null(fh_withheld(fh, "nationality"));
+  assert_null(fh_withheld(fh, "extendedData.e_eyes_color"));
+  assert_int_equal(fh_n_withheld(fh), 1);
   fh_done(plugin, fh, c);
 }
 
@@ -501,6 +606,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_fields_discovery_errors),
       cmocka_unit_test(test_users_request),
       cmocka_unit_test(test_users_records),
+      cmocka_unit_test(test_users_v3_members_and_lookups),
       cmocka_unit_test(test_paging_short_page),
       cmocka_unit_test(test_paging_empty_page),
       cmocka_unit_test(test_paging_401_mid_list),
