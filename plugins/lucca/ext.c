@@ -247,9 +247,9 @@ static hrsync_status acc_add(json_object *acc, const char *fid,
   return st;
 }
 
-static hrsync_status lc_ext_walk(hrsync_conn *c, json_object *acc, const char *fid,
-                          const char *key, json_object *v, int depth,
-                          int keys_only)
+static hrsync_status lc_ext_walk(hrsync_conn *c, json_object *acc,
+                                 const char *fid, const char *key,
+                                 json_object *v, int depth, int keys_only)
 {
   char tmp[64], sub[512];
   hrsync_status st = HRSYNC_OK;
