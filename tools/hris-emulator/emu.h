@@ -45,6 +45,7 @@ typedef struct emu_opts {
   const char *hibob_hidden;      /* comma list of field ids not visible */
   int humaans_public;            /* default token has public:read only */
   int humaans_limit_reject;      /* $limit > 250: 400 instead of clamp */
+  int humaans_roles_catalogue;   /* /job-roles as {id, companyId, name} */
   const char **faults;           /* --fault JSON rules */
   size_t nfaults;
 } emu_opts;

@@ -23,6 +23,7 @@ static const char usage[] =
     "  [--lucca-rate-limit N/min] [--personio-v2-links absolute|relative]\n"
     "  [--hibob-shape nested|slash] [--hibob-hidden FIELD,...]\n"
     "  [--humaans-scope private|public] [--humaans-limit clamp|reject]\n"
+    "  [--humaans-job-roles per-person|catalogue]\n"
     "  [--fault JSON]...\n";
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -107,6 +108,9 @@ static int parse_args(int argc, char **argv, emu_opts *o, char *err,
     else if(!strcmp(a, "--humaans-limit") &&
             (!strcmp(val, "clamp") || !strcmp(val, "reject")))
       o->humaans_limit_reject = !strcmp(val, "reject");
+    else if(!strcmp(a, "--humaans-job-roles") &&
+            (!strcmp(val, "per-person") || !strcmp(val, "catalogue")))
+      o->humaans_roles_catalogue = !strcmp(val, "catalogue");
     else if(!strcmp(a, "--fault"))
       o->faults[o->nfaults++] = val;
     else {
