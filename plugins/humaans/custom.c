@@ -120,7 +120,8 @@ static hrsync_status add_values(hrsync_conn *c, json_object *into,
                 *person;
     const char *pid = hsp_json_str(row, "personId"), *fid, *name, *text;
     char tmp[64], tmp2[64];
-    if(!pid || !*pid || !json_object_object_get_ex(row, "customFieldId", &fidv))
+    if(!pid || !*pid ||
+       !json_object_object_get_ex(row, "customFieldId", &fidv))
       continue;
     fid = hsp_json_text(fidv, tmp, sizeof(tmp));
     if(!fid || !json_object_object_get_ex(c->custom_defs, fid, &def))
