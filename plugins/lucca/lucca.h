@@ -1,8 +1,11 @@
 /*
-** Lucca connector (legacy v3 directory API), internal interface:
+** Lucca connector (legacy v3 directory API, or the new Lucca API by
+** setting), internal interface:
 **   lucca.c   descriptor, settings, open/close/authenticate, requests
 **   fields.c  the fixed v3 user schema, extendedData discovery
 **   users.c   /api/v3/users pages turned into flat records
+**   ext.c     lookups (nationalities, list entries), extendedData
+**   api.c     the new Lucca API: OAuth, /lucca-api/employees, cursors
 */
 #ifndef LUCCA_H
 #define LUCCA_H
@@ -13,6 +16,8 @@
 #define LC_PAGE 1000u
 
 #define LC_USERS         "/api/v3/users"
+#define LC_TOKEN_URL     "https://accounts.world.luccasoftware.com/oauth/token"
+#define LC_API_VERSION   "2024-11-01"
 #define LC_NATIONALITIES "/api/v3/nationalities"
 #define LC_EXT_DEFS      "/api/v3/extensionuserdefinitions"
 
@@ -30,6 +35,13 @@ struct hrsync_conn {
   int withheld_checked;       /* projection checked on the first page */
   size_t empty_keys;          /* members named "" skipped */
   int empty_key_warned;
+  /* The new Lucca API (api.c). */
+  int new_api;
+  char client_id[256];
+  char secret[1024]; /* the OAuth client secret (api_key) */
+  char token_url[512];
+  char *next_url; /* links.next.href of the last page */
+  int api_started, total_said;
 };
 
 /* GET path_and_query (appended to the base URL), status checked, JSON
@@ -64,6 +76,13 @@ hrsync_status lc_ext_flatten(hrsync_conn *c, json_object *ext,
 
 /* Counts a member named "" that was skipped; warns once per run. */
 void lc_warn_empty_key(hrsync_conn *c, const char *where);
+
+/* From open: reads settings.api and, for lucca-api, client_id,
+** token_url and the secret (key). */
+hrsync_status lc_api_choose(hrsync_conn *c, const char *key);
+hrsync_status lc_api_authenticate(hrsync_conn *c);
+hrsync_status lc_api_list_fields(hrsync_conn *c);
+hrsync_status lc_api_next_page(hrsync_conn *c, int *has_more);
 
 /* list_fields and next_page callbacks. */
 hrsync_status lc_list_fields(hrsync_conn *c);

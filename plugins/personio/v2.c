@@ -28,8 +28,8 @@
 #define V2_LIMIT 50 /* Personio refuses more on /v2/persons */
 
 static const char *const person_keys[] = {
-    "id",     "email",      "first_name", "last_name", "preferred_name",
-    "gender", "status",     "created_at", "updated_at", NULL};
+    "id",     "email",  "first_name", "last_name",  "preferred_name",
+    "gender", "status", "created_at", "updated_at", NULL};
 
 /* v1 names kept as aliases of employment members. */
 static const struct alias {
@@ -85,8 +85,7 @@ static const v2field schema[] = {
     {"employment.termination.last_working_date", "Last working date",
      HRSYNC_FIELD_DATE},
     {"employment.termination.type", "Termination type", HRSYNC_FIELD_LIST},
-    {"employment.termination.reason", "Termination reason",
-     HRSYNC_FIELD_TEXT},
+    {"employment.termination.reason", "Termination reason", HRSYNC_FIELD_TEXT},
     {"hire_date", "Hire date (employment start)", HRSYNC_FIELD_DATE},
     {"termination_date", "Termination date", HRSYNC_FIELD_DATE},
     {"last_working_day", "Last working day", HRSYNC_FIELD_DATE},
@@ -95,8 +94,9 @@ static const v2field schema[] = {
     {"position", "Position", HRSYNC_FIELD_TEXT},
     {"supervisor.id", "Supervisor (person id)", HRSYNC_FIELD_TEXT},
     {"weekly_working_hours", "Weekly hours", HRSYNC_FIELD_NUMBER},
-    {"employment_type", "Employment type (INTERNAL/EXTERNAL \xe2\x80\x94 not "
-                        "full/part-time)",
+    {"employment_type",
+     "Employment type (INTERNAL/EXTERNAL \xe2\x80\x94 not "
+     "full/part-time)",
      HRSYNC_FIELD_LIST},
 };
 
@@ -246,9 +246,8 @@ static hrsync_status fetch_employment(hrsync_conn *c, const char *pid,
   {
     /* termination_date falls back on the employment's end date. */
     json_object *end;
-    if(!json_object_object_get_ex(acc,
-                                  "employment.termination.termination_date",
-                                  &end) ||
+    if(!json_object_object_get_ex(
+           acc, "employment.termination.termination_date", &end) ||
        !end) {
       json_object *ee = NULL;
       json_object_object_get_ex(acc, "employment.employment_end_date", &ee);

@@ -441,6 +441,114 @@ static void test_users_v3_members_and_lookups(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* ---- the new Lucca API (settings.api = "lucca-api") ----------------- */
+
+static fh_host *api_host(void)
+{
+  fh_host *fh = host();
+  fh_setting(fh, "api", "lucca-api");
+  fh_setting(fh, "client_id", "cid-1");
+  fh_setting(fh, "token_url", "https://auth.example/oauth/token");
+  return fh;
+}
+
+#define API_TOKEN                                                             \
+  "{\"access_token\":\"tok-1\",\"token_type\":\"Bearer\",\"expires_in\":"     \
+  "3600}"
+#define API_PAGE1                                                             \
+  "{\"type\":\"employees\",\"totalCount\":3,\"items\":["                      \
+  "{\"id\":\"416\",\"type\":\"employee\",\"url\":\"x\",\"givenName\":"        \
+  "\"Edward\",\"familyName\":\"Atkinson\",\"email\":\"ea@acme.corp\","        \
+  "\"status\":\"active\",\"birthDay\":{\"day\":22,\"month\":12},"             \
+  "\"applicableEmployment\":{\"id\":\"154\",\"type\":\"employment\","         \
+  "\"url\":\"u\"},\"\":1},"                                                   \
+  "{\"id\":\"417\",\"givenName\":\"Old\",\"status\":\"deactivated\"}],"       \
+  "\"links\":{\"prev\":null,\"next\":{\"href\":\"" TENANT                     \
+  "/lucca-api/employees?include=links,totalCount&limit=100&page=!S7DHF\"}}}"
+#define API_PAGE2                                                             \
+  "{\"items\":[{\"id\":\"418\",\"givenName\":\"New\",\"status\":"             \
+  "\"upcoming\"}],\"links\":{\"prev\":null,\"next\":null}}"
+
+static void test_api_roster(void **state)
+{
+  fh_host *fh = api_host();
+  hrsync_conn *c;
+  const fh_record *e;
+  const fh_request *r;
+  (void)state;
+  fh_want(fh, "firstName");
+  fh_want(fh, "dtContractStart");
+  fh_queue(fh, 200, JSON_HDR, API_TOKEN);
+  fh_queue(fh, 200, JSON_HDR, API_PAGE1);
+  fh_queue(fh, 401, JSON_HDR, "{\"status\":401}"); /* token expired */
+  fh_queue(fh, 200, JSON_HDR, API_TOKEN);
+  fh_queue(fh, 200, JSON_HDR, API_PAGE2);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 5);
+  r = fh_request_at(fh, 0);
+  assert_string_equal(r->method, "POST");
+  assert_string_equal(r->url, "https://auth.example/oauth/token");
+  assert_true(r->flags & HRSYNC_HTTP_SENSITIVE_BODY);
+  assert_string_equal(r->body, "grant_type=client_credentials&client_id="
+                               "cid-1&client_secret=lucca-secret-key");
+  assert_string_equal(fh_request_header(r, "Content-Type"),
+                      "application/x-www-form-urlencoded");
+  r = fh_request_at(fh, 1);
+  assert_string_equal(r->url,
+                      TENANT "/lucca-api/employees?include=links,totalCount"
+                             "&limit=100&status=active,upcoming,deactivated");
+  assert_string_equal(fh_request_header(r, "Authorization"), "Bearer tok-1");
+  assert_string_equal(fh_request_header(r, "Api-Version"), "2024-11-01");
+  /* The next link as sent, retried once with a new token after a 401. */
+  assert_string_equal(fh_request_at(fh, 4)->url,
+                      TENANT "/lucca-api/employees?include=links,totalCount"
+                             "&limit=100&page=!S7DHF");
+  assert_true(fh_is_marked(fh, "tok-1"));
+  assert_int_equal(fh_total(fh), 3);
+  e = fh_record_find(fh, "416");
+  fh_assert_value(e, "givenName", "Edward");
+  fh_assert_value(e, "firstName", "Edward");
+  fh_assert_value(e, "mail", "ea@acme.corp");
+  fh_assert_value(e, "birthDay.day", "22");
+  fh_assert_value(e, "applicableEmployment.id", "154");
+  fh_assert_absent(e, "applicableEmployment.url");
+  fh_assert_value(e, "status", "active");
+  fh_assert_value(fh_record_find(fh, "417"), "status", "former");
+  fh_assert_value(fh_record_find(fh, "417"), "employeeStatus", "deactivated");
+  fh_assert_value(fh_record_find(fh, "418"), "status", "future");
+  assert_non_null(fh_withheld(fh, "dtContractStart"));
+  assert_null(fh_withheld(fh, "firstName"));
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "empty name"), 1);
+  fh_done(plugin, fh, c);
+}
+
+static void test_api_settings_and_foreign_link(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c = NULL;
+  (void)state;
+  fh_setting(fh, "api", "lucca-api"); /* no client_id */
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
+  fh_assert_error_has(fh, "settings.client_id");
+  fh_free(fh);
+  fh = host();
+  fh_setting(fh, "api", "v5");
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
+  fh_assert_error_has(fh, "settings.api");
+  fh_free(fh);
+  /* A next link off the tenant would carry the token away. */
+  fh = api_host();
+  fh_queue(fh, 200, JSON_HDR, API_TOKEN);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"items\":[{\"id\":\"1\"}],\"links\":{\"next\":{\"href\":"
+           "\"https://evil.example/lucca-api/employees?page=2\"}}}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_PARSE);
+  fh_assert_error_has(fh, "leaves base_url");
+  fh_done(plugin, fh, c);
+}
+
 typedef struct lroster {
   size_t total;
   size_t fail_at; /* request index answered 401 ((size_t)-1: none) */
@@ -607,6 +715,8 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_users_request),
       cmocka_unit_test(test_users_records),
       cmocka_unit_test(test_users_v3_members_and_lookups),
+      cmocka_unit_test(test_api_roster),
+      cmocka_unit_test(test_api_settings_and_foreign_link),
       cmocka_unit_test(test_paging_short_page),
       cmocka_unit_test(test_paging_empty_page),
       cmocka_unit_test(test_paging_401_mid_list),

@@ -257,6 +257,7 @@ static void test_paging_total_elements(void **state)
   assert_get(fh_request_at(fh, 2), EMPLOYEES "100", "papi-1");
   assert_get(fh_request_at(fh, 3), EMPLOYEES "200", "papi-1");
   assert_int_equal(fh_n_records(fh), 250);
+  assert_int_equal(fh_total(fh), 250); /* metadata.total_elements */
   for(i = 0; i < 250; i++) {
     char id[16];
     snprintf(id, sizeof(id), "%zu", i + 1);
