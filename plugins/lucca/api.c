@@ -33,10 +33,17 @@
 #define LC_API_LIMIT     100 /* the employees endpoint's maximum */
 
 /* v3 names with no counterpart on the new API's employee. */
-static const char *const v3_only[] = {
-    "dtContractStart", "dtContractEnd", "birthDate",    "jobTitle",
-    "directLine",      "address",       "department.name", "manager.name",
-    "legalEntity.name", "extendedData.", NULL};
+static const char *const v3_only[] = {"dtContractStart",
+                                      "dtContractEnd",
+                                      "birthDate",
+                                      "jobTitle",
+                                      "directLine",
+                                      "address",
+                                      "department.name",
+                                      "manager.name",
+                                      "legalEntity.name",
+                                      "extendedData.",
+                                      NULL};
 
 hrsync_status lc_api_choose(hrsync_conn *c, const char *key)
 {
@@ -57,14 +64,17 @@ hrsync_status lc_api_choose(hrsync_conn *c, const char *key)
   turl = h->setting(c->hh.ctx, "token_url");
   if(!turl || !*turl)
     turl = LC_TOKEN_URL;
-  if(strncmp(turl, "http://", 7) && strncmp(turl, "https://", 8))
+  /* "/path": on the tenant's own host (under base_url). */
+  if(turl[0] != '/' && strncmp(turl, "http://", 7) &&
+     strncmp(turl, "https://", 8))
     return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_CONFIG,
                          "settings.token_url must start with https:// "
-                         "(or http://)");
+                         "(or http://, or / for a path under base_url)");
   if((size_t)snprintf(c->client_id, sizeof(c->client_id), "%s", cid) >=
          sizeof(c->client_id) ||
-     (size_t)snprintf(c->token_url, sizeof(c->token_url), "%s", turl) >=
-         sizeof(c->token_url) ||
+     (size_t)snprintf(c->token_url, sizeof(c->token_url), "%s%s",
+                      turl[0] == '/' ? c->base : "",
+                      turl) >= sizeof(c->token_url) ||
      (size_t)snprintf(c->secret, sizeof(c->secret), "%s", key) >=
          sizeof(c->secret))
     return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_CONFIG,
@@ -141,8 +151,8 @@ static hrsync_status api_token(hrsync_conn *c)
 }
 
 /* GET url with the bearer token and Api-Version; one new token on 401. */
-static hrsync_status api_get(hrsync_conn *c, const char *url,
-                             const char *what, json_object **out)
+static hrsync_status api_get(hrsync_conn *c, const char *url, const char *what,
+                             json_object **out)
 {
   int attempt;
   hrsync_status st = HRSYNC_OK;
@@ -177,8 +187,8 @@ hrsync_status lc_api_authenticate(hrsync_conn *c)
   json_object *root = NULL;
   hrsync_status st = api_token(c);
   if(!st)
-    st = hsp_url(&c->hh, url, sizeof(url), c->base, LC_API_EMPLOYEES
-                 "?limit=1");
+    st = hsp_url(&c->hh, url, sizeof(url), c->base,
+                 LC_API_EMPLOYEES "?limit=1");
   if(!st)
     st = api_get(c, url, "GET " LC_API_EMPLOYEES " (authenticate)", &root);
   json_object_put(root);
@@ -245,9 +255,8 @@ hrsync_status lc_api_list_fields(hrsync_conn *c)
       continue;
     memset(&d, 0, sizeof(d));
     d.struct_size = sizeof(d);
-    d.type = strncmp(w, "dt", 2) && strcmp(w, "birthDate")
-                 ? HRSYNC_FIELD_TEXT
-                 : HRSYNC_FIELD_DATE;
+    d.type = strncmp(w, "dt", 2) && strcmp(w, "birthDate") ? HRSYNC_FIELD_TEXT
+                                                           : HRSYNC_FIELD_DATE;
     d.id = w;
     d.label = "v3 field (not on the Lucca API's employee)";
     st = c->hh.h->field(c->hh.ctx, &d);
@@ -264,6 +273,23 @@ static const char *v3_status(const char *s)
   if(!strcmp(s, "upcoming"))
     return "future";
   return s;
+}
+
+/* record_set for the fields the schema describes; others are dropped
+** (a record must not carry what list_fields did not list). A null
+** object sets its described sub-fields empty. */
+static hrsync_status put(hrsync_conn *c, const char *id, const char *v)
+{
+  size_t i, n = strlen(id);
+  hrsync_status st = HRSYNC_OK;
+  for(i = 0; i < sizeof(api_fields) / sizeof(api_fields[0]); i++)
+    if(!strcmp(api_fields[i].id, id))
+      return c->hh.h->record_set(c->hh.ctx, id, v);
+  /* "birthDay": null -> birthDay.day, birthDay.month empty. */
+  for(i = 0; !st && i < sizeof(api_fields) / sizeof(api_fields[0]); i++)
+    if(!v && !strncmp(api_fields[i].id, id, n) && api_fields[i].id[n] == '.')
+      st = c->hh.h->record_set(c->hh.ctx, api_fields[i].id, NULL);
+  return st;
 }
 
 static hrsync_status emit_employee(hrsync_conn *c, json_object *e, size_t i)
@@ -302,33 +328,28 @@ static hrsync_status emit_employee(hrsync_conn *c, json_object *e, size_t i)
              json_object_is_type(v2, json_type_array))
             continue;
           snprintf(sub, sizeof(sub), "%s.%s", key, k2);
-          st = h->record_set(c->hh.ctx, sub, hsp_json_text(v2, tmp, sizeof(tmp)));
+          st = put(c, sub, hsp_json_text(v2, tmp, sizeof(tmp)));
           if(st)
             break;
         }
         continue;
       }
       if(!strcmp(key, "status")) {
-        st = h->record_set(c->hh.ctx, "employeeStatus",
-                           hsp_json_text(v, tmp, sizeof(tmp)));
+        st = put(c, "employeeStatus", hsp_json_text(v, tmp, sizeof(tmp)));
         if(!st)
-          st = h->record_set(c->hh.ctx, "status",
-                             v3_status(json_object_get_string(v)));
+          st = put(c, "status", v3_status(json_object_get_string(v)));
         continue;
       }
-      st = h->record_set(c->hh.ctx, key, hsp_json_text(v, tmp, sizeof(tmp)));
+      st = put(c, key, hsp_json_text(v, tmp, sizeof(tmp)));
       if(st)
         break;
       /* The v3 names a v3 config maps. */
       if(!strcmp(key, "givenName"))
-        st = h->record_set(c->hh.ctx, "firstName",
-                           hsp_json_text(v, tmp, sizeof(tmp)));
+        st = put(c, "firstName", hsp_json_text(v, tmp, sizeof(tmp)));
       else if(!strcmp(key, "familyName"))
-        st = h->record_set(c->hh.ctx, "lastName",
-                           hsp_json_text(v, tmp, sizeof(tmp)));
+        st = put(c, "lastName", hsp_json_text(v, tmp, sizeof(tmp)));
       else if(!strcmp(key, "email"))
-        st = h->record_set(c->hh.ctx, "mail",
-                           hsp_json_text(v, tmp, sizeof(tmp)));
+        st = put(c, "mail", hsp_json_text(v, tmp, sizeof(tmp)));
     }
   }
   if(!st)

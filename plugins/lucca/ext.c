@@ -9,8 +9,8 @@
 **     label through GET /api/v3/extensionuserdefinitions/<e_name>
 **     (data.extensionUserPropertyListEntries[{id, name}]), one request per
 **     custom field the config uses, never per user.
-** A lookup Lucca refuses (404, 403) is not fatal: the values stay ids and
-** one warning says so.
+** A lookup Lucca refuses (400, 403, 404) is not fatal: the values stay
+** ids and one warning says so; a failure (429 after retries, 5xx) is.
 **
 ** extendedData values are {id, value} or plain; multi-values are arrays of
 ** them; composite values nest e_ sub-properties inside "value". All are
@@ -58,11 +58,14 @@ static hrsync_status lookup_get(hrsync_conn *c, const char *path,
   if(st)
     return st;
   *status = resp->status;
-  if(resp->status == 401)
-    return hsp_check_status(&c->hh, resp, what, NULL);
-  if(resp->status < 200 || resp->status > 299)
+  /* Not there or not for this key: the values stay ids. Anything else
+  ** (401, 429 after the host's retries, 5xx) fails the run. */
+  if(resp->status == 400 || resp->status == 403 || resp->status == 404)
     return HRSYNC_OK;
-  return hsp_parse_json(&c->hh, resp, what, out);
+  st = hsp_check_status(&c->hh, resp, what, NULL);
+  if(!st)
+    st = hsp_parse_json(&c->hh, resp, what, out);
+  return st;
 }
 
 /* {"<id>": "<name>"} from an array of {id, name}; NULL on no memory. */

@@ -80,6 +80,7 @@ static const v2field schema[] = {
     {"employment.org_units.department.id", "Department (org unit id)",
      HRSYNC_FIELD_TEXT},
     {"employment.org_units.team.id", "Team (org unit id)", HRSYNC_FIELD_TEXT},
+    {"employment.cost_centers", "Cost centers (ids)", HRSYNC_FIELD_TEXT},
     {"employment.termination.termination_date", "Termination date",
      HRSYNC_FIELD_DATE},
     {"employment.termination.last_working_date", "Last working date",
@@ -300,11 +301,14 @@ static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t i,
     }
   }
   if(!st && with_emp) {
-    json_object_object_foreach(acc, key, v)
-    {
-      st = h->record_set(c->hh.ctx, key, v ? json_object_get_string(v) : NULL);
-      if(st)
-        break;
+    /* Only what the schema describes (an id or a link is not a field). */
+    for(k = 0; !st && k < N_OF(schema); k++) {
+      json_object *ev = NULL;
+      if(strncmp(schema[k].id, "employment.", 11))
+        continue;
+      json_object_object_get_ex(acc, schema[k].id, &ev);
+      st = h->record_set(c->hh.ctx, schema[k].id,
+                         ev ? json_object_get_string(ev) : NULL);
     }
     for(k = 0; !st && k < N_OF(aliases); k++) {
       json_object *av = NULL;
