@@ -549,6 +549,31 @@ static void test_api_settings_and_foreign_link(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* Issue 15 case 8: a user object with a member named "" used to abort
+** the sync as a contract error (record_set() without a field id). Now it
+** is skipped with one warning for the whole run, and the rest of the
+** record (and of the page) is synced. */
+static void test_users_empty_member_name(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "mail");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\":{\"items\":["
+           "{\"id\":1,\"\":\"x\",\"firstName\":\"A\",\"mail\":\"a@x\"},"
+           "{\"id\":2,\"\":null,\"firstName\":\"B\",\"mail\":\"b@x\"}]}}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_violations(fh), 0);
+  assert_int_equal(fh_n_records(fh), 2);
+  fh_assert_value(fh_record_find(fh, "1"), "mail", "a@x");
+  fh_assert_value(fh_record_find(fh, "2"), "firstName", "B");
+  fh_assert_absent(fh_record_find(fh, "1"), "");
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "empty name"), 1);
+  fh_done(plugin, fh, c);
+}
+
 typedef struct lroster {
   size_t total;
   size_t fail_at; /* request index answered 401 ((size_t)-1: none) */
@@ -715,6 +740,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_users_request),
       cmocka_unit_test(test_users_records),
       cmocka_unit_test(test_users_v3_members_and_lookups),
+      cmocka_unit_test(test_users_empty_member_name),
       cmocka_unit_test(test_api_roster),
       cmocka_unit_test(test_api_settings_and_foreign_link),
       cmocka_unit_test(test_paging_short_page),
