@@ -130,8 +130,11 @@ static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t skip,
   }
   if(!st && c->roles_loaded) {
     const hm_role *r = hm_roles_find(c, id);
-    st = h->record_set(c->hh.ctx, "jobTitle",
-                       r ? r->title : hm_roles_catalogue_title(c, p));
+    const char *title = r ? r->title : hm_roles_catalogue_title(c, p);
+    /* A person that carries its own title (some shapes do) keeps it. */
+    if(!r && !title)
+      title = hsp_json_str(p, "jobTitle");
+    st = h->record_set(c->hh.ctx, "jobTitle", title);
     if(!st && !c->dept_withheld)
       st = h->record_set(c->hh.ctx, "department", r ? r->department : NULL);
   }

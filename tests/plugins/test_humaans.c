@@ -502,13 +502,15 @@ static void test_job_roles_catalogue(void **state)
            "{\"id\":\"r1\",\"companyId\":\"X\",\"name\":\"Engineer\"},"
            "{\"id\":\"r2\",\"companyId\":\"X\",\"name\":\"Designer\"}]}");
   fh_queue(fh, 200, JSON_HDR,
-           "{\"total\":4,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"total\":5,\"limit\":250,\"skip\":0,\"data\":["
            "{\"id\":\"A\",\"jobRoleId\":\"r1\"},"
            "{\"id\":\"B\",\"jobRole\":{\"id\":\"r2\",\"name\":\"Designer\"}},"
-           "{\"id\":\"C\",\"jobRole\":\"r1\"},{\"id\":\"D\"}]}");
+           "{\"id\":\"C\",\"jobRole\":\"r1\"},{\"id\":\"D\"},"
+           "{\"id\":\"E\",\"jobTitle\":\"Own Title\"}]}");
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 2);
+  fh_assert_value(fh_record_find(fh, "E"), "jobTitle", "Own Title");
   fh_assert_value(fh_record_find(fh, "A"), "jobTitle", "Engineer");
   fh_assert_value(fh_record_find(fh, "B"), "jobTitle", "Designer");
   fh_assert_value(fh_record_find(fh, "C"), "jobTitle", "Engineer");
@@ -516,7 +518,7 @@ static void test_job_roles_catalogue(void **state)
   fh_assert_absent(fh_record_find(fh, "A"), "department");
   assert_null(fh_withheld(fh, "jobTitle"));
   assert_non_null(fh_withheld(fh, "department"));
-  assert_int_equal(fh_total(fh), 4);
+  assert_int_equal(fh_total(fh), 5);
   fh_done(plugin, fh, c);
 }
 
