@@ -144,6 +144,8 @@ static hrsync_status emit_object(hrsync_conn *c, const char *key,
       lc_warn_empty_key(c, key);
       continue;
     }
+    if(!strcmp(sub, "url"))
+      continue; /* a link to the object, not a field */
     if(json_object_is_type(val, json_type_object) ||
        json_object_is_type(val, json_type_array))
       continue;
@@ -312,6 +314,9 @@ hrsync_status lc_next_page(hrsync_conn *c, int *has_more)
   }
   for(i = 0; !st && i < n; i++)
     st = emit_user(c, json_object_array_get_idx(items, i), what, i, pb);
+  /* v3 sends no total; a short first page is the whole roster. */
+  if(c->offset == 0 && n < LC_PAGE && HRSYNC_HOST_HAS(c->hh.h, roster_total))
+    c->hh.h->roster_total(c->hh.ctx, (uint64_t)n);
   c->offset += n;
   if(n < LC_PAGE)
     c->done = 1;

@@ -306,6 +306,7 @@ static void test_users_records(void **state)
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_records(fh), 4);
+  assert_int_equal(fh_total(fh), 4); /* a short first page: all of them */
   john = fh_record_find(fh, "416");
   marie = fh_record_find(fh, "417");
   zoe = fh_record_find(fh, "418");
@@ -420,6 +421,7 @@ static void test_users_v3_members_and_lookups(void **state)
                   "ais (France)");
   fh_assert_value(john, "culture.id", "1036");
   fh_assert_absent(john, "culture");
+  fh_assert_absent(john, "culture.url"); /* a link, not a field */
   fh_assert_value(john, "department.name", "R&D");
   fh_assert_value(john, "extendedData.e_eyes_color", "Blue");
   fh_assert_value(john, "extendedData.e_langs", "English, French");
