@@ -82,6 +82,7 @@ static void psn_close(hrsync_conn *c)
   if(!c)
     return;
   json_object_put(c->seen);
+  json_object_put(c->units);
   free(c->next_url);
   if(c->bearer)
     memset(c->bearer, 0, strlen(c->bearer));

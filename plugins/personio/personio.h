@@ -29,6 +29,7 @@ struct hrsync_conn {
   char *next_url;          /* v2: the next persons page, malloc'd */
   int v2_started;          /* v2: the first page was asked for */
   int total_said;          /* roster_total reported */
+  json_object *units;      /* v2: {"department": {"<id>": name}, ...} */
 };
 
 /* GETs path (appended to base_url) with the bearer token, obtaining one
@@ -47,6 +48,8 @@ hrsync_status psn_get_url(hrsync_conn *c, const char *url, const char *what,
 /* API v2 list_fields and next_page (v2.c). */
 hrsync_status psn_v2_list_fields(hrsync_conn *c);
 hrsync_status psn_v2_next_page(hrsync_conn *c, int *has_more);
+/* v2: the org-unit names the config uses, once (v2.c). */
+hrsync_status psn_v2_units_load(hrsync_conn *c);
 
 /* POST /v1/auth (v2: /v2/auth/token): a fresh token into c->bearer
 ** (marked secret). */

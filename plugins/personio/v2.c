@@ -14,8 +14,10 @@
 ** status...), custom_attributes by id (dynamic_305), the employment's
 ** members as "employment.<key>" (nested objects flattened:
 ** "employment.position.title", org units as
-** "employment.org_units.<type>.id"), and the v1 names the default mapping
-** uses (hire_date, termination_date, position, ...) as aliases, so one
+** "employment.org_units.<type>.id", and their names, which v2 does not
+** inline, from GET /v2/org-units?type=..., read once when the config uses
+** them), and the v1 names the default mapping uses (hire_date,
+** termination_date, position, department.name, ...) as aliases, so one
 ** config works with either API.
 */
 #include "personio.h"
@@ -44,6 +46,10 @@ static const struct alias {
     {"supervisor.id", "employment.supervisor.id"},
     {"weekly_working_hours", "employment.weekly_working_hours"},
     {"employment_type", "employment.type"},
+    {"department.id", "employment.org_units.department.id"},
+    {"department.name", "employment.org_units.department.name"},
+    {"team.id", "employment.org_units.team.id"},
+    {"team.name", "employment.org_units.team.name"},
 };
 
 typedef struct v2field {
@@ -80,6 +86,12 @@ static const v2field schema[] = {
     {"employment.org_units.department.id", "Department (org unit id)",
      HRSYNC_FIELD_TEXT},
     {"employment.org_units.team.id", "Team (org unit id)", HRSYNC_FIELD_TEXT},
+    {"employment.org_units.department.name", "Department", HRSYNC_FIELD_TEXT},
+    {"employment.org_units.team.name", "Team", HRSYNC_FIELD_TEXT},
+    {"department.id", "Department (org unit id)", HRSYNC_FIELD_TEXT},
+    {"department.name", "Department", HRSYNC_FIELD_TEXT},
+    {"team.id", "Team (org unit id)", HRSYNC_FIELD_TEXT},
+    {"team.name", "Team", HRSYNC_FIELD_TEXT},
     {"employment.cost_centers", "Cost centers (ids)", HRSYNC_FIELD_TEXT},
     {"employment.termination.termination_date", "Termination date",
      HRSYNC_FIELD_DATE},
@@ -259,6 +271,115 @@ static hrsync_status fetch_employment(hrsync_conn *c, const char *pid,
   return HRSYNC_OK;
 }
 
+static hrsync_status next_url_of(hrsync_conn *c, const char *href,
+                                 const char *what, char **out);
+
+/* Whether the config uses an org unit's name of this type. */
+static int wants_unit_names(hrsync_conn *c, const char *type)
+{
+  char a[64], b[96];
+  const char *w;
+  size_t i;
+  snprintf(a, sizeof(a), "%s.name", type);
+  snprintf(b, sizeof(b), "employment.org_units.%s.name", type);
+  for(i = 0; (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++)
+    if(!strcmp(w, a) || !strcmp(w, b))
+      return 1;
+  return 0;
+}
+
+/* Names are not inline in v2: GET /v2/org-units?type=<type> (cursor
+** paged like persons), read once into map ("<id>" -> name). */
+static hrsync_status load_units(hrsync_conn *c, const char *type,
+                                json_object *map)
+{
+  char first[1200], what[96], *url = NULL, *next = NULL;
+  hrsync_status st;
+  int pages;
+  snprintf(what, sizeof(what), "/v2/org-units?type=%s", type);
+  st = hsp_url(&c->hh, first, sizeof(first), c->base,
+               "/v2/org-units?type=%s&limit=%d", type, V2_LIMIT);
+  for(pages = 0; !st && pages < 10000; pages++) {
+    json_object *root = NULL, *data, *href;
+    size_t i, n;
+    st = psn_get_url(c, url ? url : first, what, &root);
+    if(st)
+      break;
+    if(!json_object_object_get_ex(root, "_data", &data) ||
+       !json_object_is_type(data, json_type_array)) {
+      json_object_put(root);
+      st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: '_data' is not an array", what);
+      break;
+    }
+    n = json_object_array_length(data);
+    for(i = 0; i < n; i++) {
+      json_object *u = json_object_array_get_idx(data, i), *idv;
+      const char *name = hsp_json_str(u, "name");
+      char tmp[64];
+      if(name && json_object_object_get_ex(u, "id", &idv))
+        json_object_object_add(map, hsp_json_text(idv, tmp, sizeof(tmp)),
+                               json_object_new_string(name));
+    }
+    href = hsp_json_path(root, "_meta.links.next.href");
+    next = NULL;
+    if(n && json_object_is_type(href, json_type_string) &&
+       json_object_get_string_len(href))
+      st = next_url_of(c, json_object_get_string(href), what, &next);
+    json_object_put(root);
+    if(!st && next && url && !strcmp(next, url))
+      st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: the next link repeats this page", what);
+    free(url);
+    url = next;
+    next = NULL;
+    if(!url)
+      break;
+  }
+  free(url);
+  free(next);
+  return st;
+}
+
+/* acc["...<type>.name"] from acc["...<type>.id"] through c->units. */
+static void name_units(hrsync_conn *c, json_object *acc)
+{
+  static const char *const types[] = {"department", "team"};
+  size_t t;
+  for(t = 0; t < 2; t++) {
+    char idk[96], namek[96];
+    json_object *idv = NULL, *map, *name;
+    snprintf(idk, sizeof(idk), "employment.org_units.%s.id", types[t]);
+    snprintf(namek, sizeof(namek), "employment.org_units.%s.name", types[t]);
+    if(!c->units || !json_object_object_get_ex(c->units, types[t], &map) ||
+       !json_object_object_get_ex(acc, idk, &idv) || !idv ||
+       !json_object_object_get_ex(map, json_object_get_string(idv), &name))
+      continue;
+    json_object_object_add(acc, namek, json_object_get(name));
+  }
+}
+
+hrsync_status psn_v2_units_load(hrsync_conn *c)
+{
+  static const char *const types[] = {"department", "team"};
+  hrsync_status st = HRSYNC_OK;
+  size_t t;
+  if(c->units)
+    return HRSYNC_OK;
+  if(!(c->units = json_object_new_object()))
+    return HRSYNC_E_NOMEM;
+  for(t = 0; !st && t < 2; t++) {
+    json_object *map;
+    if(!wants_unit_names(c, types[t]))
+      continue;
+    if(!(map = json_object_new_object()))
+      return HRSYNC_E_NOMEM;
+    json_object_object_add(c->units, types[t], map);
+    st = load_units(c, types[t], map);
+  }
+  return st;
+}
+
 /* Emits one person (and its employment when wanted). */
 static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t i,
                                  const char *what, int with_emp,
@@ -280,6 +401,8 @@ static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t i,
   if(!(acc = json_object_new_object()))
     return HRSYNC_E_NOMEM;
   st = with_emp ? fetch_employment(c, id, acc) : HRSYNC_OK;
+  if(!st && with_emp)
+    name_units(c, acc);
   if(!st)
     st = h->record_begin(c->hh.ctx, id);
   for(k = 0; !st && person_keys[k]; k++) {
@@ -359,6 +482,9 @@ static hrsync_status v2_page(hrsync_conn *c, int *done)
   if(!c->seen && !(c->seen = json_object_new_object()))
     return HRSYNC_E_NOMEM;
   if(!c->v2_started) {
+    st = with_emp ? psn_v2_units_load(c) : HRSYNC_OK;
+    if(st)
+      return st;
     st = hsp_url(&c->hh, first, sizeof(first), c->base, "/v2/persons?limit=%d",
                  V2_LIMIT);
     if(st)

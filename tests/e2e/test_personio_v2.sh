@@ -59,6 +59,22 @@ for links in absolute relative; do
     0 "v2 ($links): no refused request"
 done
 
+# Department names: inline in v1, through /v2/org-units in v2 (read once,
+# not per person); the same people either way.
+for api in v1 v2; do
+  jq --arg db "$W/dept-$api.db" --arg api "$api" \
+    '.database = $db | .settings.api = $api
+     | .conditions = [{"field": "department.name", "op": "=", "value": "Engineering"}]' \
+    "$CFG" >"dept-$api.json" && chmod 600 "dept-$api.json" || fail "dept config"
+  "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c "dept-$api.json" --json preview \
+    >"pd-$api.json" 2>"pd-$api.err" || fail "department preview ($api): $(cat "pd-$api.err")"
+  jq -r '[.changes[] | select(.action == "create") | .hris_id] | sort | join(",")' \
+    "pd-$api.json" >"ids-$api.txt"
+done
+[ -s ids-v1.txt ] && [ "$(cat ids-v1.txt)" != "" ] || fail "nobody in Engineering"
+assert_eq "$(cat ids-v2.txt)" "$(cat ids-v1.txt)" "department.name: v2 = v1"
+assert_eq "$(count_req /personio/v2/org-units)" 1 "org units read once"
+
 cp hrsync.db before.db
 PSN_SECRET=wrong-secret sync_refused "v2 wrong credentials" wrong-secret \
   "/v2/auth/token" "authentication refused"

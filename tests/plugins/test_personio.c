@@ -1034,6 +1034,36 @@ static void test_v2_no_employments_and_foreign_link(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* v2 has no department names inline: /v2/org-units?type=department is
+** read once (before the persons) and joins them in by id. */
+static void test_v2_org_unit_names(void **state)
+{
+  fh_host *fh = v2_host();
+  hrsync_conn *c;
+  const fh_record *jen;
+  (void)state;
+  fh_want(fh, "department.name");
+  fh_queue(fh, 200, "Content-Type: application/json", v2_token);
+  fh_queue(fh, 200, "Content-Type: application/json",
+           "{\"_data\":[{\"id\":\"401\",\"type\":\"department\",\"name\":"
+           "\"Engineering\"},{\"id\":\"402\",\"type\":\"department\","
+           "\"name\":\"Sales\"}],\"_meta\":{\"links\":{}}}");
+  fh_queue(fh, 200, "Content-Type: application/json", v2_page2);
+  fh_queue(fh, 200, "Content-Type: application/json",
+           "{\"_data\":[{\"id\":\"e\",\"org_units\":[{\"type\":"
+           "\"department\",\"id\":\"401\"}]}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 4);
+  assert_get(fh_request_at(fh, 1),
+             BASE "/v2/org-units?type=department&limit=50", "papi-v2");
+  jen = fh_record_find(fh, "5005");
+  fh_assert_value(jen, "department.name", "Engineering");
+  fh_assert_value(jen, "department.id", "401");
+  fh_assert_value(jen, "employment.org_units.department.name", "Engineering");
+  fh_done(plugin, fh, c);
+}
+
 static void test_transport_error_and_abort(void **state)
 {
   fh_host *fh = host();
@@ -1077,6 +1107,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_v2_token_request),
       cmocka_unit_test(test_v2_roster),
       cmocka_unit_test(test_v2_no_employments_and_foreign_link),
+      cmocka_unit_test(test_v2_org_unit_names),
       cmocka_unit_test(test_fields_errors),
       cmocka_unit_test(test_transport_error_and_abort),
   };
