@@ -33,7 +33,8 @@ static uint32_t custom_type(const char *t)
 
 hrsync_status hm_custom_defs_load(hrsync_conn *c)
 {
-  hm_pager pager = {"/custom-fields", 0, HM_LIMIT, 0};
+  /* A token that may not list custom fields still syncs the rest. */
+  hm_pager pager = {"/custom-fields", 0, HM_LIMIT, 0, 1};
   hrsync_status st = HRSYNC_OK;
 
   if(c->custom_defs)
@@ -46,6 +47,11 @@ hrsync_status hm_custom_defs_load(hrsync_conn *c)
     st = hm_page_next(c, &pager, &root, &data);
     if(st)
       break;
+    if(!root) {
+      hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_WARN,
+                  "GET /custom-fields was refused: no custom fields");
+      break;
+    }
     n = json_object_array_length(data);
     for(i = 0; !st && i < n; i++) {
       json_object *d = json_object_array_get_idx(data, i), *idv;

@@ -129,7 +129,8 @@ hrsync_status hm_get_ex(hrsync_conn *c, const char *path, const char *what,
   st = c->hh.h->http(c->hh.ctx, &req, &resp);
   if(st)
     return st;
-  if(refused_ok && (resp->status == 400 || resp->status == 404))
+  if(refused_ok &&
+     (resp->status == 400 || resp->status == 403 || resp->status == 404))
     return HRSYNC_OK;
   st = hsp_check_status(&c->hh, resp, what, NULL);
   if(!st)

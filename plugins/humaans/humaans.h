@@ -29,6 +29,7 @@ typedef struct hm_pager {
   size_t skip;      /* $skip of the next request */
   size_t limit;     /* $limit of the next request */
   int done;
+  int refused_ok; /* a first page refused (400/403/404): an empty list */
 } hm_pager;
 
 struct hrsync_conn {
@@ -57,8 +58,9 @@ struct hrsync_conn {
 hrsync_status hm_get(hrsync_conn *c, const char *path, const char *what,
                      json_object **out);
 
-/* hm_get, except that with refused_ok a 400 or 404 answer is HRSYNC_OK
-** with *out NULL (an endpoint or a form the server does not offer). */
+/* hm_get, except that with refused_ok a 400, 403 or 404 answer is
+** HRSYNC_OK with *out NULL (an endpoint, a form or a scope the server does
+** not offer this token). */
 hrsync_status hm_get_ex(hrsync_conn *c, const char *path, const char *what,
                         json_object **out, int refused_ok);
 

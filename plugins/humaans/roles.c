@@ -132,7 +132,7 @@ static void role_free(hm_role *r)
 
 hrsync_status hm_roles_load(hrsync_conn *c)
 {
-  hm_pager pager = {"/job-roles", 0, HM_LIMIT, 0};
+  hm_pager pager = {"/job-roles", 0, HM_LIMIT, 0, 0};
   size_t cap = 0, i, n, kept;
   hrsync_status st = HRSYNC_OK;
 

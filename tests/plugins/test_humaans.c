@@ -614,6 +614,22 @@ static void test_custom_values_per_person(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* A token that may not list custom fields (403): the fixed schema still
+** stands, with one warning. */
+static void test_custom_fields_refused(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_queue(fh, 403, JSON_HDR,
+           "{\"name\":\"Forbidden\",\"message\":\"scope\",\"code\":403}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_non_null(fh_field_find(fh, "firstName"));
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "/custom-fields"), 1);
+  fh_done(plugin, fh, c);
+}
+
 /* A role without effectiveDate has always applied; a dated one replaces
 ** it; equal dates: the later one listed wins. */
 static void test_job_roles_dates(void **state)
@@ -730,6 +746,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_job_roles_mixed_shapes),
       cmocka_unit_test(test_custom_values_list_form),
       cmocka_unit_test(test_custom_values_per_person),
+      cmocka_unit_test(test_custom_fields_refused),
       cmocka_unit_test(test_job_roles_errors),
       cmocka_unit_test(test_page_errors),
       cmocka_unit_test(test_transport_error_and_abort),
