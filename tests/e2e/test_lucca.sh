@@ -57,6 +57,16 @@ assert_eq "$(jq -r '[.. | objects | select(.id? == "dtContractStart")][0].type' 
   "date" "fields: dtContractStart type"
 assert_eq "$(jq -r '[.. | objects | select(.id? == "status")][0].id' fields.json)" \
   "status" "fields: the derived status"
+# The v3 user's newer members, with their types (issue 11).
+for ft in seniorityDate:date personalEmail:email gender:list nationality:list \
+  culture.name:list nationalityId:number; do
+  assert_eq "$(jq -r --arg f "${ft%%:*}" '[.. | objects | select(.id? == $f)][0].type' fields.json)" \
+    "${ft#*:}" "fields: ${ft%%:*} type"
+done
+assert_eq "$(jq -r '[.. | objects | select(.id? == "culture")] | length' fields.json)" \
+  0 "fields: culture is an object, not a field"
+assert_eq "$(jq -r '[.. | objects | select(.id? == "extendedData.e_workplace.e_workplace_city")][0].id' fields.json)" \
+  "extendedData.e_workplace.e_workplace_city" "fields: a composite's sub-field"
 
 # The default condition (no contract end): the future hire is in too.
 hr --json preview >p1.json 2>p1.err || fail "preview 1: $(cat p1.err)"
