@@ -17,7 +17,7 @@
 
 static const char *const top_keys =
     "connector, settings, secrets, database, name_format, mapping, "
-    "conditions, groups";
+    "conditions, groups, policy";
 
 void hs_config_free(hs_config *cfg)
 {
@@ -262,6 +262,8 @@ static hs_rc parse_root(hs_config *cfg, json_object *root, hs_err *err)
       rc = parse_conds(v, "conditions", &cfg->conds, &cfg->n_conds, err);
     else if(!strcmp(k, "groups"))
       rc = parse_groups(cfg, v, err);
+    else if(!strcmp(k, "policy"))
+      rc = hs_policy_parse(v, &cfg->policy, err);
     else
       return hs_err_set(err, HS_E_CONFIG,
                         "%s: unknown key; expected one of %s", k, top_keys);
@@ -290,6 +292,7 @@ hs_rc hs_config_parse(const char *text, const char *path, hs_config **out,
     return nomem(err);
   }
   hs_sha256_buf(text, strlen(text), cfg->digest);
+  hs_policy_defaults(&cfg->policy);
   tok = json_tokener_new();
   if(!tok) {
     hs_config_free(cfg);

@@ -353,6 +353,19 @@ static void svc_roster_total(hrsync_host_ctx *ctx, uint64_t total)
   c->stats.has_total = 1;
 }
 
+static const char *svc_changed_since(hrsync_host_ctx *ctx)
+{
+  return conn_of(ctx)->params.changed_since;
+}
+
+static void svc_changed_only(hrsync_host_ctx *ctx)
+{
+  hs_conn *c = conn_of(ctx);
+  /* Only an answer to a question the engine asked. */
+  if(c->params.changed_since)
+    c->stats.changed_only = 1;
+}
+
 static void *svc_alloc(size_t size)
 {
   return malloc(size ? size : 1);
@@ -388,6 +401,8 @@ static const hrsync_host host_table = {
     .free = svc_free,
     .field_withheld = svc_field_withheld,
     .roster_total = svc_roster_total,
+    .changed_since = svc_changed_since,
+    .changed_only = svc_changed_only,
 };
 
 const hrsync_host *hs_host_table(void)
@@ -620,6 +635,7 @@ hs_rc hs_conn_fetch(hs_conn *c, hs_record_fn fn, void *arg, hs_err *err)
   hs_rc rc = HS_OK;
   int empty_run = 0;
   c->stats.pages = c->stats.records = 0;
+  c->stats.changed_only = 0;
   if(c->seen)
     memset(c->seen, 0, c->params.n_wanted);
   c->unseen = c->params.n_wanted;

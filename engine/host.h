@@ -60,6 +60,9 @@ typedef struct hs_conn_params {
   ** http. Zero-initialised params keep the real transport. */
   hs_http_fn http_fn;
   void *http_arg;
+  /* Optional (SDK 1.3 changed_since): the watermark of an incremental
+  ** fetch; NULL = everyone. */
+  const char *changed_since;
 } hs_conn_params;
 
 /* Checks required settings and secrets against the descriptor (naming the
@@ -86,6 +89,7 @@ typedef struct hs_fetch_stats {
   unsigned long records;
   unsigned long long total; /* the connector's roster_total, if has_total */
   int has_total;
+  int changed_only; /* the connector honoured changed_since (SDK 1.3) */
 } hs_fetch_stats;
 void hs_conn_get_stats(const hs_conn *conn, hs_fetch_stats *out);
 

@@ -15,7 +15,7 @@
 typedef struct hs_store hs_store;
 typedef struct sqlite3 sqlite3;
 
-#define HS_STORE_SCHEMA_VERSION 2
+#define HS_STORE_SCHEMA_VERSION 3
 
 typedef enum hs_store_mode {
   /* Reads only; a missing file is not created: *out is NULL and every

@@ -68,6 +68,9 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   char *db = NULL;
   hs_err err;
   hs_rc rc;
+  for(i = 1; i < argc; i++)
+    if(!strcmp(argv[i], "--auto")) /* unattended: cmd_auto.c */
+      return hs_cmd_sync_auto(cli, argc, argv);
   hs_err_clear(&err);
   memset(&plan, 0, sizeof(plan));
   for(i = 1; i < argc; i++) {

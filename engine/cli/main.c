@@ -35,11 +35,23 @@ static const hs_cmd commands[] = {
      "in, not in, contains, empty, not empty, <, >. Dates (any shape the HR\n"
      "system sends) and numbers compare as such; text compares\n"
      "case-sensitively; a missing value is empty.\n"},
-    {"sync", hs_cmd_sync, "[--yes] [--plan FILE]",
+    {"sync", hs_cmd_sync,
+     "[--yes] [--plan FILE] | --auto [--full] [--on-queue CMD]",
      "show the plan, ask for approval, apply it in one transaction",
      "  --yes        approve without asking (required without a terminal)\n"
      "  --plan FILE  apply exactly this saved plan; refused (exit 3) if the\n"
-     "               registry changed since it was made\n"},
+     "               registry changed since it was made\n"
+     "  --auto       unattended: apply what the config's policy allows,\n"
+     "               queue the rest for `hrsync review`; exit 0 applied,\n"
+     "               4 applied with items waiting, 3 refused, 1 failed\n"
+     "  --full       (--auto) fetch everyone, not only the changed people\n"
+     "  --on-queue CMD  (--auto) run CMD when new items were queued\n"},
+    {"review", hs_cmd_review, "[--all] | approve ID...|--all | reject ID...",
+     "what `sync --auto` held back: list it, approve or reject it",
+     "  (none)            the pending items (--json: as JSON)\n"
+     "  approve ID...     apply these items (--all: every pending one)\n"
+     "  reject ID...      keep the registry as it is; the same HR value is\n"
+     "                    not queued again\n"},
     {"stakeholders", hs_cmd_stakeholders, "", "list the registry", NULL},
     {"export", hs_cmd_export, "FILE.csv",
      "write the registry to a CSV file, for bulk editing", NULL},

@@ -77,6 +77,7 @@ hs_rc hs_session_connect(hs_session *s, hs_err *err)
   p.n_wanted = s->n_wanted;
   p.http = s->http;
   p.log = s->cli->log;
+  p.changed_since = s->changed_since;
   if((rc = hs_conn_open(&p, &s->conn, err))) {
     if(rc == HS_E_CONFIG)
       hs_err_prefix(err, "%s", cfg->path);

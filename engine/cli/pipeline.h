@@ -37,7 +37,8 @@ typedef struct hs_session {
   hs_http *http;
   hs_conn *conn;
   hs_fieldset fields;
-  unsigned long records; /* fetched so far */
+  unsigned long records;     /* fetched so far */
+  const char *changed_since; /* incremental fetch (sync --auto); borrowed */
 } hs_session;
 
 /* Loads the config (-c). Clean up with hs_session_close. */

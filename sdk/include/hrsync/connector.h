@@ -85,8 +85,9 @@ extern "C" {
 #define HRSYNC_ABI_MAJOR 1 /* different major = incompatible, refused */
 #endif
 /* Minor versions: 1.0 the first; 1.1 added HRSYNC_FIELD_SKIP_REASON;
-** 1.2 added host->field_withheld and host->roster_total. */
-#define HRSYNC_ABI_MINOR 2 /* bumped when something is added */
+** 1.2 added host->field_withheld and host->roster_total; 1.3 added
+** host->changed_since and host->changed_only (incremental fetch). */
+#define HRSYNC_ABI_MINOR 3 /* bumped when something is added */
 
 #if defined(_WIN32)
 #define HRSYNC_EXPORT __declspec(dllexport)
@@ -302,6 +303,24 @@ typedef struct hrsync_host {
   ** for bounded concurrent paging. Call it from next_page, once or
   ** whenever the HR system revises it. */
   void (*roster_total)(hrsync_host_ctx *ctx, uint64_t total);
+
+  /* Since 1.3: incremental fetch, optional on both sides.
+  **
+  ** changed_since: NULL for a full fetch (every person), or the UTC
+  ** instant "YYYY-MM-DDTHH:MM:SSZ" of the last good sync's fetch, when
+  ** the engine would like only the people created or changed since then
+  ** (Personio updated_since, Lucca modifiedAt, BambooHR
+  ** /v1/employees/changed). Borrowed until the callback returns. A
+  ** connector may always ignore it and fetch everyone: that is correct,
+  ** only slower.
+  **
+  ** changed_only: the connector honoured changed_since, so the records of
+  ** this fetch are only the changed people and a person it does not emit
+  ** is unchanged, not gone. Call it once, from next_page, before the
+  ** last page returns. The engine runs a full fetch every so often (the
+  ** config's policy.full_sync_days) to notice removals. */
+  const char *(*changed_since)(hrsync_host_ctx *ctx);
+  void (*changed_only)(hrsync_host_ctx *ctx);
 } hrsync_host;
 
 /* True when the host table has service m (present and non-NULL). */

@@ -1,0 +1,403 @@
+/*
+** hrsync review [approve ID...|--all] [reject ID...]: what `sync --auto`
+** held back for a person (engine/review.h). Listing reads; a decision
+** takes the store's writer lock, is checked against the registry as it
+** is now (an item whose registry value moved since is refused: the next
+** `sync --auto` refreshes it) and is logged as a run of its own.
+*/
+#include "../apply.h"
+#include "../buf.h"
+#include "../review.h"
+#include "../runlog.h"
+#include "../store.h"
+#include "cli.h"
+#include "pipeline.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#define REVIEW_SOURCE "review"
+
+static const char *or_none(const char *s)
+{
+  return s ? s : "(none)";
+}
+
+/* The item's one-line sentence, as people act on it. */
+static int describe(hs_buf *b, const hs_rq_item *q)
+{
+  const char *name = q->name && *q->name ? q->name : q->hris_id;
+  switch(q->kind) {
+  case HS_RQ_CREATE:
+    return hs_buf_printf(b, "new stakeholder: %s (HRIS id %s); approve to "
+                            "add them",
+                         name, q->hris_id);
+  case HS_RQ_TERMINATION:
+    if(q->hr_value)
+      return hs_buf_printf(b,
+                           "pending termination: %s left on %s; complete it",
+                           name, q->hr_value);
+    return hs_buf_printf(b,
+                         "pending termination: %s (%s); complete it", name,
+                         q->reason ? q->reason : "left");
+  default:
+    return hs_buf_printf(b, "%s of %s (#%lld): \"%s\" -> \"%s\"",
+                         hs_sf_name(q->field), name, q->sh_id,
+                         or_none(q->reg_value), or_none(q->hr_value));
+  }
+}
+
+static int opt_json(hs_buf *b, const char *s)
+{
+  return s ? hs_buf_json_str(b, s) : hs_buf_puts(b, "null");
+}
+
+static int item_json(hs_buf *b, const hs_rq_item *q)
+{
+  hs_buf msg = HS_BUF_INIT;
+  int bad = describe(&msg, q);
+  bad |= hs_buf_printf(b, "{\"id\":%lld,\"kind\":\"%s\",\"hris_id\":", q->id,
+                       hs_rq_kind_name(q->kind));
+  bad |= opt_json(b, q->hris_id);
+  bad |= q->sh_id ? hs_buf_printf(b, ",\"stakeholder_id\":%lld", q->sh_id)
+                  : hs_buf_puts(b, ",\"stakeholder_id\":null");
+  bad |= hs_buf_puts(b, ",\"name\":") | opt_json(b, q->name);
+  bad |= hs_buf_puts(b, ",\"field\":") |
+         opt_json(b, q->field >= 0 ? hs_sf_name(q->field) : NULL);
+  bad |= hs_buf_puts(b, ",\"hr_value\":") | opt_json(b, q->hr_value);
+  bad |= hs_buf_puts(b, ",\"registry_value\":") | opt_json(b, q->reg_value);
+  bad |= hs_buf_puts(b, ",\"changes\":") |
+         hs_buf_puts(b, q->changes ? q->changes : "null");
+  bad |= hs_buf_printf(b, ",\"run_id\":%lld,\"first_seen\":\"%s\"", q->run_id,
+                       q->first_seen);
+  bad |= hs_buf_puts(b, ",\"message\":") | hs_buf_json_str(b, hs_buf_str(&msg));
+  hs_buf_free(&msg);
+  return bad | hs_buf_puts(b, "}");
+}
+
+static hs_rc list(hs_cli *cli, const char *db, hs_err *err)
+{
+  hs_store *st = NULL;
+  hs_queue q;
+  hs_buf b = HS_BUF_INIT;
+  size_t i;
+  int bad = 0;
+  hs_rc rc;
+  if((rc = hs_store_open(db, HS_STORE_READ, &st, err)) ||
+     (rc = hs_review_load(st, 0, &q, err))) {
+    hs_store_close(st);
+    return rc;
+  }
+  hs_store_close(st);
+  if(cli->json) {
+    bad |= hs_buf_puts(&b, "[");
+    for(i = 0; i < q.n; i++)
+      bad |= hs_buf_puts(&b, i ? ",\n" : "\n") | item_json(&b, &q.items[i]);
+    bad |= hs_buf_puts(&b, "]\n");
+  }
+  else if(!q.n)
+    bad |= hs_buf_puts(&b, "Nothing waits for review.\n");
+  else {
+    bad |= hs_buf_printf(&b, "%5s  %-11s  %-10s  %4s  %s\n", "ID", "KIND",
+                         "FIRST SEEN", "RUN", "WHAT");
+    for(i = 0; i < q.n; i++) {
+      const hs_rq_item *it = &q.items[i];
+      bad |= hs_buf_printf(&b, "%5lld  %-11s  %-10s  %4lld  ", it->id,
+                           hs_rq_kind_name(it->kind), it->first_seen,
+                           it->run_id) |
+             describe(&b, it) | hs_buf_puts(&b, "\n");
+    }
+  }
+  if(!bad)
+    fputs(hs_buf_str(&b), cli->out);
+  hs_buf_free(&b);
+  hs_queue_clear(&q);
+  return bad ? hs_err_set(err, HS_E_NOMEM, "out of memory") : HS_OK;
+}
+
+/* The store's writer lock (see cmd_auto.c). */
+static hs_rc take_lock(const char *db, int *fd, hs_err *err)
+{
+  char path[4096];
+  snprintf(path, sizeof(path), "%s.lock", db);
+  *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if(*fd < 0)
+    return hs_err_set(err, HS_E_IO, "%s: cannot create the lock file: %s",
+                      path, strerror(errno));
+  if(flock(*fd, LOCK_EX | LOCK_NB)) {
+    close(*fd);
+    *fd = -1;
+    return hs_err_set(err, HS_E_REFUSED, "another hrsync is writing to %s",
+                      db);
+  }
+  return HS_OK;
+}
+
+/* The chosen items: every pending one (all), or those ids (each must be
+** pending). Moves them out of q into *sel. */
+static hs_rc select_items(hs_queue *q, int all, char **ids, int n_ids,
+                          hs_queue *sel, hs_err *err)
+{
+  int i;
+  size_t j;
+  memset(sel, 0, sizeof(*sel));
+  if(all) {
+    *sel = *q;
+    memset(q, 0, sizeof(*q));
+    return HS_OK;
+  }
+  if(!(sel->items = calloc((size_t)n_ids, sizeof(hs_rq_item))))
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  sel->cap = (size_t)n_ids;
+  for(i = 0; i < n_ids; i++) {
+    char *end;
+    long long id;
+    errno = 0;
+    id = strtoll(ids[i], &end, 10);
+    if(errno || end == ids[i] || *end || id <= 0)
+      return hs_err_set(err, HS_E_USAGE,
+                        "review: \"%s\" is not an item id (see `hrsync "
+                        "review`)",
+                        ids[i]);
+    for(j = 0; j < q->n && q->items[j].id != id; j++)
+      ;
+    if(j == q->n)
+      return hs_err_set(err, HS_E_USAGE,
+                        "review: no pending item %lld (see `hrsync review`)",
+                        id);
+    sel->items[sel->n++] = q->items[j];
+    q->items[j] = q->items[--q->n];
+  }
+  return HS_OK;
+}
+
+static const hs_sh *find_sh(const hs_registry *reg, long long id,
+                            const char *hris_id)
+{
+  size_t i;
+  for(i = 0; i < reg->n; i++)
+    if(id ? reg->items[i].id == id
+          : (reg->items[i].v[HS_SF_HRIS_ID] &&
+             !strcmp(reg->items[i].v[HS_SF_HRIS_ID], hris_id)))
+      return &reg->items[i];
+  return NULL;
+}
+
+static int same(const char *a, const char *b)
+{
+  return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static hs_rc stale(const hs_rq_item *q, hs_err *err, const char *why)
+{
+  return hs_err_set(err, HS_E_REFUSED,
+                    "review item %lld: %s since it was queued; nothing "
+                    "applied (run `hrsync sync --auto` to refresh the queue)",
+                    q->id, why);
+}
+
+/* The plan item for q: an update joins the stakeholder's item when there
+** is one already. */
+static hs_rc plan_one(hs_plan *plan, const hs_registry *reg,
+                      const hs_rq_item *q, hs_err *err)
+{
+  const hs_sh *sh = find_sh(reg, q->kind == HS_RQ_CREATE ? 0 : q->sh_id,
+                            q->hris_id);
+  hs_plan_item *it = NULL;
+  size_t i;
+  if(q->kind == HS_RQ_CREATE && sh)
+    return stale(q, err, "a stakeholder got this HRIS id");
+  if(q->kind != HS_RQ_CREATE && !sh)
+    return stale(q, err, "the stakeholder was removed");
+  for(i = 0; q->kind == HS_RQ_UPDATE && i < plan->n; i++)
+    if(plan->items[i].action == HS_ACT_UPDATE &&
+       plan->items[i].sh_id == q->sh_id)
+      it = &plan->items[i];
+  if(!it) {
+    if(!(it = hs_plan_push(plan)) || !(it->hris_id = strdup(q->hris_id)) ||
+       !(it->name = strdup(q->name ? q->name : "")))
+      return hs_err_set(err, HS_E_NOMEM, "out of memory");
+    it->action = q->kind == HS_RQ_CREATE   ? HS_ACT_CREATE
+                 : q->kind == HS_RQ_UPDATE ? HS_ACT_UPDATE
+                                           : HS_ACT_LEFT;
+    it->sh_id = q->kind == HS_RQ_CREATE ? 0 : q->sh_id;
+    if(q->kind == HS_RQ_TERMINATION &&
+       !(it->reason = strdup(q->reason ? q->reason : "left")))
+      return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  }
+  if(q->kind == HS_RQ_UPDATE) {
+    if(!same(sh->v[q->field], q->reg_value))
+      return stale(q, err, "the registry value changed");
+    return hs_item_add_change(it, q->field, q->reg_value, q->hr_value)
+               ? hs_err_set(err, HS_E_NOMEM, "out of memory")
+               : HS_OK;
+  }
+  {
+    hs_rc rc = hs_review_changes(q, it, err);
+    if(rc)
+      return rc;
+  }
+  for(i = 0; sh && i < it->n_changes; i++)
+    if(!same(sh->v[it->changes[i].field], it->changes[i].before))
+      return stale(q, err, "the registry value changed");
+  return HS_OK;
+}
+
+static hs_rc approve(hs_store *st, const hs_queue *sel, long long *run,
+                     hs_err *err)
+{
+  hs_registry reg;
+  hs_plan plan;
+  size_t i;
+  hs_rc rc;
+  memset(&plan, 0, sizeof(plan));
+  if((rc = hs_store_load(st, &reg, err)))
+    return rc;
+  memcpy(plan.fingerprint, reg.fingerprint, sizeof(plan.fingerprint));
+  plan.registry = reg.n;
+  if(!(plan.connector = strdup(REVIEW_SOURCE)))
+    rc = hs_err_set(err, HS_E_NOMEM, "out of memory");
+  for(i = 0; i < sel->n && !rc; i++)
+    rc = plan_one(&plan, &reg, &sel->items[i], err);
+  hs_plan_count(&plan);
+  if(!rc)
+    rc = hs_apply(st, &plan, run, err);
+  hs_plan_clear(&plan);
+  hs_registry_clear(&reg);
+  /* The items go once their changes are in. Were this second transaction
+  ** lost, the next `sync --auto` finds nothing to ask and drops them. */
+  if(!rc && !(rc = hs_store_begin(st, err))) {
+    for(i = 0; i < sel->n && !rc; i++)
+      rc = hs_review_drop(st, sel->items[i].id, err);
+    if(rc || (rc = hs_store_commit(st, err)))
+      hs_store_rollback(st);
+  }
+  return rc;
+}
+
+/* A rejection changes no stakeholder; its run logs each item rejected. */
+static hs_rc reject(hs_store *st, const hs_queue *sel, long long *run,
+                    hs_err *err)
+{
+  hs_plan plan;
+  size_t i;
+  hs_rc rc;
+  memset(&plan, 0, sizeof(plan));
+  plan.connector = (char *)REVIEW_SOURCE; /* borrowed: plan never cleared */
+  if((rc = hs_store_begin(st, err)))
+    return rc;
+  rc = hs_runlog_start(st, &plan, run, err);
+  for(i = 0; i < sel->n && !rc; i++) {
+    const hs_rq_item *q = &sel->items[i];
+    hs_plan_item it;
+    hs_change c;
+    hs_buf why = HS_BUF_INIT;
+    memset(&it, 0, sizeof(it));
+    it.action = HS_ACT_SKIPPED;
+    it.sh_id = q->sh_id;
+    it.hris_id = q->hris_id;
+    it.name = q->name;
+    c.field = q->field;
+    c.before = q->reg_value;
+    c.after = q->hr_value;
+    if(hs_buf_printf(&why, "rejected in review (item %lld, %s)", q->id,
+                     hs_rq_kind_name(q->kind)))
+      rc = hs_err_set(err, HS_E_NOMEM, "out of memory");
+    it.reason = (char *)hs_buf_str(&why);
+    if(!rc && !(rc = hs_review_reject(st, q->id, err)))
+      rc = hs_runlog_change(st, *run, &it, q->sh_id,
+                            q->kind == HS_RQ_UPDATE ? &c : NULL, err);
+    hs_buf_free(&why);
+  }
+  if(!rc)
+    rc = hs_runlog_finish(st, *run, err);
+  if(rc || (rc = hs_store_commit(st, err))) {
+    hs_store_rollback(st);
+    *run = 0;
+  }
+  return rc;
+}
+
+static hs_rc decide(hs_cli *cli, const char *db, int approving, int all,
+                    char **ids, int n_ids, hs_err *err)
+{
+  hs_store *st = NULL;
+  hs_queue q, sel;
+  long long run = 0;
+  int lock = -1;
+  hs_rc rc;
+  memset(&q, 0, sizeof(q));
+  memset(&sel, 0, sizeof(sel));
+  if(access(db, F_OK))
+    return hs_err_set(err, HS_E_USAGE,
+                      "review: %s: no store yet (run `hrsync sync --auto`)",
+                      db);
+  if(!(rc = take_lock(db, &lock, err)) &&
+     !(rc = hs_store_open(db, HS_STORE_WRITE, &st, err)) &&
+     !(rc = hs_review_load(st, 0, &q, err)) &&
+     !(rc = select_items(&q, all, ids, n_ids, &sel, err)))
+    rc = approving ? approve(st, &sel, &run, err)
+                   : reject(st, &sel, &run, err);
+  if(!rc && cli->json)
+    fprintf(cli->out, "{\"run_id\":%lld,\"%s\":%zu}\n", run,
+            approving ? "approved" : "rejected", sel.n);
+  else if(!rc && !cli->quiet)
+    fprintf(cli->out, "%s %zu item%s as run %lld.\n",
+            approving ? "Approved" : "Rejected", sel.n,
+            sel.n == 1 ? "" : "s", run);
+  hs_store_close(st);
+  if(lock >= 0)
+    close(lock);
+  hs_queue_clear(&q);
+  hs_queue_clear(&sel);
+  return rc;
+}
+
+int hs_cmd_review(hs_cli *cli, int argc, char **argv)
+{
+  int approving, all = 0, i, n_ids = 0;
+  char **ids;
+  char *db = NULL;
+  hs_err err;
+  hs_rc rc;
+  hs_err_clear(&err);
+  if(argc == 1) {
+    if(!(rc = hs_cli_db_path(cli, &db, &err)))
+      rc = list(cli, db, &err);
+    free(db);
+    return rc ? hs_cli_fail(cli, &err) : 0;
+  }
+  if(strcmp(argv[1], "approve") && strcmp(argv[1], "reject"))
+    return hs_cli_usage_error(cli, "review",
+                              "unexpected argument \"%s\"; expected approve "
+                              "or reject",
+                              argv[1]);
+  approving = !strcmp(argv[1], "approve");
+  if(!(ids = calloc((size_t)argc, sizeof(char *))))
+    return hs_cli_usage_error(cli, "review", "out of memory");
+  for(i = 2; i < argc; i++) {
+    if(approving && !strcmp(argv[i], "--all"))
+      all = 1;
+    else
+      ids[n_ids++] = argv[i];
+  }
+  if(!all && !n_ids) {
+    free(ids);
+    return hs_cli_usage_error(cli, "review", "%s: which items? give ids%s",
+                              argv[1], approving ? " or --all" : "");
+  }
+  if(all && n_ids) {
+    free(ids);
+    return hs_cli_usage_error(cli, "review",
+                              "approve: ids or --all, not both");
+  }
+  if(!(rc = hs_cli_db_path(cli, &db, &err)))
+    rc = decide(cli, db, approving, all, ids, n_ids, &err);
+  free(ids);
+  free(db);
+  return rc ? hs_cli_fail(cli, &err) : 0;
+}
