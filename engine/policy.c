@@ -10,9 +10,9 @@
 
 void hs_policy_defaults(hs_policy *p)
 {
-  static const int review[] = {HS_SF_HRIS_ID, HS_SF_FIRST_NAME,
-                               HS_SF_LAST_NAME, HS_SF_NAME, HS_SF_EMAIL,
-                               HS_SF_BIRTH_DATE};
+  static const int review[] = {HS_SF_HRIS_ID,   HS_SF_FIRST_NAME,
+                               HS_SF_LAST_NAME, HS_SF_NAME,
+                               HS_SF_EMAIL,     HS_SF_BIRTH_DATE};
   size_t i;
   memset(p, 0, sizeof(*p));
   for(i = 0; i < sizeof(review) / sizeof(review[0]); i++)

@@ -15,7 +15,7 @@
 #include <time.h>
 
 static const char *const kind_names[HS_RQ_COUNT] = {"create", "update",
-                                                     "termination"};
+                                                    "termination"};
 
 const char *hs_rq_kind_name(int k)
 {
@@ -133,12 +133,14 @@ static int read_row(sqlite3_stmt *s, hs_rq_item *it)
   it->reason = dup_opt(col(s, 9), &oom);
   it->run_id = sqlite3_column_int64(s, 10);
   snprintf(it->first_seen, sizeof(it->first_seen), "%s", fs ? fs : "");
-  it->rejected = col(s, 12) && !strcmp(col(s, 12), "rejected");
+  it->status = !col(s, 12)                       ? HS_RQ_PENDING
+               : !strcmp(col(s, 12), "rejected") ? HS_RQ_REJECTED
+               : !strcmp(col(s, 12), "done")     ? HS_RQ_DONE
+                                                 : HS_RQ_PENDING;
   return oom ? -1 : 0;
 }
 
-hs_rc hs_review_load(hs_store *st, int with_rejected, hs_queue *q,
-                     hs_err *err)
+hs_rc hs_review_load(hs_store *st, int with_rejected, hs_queue *q, hs_err *err)
 {
   sqlite3_stmt *s;
   int rc = SQLITE_DONE;
@@ -224,8 +226,8 @@ typedef struct splitter {
   hs_queue *found;
 } splitter;
 
-/* Adds a queue item; returns 1 when it is a rejected value (not to be
-** applied either), 0 when pending, -1 on no memory. */
+/* Adds a queue item; returns 1 when it is a rejected or done value (not
+** to be applied either), 0 when pending, -1 on no memory. */
 static int add_found(splitter *sp, const hs_plan_item *pi, int kind,
                      const hs_change *c)
 {
@@ -260,11 +262,11 @@ static int add_found(splitter *sp, const hs_plan_item *pi, int kind,
   if(n) {
     const hs_rq_item *o = &sp->old->items[pos[0]];
     q->id = o->id;
-    if(o->rejected && same(o->hr_value, q->hr_value) &&
+    if(o->status != HS_RQ_PENDING && same(o->hr_value, q->hr_value) &&
        same(o->changes, q->changes))
-      q->rejected = 1;
+      q->status = o->status;
   }
-  return q->rejected;
+  return q->status != HS_RQ_PENDING;
 }
 
 /* A copy of it for the applied plan, with only the changes keep[] says
@@ -302,7 +304,8 @@ static hs_rc split_update(splitter *sp, const hs_plan_item *it,
     return nomem(err);
   for(i = 0; i < it->n_changes; i++) {
     const hs_change *c = &it->changes[i];
-    keep[i] = c->field < 0 || c->field >= HS_SF_COUNT || !pol->review[c->field];
+    keep[i] =
+        c->field < 0 || c->field >= HS_SF_COUNT || !pol->review[c->field];
     if(!keep[i] && add_found(sp, it, HS_RQ_UPDATE, c) < 0) {
       free(keep);
       return nomem(err);
@@ -313,18 +316,19 @@ static hs_rc split_update(splitter *sp, const hs_plan_item *it,
   return rc;
 }
 
-static hs_rc split_item(splitter *sp, const hs_plan_item *it,
+static hs_rc split_item(splitter *sp, const hs_plan_item *it, int from_record,
                         const hs_policy *pol, hs_plan *apply, hs_err *err)
 {
   int r;
   if(it->action == HS_ACT_UPDATE)
     return split_update(sp, it, pol, apply, err);
+  if(it->action == HS_ACT_LEFT && from_record && !it->n_changes)
+    return copy_item(apply, it, NULL, err); /* left already: not news */
   if((it->action == HS_ACT_CREATE && pol->create_review) ||
      (it->action == HS_ACT_LEFT && pol->left_review)) {
-    r = add_found(sp, it,
-                  it->action == HS_ACT_CREATE ? HS_RQ_CREATE
-                                              : HS_RQ_TERMINATION,
-                  NULL);
+    r = add_found(
+        sp, it, it->action == HS_ACT_CREATE ? HS_RQ_CREATE : HS_RQ_TERMINATION,
+        NULL);
     return r < 0 ? nomem(err) : HS_OK;
   }
   return copy_item(apply, it, NULL, err);
@@ -362,7 +366,7 @@ hs_rc hs_review_split(const hs_plan *plan, const hs_policy *pol,
   if(only_records && plan->records < n)
     n = plan->records;
   for(i = 0; i < n && !rc; i++)
-    rc = split_item(&sp, &plan->items[i], pol, apply, err);
+    rc = split_item(&sp, &plan->items[i], i < plan->records, pol, apply, err);
   hs_plan_count(apply);
   hs_strmap_free(sp.index);
   hs_buf_free(&sp.key);
@@ -516,8 +520,7 @@ hs_rc hs_review_store(hs_store *st, long long run, const hs_queue *found,
                run, fresh, err);
 }
 
-static hs_rc one_row(hs_store *st, const char *sql, long long id,
-                     hs_err *err)
+static hs_rc one_row(hs_store *st, const char *sql, long long id, hs_err *err)
 {
   sqlite3_stmt *s;
   int rc;
@@ -533,9 +536,12 @@ static hs_rc one_row(hs_store *st, const char *sql, long long id,
   return HS_OK;
 }
 
-hs_rc hs_review_drop(hs_store *st, long long id, hs_err *err)
+hs_rc hs_review_approved(hs_store *st, const hs_rq_item *q, hs_err *err)
 {
-  return one_row(st, "DELETE FROM review_queue WHERE id = ?1", id, err);
+  if(q->kind == HS_RQ_TERMINATION && q->changes && !strcmp(q->changes, "[]"))
+    return one_row(st, "UPDATE review_queue SET status = 'done' WHERE id = ?1",
+                   q->id, err);
+  return one_row(st, "DELETE FROM review_queue WHERE id = ?1", q->id, err);
 }
 
 hs_rc hs_review_reject(hs_store *st, long long id, hs_err *err)
@@ -564,8 +570,8 @@ hs_rc hs_review_changes(const hs_rq_item *q, hs_plan_item *it, hs_err *err)
     json_object *a = json_object_array_get_idx(row, 2);
     int field = f ? hs_sf_lookup(json_object_get_string(f)) : -1;
     if(!json_object_is_type(row, json_type_array) || field < 0)
-      rc = hs_err_set(err, HS_E_PARSE,
-                      "review item %lld: unreadable changes", q->id);
+      rc = hs_err_set(err, HS_E_PARSE, "review item %lld: unreadable changes",
+                      q->id);
     else if(hs_item_add_change(it, field, b ? json_object_get_string(b) : NULL,
                                a ? json_object_get_string(a) : NULL))
       rc = nomem(err);

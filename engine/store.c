@@ -67,11 +67,12 @@ static const char *const migrations[] = {
     /* 2: facts about the store itself, e.g. which HR field the stakeholders'
     ** hris_id values come from (re-mapping it would duplicate everyone). */
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n",
-    /* review queue (issue 13): what `sync --auto` held back for a person,
-    ** one row per stakeholder and field (create and termination: field
-    ** ''); a rejected row stays, so the same value is not queued again. */
+    /* 3: review queue (issue 13): what `sync --auto` held back for a
+    ** person, one row per stakeholder and field (create and termination:
+    ** field ''); rejected and done rows stay, so the same value is not
+    ** queued again. */
     "CREATE TABLE review_queue(\n"
-    "  id INTEGER PRIMARY KEY,\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n" /* ids never reused */
     "  kind TEXT NOT NULL CHECK(kind IN ('create', 'update', "
     "'termination')),\n"
     "  hris_id TEXT NOT NULL, stakeholder_id INTEGER, name TEXT,\n"
@@ -79,7 +80,7 @@ static const char *const migrations[] = {
     "  changes TEXT, reason TEXT, run_id INTEGER, first_seen TEXT NOT NULL,\n"
     "  seen_run INTEGER,\n"
     "  status TEXT NOT NULL DEFAULT 'pending'\n"
-    "    CHECK(status IN ('pending', 'rejected')),\n"
+    "    CHECK(status IN ('pending', 'rejected', 'done')),\n"
     "  UNIQUE(kind, hris_id, field));\n"};
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -12,7 +12,7 @@
 **   1  failed (nothing applied), 2 usage or config error
 */
 #define _DEFAULT_SOURCE /* timegm, strptime */
-#define _XOPEN_SOURCE 700
+#define _XOPEN_SOURCE   700
 #include "../apply.h"
 #include "../buf.h"
 #include "../planfile.h"
@@ -32,7 +32,7 @@
 #define HS_EXIT_QUEUED 4
 
 #define META_WATERMARK "auto.watermark"
-#define META_DIGEST "auto.watermark_config"
+#define META_DIGEST    "auto.watermark_config"
 #define META_LAST_FULL "auto.last_full"
 
 typedef struct auto_opts {
@@ -45,9 +45,9 @@ typedef struct auto_state {
   hs_registry reg;
   hs_queue old;
   char *watermark, *digest, *last_full;
-  char since[32];     /* the watermark asked for, "" for a full fetch */
-  char fetch_at[32];  /* this fetch's watermark for the next run */
-  int incremental;    /* the connector honoured since */
+  char since[32];    /* the watermark asked for, "" for a full fetch */
+  char fetch_at[32]; /* this fetch's watermark for the next run */
+  int incremental;   /* the connector honoured since */
 } auto_state;
 
 /* The one-writer lock: flock on STORE.lock, the file engine/lock.h (branch
@@ -123,8 +123,7 @@ static hs_rc make_plan(hs_cli *cli, const auto_opts *o, const char *db,
   hs_session s;
   hs_fetch_stats fs;
   hs_rc rc;
-  if((rc = hs_session_config(cli, &s, err)) ||
-     (rc = load_state(db, a, err))) {
+  if((rc = hs_session_config(cli, &s, err)) || (rc = load_state(db, a, err))) {
     hs_session_close(&s);
     return rc;
   }
@@ -228,9 +227,8 @@ static void print_result(hs_cli *cli, const hs_plan *plan,
           "%s fetch: %zu record%s. Applied as run %lld: %zu created, %zu "
           "updated, %zu left.\n",
           a->incremental ? "Incremental" : "Full", plan->records,
-          plan->records == 1 ? "" : "s", run,
-          applied->counts[HS_ACT_CREATE], applied->counts[HS_ACT_UPDATE],
-          applied->counts[HS_ACT_LEFT]);
+          plan->records == 1 ? "" : "s", run, applied->counts[HS_ACT_CREATE],
+          applied->counts[HS_ACT_UPDATE], applied->counts[HS_ACT_LEFT]);
   if(pending)
     fprintf(cli->out,
             "%zu item%s wait%s for review (%zu new); see `hrsync review`.\n",

@@ -33,16 +33,16 @@ static int describe(hs_buf *b, const hs_rq_item *q)
   const char *name = q->name && *q->name ? q->name : q->hris_id;
   switch(q->kind) {
   case HS_RQ_CREATE:
-    return hs_buf_printf(b, "new stakeholder: %s (HRIS id %s); approve to "
-                            "add them",
+    return hs_buf_printf(b,
+                         "new stakeholder: %s (HRIS id %s); approve to "
+                         "add them",
                          name, q->hris_id);
   case HS_RQ_TERMINATION:
     if(q->hr_value)
       return hs_buf_printf(b,
                            "pending termination: %s left on %s; complete it",
                            name, q->hr_value);
-    return hs_buf_printf(b,
-                         "pending termination: %s (%s); complete it", name,
+    return hs_buf_printf(b, "pending termination: %s (%s); complete it", name,
                          q->reason ? q->reason : "left");
   default:
     return hs_buf_printf(b, "%s of %s (#%lld): \"%s\" -> \"%s\"",
@@ -74,7 +74,8 @@ static int item_json(hs_buf *b, const hs_rq_item *q)
          hs_buf_puts(b, q->changes ? q->changes : "null");
   bad |= hs_buf_printf(b, ",\"run_id\":%lld,\"first_seen\":\"%s\"", q->run_id,
                        q->first_seen);
-  bad |= hs_buf_puts(b, ",\"message\":") | hs_buf_json_str(b, hs_buf_str(&msg));
+  bad |=
+      hs_buf_puts(b, ",\"message\":") | hs_buf_json_str(b, hs_buf_str(&msg));
   hs_buf_free(&msg);
   return bad | hs_buf_puts(b, "}");
 }
@@ -205,8 +206,8 @@ static hs_rc stale(const hs_rq_item *q, hs_err *err, const char *why)
 static hs_rc plan_one(hs_plan *plan, const hs_registry *reg,
                       const hs_rq_item *q, hs_err *err)
 {
-  const hs_sh *sh = find_sh(reg, q->kind == HS_RQ_CREATE ? 0 : q->sh_id,
-                            q->hris_id);
+  const hs_sh *sh =
+      find_sh(reg, q->kind == HS_RQ_CREATE ? 0 : q->sh_id, q->hris_id);
   hs_plan_item *it = NULL;
   size_t i;
   if(q->kind == HS_RQ_CREATE && sh)
@@ -272,7 +273,7 @@ static hs_rc approve(hs_store *st, const hs_queue *sel, long long *run,
   ** lost, the next `sync --auto` finds nothing to ask and drops them. */
   if(!rc && !(rc = hs_store_begin(st, err))) {
     for(i = 0; i < sel->n && !rc; i++)
-      rc = hs_review_drop(st, sel->items[i].id, err);
+      rc = hs_review_approved(st, &sel->items[i], err);
     if(rc || (rc = hs_store_commit(st, err)))
       hs_store_rollback(st);
   }
@@ -340,15 +341,15 @@ static hs_rc decide(hs_cli *cli, const char *db, int approving, int all,
      !(rc = hs_store_open(db, HS_STORE_WRITE, &st, err)) &&
      !(rc = hs_review_load(st, 0, &q, err)) &&
      !(rc = select_items(&q, all, ids, n_ids, &sel, err)))
-    rc = approving ? approve(st, &sel, &run, err)
-                   : reject(st, &sel, &run, err);
+    rc =
+        approving ? approve(st, &sel, &run, err) : reject(st, &sel, &run, err);
   if(!rc && cli->json)
     fprintf(cli->out, "{\"run_id\":%lld,\"%s\":%zu}\n", run,
             approving ? "approved" : "rejected", sel.n);
   else if(!rc && !cli->quiet)
     fprintf(cli->out, "%s %zu item%s as run %lld.\n",
-            approving ? "Approved" : "Rejected", sel.n,
-            sel.n == 1 ? "" : "s", run);
+            approving ? "Approved" : "Rejected", sel.n, sel.n == 1 ? "" : "s",
+            run);
   hs_store_close(st);
   if(lock >= 0)
     close(lock);

@@ -240,6 +240,26 @@ static hrsync_status emit_user(hrsync_conn *c, json_object *u,
   return st;
 }
 
+/* SDK 1.3 incremental fetch: "&modifiedAt=since,..." when the host asks
+** for the users changed since its watermark ("" otherwise); -1 when it
+** does not fit. Says changed_only once, on the first page. */
+static int since_param(hrsync_conn *c, char *out, size_t cap)
+{
+  const char *since = HRSYNC_HOST_HAS(c->hh.h, changed_since)
+                          ? c->hh.h->changed_since(c->hh.ctx)
+                          : NULL;
+  char esc[80];
+  out[0] = 0;
+  if(!since || !*since)
+    return 0;
+  if(hrsync_url_escape(esc, sizeof(esc), since) == (size_t)-1 ||
+     (size_t)snprintf(out, cap, "&modifiedAt=since%%2C%s", esc) >= cap)
+    return -1;
+  if(c->offset == 0 && HRSYNC_HOST_HAS(c->hh.h, changed_only))
+    c->hh.h->changed_only(c->hh.ctx);
+  return 0;
+}
+
 /* The fields= projection asked for each wanted member; one that no user
 ** of the first page carries at all (not even as null) was dropped by
 ** Lucca: the key's role may not see it. Said once per field (SDK 1.2). */
@@ -294,9 +314,12 @@ hrsync_status lc_next_page(hrsync_conn *c, int *has_more)
     st = fields_param(c, list);
   if(!st) {
     char path[2048];
-    int m = snprintf(path, sizeof(path),
-                     "%s?fields=%s&formerEmployees=true&paging=%zu,%u",
-                     LC_USERS, list->buf, c->offset, LC_PAGE);
+    char since[96];
+    int m = since_param(c, since, sizeof(since));
+    if(m >= 0)
+      m = snprintf(path, sizeof(path),
+                   "%s?fields=%s&formerEmployees=true%s&paging=%zu,%u",
+                   LC_USERS, list->buf, since, c->offset, LC_PAGE);
     if(m < 0 || (size_t)m >= sizeof(path))
       st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_CONFIG,
                          "%s: too many fields for one request", what);

@@ -18,6 +18,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* SDK 1.3 incremental fetch: "&updated_since=..." appended to c->query
+** when the host asks for the people changed since its watermark.
+** Personio counts a change of any attribute, so the answer is exactly the
+** changed people, and total_elements counts them. */
+static hrsync_status since_query(hrsync_conn *c)
+{
+  const char *since = HRSYNC_HOST_HAS(c->hh.h, changed_since)
+                          ? c->hh.h->changed_since(c->hh.ctx)
+                          : NULL;
+  size_t len = strlen(c->query), w;
+  char *q;
+  if(!since || !*since)
+    return HRSYNC_OK;
+  if(!(q = realloc(c->query, len + 16 + 3 * strlen(since))))
+    return HRSYNC_E_NOMEM;
+  c->query = q;
+  memcpy(q + len, "&updated_since=", 15);
+  w = hrsync_url_escape(q + len + 15, 1 + 3 * strlen(since), since);
+  if(w == (size_t)-1)
+    return HRSYNC_E_INTERNAL;
+  if(HRSYNC_HOST_HAS(c->hh.h, changed_only))
+    c->hh.h->changed_only(c->hh.ctx);
+  return HRSYNC_OK;
+}
+
 /* "&attributes[]=a&attributes[]=b" for the wanted fields' attributes
 ** ("department.name" needs "department"), or "" when the config names
 ** none. id is left out: every employee carries it. */
@@ -57,7 +82,7 @@ static hrsync_status build_query(hrsync_conn *c)
   }
   json_object_put(set);
   c->query = q;
-  return HRSYNC_OK;
+  return since_query(c);
 }
 
 /* The value inside an attribute wrapper; a bare value is its own. *has
