@@ -280,8 +280,16 @@ static void test_fields_schema(void **state)
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_bamboo_request(fh_request_at(fh, 0), "GET",
                         GATEWAY "/v1/meta/fields");
-  /* 17 distinct entries (the repeated firstName once) plus id. */
-  assert_int_equal(fh_n_fields(fh), 18);
+  /* 17 distinct entries (the repeated firstName once) plus id and the 10
+  ** report-only names. */
+  assert_int_equal(fh_n_fields(fh), 28);
+  assert_field(fh, "bestEmail", HRSYNC_FIELD_EMAIL, 0, NULL);
+  assert_field(fh, "supervisorEId", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "supervisorId", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "displayName", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "fullName1", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "fullName5", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "lastChanged", HRSYNC_FIELD_TEXT, 0, NULL);
   assert_field(fh, "status", HRSYNC_FIELD_LIST, 0, "Status");
   assert_field(fh, "firstName", HRSYNC_FIELD_TEXT, 0, "First Name");
   assert_field(fh, "employeeNumber", HRSYNC_FIELD_TEXT, 0, "Employee #");
@@ -317,11 +325,11 @@ static void test_fields_reuse_authenticate(void **state)
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 1);
-  assert_int_equal(fh_n_fields(fh), 18);
+  assert_int_equal(fh_n_fields(fh), 28);
   fh_clear(fh);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 1);
-  assert_int_equal(fh_n_fields(fh), 2);
+  assert_int_equal(fh_n_fields(fh), 12);
   fh_done(plugin, fh, c);
 }
 
@@ -599,11 +607,33 @@ static void test_report_too_many_fields(void **state)
 
 /* ---- dataset roster ---------------------------------------------- */
 
+/* The dataset's own field list, as GET /v1_2/datasets/employee/fields
+** answers it (names trimmed from a real tenant's 457). */
+static const char ds_fields[] =
+    "{\"pagination\": {\"total_records\": 12, \"current_page\": 1,"
+    " \"total_pages\": 1, \"next_page\": null, \"prev_page\": null},"
+    " \"name\": \"employee\", \"label\": \"Employee\", \"fields\": ["
+    "{\"name\": \"eeid\", \"label\": \"Employee ID\", \"parentType\":"
+    " \"employee\", \"parentName\": \"employee\", \"entityName\":"
+    " \"employee\"},"
+    "{\"name\": \"firstName\", \"label\": \"First Name\"},"
+    "{\"name\": \"lastName\", \"label\": \"Last Name\"},"
+    "{\"name\": \"email\", \"label\": \"Work Email\"},"
+    "{\"name\": \"homeEmail\", \"label\": \"Home Email\"},"
+    "{\"name\": \"addressLineOne\", \"label\": \"Address Line 1\"},"
+    "{\"name\": \"zipCode\", \"label\": \"Zip Code\"},"
+    "{\"name\": \"employmentStatus\", \"label\": \"Employment Status\"},"
+    "{\"name\": \"jobInformationDepartment\", \"label\": \"Department\"},"
+    "{\"name\": \"hireDate\", \"label\": \"Hire Date\"},"
+    "{\"name\": \"terminationDate\", \"label\": \"Termination Date\"},"
+    "{\"name\": \"status\", \"label\": \"Status\"}]}";
+
 static fh_host *dataset_host(void)
 {
   fh_host *fh = host();
   fh_setting(fh, "roster", "dataset");
   fh_want(fh, "firstName");
+  fh_queue(fh, 200, JSON_HDR, ds_fields);
   return fh;
 }
 
@@ -623,7 +653,7 @@ static void assert_dataset_request_sized(const fh_request *r, long page,
   assert_true(json_object_object_get_ex(body, "fields", &v));
   assert_string_equal(
       json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
-      "[\"id\",\"firstName\",\"hireDate\",\"status\"]");
+      "[\"eeid\",\"firstName\",\"hireDate\",\"status\"]");
   /* Everyone: no status filter. */
   assert_false(json_object_object_get_ex(body, "filter", NULL));
   json_object_put(body);
@@ -641,15 +671,15 @@ static void test_dataset_total_pages(void **state)
   size_t pages;
   (void)state;
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"fields\": {\"id\": \"1\", \"firstName\": \"A\","
+           "{\"data\": [{\"fields\": {\"eeid\": \"1\", \"firstName\": \"A\","
            " \"hireDate\": \"2020-01-01\", \"status\": \"Active\"}},"
-           "{\"fields\": {\"id\": 2, \"firstName\": \"B\","
+           "{\"fields\": {\"eeid\": 2, \"firstName\": \"B\","
            " \"hireDate\": \"0000-00-00\", \"status\": \"Inactive\"}}],"
            "\"links\": {\"next\": \"https://x/?page=2\", \"prev\": null},"
            "\"meta\": {\"page\": 1, \"pageSize\": 2, \"totalPages\": 2,"
            " \"totalItems\": 3}}");
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"fields\": {\"id\": \"3\", \"firstName\": null,"
+           "{\"data\": [{\"fields\": {\"eeid\": \"3\", \"firstName\": null,"
            " \"hireDate\": \"2021-02-03\", \"status\": \"Active\"}}],"
            "\"links\": {\"next\": null, \"prev\": \"https://x/?page=1\"},"
            "\"meta\": {\"page\": 2, \"pageSize\": 2, \"totalPages\": 2,"
@@ -657,14 +687,17 @@ static void test_dataset_total_pages(void **state)
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 10, &pages), HRSYNC_OK);
   assert_int_equal(pages, 2);
-  assert_int_equal(fh_n_requests(fh), 2);
-  assert_dataset_request(fh_request_at(fh, 0), 1);
-  assert_dataset_request(fh_request_at(fh, 1), 2);
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_bamboo_request(fh_request_at(fh, 0), "GET",
+                        GATEWAY "/v1_2/datasets/employee/fields");
+  assert_dataset_request(fh_request_at(fh, 1), 1);
+  assert_dataset_request(fh_request_at(fh, 2), 2);
   assert_int_equal(fh_n_records(fh), 3);
   assert_string_equal(
       fh_record_get(fh_record_find(fh, "2"), HRSYNC_FIELD_SKIP_REASON, NULL),
       "no hire date in BambooHR");
-  assert_string_equal(fh_record_get(fh_record_find(fh, "2"), "id", NULL), "2");
+  assert_string_equal(fh_record_get(fh_record_find(fh, "2"), "eeid", NULL),
+                      "2");
   assert_null(fh_record_get(fh_record_find(fh, "3"), "firstName", NULL));
   fh_done(plugin, fh, c);
 }
@@ -675,21 +708,21 @@ static void test_dataset_empty_page_ends(void **state)
   hrsync_conn *c;
   size_t pages;
   (void)state;
-  /* No meta at all: only an empty page ends the scan. The row id may sit
-  ** outside "fields", or be named employeeId. */
+  /* No meta at all: only an empty page ends the scan. eeid as a number
+  ** or a string. */
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"id\": 11, \"fields\": {\"firstName\": \"A\","
+           "{\"data\": [{\"fields\": {\"eeid\": 11, \"firstName\": \"A\","
            " \"hireDate\": \"2020-01-01\"}}]}");
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"fields\": {\"employeeId\": \"12\","
+           "{\"data\": [{\"fields\": {\"eeid\": \"12\","
            " \"firstName\": \"B\", \"hireDate\": \"2020-01-01\"}}]}");
   fh_queue(fh, 200, JSON_HDR, "{\"data\": [], \"meta\": {}}");
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 10, &pages), HRSYNC_OK);
   assert_int_equal(pages, 3);
-  assert_dataset_request(fh_request_at(fh, 2), 3);
+  assert_dataset_request(fh_request_at(fh, 3), 3);
   assert_int_equal(fh_n_records(fh), 2);
-  assert_string_equal(fh_record_get(fh_record_find(fh, "11"), "id", NULL),
+  assert_string_equal(fh_record_get(fh_record_find(fh, "11"), "eeid", NULL),
                       "11");
   assert_non_null(fh_record_find(fh, "12"));
   fh_done(plugin, fh, c);
@@ -699,7 +732,7 @@ static void test_dataset_page_ignored_guard(void **state)
 {
   fh_host *fh = dataset_host();
   hrsync_conn *c;
-  const char *page = "{\"data\": [{\"fields\": {\"id\": \"1\", \"hireDate\": "
+  const char *page = "{\"data\": [{\"fields\": {\"eeid\": \"1\", \"hireDate\": "
                      "\"2020-01-01\"}}]}";
   (void)state;
   fh_queue(fh, 200, JSON_HDR, page);
@@ -720,24 +753,24 @@ static void test_dataset_too_much_data(void **state)
   (void)state;
   /* 413 on page 2 of 1000: rows 1000.. are page 3 of 500. */
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"fields\": {\"id\": \"1\", \"hireDate\": "
+           "{\"data\": [{\"fields\": {\"eeid\": \"1\", \"hireDate\": "
            "\"2020-01-01\"}}], \"meta\": {\"page\": 1, \"totalPages\": 2}}");
   fh_queue(fh, 413, "Content-Type: application/problem+json",
            "{\"title\": \"Payload Too Large\", \"status\": 413}");
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"fields\": {\"id\": \"2\", \"hireDate\": "
+           "{\"data\": [{\"fields\": {\"eeid\": \"2\", \"hireDate\": "
            "\"2020-01-01\"}}], \"meta\": {\"page\": 3, \"totalPages\": 4}}");
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"fields\": {\"id\": \"3\", \"hireDate\": "
+           "{\"data\": [{\"fields\": {\"eeid\": \"3\", \"hireDate\": "
            "\"2020-01-01\"}}], \"meta\": {\"page\": 4, \"totalPages\": 4}}");
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 10, &pages), HRSYNC_OK);
   assert_int_equal(pages, 3);
-  assert_int_equal(fh_n_requests(fh), 4);
-  assert_dataset_request_sized(fh_request_at(fh, 0), 1, 1000);
-  assert_dataset_request_sized(fh_request_at(fh, 1), 2, 1000);
-  assert_dataset_request_sized(fh_request_at(fh, 2), 3, 500);
-  assert_dataset_request_sized(fh_request_at(fh, 3), 4, 500);
+  assert_int_equal(fh_n_requests(fh), 5);
+  assert_dataset_request_sized(fh_request_at(fh, 1), 1, 1000);
+  assert_dataset_request_sized(fh_request_at(fh, 2), 2, 1000);
+  assert_dataset_request_sized(fh_request_at(fh, 3), 3, 500);
+  assert_dataset_request_sized(fh_request_at(fh, 4), 4, 500);
   assert_int_equal(fh_n_records(fh), 3);
   fh_done(plugin, fh, c);
 }
@@ -754,8 +787,8 @@ static void test_dataset_too_much_data_always(void **state)
   assert_int_equal(fh_fetch_all(fh, plugin, c, 10, NULL), HRSYNC_E_HTTP);
   fh_assert_error_has(fh, "page 1: HTTP 413: Payload Too Large");
   /* 1000, 500, 250, 125, 25, 5, 1 rows: then it gives up. */
-  assert_int_equal(fh_n_requests(fh), 7);
-  assert_dataset_request_sized(fh_request_at(fh, 6), 1, 1);
+  assert_int_equal(fh_n_requests(fh), 8);
+  assert_dataset_request_sized(fh_request_at(fh, 7), 1, 1);
   fh_done(plugin, fh, c);
 }
 
@@ -790,8 +823,8 @@ static void test_dataset_errors(void **state)
       {200, "{\"data\": [{\"id\": 1}]}", "data[0].fields is not an object",
        HRSYNC_E_PARSE},
       {200, "{\"data\": [{\"fields\": {\"firstName\": \"x\"}}]}",
-       "data[0] has no id", HRSYNC_E_PARSE},
-      {200, "{\"data\": [{\"fields\": {\"id\": \"1\"", "malformed JSON",
+       "data[0] has no eeid", HRSYNC_E_PARSE},
+      {200, "{\"data\": [{\"fields\": {\"eeid\": \"1\"", "malformed JSON",
        HRSYNC_E_PARSE},
   };
   size_t i;
