@@ -471,8 +471,8 @@ hs_rc hs_config_check_fields(const hs_config *cfg, hs_field_known_fn known,
 }
 
 hs_rc hs_config_check_fields_near(const hs_config *cfg,
-                                  hs_field_known_fn known,
-                                  hs_field_nth_fn nth, void *arg, hs_err *err)
+                                  hs_field_known_fn known, hs_field_nth_fn nth,
+                                  void *arg, hs_err *err)
 {
   char hint[320];
   size_t i;
@@ -484,8 +484,8 @@ hs_rc hs_config_check_fields_near(const hs_config *cfg,
           err, HS_E_CONFIG, "%s: mapping.%s: unknown HR field \"%s\" (%s)",
           cfg->path, hs_sf_name(f), cfg->mapping[f],
           near_hint(hint, sizeof(hint), cfg->mapping[f], nth, arg));
-  if((rc = check_conds(cfg, cfg->conds, cfg->n_conds, "conditions", known,
-                       nth, arg, err)))
+  if((rc = check_conds(cfg, cfg->conds, cfg->n_conds, "conditions", known, nth,
+                       arg, err)))
     return rc;
   for(i = 0; i < cfg->n_groups; i++) {
     char key[64];

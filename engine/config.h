@@ -75,7 +75,7 @@ typedef const char *(*hs_field_nth_fn)(void *arg, size_t i);
 ** (nth enumerates them, same arg): "... unknown HR field "workemial"
 ** (did you mean "workEmail"? see `hrsync fields`)". */
 hs_rc hs_config_check_fields_near(const hs_config *cfg,
-                                  hs_field_known_fn known,
-                                  hs_field_nth_fn nth, void *arg, hs_err *err);
+                                  hs_field_known_fn known, hs_field_nth_fn nth,
+                                  void *arg, hs_err *err);
 
 #endif

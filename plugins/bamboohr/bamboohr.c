@@ -139,8 +139,8 @@ static int looks_like_xml(const hrsync_http_response *resp)
   return 0;
 }
 
-static hrsync_status call(hrsync_conn *c, const char *method,
-                          const char *path, const char *body, const char *what,
+static hrsync_status call(hrsync_conn *c, const char *method, const char *path,
+                          const char *body, const char *what,
                           json_object **out, int quiet_404)
 {
   const hrsync_kv with_body[] = {{"Accept", "application/json"},

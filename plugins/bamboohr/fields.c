@@ -13,7 +13,8 @@
 ** conditions. */
 const char *const bhr_report_only[] = {
     "bestEmail", "supervisorEId", "supervisorId", "displayName", "fullName1",
-    "fullName2", "fullName3", "fullName4", "fullName5", "lastChanged", NULL};
+    "fullName2", "fullName3",     "fullName4",    "fullName5",   "lastChanged",
+    NULL};
 
 static const struct {
   const char *id, *label;
@@ -174,8 +175,8 @@ hrsync_status bhr_list_fields(hrsync_conn *c)
   if(st == HRSYNC_OK)
     st = describe_extra(c, seen, "id", "Employee ID (EEID, immutable)",
                         HRSYNC_FIELD_NUMBER);
-  for(i = 0; st == HRSYNC_OK && i < sizeof(report_only_defs) /
-                                         sizeof(report_only_defs[0]);
+  for(i = 0; st == HRSYNC_OK &&
+             i < sizeof(report_only_defs) / sizeof(report_only_defs[0]);
       i++)
     st = describe_extra(c, seen, report_only_defs[i].id,
                         report_only_defs[i].label, report_only_defs[i].type);

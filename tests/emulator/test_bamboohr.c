@@ -119,8 +119,8 @@ static void t_report_only_fields(void **state)
   assert_string_equal(jstr(o, "employees.0.fullName2"), "O'Brien, Zoë");
   assert_string_equal(jstr(o, "employees.0.displayName"), "Zoë O'Brien");
   assert_non_null(jstr(o, "employees.0.lastChanged"));
-  assert_false(json_object_object_get_ex(jpath(o, "employees.0"),
-                                         "nationality", NULL));
+  assert_false(
+      json_object_object_get_ex(jpath(o, "employees.0"), "nationality", NULL));
   json_object_put(o);
   http_res_free(&r);
 }

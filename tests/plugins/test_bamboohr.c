@@ -732,8 +732,9 @@ static void test_dataset_page_ignored_guard(void **state)
 {
   fh_host *fh = dataset_host();
   hrsync_conn *c;
-  const char *page = "{\"data\": [{\"fields\": {\"eeid\": \"1\", \"hireDate\": "
-                     "\"2020-01-01\"}}]}";
+  const char *page =
+      "{\"data\": [{\"fields\": {\"eeid\": \"1\", \"hireDate\": "
+      "\"2020-01-01\"}}]}";
   (void)state;
   fh_queue(fh, 200, JSON_HDR, page);
   fh_queue(fh, 200, JSON_HDR, page);

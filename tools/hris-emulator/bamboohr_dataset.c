@@ -18,35 +18,36 @@
 /* A dataset name, its label, and the classic token it reads. */
 static const struct ds_field {
   const char *name, *label, *classic;
-} ds[] = {{"eeid", "Employee ID", "id"},
-          {"employeeNumber", "Employee #", "employeeNumber"},
-          {"firstName", "First Name", "firstName"},
-          {"lastName", "Last Name", "lastName"},
-          {"preferredName", "Preferred Name", "preferredName"},
-          {"email", "Work Email", "workEmail"},
-          {"homeEmail", "Home Email", "homeEmail"},
-          {"mobilePhone", "Mobile Phone", "mobilePhone"},
-          {"addressLineOne", "Address Line 1", "address1"},
-          {"addressLineTwo", "Address Line 2", "address2"},
-          {"city", "City", "city"},
-          {"state", "State", "state"},
-          {"zipCode", "Zip Code", "zipcode"},
-          {"country", "Country", "country"},
-          {"dateOfBirth", "Birth Date", "dateOfBirth"},
-          {"nationality", "Nationality", "nationality"},
-          {"status", "Status", "status"},
-          {"employmentStatus", "Employment Status", "employmentHistoryStatus"},
-          {"hireDate", "Hire Date", "hireDate"},
-          {"terminationDate", "Termination Date", "terminationDate"},
-          {"jobInformationDepartment", "Job Information: Department",
-           "department"},
-          {"jobInformationJobTitle", "Job Information: Job Title", "jobTitle"},
-          {"jobInformationLocation", "Job Information: Location", "location"},
-          {"supervisorEeid", "Supervisor Employee ID", "supervisorEId"}};
+} ds[] = {
+    {"eeid", "Employee ID", "id"},
+    {"employeeNumber", "Employee #", "employeeNumber"},
+    {"firstName", "First Name", "firstName"},
+    {"lastName", "Last Name", "lastName"},
+    {"preferredName", "Preferred Name", "preferredName"},
+    {"email", "Work Email", "workEmail"},
+    {"homeEmail", "Home Email", "homeEmail"},
+    {"mobilePhone", "Mobile Phone", "mobilePhone"},
+    {"addressLineOne", "Address Line 1", "address1"},
+    {"addressLineTwo", "Address Line 2", "address2"},
+    {"city", "City", "city"},
+    {"state", "State", "state"},
+    {"zipCode", "Zip Code", "zipcode"},
+    {"country", "Country", "country"},
+    {"dateOfBirth", "Birth Date", "dateOfBirth"},
+    {"nationality", "Nationality", "nationality"},
+    {"status", "Status", "status"},
+    {"employmentStatus", "Employment Status", "employmentHistoryStatus"},
+    {"hireDate", "Hire Date", "hireDate"},
+    {"terminationDate", "Termination Date", "terminationDate"},
+    {"jobInformationDepartment", "Job Information: Department", "department"},
+    {"jobInformationJobTitle", "Job Information: Job Title", "jobTitle"},
+    {"jobInformationLocation", "Job Information: Location", "location"},
+    {"supervisorEeid", "Supervisor Employee ID", "supervisorEId"}};
 
 #define NDS ((int)(sizeof(ds) / sizeof(ds[0])))
 
-/* The dataset name of custom key k: "custom" + CamelCase ("customShirtSize"). */
+/* The dataset name of custom key k: "custom" + CamelCase ("customShirtSize").
+ */
 static void custom_name(const char *k, char out[80])
 {
   size_t n = 0;

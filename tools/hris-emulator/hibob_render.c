@@ -507,9 +507,7 @@ void hb_search(emu_req *req, emu_resp *resp)
   emu_buf_puts(&resp->body, "{\"employees\":[");
   /* A service user whose permission group lacks the categories gets a
   ** 200 with nobody in it (documented), not a 403. */
-  n = req->ctx->opts->hibob_no_people ? 0
-      : s.inactive                    ? pop->n
-                                      : pop->nactive;
+  n = req->ctx->opts->hibob_no_people ? 0 : s.inactive ? pop->n : pop->nactive;
   for(i = 0; i < n; i++) {
     const emu_person *p = pop->v[s.inactive ? i : pop->active[i]];
     if(s.filter && !filter_ok(&s, p))
