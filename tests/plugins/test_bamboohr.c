@@ -503,7 +503,91 @@ static void test_report_withheld_fields_explained(void **state)
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, ""), 0);
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_INFO, "2 requested fields"), 1);
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_INFO, "4001, location"), 1);
+  /* SDK 1.2: each is declared withheld (unknown, never empty). */
+  assert_int_equal(fh_n_withheld(fh), 2);
+  assert_non_null(strstr(fh_withheld(fh, "4001"), "may not see it"));
+  assert_non_null(fh_withheld(fh, "location"));
+  assert_null(fh_withheld(fh, "firstName"));
   fh_done(plugin, fh, c);
+}
+
+/* The permission shape real tenants show: a field left out of fields[]
+** and null for everyone. It is withheld, and its nulls are not emitted
+** (absent, not empty). A field null for everyone but listed is not
+** withheld (an unused field looks the same). */
+static void test_report_withheld_null_shape(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  int present;
+  (void)state;
+  fh_want(fh, "workEmail");
+  fh_want(fh, "address2");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"fields\": [{\"id\": \"id\"}, {\"id\": \"address2\"},"
+           " {\"id\": \"hireDate\"}, {\"id\": \"status\"}],"
+           " \"employees\": ["
+           "{\"id\": \"1\", \"workEmail\": null, \"address2\": null,"
+           " \"hireDate\": \"2020-01-01\", \"status\": \"Active\"},"
+           "{\"id\": \"2\", \"workEmail\": null, \"address2\": null,"
+           " \"hireDate\": \"2021-01-01\", \"status\": \"Active\"}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 2);
+  assert_non_null(fh_withheld(fh, "workEmail"));
+  assert_null(fh_withheld(fh, "address2"));
+  fh_record_get(fh_record_find(fh, "1"), "workEmail", &present);
+  assert_false(present);
+  assert_null(fh_record_get(fh_record_find(fh, "1"), "address2", &present));
+  assert_true(present);
+  fh_done(plugin, fh, c);
+}
+
+/* Every requested field null for every employee (the "everything but id
+** is null" reports): the key sees nothing, all are withheld. */
+static void test_report_all_null_withheld(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "firstName");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\": ["
+           "{\"id\": \"1\", \"firstName\": null, \"hireDate\": null,"
+           " \"status\": null},"
+           "{\"id\": \"2\", \"firstName\": null, \"hireDate\": null,"
+           " \"status\": null}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_withheld(fh), 3);
+  assert_non_null(strstr(fh_withheld(fh, "firstName"), "may see none"));
+  assert_non_null(fh_withheld(fh, "hireDate"));
+  assert_null(fh_withheld(fh, "id"));
+  fh_done(plugin, fh, c);
+}
+
+/* Issue 15 case 8: an employee member named "" is not a field id; it is
+** skipped with one warning, and the sync goes on (no contract error). */
+static void test_report_empty_member_name(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "firstName");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\": ["
+           "{\"id\": \"1\", \"\": \"odd\", \"firstName\": \"A\","
+           " \"hireDate\": \"2020-01-01\"},"
+           "{\"id\": \"2\", \"\": null, \"firstName\": \"B\","
+           " \"hireDate\": \"2020-01-01\"}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 2);
+  assert_string_equal(fh_record_get(fh_record_find(fh, "2"), "firstName",
+                                    NULL),
+                      "B");
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "empty name"), 1);
+  fh_done(plugin, fh, c); /* no violation: record_set never got "" */
 }
 
 static void test_report_without_fields_array(void **state)
@@ -793,6 +877,132 @@ static void test_dataset_too_much_data_always(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* Classic aliases a config uses are asked for under the dataset's
+** names and emitted under the config's; the fields list may spell a name
+** another way (zipcode), and be a bare array on an older API. */
+static void test_dataset_alias_translation(void **state)
+{
+  fh_host *fh = fh_new();
+  hrsync_conn *c;
+  json_object *body, *v;
+  const fh_record *r;
+  (void)state;
+  fh_setting(fh, "subdomain", "acme");
+  fh_secret(fh, "api_key", "bamboo-secret-key");
+  fh_setting(fh, "roster", "dataset");
+  fh_want(fh, "id");
+  fh_want(fh, "workEmail");
+  fh_want(fh, "address1");
+  fh_want(fh, "zipcode");
+  fh_want(fh, "department");
+  fh_want(fh, "email"); /* the dataset's own name, next to its alias */
+  fh_queue(fh, 200, JSON_HDR,
+           "[{\"name\": \"eeid\"}, {\"name\": \"email\"},"
+           " {\"name\": \"addressLineOne\"}, {\"name\": \"zipcode\"},"
+           " {\"name\": \"jobInformationDepartment\"},"
+           " {\"name\": \"hireDate\"}, {\"name\": \"status\"}]");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\": [{\"fields\": {\"eeid\": \"7\", \"email\": "
+           "\"a@x.example\", \"addressLineOne\": \"1 Main St\", "
+           "\"zipcode\": \"10115\", \"jobInformationDepartment\": \"Sales\","
+           " \"hireDate\": \"2020-01-01\", \"status\": \"Active\"}}],"
+           " \"meta\": {\"page\": 1, \"totalPages\": 1}}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  body = json_tokener_parse(fh_request_at(fh, 1)->body);
+  assert_true(json_object_object_get_ex(body, "fields", &v));
+  assert_string_equal(
+      json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+      "[\"eeid\",\"email\",\"addressLineOne\",\"zipcode\","
+      "\"jobInformationDepartment\",\"hireDate\",\"status\"]");
+  json_object_put(body);
+  r = fh_record_find(fh, "7");
+  assert_non_null(r);
+  assert_string_equal(fh_record_get(r, "id", NULL), "7");
+  assert_string_equal(fh_record_get(r, "workEmail", NULL), "a@x.example");
+  assert_string_equal(fh_record_get(r, "email", NULL), "a@x.example");
+  assert_string_equal(fh_record_get(r, "address1", NULL), "1 Main St");
+  assert_string_equal(fh_record_get(r, "zipcode", NULL), "10115");
+  assert_string_equal(fh_record_get(r, "department", NULL), "Sales");
+  fh_done(plugin, fh, c);
+}
+
+/* The schema on the dataset roster: the dataset's names plus the classic
+** aliases it has a twin for; a wanted classic field without a twin is
+** warned about at list_fields and stops the roster before any request
+** (the real API answers 400 to an unknown name). */
+static void test_dataset_schema_and_untwinned(void **state)
+{
+  fh_host *fh = dataset_host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "bestEmail");
+  fh_want(fh, "4001");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_field(fh, "eeid", HRSYNC_FIELD_NUMBER, 0, "Employee ID");
+  assert_field(fh, "email", HRSYNC_FIELD_EMAIL, 0, "Work Email");
+  assert_field(fh, "hireDate", HRSYNC_FIELD_DATE, 0, NULL);
+  assert_field(fh, "id", HRSYNC_FIELD_NUMBER, 0, NULL);
+  assert_field(fh, "workEmail", HRSYNC_FIELD_EMAIL, 0, NULL);
+  assert_field(fh, "address1", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "zipcode", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "employmentHistoryStatus", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "department", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_null(fh_field_find(fh, "address2")); /* no twin on this tenant */
+  assert_null(fh_field_find(fh, "bestEmail"));
+  assert_int_equal(
+      fh_log_count(fh, HRSYNC_LOG_WARN,
+                   "\"bestEmail\" (a custom-report field with no dataset "
+                   "equivalent), \"4001\" (a /v1/meta/fields id"),
+      1);
+  fh_clear(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_CONFIG);
+  fh_assert_error_has(fh, "roster=dataset cannot read \"bestEmail\"");
+  assert_int_equal(fh_n_requests(fh), 0);
+  fh_done(plugin, fh, c);
+}
+
+/* An older API: /v1_2/... is 404, the v1 path answers; a fields list in
+** two pages; a list without eeid cannot be a roster. */
+static void test_dataset_fields_fallback_and_pages(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_setting(fh, "roster", "dataset");
+  fh_queue(fh, 404, "X-BambooHR-Error-Message: Not found", "");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"pagination\": {\"current_page\": 1, \"total_pages\": 2},"
+           " \"fields\": [{\"name\": \"firstName\"}]}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"pagination\": {\"current_page\": 2, \"total_pages\": 2},"
+           " \"fields\": [{\"name\": \"eeid\"}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_bamboo_request(fh_request_at(fh, 0), "GET",
+                        GATEWAY "/v1_2/datasets/employee/fields");
+  assert_bamboo_request(fh_request_at(fh, 1), "GET",
+                        GATEWAY "/v1/datasets/employee/fields");
+  assert_bamboo_request(fh_request_at(fh, 2), "GET",
+                        GATEWAY "/v1/datasets/employee/fields?page=2");
+  assert_int_equal(fh_n_errors(fh), 0);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 3); /* read once */
+  assert_non_null(fh_field_find(fh, "eeid"));
+  assert_non_null(fh_field_find(fh, "id"));
+  fh_done(plugin, fh, c);
+
+  fh = host();
+  fh_setting(fh, "roster", "dataset");
+  fh_queue(fh, 200, JSON_HDR, "{\"fields\": [{\"name\": \"firstName\"}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_PARSE);
+  fh_assert_error_has(fh, "lists no \"eeid\"");
+  fh_done(plugin, fh, c);
+}
+
 static void test_error_object_with_200(void **state)
 {
   fh_host *fh = host();
@@ -859,6 +1069,9 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_report_request),
       cmocka_unit_test(test_report_records),
       cmocka_unit_test(test_report_withheld_fields_explained),
+      cmocka_unit_test(test_report_withheld_null_shape),
+      cmocka_unit_test(test_report_all_null_withheld),
+      cmocka_unit_test(test_report_empty_member_name),
       cmocka_unit_test(test_report_without_fields_array),
       cmocka_unit_test(test_report_empty_and_duplicates),
       cmocka_unit_test(test_report_errors),
@@ -868,6 +1081,9 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_dataset_page_ignored_guard),
       cmocka_unit_test(test_dataset_too_much_data),
       cmocka_unit_test(test_dataset_too_much_data_always),
+      cmocka_unit_test(test_dataset_alias_translation),
+      cmocka_unit_test(test_dataset_schema_and_untwinned),
+      cmocka_unit_test(test_dataset_fields_fallback_and_pages),
       cmocka_unit_test(test_error_object_with_200),
       cmocka_unit_test(test_dataset_errors),
   };
