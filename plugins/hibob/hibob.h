@@ -79,7 +79,12 @@ hrsync_status hb_list_fields(hrsync_conn *c);
 hrsync_status hb_list_item(hrsync_conn *c, const char *list_id,
                            const char *item, const char **name);
 
-/* next_page callback: one search, every employee. */
+/* A one-field search proving the service user can read people:
+** HRSYNC_E_AUTH naming the permission to grant when it finds nobody. */
+hrsync_status hb_probe_roster(hrsync_conn *c);
+
+/* next_page callback: one search, every employee (nobody found is
+** HRSYNC_E_AUTH, as for the probe). */
 hrsync_status hb_next_page(hrsync_conn *c, int *has_more);
 
 #endif

@@ -22,6 +22,12 @@
 
 static const char SEARCH_PATH[] = "/v1/people/search";
 
+/* A search that finds nobody: HiBob's answer (200, no employees) to a
+** service user whose permission group lacks the categories. */
+static const char NO_PEOPLE[] =
+    "the service user's permission group cannot see employees (People > "
+    "Permissions: Employed, Hired, Terminated)";
+
 /* Walks a dotted path. Returns 1 when every member exists (*out may then
 ** be NULL: a JSON null), 0 when one is missing. */
 static int walk(json_object *obj, const char *path, json_object **out)
@@ -314,19 +320,48 @@ typedef struct emit_ctx {
   hrsync_conn *c;
   json_object *fields;
   struct printbuf *pb;
+  size_t n; /* employees seen */
 } emit_ctx;
 
 static hrsync_status on_employee(void *arg, json_object *emp, size_t idx)
 {
   emit_ctx *e = arg;
+  e->n++;
   return emit_employee(e->c, emp, idx, e->fields, e->pb);
+}
+
+static hrsync_status count_only(void *arg, json_object *emp, size_t idx)
+{
+  (void)emp;
+  (void)idx;
+  ((emit_ctx *)arg)->n++;
+  return HRSYNC_OK;
+}
+
+/* The field metadata needs no permission at all, so it proves nothing
+** about reading people: a one-field search does. Nobody found is a
+** permission problem (a HiBob company has at least its admin). */
+hrsync_status hb_probe_roster(hrsync_conn *c)
+{
+  static const char body[] =
+      "{\"fields\":[\"root.id\"],\"showInactive\":true}";
+  const hrsync_http_response *resp;
+  emit_ctx e = {c, NULL, NULL, 0};
+  hrsync_status st = hb_send(c, "POST", SEARCH_PATH, body, &resp);
+  if(!st)
+    st = hb_stream_array(&c->hh, "POST /v1/people/search", resp->body,
+                         resp->body_len, "employees", count_only, &e);
+  if(!st && !e.n)
+    st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_AUTH,
+                       "POST %s: no employees: %s", SEARCH_PATH, NO_PEOPLE);
+  return st;
 }
 
 hrsync_status hb_next_page(hrsync_conn *c, int *has_more)
 {
   const hrsync_http_response *resp;
   json_object *body = NULL;
-  emit_ctx e = {c, NULL, NULL};
+  emit_ctx e = {c, NULL, NULL, 0};
   char *copy = NULL;
   size_t len = 0;
   hrsync_status st;
@@ -357,6 +392,9 @@ hrsync_status hb_next_page(hrsync_conn *c, int *has_more)
   json_object_object_get_ex(body, "fields", &e.fields);
   st = hb_stream_array(&c->hh, "POST /v1/people/search", copy, len,
                        "employees", on_employee, &e);
+  if(!st && !e.n)
+    st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_AUTH,
+                       "POST %s: no employees: %s", SEARCH_PATH, NO_PEOPLE);
   c->done = 1;
 out:
   free(copy);
