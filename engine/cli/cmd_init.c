@@ -1,17 +1,20 @@
 /*
 ** hrsync init PLUGIN [-o FILE] [--force] [--set KEY=VALUE]... [--base-url
-** URL]: writes a starter config from the connector's descriptor: its
+** URL] [--offline]: writes a starter config from the connector's descriptor: its
 ** settings (defaults filled in, --set values, required ones left as
 ** "REQUIRED: ..." placeholders that `check` refuses), its secrets as
 ** env:HRSYNC_<PLUGIN>_<KEY> references, its suggested mapping, and an
 ** example condition and group rule. Private (0600), never overwriting
 ** without --force.
 **
-** Tenant-aware: when every required setting has a value and every
-** required secret's environment variable is set, init connects, reads
-** the tenant's fields and leaves out the suggested mapping entries the
-** tenant lacks (a real BambooHR tenant may have no nationality), saying
-** so on stderr, so that `check` passes on the file as written.
+** Tenant-aware: when pointed at a tenant (--set or --base-url), every
+** required setting has a value and every required secret's environment
+** variable is set, init connects, reads the tenant's fields and leaves
+** out the suggested mapping entries the tenant lacks (a real BambooHR
+** tenant may have no nationality), saying so on stderr, so that `check`
+** passes on the file as written. A failure to read them is init's error
+** (nothing written). Without --set/--base-url, or with --offline, init
+** never connects.
 */
 #include "../buf.h"
 #include "../host.h"
@@ -294,7 +297,7 @@ static hs_rc read_tenant(hs_cli *cli, const hs_plugin *plugin, init_ctx *ic,
 int hs_cmd_init(hs_cli *cli, int argc, char **argv)
 {
   const char *name = NULL, *out = cli->config_path;
-  int force = 0, i, fd, flags, ok = 0;
+  int force = 0, offline = 0, i, fd, flags, ok = 0;
   char **dirs = NULL;
   size_t ndirs = 0, n_set = 0, n_sec = 0;
   hs_plugin plugin;
@@ -312,6 +315,8 @@ int hs_cmd_init(hs_cli *cli, int argc, char **argv)
       out = argv[++i];
     else if(!strcmp(argv[i], "--force"))
       force = 1;
+    else if(!strcmp(argv[i], "--offline"))
+      offline = 1;
     else if((!strcmp(argv[i], "--set") || !strcmp(argv[i], "--base-url")) &&
             i + 1 < argc) {
       char *eq = argv[i][2] == 's' ? strchr(argv[i + 1], '=') : NULL;
@@ -350,11 +355,13 @@ int hs_cmd_init(hs_cli *cli, int argc, char **argv)
     rc = hs_err_set(&err, HS_E_NOMEM, "out of memory");
     goto out;
   }
-  if(ok) {
+  /* Only when pointed at a tenant (--set/--base-url): init never makes
+  ** a network call the user did not ask for. */
+  if(ok && ic.n_sets && !offline) {
     if((rc = read_tenant(cli, &plugin, &ic, set, n_set, sec, n_sec, &err)))
       goto out;
   }
-  else if(ic.n_sets && !cli->quiet)
+  else if(ic.n_sets && !offline && !cli->quiet)
     fprintf(cli->errf,
             "# init: not reading the tenant's fields (%s); the mapping is "
             "the connector's suggestion\n",
