@@ -1,6 +1,7 @@
 /*
 ** hrsync init PLUGIN [-o FILE] [--force] [--set KEY=VALUE]... [--base-url
-** URL] [--offline]: writes a starter config from the connector's descriptor: its
+** URL] [--offline]: writes a starter config from the connector's descriptor:
+*its
 ** settings (defaults filled in, --set values, required ones left as
 ** "REQUIRED: ..." placeholders that `check` refuses), its secrets as
 ** env:HRSYNC_<PLUGIN>_<KEY> references, its suggested mapping, and an

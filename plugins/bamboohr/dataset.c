@@ -283,7 +283,8 @@ static hrsync_status plan_add(json_object *plan, json_object *names,
 static hrsync_status build_plan(hrsync_conn *c, json_object **out)
 {
   static const char *const tail[] = {"hireDate", "status"};
-  json_object *plan = json_object_new_array(), *names = json_object_new_array();
+  json_object *plan = json_object_new_array(),
+              *names = json_object_new_array();
   json_object *asked = json_object_new_object();
   hrsync_status st = HRSYNC_OK;
   char list[1024];
@@ -302,8 +303,7 @@ static hrsync_status build_plan(hrsync_conn *c, json_object **out)
     goto out;
   }
   st = plan_add(plan, names, asked, EEID, EEID);
-  for(i = 0; st == HRSYNC_OK && (f = c->hh.h->wanted_field(c->hh.ctx, i));
-      i++)
+  for(i = 0; st == HRSYNC_OK && (f = c->hh.h->wanted_field(c->hh.ctx, i)); i++)
     if(*f && strncmp(f, "hrsync.", 7) && strcmp(f, EEID))
       st = plan_add(plan, names, asked, f, dataset_name(c, f));
   for(i = 0; st == HRSYNC_OK && i < 2; i++) {
@@ -407,8 +407,10 @@ static hrsync_status emit_row(hrsync_conn *c, const char *id, json_object *f)
   st = h->record_begin(c->hh.ctx, id);
   for(i = 0; i < n && st == HRSYNC_OK; i++) {
     json_object *pair = json_object_array_get_idx(c->ds_plan, i), *v;
-    const char *want = json_object_get_string(json_object_array_get_idx(pair, 0));
-    const char *ds = json_object_get_string(json_object_array_get_idx(pair, 1));
+    const char *want =
+        json_object_get_string(json_object_array_get_idx(pair, 0));
+    const char *ds =
+        json_object_get_string(json_object_array_get_idx(pair, 1));
     if(json_object_object_get_ex(f, ds, &v))
       st = bhr_emit_member(c, want, v);
   }

@@ -83,8 +83,9 @@ hrsync_status hb_list_item(hrsync_conn *c, const char *list_id,
 ** HRSYNC_E_AUTH naming the permission to grant when it finds nobody. */
 hrsync_status hb_probe_roster(hrsync_conn *c);
 
-/* next_page callback: one search, every employee (nobody found is
-** HRSYNC_E_AUTH, as for the probe). */
+/* next_page callback: one search, every employee. Nobody is a valid
+** answer here: authenticate's probe already refused a service user who
+** can see no one (check and sync both authenticate first). */
 hrsync_status hb_next_page(hrsync_conn *c, int *has_more);
 
 #endif

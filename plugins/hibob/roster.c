@@ -320,13 +320,12 @@ typedef struct emit_ctx {
   hrsync_conn *c;
   json_object *fields;
   struct printbuf *pb;
-  size_t n; /* employees seen */
+  size_t n; /* employees counted (the probe) */
 } emit_ctx;
 
 static hrsync_status on_employee(void *arg, json_object *emp, size_t idx)
 {
   emit_ctx *e = arg;
-  e->n++;
   return emit_employee(e->c, emp, idx, e->fields, e->pb);
 }
 
@@ -392,9 +391,6 @@ hrsync_status hb_next_page(hrsync_conn *c, int *has_more)
   json_object_object_get_ex(body, "fields", &e.fields);
   st = hb_stream_array(&c->hh, "POST /v1/people/search", copy, len,
                        "employees", on_employee, &e);
-  if(!st && !e.n)
-    st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_AUTH,
-                       "POST %s: no employees: %s", SEARCH_PATH, NO_PEOPLE);
   c->done = 1;
 out:
   free(copy);

@@ -62,7 +62,8 @@ static void nearest(void **state)
   assert_null(hs_suggest_nearest("payRate", nth, (void *)fields));
   assert_null(hs_suggest_nearest("x", nth, (void *)fields));
   /* An exact match is not a suggestion. */
-  assert_null(hs_suggest_nearest("id", nth, (void *)(const char *[]){"id", NULL}));
+  assert_null(
+      hs_suggest_nearest("id", nth, (void *)(const char *[]){"id", NULL}));
 }
 
 static void config_error_suggests(void **state)
@@ -77,9 +78,9 @@ static void config_error_suggests(void **state)
                       "\"hiredat\", \"op\": \"empty\"}]}",
                       "h.json", &cfg, &err),
       HS_OK);
-  assert_int_equal(hs_config_check_fields_near(cfg, known, nth,
-                                               (void *)fields, &err),
-                   HS_E_CONFIG);
+  assert_int_equal(
+      hs_config_check_fields_near(cfg, known, nth, (void *)fields, &err),
+      HS_E_CONFIG);
   assert_string_equal(err.msg, "h.json: mapping.email: unknown HR field "
                                "\"workemial\" (did you mean \"workEmail\"? "
                                "see `hrsync fields`)");
@@ -90,9 +91,9 @@ static void config_error_suggests(void **state)
                       "\"salary\", \"op\": \"empty\"}]}",
                       "h.json", &cfg, &err),
       HS_OK);
-  assert_int_equal(hs_config_check_fields_near(cfg, known, nth,
-                                               (void *)fields, &err),
-                   HS_E_CONFIG);
+  assert_int_equal(
+      hs_config_check_fields_near(cfg, known, nth, (void *)fields, &err),
+      HS_E_CONFIG);
   assert_string_equal(err.msg, "h.json: conditions[0].field: unknown HR "
                                "field \"hiredat\" (did you mean "
                                "\"hireDate\"? see `hrsync fields`)");

@@ -262,8 +262,8 @@ static void t_no_permissions(void **state)
   assert_true(json_object_array_length(o) > 10);
   json_object_put(o);
   http_res_free(&r);
-  o = search_on(&e2, "{\"fields\":[\"root.id\"],\"showInactive\":true}",
-                200, &r);
+  o = search_on(&e2, "{\"fields\":[\"root.id\"],\"showInactive\":true}", 200,
+                &r);
   assert_int_equal(json_object_array_length(jpath(o, "employees")), 0);
   json_object_put(o);
   http_res_free(&r);

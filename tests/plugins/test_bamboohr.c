@@ -583,9 +583,8 @@ static void test_report_empty_member_name(void **state)
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_records(fh), 2);
-  assert_string_equal(fh_record_get(fh_record_find(fh, "2"), "firstName",
-                                    NULL),
-                      "B");
+  assert_string_equal(
+      fh_record_get(fh_record_find(fh, "2"), "firstName", NULL), "B");
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "empty name"), 1);
   fh_done(plugin, fh, c); /* no violation: record_set never got "" */
 }
