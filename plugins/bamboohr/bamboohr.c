@@ -139,9 +139,9 @@ static int looks_like_xml(const hrsync_http_response *resp)
   return 0;
 }
 
-static hrsync_status call(hrsync_conn *c, const char *method, const char *path,
+static hrsync_status send(hrsync_conn *c, const char *method, const char *path,
                           const char *body, const char *what,
-                          json_object **out, int quiet_404)
+                          const hrsync_http_response **out, int quiet_404)
 {
   const hrsync_kv with_body[] = {{"Accept", "application/json"},
                                  /* Exactly this: "; charset=UTF-8" makes
@@ -176,6 +176,26 @@ static hrsync_status call(hrsync_conn *c, const char *method, const char *path,
                          "%s: expected JSON, got XML (Accept header "
                          "ignored?)",
                          what);
+  *out = resp;
+  return HRSYNC_OK;
+}
+
+hrsync_status bhr_send(hrsync_conn *c, const char *method, const char *path,
+                       const char *body, const char *what,
+                       const hrsync_http_response **out)
+{
+  return send(c, method, path, body, what, out, 0);
+}
+
+static hrsync_status call(hrsync_conn *c, const char *method, const char *path,
+                          const char *body, const char *what,
+                          json_object **out, int quiet_404)
+{
+  const hrsync_http_response *resp;
+  hrsync_status st = send(c, method, path, body, what, &resp, quiet_404);
+  *out = NULL;
+  if(st != HRSYNC_OK)
+    return st;
   return hsp_parse_json(&c->hh, resp, what, out);
 }
 

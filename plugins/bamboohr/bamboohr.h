@@ -9,6 +9,7 @@
 #define HRSYNC_BAMBOOHR_H
 
 #include "hsp.h"
+#include "hsp_stream.h"
 
 /* The custom report accepts at most this many fields per request. */
 #define BHR_MAX_FIELDS 400
@@ -53,6 +54,12 @@ struct hrsync_conn {
 ** HTTP status. */
 hrsync_status bhr_call(hrsync_conn *c, const char *method, const char *path,
                        const char *body, const char *what, json_object **out);
+
+/* bhr_call without the parse: *out is the host's answer (2xx, not XML),
+** valid until the next request. */
+hrsync_status bhr_send(hrsync_conn *c, const char *method, const char *path,
+                       const char *body, const char *what,
+                       const hrsync_http_response **out);
 
 /* bhr_call, but a 404 answer returns HRSYNC_E_HTTP (c->status 404)
 ** without setting the error: the caller has somewhere else to ask. */

@@ -169,18 +169,17 @@ static int listed(json_object *got, const char *f)
   return 0;
 }
 
-/* Whether no employee has a non-null value for f. */
-static int null_for_everyone(json_object *emps, const char *f)
-{
-  size_t i;
-  for(i = 0; i < json_object_array_length(emps); i++) {
-    json_object *v;
-    if(json_object_object_get_ex(json_object_array_get_idx(emps, i), f, &v) &&
-       !json_object_is_type(v, json_type_null))
-      return 0;
-  }
-  return 1;
-}
+/* The custom report's answer, read in two streaming passes: first what
+** it says about itself (fields[]) and which fields anyone has a value for,
+** then the employees one by one. */
+typedef struct report_walk {
+  hrsync_conn *c;
+  const char *what;
+  json_object *got;     /* the report's fields[] (a reference), or NULL */
+  json_object *nonnull; /* field ids some employee has a value for */
+  json_object *seen;    /* hris ids emitted */
+  size_t n;             /* employees */
+} report_walk;
 
 /* Records f as withheld: its values are not emitted (absent, not empty,
 ** whatever the host version) and a 1.2 host is told why. */
@@ -211,8 +210,9 @@ static const char WHY_ALL_NULL[] =
 ** same, and calling it withheld would refuse syncs that are fine. One
 ** INFO line names the left-out fields for -v. */
 static void report_withheld(hrsync_conn *c, json_object *asked,
-                            json_object *got, json_object *emps)
+                            const report_walk *rw)
 {
+  json_object *got = rw->got;
   const hrsync_host *h = c->hh.h;
   char list[900];
   size_t i, n = 0, len = 0, all_null = 0, n_asked = 0;
@@ -223,7 +223,7 @@ static void report_withheld(hrsync_conn *c, json_object *asked,
     if(!strcmp(f, "id"))
       continue; /* every employee carries it whatever fields[] says */
     n_asked++;
-    all_null += json_object_array_length(emps) && null_for_everyone(emps, f);
+    all_null += rw->n && !json_object_object_get_ex(rw->nonnull, f, NULL);
     if(!got || listed(got, f))
       continue;
     n++;
@@ -251,73 +251,107 @@ static void report_withheld(hrsync_conn *c, json_object *asked,
                 n > 1 ? "they do" : "it does", list);
 }
 
+/* Pass 1, members other than employees: fields[] is kept; BambooHR's
+** own {"error": {"message"}} (some endpoints send it with a 200) ends
+** the walk. */
+static hrsync_status on_member(void *arg, const char *key, json_object *v)
+{
+  report_walk *rw = arg;
+  const char *msg;
+  if(!strcmp(key, "fields")) {
+    if(!json_object_is_type(v, json_type_array))
+      return hrsync_errorf(rw->c->hh.h, rw->c->hh.ctx, HRSYNC_E_PARSE,
+                           "%s: 'fields' is not an array", rw->what);
+    json_object_put(rw->got);
+    rw->got = json_object_get(v);
+  }
+  else if(!strcmp(key, "error") &&
+          (msg = json_object_get_string(hsp_json_path(v, "message"))) && *msg)
+    return hrsync_errorf(rw->c->hh.h, rw->c->hh.ctx, HRSYNC_E_HTTP,
+                         "%s: BambooHR error: %s", rw->what, msg);
+  return HRSYNC_OK;
+}
+
+/* Pass 1, each employee: which fields carry a value. */
+static hrsync_status on_count(void *arg, json_object *e, size_t idx)
+{
+  report_walk *rw = arg;
+  (void)idx;
+  rw->n++;
+  if(!json_object_is_type(e, json_type_object))
+    return HRSYNC_OK; /* pass 2 says so */
+  {
+    json_object_object_foreach(e, key, val)
+    {
+      if(val && !json_object_object_get_ex(rw->nonnull, key, NULL))
+        json_object_object_add(rw->nonnull, key, NULL);
+    }
+  }
+  return HRSYNC_OK;
+}
+
+/* Pass 2, each employee: checked and emitted. */
+static hrsync_status on_emit(void *arg, json_object *e, size_t i)
+{
+  report_walk *rw = arg;
+  json_object *idv = NULL;
+  char tmp[64];
+  const char *id;
+  if(!json_object_is_type(e, json_type_object))
+    return hrsync_errorf(rw->c->hh.h, rw->c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: employees[%zu] is not an object", rw->what, i);
+  json_object_object_get_ex(e, "id", &idv);
+  id = bhr_id_text(idv, tmp, sizeof(tmp));
+  if(!id || !*id)
+    return hrsync_errorf(rw->c->hh.h, rw->c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: employees[%zu] has no id", rw->what, i);
+  return emit(rw->c, id, e, rw->seen);
+}
+
+/* The answer holds everyone at once; it is walked, never parsed whole,
+** so memory is the body plus one employee (10,000 people: see README). */
 static hrsync_status custom_report(hrsync_conn *c)
 {
   static const char what[] = "/v1/reports/custom";
-  json_object *fields = NULL, *body = NULL, *root = NULL, *emps, *got;
-  json_object *seen = NULL;
+  const hrsync_http_response *resp;
+  json_object *fields = NULL, *body = NULL;
+  report_walk rw;
   hrsync_status st;
-  size_t i, n;
+  memset(&rw, 0, sizeof(rw));
+  rw.c = c;
+  rw.what = what;
   st = bhr_requested_fields(c, &fields);
   if(st != HRSYNC_OK)
     return st;
   body = json_object_new_object();
-  if(!body) {
-    json_object_put(fields);
-    return HRSYNC_E_NOMEM;
+  rw.nonnull = json_object_new_object();
+  rw.seen = json_object_new_object();
+  if(!body || !rw.nonnull || !rw.seen) {
+    st = HRSYNC_E_NOMEM;
+    goto out;
   }
   json_object_object_add(body, "title", json_object_new_string("hrsync"));
   json_object_object_add(body, "fields", json_object_get(fields));
   /* One row per employee, not one per history-table row. */
   json_object_object_add(body, "filterDuplicates",
                          json_object_new_string("yes"));
-  st = bhr_call(c, "POST", "/v1/reports/custom?format=JSON",
+  st = bhr_send(c, "POST", "/v1/reports/custom?format=JSON",
                 json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN),
-                what, &root);
-  json_object_put(body);
+                what, &resp);
+  if(st == HRSYNC_OK)
+    st = hsp_stream_array(&c->hh, what, resp->body, resp->body_len,
+                          "employees", on_count, on_member, &rw);
   if(st != HRSYNC_OK)
     goto out;
-  if(!json_object_is_type(root, json_type_object) ||
-     !json_object_object_get_ex(root, "employees", &emps) ||
-     !json_object_is_type(emps, json_type_array)) {
-    st = bhr_shape_error(c, root, what, "employees");
-    goto out;
-  }
-  if(!json_object_object_get_ex(root, "fields", &got))
-    got = NULL;
-  else if(!json_object_is_type(got, json_type_array)) {
-    st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                       "%s: 'fields' is not an array", what);
-    goto out;
-  }
-  report_withheld(c, fields, got, emps);
-  seen = json_object_new_object();
-  if(!seen) {
-    st = HRSYNC_E_NOMEM;
-    goto out;
-  }
-  n = json_object_array_length(emps);
-  for(i = 0; i < n && st == HRSYNC_OK; i++) {
-    json_object *e = json_object_array_get_idx(emps, i), *idv = NULL;
-    char tmp[64];
-    const char *id;
-    if(!json_object_is_type(e, json_type_object)) {
-      st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                         "%s: employees[%zu] is not an object", what, i);
-      break;
-    }
-    json_object_object_get_ex(e, "id", &idv);
-    id = bhr_id_text(idv, tmp, sizeof(tmp));
-    if(!id || !*id) {
-      st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                         "%s: employees[%zu] has no id", what, i);
-      break;
-    }
-    st = emit(c, id, e, seen);
-  }
+  report_withheld(c, fields, &rw);
+  /* No request in between: the host's body is still the answer. */
+  st = hsp_stream_array(&c->hh, what, resp->body, resp->body_len, "employees",
+                        on_emit, NULL, &rw);
 out:
-  json_object_put(seen);
-  json_object_put(root);
+  json_object_put(rw.got);
+  json_object_put(rw.nonnull);
+  json_object_put(rw.seen);
+  json_object_put(body);
   json_object_put(fields);
   return st;
 }

@@ -348,8 +348,8 @@ hrsync_status hb_probe_roster(hrsync_conn *c)
   emit_ctx e = {c, NULL, NULL, 0};
   hrsync_status st = hb_send(c, "POST", SEARCH_PATH, body, &resp);
   if(!st)
-    st = hb_stream_array(&c->hh, "POST /v1/people/search", resp->body,
-                         resp->body_len, "employees", count_only, &e);
+    st = hsp_stream_array(&c->hh, "POST /v1/people/search", resp->body,
+                          resp->body_len, "employees", count_only, NULL, &e);
   if(!st && !e.n)
     st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_AUTH,
                        "POST %s: no employees: %s", SEARCH_PATH, NO_PEOPLE);
@@ -389,8 +389,8 @@ hrsync_status hb_next_page(hrsync_conn *c, int *has_more)
   memcpy(copy, resp->body, len);
   copy[len] = 0;
   json_object_object_get_ex(body, "fields", &e.fields);
-  st = hb_stream_array(&c->hh, "POST /v1/people/search", copy, len,
-                       "employees", on_employee, &e);
+  st = hsp_stream_array(&c->hh, "POST /v1/people/search", copy, len,
+                        "employees", on_employee, NULL, &e);
   c->done = 1;
 out:
   free(copy);
