@@ -8,8 +8,7 @@
 #include "hsp.h"
 
 /* Called for each element of the streamed array; elem is freed after. */
-typedef hrsync_status (*hsp_elem_fn)(void *arg, json_object *elem,
-                                     size_t idx);
+typedef hrsync_status (*hsp_elem_fn)(void *arg, json_object *elem, size_t idx);
 
 /* Called for each other top-level member (parsed whole: keep them small);
 ** value is freed after, may be NULL (a JSON null). */

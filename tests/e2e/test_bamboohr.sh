@@ -101,6 +101,19 @@ assert_eq "$(json_get p1.json '[.changes[] | select(.reason == "no hire date in 
 assert_eq "$(json_get p1.json '.summary.update + .summary.conflict + .summary.left')" 0 \
   "preview update/conflict/left"
 
+# Report-only names work in conditions and the mapping: everyone has a
+# fullName1, and bestEmail is the work email where there is one.
+cp "$CFG" base.json
+cfg_edit '.conditions += [{"field": "fullName1", "op": "not empty"}] |
+  .mapping.email = "bestEmail"'
+hr preview --json >pro.json 2>pro.err || fail "report-only preview: $(cat pro.err)"
+assert_eq "$(json_get pro.json .summary.create)" "$create" "a condition on fullName1"
+assert_eq "$(jq '[.changes[] | select(.action == "create") | .fields.email.after // empty] | length' pro.json)" \
+  "$(jq '[.changes[] | select(.action == "create") | .fields.email.after // empty] | length' p1.json)" \
+  "bestEmail gives everyone with a work email an email"
+cp base.json "$CFG"
+chmod 600 "$CFG"
+
 # ---- sync, then nothing to do -------------------------------------------
 hr sync --yes >sync.out 2>sync.err || fail "sync: $(cat sync.err)"
 [ -s "$W/hrsync.db" ] || fail "sync wrote no database"

@@ -556,7 +556,9 @@ static const char named_lists[] =
     "{\"department\":{\"name\":\"department\",\"values\":["
     "{\"id\":\"143565567\",\"value\":\"Engineering\",\"name\":"
     "\"Engineering\",\"archived\":false,\"children\":[]},"
-    "{\"id\":\"143565999\",\"value\":\"Sales\",\"name\":\"Sales\"}]},"
+    "{\"id\":\"143565999\",\"value\":\"Sales\",\"name\":\"Sales\"},"
+    "{\"id\":\"143560001\",\"value\":\"Old Lab\",\"name\":\"Old Lab\","
+    "\"archived\":true}]},"
     "\"title\":{\"name\":\"title\",\"values\":[{\"id\":1,\"name\":"
     "\"Engineering titles\",\"children\":[{\"id\":152307451,\"name\":"
     "\"Data Engineer\",\"children\":[]}]}]},"
@@ -578,7 +580,8 @@ static void test_named_list_fallback(void **state)
            "\"title\":\"152307451\",\"reportsTo\":\"77\"},"
            "\"personal\":{\"nationality\":[\"US\",\"FR\",\"XX\"]}},"
            "{\"id\":\"2\",\"work\":{\"department\":\"999\",\"title\":"
-           "152307451}}]}");
+           "152307451}},"
+           "{\"id\":\"3\",\"work\":{\"department\":\"143560001\"}}]}");
   fh_queue(fh, 200, JSON_HDR, named_lists);
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
@@ -594,6 +597,8 @@ static void test_named_list_fallback(void **state)
   fh_assert_value(a, "work.reportsTo", "77");   /* an id without a mirror */
   fh_assert_value(b, "work.department", "999"); /* unknown item: its id */
   fh_assert_value(b, "work.title", "Data Engineer");
+  /* A former (archived) department still has its name. */
+  fh_assert_value(fh_record_find(fh, "3"), "work.department", "Old Lab");
   fh_done(plugin, fh, c);
 }
 
