@@ -38,7 +38,7 @@ grep -q wrong w.err && fail "the key is in the error"
 
 # Pointed at the tenant, without a required secret: no connection, a note.
 emu_ctl DELETE /_emulator/stats >/dev/null
-HRSYNC_BAMBOOHR_API_KEY= hr init bamboohr -o "$CFG" --set subdomain=acme \
+HRSYNC_BAMBOOHR_API_KEY='' hr init bamboohr -o "$CFG" --set subdomain=acme \
   --base-url "$GW" >n.out 2>n.err || fail "init without a key: $(cat n.err)"
 assert_contains "$(cat n.err)" "not reading the tenant's fields (HRSYNC_BAMBOOHR_API_KEY is not set)" \
   "init says why it did not connect"
