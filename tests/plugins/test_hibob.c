@@ -552,6 +552,35 @@ static void test_no_people_is_auth_error(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* HiBob omits, for everyone, a field the service user may not see; null
+** means empty. A requested field no employee carried is declared
+** withheld (SDK 1.2); one that some employee had, even as null, is not. */
+static void test_withheld_when_absent_for_everyone(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "root.firstName");
+  fh_want(fh, "personal.birthDate");
+  fh_want(fh, "address.line2");
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\":[{\"/root/id\":{\"value\":\"1\"},"
+           "\"/root/firstName\":{\"value\":\"A\"},"
+           "\"/address/line2\":{\"value\":null}},"
+           "{\"/root/id\":{\"value\":\"2\"},"
+           "\"/root/firstName\":{\"value\":\"B\"}}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 2);
+  assert_int_equal(fh_n_withheld(fh), 1);
+  assert_non_null(
+      strstr(fh_withheld(fh, "personal.birthDate"), "permission group"));
+  assert_null(fh_withheld(fh, "address.line2"));
+  assert_null(fh_withheld(fh, "root.id"));
+  fh_done(plugin, fh, c);
+}
+
 static const char named_lists[] =
     "{\"department\":{\"name\":\"department\",\"values\":["
     "{\"id\":\"143565567\",\"value\":\"Engineering\",\"name\":"
@@ -797,6 +826,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_search_slash_keys),
       cmocka_unit_test(test_search_both_shapes),
       cmocka_unit_test(test_no_people_is_auth_error),
+      cmocka_unit_test(test_withheld_when_absent_for_everyone),
       cmocka_unit_test(test_named_list_fallback),
       cmocka_unit_test(test_named_list_errors),
       cmocka_unit_test(test_named_lists_array_shape),
