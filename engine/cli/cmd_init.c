@@ -42,13 +42,22 @@ static void upper(hs_buf *b, const char *s)
   }
 }
 
+#define INIT_MAX_SETS 32
+
 /* What init was told and found. */
 typedef struct init_ctx {
-  hrsync_kv sets[32]; /* --set KEY=VALUE, values borrowed from argv */
+  hrsync_kv sets[INIT_MAX_SETS]; /* --set KEY=VALUE (values: argv's) */
+  char keys[INIT_MAX_SETS][64];  /* the keys, copied out of argv */
   size_t n_sets;
   hs_strmap *known; /* the tenant's field ids, or NULL (not read) */
   hs_cli *cli;
 } init_ctx;
+
+/* The command line's other options. */
+typedef struct init_opts {
+  const char *name, *out;
+  int force, offline;
+} init_opts;
 
 static const char *set_value(const init_ctx *ic, const char *key)
 {
@@ -295,121 +304,157 @@ static hs_rc read_tenant(hs_cli *cli, const hs_plugin *plugin, init_ctx *ic,
   return rc;
 }
 
-int hs_cmd_init(hs_cli *cli, int argc, char **argv)
+/* The command line: PLUGIN, -o, --force, --offline, --set, --base-url.
+** Returns 0, or the usage error's exit status. */
+static int parse_args(hs_cli *cli, int argc, char **argv, init_ctx *ic,
+                      init_opts *o)
 {
-  const char *name = NULL, *out = cli->config_path;
-  int force = 0, offline = 0, i, fd, flags, ok = 0;
-  char **dirs = NULL;
-  size_t ndirs = 0, n_set = 0, n_sec = 0;
-  hs_plugin plugin;
-  hs_buf text = HS_BUF_INIT, tmp = HS_BUF_INIT, why = HS_BUF_INIT;
-  hrsync_kv set[64], sec[64];
-  init_ctx ic;
-  hs_err err;
-  hs_rc rc;
-  hs_err_clear(&err);
-  memset(&plugin, 0, sizeof(plugin));
-  memset(&ic, 0, sizeof(ic));
-  ic.cli = cli;
+  int i;
   for(i = 1; i < argc; i++) {
-    if(!strcmp(argv[i], "-o") && i + 1 < argc)
-      out = argv[++i];
-    else if(!strcmp(argv[i], "--force"))
-      force = 1;
-    else if(!strcmp(argv[i], "--offline"))
-      offline = 1;
-    else if((!strcmp(argv[i], "--set") || !strcmp(argv[i], "--base-url")) &&
-            i + 1 < argc) {
-      char *eq = argv[i][2] == 's' ? strchr(argv[i + 1], '=') : NULL;
-      if(ic.n_sets == sizeof(ic.sets) / sizeof(ic.sets[0]))
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if(!strcmp(a, "-o") && v)
+      o->out = argv[++i];
+    else if(!strcmp(a, "--force"))
+      o->force = 1;
+    else if(!strcmp(a, "--offline"))
+      o->offline = 1;
+    else if((!strcmp(a, "--set") || !strcmp(a, "--base-url")) && v) {
+      const char *eq = a[2] == 's' ? strchr(v, '=') : NULL;
+      size_t klen = eq ? (size_t)(eq - v) : 0;
+      hrsync_kv *kv = &ic->sets[ic->n_sets];
+      if(ic->n_sets == INIT_MAX_SETS)
         return hs_cli_usage_error(cli, "init", "too many --set options");
-      if(argv[i][2] == 's' && (!eq || eq == argv[i + 1]))
-        return hs_cli_usage_error(
-            cli, "init", "--set wants KEY=VALUE, not \"%s\"", argv[i + 1]);
+      if(a[2] == 's' && (!eq || !klen || klen >= sizeof(ic->keys[0])))
+        return hs_cli_usage_error(cli, "init",
+                                  "--set wants KEY=VALUE, not \"%s\"", v);
       if(eq) {
-        *eq = 0;
-        ic.sets[ic.n_sets].name = argv[i + 1];
-        ic.sets[ic.n_sets++].value = eq + 1;
+        memcpy(ic->keys[ic->n_sets], v, klen);
+        ic->keys[ic->n_sets][klen] = 0;
+        kv->name = ic->keys[ic->n_sets];
+        kv->value = eq + 1;
       }
       else {
-        ic.sets[ic.n_sets].name = "base_url";
-        ic.sets[ic.n_sets++].value = argv[i + 1];
+        kv->name = "base_url";
+        kv->value = v;
       }
+      ic->n_sets++;
       i++;
     }
-    else if(argv[i][0] != '-' && !name)
-      name = argv[i];
+    else if(a[0] != '-' && !o->name)
+      o->name = a;
     else
-      return hs_cli_usage_error(cli, "init", "unexpected argument \"%s\"",
-                                argv[i]);
+      return hs_cli_usage_error(cli, "init", "unexpected argument \"%s\"", a);
   }
-  if(!name)
+  if(!o->name)
     return hs_cli_usage_error(cli, "init",
                               "which connector? e.g. `hrsync "
                               "init bamboohr`");
-  if((rc = hs_loader_search_dirs(cli->plugin_dir, &dirs, &ndirs, &err)) ||
-     (rc = hs_loader_find(dirs, ndirs, name, &plugin, &err)) ||
-     (rc = check_sets(plugin.desc, &ic, &err)))
-    goto out;
-  if(gather(plugin.desc, &ic, set, &n_set, sec, &n_sec,
-            sizeof(set) / sizeof(set[0]), &why, &ok)) {
-    rc = hs_err_set(&err, HS_E_NOMEM, "out of memory");
-    goto out;
+  return 0;
+}
+
+/* Writes text to out, private (0600). Without force: O_EXCL, so an
+** existing file is never touched. With it: a complete temporary file
+** replaces the old one. */
+static hs_rc write_config(const char *out, int force, const hs_buf *text,
+                          hs_err *err)
+{
+  hs_buf tmp = HS_BUF_INIT;
+  hs_rc rc = HS_OK;
+  int fd;
+  if(force && hs_buf_printf(&tmp, "%s.tmp-%ld", out, (long)getpid()))
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  fd = open(force ? hs_buf_str(&tmp) : out,
+            O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL), 0600);
+  if(fd < 0)
+    rc = hs_err_set(err, errno == EEXIST ? HS_E_USAGE : HS_E_IO, "%s: %s%s",
+                    out, strerror(errno),
+                    errno == EEXIST ? " (use --force to overwrite it)" : "");
+  else if(write(fd, text->data, text->len) != (ssize_t)text->len ||
+          fsync(fd) || close(fd) || (force && rename(hs_buf_str(&tmp), out))) {
+    rc =
+        hs_err_set(err, HS_E_IO, "%s: cannot write: %s", out, strerror(errno));
+    unlink(force ? hs_buf_str(&tmp) : out);
   }
+  hs_buf_free(&tmp);
+  return rc;
+}
+
+/* Reads the tenant's fields into ic->known when init was pointed at a
+** tenant and every credential is there; says why not otherwise. */
+static hs_rc fit_to_tenant(hs_cli *cli, const hs_plugin *plugin,
+                           const init_opts *o, init_ctx *ic, hs_err *err)
+{
+  hrsync_kv set[64], sec[64];
+  size_t n_set = 0, n_sec = 0;
+  hs_buf why = HS_BUF_INIT;
+  hs_rc rc = HS_OK;
+  int ok = 0;
   /* Only when pointed at a tenant (--set/--base-url): init never makes
   ** a network call the user did not ask for. */
-  if(ok && ic.n_sets && !offline) {
-    if((rc = read_tenant(cli, &plugin, &ic, set, n_set, sec, n_sec, &err)))
-      goto out;
-  }
-  else if(ic.n_sets && !offline && !cli->quiet)
+  if(!ic->n_sets || o->offline)
+    return HS_OK;
+  if(gather(plugin->desc, ic, set, &n_set, sec, &n_sec,
+            sizeof(set) / sizeof(set[0]), &why, &ok))
+    rc = hs_err_set(err, HS_E_NOMEM, "out of memory");
+  else if(ok)
+    rc = read_tenant(cli, plugin, ic, set, n_set, sec, n_sec, err);
+  else if(!cli->quiet)
     fprintf(cli->errf,
             "# init: not reading the tenant's fields (%s); the mapping is "
             "the connector's suggestion\n",
             hs_buf_str(&why));
+  hs_buf_free(&why);
+  return rc;
+}
+
+int hs_cmd_init(hs_cli *cli, int argc, char **argv)
+{
+  char **dirs = NULL;
+  size_t ndirs = 0;
+  hs_plugin plugin;
+  hs_buf text = HS_BUF_INIT;
+  init_opts o;
+  init_ctx ic;
+  hs_err err;
+  hs_rc rc;
+  const char *shown;
+  int bad;
+  hs_err_clear(&err);
+  memset(&plugin, 0, sizeof(plugin));
+  memset(&ic, 0, sizeof(ic));
+  memset(&o, 0, sizeof(o));
+  ic.cli = cli;
+  o.out = cli->config_path;
+  if((bad = parse_args(cli, argc, argv, &ic, &o)))
+    return bad;
+  if((rc = hs_loader_search_dirs(cli->plugin_dir, &dirs, &ndirs, &err)) ||
+     (rc = hs_loader_find(dirs, ndirs, o.name, &plugin, &err)) ||
+     (rc = check_sets(plugin.desc, &ic, &err)) ||
+     (rc = fit_to_tenant(cli, &plugin, &o, &ic, &err)))
+    goto out;
   if(build(plugin.desc, &ic, &text)) {
     rc = hs_err_set(&err, HS_E_NOMEM, "out of memory");
     goto out;
   }
-  /* Without --force: O_EXCL, so an existing file is never touched. With
-  ** it: a complete temporary file replaces the old one. */
-  if(force && hs_buf_printf(&tmp, "%s.tmp-%ld", out, (long)getpid())) {
-    rc = hs_err_set(&err, HS_E_NOMEM, "out of memory");
+  if((rc = write_config(o.out, o.force, &text, &err)))
     goto out;
-  }
-  flags = O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL);
-  fd = open(force ? hs_buf_str(&tmp) : out, flags, 0600);
-  if(fd < 0) {
-    rc = hs_err_set(&err, errno == EEXIST ? HS_E_USAGE : HS_E_IO, "%s: %s%s",
-                    out, strerror(errno),
-                    errno == EEXIST ? " (use --force to overwrite it)" : "");
-    goto out;
-  }
-  if(write(fd, text.data, text.len) != (ssize_t)text.len || fsync(fd) ||
-     close(fd) || (force && rename(hs_buf_str(&tmp), out))) {
-    rc = hs_err_set(&err, HS_E_IO, "%s: cannot write: %s", out,
-                    strerror(errno));
-    unlink(force ? hs_buf_str(&tmp) : out);
-    goto out;
-  }
+  shown = plugin.desc->display_name ? plugin.desc->display_name : o.name;
   if(!cli->quiet && ic.known)
     fprintf(cli->errf,
             "hrsync: wrote %s for %s, fitted to the tenant's fields; run "
             "`hrsync check`\n",
-            out, plugin.desc->display_name ? plugin.desc->display_name : name);
+            o.out, shown);
   else if(!cli->quiet)
     fprintf(cli->errf,
             "hrsync: wrote %s for %s; fill in the REQUIRED settings, set "
             "the secrets' environment variables, then run `hrsync check`\n",
-            out, plugin.desc->display_name ? plugin.desc->display_name : name);
+            o.out, shown);
 out:
   if(ic.known)
     hs_strmap_free(ic.known);
-  hs_buf_free(&why);
   hs_plugin_clear(&plugin);
   if(dirs)
     hs_loader_free_dirs(dirs, ndirs);
   hs_buf_free(&text);
-  hs_buf_free(&tmp);
   return rc ? hs_cli_fail(cli, &err) : 0;
 }
