@@ -46,13 +46,13 @@ typedef struct emu_opts {
   long personio_emp_limit;       /* employees requests per second, 0 = off */
   long hibob_search_limit;       /* searches per minute, 0 = off */
   long lucca_limit;              /* requests per minute, 0 = off */
-  int hibob_shape;               /* EMU_HIBOB_SLASH (default), _NESTED, _BOTH */
-  int hibob_no_people;           /* service user without category rights */
-  const char *hibob_hidden;      /* comma list of field ids not visible */
-  int humaans_public;            /* default token has public:read only */
-  int humaans_limit_reject;      /* $limit > 250: 400 instead of clamp */
-  int humaans_roles_catalogue;   /* /job-roles as {id, companyId, name} */
-  const char **faults;           /* --fault JSON rules */
+  int hibob_shape;             /* EMU_HIBOB_SLASH (default), _NESTED, _BOTH */
+  int hibob_no_people;         /* service user without category rights */
+  const char *hibob_hidden;    /* comma list of field ids not visible */
+  int humaans_public;          /* default token has public:read only */
+  int humaans_limit_reject;    /* $limit > 250: 400 instead of clamp */
+  int humaans_roles_catalogue; /* /job-roles as {id, companyId, name} */
+  const char **faults;         /* --fault JSON rules */
   size_t nfaults;
 } emu_opts;
 
