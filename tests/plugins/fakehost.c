@@ -47,16 +47,18 @@ struct hrsync_host_ctx {
   char *resp_header_text;
   char *resp_body;
 
-  vec requests;    /* fh_request */
-  vec records;     /* fh_record */
-  vec cur;         /* hrsync_kv of the open record */
-  char *cur_id;    /* NULL: no record open */
-  vec fields;      /* fh_field */
-  vec logs;        /* log_line */
-  vec marked;      /* char * */
-  vec withheld;    /* hrsync_kv: field id -> why (SDK 1.2) */
-  long long total; /* roster_total, -1 = never called */
-  vec violations;  /* char * */
+  vec requests;     /* fh_request */
+  vec records;      /* fh_record */
+  vec cur;          /* hrsync_kv of the open record */
+  char *cur_id;     /* NULL: no record open */
+  vec fields;       /* fh_field */
+  vec logs;         /* log_line */
+  vec marked;       /* char * */
+  vec withheld;     /* hrsync_kv: field id -> why (SDK 1.2) */
+  long long total;  /* roster_total, -1 = never called */
+  char *since;      /* changed_since's answer (SDK 1.3); NULL = none */
+  int changed_only; /* times changed_only was called */
+  vec violations;   /* char * */
   char *error;
   size_t n_errors;
 };
@@ -236,6 +238,29 @@ static void svc_field_withheld(hrsync_host_ctx *fh, const char *field_id,
 static void svc_roster_total(hrsync_host_ctx *fh, uint64_t total)
 {
   fh->total = (long long)total;
+}
+
+static const char *svc_changed_since(hrsync_host_ctx *fh)
+{
+  return fh->since;
+}
+
+static void svc_changed_only(hrsync_host_ctx *fh)
+{
+  if(!fh->since)
+    violation(fh, "changed_only without a changed_since watermark");
+  fh->changed_only++;
+}
+
+void fh_set_changed_since(fh_host *fh, const char *since)
+{
+  free(fh->since);
+  fh->since = since ? xstrdup(since) : NULL;
+}
+
+int fh_changed_only(const fh_host *fh)
+{
+  return fh->changed_only;
 }
 
 static void free_response(fh_host *fh)
@@ -507,6 +532,8 @@ fh_host *fh_new(void)
   fh->table.free = free;
   fh->table.field_withheld = svc_field_withheld;
   fh->table.roster_total = svc_roster_total;
+  fh->table.changed_since = svc_changed_since;
+  fh->table.changed_only = svc_changed_only;
   fh->total = -1;
   vec_init(&fh->settings, sizeof(hrsync_kv));
   vec_init(&fh->secrets, sizeof(hrsync_kv));
@@ -598,6 +625,7 @@ void fh_free(fh_host *fh)
   free_strs(&fh->wanted);
   free_strs(&fh->marked);
   free_kvs(&fh->withheld);
+  free(fh->since);
   free(fh->withheld.items);
   for(i = 0; i < fh->queue.n; i++) {
     canned *c = vec_at(&fh->queue, i);

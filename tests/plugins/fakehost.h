@@ -180,6 +180,11 @@ const char *fh_withheld(const fh_host *fh, const char *field_id);
 size_t fh_n_withheld(const fh_host *fh);
 long long fh_total(const fh_host *fh);
 
+/* SDK 1.3: the watermark changed_since answers (NULL: none, the
+** default; copied), and how many times the plugin called changed_only. */
+void fh_set_changed_since(fh_host *fh, const char *since);
+int fh_changed_only(const fh_host *fh);
+
 /* Contract violations seen (see the top of this file). */
 size_t fh_violations(const fh_host *fh);
 const char *fh_violation_at(const fh_host *fh, size_t i);

@@ -694,6 +694,38 @@ static void test_attribute_projection(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* SDK 1.3: a watermark from the host becomes updated_since (escaped) and
+** the plugin says it honoured it; without one, neither. */
+static void test_changed_since(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "first_name");
+  fh_set_changed_since(fh, "2026-12-01T06:00:00Z");
+  queue_auth(fh, "papi-1");
+  queue_page(fh, 1, 2, 2, 0, 100, NULL);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
+  assert_get(fh_request_at(fh, 1),
+             EMPLOYEES "0&attributes[]=first_name"
+                       "&updated_since=2026-12-01T06%3A00%3A00Z",
+             "papi-1");
+  assert_int_equal(fh_changed_only(fh), 1);
+  fh_done(plugin, fh, c);
+
+  fh = host();
+  fh_want(fh, "first_name");
+  queue_auth(fh, "papi-1");
+  queue_page(fh, 1, 2, 2, 0, 100, NULL);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
+  assert_get(fh_request_at(fh, 1), EMPLOYEES "0&attributes[]=first_name",
+             "papi-1");
+  assert_int_equal(fh_changed_only(fh), 0);
+  fh_done(plugin, fh, c);
+}
+
 static void test_page_errors(void **state)
 {
   static const struct {
@@ -1101,6 +1133,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_records_flattened),
       cmocka_unit_test(test_records_other_object_shapes),
       cmocka_unit_test(test_attribute_projection),
+      cmocka_unit_test(test_changed_since),
       cmocka_unit_test(test_page_errors),
       cmocka_unit_test(test_fields_schema),
       cmocka_unit_test(test_fields_withheld),
