@@ -1,11 +1,11 @@
 /*
 ** hrsync conformance: runs a connector through the conformance kit
-** (engine/conformance.h) and prints one line per check (with --json, one
+** (engine/kit/conformance.h) and prints one line per check (with --json, one
 ** object: {"checks": [{"check", "pass", "detail"}...], "passed",
 ** "failed"}), or, with --record, records a fixture folder from a live
 ** server.
 */
-#include "../conformance.h"
+#include "../kit/conformance.h"
 #include "cli.h"
 
 #include <string.h>
