@@ -6,6 +6,8 @@
 
 #include "buf.h"
 
+#include <openssl/evp.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,33 +144,23 @@ static char *url_form(const char *v, int lower, int all)
 ** when too short to mean anything, or on no memory (*nomem set). */
 static char *b64_core(const char *v, size_t k, int *nomem)
 {
-  static const char tab[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t n = strlen(v), groups = (k + n) / 3, g, start = k ? 1 : 0;
-  hs_buf b = HS_BUF_INIT;
-  unsigned char in[3];
-  for(g = start; g < groups; g++) {
-    size_t j;
-    char out[4];
-    for(j = 0; j < 3; j++) {
-      size_t at = g * 3 + j; /* index in filler + v */
-      in[j] = at < k ? 0 : (unsigned char)v[at - k];
-    }
-    out[0] = tab[in[0] >> 2];
-    out[1] = tab[((in[0] & 3) << 4) | (in[1] >> 4)];
-    out[2] = tab[((in[1] & 15) << 2) | (in[2] >> 6)];
-    out[3] = tab[in[2] & 63];
-    if(hs_buf_append(&b, out, 4)) {
-      hs_buf_free(&b);
+  size_t n = strlen(v), groups = (k + n) / 3, skip = k ? 4 : 0;
+  unsigned char *in = calloc(1, k + n + 1);
+  char *out = malloc(4 * ((k + n) / 3 + 1) + 1), *core = NULL;
+  if(!in || !out) {
+    *nomem = 1;
+  }
+  else if(4 * groups >= skip + 8) { /* a few characters match anything */
+    memcpy(in + k, v, n);
+    /* Only whole groups: the last one would depend on what follows. */
+    EVP_EncodeBlock((unsigned char *)out, in, (int)(3 * groups));
+    out[4 * groups] = 0;
+    if(!(core = strdup(out + skip)))
       *nomem = 1;
-      return NULL;
-    }
   }
-  if(b.len < 8) { /* a couple of characters would match anything */
-    hs_buf_free(&b);
-    return NULL;
-  }
-  return hs_buf_steal(&b);
+  free(in);
+  free(out);
+  return core;
 }
 
 hs_rc hs_redact_add_secret(hs_redact *r, const char *name, const char *value,
