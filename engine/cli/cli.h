@@ -46,6 +46,10 @@ int hs_cli_usage_error(hs_cli *cli, const char *cmd, const char *fmt, ...)
 #endif
     ;
 
+/* --json result of a command that writes one file: {"<key>": "<path>"}
+** on stdout (init: "written", export: "exported"). */
+void hs_cli_json_result(hs_cli *cli, const char *key, const char *path);
+
 /* Prints s (NULL as "") in a column of width characters and one space;
 ** pads by UTF-8 characters, and cuts a longer value with "~". */
 void hs_cli_cell(FILE *f, const char *s, size_t width);

@@ -161,7 +161,9 @@ int hs_cmd_init(hs_cli *cli, int argc, char **argv)
     unlink(force ? hs_buf_str(&tmp) : out);
     goto out;
   }
-  if(!cli->quiet)
+  if(cli->json)
+    hs_cli_json_result(cli, "written", out);
+  else if(!cli->quiet)
     fprintf(cli->errf,
             "hrsync: wrote %s for %s; fill in the REQUIRED settings, set "
             "the secrets' environment variables, then run `hrsync check`\n",

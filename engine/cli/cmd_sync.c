@@ -89,11 +89,12 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
     rc = make_plan(cli, db, &plan, &err);
   if(rc)
     goto out;
-  if(!cli->json || !hs_plan_writes(&plan))
+  /* -q: no plan, but the one-line result below. */
+  if(cli->json ? !hs_plan_writes(&plan) : !cli->quiet)
     hs_print_plan(cli, &plan, 0);
   if(!hs_plan_writes(&plan)) {
-    if(!cli->json && !cli->quiet)
-      fprintf(cli->out, "\nNothing to apply.\n");
+    if(!cli->json)
+      fprintf(cli->out, "%sNothing to apply.\n", cli->quiet ? "" : "\n");
     goto conflicts;
   }
   if(!yes) {
@@ -115,11 +116,11 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
     goto out;
   if(cli->json)
     hs_print_plan(cli, &plan, run);
-  else if(!cli->quiet)
+  else
     fprintf(cli->out,
-            "\nApplied as run %lld: %zu created, %zu updated, %zu left.\n",
-            run, plan.counts[HS_ACT_CREATE], plan.counts[HS_ACT_UPDATE],
-            plan.counts[HS_ACT_LEFT]);
+            "%sApplied as run %lld: %zu created, %zu updated, %zu left.\n",
+            cli->quiet ? "" : "\n", run, plan.counts[HS_ACT_CREATE],
+            plan.counts[HS_ACT_UPDATE], plan.counts[HS_ACT_LEFT]);
 conflicts:
   /* The rest is applied, but conflicts need a person: exit 3 says so. */
   if(plan.counts[HS_ACT_CONFLICT])
