@@ -21,6 +21,8 @@ typedef struct hs_cli {
   FILE *out;               /* stdout */
   FILE *errf;              /* stderr */
   hs_log *log;
+  int json_printed; /* the command's --json result is out: a later failure
+                       adds no second document to stdout (stderr says) */
 } hs_cli;
 
 /* A command: parses its own arguments (argv[0] is the command name) and
@@ -36,7 +38,9 @@ typedef struct hs_cmd {
 } hs_cmd;
 
 /* Prints "hrsync: <detail>" (or the code's sentence) to stderr and
-** returns the exit status that goes with err->rc. */
+** returns the exit status that goes with err->rc. With --json, also
+** {"error": {"code", "message", "exit"}} on stdout, unless the command's
+** result was printed already (json_printed). */
 int hs_cli_fail(hs_cli *cli, const hs_err *err);
 
 /* Prints "hrsync: <cmd>: <msg>" and a hint to use --help; returns 2. */

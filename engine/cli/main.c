@@ -144,7 +144,7 @@ int hs_cli_fail(hs_cli *cli, const hs_err *err)
   if(hs_log_redact(cli->log, msg, &line) == 0)
     msg = hs_buf_str(&line);
   fprintf(cli->errf, "hrsync: %s\n", msg);
-  if(cli->json)
+  if(cli->json && !cli->json_printed)
     print_json_error(cli->out, rc, msg, status);
   hs_buf_free(&line);
   return status;
@@ -244,7 +244,8 @@ static int take_value(int argc, char **argv, int *i, const char *opt,
 
 int main(int argc, char **argv)
 {
-  hs_cli cli = {"hrsync.json", 0, NULL, NULL, 0, 0, 0, stdout, stderr, NULL};
+  hs_cli cli = {"hrsync.json", 0,      NULL, NULL, 0, 0, 0,
+                stdout,        stderr, NULL, 0};
   const hs_cmd *cmd = NULL;
   char **rest = calloc((size_t)argc + 1, sizeof(char *));
   int nrest = 0, i, help = 0, rc, dashdash = 0;

@@ -298,6 +298,7 @@ void hs_print_plan(hs_cli *cli, const hs_plan *plan, long long run_id)
   if(cli->json) {
     hs_buf b = HS_BUF_INIT;
     hs_err err;
+    cli->json_printed = 1; /* the one JSON document on stdout */
     if(!hs_plan_to_json(plan, 0, &b, &err)) {
       if(run_id > 0 && b.len > 2) {
         /* Add "run_id" before the closing brace. */
