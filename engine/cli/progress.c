@@ -93,8 +93,8 @@ void hs_progress_fetch(hs_progress *p, unsigned long n,
     else
       snprintf(eta, sizeof(eta), "?");
     snprintf(line, sizeof(line),
-             "hrsync: fetching: %s of %s records (%d%%), %.0f/s, ETA %s",
-             done, all, (int)(100.0 * (double)n / (double)total), rate, eta);
+             "hrsync: fetching: %s of %s records (%d%%), %.0f/s, ETA %s", done,
+             all, (int)(100.0 * (double)n / (double)total), rate, eta);
   }
   else
     snprintf(line, sizeof(line), "hrsync: fetching: %s records, %.0f/s", done,
