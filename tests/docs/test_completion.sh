@@ -50,7 +50,15 @@ assert_eq "$out" "$work/people.csv" "a file for import"
 mkdir "$work/fx"
 out=$(complete_words hrsync conformance acme --fixtures "$work/f")
 assert_eq "$out" "$work/fx" "a folder for --fixtures"
+# zsh: the same in an interactive zsh on a pty.
 if command -v zsh >/dev/null; then
   zsh -n "$(dirname "$file")/_hrsync" || fail "_hrsync: zsh syntax"
+  out=$(HOME=$work timeout 30 zsh -f "$HRSYNC_SRC/tests/docs/zsh_complete.zsh" \
+    "$(dirname "$file")" "$bindir" "hrsync s" "hrsync init ")
+  assert_contains "$out" "stakeholders  -- list the registry" "zsh: commands"
+  assert_contains "$out" "sync          -- show the plan" "zsh: commands"
+  for c in bamboohr personio; do
+    assert_contains "$out" "$c" "zsh: connector names"
+  done
 fi
 echo ok
