@@ -25,14 +25,15 @@ MANWIDTH=400 man -l "$dir/hrsync.json.5" 2>/dev/null >"$work/hrsync.json.5"
 # documented WORD WHERE: WORD is in the wide rendering of page WHERE.
 documented()
 {
-  grep -qF -- "$1" "$work/$2" || fail "$2 does not document $1"
+  grep -qF -- "$1" "$work/$2" ||
+    fail "$2 does not document $1 (add it to docs/man/$2.scd)"
 }
 
 help=$("$hrsync" --help)
 cmds=$(sed -n '/^commands:/,/^$/p' <<<"$help" | awk 'NF && !/:$/ {print $1}')
 [ "$(wc -w <<<"$cmds")" -ge 10 ] || fail "cannot read the commands from --help"
 for c in $cmds; do
-  grep -qE "^ {7}$c( |$)" "$work/hrsync.1" || fail "hrsync.1 has no entry for command $c"
+  grep -qE "^ {7}$c( |$)" "$work/hrsync.1" || fail "hrsync.1 has no entry for command $c (add it to docs/man/hrsync.1.scd)"
   # The command's own options.
   for o in $("$hrsync" "$c" --help | sed -n '/^options:/,/^$/p' |
     grep -oE '^  +-[-a-zA-Z]+' | tr -d ' '); do
