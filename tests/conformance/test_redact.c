@@ -23,8 +23,8 @@ static hs_redact *make(void)
   hs_redact *r = hs_redact_new();
   hs_err err;
   assert_non_null(r);
-  assert_int_equal(hs_redact_add_secret(r, "client_secret", SECRET, "PH", &err),
-                   HS_OK);
+  assert_int_equal(
+      hs_redact_add_secret(r, "client_secret", SECRET, "PH", &err), HS_OK);
   assert_int_equal(hs_redact_add(r, "http://127.0.0.1:8080", "http://x", &err),
                    HS_OK);
   return r;
@@ -42,8 +42,8 @@ static char *redacted(const hs_redact *r, const char *text)
 static void test_replaced_forms(void **state)
 {
   static const char *const in[] = {
-      "{\"s\":\"pa\\/ss\\\"w+rd x\"}",           /* json-c: "\/" */
-      "{\"s\":\"pa/ss\\\"w+rd x\"}",             /* plain JSON */
+      "{\"s\":\"pa\\/ss\\\"w+rd x\"}",          /* json-c: "\/" */
+      "{\"s\":\"pa/ss\\\"w+rd x\"}",            /* plain JSON */
       "client_secret=pa%2Fss%22w%2Brd%20x&a=b", /* form, upper hex */
       "?k=pa%2fss%22w%2brd%20x",                /* lower hex */
       "raw pa/ss\"w+rd x raw"};
@@ -66,9 +66,8 @@ static void test_base64_found(void **state)
 {
   /* base64("u:" SECRET), base64("user:" SECRET), base64(SECRET): the
   ** three alignments. */
-  static const char *const b64[] = {"dTpwYS9zcyJ3K3JkIHg=",
-                                    "dXNlcjpwYS9zcyJ3K3JkIHg=",
-                                    "cGEvc3MidytyZCB4"};
+  static const char *const b64[] = {
+      "dTpwYS9zcyJ3K3JkIHg=", "dXNlcjpwYS9zcyJ3K3JkIHg=", "cGEvc3MidytyZCB4"};
   hs_redact *r = make();
   size_t i;
   (void)state;
