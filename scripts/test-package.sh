@@ -19,6 +19,7 @@ if [ "$(id -u)" -ne 0 ]; then
   sudo=(sudo)
 fi
 apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -qq
+  --no-install-recommends
   -o DPkg::Lock::Timeout=300)
 
 fail()

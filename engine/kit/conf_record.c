@@ -257,6 +257,25 @@ done:
   return rc;
 }
 
+/* Removes the *.http files of dir: all ours, as ready_dir found none. */
+static void remove_exchanges(const char *dir)
+{
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  hs_buf path = HS_BUF_INIT;
+  while(d && (de = readdir(d))) {
+    size_t n = strlen(de->d_name);
+    if(n <= 5 || strcmp(de->d_name + n - 5, ".http"))
+      continue;
+    hs_buf_reset(&path);
+    if(!hs_buf_printf(&path, "%s/%s", dir, de->d_name))
+      unlink(path.data);
+  }
+  if(d)
+    closedir(d);
+  hs_buf_free(&path);
+}
+
 hs_rc hs_conf_record(const hs_conf_record_params *p, unsigned *n_exchanges,
                      hs_err *err)
 {
@@ -358,8 +377,8 @@ hs_rc hs_conf_record(const hs_conf_record_params *p, unsigned *n_exchanges,
     rc = redact_all(&s, err);
   if(!rc)
     rc = check_secret_free(&s, err);
-  if(!rc)
-    rc = write_all_files(&s, p->out_dir, err);
+  if(!rc && (rc = write_all_files(&s, p->out_dir, err)))
+    remove_exchanges(p->out_dir); /* a failed write leaves no half folder */
   if(!rc && n_exchanges)
     *n_exchanges = (unsigned)s.ctx.n_rec;
 done:
