@@ -23,6 +23,8 @@ typedef struct hs_cli {
   hs_log *log;
   int json_printed; /* the command's --json result is out: a later failure
                        adds no second document to stdout (stderr says) */
+  struct hs_progress *progress; /* the progress line on the terminal, if
+                                   any: erased before a log line */
 } hs_cli;
 
 /* A command: parses its own arguments (argv[0] is the command name) and

@@ -63,7 +63,7 @@ static hs_rc apply_with_progress(hs_cli *cli, hs_store *st,
                plan->counts[HS_ACT_LEFT]);
   hs_progress_phase(&p, what);
   rc = hs_apply(st, plan, run, err);
-  hs_progress_clear(&p);
+  hs_progress_end(&p);
   return rc;
 }
 

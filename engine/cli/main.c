@@ -3,6 +3,7 @@
 ** stand before or after the command, and dispatches to cmd_<name>.c.
 */
 #include "cli.h"
+#include "progress.h"
 
 #include <curl/curl.h>
 #include <hrsync/connector.h>
@@ -213,10 +214,15 @@ static const hs_cmd *find_command(const char *name)
   return NULL;
 }
 
+/* Log lines go to stderr; a progress line there is erased first (and
+** drawn again with the next count), so the two never share a line. */
 static void stderr_sink(void *arg, int level, const char *line)
 {
   static const char *const tags[] = {"error", "warning", "info", "debug"};
-  fprintf((FILE *)arg, "hrsync: %s: %s\n", tags[level & 3], line);
+  hs_cli *cli = arg;
+  if(cli->progress)
+    hs_progress_clear(cli->progress);
+  fprintf(cli->errf, "hrsync: %s: %s\n", tags[level & 3], line);
 }
 
 /* A global option that takes a value: "--db FILE" or "--db=FILE". Returns
@@ -244,8 +250,8 @@ static int take_value(int argc, char **argv, int *i, const char *opt,
 
 int main(int argc, char **argv)
 {
-  hs_cli cli = {"hrsync.json", 0,      NULL, NULL, 0, 0, 0,
-                stdout,        stderr, NULL, 0};
+  hs_cli cli = {"hrsync.json", 0,      NULL, NULL, 0,   0, 0,
+                stdout,        stderr, NULL, 0,    NULL};
   const hs_cmd *cmd = NULL;
   char **rest = calloc((size_t)argc + 1, sizeof(char *));
   int nrest = 0, i, help = 0, rc, dashdash = 0;
@@ -327,7 +333,7 @@ int main(int argc, char **argv)
   cli.log = hs_log_new(cli.quiet     ? HS_LOG_ERROR
                        : cli.verbose ? HS_LOG_WARN + cli.verbose
                                      : HS_LOG_WARN,
-                       stderr_sink, stderr);
+                       stderr_sink, &cli);
   /* Once, before any thread and before any plugin runs (libcurl's global
   ** state is not thread-safe to set up). */
   if(!cli.log || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

@@ -175,13 +175,13 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
   hs_rc rc;
   memset(plan, 0, sizeof(*plan));
   f.s = s;
-  hs_progress_start(&f.progress, s->cli);
   if((rc = hs_planner_new(reg, s->cfg, s->fields.n ? field_type : NULL,
                           &s->fields, &f.planner, err)))
     return rc;
+  hs_progress_start(&f.progress, s->cli);
   rc = hs_conn_fetch(s->conn, on_record, &f, err);
   if(rc)
-    hs_progress_clear(&f.progress); /* the error follows on its own line */
+    hs_progress_end(&f.progress); /* the error follows on its own line */
   else
     hs_progress_fetch_done(&f.progress, s->records);
   if(!rc)

@@ -34,7 +34,17 @@ void hs_progress_start(hs_progress *p, hs_cli *cli)
   if(cli->quiet || !isatty(fileno(cli->errf)))
     return;
   p->f = cli->errf;
+  p->cli = cli;
   p->start = now();
+  cli->progress = p;
+}
+
+void hs_progress_end(hs_progress *p)
+{
+  hs_progress_clear(p);
+  if(p->cli && p->cli->progress == p)
+    p->cli->progress = NULL;
+  p->f = NULL;
 }
 
 /* Replaces the line with text (cut to the terminal's width). */
@@ -113,6 +123,7 @@ void hs_progress_fetch_done(hs_progress *p, unsigned long n)
   draw(p, line);
   fputc('\n', p->f);
   p->drawn = 0;
+  hs_progress_end(p);
 }
 
 void hs_progress_phase(hs_progress *p, const char *what)

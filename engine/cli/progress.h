@@ -14,11 +14,14 @@
 
 typedef struct hs_progress {
   FILE *f;            /* NULL: off */
+  hs_cli *cli;        /* registered as cli->progress while on */
   double start, last; /* monotonic seconds: begun, last drawn */
   size_t drawn;       /* characters on the line now, to overwrite */
 } hs_progress;
 
-/* Starts a progress line for cli (off without a terminal or with -q). */
+/* Starts a progress line for cli (off without a terminal or with -q). It
+** stays registered with cli (log lines erase it) until fetch_done or
+** hs_progress_end. */
 void hs_progress_start(hs_progress *p, hs_cli *cli);
 
 /* n records fetched so far; total when has_total. Cheap when not due. */
@@ -31,7 +34,10 @@ void hs_progress_fetch_done(hs_progress *p, unsigned long n);
 /* A phase without counts ("writing 120 changes to the registry"). */
 void hs_progress_phase(hs_progress *p, const char *what);
 
-/* Erases the line (the command's own result follows). */
+/* Erases the line; the next update draws it again. */
 void hs_progress_clear(hs_progress *p);
+
+/* Erases the line and unregisters it (the command's own result follows). */
+void hs_progress_end(hs_progress *p);
 
 #endif
