@@ -4,7 +4,7 @@
 # nothing of the bash-completion package itself.
 
 _hrsync_commands="plugins init check fields preview sync stakeholders export
-import runs conformance"
+import runs conformance review"
 _hrsync_globals="-c --config --db --plugin-dir -v --verbose -q --quiet --json
 -h --help --version"
 # The working connectors' names; $1... are --plugin-dir arguments.
@@ -55,7 +55,8 @@ _hrsync()
   case $cmd in
   init) opts="-o --force" ;;
   preview) opts="--plan" ;;
-  sync) opts="--yes -y --plan" ;;
+  sync) opts="--yes -y --plan --auto --full --on-queue" ;;
+  review) opts="--all" ;;
   conformance) opts="--fixtures --record" ;;
   esac
   if [[ $cur == -* ]]; then
@@ -68,6 +69,7 @@ _hrsync()
     [ "$cmd" = conformance ] && COMPREPLY+=($(compgen -f -X '!*.so' -- "$cur"))
     ;;
   runs) COMPREPLY=($(compgen -W "show" -- "$cur")) ;;
+  review) COMPREPLY=($(compgen -W "approve reject" -- "$cur")) ;;
   export | import) COMPREPLY=($(compgen -f -- "$cur")) ;;
   esac
 }

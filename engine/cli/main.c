@@ -106,7 +106,8 @@ static void print_usage(FILE *f)
           "  --version          print the version\n"
           "\n"
           "exit status: 0 success, 1 runtime failure, 2 usage or config "
-          "error, 3 sync refused\n");
+          "error, 3 sync refused, 4 applied with items waiting for review "
+          "(sync --auto)\n");
 }
 
 static void print_cmd_usage(FILE *f, const hs_cmd *c)

@@ -27,7 +27,7 @@ complete_words()
 out=$(complete_words hrsync s)
 assert_eq "$(sort <<<"$out" | tr '\n' ' ')" "stakeholders sync " "commands starting with s"
 out=$(complete_words hrsync EMPTY)
-[ "$(wc -l <<<"$out")" -eq 11 ] || fail "all commands: $out"
+[ "$(wc -l <<<"$out")" -eq 12 ] || fail "all commands: $out"
 out=$(complete_words hrsync --js)
 assert_eq "$out" "--json" "a global option"
 out=$(complete_words hrsync sync --)
