@@ -111,4 +111,14 @@ hrsync_status bhr_list_fields(hrsync_conn *c);
 /* One roster step in the configured mode. */
 hrsync_status bhr_next_page(hrsync_conn *c, int *has_more);
 
+/* Emits one employee object (every member a record field; the hire date
+** rule); seen is the set of ids emitted so far (a repeat is skipped). */
+hrsync_status bhr_emit_employee(hrsync_conn *c, const char *id,
+                                json_object *fields, json_object *seen);
+
+/* SDK 1.3 incremental fetch (changed.c): when the host gives a watermark
+** and few enough people changed, emits only them and sets *honoured;
+** otherwise emits nothing (*honoured 0: read the whole roster). */
+hrsync_status bhr_changed_since(hrsync_conn *c, int *honoured);
+
 #endif

@@ -123,8 +123,8 @@ hrsync_status bhr_emit_member(hrsync_conn *c, const char *key,
 ** as sent: "0000-00-00" too, the engine treats it as empty), and the skip
 ** reason when there is no hire date. id is the hris id; when fields lacks
 ** an "id" member it is added. A repeated id is skipped (seen). */
-static hrsync_status emit(hrsync_conn *c, const char *id, json_object *fields,
-                          json_object *seen)
+hrsync_status bhr_emit_employee(hrsync_conn *c, const char *id,
+                                json_object *fields, json_object *seen)
 {
   json_object *hire = NULL;
   const hrsync_host *h = c->hh.h;
@@ -305,7 +305,7 @@ static hrsync_status on_emit(void *arg, json_object *e, size_t i)
   if(!id || !*id)
     return hrsync_errorf(rw->c->hh.h, rw->c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: employees[%zu] has no id", rw->what, i);
-  return emit(rw->c, id, e, rw->seen);
+  return bhr_emit_employee(rw->c, id, e, rw->seen);
 }
 
 /* The answer holds everyone at once; it is walked, never parsed whole,
@@ -363,7 +363,10 @@ hrsync_status bhr_next_page(hrsync_conn *c, int *has_more)
     if(c->roster == BHR_ROSTER_DATASET)
       st = bhr_dataset_page(c);
     else {
-      st = custom_report(c);
+      int honoured = 0;
+      st = bhr_changed_since(c, &honoured);
+      if(st == HRSYNC_OK && !honoured)
+        st = custom_report(c);
       c->done = 1;
     }
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Incremental fetch (SDK 1.3 changed_since) under `sync --auto`, Personio
-# (updated_since) and Lucca (modifiedAt) against the emulator: after a
+# (updated_since), Lucca (modifiedAt) and BambooHR (/v1/employees/changed)
+# against the emulator: after a
 # full run, a run fetches only the changed people (requests counted in
 # /_emulator/stats) and plans the same as a full preview; nobody is taken
 # for gone; the periodic full run (policy.full_sync_days) notices a person
@@ -17,13 +18,13 @@ export LUCCA_KEY=lucca-test-key
 
 emu_start --employees 240 --seed 11
 
-# requests PATH QUERY_PART: roster page requests (path PATH, query
-# containing QUERY_PART: not the connector's auth or schema probes) seen
-# since the last stats reset.
+# requests REGEX: requests seen since the last stats reset whose
+# "path?query" matches REGEX (roster pages, not the connector's auth or
+# schema probes).
 requests()
 {
   emu_ctl GET /_emulator/stats |
-    jq --arg p "$1" --arg q "$2" '[.requests[] | select(.path == $p and (.query | contains($q)))] | length'
+    jq --arg r "$1" '[.requests[] | select((.path + "?" + .query) | test($r))] | length'
 }
 # changes FILE: the plan's writing items, canonical, for comparison.
 changes()
@@ -32,11 +33,11 @@ changes()
           | {hris_id, action, fields}] | sort_by(.hris_id)' "$1"
 }
 
-# run_system NAME ROSTER_PATH PAGE_QUERY: the whole scenario for one
-# connector; CFG set.
+# run_system NAME ROSTER_REGEX N: the whole scenario for one connector
+# (CFG set); an incremental run makes N requests matching ROSTER_REGEX.
 run_system()
 {
-  local name=$1 roster=$2 page_query=$3 ids a b gone
+  local name=$1 roster=$2 n=$3 ids a b gone
   hr --json sync --auto >full.json 2>full.err
   [ $? -le 4 ] || fail "$name: first run: $(cat full.err)"
   assert_eq "$(json_get full.json '.incremental')" false "$name: the first run is full"
@@ -54,7 +55,10 @@ run_system()
   [ $? -le 4 ] || fail "$name: incremental run: $(cat inc.err)"
   assert_eq "$(json_get inc.json '.incremental')" true "$name: incremental"
   assert_eq "$(json_get inc.json '.records')" 2 "$name: only the changed people fetched"
-  assert_eq "$(requests "$roster" "$page_query")" 1 "$name: one roster page"
+  assert_eq "$(requests "$roster")" "$n" "$name: roster requests of the incremental run"
+  if [ -n "${FULL_ROSTER:-}" ]; then
+    assert_eq "$(requests "$FULL_ROSTER")" 0 "$name: no whole-roster request in the incremental run"
+  fi
   assert_eq "$(changes inc.json)" "$(changes preview.json)" "$name: same plan as a full fetch"
   assert_eq "$(json_get inc.json '.plan.summary.left')" 0 "$name: nobody taken for gone"
 
@@ -90,7 +94,7 @@ CFG="$PWD/hrsync.json"
 hr init personio -o "$CFG" >/dev/null 2>init.err || fail "init: $(cat init.err)"
 cfg_edit --arg u "$EMU_URL/personio" --arg db "$PWD/hrsync.db" \
   '.settings.base_url = $u | .database = $db | .policy = {"create": "auto"}'
-run_system personio /personio/v1/company/employees offset=
+run_system personio '^/personio/v1/company/employees[?].*offset=' 1
 cd .. || fail "cd"
 
 # ---- Lucca (v3 modifiedAt) ---------------------------------------------
@@ -100,5 +104,18 @@ CFG="$PWD/hrsync.json"
 hr init lucca -o "$CFG" >/dev/null 2>init.err || fail "init: $(cat init.err)"
 cfg_edit --arg u "$EMU_URL/lucca" --arg db "$PWD/hrsync.db" \
   '.settings.base_url = $u | .database = $db | .secrets.api_key = "env:LUCCA_KEY" | .policy = {"create": "auto"}'
-run_system lucca /lucca/api/v3/users firstName
+run_system lucca '^/lucca/api/v3/users[?].*firstName' 1
+cd .. || fail "cd"
+
+# ---- BambooHR (/v1/employees/changed, then each changed employee) -------
+emu_ctl POST /_emulator/reset >/dev/null || fail "reset"
+mkdir bamboohr && cd bamboohr || fail "cd"
+CFG="$PWD/hrsync.json"
+export BHR_KEY=bamboo-test-key
+HRSYNC_BAMBOOHR_API_KEY=$BHR_KEY hr init bamboohr -o "$CFG" --set subdomain=acme \
+  --base-url "$EMU_URL/bamboohr/api/gateway.php" >/dev/null 2>init.err || fail "init: $(cat init.err)"
+cfg_edit --arg db "$PWD/hrsync.db" \
+  '.secrets.api_key = "env:BHR_KEY" | .database = $db | .policy = {"create": "auto"}'
+# the changed list, then one GET per changed employee; no custom report
+FULL_ROSTER=reports/custom run_system bamboohr '/v1/employees/([0-9]+[?]|changed)' 3
 echo "ok"
