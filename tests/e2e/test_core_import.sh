@@ -58,7 +58,8 @@ out=$(hs import bad.csv 2>&1)
 rc=$?
 assert_ne "$rc" "0" "bad import fails"
 assert_contains "$out" "bad.csv: line 3, column birth_date" "line and column named"
-assert_eq "$(printf '%s\n' "$out" | wc -l)" "1" "one line"
+assert_contains "$out" "bad.csv: 1 problem; nothing imported" "counted"
+assert_eq "$(printf '%s\n' "$out" | wc -l)" "2" "the problem, then the count"
 cmp -s hrsync.db before.db || fail "bad import changed the store"
 printf 'id,name\r\n999,Nobody\r\n' >bad2.csv
 out=$(hs import bad2.csv 2>&1) && fail "unknown id accepted"
