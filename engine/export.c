@@ -131,11 +131,11 @@ static hs_rc write_csv(const hs_registry *reg, const char *tmp, hs_err *err)
   }
   if(!(f = fopen(tmp, "wb")) || fwrite(out.data, 1, out.len, f) != out.len ||
      fflush(f) || fsync(fileno(f)))
-    rc = hs_err_set(err, HS_E_IO, "%s: cannot write: %s", tmp,
-                    strerror(errno));
+    rc =
+        hs_err_set(err, HS_E_IO, "%s: cannot write: %s", tmp, strerror(errno));
   if(f && fclose(f) && !rc)
-    rc = hs_err_set(err, HS_E_IO, "%s: cannot write: %s", tmp,
-                    strerror(errno));
+    rc =
+        hs_err_set(err, HS_E_IO, "%s: cannot write: %s", tmp, strerror(errno));
   hs_buf_free(&out);
   return rc;
 }

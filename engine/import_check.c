@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COL_ID (-2)
+#define COL_ID   (-2)
 #define COL_SKIP (-3) /* unknown or unnamed: already reported */
 
 void hs_problems_clear(hs_problems *p)
@@ -35,7 +35,8 @@ typedef struct ctx {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void problem(ctx *c, const char *fmt, ...)
+static void
+problem(ctx *c, const char *fmt, ...)
 {
   hs_buf b = HS_BUF_INIT;
   va_list ap;
@@ -137,28 +138,27 @@ static int email_shape(const char *s)
 
 /* Checks one (trimmed, non-empty) cell and returns its stored form in
 ** *val (malloc'd); 0 when it is bad (reported) or on no memory. */
-static int cell_value(ctx *c, size_t line, int f, const char *cell,
-                      char **val)
+static int cell_value(ctx *c, size_t line, int f, const char *cell, char **val)
 {
   const char *name = hs_sf_name(f);
   *val = NULL;
   if(hs_sf_is_date(f)) {
     char iso[11];
     if(hs_norm_date(cell, iso) || strcmp(iso, cell)) {
-      problem(c, "%s %zu, column %s: \"%s\" is not a date YYYY-MM-DD",
-              c->unit, line, name, cell);
+      problem(c, "%s %zu, column %s: \"%s\" is not a date YYYY-MM-DD", c->unit,
+              line, name, cell);
       return 0;
     }
   }
   if(f == HS_SF_TYPE && strcmp(cell, HS_TYPE_PERSON) &&
      strcmp(cell, HS_TYPE_ENTITY)) {
-    problem(c, "%s %zu, column type: \"%s\"; expected %s or %s", c->unit,
-            line, cell, HS_TYPE_PERSON, HS_TYPE_ENTITY);
+    problem(c, "%s %zu, column type: \"%s\"; expected %s or %s", c->unit, line,
+            cell, HS_TYPE_PERSON, HS_TYPE_ENTITY);
     return 0;
   }
   if(f == HS_SF_EMAIL && !email_shape(cell)) {
-    problem(c, "%s %zu, column email: \"%s\" is not an email address",
-            c->unit, line, cell);
+    problem(c, "%s %zu, column email: \"%s\" is not an email address", c->unit,
+            line, cell);
     return 0;
   }
   if(f == HS_SF_GROUPS) {
@@ -238,8 +238,8 @@ static void check_row(ctx *c, const hs_registry *reg, hs_csv_row *row,
       }
       r->sh.id = id;
       if(!(r->cur = find_id(reg, id))) {
-        problem(c, "%s %zu, column id: no stakeholder %lld", c->unit,
-                r->line, id);
+        problem(c, "%s %zu, column id: no stakeholder %lld", c->unit, r->line,
+                id);
         r->ok = 0;
         continue;
       }
@@ -317,8 +317,8 @@ static void check_unique(ctx *c, const final_view *v, int f)
     size_t line, pline, n;
     const char *val;
     const size_t *prev;
-    if(k >= v->reg->n && (v->rows[k - v->reg->n].cur ||
-                          !v->rows[k - v->reg->n].ok))
+    if(k >= v->reg->n &&
+       (v->rows[k - v->reg->n].cur || !v->rows[k - v->reg->n].ok))
       continue; /* an update row counts as its stakeholder */
     val = final_value(v, k, f, &line);
     if(!val || !*val)
@@ -326,12 +326,12 @@ static void check_unique(ctx *c, const final_view *v, int f)
     if((prev = hs_strmap_get(m, val, &n))) {
       final_value(v, prev[0], f, &pline);
       if(line && pline)
-        problem(c, "%s %zu, column %s: \"%s\" is on %s %zu too", c->unit,
-                line, hs_sf_name(f), val, c->unit, pline);
+        problem(c, "%s %zu, column %s: \"%s\" is on %s %zu too", c->unit, line,
+                hs_sf_name(f), val, c->unit, pline);
       else if(line)
         problem(c, "%s %zu, column %s: \"%s\" is also stakeholder %lld's (%s)",
-                c->unit, line, hs_sf_name(f), val,
-                v->reg->items[prev[0]].id, sh_name(&v->reg->items[prev[0]]));
+                c->unit, line, hs_sf_name(f), val, v->reg->items[prev[0]].id,
+                sh_name(&v->reg->items[prev[0]]));
       else if(pline)
         problem(c, "%s %zu, column %s: \"%s\" is also stakeholder %lld's (%s)",
                 c->unit, pline, hs_sf_name(f), val, v->reg->items[k].id,
@@ -395,9 +395,9 @@ static int plan_row(hs_plan *plan, row_in *r, const int *has_col)
   return 0;
 }
 
-hs_rc hs_import_check(hs_csv *table, const hs_registry *reg,
-                      const char *path, const char *unit, hs_plan *plan,
-                      hs_problems *probs, hs_err *err)
+hs_rc hs_import_check(hs_csv *table, const hs_registry *reg, const char *path,
+                      const char *unit, hs_plan *plan, hs_problems *probs,
+                      hs_err *err)
 {
   ctx c = {path, unit, probs, 0};
   size_t nrows = table->n ? table->n - 1 : 0, i, ncols;

@@ -179,8 +179,8 @@ static hs_rc parse_part(zip_t *z, const char *name, int required,
     }
     if(XML_Parse(p, chunk, (int)n, n == 0) != XML_STATUS_OK) {
       rc = b->failed ? b->err->rc
-                     : hs_err_set(b->err, HS_E_PARSE,
-                                  "%s: %s: line %lu: %s", b->path, name,
+                     : hs_err_set(b->err, HS_E_PARSE, "%s: %s: line %lu: %s",
+                                  b->path, name,
                                   (unsigned long)XML_GetCurrentLineNumber(p),
                                   XML_ErrorString(XML_GetErrorCode(p)));
       break;
@@ -311,7 +311,8 @@ static void st_start(void *ud, const XML_Char *name, const XML_Char **atts)
   book *b = ud;
   const char *el = local(name), *v;
   if(!strcmp(el, "numFmt")) {
-    const char *id = attr(atts, "numFmtId", 0), *code = attr(atts, "formatCode", 0);
+    const char *id = attr(atts, "numFmtId", 0),
+               *code = attr(atts, "formatCode", 0);
     if(id && code &&
        (strlist_push(&b->fmt_ids, strdup(id)) ||
         strlist_push(&b->fmt_codes, strdup(code))))
@@ -347,14 +348,16 @@ static void st_end(void *ud, const XML_Char *name)
 int hs_xlsx_serial_date(double v, int date1904, char iso[11])
 {
   long long z, era, doe, yoe, y, doy, mp, d, m;
-  if(!(v >= 0 && v < 2958466)) /* up to 9999-12-31 */
+  /* 0001-01-01 .. 9999-12-31; LibreOffice writes dates before 1900 as
+  ** negative serials (Excel has none), counted back from 1899-12-30. */
+  if(!(v >= -693593 && v < 2958466) || (date1904 && v < 0))
     return -1;
   z = (long long)floor(v);
   if(date1904)
     z += 1462;
   else if(z == 60)
     return -1; /* 1900-02-29, which Lotus invented */
-  else if(z < 60)
+  else if(z >= 0 && z < 60)
     z += 1;
   z -= 25569; /* serial 0 of the 1900 system is 1899-12-30 */
   /* days since 1970-01-01 to a civil date (H. Hinnant's algorithm) */
@@ -368,8 +371,8 @@ int hs_xlsx_serial_date(double v, int date1904, char iso[11])
   d = doy - (153 * mp + 2) / 5 + 1;
   m = mp < 10 ? mp + 3 : mp - 9;
   y += m <= 2;
-  snprintf(iso, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
-           (unsigned)m % 100u, (unsigned)d % 100u);
+  snprintf(iso, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+           (unsigned)d % 100u);
   return 0;
 }
 
@@ -457,6 +460,8 @@ static char *cell_text(book *b)
   const char *t = b->cell_type, *v = hs_buf_str(&b->text);
   char num[40], *end;
   double d;
+  if(!*v && strcmp(t, "inlineStr"))
+    return strdup(""); /* a styled cell with no value */
   if(!strcmp(t, "s")) {
     long i = strtol(v, &end, 10);
     if(*end || i < 0 || (size_t)i >= b->shared.n) {
@@ -474,7 +479,7 @@ static char *cell_text(book *b)
     return strdup(!*v ? "" : !strcmp(v, "1") ? "TRUE" : "FALSE");
   if(!strcmp(t, "d"))
     return strndup(v, 10); /* ISO 8601: the date part */
-  if(strcmp(t, "n") || !*v)
+  if(strcmp(t, "n"))
     return strdup(v); /* an error value such as #N/A, shown as it is */
   d = strtod(v, &end);
   if(*end)
@@ -556,8 +561,8 @@ static hs_rc sheet_part(book *b, const char *sheet, char **part)
     rc = sheet ? hs_err_set(b->err, HS_E_USAGE,
                             "%s: no sheet \"%s\" (it has %s)", b->path, sheet,
                             hs_buf_str(&names))
-               : hs_err_set(b->err, HS_E_PARSE, "%s: the workbook has no sheet",
-                            b->path);
+               : hs_err_set(b->err, HS_E_PARSE,
+                            "%s: the workbook has no sheet", b->path);
     hs_buf_free(&names);
     return rc;
   }
@@ -631,7 +636,8 @@ hs_rc hs_xlsx_read(const char *path, const char *sheet, hs_csv *out,
     zip_error_t ze;
     zip_error_init_with_code(&ze, zerr);
     rc = hs_err_set(err, zerr == ZIP_ER_NOENT ? HS_E_USAGE : HS_E_PARSE,
-                    "%s: cannot read as XLSX: %s", path, zip_error_strerror(&ze));
+                    "%s: cannot read as XLSX: %s", path,
+                    zip_error_strerror(&ze));
     zip_error_fini(&ze);
     return rc;
   }

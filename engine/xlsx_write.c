@@ -95,11 +95,13 @@ hs_rc hs_xlsx_write(const char *path, const char *const *header,
     for(c = 0; c < ncols && !e; c++) {
       const char *v = cells[r * ncols + c];
       if(v && *v)
-        e = write_cell(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, kinds[c], v, date);
+        e = write_cell(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, kinds[c], v,
+                       date);
     }
   worksheet_freeze_panes(ws, 1, 0);
   if(!e && ncols)
-    e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)nrows, (lxw_col_t)(ncols - 1));
+    e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)nrows,
+                             (lxw_col_t)(ncols - 1));
   if(e) {
     workbook_close(wb);
     remove(path);
