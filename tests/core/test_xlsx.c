@@ -27,9 +27,10 @@ static void add_part(zip_t *z, const char *name, const char *xml)
   assert_true(zip_file_add(z, name, src, ZIP_FL_OVERWRITE) >= 0);
 }
 
-#define NS "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
+#define NS                                                                    \
+  "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
 #define RNS                                                                   \
-  "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/"         \
+  "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/"          \
   "relationships\""
 
 /* Two sheets (the second first in the zip), the 1904 date system, shared
@@ -180,8 +181,8 @@ static void write_then_read(void **state)
   const char *header[] = {"id", "identifier", "postal_code", "birth_date"};
   const int kinds[] = {HS_XLSX_NUMBER, HS_XLSX_TEXT, HS_XLSX_TEXT,
                        HS_XLSX_DATE};
-  const char *cells[] = {"1", "1001", "01001", "1815-12-10",
-                         "2", "1.001E+3", NULL, "1990-02-03"};
+  const char *cells[] = {"1", "1001",     "01001", "1815-12-10",
+                         "2", "1.001E+3", NULL,    "1990-02-03"};
   hs_csv t;
   hs_err err;
   (void)state;
