@@ -106,7 +106,19 @@ hs_rc hs_csv_parse(const char *text, size_t len, const char *name, hs_csv *out,
   memset(out, 0, sizeof(*out));
   if(len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
     i = 3; /* spreadsheets like to add a UTF-8 BOM */
-  out->delim = d = hs_csv_sniff(text + i, len - i);
+  /* Excel honours (and some tools write) a first line "sep=;". */
+  if(len - i >= 5 && !memcmp(text + i, "sep=", 4) && text[i + 4] != '"' &&
+     (len - i == 5 || text[i + 5] == '\n' ||
+      (text[i + 5] == '\r' && len - i > 6 && text[i + 6] == '\n'))) {
+    d = text[i + 4];
+    i += 5 + (i + 5 < len && text[i + 5] == '\r');
+    i += i < len;
+    line = 2;
+    row.line = 2;
+  }
+  else
+    d = hs_csv_sniff(text + i, len - i);
+  out->delim = d;
   if(i >= len)
     return HS_OK;
   for(;;) {

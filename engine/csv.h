@@ -2,7 +2,8 @@
 ** hs_csv: RFC 4180 CSV as spreadsheets write it. Fields with a comma,
 ** quote, CR or LF are quoted, quotes doubled; rows end with CRLF on
 ** output. On input: CRLF or LF, a UTF-8 BOM, quoted newlines, and the
-** delimiter (",", ";" or tab) taken from the header line.
+** delimiter (",", ";" or tab) taken from the header line, or from an
+** Excel "sep=;" line before it.
 **
 ** hs_csv is also the import's table type: the XLSX reader fills one too
 ** (line = the sheet's row number).

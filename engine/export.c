@@ -146,6 +146,12 @@ static hs_rc put_in_place(const char *tmp, const char *path, int force,
                           hs_err *err)
 {
   int r = force ? rename(tmp, path) : link(tmp, path);
+  struct stat sb;
+  if(r && !force && errno != EEXIST && stat(path, &sb)) {
+    /* No hard links here (a FAT or SMB share): checked, then renamed. */
+    force = 1;
+    r = rename(tmp, path);
+  }
   if(r)
     return hs_err_set(err, errno == EEXIST ? HS_E_USAGE : HS_E_IO,
                       errno == EEXIST
@@ -165,6 +171,10 @@ hs_rc hs_export_file(hs_store *st, const char *path, const hs_export_opts *o,
   int force = o && o->force, fd;
   struct stat sb;
   hs_rc rc;
+  if(!ends_with(path, ".xlsx") && !ends_with(path, ".csv"))
+    return hs_err_set(err, HS_E_USAGE,
+                      "%s: name it .xlsx (Excel) or .csv, or - for stdout",
+                      path);
   if(!force && !stat(path, &sb))
     return hs_err_set(err, HS_E_USAGE,
                       "%s: already exists (use --force to replace it)", path);

@@ -54,9 +54,11 @@ problem(ctx *c, const char *fmt, ...)
 }
 
 /* Trims spaces, tabs, line breaks and no-break spaces (U+00A0, which
-** spreadsheets paste) at both ends, in place. */
-static char *trim(char *s)
+** spreadsheets paste) at both ends, in place (the text moves to the
+** start of the buffer). */
+static char *trim(char *buf)
 {
+  char *s = buf;
   size_t n;
   for(;;) {
     if(*s && isspace((unsigned char)*s))
@@ -75,8 +77,9 @@ static char *trim(char *s)
     else
       break;
   }
-  s[n] = 0;
-  return s;
+  memmove(buf, s, n);
+  buf[n] = 0;
+  return buf;
 }
 
 static const hs_sh *find_id(const hs_registry *reg, long long id)
@@ -207,11 +210,41 @@ static long long parse_id(ctx *c, const row_in *r, const char *cell)
   return id;
 }
 
+/* The id column of a row: sets r->cur (and r->sh.id) or reports. */
+static void check_id(ctx *c, const hs_registry *reg, const char *cell,
+                     hs_strmap *seen, row_in *r)
+{
+  long long id;
+  const size_t *prev;
+  char key[32];
+  size_t n;
+  if(!*cell)
+    return;
+  if(!(id = parse_id(c, r, cell))) {
+    r->ok = 0;
+    return;
+  }
+  r->sh.id = id;
+  if(!(r->cur = find_id(reg, id))) {
+    problem(c, "%s %zu, column id: no stakeholder %lld", c->unit, r->line, id);
+    r->ok = 0;
+    return;
+  }
+  snprintf(key, sizeof(key), "%lld", id);
+  if((prev = hs_strmap_get(seen, key, &n))) {
+    problem(c, "%s %zu, column id: stakeholder %lld is on %s %zu too", c->unit,
+            r->line, id, c->unit, prev[0]);
+    r->ok = 0;
+  }
+  else if(hs_strmap_add(seen, key, r->line))
+    c->nomem = 1;
+}
+
 static void check_row(ctx *c, const hs_registry *reg, hs_csv_row *row,
                       const int *cols, size_t ncols, hs_strmap *seen,
                       row_in *r)
 {
-  size_t i, n;
+  size_t i;
   int has_name_col = 0;
   r->line = row->line;
   r->ok = 1;
@@ -222,38 +255,27 @@ static void check_row(ctx *c, const hs_registry *reg, hs_csv_row *row,
     return;
   }
   for(i = 0; i < ncols; i++) {
-    char *cell = trim(row->cells[i]);
+    trim(row->cells[i]);
+    if(cols[i] == COL_ID)
+      check_id(c, reg, row->cells[i], seen, r);
+  }
+  for(i = 0; i < ncols; i++) {
+    const char *cell = row->cells[i];
     int f = cols[i];
-    if(f == COL_SKIP)
-      continue; /* reported once, on the header (or below if unnamed) */
-    if(f == COL_ID) {
-      long long id;
-      const size_t *prev;
-      char key[32];
-      if(!*cell)
-        continue;
-      if(!(id = parse_id(c, r, cell))) {
-        r->ok = 0;
-        continue;
-      }
-      r->sh.id = id;
-      if(!(r->cur = find_id(reg, id))) {
-        problem(c, "%s %zu, column id: no stakeholder %lld", c->unit, r->line,
-                id);
-        r->ok = 0;
-        continue;
-      }
-      snprintf(key, sizeof(key), "%lld", id);
-      if((prev = hs_strmap_get(seen, key, &n)))
-        problem(c, "%s %zu, column id: stakeholder %lld is on %s %zu too",
-                c->unit, r->line, id, c->unit, prev[0]);
-      else if(hs_strmap_add(seen, key, r->line))
+    if(f < 0)
+      continue; /* the id, or a column reported on the header */
+    has_name_col |= f == HS_SF_NAME;
+    if(!*cell)
+      continue;
+    /* A value the registry already holds is not the file's problem (an
+    ** HR system's odd email survives an export and import unedited). */
+    if(r->cur && r->cur->v[f] && !strcmp(r->cur->v[f], cell) &&
+       f != HS_SF_GROUPS) {
+      if(!(r->sh.v[f] = strdup(cell)))
         c->nomem = 1;
-      r->ok &= !prev;
       continue;
     }
-    has_name_col |= f == HS_SF_NAME;
-    if(*cell && !cell_value(c, r->line, f, cell, &r->sh.v[f]))
+    if(!cell_value(c, r->line, f, cell, &r->sh.v[f]))
       r->ok = 0;
   }
   if(r->cur && has_name_col && !r->sh.v[HS_SF_NAME]) {
@@ -288,11 +310,16 @@ static const char *final_value(const final_view *v, size_t k, int f,
   *line = 0;
   if(k < v->reg->n) {
     long long r = v->row_of[k];
+    const char *now = v->reg->items[k].v[f];
     if(r && v->has_col[f]) {
-      *line = v->rows[r - 1].line;
-      return v->rows[r - 1].sh.v[f];
+      const char *val = v->rows[r - 1].sh.v[f];
+      /* Unchanged: the registry's value (a duplicate it already had is
+      ** not the file's doing). */
+      if(!val || !now || strcmp(val, now))
+        *line = v->rows[r - 1].line;
+      return val;
     }
-    return v->reg->items[k].v[f];
+    return now;
   }
   *line = v->rows[k - v->reg->n].line;
   return v->rows[k - v->reg->n].sh.v[f];
@@ -304,7 +331,8 @@ static const char *sh_name(const hs_sh *sh)
 }
 
 /* Reports each value of f held twice once the file is imported, on the
-** file's rows (a duplicate the registry had before is not the file's). */
+** rows that set it (a duplicate the registry had before is not the
+** file's). */
 static void check_unique(ctx *c, const final_view *v, int f)
 {
   hs_strmap *m = hs_strmap_new();

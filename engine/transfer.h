@@ -33,7 +33,8 @@ void hs_registry_keep_group(hs_registry *reg, const char *group);
 hs_rc hs_export_csv_text(hs_store *st, const hs_export_opts *o, hs_buf *out,
                          size_t *count, hs_err *err);
 
-/* Writes the registry to path, XLSX when it ends in ".xlsx", else CSV;
+/* Writes the registry to path, XLSX or CSV as it ends in ".xlsx" or
+** ".csv" (anything else is HS_E_USAGE);
 ** private (0600) and complete before it appears. An existing file is
 ** refused (HS_E_USAGE) unless o->force. *count: stakeholders written. */
 hs_rc hs_export_file(hs_store *st, const char *path, const hs_export_opts *o,

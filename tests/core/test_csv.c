@@ -221,6 +221,7 @@ static void excel_dialects(void **state)
       "\xEF\xBB\xBFid;name;note\r\n1;\"Lovelace; Ada\";\"a\r\nb\""
       "\r\n2;Grace,H;\r\n";
   const char *tab = "id\tname\r\n1\tA, B;C\r\n";
+  const char *sep = "sep=;\r\nid;name\r\n1;A, B\r\n";
   hs_csv csv;
   hs_err err;
   (void)state;
@@ -236,6 +237,12 @@ static void excel_dialects(void **state)
   assert_string_equal(csv.rows[1].cells[2], "a\r\nb");
   assert_string_equal(csv.rows[2].cells[1], "Grace,H");
   assert_int_equal(csv.rows[2].line, 4);
+  hs_csv_free(&csv);
+  assert_int_equal(hs_csv_parse(sep, strlen(sep), "t.csv", &csv, &err), HS_OK);
+  assert_int_equal(csv.delim, ';');
+  assert_int_equal(csv.n, 2);
+  assert_int_equal(csv.rows[0].line, 2);
+  assert_string_equal(csv.rows[1].cells[1], "A, B");
   hs_csv_free(&csv);
   assert_int_equal(hs_csv_parse(tab, strlen(tab), "t.csv", &csv, &err), HS_OK);
   assert_int_equal(csv.delim, '\t');

@@ -70,6 +70,19 @@ hs import ok.csv >/dev/null || fail "identifier E9"
 printf 'id,name,identifier\r\n,Copy,E9\r\n' >dup2.csv
 out=$(hs import dup2.csv 2>&1) && fail "duplicate of a registry identifier accepted"
 assert_contains "$out" "dup2.csv: line 2, column identifier: \"E9\" is also stakeholder 1's (Lovelace; Ada)" "duplicate of the registry"
+# A value the registry already holds is not re-judged: an odd email that
+# came from the HR system survives an unedited round trip.
+sqlite3_set()
+{
+  python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()' "$@"
+}
+sqlite3_set hrsync.db "UPDATE stakeholders SET email='not-an-address' WHERE id=2"
+hs export - >odd.csv || fail "export with an odd email"
+hs import odd.csv >/dev/null || fail "unedited export refused for a value it already held"
+sed 's/not-an-address/still-not/' odd.csv >odd2.csv
+out=$(hs import odd2.csv 2>&1) && fail "a new bad email accepted"
+assert_contains "$out" 'odd2.csv: line 3, column email: "still-not" is not an email address' "edited email checked"
+sqlite3_set hrsync.db "UPDATE stakeholders SET email='grace@x.org' WHERE id=2"
 # 60 bad rows: 50 listed, and the count.
 { printf 'name,email\r\n'; for i in $(seq 1 60); do printf 'P%d,bad%d\r\n' "$i" "$i"; done; } >many.csv
 out=$(hs import many.csv 2>&1) && fail "60 bad rows accepted"
@@ -104,6 +117,10 @@ assert_eq "$?" "2" "overwrite refused"
 assert_contains "$out" "file.csv: already exists (use --force to replace it)" "refusal names the file"
 assert_eq "$(cat file.csv)" "keep" "file untouched"
 hs export --force file.csv 2>/dev/null || fail "--force"
+out=$(hs export people.xls 2>&1) && fail "export to .xls accepted"
+assert_contains "$out" "people.xls: name it .xlsx (Excel) or .csv, or - for stdout" ".xls refused"
+printf 'sep=;\r\nid;city\r\n1;Genf\r\n' >sep.csv
+hs import --dry-run sep.csv | grep -q '"Genf"' || fail "sep=; line not honoured"
 cmp -s stdout.csv file.csv || fail "--force did not replace"
 hs export --group Board - >board.csv || fail "--group"
 assert_eq "$(($(wc -l <board.csv) - 1))" "1" "one Board member"
