@@ -17,6 +17,9 @@
 ** not a stakeholder list. */
 #define PART_MAX ((zip_uint64_t)256 << 20)
 #define COLS_MAX 16384 /* Excel's own limit */
+/* Cells held in memory (rows are padded to the widest): far above any
+** registry, far below what a crafted sheet could make us allocate. */
+#define CELLS_MAX ((size_t)20 << 20)
 
 typedef struct strlist {
   char **v;
@@ -70,7 +73,7 @@ typedef struct book {
   /* the sheet */
   hs_csv *out;
   hs_csv_row row;
-  size_t row_num, next_col, cell_col, width;
+  size_t row_num, next_col, cell_col, width, cells;
   char cell_type[16];
   long cell_style;
   int in_v, in_is;
@@ -506,6 +509,15 @@ static void push_row(book *b)
     memset(r, 0, sizeof(*r));
     return;
   }
+  if(r->n > b->width)
+    b->width = r->n;
+  b->cells += r->n;
+  if(b->cells > CELLS_MAX || (b->out->n + 1) * b->width > CELLS_MAX) {
+    hs_err_set(b->err, HS_E_PARSE, "%s: row %zu: more than %zu cells", b->path,
+               b->row_num, CELLS_MAX);
+    b->failed = 1;
+    return;
+  }
   rows = realloc(b->out->rows, (b->out->n + 1) * sizeof(*rows));
   if(!rows) {
     nomem(b);
@@ -514,8 +526,6 @@ static void push_row(book *b)
   b->out->rows = rows;
   r->line = b->row_num;
   rows[b->out->n++] = *r;
-  if(r->n > b->width)
-    b->width = r->n;
   memset(r, 0, sizeof(*r));
 }
 

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
+#include "buf.h"
 #include "xlsx.h"
 
 #include <stdio.h>
@@ -174,6 +175,39 @@ static void not_a_workbook(void **state)
   assert_non_null(strstr(err.msg, "xl/workbook.xml: line 1"));
 }
 
+/* A crafted sheet cannot make the reader allocate without bound: one
+** far-right cell per row pads every row to 16384 columns. */
+static void too_many_cells(void **state)
+{
+  hs_buf sheet = HS_BUF_INIT;
+  hs_csv t;
+  hs_err err;
+  int zerr, i;
+  zip_t *z;
+  (void)state;
+  write_book("");
+  hs_buf_puts(&sheet, "<worksheet " NS "><sheetData>");
+  for(i = 1; i <= 2000; i++)
+    hs_buf_printf(&sheet, "<row><c r=\"XFD%d\" t=\"inlineStr\"><is><t>x</t>"
+                          "</is></c></row>",
+                  i);
+  hs_buf_puts(&sheet, "</sheetData></worksheet>");
+  z = zip_open(path, 0, &zerr);
+  assert_non_null(z);
+  add_part(z, "xl/worksheets/a.xml", hs_buf_str(&sheet));
+  assert_int_equal(zip_close(z), 0);
+  hs_buf_free(&sheet);
+  assert_int_equal(hs_xlsx_read(path, NULL, &t, &err), HS_E_PARSE);
+  assert_non_null(strstr(err.msg, "cells"));
+  z = zip_open(path, 0, &zerr);
+  add_part(z, "xl/worksheets/a.xml",
+           "<worksheet " NS "><sheetData><row><c r=\"A1\" t=\"s\"><v>99</v>"
+           "</c></row></sheetData></worksheet>");
+  assert_int_equal(zip_close(z), 0);
+  assert_int_equal(hs_xlsx_read(path, NULL, &t, &err), HS_E_PARSE);
+  assert_non_null(strstr(err.msg, "row 1: shared string 99 does not exist"));
+}
+
 /* The writer's output read back: text stays text, dates come back ISO
 ** (before 1900 as text), empty cells empty. */
 static void write_then_read(void **state)
@@ -223,6 +257,7 @@ int main(void)
       cmocka_unit_test(read_shapes),
       cmocka_unit_test(serials),
       cmocka_unit_test(not_a_workbook),
+      cmocka_unit_test(too_many_cells),
       cmocka_unit_test(write_then_read),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
