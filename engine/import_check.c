@@ -107,8 +107,9 @@ static int *read_header(ctx *c, const hs_csv_row *h)
   for(i = 0; i < h->n; i++) {
     char *name = h->cells[i], *p;
     int f;
+    /* "First Name" is first_name: people retitle columns. */
     for(p = name; *p; p++)
-      *p = (char)tolower((unsigned char)*p);
+      *p = *p == ' ' || *p == '-' ? '_' : (char)tolower((unsigned char)*p);
     f = !strcmp(name, "id") ? COL_ID : hs_sf_lookup(name);
     cols[i] = f == -1 ? COL_SKIP : f;
     if(!*name)

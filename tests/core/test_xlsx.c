@@ -188,8 +188,9 @@ static void too_many_cells(void **state)
   write_book("");
   hs_buf_puts(&sheet, "<worksheet " NS "><sheetData>");
   for(i = 1; i <= 2000; i++)
-    hs_buf_printf(&sheet, "<row><c r=\"XFD%d\" t=\"inlineStr\"><is><t>x</t>"
-                          "</is></c></row>",
+    hs_buf_printf(&sheet,
+                  "<row><c r=\"XFD%d\" t=\"inlineStr\"><is><t>x</t>"
+                  "</is></c></row>",
                   i);
   hs_buf_puts(&sheet, "</sheetData></worksheet>");
   z = zip_open(path, 0, &zerr);
@@ -254,10 +255,8 @@ static int teardown(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(read_shapes),
-      cmocka_unit_test(serials),
-      cmocka_unit_test(not_a_workbook),
-      cmocka_unit_test(too_many_cells),
+      cmocka_unit_test(read_shapes),     cmocka_unit_test(serials),
+      cmocka_unit_test(not_a_workbook),  cmocka_unit_test(too_many_cells),
       cmocka_unit_test(write_then_read),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -21,6 +21,11 @@ assert_eq "$(json_get sh.json '.[0].postal_code')" "01001" "postcode as text"
 assert_eq "$(json_get sh.json '.[1] | [.name, .email] | join("|")')" \
   "Grace Hopper|grace@x.org" "values trimmed"
 
+# Headers as people retitle them.
+printf 'ID;First Name;Last-Name\r\n2;Grace;Hopper\r\n' >titled.csv
+hs --json import --dry-run titled.csv | jq -e '.changes[0].fields.first_name.after == "Grace"' >/dev/null ||
+  fail "retitled headers not recognised"
+
 # --- tab (Excel's "Unicode text" is UTF-16 with tabs)
 printf 'id\tcity\r\n1\tParis\r\n' >tab.csv
 hs --json import tab.csv >/dev/null || fail "tab CSV refused"
