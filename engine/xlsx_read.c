@@ -17,9 +17,10 @@
 ** not a stakeholder list. */
 #define PART_MAX ((zip_uint64_t)256 << 20)
 #define COLS_MAX 16384 /* Excel's own limit */
-/* Cells held in memory (rows are padded to the widest): far above any
-** registry, far below what a crafted sheet could make us allocate. */
-#define CELLS_MAX ((size_t)20 << 20)
+/* Cells held in memory once rows are padded to the widest: 100,000
+** stakeholders of 20 columns, far below what a crafted sheet (one cell in
+** column XFD per row) could make us allocate. */
+#define CELLS_MAX ((size_t)2 << 20)
 
 typedef struct strlist {
   char **v;
@@ -73,7 +74,7 @@ typedef struct book {
   /* the sheet */
   hs_csv *out;
   hs_csv_row row;
-  size_t row_num, next_col, cell_col, width, cells;
+  size_t row_num, next_col, cell_col, width;
   char cell_type[16];
   long cell_style;
   int in_v, in_is;
@@ -393,27 +394,30 @@ static long ref_col(const char *r)
   return any ? c - 1 : -1;
 }
 
+/* Puts val (owned) at col of the current row; the cells skipped stay
+** NULL until pad_rows. -1 when the padded sheet would be too large. */
 static int row_put(book *b, size_t col, char *val)
 {
   hs_csv_row *r = &b->row;
+  size_t width = col + 1 > b->width ? col + 1 : b->width;
   if(!val)
     return -1;
-  while(r->n <= col) {
-    char **c = realloc(r->cells, (r->n + 1) * sizeof(char *));
+  if((b->out->n + 1) * width > CELLS_MAX) {
+    free(val);
+    hs_err_set(b->err, HS_E_PARSE, "%s: row %zu: more than %zu cells", b->path,
+               b->row_num, CELLS_MAX);
+    b->failed = 1;
+    return -1;
+  }
+  if(col >= r->n) {
+    char **c = realloc(r->cells, (col + 1) * sizeof(char *));
     if(!c) {
       free(val);
       return -1;
     }
+    memset(c + r->n, 0, (col + 1 - r->n) * sizeof(char *));
     r->cells = c;
-    if(r->n == col) {
-      c[r->n++] = val;
-      return 0;
-    }
-    if(!(c[r->n] = strdup(""))) {
-      free(val);
-      return -1;
-    }
-    r->n++;
+    r->n = col + 1;
   }
   free(r->cells[col]);
   r->cells[col] = val;
@@ -501,7 +505,7 @@ static void push_row(book *b)
   size_t i;
   int blank = 1;
   for(i = 0; i < r->n; i++)
-    blank &= !r->cells[i][0];
+    blank &= !r->cells[i] || !r->cells[i][0];
   if(blank) {
     for(i = 0; i < r->n; i++)
       free(r->cells[i]);
@@ -511,13 +515,6 @@ static void push_row(book *b)
   }
   if(r->n > b->width)
     b->width = r->n;
-  b->cells += r->n;
-  if(b->cells > CELLS_MAX || (b->out->n + 1) * b->width > CELLS_MAX) {
-    hs_err_set(b->err, HS_E_PARSE, "%s: row %zu: more than %zu cells", b->path,
-               b->row_num, CELLS_MAX);
-    b->failed = 1;
-    return;
-  }
   rows = realloc(b->out->rows, (b->out->n + 1) * sizeof(*rows));
   if(!rows) {
     nomem(b);
@@ -545,7 +542,7 @@ static void sh_end(void *ud, const XML_Char *name)
     b->in_is = 0;
   else if(!strcmp(el, "c")) {
     char *val = cell_text(b);
-    if(!b->failed && (!val || row_put(b, b->cell_col, val)))
+    if(!b->failed && (!val || row_put(b, b->cell_col, val)) && !b->failed)
       nomem(b);
   }
   else if(!strcmp(el, "row"))
@@ -610,21 +607,24 @@ static void book_free(book *b)
   free(b->row.cells);
 }
 
-/* Pads every row to the widest, so rows index like the header. */
+/* Pads every row to the widest, and fills the cells skipped, so rows
+** index like the header and every cell is a string. */
 static int pad_rows(hs_csv *out, size_t width)
 {
-  size_t i;
+  size_t i, k;
   for(i = 0; i < out->n; i++) {
     hs_csv_row *r = &out->rows[i];
-    char **c;
-    if(r->n >= width)
-      continue;
-    if(!(c = realloc(r->cells, width * sizeof(char *))))
-      return -1;
-    r->cells = c;
-    while(r->n < width)
-      if(!(c[r->n++] = strdup("")))
-        return r->n--, -1;
+    if(r->n < width) {
+      char **c = realloc(r->cells, width * sizeof(char *));
+      if(!c)
+        return -1;
+      memset(c + r->n, 0, (width - r->n) * sizeof(char *));
+      r->cells = c;
+      r->n = width;
+    }
+    for(k = 0; k < r->n; k++)
+      if(!r->cells[k] && !(r->cells[k] = strdup("")))
+        return -1;
   }
   return 0;
 }
