@@ -84,4 +84,9 @@ csv_cells lo4/people.csv ours2.csv || fail "cells differ after the sync"
 lo_convert xlsx lo5 people.xlsx
 assert_eq "$(hs --json import --dry-run lo5/people.xlsx | jq -c '[.summary.create, .summary.update, .summary.unchanged]')" \
   "[0,0,4]" "LibreOffice's copy imports unchanged"
+# --sheet: by name; an unknown one lists the sheets there are.
+hs import --dry-run --sheet Stakeholders people.xlsx >/dev/null || fail "--sheet by name"
+out=$(hs import --sheet Nope people.xlsx 2>&1)
+assert_eq "$?" "2" "unknown sheet is a usage error"
+assert_contains "$out" 'people.xlsx: no sheet "Nope" (it has "Stakeholders")' "sheets listed"
 echo "ok"
