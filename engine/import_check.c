@@ -32,6 +32,19 @@ typedef struct ctx {
   int nomem;
 } ctx;
 
+/* A message stays one line and cannot drive the terminal: a cell's
+** control characters are shown as \xNN. */
+static int put_escaped(hs_buf *b, const char *s)
+{
+  int bad = 0;
+  for(; *s && !bad; s++) {
+    unsigned char ch = (unsigned char)*s;
+    bad = ch < 0x20 || ch == 0x7F ? hs_buf_printf(b, "\\x%02X", ch)
+                                  : hs_buf_append(b, s, 1);
+  }
+  return bad;
+}
+
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
@@ -47,7 +60,7 @@ problem(ctx *c, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(line, sizeof(line), fmt, ap);
   va_end(ap);
-  if(hs_buf_printf(&b, "%s: %s", c->path, line))
+  if(hs_buf_printf(&b, "%s: ", c->path) || put_escaped(&b, line))
     c->nomem = 1;
   else
     c->probs->msg[c->probs->n++] = hs_buf_steal(&b);

@@ -65,6 +65,11 @@ assert_contains "$out" 'bad.csv: line 5, column birth_date: "31/12/1990" is not 
 assert_contains "$out" 'bad.csv: 3 problems; nothing imported' "counted"
 assert_eq "$(printf '%s\n' "$out" | wc -l)" "4" "three problems and the count"
 cmp -s hrsync.db before.db || fail "a bad import changed the store"
+# A cell's control characters cannot reach the terminal raw.
+printf 'id,name,email\r\n,Eve,"\033]0;pwned\007\r\nx"\r\n' >esc.csv
+out=$(hs import esc.csv 2>&1) && fail "bad email accepted"
+assert_contains "$out" 'line 2, column email: "\x1B]0;pwned\x07\x0D\x0Ax" is not an email address' "escaped"
+case "$out" in *$'\033'*) fail "raw ESC printed" ;; esac
 # Uniqueness after the import, against the registry and within the file.
 hs import tab.csv >/dev/null
 printf 'id,identifier\r\n1,E9\r\n2,E9\r\n' >dup.csv
