@@ -128,6 +128,12 @@ static int field_known(void *arg, const char *id)
   return n > 0;
 }
 
+static const char *field_nth(void *arg, size_t i)
+{
+  const hs_fieldset *fs = arg;
+  return i < fs->n ? fs->items[i].id : NULL;
+}
+
 static int field_type(void *arg, const char *id)
 {
   const hs_fieldset *fs = arg;
@@ -145,7 +151,8 @@ hs_rc hs_session_fields(hs_session *s, int check, hs_err *err)
     return rc;
   /* A connector that lists no fields cannot be checked against. */
   if(check && s->fields.n)
-    return hs_config_check_fields(s->cfg, field_known, &s->fields, err);
+    return hs_config_check_fields_near(s->cfg, field_known, field_nth,
+                                       &s->fields, err);
   return HS_OK;
 }
 
