@@ -7,6 +7,7 @@
 #include "normalise.h"
 #include "stakeholder.h"
 #include "strmap.h"
+#include "suggest.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -110,6 +111,15 @@ static const hs_sh *find_id(const hs_registry *reg, long long id)
   return NULL;
 }
 
+/* The columns an import knows, for "did you mean". */
+static const char *column_name(void *arg, size_t i)
+{
+  (void)arg;
+  if(i == 0)
+    return "id";
+  return i <= HS_SF_COUNT ? hs_sf_name((int)i - 1) : NULL;
+}
+
 /* Header: COL_ID, an hs_sf, or COL_SKIP per column. */
 static int *read_header(ctx *c, const hs_csv_row *h)
 {
@@ -118,26 +128,32 @@ static int *read_header(ctx *c, const hs_csv_row *h)
   if(!cols)
     return NULL;
   for(i = 0; i < h->n; i++) {
-    char *name = h->cells[i], *p;
+    const char *title = h->cells[i];
+    char *name = strdup(title), *p;
     int f;
+    if(!name) {
+      free(cols);
+      return NULL;
+    }
     /* "First Name" is first_name: people retitle columns. */
     for(p = name; *p; p++)
       *p = *p == ' ' || *p == '-' ? '_' : (char)tolower((unsigned char)*p);
     f = !strcmp(name, "id") ? COL_ID : hs_sf_lookup(name);
     cols[i] = f == -1 ? COL_SKIP : f;
-    if(!*name)
-      continue; /* checked per row: a value needs a column name */
-    if(f == -1) {
-      problem(c, "%s 1, column %zu: unknown column \"%s\"", c->unit, i + 1,
-              name);
-      continue;
+    if(*name && f == -1) {
+      const char *near = hs_suggest_nearest(name, column_name, NULL);
+      problem(c, "%s %zu, column %zu: unknown column \"%s\"%s%s%s", c->unit,
+              h->line, i + 1, title, near ? " (did you mean " : "",
+              near ? near : "", near ? "?)" : "");
     }
-    for(j = 0; j < i; j++)
+    for(j = 0; *name && f != -1 && j < i; j++)
       if(cols[j] == f) {
-        problem(c, "%s 1, column %zu: \"%s\" appears twice", c->unit, i + 1,
-                name);
+        problem(c, "%s %zu, column %zu: \"%s\" appears twice", c->unit,
+                h->line, i + 1, title);
         cols[i] = COL_SKIP;
       }
+    /* An empty title is checked per row: a value needs a column name. */
+    free(name);
   }
   return cols;
 }

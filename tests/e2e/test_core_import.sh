@@ -67,6 +67,9 @@ assert_contains "$out" "line 2, column id" "unknown id named"
 printf 'id,nmae\r\n,Typo\r\n' >bad3.csv
 out=$(hs import bad3.csv 2>&1) && fail "unknown column accepted"
 assert_contains "$out" 'unknown column "nmae"' "unknown column named"
+printf 'id,E-Mail\r\n,Typo\r\n' >bad4.csv
+out=$(hs import bad4.csv 2>&1) && fail "unknown column accepted"
+assert_contains "$out" 'unknown column "E-Mail" (did you mean email?)' "nearest column suggested"
 cmp -s hrsync.db before.db || fail "failed imports changed the store"
 # Into a new store: a failed import leaves no file behind.
 out=$("$HRSYNC_BIN" --db new.db import bad.csv 2>&1) && fail "bad import ok"
