@@ -59,7 +59,9 @@ int hs_cmd_export(hs_cli *cli, int argc, char **argv)
   free(db);
   if(rc)
     return hs_cli_fail(cli, &err);
-  if(!cli->quiet && strcmp(file, "-"))
+  if(cli->json && strcmp(file, "-")) /* a JSON string, whatever it holds */
+    hs_cli_json_result(cli, "exported", file);
+  else if(!cli->quiet && strcmp(file, "-"))
     fprintf(cli->errf, "hrsync: exported %zu stakeholder%s to %s\n", count,
             count == 1 ? "" : "s", file);
   if(!cli->quiet && o.group && !count)
