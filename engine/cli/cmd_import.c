@@ -26,13 +26,37 @@ static int opt_value(int argc, char **argv, int *i, const char *opt,
   return 1;
 }
 
-static void print_problems(hs_cli *cli, const hs_problems *p)
+/* With --json, a script gets every problem too: the error object of
+** `--json` failures with "problems" (the first 50) and their total. */
+static void print_problems_json(hs_cli *cli, const hs_problems *p,
+                                const hs_err *err)
+{
+  hs_buf b = HS_BUF_INIT;
+  size_t i;
+  int bad = hs_buf_puts(&b, "{\"error\": {\"code\": \"parse\", \"message\": ");
+  bad |= hs_buf_json_str(&b, err->msg);
+  bad |= hs_buf_printf(&b, ", \"exit\": %d, \"problems\": [",
+                       hs_rc_exit_code(err->rc));
+  for(i = 0; i < p->n; i++)
+    bad |= hs_buf_puts(&b, i ? ", " : "") | hs_buf_json_str(&b, p->msg[i]);
+  bad |= hs_buf_printf(&b, "], \"problems_total\": %zu}}\n", p->total);
+  if(!bad) {
+    fputs(hs_buf_str(&b), cli->out);
+    cli->json_printed = 1;
+  }
+  hs_buf_free(&b);
+}
+
+static void print_problems(hs_cli *cli, const hs_problems *p,
+                           const hs_err *err)
 {
   size_t i;
   for(i = 0; i < p->n; i++)
     fprintf(cli->errf, "hrsync: %s\n", p->msg[i]);
   if(p->total > p->n)
     fprintf(cli->errf, "hrsync: ... and %zu more\n", p->total - p->n);
+  if(cli->json && p->total)
+    print_problems_json(cli, p, err);
 }
 
 int hs_cmd_import(hs_cli *cli, int argc, char **argv)
@@ -74,7 +98,7 @@ int hs_cmd_import(hs_cli *cli, int argc, char **argv)
     rc = hs_import(db, file, &o, &plan, &probs, &err);
   free(db);
   if(rc) {
-    print_problems(cli, &probs);
+    print_problems(cli, &probs, &err);
     status = hs_cli_fail(cli, &err);
   }
   else if(o.dry_run) {

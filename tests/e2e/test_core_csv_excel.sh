@@ -65,6 +65,11 @@ assert_contains "$out" 'bad.csv: line 5, column birth_date: "31/12/1990" is not 
 assert_contains "$out" 'bad.csv: 3 problems; nothing imported' "counted"
 assert_eq "$(printf '%s\n' "$out" | wc -l)" "4" "three problems and the count"
 cmp -s hrsync.db before.db || fail "a bad import changed the store"
+hs --json import bad.csv >bad.json 2>/dev/null && fail "bad import ok with --json"
+assert_eq "$(json_get bad.json '[.error.code, .error.problems_total, (.error.problems | length)] | map(tostring) | join(" ")')" \
+  "parse 3 3" "--json lists the problems"
+assert_contains "$(json_get bad.json '.error.problems[1]')" "line 4, column id: no stakeholder 99" "--json problem text"
+assert_eq "$(wc -l <bad.json)" "1" "one JSON document"
 # A cell's control characters cannot reach the terminal raw.
 printf 'id,name,email\r\n,Eve,"\033]0;pwned\007\r\nx"\r\n' >esc.csv
 out=$(hs import esc.csv 2>&1) && fail "bad email accepted"
