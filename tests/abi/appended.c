@@ -22,8 +22,8 @@ int main(void)
                offsetof(hrsync_host, changed_only) + sizeof(void (*)(void));
   hrsync_host old;
   /* A 1.2 host's table ends after roster_total: 1.3 services absent. */
-  old.struct_size =
-      (uint32_t)(offsetof(hrsync_host, roster_total) + sizeof(old.roster_total));
+  old.struct_size = (uint32_t)(offsetof(hrsync_host, roster_total) +
+                               sizeof(old.roster_total));
   old.changed_since = NULL;
   ok = ok && !HRSYNC_HOST_HAS(&old, changed_since);
   printf("1.2 field_withheld %zu roster_total %zu; 1.3 changed_since %zu "
