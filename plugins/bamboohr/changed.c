@@ -59,7 +59,7 @@ static hrsync_status emit_changed(hrsync_conn *c, json_object *emps)
   json_object_object_foreach(emps, key, e)
   {
     json_object *action = NULL, *one = NULL;
-    char what[96], esc[96];
+    char what[128], esc[96];
     const char *act;
     size_t cap;
     char *full;
