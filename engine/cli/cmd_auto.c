@@ -109,7 +109,7 @@ static void choose_fetch(const auto_opts *o, const hs_config *cfg,
   time_t now = time(NULL), last = parse_utc(a->last_full);
   int days = cfg->policy.full_sync_days;
   a->since[0] = 0;
-  if(o->full || days <= 0 || !a->watermark || !a->digest ||
+  if(o->full || days <= 0 || !a->watermark || !*a->watermark || !a->digest ||
      strcmp(a->digest, cfg->digest) || last == (time_t)-1 ||
      now - last >= (time_t)days * 86400)
     return;
@@ -153,12 +153,16 @@ static hs_rc store_queue(hs_store *st, long long run, const hs_config *cfg,
 {
   hs_rc rc;
   char now[32];
+  /* A conflict is resolved in the registry, not in the HR system, so the
+  ** person would not come back in an incremental fetch: while there are
+  ** conflicts, every run is a full one (an empty watermark). */
+  const char *mark = plan->counts[HS_ACT_CONFLICT] ? "" : a->fetch_at;
   utc_now(time(NULL), now);
   if((rc = hs_store_begin(st, err)))
     return rc;
   if((rc = hs_review_store(st, run, found, a->incremental ? plan : NULL,
                            pending, fresh, err)) ||
-     (rc = hs_store_meta_set(st, META_WATERMARK, a->fetch_at, err)) ||
+     (rc = hs_store_meta_set(st, META_WATERMARK, mark, err)) ||
      (rc = hs_store_meta_set(st, META_DIGEST, cfg->digest, err)) ||
      (!a->incremental &&
       (rc = hs_store_meta_set(st, META_LAST_FULL, now, err))) ||
@@ -214,6 +218,7 @@ static void print_result(hs_cli *cli, const hs_plan *plan,
               run, a->incremental ? "true" : "false", plan->records,
               applied->counts[HS_ACT_CREATE], applied->counts[HS_ACT_UPDATE],
               applied->counts[HS_ACT_LEFT], fresh, pending, hs_buf_str(&b));
+    cli->json_printed = 1; /* the one JSON document on stdout */
     hs_buf_free(&b);
     return;
   }

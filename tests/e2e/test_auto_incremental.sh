@@ -80,6 +80,21 @@ run_system()
   assert_contains "$(cat review.txt)" "pending termination:" "$name: the removal is noticed"
   assert_eq "$(hr --json review | jq -r --arg g "$gone" '.[] | select(.hris_id == $g) | .kind')" \
     termination "$name: as a pending termination of that person"
+  if [ "$name" = personio ]; then
+    # a conflict is resolved in the registry: the person would not come
+    # back incrementally, so the next run is a full one
+    printf 'first_name,last_name,name\nZed,Twin,Zed Twin\nZed,Twin,Zed Twin\n' >twins.csv
+    hr import twins.csv >/dev/null 2>import.err || fail "import: $(cat import.err)"
+    emu_ctl POST /_emulator/people '{"first_name": "Zed", "last_name": "Twin", "hire_date": "2020-01-01", "status": "active"}' >/dev/null ||
+      fail "new hire"
+    hr --json sync --auto >conflict.json 2>conflict.err
+    assert_eq "$?" 3 "$name: a conflict: exit 3"
+    assert_eq "$(json_get conflict.json '.incremental')" true "$name: found incrementally"
+    assert_eq "$(json_get conflict.json '.plan.summary.conflict')" 1 "$name: the conflict"
+    hr --json sync --auto >after.json 2>/dev/null
+    assert_eq "$(json_get after.json '.incremental')" false "$name: after a conflict, a full run"
+    assert_eq "$(json_get after.json '.plan.summary.conflict')" 1 "$name: which still sees it"
+  fi
   # --full forces one; full_sync_days 0 means always full
   hr --json sync --auto --full >forced.json 2>/dev/null
   assert_eq "$(json_get forced.json '.incremental')" false "$name: --full"
