@@ -147,13 +147,13 @@ hr -q sync --auto --on-queue 'touch hook.ran' >/dev/null 2>&1
 # ---- 7. two at once: one refuses ---------------------------------------
 emu_ctl POST /_emulator/faults '{"system": "personio", "kind": "slow", "delay_ms": 1500, "count": 3}' >/dev/null ||
   fail "slow fault"
-before=$(emu_ctl GET /_emulator/stats | jq .total)
+before=$(emu_ctl GET /_emulator/stats | jq .systems.personio)
 hr -q sync --auto >first.out 2>first.err &
 first=$!
 # until the first run talks to Personio: it took the lock before that
 # (bounded: 10 s)
 for((i = 0; i < 200; i++)); do
-  [ "$(emu_ctl GET /_emulator/stats | jq .total)" -gt "$before" ] && break
+  [ "$(emu_ctl GET /_emulator/stats | jq .systems.personio)" -gt "$before" ] && break
   sleep 0.05
 done
 [ "$i" -lt 200 ] || fail "the first run never reached the HR system"
