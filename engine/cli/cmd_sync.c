@@ -3,6 +3,7 @@
 ** on a terminal, --yes otherwise), applies it in one transaction.
 */
 #include "../apply.h"
+#include "../lock.h"
 #include "../planfile.h"
 #include "../store.h"
 #include "cli.h"
@@ -63,6 +64,7 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   const char *plan_path = NULL;
   int yes = 0, i, created = 0;
   hs_store *st = NULL;
+  hs_lock *lock = NULL;
   hs_plan plan;
   long long run = 0;
   char *db = NULL;
@@ -81,7 +83,11 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
       return hs_cli_usage_error(cli, "sync", "unexpected argument \"%s\"",
                                 argv[i]);
   }
-  if((rc = hs_cli_db_path(cli, &db, &err)))
+  /* The lock is taken before the plan is made and held to the end: a
+  ** second writer is refused at once rather than after a long fetch, and
+  ** nobody can change the registry between the plan and its apply. */
+  if((rc = hs_cli_db_path(cli, &db, &err)) ||
+     (rc = hs_lock_acquire(db, &lock, &err)))
     goto out;
   if(plan_path)
     rc = hs_planfile_load(plan_path, &plan, &err);
@@ -132,6 +138,7 @@ out:
   hs_store_close(st);
   if(rc && created && !run)
     remove_new_store(db);
+  hs_lock_release(lock);
   hs_plan_clear(&plan);
   free(db);
   return rc ? hs_cli_fail(cli, &err) : 0;
