@@ -75,10 +75,11 @@ hs_rc hs_lock_acquire(const char *store_path, hs_lock **out, hs_err *err)
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   /* Private like the store: the pid is harmless, but the folder's
   ** readers need not see it change. */
-  fd = open(hs_buf_str(&path), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-            0600);
+  fd =
+      open(hs_buf_str(&path), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if(fd < 0) {
-    hs_rc rc = hs_err_set(err, HS_E_IO, "%s: cannot write beside the store "
+    hs_rc rc = hs_err_set(err, HS_E_IO,
+                          "%s: cannot write beside the store "
                           "(%s): %s",
                           store_path, hs_buf_str(&path), strerror(errno));
     hs_buf_free(&path);

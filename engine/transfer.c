@@ -244,19 +244,6 @@ out:
   return rc;
 }
 
-static void remove_store(const char *db_path)
-{
-  static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
-  hs_buf b = HS_BUF_INIT;
-  size_t i;
-  for(i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
-    hs_buf_reset(&b);
-    if(!hs_buf_printf(&b, "%s%s", db_path, sfx[i]))
-      unlink(hs_buf_str(&b));
-  }
-  hs_buf_free(&b);
-}
-
 hs_rc hs_import_csv(const char *db_path, const char *path,
                     hs_import_stats *stats, hs_err *err)
 {
@@ -264,7 +251,7 @@ hs_rc hs_import_csv(const char *db_path, const char *path,
   hs_csv csv = {NULL, 0};
   hs_store *st = NULL;
   hs_registry reg = {NULL, 0, {0}};
-  int *cols = NULL, created = 0;
+  int *cols = NULL;
   size_t i;
   hs_rc rc;
   memset(stats, 0, sizeof(*stats));
@@ -288,7 +275,6 @@ hs_rc hs_import_csv(const char *db_path, const char *path,
     }
   if((rc = hs_store_open(db_path, HS_STORE_WRITE, &st, err)))
     goto out;
-  created = hs_store_created(st);
   if((rc = hs_store_begin(st, err)))
     goto out;
   if((rc = hs_store_load(st, &reg, err)))
@@ -301,9 +287,9 @@ hs_rc hs_import_csv(const char *db_path, const char *path,
 out:
   if(rc)
     hs_store_rollback(st);
+  /* A new store appears only with the import committed in it (see
+  ** hs_store_open): a failed import leaves no file to remove. */
   hs_store_close(st);
-  if(rc && created)
-    remove_store(db_path);
   hs_registry_clear(&reg);
   free(cols);
   hs_csv_free(&csv);

@@ -21,7 +21,8 @@ typedef struct hs_import_stats {
 } hs_import_stats;
 
 /* Reads path and applies it to the store at db_path (created when
-** missing, and removed again if the import fails). */
+** missing; a failed import on a missing store leaves none). The caller
+** holds the store's write lock (hs_lock_acquire). */
 hs_rc hs_import_csv(const char *db_path, const char *path,
                     hs_import_stats *stats, hs_err *err);
 

@@ -48,21 +48,10 @@ static hs_rc make_plan(hs_cli *cli, const char *db, hs_plan *plan, hs_err *err)
   return rc;
 }
 
-static void remove_new_store(const char *db)
-{
-  static const char *const sfx[] = {"", "-wal", "-shm"};
-  char path[4096];
-  size_t i;
-  for(i = 0; i < 3; i++) {
-    snprintf(path, sizeof(path), "%s%s", db, sfx[i]);
-    unlink(path);
-  }
-}
-
 int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
 {
   const char *plan_path = NULL;
-  int yes = 0, i, created = 0;
+  int yes = 0, i;
   hs_store *st = NULL;
   hs_lock *lock = NULL;
   hs_plan plan;
@@ -116,7 +105,6 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   }
   if((rc = hs_store_open(db, HS_STORE_WRITE, &st, &err)))
     goto out;
-  created = hs_store_created(st);
   if((rc = hs_apply(st, &plan, &run, &err)))
     goto out;
   if(cli->json)
@@ -135,9 +123,9 @@ conflicts:
                     plan.counts[HS_ACT_CONFLICT],
                     plan.counts[HS_ACT_CONFLICT] == 1 ? "" : "s");
 out:
+  /* A store this run was creating exists only once committed: a refusal
+  ** leaves no file, and never takes anyone else's runs with it. */
   hs_store_close(st);
-  if(rc && created && !run)
-    remove_new_store(db);
   hs_lock_release(lock);
   hs_plan_clear(&plan);
   free(db);
