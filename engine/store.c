@@ -141,6 +141,11 @@ hs_rc hs_store_fail(sqlite3 *db, const char *path, const char *what,
   int sys = db ? sqlite3_system_errno(db) : 0;
   char why[4400];
   const char *fs;
+  if(db && sqlite3_extended_errcode(db) == SQLITE_READONLY_DBMOVED)
+    return hs_err_set(err, HS_E_IO,
+                      "%s: %s: the store was removed or moved while this run "
+                      "was writing; nothing was written",
+                      path, what);
   switch(code) {
   case SQLITE_FULL:
     return hs_err_set(err, HS_E_IO,
@@ -267,7 +272,7 @@ static int object_count(sqlite3 *db)
 ** marked, empty, or an unmarked store of an older hrsync (see
 ** HS_STORE_LAST_UNMARKED). *empty is set for a database with nothing in
 ** it yet. */
-static hs_rc check_ours(hs_store *st, int *empty, hs_err *err)
+static hs_rc check_ours(hs_store *st, int *empty, int *current, hs_err *err)
 {
   int app = pragma_int(st->db, "PRAGMA application_id");
   int v = user_version(st->db);
@@ -275,6 +280,7 @@ static hs_rc check_ours(hs_store *st, int *empty, hs_err *err)
   hs_buf names = HS_BUF_INIT;
   hs_rc rc;
   *empty = 0;
+  *current = app == HS_STORE_APP_ID && v == NMIGRATIONS;
   if(app == -1 || v < 0 || objects < 0)
     return db_err(st, err, "cannot read the store");
   if(app != 0 && app != HS_STORE_APP_ID)
@@ -438,16 +444,51 @@ static hs_rc create_pending(hs_store *st, hs_err *err)
   return HS_OK;
 }
 
+/* True when path's folder is on a file system mounted read-only. */
+static int on_readonly_mount(const char *path)
+{
+  char dir[4096];
+  struct statvfs vfs;
+  dir_of(path, dir, sizeof(dir));
+  return statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+}
+
+/* Opens a store on a read-only mount for reading. A WAL store needs its
+** -shm file, which cannot be created there; but nobody can change a file
+** on a read-only mount either, so SQLite may treat it as immutable. */
+static hs_rc open_immutable(hs_store *st, hs_err *err)
+{
+  hs_buf uri = HS_BUF_INIT;
+  const char *p;
+  int bad = hs_buf_puts(&uri, "file:");
+  hs_rc rc;
+  for(p = st->path; *p && !bad; p++)
+    bad = strchr("%?#", *p) ? hs_buf_printf(&uri, "%%%02X", (unsigned char)*p)
+                            : hs_buf_append(&uri, p, 1);
+  if(bad || hs_buf_puts(&uri, "?immutable=1")) {
+    hs_buf_free(&uri);
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  }
+  rc = open_db(st, hs_buf_str(&uri),
+               SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+               err);
+  hs_buf_free(&uri);
+  return rc;
+}
+
 /* Opens the existing file at st->path: refused unless it is ours. */
 static hs_rc open_existing(hs_store *st, hs_store_mode mode, int *none,
                            hs_err *err)
 {
-  int empty = 0;
+  int empty = 0, current = 0;
   hs_rc rc;
   *none = 0;
-  if((rc = open_db(st, st->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                   err)) ||
-     (rc = check_ours(st, &empty, err)))
+  if(mode == HS_STORE_READ && on_readonly_mount(st->path))
+    rc = open_immutable(st, err);
+  else
+    rc = open_db(st, st->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                 err);
+  if(rc || (rc = check_ours(st, &empty, &current, err)))
     return rc;
   if(mode == HS_STORE_READ) {
     /* An empty file (or one not yet migrated) reads as no registry. */
@@ -461,7 +502,7 @@ static hs_rc open_existing(hs_store *st, hs_store_mode mode, int *none,
   note_inode(st);
   /* Migrated first, in the rollback journal: WAL is switched on only in
   ** a file that is complete and ours. */
-  if((rc = migrate(st, err)))
+  if(!current && (rc = migrate(st, err)))
     return rc;
   if(sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) !=
      SQLITE_OK)
