@@ -383,12 +383,17 @@ static void note_inode(hs_store *st)
 /* Temporary files of creations that died (SIGKILL between creating and
 ** publishing): ".NAME.new-PID-XXXXXX" whose PID is gone. Only ever our
 ** own temporary names, never a store. */
-static void remove_stale_tmp(const char *dir, const char *prefix)
+static void remove_stale_tmp(const char *store_path)
 {
-  DIR *d = opendir(dir);
+  char dir[4096], prefix[512];
+  const char *base = strrchr(store_path, '/');
   struct dirent *e;
-  size_t plen = strlen(prefix);
-  if(!d)
+  size_t plen;
+  DIR *d;
+  base = base ? base + 1 : store_path;
+  dir_of(store_path, dir, sizeof(dir));
+  plen = (size_t)snprintf(prefix, sizeof(prefix), ".%s.new-", base);
+  if(!(d = opendir(dir)))
     return;
   while((e = readdir(d))) {
     char path[4096 + 256];
@@ -421,7 +426,6 @@ static hs_rc create_pending(hs_store *st, hs_err *err)
   base = base ? base + 1 : st->path;
   dir_of(st->path, dir, sizeof(dir));
   snprintf(prefix, sizeof(prefix), ".%s.new-", base);
-  remove_stale_tmp(dir, prefix);
   if(!(st->tmp = malloc(strlen(dir) + strlen(prefix) + 32)))
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   sprintf(st->tmp, "%s/%s%ld-XXXXXX", dir, prefix, (long)getpid());
@@ -528,6 +532,8 @@ hs_rc hs_store_open(const char *path, hs_store_mode mode, hs_store **out,
     free(st);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
+  if(mode == HS_STORE_WRITE)
+    remove_stale_tmp(path);
   if(stat(path, &sb) != 0)
     rc = create_pending(st, err);
   else if(S_ISDIR(sb.st_mode))
