@@ -129,6 +129,12 @@ for f in invoices.db other.db app.db garbage.db; do
   done
 done
 assert_contains "$(hs --db invoices.db preview 2>&1)" "tables invoices" "the tables are named"
+assert_contains "$(hs --db app.db preview 2>&1)" "of another application" "another application's file"
+assert_contains "$(hs --db garbage.db preview 2>&1)" "not an SQLite database" "not SQLite"
+mkdir folder.db
+out=$(hs --db folder.db sync --yes 2>&1)
+assert_eq "$?" 2 "a folder as the store"
+assert_contains "$out" "not an hrsync store (a folder)" "a folder as the store"
 
 # An hrsync store of schema 1 from before the marker: adopted, migrated.
 # old_store FILE: hrsync's schema 1 tables, unmarked, as hrsync made them.
@@ -190,13 +196,31 @@ else
   echo "skip: no tmpfs mount here (full disk and read-only mount untested)"
 fi
 
-# A read-only folder (not as root: root may write anywhere).
-if [ "$(id -u)" != 0 ]; then
-  mkdir ro && hs --db ro/hrsync.db sync --yes >/dev/null 2>&1 || fail "sync into ro/"
-  chmod 555 ro && on_exit "chmod 755 '$DIR/ro'"
-  out=$(hs --db ro/hrsync.db sync --yes 2>&1)
+# A read-only folder. Root may write anywhere, so as root the folder's
+# owner is nobody (65534) and hrsync runs as nobody (setpriv).
+as_user() { "$@"; }
+ro=$DIR/ro
+if [ "$(id -u)" = 0 ]; then
+  as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+  ro=$(mktemp -d /tmp/hs-ro.XXXXXX) && on_exit "rm -rf '$ro'"
+  chown 65534 "$ro"
+fi
+mkdir -p "$ro" && cp people.json "$ro/" && chmod 755 "$ro" && chmod 644 "$ro/people.json"
+jq --arg db "$ro/hrsync.db" --arg p "$ro/people.json" \
+  '.database = $db | .settings.file = $p' hrsync.json >"$ro/hrsync.json"
+chmod 600 "$ro/hrsync.json"
+[ "$(id -u)" = 0 ] && chown 65534 "$ro/hrsync.json"
+ro_hs() { as_user env HRSYNC_PLUGIN_PATH="$HRSYNC_PLUGIN_PATH" "$HRSYNC_BIN" -c "$ro/hrsync.json" "$@"; }
+if ro_hs sync --yes >/dev/null 2>ro.err; then
+  chmod 555 "$ro" && on_exit "chmod 755 '$ro'"
+  out=$(ro_hs sync --yes 2>&1)
   assert_eq "$?" 1 "sync in a read-only folder"
-  assert_contains "$out" "Permission denied" "the folder's permission is named"
+  assert_contains "$out" "is not writable (Permission denied)" "the folder's permission is named"
   case "$out" in *"not an hrsync store"*) fail "misleading: $out" ;; esac
+  out=$(ro_hs preview 2>&1)
+  assert_eq "$?" 1 "preview in a read-only folder"
+  assert_contains "$out" "the folder $ro is not writable" "preview names the folder"
+else
+  echo "skip: cannot run hrsync as another user here ($(head -1 ro.err))"
 fi
 echo "ok"
