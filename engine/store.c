@@ -134,6 +134,40 @@ static const char *fs_reason(const char *path, char *buf, size_t size)
   return buf;
 }
 
+/* The pid of another process holding a POSIX lock on path or its -shm
+** (SQLite's locks), from /proc/locks; 0 if none is found (or not Linux).
+** hrsync writers are named by STORE.lock instead (see lock.h). */
+static long lock_holder(const char *path)
+{
+  char shm[4200], line[256];
+  struct stat a, b;
+  int have_a, have_b;
+  long found = 0;
+  FILE *f;
+  snprintf(shm, sizeof(shm), "%s-shm", path);
+  have_a = stat(path, &a) == 0;
+  have_b = stat(shm, &b) == 0;
+  if(!(f = fopen("/proc/locks", "r")))
+    return 0;
+  while(!found && fgets(line, sizeof(line), f)) {
+    unsigned maj, min;
+    unsigned long long ino;
+    long pid;
+    /* "1: POSIX  ADVISORY  WRITE 1234 08:01:5678 ..." ("->" for
+    ** waiters) */
+    if(strstr(line, "->") ||
+       sscanf(line, "%*s %*s %*s %*s %ld %x:%x:%llu", &pid, &maj, &min,
+              &ino) != 4 ||
+       pid == (long)getpid())
+      continue;
+    if((have_a && ino == (unsigned long long)a.st_ino) ||
+       (have_b && ino == (unsigned long long)b.st_ino))
+      found = pid;
+  }
+  fclose(f);
+  return found;
+}
+
 hs_rc hs_store_fail(sqlite3 *db, const char *path, const char *what,
                     hs_err *err)
 {
@@ -152,12 +186,18 @@ hs_rc hs_store_fail(sqlite3 *db, const char *path, const char *what,
                       "%s: %s: the disk is full; nothing was written", path,
                       what);
   case SQLITE_BUSY:
-  case SQLITE_LOCKED:
+  case SQLITE_LOCKED: {
+    long pid = lock_holder(path);
+    if(pid)
+      return hs_err_set(err, HS_E_DB,
+                        "%s: %s: the database is locked by another program "
+                        "(pid %ld; not an hrsync writer); nothing was written",
+                        path, what, pid);
     return hs_err_set(err, HS_E_DB,
                       "%s: %s: the database is locked by another program "
-                      "(not an hrsync writer: %s.lock is free); nothing was "
-                      "written",
-                      path, what, path);
+                      "(not an hrsync writer); nothing was written",
+                      path, what);
+  }
   case SQLITE_NOTADB:
     return hs_err_set(err, HS_E_USAGE,
                       "%s: not an hrsync store (not an SQLite database); "

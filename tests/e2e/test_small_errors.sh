@@ -4,8 +4,8 @@
 #  - `runs show 99999999999999999999`: not a run id (it became the
 #    largest id);
 #  - `check` with a connector whose descriptor has no version: no "(null)";
-#  - a store another program holds locked: says so, and that no hrsync
-#    writer holds it (another hrsync writer is refused at once: see
+#  - a store another program holds locked: says so, naming its pid, and
+#    that it is no hrsync writer (another hrsync writer is refused at once: see
 #    test_store_safety.sh).
 . "$HRSYNC_SRC/tests/e2e/lib.sh"
 . "$HRSYNC_SRC/tests/e2e/fixtures/core/core_env.sh"
@@ -37,21 +37,25 @@ assert_contains "$out" "testnover" "check names the connector"
 
 # Another program (not hrsync) holds the store's write lock.
 python3 - "$DIR/hrsync.db" <<'PY' &
-import sqlite3, sys, time
+import os, sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
-open(sys.argv[1] + ".held", "w").close()
+with open(sys.argv[1] + ".held", "w") as f:
+    f.write(str(os.getpid()))
 time.sleep(8)
 PY
 holder=$!
 on_exit "kill $holder 2>/dev/null"
-for((i = 0; i < 100; i++)); do [ -e hrsync.db.held ] && break; sleep 0.05; done
-[ -e hrsync.db.held ] || fail "the lock holder did not start"
+for((i = 0; i < 100; i++)); do [ -s hrsync.db.held ] && break; sleep 0.05; done
+[ -s hrsync.db.held ] || fail "the lock holder did not start"
+sleep 0.1
+holder_pid=$(cat hrsync.db.held)
 person_set 101 '.workEmail = "locked@acme.example"'
 cp hrsync.db before.db
 out=$(hs sync --yes 2>&1)
 assert_eq "$?" 1 "a store locked by another program"
-assert_contains "$out" "locked by another program (not an hrsync writer" "the lock's holder"
+assert_contains "$out" "locked by another program (pid $holder_pid; not an hrsync writer)" \
+  "the lock's holder"
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 cmp -s hrsync.db before.db || fail "the locked store changed"
