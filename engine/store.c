@@ -122,6 +122,8 @@ static const char *fs_reason(const char *path, char *buf, size_t size)
   dir_of(path, dir, sizeof(dir));
   if(statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
     snprintf(buf, size, "%s is on a read-only file system", dir);
+  else if(access(dir, F_OK) != 0)
+    snprintf(buf, size, "there is no folder %s", dir);
   else if(access(dir, W_OK) != 0)
     snprintf(buf, size, "the folder %s is not writable (%s)", dir,
              strerror(errno));
@@ -488,13 +490,23 @@ static hs_rc create_pending(hs_store *st, hs_err *err)
   return HS_OK;
 }
 
-/* True when path's folder is on a file system mounted read-only. */
-static int on_readonly_mount(const char *path)
+/* True when path's folder is on a file system mounted read-only and the
+** store has no journal or WAL content beside it: an immutable open reads
+** the main file only, so committed pages still in a WAL would be missed
+** (then the normal open says why it cannot read). */
+static int readonly_and_whole(const char *path)
 {
-  char dir[4096];
+  char dir[4096], side[4200];
   struct statvfs vfs;
+  struct stat sb;
   dir_of(path, dir, sizeof(dir));
-  return statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+  if(statvfs(dir, &vfs) != 0 || !(vfs.f_flag & ST_RDONLY))
+    return 0;
+  snprintf(side, sizeof(side), "%s-wal", path);
+  if(stat(side, &sb) == 0 && sb.st_size > 0)
+    return 0;
+  snprintf(side, sizeof(side), "%s-journal", path);
+  return stat(side, &sb) != 0 || sb.st_size == 0;
 }
 
 /* Opens a store on a read-only mount for reading. A WAL store needs its
@@ -527,7 +539,7 @@ static hs_rc open_existing(hs_store *st, hs_store_mode mode, int *none,
   int empty = 0, current = 0;
   hs_rc rc;
   *none = 0;
-  if(mode == HS_STORE_READ && on_readonly_mount(st->path))
+  if(mode == HS_STORE_READ && readonly_and_whole(st->path))
     rc = open_immutable(st, err);
   else
     rc = open_db(st, st->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
@@ -559,13 +571,13 @@ hs_rc hs_store_open(const char *path, hs_store_mode mode, hs_store **out,
 {
   hs_store *st;
   struct stat sb;
-  int none = 0;
+  int none = 0, exists;
   hs_rc rc;
   *out = NULL;
-  if(stat(path, &sb) != 0 && errno != ENOENT)
+  if(!(exists = stat(path, &sb) == 0) && errno != ENOENT)
     return hs_err_set(err, HS_E_IO, "%s: cannot open the store: %s", path,
                       strerror(errno));
-  if(stat(path, &sb) != 0 && mode == HS_STORE_READ)
+  if(!exists && mode == HS_STORE_READ)
     return HS_OK;
   st = calloc(1, sizeof(*st));
   if(!st || !(st->path = strdup(path))) {
@@ -574,7 +586,7 @@ hs_rc hs_store_open(const char *path, hs_store_mode mode, hs_store **out,
   }
   if(mode == HS_STORE_WRITE)
     remove_stale_tmp(path);
-  if(stat(path, &sb) != 0)
+  if(!exists)
     rc = create_pending(st, err);
   else if(S_ISDIR(sb.st_mode))
     rc = hs_err_set(err, HS_E_USAGE, "%s: not an hrsync store (a folder)",
