@@ -90,6 +90,25 @@ no_run_lost b2.out
 [ -e hrsync.db ] && fail "the failed import left a store behind although nothing committed"
 hs sync --yes >/dev/null 2>&1 || fail "a sync after the failed import"
 
+# ---- unsynchronised pairs: one writer wins, the other is refused -----
+rm -f hrsync.db hrsync.db-wal hrsync.db-shm
+for((i = 0; i < 10; i++)); do
+  person_set 101 ".workEmail = \"pair$i@acme.example\""
+  hs sync --yes >p1.out 2>p1.err &
+  p1=$!
+  hs sync --yes >p2.out 2>p2.err
+  r2=$?
+  wait "$p1"
+  r1=$?
+  for r in "$r1" "$r2"; do
+    [ "$r" = 0 ] || [ "$r" = 3 ] || fail "pair $i: exit $r: $(cat p1.err p2.err)"
+  done
+  [ "$r1" = 0 ] || [ "$r2" = 0 ] || fail "pair $i: neither applied: $(cat p1.err p2.err)"
+  no_run_lost p1.out p2.out
+  assert_eq "$(python3 -c 'import sqlite3;print(sqlite3.connect("hrsync.db").execute("PRAGMA integrity_check").fetchone()[0])')" \
+    ok "pair $i: integrity"
+done
+
 # ---- the store removed while a sync writes ---------------------------
 person_set 101 '.workEmail = "moved@acme.example"'
 paused 1 rm.out sync --yes
