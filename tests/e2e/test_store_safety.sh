@@ -190,6 +190,7 @@ if [ "$(id -u)" = 0 ] && mkdir -p full && mount -t tmpfs -o size=64k tmpfs full 
   assert_eq "$?" 1 "sync on a full disk"
   assert_contains "$out" "full" "the message says the disk is full"
   [ -e full/hrsync.db ] && fail "a partial store was left on the full disk"
+  ls -a full | grep -q '\.hrsync\.db\.new-' && fail "a temporary store was left on the full disk"
   # An old store whose migration no longer fits: left as it was.
   rm -f full/filler full/*.lock
   old_store full/old.db
