@@ -39,6 +39,9 @@ struct hs_store {
   /* The file path named when it was opened for writing. */
   dev_t dev;
   ino_t ino;
+  /* The schema version as opened (a reader never migrates: an old store
+  ** read as it is may lack later tables). */
+  int version;
   int created;
   cached_stmt cache[HS_STMT_CACHE];
   size_t ncache;
@@ -487,6 +490,7 @@ static hs_rc create_pending(hs_store *st, hs_err *err)
      (rc = migrate(st, err)))
     return rc;
   st->created = 1;
+  st->version = NMIGRATIONS;
   return HS_OK;
 }
 
@@ -546,9 +550,10 @@ static hs_rc open_existing(hs_store *st, hs_store_mode mode, int *none,
                  err);
   if(rc || (rc = check_ours(st, &empty, &current, err)))
     return rc;
+  st->version = user_version(st->db);
   if(mode == HS_STORE_READ) {
     /* An empty file (or one not yet migrated) reads as no registry. */
-    if(empty || user_version(st->db) == 0) {
+    if(empty || st->version == 0) {
       *none = 1;
       return HS_OK;
     }
@@ -560,6 +565,7 @@ static hs_rc open_existing(hs_store *st, hs_store_mode mode, int *none,
   ** a file that is complete and ours. */
   if(!current && (rc = migrate(st, err)))
     return rc;
+  st->version = NMIGRATIONS;
   if(sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) !=
      SQLITE_OK)
     return db_err(st, err, "cannot open the store");
@@ -999,7 +1005,8 @@ hs_rc hs_store_meta_get(hs_store *st, const char *key, char **value,
   sqlite3_stmt *s;
   int rc;
   *value = NULL;
-  if(!st)
+  /* No store yet, or one of schema 1 read as it is: no meta table. */
+  if(!st || st->version < 2)
     return HS_OK;
   if(hs_store_prepare(st, "SELECT value FROM meta WHERE key = ?1", &s) !=
      SQLITE_OK)

@@ -381,6 +381,12 @@ static void unmarked_old_store_adopted(void **state)
                "PRAGMA application_id=0;");
   assert_int_equal(hs_store_open(db, HS_STORE_READ, &st, &err), HS_OK);
   assert_non_null(st);
+  {
+    /* Read as it is (schema 1): no meta table, no meta facts. */
+    char *v = (char *)1;
+    assert_int_equal(hs_store_meta_get(st, "hris_id_field", &v, &err), HS_OK);
+    assert_null(v);
+  }
   hs_store_close(st);
   assert_int_equal(pragma(db, "PRAGMA application_id"), 0);
   assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_OK);
