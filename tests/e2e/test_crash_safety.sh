@@ -13,7 +13,7 @@
 #  - exact, through hs-pause-shim.so: at the k-th sqlite3_step (k spread
 #    over every step of the run: registry loads, writes, run log), at
 #    BEGIN, just before COMMIT, just after it, at the close (checkpoint).
-# HRSYNC_CRASH_EMPLOYEES (3000; 1000 in a sanitizer build) and
+# HRSYNC_CRASH_EMPLOYEES (2000; 600 in a sanitizer build) and
 # HRSYNC_CRASH_SCALE (1: ~60 points)
 # make it longer: scripts/crash.sh.
 set -u
@@ -22,9 +22,9 @@ set -u
 # A sanitizer build runs ~10x slower: a smaller company keeps the test
 # bounded there, with the same kill points.
 if ldd "$HRSYNC_BIN" 2>/dev/null | grep -q libasan; then
-  EMPLOYEES=${HRSYNC_CRASH_EMPLOYEES:-1000}
+  EMPLOYEES=${HRSYNC_CRASH_EMPLOYEES:-600}
 else
-  EMPLOYEES=${HRSYNC_CRASH_EMPLOYEES:-3000}
+  EMPLOYEES=${HRSYNC_CRASH_EMPLOYEES:-2000}
 fi
 SCALE=${HRSYNC_CRASH_SCALE:-1}
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
