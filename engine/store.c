@@ -204,7 +204,7 @@ hs_rc hs_store_fail(sqlite3 *db, const char *path, const char *what,
                       path, what);
   }
   case SQLITE_NOTADB:
-    return hs_err_set(err, HS_E_USAGE,
+    return hs_err_set(err, HS_E_DB,
                       "%s: not an hrsync store (not an SQLite database); "
                       "nothing was written",
                       path);
@@ -329,7 +329,7 @@ static hs_rc check_ours(hs_store *st, int *empty, int *current, hs_err *err)
   if(app == -1 || v < 0 || objects < 0)
     return db_err(st, err, "cannot read the store");
   if(app != 0 && app != HS_STORE_APP_ID)
-    return hs_err_set(err, HS_E_USAGE,
+    return hs_err_set(err, HS_E_DB,
                       "%s: not an hrsync store (an SQLite database of "
                       "another application, application_id 0x%08x); "
                       "nothing was written",
@@ -348,7 +348,7 @@ static hs_rc check_ours(hs_store *st, int *empty, int *current, hs_err *err)
   if(v >= 1 && v <= HS_STORE_LAST_UNMARKED && is_hrsync_schema(st->db, v))
     return HS_OK;
   table_names(st->db, &names);
-  rc = hs_err_set(err, HS_E_USAGE,
+  rc = hs_err_set(err, HS_E_DB,
                   "%s: not an hrsync store (an SQLite database with "
                   "%s%s); nothing was written: give --db a new file or an "
                   "hrsync store",
@@ -595,8 +595,7 @@ hs_rc hs_store_open(const char *path, hs_store_mode mode, hs_store **out,
   if(!exists)
     rc = create_pending(st, err);
   else if(S_ISDIR(sb.st_mode))
-    rc = hs_err_set(err, HS_E_USAGE, "%s: not an hrsync store (a folder)",
-                    path);
+    rc = hs_err_set(err, HS_E_DB, "%s: not an hrsync store (a folder)", path);
   else
     rc = open_existing(st, mode, &none, err);
   if(rc || none) {

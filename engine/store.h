@@ -30,7 +30,7 @@ typedef enum hs_store_mode {
 ** Only hrsync's own files are opened: one marked with hrsync's
 ** PRAGMA application_id, an empty database, or an unmarked store of an
 ** older hrsync whose schema is exactly hrsync's. Anything else is refused
-** (HS_E_USAGE, "not an hrsync store") before a byte is written.
+** (HS_E_DB, exit 1, "not an hrsync store") before a byte is written.
 **
 ** WRITE on a missing file makes the new store in a temporary file beside
 ** it: it appears under path only when the first hs_store_commit

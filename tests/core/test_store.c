@@ -354,10 +354,10 @@ static void foreign_file_untouched(void **state)
     unlink(db);
     exec_sql(db, schemas[i]);
     before = slurp(db, &n1);
-    assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_E_USAGE);
+    assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_E_DB);
     assert_null(st);
     assert_non_null(strstr(err.msg, "not an hrsync store"));
-    assert_int_equal(hs_store_open(db, HS_STORE_READ, &st, &err), HS_E_USAGE);
+    assert_int_equal(hs_store_open(db, HS_STORE_READ, &st, &err), HS_E_DB);
     after = slurp(db, &n2);
     assert_int_equal(n1, n2);
     assert_memory_equal(before, after, n1);
@@ -396,7 +396,7 @@ static void unmarked_old_store_adopted(void **state)
   assert_int_equal(pragma(db, "SELECT count(*) FROM stakeholders"), 1);
   exec_sql(db, "DROP TABLE meta; PRAGMA user_version=1; "
                "PRAGMA application_id=0; CREATE TABLE extra(x);");
-  assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_E_USAGE);
+  assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_E_DB);
   assert_non_null(strstr(err.msg, "extra"));
 }
 

@@ -141,7 +141,7 @@ for f in invoices.db other.db app.db garbage.db; do
     # shellcheck disable=SC2086
     out=$(hs --db "$f" $cmd 2>&1)
     rc=$?
-    assert_eq "$rc" 2 "$cmd on $f: exit status"
+    assert_eq "$rc" 1 "$cmd on $f: exit status"
     assert_contains "$out" "$f: not an hrsync store" "$cmd on $f: message"
     cmp -s "$f" "$f.before" || fail "$cmd wrote into $f"
     [ -e "$f-wal" ] || [ -e "$f-journal" ] && fail "$cmd left a journal beside $f"
@@ -152,7 +152,7 @@ assert_contains "$(hs --db app.db preview 2>&1)" "of another application" "anoth
 assert_contains "$(hs --db garbage.db preview 2>&1)" "not an SQLite database" "not SQLite"
 mkdir folder.db
 out=$(hs --db folder.db sync --yes 2>&1)
-assert_eq "$?" 2 "a folder as the store"
+assert_eq "$?" 1 "a folder as the store"
 assert_contains "$out" "not an hrsync store (a folder)" "a folder as the store"
 
 # An hrsync store of schema 1 from before the marker: adopted, migrated.
