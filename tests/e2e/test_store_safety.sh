@@ -66,6 +66,12 @@ start=$(date +%s%N)
 hs sync --yes >b.out 2>b.err
 rb=$?
 took=$((($(date +%s%N) - start) / 1000000))
+printf 'id,name\r\n,Hand Made\r\n' >hand.csv
+out=$(hs import hand.csv 2>&1)
+assert_eq "$?" 3 "an import while a sync writes is refused"
+assert_contains "$out" "another hrsync is writing to $DIR/hrsync.db (pid $PAUSED_PID)" \
+  "the import names the writer"
+hs import --dry-run hand.csv >/dev/null 2>&1 || fail "a dry-run import (a reader) is not refused"
 go
 no_run_lost a.out b.out
 [ -e hrsync.db ] || fail "case 1: no store at the end (A: $PAUSED_RC, B: $rb)"
@@ -77,16 +83,24 @@ assert_eq "$PAUSED_RC" 0 "the first writer applies"
 assert_eq "$(hs --json runs | jq length)" 1 "one run"
 ls -a | grep -q '\.hrsync\.db\.new-' && fail "a temporary store was left behind"
 
-# ---- case 1 with an import in A's place: the import fails after B -----
+# ---- case 1 with an import in A's place -------------------------------
+# A import creating the store stops before its write transaction; B, a
+# sync, runs meanwhile: refused at once, and A's import lands.
 rm -f hrsync.db hrsync.db-wal hrsync.db-shm
-printf 'id,name\r\n,Hand Made\r\n999,No Such Row\r\n' >bad.csv
-paused 2 imp.out import bad.csv
+printf 'id,name\r\n,Hand Made\r\n' >hand.csv
+paused 2 imp.out import hand.csv
 hs sync --yes >b2.out 2>b2.err
 rb=$?
 go
-assert_ne "$PAUSED_RC" 0 "the bad import fails"
+assert_eq "$rb" 3 "a sync while an import writes is refused"
+assert_contains "$(cat b2.err)" "another hrsync is writing to" "the sync names the importer"
+assert_eq "$PAUSED_RC" 0 "the import lands: $(cat imp.out.err)"
 no_run_lost b2.out
-[ "$rb" = 3 ] || [ -e hrsync.db ] || fail "import case: B's run is gone"
+assert_contains "$(hs --json stakeholders)" "Hand Made" "the imported stakeholder is in the store"
+# A failed import on a missing store leaves none (nothing to remove).
+rm -f hrsync.db hrsync.db-wal hrsync.db-shm
+printf 'id,name\r\n,Hand Made\r\n999,No Such Row\r\n' >bad.csv
+hs import bad.csv >/dev/null 2>&1 && fail "a bad import succeeded"
 [ -e hrsync.db ] && fail "the failed import left a store behind although nothing committed"
 hs sync --yes >/dev/null 2>&1 || fail "a sync after the failed import"
 
