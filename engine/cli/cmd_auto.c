@@ -15,19 +15,16 @@
 #define _XOPEN_SOURCE   700
 #include "../apply.h"
 #include "../buf.h"
+#include "../lock.h"
 #include "../planfile.h"
 #include "../review.h"
 #include "../store.h"
 #include "cli.h"
 #include "pipeline.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <time.h>
-#include <unistd.h>
 
 #define HS_EXIT_QUEUED 4
 
@@ -49,27 +46,6 @@ typedef struct auto_state {
   char fetch_at[32]; /* this fetch's watermark for the next run */
   int incremental;   /* the connector honoured since */
 } auto_state;
-
-/* The one-writer lock: flock on STORE.lock, the file engine/lock.h (branch
-** storesafe) defines; replaced by hs_lock_acquire once that lands. */
-static hs_rc take_lock(const char *db, int *fd, hs_err *err)
-{
-  char path[4096];
-  snprintf(path, sizeof(path), "%s.lock", db);
-  *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if(*fd < 0)
-    return hs_err_set(err, HS_E_IO, "%s: cannot create the lock file: %s",
-                      path, strerror(errno));
-  if(flock(*fd, LOCK_EX | LOCK_NB)) {
-    close(*fd);
-    *fd = -1;
-    return hs_err_set(err, HS_E_REFUSED,
-                      "another hrsync is writing to %s; this run did "
-                      "nothing (the next scheduled one will try again)",
-                      db);
-  }
-  return HS_OK;
-}
 
 static void utc_now(time_t t, char out[32])
 {
@@ -263,17 +239,6 @@ static int parse_args(hs_cli *cli, int argc, char **argv, auto_opts *o)
   return 0;
 }
 
-static void remove_new_store(const char *db)
-{
-  static const char *const sfx[] = {"", "-wal", "-shm"};
-  char path[4096];
-  size_t i;
-  for(i = 0; i < 3; i++) {
-    snprintf(path, sizeof(path), "%s%s", db, sfx[i]);
-    unlink(path);
-  }
-}
-
 int hs_cmd_sync_auto(hs_cli *cli, int argc, char **argv)
 {
   auto_opts o;
@@ -284,7 +249,8 @@ int hs_cmd_sync_auto(hs_cli *cli, int argc, char **argv)
   hs_store *st = NULL;
   long long run = 0;
   size_t pending = 0, fresh = 0;
-  int lock = -1, bad, created = 0, status = 0;
+  hs_lock *lock = NULL;
+  int bad, status = 0;
   char *db = NULL;
   hs_err err;
   hs_rc rc;
@@ -296,13 +262,12 @@ int hs_cmd_sync_auto(hs_cli *cli, int argc, char **argv)
   if((bad = parse_args(cli, argc, argv, &o)))
     return bad;
   if((rc = hs_cli_db_path(cli, &db, &err)) ||
-     (rc = take_lock(db, &lock, &err)) ||
+     (rc = hs_lock_acquire(db, &lock, &err)) ||
      (rc = make_plan(cli, &o, db, &a, &cfg, &plan, &err)) ||
      (rc = hs_review_split(&plan, &cfg->policy, &a.old, a.incremental,
                            &applied, &found, &err)) ||
      (rc = hs_store_open(db, HS_STORE_WRITE, &st, &err)))
     goto out;
-  created = hs_store_created(st);
   if((rc = hs_apply(st, &applied, &run, &err)) ||
      (rc = store_queue(st, run, cfg, &a, &found, &plan, &pending, &fresh,
                        &err)))
@@ -319,11 +284,10 @@ int hs_cmd_sync_auto(hs_cli *cli, int argc, char **argv)
   else if(pending)
     status = HS_EXIT_QUEUED;
 out:
+  /* A store this run was creating exists only once committed (store.c):
+  ** a failure before leaves no file. */
   hs_store_close(st);
-  if(rc && created && !run)
-    remove_new_store(db);
-  if(lock >= 0)
-    close(lock);
+  hs_lock_release(lock);
   hs_plan_clear(&plan);
   hs_plan_clear(&applied);
   hs_queue_clear(&found);

@@ -7,6 +7,7 @@
 */
 #include "../apply.h"
 #include "../buf.h"
+#include "../lock.h"
 #include "../review.h"
 #include "../runlog.h"
 #include "../store.h"
@@ -14,10 +15,8 @@
 #include "pipeline.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #define REVIEW_SOURCE "review"
@@ -118,24 +117,6 @@ static hs_rc list(hs_cli *cli, const char *db, hs_err *err)
   hs_buf_free(&b);
   hs_queue_clear(&q);
   return bad ? hs_err_set(err, HS_E_NOMEM, "out of memory") : HS_OK;
-}
-
-/* The store's writer lock (see cmd_auto.c). */
-static hs_rc take_lock(const char *db, int *fd, hs_err *err)
-{
-  char path[4096];
-  snprintf(path, sizeof(path), "%s.lock", db);
-  *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if(*fd < 0)
-    return hs_err_set(err, HS_E_IO, "%s: cannot create the lock file: %s",
-                      path, strerror(errno));
-  if(flock(*fd, LOCK_EX | LOCK_NB)) {
-    close(*fd);
-    *fd = -1;
-    return hs_err_set(err, HS_E_REFUSED, "another hrsync is writing to %s",
-                      db);
-  }
-  return HS_OK;
 }
 
 /* The chosen items: every pending one (all), or those ids (each must be
@@ -329,7 +310,7 @@ static hs_rc decide(hs_cli *cli, const char *db, int approving, int all,
   hs_store *st = NULL;
   hs_queue q, sel;
   long long run = 0;
-  int lock = -1;
+  hs_lock *lock = NULL;
   hs_rc rc;
   memset(&q, 0, sizeof(q));
   memset(&sel, 0, sizeof(sel));
@@ -337,7 +318,7 @@ static hs_rc decide(hs_cli *cli, const char *db, int approving, int all,
     return hs_err_set(err, HS_E_USAGE,
                       "review: %s: no store yet (run `hrsync sync --auto`)",
                       db);
-  if(!(rc = take_lock(db, &lock, err)) &&
+  if(!(rc = hs_lock_acquire(db, &lock, err)) &&
      !(rc = hs_store_open(db, HS_STORE_WRITE, &st, err)) &&
      !(rc = hs_review_load(st, 0, &q, err)) &&
      !(rc = select_items(&q, all, ids, n_ids, &sel, err)))
@@ -351,8 +332,7 @@ static hs_rc decide(hs_cli *cli, const char *db, int approving, int all,
             approving ? "Approved" : "Rejected", sel.n, sel.n == 1 ? "" : "s",
             run);
   hs_store_close(st);
-  if(lock >= 0)
-    close(lock);
+  hs_lock_release(lock);
   hs_queue_clear(&q);
   hs_queue_clear(&sel);
   return rc;
