@@ -5,6 +5,7 @@
 
 #include "../planfile.h"
 #include "../secret.h"
+#include "../store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,82 @@ static hs_rc check_placeholders(const hs_config *cfg, hs_err *err)
                         "`hrsync init`; fill it in",
                         cfg->path, cfg->settings[i].name);
   return HS_OK;
+}
+
+const char *hs_session_hris_field(const hs_session *s)
+{
+  const char *f = s->cfg->mapping[HS_SF_HRIS_ID];
+  return f ? f : HS_HRIS_RECORD_ID;
+}
+
+/* Re-keying reads the old HRIS id field too. */
+static hs_rc want_previous_hris(hs_session *s, hs_err *err)
+{
+  const char **w;
+  if(!s->remap || !s->hris_prev || !strcmp(s->hris_prev, HS_HRIS_RECORD_ID))
+    return HS_OK;
+  if(!(w = realloc(s->wanted, (s->n_wanted + 2) * sizeof(*w))))
+    return nomem(err);
+  s->wanted = w;
+  w[s->n_wanted++] = s->hris_prev;
+  w[s->n_wanted] = NULL;
+  return HS_OK;
+}
+
+hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
+                          hs_err *err)
+{
+  hs_store *st = NULL;
+  hs_err ignored;
+  hs_rc rc;
+  const char *now = hs_session_hris_field(s);
+  if((rc = hs_store_open(db, HS_STORE_READ, &st, err)) ||
+     (rc = hs_store_load(st, reg, err))) {
+    hs_store_close(st);
+    return rc;
+  }
+  /* A store from before the meta table has no record of it: not an
+  ** error, the next sync records it. */
+  if(hs_store_meta_get(st, HS_META_HRIS_FIELD, &s->hris_prev, &ignored))
+    s->hris_prev = NULL;
+  hs_store_close(st);
+  if(!s->hris_prev || !strcmp(s->hris_prev, now))
+    return HS_OK;
+  if(!s->remap)
+    return hs_err_set(err, HS_E_REFUSED,
+                      "%s: mapping.hris_id is \"%s\", but this registry was "
+                      "synced with \"%s\": a re-mapped HRIS id matches "
+                      "nobody, so every stakeholder would be created again "
+                      "and the old ones marked left (never re-map it after "
+                      "the first sync); put back \"%s\", or re-key the "
+                      "stakeholders by their previous HRIS ids with `hrsync "
+                      "sync --remap-hris-id`",
+                      s->cfg->path, now, s->hris_prev, s->hris_prev);
+  return HS_OK;
+}
+
+hs_rc hs_session_remember_hris(const hs_config *cfg, const char *db,
+                               hs_err *err)
+{
+  const char *now = cfg->mapping[HS_SF_HRIS_ID] ? cfg->mapping[HS_SF_HRIS_ID]
+                                                : HS_HRIS_RECORD_ID;
+  hs_store *st = NULL;
+  char *prev = NULL;
+  hs_rc rc;
+  if((rc = hs_store_open(db, HS_STORE_WRITE, &st, err)) ||
+     (rc = hs_store_meta_get(st, HS_META_HRIS_FIELD, &prev, err)))
+    goto out;
+  if(prev && !strcmp(prev, now))
+    goto out;
+  if(!(rc = hs_store_begin(st, err)) &&
+     !(rc = hs_store_meta_set(st, HS_META_HRIS_FIELD, now, err)))
+    rc = hs_store_commit(st, err);
+  if(rc)
+    hs_store_rollback(st);
+out:
+  free(prev);
+  hs_store_close(st);
+  return rc;
 }
 
 hs_rc hs_session_connect(hs_session *s, hs_err *err)
@@ -65,6 +142,7 @@ hs_rc hs_session_connect(hs_session *s, hs_err *err)
       return nomem(err);
   }
   if((rc = hs_config_wanted(cfg, &s->wanted, &s->n_wanted, err)) ||
+     (rc = want_previous_hris(s, err)) ||
      (rc = hs_http_new(NULL, s->cli->log, &s->http, err)))
     return rc;
   memset(&p, 0, sizeof(p));
@@ -144,9 +222,12 @@ hs_rc hs_session_fields(hs_session *s, int check, hs_err *err)
   if((rc = hs_conn_list_fields(s->conn, on_field, &s->fields, err)))
     return rc;
   /* A connector that lists no fields cannot be checked against. */
-  if(check && s->fields.n)
-    return hs_config_check_fields(s->cfg, field_known, &s->fields, err);
-  return HS_OK;
+  if(check && s->fields.n &&
+     (rc = hs_config_check_fields(s->cfg, field_known, &s->fields, err)))
+    return rc;
+  return check ? hs_config_check_types(s->cfg, s->fields.n ? field_type : NULL,
+                                       &s->fields, err)
+               : HS_OK;
 }
 
 typedef struct fetch_ctx {
@@ -165,6 +246,11 @@ static hs_rc on_record(void *arg, const hs_record *rec, hs_err *err)
   return hs_planner_add(f->planner, rec, err);
 }
 
+static const char *conn_withheld(void *arg, const char *field_id)
+{
+  return hs_conn_withheld(arg, field_id);
+}
+
 hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
                       hs_err *err)
 {
@@ -176,9 +262,15 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
   if((rc = hs_planner_new(reg, s->cfg, s->fields.n ? field_type : NULL,
                           &s->fields, &f.planner, err)))
     return rc;
+  if(s->remap && s->hris_prev)
+    hs_planner_remap(f.planner, strcmp(s->hris_prev, HS_HRIS_RECORD_ID)
+                                    ? s->hris_prev
+                                    : "");
   rc = hs_conn_fetch(s->conn, on_record, &f, err);
   if(f.progress && s->records >= 100)
     fprintf(s->cli->errf, "\n");
+  if(!rc)
+    rc = hs_planner_check_withheld(f.planner, conn_withheld, s->conn, err);
   if(!rc)
     rc = hs_planner_finish(f.planner, plan, err);
   hs_planner_free(f.planner);
@@ -197,6 +289,7 @@ void hs_session_close(hs_session *s)
   }
   free(s->secrets);
   free(s->wanted);
+  free(s->hris_prev);
   for(i = 0; i < s->fields.n; i++) {
     free(s->fields.items[i].id);
     free(s->fields.items[i].label);
@@ -265,6 +358,13 @@ static void print_item(FILE *f, const hs_plan_item *it)
   if(it->reason)
     fprintf(f, ": %s", it->reason);
   fputc('\n', f);
+  if(it->note)
+    fprintf(f, "    note: %s\n", it->note);
+  for(i = 0; i < it->n_kept; i++) {
+    fprintf(f, "    %-16s ", hs_sf_name(it->kept[i].field));
+    print_value(f, it->kept[i].before);
+    fputs(" kept (the HR system sent no value)\n", f);
+  }
   if(it->action == HS_ACT_CREATE) {
     /* One line: a new person's values, not a diff against nothing. */
     int first = 1;
@@ -290,7 +390,28 @@ static void print_item(FILE *f, const hs_plan_item *it)
   }
 }
 
+/* Warnings on stderr, also under -q: they are why a sync may be wrong. */
+static void print_warnings(hs_cli *cli, const hs_plan *plan)
+{
+  size_t i;
+  for(i = 0; i < plan->n_warnings; i++)
+    fprintf(cli->errf, "hrsync: warning: %s [%s]\n", plan->warnings[i].message,
+            plan->warnings[i].code);
+}
+
+/* Unchanged items are listed only when they carry something to read. */
+static int worth_listing(const hs_plan_item *it)
+{
+  return it->action != HS_ACT_UNCHANGED || it->note || it->n_kept;
+}
+
 void hs_print_plan(hs_cli *cli, const hs_plan *plan, long long run_id)
+{
+  hs_print_plan_ex(cli, plan, run_id, 0);
+}
+
+void hs_print_plan_ex(hs_cli *cli, const hs_plan *plan, long long run_id,
+                      int summary_only)
 {
   FILE *f = cli->out;
   size_t i;
@@ -298,7 +419,7 @@ void hs_print_plan(hs_cli *cli, const hs_plan *plan, long long run_id)
   if(cli->json) {
     hs_buf b = HS_BUF_INIT;
     hs_err err;
-    if(!hs_plan_to_json(plan, 0, &b, &err)) {
+    if(!hs_plan_to_json(plan, summary_only ? 2 : 0, &b, &err)) {
       if(run_id > 0 && b.len > 2) {
         /* Add "run_id" before the closing brace. */
         b.data[b.len - 2] = 0;
@@ -324,17 +445,20 @@ void hs_print_plan(hs_cli *cli, const hs_plan *plan, long long run_id)
   for(a = 0; a < HS_ACT_COUNT; a++)
     fprintf(f, " %9zu", plan->counts[a]);
   fprintf(f, "\n");
-  if(plan->n > plan->counts[HS_ACT_UNCHANGED])
+  print_warnings(cli, plan);
+  if(summary_only)
+    return;
+  for(i = 0; i < plan->n && !worth_listing(&plan->items[i]); i++)
+    ;
+  if(i < plan->n)
     fprintf(f, "\n");
   /* The order people act on: what will change, then what needs them. */
   for(a = 0; a < HS_ACT_COUNT; a++) {
     static const int order[HS_ACT_COUNT] = {HS_ACT_CREATE,  HS_ACT_UPDATE,
                                             HS_ACT_LEFT,    HS_ACT_CONFLICT,
                                             HS_ACT_SKIPPED, HS_ACT_UNCHANGED};
-    if(order[a] == HS_ACT_UNCHANGED)
-      continue;
     for(i = 0; i < plan->n; i++)
-      if(plan->items[i].action == order[a])
+      if(plan->items[i].action == order[a] && worth_listing(&plan->items[i]))
         print_item(f, &plan->items[i]);
   }
 }

@@ -38,7 +38,30 @@ typedef struct hs_session {
   hs_conn *conn;
   hs_fieldset fields;
   unsigned long records; /* fetched so far */
+  char *hris_prev;       /* the HR field the store was synced with (meta
+                            "hris_id_field"); NULL on a new store */
+  int remap;             /* --remap-hris-id: re-key from hris_prev */
 } hs_session;
+
+/* The meta key naming the HR field that fed hris_id, and its value when
+** mapping.hris_id is unset (the record's own id). */
+#define HS_META_HRIS_FIELD "hris_id_field"
+#define HS_HRIS_RECORD_ID  "(record id)"
+
+/* The HR field the config takes the HRIS id from (borrowed). */
+const char *hs_session_hris_field(const hs_session *s);
+
+/* Loads the registry from the store at db (a missing store is empty) and
+** remembers which HR field it was synced with; refuses (HS_E_REFUSED) a
+** changed mapping.hris_id unless s->remap is set. */
+hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
+                          hs_err *err);
+
+/* Records in the store (one small transaction) which HR field fed the
+** HRIS ids of the run just applied, when it is not recorded yet or was
+** re-mapped. */
+hs_rc hs_session_remember_hris(const hs_config *cfg, const char *db,
+                               hs_err *err);
 
 /* Loads the config (-c). Clean up with hs_session_close. */
 hs_rc hs_session_config(hs_cli *cli, hs_session *s, hs_err *err);
@@ -63,8 +86,14 @@ void hs_session_close(hs_session *s);
 hs_rc hs_cli_db_path(hs_cli *cli, char **path, hs_err *err);
 
 /* Prints a plan for people (a summary table, then the changes) or as
-** JSON (run_id > 0 adds "run_id"). */
+** JSON (run_id > 0 adds "run_id"). The warnings also go to stderr, -q
+** or not (not with --json: they are in the JSON). */
 void hs_print_plan(hs_cli *cli, const hs_plan *plan, long long run_id);
+
+/* The same; summary_only prints the counts and the warnings, no items
+** (`sync --summary`, for large rosters). */
+void hs_print_plan_ex(hs_cli *cli, const hs_plan *plan, long long run_id,
+                      int summary_only);
 
 /* True when plan writes anything (create, update, or left with changes). */
 int hs_plan_writes(const hs_plan *plan);

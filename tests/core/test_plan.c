@@ -121,7 +121,7 @@ static void creates_with_name_format(void **state)
   (void)state;
   hs_registry_fingerprint(&reg);
   mkrec(&r[0], "1", "first", "Ada", "last", "Lovelace", "status", "Active",
-        "dob", "1815-12-10T00:00:00", "mail", " ada@x.example ", NULL);
+        "dob", "1915-12-10T00:00:00", "mail", " ada@x.example ", NULL);
   mkrec(&r[1], "2", "status", "Active", "mail", "x@y", NULL);
   run_plan(&reg, cfg, r, 2, &plan);
   it = item(&plan, "1");
@@ -129,7 +129,7 @@ static void creates_with_name_format(void **state)
   assert_string_equal(it->name, "Lovelace, Ada");
   assert_string_equal(change(it, HS_SF_NAME)->after, "Lovelace, Ada");
   assert_string_equal(change(it, HS_SF_HRIS_ID)->after, "1");
-  assert_string_equal(change(it, HS_SF_BIRTH_DATE)->after, "1815-12-10");
+  assert_string_equal(change(it, HS_SF_BIRTH_DATE)->after, "1915-12-10");
   assert_string_equal(change(it, HS_SF_EMAIL)->after, "ada@x.example");
   assert_string_equal(change(it, HS_SF_TYPE)->after, HS_TYPE_PERSON);
   assert_string_equal(change(it, HS_SF_GROUPS)->after, "Staff");
@@ -190,8 +190,8 @@ static void diffs(void **state)
   sh = test_add_sh(&reg, 3, "3", NULL, "Grace", "Hopper", "Grace Hopper");
   sh->v[HS_SF_GROUPS] = strdup("Board;Ex-employee");
   hs_registry_fingerprint(&reg);
-  /* Email changed, city sent empty (cleared), identifier sent empty
-  ** (never cleared), phone unmapped (kept). */
+  /* Email changed, city sent empty (kept: on_empty defaults to keep),
+  ** identifier sent empty (never cleared), phone unmapped (kept). */
   mkrec(&r[0], "1", "first", "Ada", "last", "Lovelace", "status", "Active",
         "mail", "new@x", "city", NULL, "num", "", NULL);
   /* The same values, city withheld (not sent): unchanged. */
@@ -209,11 +209,13 @@ static void diffs(void **state)
   assert_int_equal(it->action, HS_ACT_UPDATE);
   assert_int_equal(it->sh_id, 1);
   assert_string_equal(it->name, "Lady Ada"); /* not reformatted */
-  assert_int_equal(it->n_changes, 2);
+  assert_int_equal(it->n_changes, 1);
   assert_string_equal(change(it, HS_SF_EMAIL)->before, "old@x");
   assert_string_equal(change(it, HS_SF_EMAIL)->after, "new@x");
-  assert_string_equal(change(it, HS_SF_CITY)->before, "London");
-  assert_null(change(it, HS_SF_CITY)->after);
+  assert_null(change(it, HS_SF_CITY));
+  assert_int_equal(it->n_kept, 1);
+  assert_int_equal(it->kept[0].field, HS_SF_CITY);
+  assert_string_equal(it->kept[0].before, "London");
   assert_null(change(it, HS_SF_IDENTIFIER));
   assert_int_equal(item(&plan, "2")->action, HS_ACT_UNCHANGED);
   assert_int_equal(plan.counts[HS_ACT_UPDATE], 2);
