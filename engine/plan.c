@@ -922,6 +922,9 @@ static hs_rc cond_withheld(hs_planner *p, const hs_cond *c, const char *where,
     return HS_OK;
   if(hs_cond_describe(c, NULL, &test))
     return nomem(err);
+  /* The test alone, without describe's " (was empty)". */
+  if(test.len > 12 && !strcmp(test.data + test.len - 12, " (was empty)"))
+    test.data[test.len -= 12] = 0;
   if(why)
     rc =
         hs_err_set(err, HS_E_REFUSED,

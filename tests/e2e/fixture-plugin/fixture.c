@@ -7,7 +7,9 @@
 **
 ** Settings: file (required; the JSON above), page_size (default 2),
 ** fail_at_page (default 0 = never: the Nth page fails with an HTTP
-** error, after the earlier pages were delivered). Secret: token
+** error, after the earlier pages were delivered), withheld (default
+** none: comma-separated field ids the connector reports through SDK 1.2
+** field_withheld and leaves out of every record). Secret: token
 ** (optional; "bad" is refused by authenticate, to test auth failures).
 ** The file is read again on every open, so a test edits it between runs.
 */
@@ -24,7 +26,44 @@ struct hrsync_conn {
   json_object *root;
   size_t next, page_size;
   long page, fail_at;
+  const char *withheld; /* ",a,b," or NULL */
 };
+
+/* True when id is in the comma-separated withheld setting. */
+static int is_withheld(const hrsync_conn *c, const char *id)
+{
+  const char *p = c->withheld;
+  size_t n = strlen(id);
+  while(p && *p) {
+    const char *e = strchr(p, ',');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if(len == n && !strncmp(p, id, n))
+      return 1;
+    p = e ? e + 1 : NULL;
+  }
+  return 0;
+}
+
+/* Tells the host, as a real connector reading its key's permissions
+** would, and only when the host is new enough to listen. */
+static void report_withheld(hrsync_conn *c)
+{
+  const char *p = c->withheld;
+  char id[128];
+  if(!HRSYNC_HOST_HAS(c->host, field_withheld))
+    return;
+  while(p && *p) {
+    const char *e = strchr(p, ',');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if(len && len < sizeof(id)) {
+      memcpy(id, p, len);
+      id[len] = 0;
+      c->host->field_withheld(c->ctx, id,
+                              "the fixture's key may not read it");
+    }
+    p = e ? e + 1 : NULL;
+  }
+}
 
 static const char *type_names[] = {"text",   "date", "email",
                                    "number", "list", "bool"};
@@ -49,6 +88,7 @@ static hrsync_status fx_open(const hrsync_host *host, hrsync_host_ctx *ctx,
   if(!c->page_size)
     c->page_size = 2;
   c->fail_at = fail ? strtol(fail, NULL, 10) : 0;
+  c->withheld = host->setting(ctx, "withheld");
   c->root = json_object_from_file(file);
   if(!c->root || !json_object_object_get_ex(c->root, "people", &people) ||
      !json_object_is_type(people, json_type_array)) {
@@ -125,6 +165,8 @@ static hrsync_status emit(hrsync_conn *c, json_object *person)
     const char *s = json_object_is_type(val, json_type_null)
                         ? NULL
                         : json_object_get_string(val);
+    if(is_withheld(c, key))
+      continue;
     if((st = c->host->record_set(c->ctx, key, s)))
       return st;
   }
@@ -137,7 +179,8 @@ static hrsync_status fx_next_page(hrsync_conn *c, int *has_more)
   size_t n, end;
   json_object_object_get_ex(c->root, "people", &people);
   n = json_object_array_length(people);
-  c->page++;
+  if(!c->page++)
+    report_withheld(c);
   if(c->fail_at && c->page >= c->fail_at)
     return hrsync_errorf(c->host, c->ctx, HRSYNC_E_HTTP,
                          "page %ld: HTTP 503 (fail_at_page)", c->page);
@@ -157,6 +200,7 @@ static const hrsync_setting_def settings[] = {
     {"file", "Fixture JSON file", NULL, HRSYNC_SETTING_REQUIRED},
     {"page_size", "Records per page", "2", 0},
     {"fail_at_page", "Fail on this page (0 = never)", "0", 0},
+    {"withheld", "Fields reported withheld (comma-separated)", NULL, 0},
     {"base_url", "Unused; every connector has one", "http://127.0.0.1", 0},
     {"token", "Test token; \"bad\" is refused", NULL, HRSYNC_SETTING_SECRET},
     {NULL, NULL, NULL, 0}};
