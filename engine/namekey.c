@@ -95,8 +95,7 @@ char *hs_namekey(const char *name)
   n = utf8proc_map((const utf8proc_uint8_t *)name, 0, &mapped,
                    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT |
                        UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK |
-                       UTF8PROC_CASEFOLD | UTF8PROC_LUMP |
-                       UTF8PROC_IGNORE);
+                       UTF8PROC_CASEFOLD | UTF8PROC_LUMP | UTF8PROC_IGNORE);
   if(n < 0 || !mapped) {
     free(mapped);
     return NULL;

@@ -1008,10 +1008,11 @@ size_t hs_mass_limit(size_t synced, double share)
 hs_rc hs_plan_check_mass(const hs_plan *plan, double share, hs_err *err)
 {
   size_t limit = hs_mass_limit(plan->synced, share), cleared[HS_SF_COUNT];
-  size_t i, j;
+  size_t i, j, left = plan->counts[HS_ACT_LEFT];
   int f;
   if(!plan->synced)
     return HS_OK;
+  left = plan->left_known < left ? left - plan->left_known : 0;
   if(!plan->records && plan->counts[HS_ACT_LEFT])
     return hs_err_set(err, HS_E_REFUSED,
                       "the HR system returned nobody, and the registry holds "
@@ -1019,15 +1020,15 @@ hs_rc hs_plan_check_mass(const hs_plan *plan, double share, hs_err *err)
                       "left (does the API key see the people? `hrsync "
                       "check` tells); --allow-mass-change overrides",
                       plan->synced, plan->synced == 1 ? "" : "s");
-  if(plan->counts[HS_ACT_LEFT] > limit)
+  if(left > limit)
     return hs_err_set(err, HS_E_REFUSED,
-                      "%zu of %zu synced stakeholders would be marked left, "
+                      "%zu of %zu synced stakeholders would be newly marked "
+                      "left, "
                       "more than %.0f%% (%zu): refusing a mass change (a "
                       "changed mapping.hris_id, conditions or API key?); "
                       "check with `hrsync preview`, then sync with "
                       "--allow-mass-change, or raise mass_change.max_share",
-                      plan->counts[HS_ACT_LEFT], plan->synced, share * 100,
-                      limit);
+                      left, plan->synced, share * 100, limit);
   memset(cleared, 0, sizeof(cleared));
   for(i = 0; i < plan->n; i++)
     for(j = 0; j < plan->items[i].n_changes; j++) {

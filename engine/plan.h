@@ -65,9 +65,11 @@ typedef struct hs_plan {
   char fingerprint[65]; /* of the registry the plan was computed against */
   char config_digest[65];
   char *connector;
-  size_t records;  /* records planned (0 for a plan read from a file) */
-  size_t registry; /* stakeholders in the registry planned against */
-  size_t synced;   /* of those, the ones with an HRIS id */
+  size_t records;    /* records planned (0 for a plan read from a file) */
+  size_t registry;   /* stakeholders in the registry planned against */
+  size_t synced;     /* of those, the ones with an HRIS id */
+  size_t left_known; /* left items already left after the last sync (not
+                        news: the mass-change guard does not count them) */
   hs_warning *warnings;
   size_t n_warnings;
 } hs_plan;
@@ -93,8 +95,9 @@ size_t hs_mass_limit(size_t synced, double share);
 
 /* Refuses (HS_E_REFUSED, naming the count, the share and the override) a
 ** plan that reads an empty roster while the registry holds synced
-** stakeholders, marks more than hs_mass_limit of them left, or clears one
-** field on more than that many. */
+** stakeholders, newly marks more than hs_mass_limit of them left
+** (counts[LEFT] - left_known), or clears one field on more than that
+** many. */
 hs_rc hs_plan_check_mass(const hs_plan *plan, double share, hs_err *err);
 
 /* Appends a zeroed item; NULL on no memory. */

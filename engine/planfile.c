@@ -106,9 +106,10 @@ hs_rc hs_plan_to_json(const hs_plan *plan, int with_meta, hs_buf *out,
      (hs_buf_printf(out,
                     ",\n\"plan\":{\"version\":1,\"fingerprint\":\"%s\","
                     "\"config_digest\":\"%s\",\"records\":%zu,"
-                    "\"registry\":%zu,\"synced\":%zu,\"connector\":",
+                    "\"registry\":%zu,\"synced\":%zu,\"left_known\":%zu,"
+                    "\"connector\":",
                     plan->fingerprint, plan->config_digest, plan->records,
-                    plan->registry, plan->synced) ||
+                    plan->registry, plan->synced, plan->left_known) ||
       json_opt(out, plan->connector) || hs_buf_puts(out, "}")))
     goto nomem;
   if(hs_buf_puts(out, "}\n"))
@@ -276,6 +277,7 @@ static hs_rc load_root(json_object *root, const char *path, hs_plan *out,
   out->records = opt_size(meta, "records");
   out->registry = opt_size(meta, "registry");
   out->synced = opt_size(meta, "synced");
+  out->left_known = opt_size(meta, "left_known");
   if((rc = load_warnings(root, path, out, err)))
     return rc;
   if((digest = opt_str(meta, "config_digest")) && strlen(digest) == 64)

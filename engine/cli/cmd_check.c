@@ -50,8 +50,7 @@ int hs_cmd_check(hs_cli *cli, int argc, char **argv)
                               argv[1]);
   if((rc = hs_session_config(cli, &s, &err)) ||
      (rc = hs_session_connect(&s, &err)) ||
-     (rc = hs_session_fields(&s, 1, &err)) ||
-     (rc = check_roster(&s, &err))) {
+     (rc = hs_session_fields(&s, 1, &err)) || (rc = check_roster(&s, &err))) {
     hs_session_close(&s);
     return hs_cli_fail(cli, &err);
   }

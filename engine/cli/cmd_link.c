@@ -46,14 +46,13 @@ static hs_rc check_link(const hs_registry *reg, const hs_sh *sh,
   for(i = 0; i < reg->n; i++) {
     const char *h = reg->items[i].v[HS_SF_HRIS_ID];
     if(h && !strcmp(h, hris) && reg->items[i].id != sh->id)
-      return hs_err_set(err, HS_E_REFUSED,
-                        "link: HRIS id %s already belongs to #%lld \"%s\"; "
-                        "`hrsync unlink %lld` first if that is wrong",
-                        hris, reg->items[i].id,
-                        reg->items[i].v[HS_SF_NAME]
-                            ? reg->items[i].v[HS_SF_NAME]
-                            : "",
-                        reg->items[i].id);
+      return hs_err_set(
+          err, HS_E_REFUSED,
+          "link: HRIS id %s already belongs to #%lld \"%s\"; "
+          "`hrsync unlink %lld` first if that is wrong",
+          hris, reg->items[i].id,
+          reg->items[i].v[HS_SF_NAME] ? reg->items[i].v[HS_SF_NAME] : "",
+          reg->items[i].id);
   }
   if(now && strcmp(now, hris))
     return hs_err_set(err, HS_E_REFUSED,

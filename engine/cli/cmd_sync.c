@@ -76,6 +76,19 @@ static hs_rc guard_plan(hs_cli *cli, const sync_opts *o, const hs_plan *plan,
   return HS_OK;
 }
 
+/* Which HR field fed hris_id, and who is left now (pipeline.h). */
+static hs_rc remember(hs_cli *cli, const sync_opts *o, const hs_plan *plan,
+                      const char *db, hs_err *err)
+{
+  hs_config *cfg = NULL;
+  hs_rc rc;
+  if(!o->plan_path && (rc = hs_config_load(cli->config_path, &cfg, err)))
+    return rc;
+  rc = hs_session_remember(cfg, plan, db, err);
+  hs_config_free(cfg);
+  return rc;
+}
+
 static int parse_args(hs_cli *cli, int argc, char **argv, sync_opts *o)
 {
   int i;
@@ -141,11 +154,14 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
     goto out;
   if(!cli->json || !hs_plan_writes(&plan))
     hs_print_plan_ex(cli, &plan, 0, o.summary);
-  if(hs_plan_writes(&plan) && (rc = guard_plan(cli, &o, &plan, &err)))
+  if((rc = guard_plan(cli, &o, &plan, &err)))
     goto out;
   if(!hs_plan_writes(&plan)) {
     if(!cli->json && !cli->quiet)
       fprintf(cli->out, "\nNothing to apply.\n");
+    /* Leavers accepted (--allow-mass-change) are not news next time. */
+    if(access(db, F_OK) == 0 && (rc = remember(cli, &o, &plan, db, &err)))
+      goto out;
     goto conflicts;
   }
   if(!o.yes) {
@@ -167,15 +183,8 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
     goto out;
   hs_store_close(st);
   st = NULL;
-  /* Which HR field fed hris_id, so a later re-mapping is caught. */
-  if(!o.plan_path) {
-    hs_config *cfg = NULL;
-    if(!(rc = hs_config_load(cli->config_path, &cfg, &err)))
-      rc = hs_session_remember_hris(cfg, db, &err);
-    hs_config_free(cfg);
-    if(rc)
-      goto out;
-  }
+  if((rc = remember(cli, &o, &plan, db, &err)))
+    goto out;
   if(cli->json)
     hs_print_plan_ex(cli, &plan, run, o.summary);
   else if(!cli->quiet)

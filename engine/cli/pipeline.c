@@ -72,6 +72,8 @@ hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
   ** error, the next sync records it. */
   if(hs_store_meta_get(st, HS_META_HRIS_FIELD, &s->hris_prev, &ignored))
     s->hris_prev = NULL;
+  if(hs_store_meta_get(st, HS_META_LEFT, &s->left_prev, &ignored))
+    s->left_prev = NULL;
   hs_store_close(st);
   if(!s->hris_prev || !strcmp(s->hris_prev, now))
     return HS_OK;
@@ -88,28 +90,84 @@ hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
   return HS_OK;
 }
 
-hs_rc hs_session_remember_hris(const hs_config *cfg, const char *db,
-                               hs_err *err)
+/* The HRIS ids of the plan's left items, one a line (malloc'd). */
+static char *left_list(const hs_plan *plan)
 {
-  const char *now = cfg->mapping[HS_SF_HRIS_ID] ? cfg->mapping[HS_SF_HRIS_ID]
-                                                : HS_HRIS_RECORD_ID;
+  hs_buf b = HS_BUF_INIT;
+  size_t i;
+  if(hs_buf_puts(&b, ""))
+    return NULL;
+  for(i = 0; i < plan->n; i++)
+    if(plan->items[i].action == HS_ACT_LEFT && plan->items[i].hris_id &&
+       hs_buf_printf(&b, "%s\n", plan->items[i].hris_id)) {
+      hs_buf_free(&b);
+      return NULL;
+    }
+  return hs_buf_steal(&b);
+}
+
+hs_rc hs_session_remember(const hs_config *cfg, const hs_plan *plan,
+                          const char *db, hs_err *err)
+{
+  const char *now = !cfg                          ? NULL
+                    : cfg->mapping[HS_SF_HRIS_ID] ? cfg->mapping[HS_SF_HRIS_ID]
+                                                  : HS_HRIS_RECORD_ID;
   hs_store *st = NULL;
-  char *prev = NULL;
+  char *left = left_list(plan), *was_left = NULL, *was_hris = NULL;
   hs_rc rc;
-  if((rc = hs_store_open(db, HS_STORE_WRITE, &st, err)) ||
-     (rc = hs_store_meta_get(st, HS_META_HRIS_FIELD, &prev, err)))
+  if(!left)
+    return nomem(err);
+  /* Nothing new: no write (a sync with nothing to apply stays read-only). */
+  if(!(rc = hs_store_open(db, HS_STORE_READ, &st, err)) && st &&
+     !(rc = hs_store_meta_get(st, HS_META_LEFT, &was_left, err)) &&
+     !(rc = hs_store_meta_get(st, HS_META_HRIS_FIELD, &was_hris, err)) &&
+     was_left && !strcmp(was_left, left) &&
+     (!now || (was_hris && !strcmp(was_hris, now)))) {
+    rc = HS_OK;
     goto out;
-  if(prev && !strcmp(prev, now))
-    goto out;
-  if(!(rc = hs_store_begin(st, err)) &&
-     !(rc = hs_store_meta_set(st, HS_META_HRIS_FIELD, now, err)))
-    rc = hs_store_commit(st, err);
+  }
+  hs_store_close(st);
+  st = NULL;
   if(rc)
-    hs_store_rollback(st);
+    goto out;
+  if(!(rc = hs_store_open(db, HS_STORE_WRITE, &st, err)) &&
+     !(rc = hs_store_begin(st, err))) {
+    if((!now || !(rc = hs_store_meta_set(st, HS_META_HRIS_FIELD, now, err))) &&
+       !(rc = hs_store_meta_set(st, HS_META_LEFT, left, err)))
+      rc = hs_store_commit(st, err);
+    if(rc)
+      hs_store_rollback(st);
+  }
 out:
-  free(prev);
+  free(left);
+  free(was_left);
+  free(was_hris);
   hs_store_close(st);
   return rc;
+}
+
+/* How many left items were already left after the last sync. */
+static size_t count_known_left(const char *prev, const hs_plan *plan)
+{
+  hs_strmap *set;
+  char *copy, *line, *save = NULL;
+  size_t i, n = 0, k;
+  if(!prev || !*prev || !(set = hs_strmap_new()))
+    return 0;
+  if(!(copy = strdup(prev))) {
+    hs_strmap_free(set);
+    return 0;
+  }
+  for(line = strtok_r(copy, "\n", &save); line;
+      line = strtok_r(NULL, "\n", &save))
+    hs_strmap_add(set, line, 0);
+  for(i = 0; i < plan->n; i++)
+    if(plan->items[i].action == HS_ACT_LEFT && plan->items[i].hris_id &&
+       hs_strmap_get(set, plan->items[i].hris_id, &k) && k)
+      n++;
+  free(copy);
+  hs_strmap_free(set);
+  return n;
 }
 
 hs_rc hs_session_connect(hs_session *s, hs_err *err)
@@ -273,6 +331,8 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
     rc = hs_planner_check_withheld(f.planner, conn_withheld, s->conn, err);
   if(!rc)
     rc = hs_planner_finish(f.planner, plan, err);
+  if(!rc)
+    plan->left_known = count_known_left(s->left_prev, plan);
   hs_planner_free(f.planner);
   return rc;
 }
@@ -290,6 +350,7 @@ void hs_session_close(hs_session *s)
   free(s->secrets);
   free(s->wanted);
   free(s->hris_prev);
+  free(s->left_prev);
   for(i = 0; i < s->fields.n; i++) {
     free(s->fields.items[i].id);
     free(s->fields.items[i].label);

@@ -41,12 +41,15 @@ typedef struct hs_session {
   char *hris_prev;       /* the HR field the store was synced with (meta
                             "hris_id_field"); NULL on a new store */
   int remap;             /* --remap-hris-id: re-key from hris_prev */
+  char *left_prev;       /* meta "left": HRIS ids left after the last sync, one
+                            a line */
 } hs_session;
 
 /* The meta key naming the HR field that fed hris_id, and its value when
 ** mapping.hris_id is unset (the record's own id). */
 #define HS_META_HRIS_FIELD "hris_id_field"
 #define HS_HRIS_RECORD_ID  "(record id)"
+#define HS_META_LEFT       "left"
 
 /* The HR field the config takes the HRIS id from (borrowed). */
 const char *hs_session_hris_field(const hs_session *s);
@@ -57,11 +60,12 @@ const char *hs_session_hris_field(const hs_session *s);
 hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
                           hs_err *err);
 
-/* Records in the store (one small transaction) which HR field fed the
-** HRIS ids of the run just applied, when it is not recorded yet or was
-** re-mapped. */
-hs_rc hs_session_remember_hris(const hs_config *cfg, const char *db,
-                               hs_err *err);
+/* Records in the store (one small transaction), after a run was applied:
+** which HR field fed the HRIS ids (so a re-mapping is caught), and who
+** is left now (so the mass-change guard counts only new leavers). cfg
+** may be NULL (a saved plan applied without a readable config). */
+hs_rc hs_session_remember(const hs_config *cfg, const hs_plan *plan,
+                          const char *db, hs_err *err);
 
 /* Loads the config (-c). Clean up with hs_session_close. */
 hs_rc hs_session_config(hs_cli *cli, hs_session *s, hs_err *err);

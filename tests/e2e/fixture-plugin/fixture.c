@@ -58,8 +58,7 @@ static void report_withheld(hrsync_conn *c)
     if(len && len < sizeof(id)) {
       memcpy(id, p, len);
       id[len] = 0;
-      c->host->field_withheld(c->ctx, id,
-                              "the fixture's key may not read it");
+      c->host->field_withheld(c->ctx, id, "the fixture's key may not read it");
     }
     p = e ? e + 1 : NULL;
   }
