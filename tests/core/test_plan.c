@@ -345,10 +345,68 @@ static void group_lists(void **state)
   assert_null(g);
 }
 
+static void mass_thresholds(void **state)
+{
+  hs_plan plan;
+  hs_err err;
+  size_t i;
+  (void)state;
+  assert_int_equal(hs_mass_limit(0, 0.10), 1);
+  assert_int_equal(hs_mass_limit(9, 0.10), 1); /* one leaver never trips */
+  assert_int_equal(hs_mass_limit(10, 0.10), 1);
+  assert_int_equal(hs_mass_limit(29, 0.10), 2);
+  assert_int_equal(hs_mass_limit(1000, 0.10), 100);
+  assert_int_equal(hs_mass_limit(1000, 0.5), 500);
+  assert_int_equal(hs_mass_limit(1000, 1.0), 1000);
+  assert_int_equal(hs_mass_limit(1000, 0), 1);
+  memset(&plan, 0, sizeof(plan));
+  plan.synced = 100;
+  plan.records = 100;
+  for(i = 0; i < 11; i++) {
+    hs_plan_item *it = hs_plan_push(&plan);
+    it->action = HS_ACT_LEFT;
+  }
+  hs_plan_count(&plan);
+  /* 11 left of 100: more than 10%. */
+  assert_int_equal(hs_plan_check_mass(&plan, 0.10, &err), HS_E_REFUSED);
+  assert_non_null(strstr(err.msg, "11 of 100"));
+  assert_int_equal(hs_plan_check_mass(&plan, 0.11, &err), HS_OK);
+  /* Already left after the last sync: not news. */
+  plan.left_known = 1;
+  assert_int_equal(hs_plan_check_mass(&plan, 0.10, &err), HS_OK);
+  plan.left_known = 0;
+  plan.items[10].action = HS_ACT_UPDATE;
+  hs_plan_count(&plan);
+  assert_int_equal(hs_plan_check_mass(&plan, 0.10, &err), HS_OK);
+  /* A field cleared on 11: refused; on 10: not. */
+  for(i = 0; i < 11; i++) {
+    plan.items[i].action = HS_ACT_UPDATE;
+    assert_int_equal(
+        hs_item_add_change(&plan.items[i], HS_SF_EMAIL, "a@x", NULL), 0);
+  }
+  hs_plan_count(&plan);
+  assert_int_equal(hs_plan_check_mass(&plan, 0.10, &err), HS_E_REFUSED);
+  assert_non_null(strstr(err.msg, "email would be cleared on 11 of 100"));
+  plan.items[0].action = HS_ACT_UNCHANGED;
+  hs_plan_count(&plan);
+  assert_int_equal(hs_plan_check_mass(&plan, 0.10, &err), HS_OK);
+  /* An empty roster against a synced registry. */
+  plan.records = 0;
+  plan.items[0].action = HS_ACT_LEFT;
+  hs_plan_count(&plan);
+  assert_int_equal(hs_plan_check_mass(&plan, 1.0, &err), HS_E_REFUSED);
+  assert_non_null(strstr(err.msg, "returned nobody"));
+  /* A new registry has nothing to lose. */
+  plan.synced = 0;
+  assert_int_equal(hs_plan_check_mass(&plan, 0.10, &err), HS_OK);
+  hs_plan_clear(&plan);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(name_formats),
+      cmocka_unit_test(mass_thresholds),
       cmocka_unit_test(creates_with_name_format),
       cmocka_unit_test(mapped_dates_without_types),
       cmocka_unit_test(diffs),
