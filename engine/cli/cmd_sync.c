@@ -183,7 +183,8 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
     goto out;
   hs_store_close(st);
   st = NULL;
-  if((rc = remember(cli, &o, &plan, db, &err)))
+  if((rc = hs_session_log_warnings(&plan, run, db, &err)) ||
+     (rc = remember(cli, &o, &plan, db, &err)))
     goto out;
   if(cli->json)
     hs_print_plan_ex(cli, &plan, run, o.summary);

@@ -4,6 +4,7 @@
 #include "pipeline.h"
 
 #include "../planfile.h"
+#include "../runlog.h"
 #include "../secret.h"
 #include "../store.h"
 
@@ -142,6 +143,30 @@ out:
   free(left);
   free(was_left);
   free(was_hris);
+  hs_store_close(st);
+  return rc;
+}
+
+hs_rc hs_session_log_warnings(const hs_plan *plan, long long run_id,
+                              const char *db, hs_err *err)
+{
+  hs_store *st = NULL;
+  size_t i;
+  hs_rc rc;
+  if(!plan->n_warnings || run_id <= 0)
+    return HS_OK;
+  if((rc = hs_store_open(db, HS_STORE_WRITE, &st, err)) ||
+     (rc = hs_store_begin(st, err))) {
+    hs_store_close(st);
+    return rc;
+  }
+  for(i = 0; i < plan->n_warnings && !rc; i++)
+    rc = hs_runlog_warning(st, run_id, plan->warnings[i].code,
+                           plan->warnings[i].message, err);
+  if(!rc)
+    rc = hs_store_commit(st, err);
+  if(rc)
+    hs_store_rollback(st);
   hs_store_close(st);
   return rc;
 }

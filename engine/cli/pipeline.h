@@ -67,6 +67,11 @@ hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
 hs_rc hs_session_remember(const hs_config *cfg, const hs_plan *plan,
                           const char *db, hs_err *err);
 
+/* Logs the plan's warnings with run run_id (hs_runlog_warning), in one
+** transaction. */
+hs_rc hs_session_log_warnings(const hs_plan *plan, long long run_id,
+                              const char *db, hs_err *err);
+
 /* Loads the config (-c). Clean up with hs_session_close. */
 hs_rc hs_session_config(hs_cli *cli, hs_session *s, hs_err *err);
 

@@ -19,8 +19,8 @@ static void same(const char *a, const char *b)
 {
   char *ka = hs_namekey(a), *kb = hs_namekey(b);
   if(!ka || !kb || strcmp(ka, kb))
-    fail_msg("\"%s\" -> \"%s\" vs \"%s\" -> \"%s\"", a, ka ? ka : "(null)",
-             b, kb ? kb : "(null)");
+    fail_msg("\"%s\" -> \"%s\" vs \"%s\" -> \"%s\"", a, ka ? ka : "(null)", b,
+             kb ? kb : "(null)");
   free(ka);
   free(kb);
 }
@@ -41,7 +41,10 @@ static void issue_pairs(void **state)
   (void)state;
   same("jose nunez", "José Núñez");
   same("alan turing", "Alan Turing");
-  same("Ren\xc3\xa9" "e M\xc3\xbcller", "Rene\xcc\x81" "e Mu\xcc\x88ller");
+  same("Ren\xc3\xa9"
+       "e M\xc3\xbcller",
+       "Rene\xcc\x81"
+       "e Mu\xcc\x88ller");
   same("Ada Lovelace ", "Ada Lovelace");
   same("  Ada\t  Lovelace", "Ada Lovelace");
   same("Lovelace, Ada", "Ada Lovelace");
@@ -58,7 +61,9 @@ static void scripts(void **state)
   same("I\xc5\x9f\xc4\xb1k Y\xc4\xb1lmaz", "Isik Yilmaz");
   same("\xc4\xb0pek", "ipek");
   /* German: ß folds to ss, full case folding. */
-  same("Stra\xc3\x9f" "er", "STRASSER");
+  same("Stra\xc3\x9f"
+       "er",
+       "STRASSER");
   same("Gro\xc3\x9f", "gross");
   /* Vietnamese: stacked marks (circumflex + tilde, horn + acute). */
   same("Nguy\xe1\xbb\x85n Th\xe1\xbb\x8b Minh", "Nguyen Thi Minh");
@@ -75,7 +80,8 @@ static void scripts(void **state)
 
 static void emails(void **state)
 {
-  char *a = hs_emailkey(" Kate.B@Acme.Example "), *b = hs_emailkey("kate.b@acme.example");
+  char *a = hs_emailkey(" Kate.B@Acme.Example "),
+       *b = hs_emailkey("kate.b@acme.example");
   (void)state;
   assert_string_equal(a, b);
   free(a);

@@ -37,6 +37,11 @@ assert_contains "$(json_get h.json '.changes[] | select(.hris_id == "103") | .no
 # --strict makes a warning refuse the sync.
 cp hrsync.db before.db
 guard_refused "--strict" "--strict" -- hs sync --yes --strict
+# Without --strict it applies, and the warning is kept in the run log.
+hs -q sync --yes >w.out 2>w.err || fail "sync with a warning: $(cat w.err)"
+assert_contains "$(cat w.err)" "hrsync: warning:" "the warning is on stderr, also under -q"
+hs runs show "$(hs --json runs | jq -r '.[0].id')" >show.txt || fail "runs show"
+assert_contains "$(cat show.txt)" "hris_id_person_changed" "the run log has the warning"
 person_set 103 '.firstName = "Alan" | .lastName = "Turing" | .dateOfBirth = "1912-06-23"'
 hs sync --yes >/dev/null 2>&1 || fail "sync back"
 
