@@ -304,14 +304,16 @@ static hs_rc check_allow_empty(const hs_config *cfg, hs_err *err)
 {
   size_t i, j;
   for(i = 0; i < cfg->n_allow_empty; i++) {
-    int used = cond_uses(cfg->conds, cfg->n_conds, cfg->allow_empty[i]);
+    int used = cond_uses(cfg->conds, cfg->n_conds, cfg->allow_empty[i]), f;
+    for(f = 0; f < HS_SF_COUNT && !used; f++)
+      used = cfg->mapping[f] && !strcmp(cfg->mapping[f], cfg->allow_empty[i]);
     for(j = 0; j < cfg->n_groups && !used; j++)
       used = cond_uses(cfg->groups[j].conds, cfg->groups[j].n_conds,
                        cfg->allow_empty[i]);
     if(!used)
       return hs_err_set(err, HS_E_CONFIG,
-                        "allow_empty[%zu]: no condition or group rule tests "
-                        "\"%s\"",
+                        "allow_empty[%zu]: no condition, group rule or "
+                        "mapping uses \"%s\"",
                         i, cfg->allow_empty[i]);
   }
   return HS_OK;
