@@ -277,6 +277,8 @@ int hs_norm_relative_date(const char *s, const char *today, char iso[11])
                       &m, &d);
     else if(unit == 'm' || unit == 'y') {
       long months = (long)y * 12 + (m - 1) + (unit == 'y' ? 12 * n : n);
+      if(months < 12 || months >= 10000L * 12)
+        return -1; /* before year 1 or after 9999 */
       y = (int)(months / 12);
       m = (int)(months % 12) + 1;
       if(d > days_in_month(y, m))

@@ -173,6 +173,12 @@ static void relative_dates(void **state)
   for(i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
     if(hs_norm_relative_date(bad[i], "2026-01-01", iso) != -1)
       fail_msg("%s: accepted", bad[i]);
+  assert_int_equal(hs_norm_relative_date("today-999999m", "2026-01-01", iso),
+                   -1);
+  assert_int_equal(hs_norm_relative_date("today+999999y", "2026-01-01", iso),
+                   -1);
+  assert_int_equal(hs_norm_relative_date("today-999999d", "2026-01-01", iso),
+                   -1);
   assert_int_equal(hs_norm_relative_date("2026-01-01", "2026-01-01", iso), 1);
   assert_int_equal(hs_norm_relative_date("tomorrow", "2026-01-01", iso), 1);
   setenv("HRSYNC_TODAY", "2031-07-04", 1);
