@@ -268,8 +268,7 @@ int hs_norm_relative_date(const char *s, const char *today, char iso[11])
       n = n * 10 + (*p - '0');
     if(!digits_seen)
       return -1;
-    unit = *p++;
-    if(*p)
+    if(!(unit = *p) || p[1])
       return -1;
     n *= sign;
     if(unit == 'd' || unit == 'w')
