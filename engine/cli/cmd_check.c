@@ -39,6 +39,30 @@ static hs_rc check_roster(hs_session *s, hs_err *err)
                     s->cfg->path, s->plugin.desc->name);
 }
 
+/* A condition on a field the connector already said it withholds would
+** make the next sync refuse: say so now. */
+static hs_rc check_withheld(hs_session *s, hs_err *err)
+{
+  const hs_config *cfg = s->cfg;
+  size_t i, j;
+  for(i = 0; i <= cfg->n_groups; i++) {
+    const hs_cond *c = i ? cfg->groups[i - 1].conds : cfg->conds;
+    size_t n = i ? cfg->groups[i - 1].n_conds : cfg->n_conds;
+    for(j = 0; j < n; j++) {
+      const char *why = hs_conn_withheld(s->conn, c[j].field);
+      if(!why || hs_config_allows_empty(cfg, &c[j]))
+        continue;
+      return hs_err_set(err, HS_E_RUNTIME,
+                        "%s: a condition tests %s, which %s says this API "
+                        "key may not see%s%s%s; a sync would be refused: "
+                        "grant the key read access to %s",
+                        cfg->path, c[j].field, s->plugin.desc->name,
+                        *why ? " (" : "", why, *why ? ")" : "", c[j].field);
+    }
+  }
+  return HS_OK;
+}
+
 int hs_cmd_check(hs_cli *cli, int argc, char **argv)
 {
   hs_session s;
@@ -50,7 +74,8 @@ int hs_cmd_check(hs_cli *cli, int argc, char **argv)
                               argv[1]);
   if((rc = hs_session_config(cli, &s, &err)) ||
      (rc = hs_session_connect(&s, &err)) ||
-     (rc = hs_session_fields(&s, 1, &err)) || (rc = check_roster(&s, &err))) {
+     (rc = hs_session_fields(&s, 1, &err)) || (rc = check_roster(&s, &err)) ||
+     (rc = check_withheld(&s, &err))) {
     hs_session_close(&s);
     return hs_cli_fail(cli, &err);
   }

@@ -55,6 +55,9 @@ config_set '.settings.withheld = "terminationDate"'
 guard_refused "connector-withheld" "which fixture says this API key may not see" \
   "the fixture's key may not read it" "grant the key read access to terminationDate" \
   -- hs preview
+hs check >c.out 2>c.err
+assert_eq "$?" 1 "check knows the connector withholds a condition's field"
+assert_contains "$(cat c.err)" "a sync would be refused" "check says what sync will do"
 # A withheld mapped field only warns; its registry values are kept.
 config_set '.settings.withheld = "city"'
 hs --json preview >f1.json 2>f1.err || fail "withheld mapped field: $(cat f1.err)"
