@@ -34,6 +34,9 @@ hr --json preview >p.json 2>p.err || fail "preview of an empty roster: $(cat p.e
 assert_eq "$(json_get p.json '[.warnings[] | select(.code == "mass_change")] | length')" 1 \
   "preview warns that sync will refuse"
 cmp -s hrsync.db before.db || fail "preview changed the store"
+# A saved plan carries its counts: `sync --plan` refuses it too.
+hr preview --plan saved.json >/dev/null 2>&1 || fail "preview --plan"
+guard_refused "empty roster, saved plan" "returned nobody" -- hr sync --yes --plan saved.json
 
 # A share above the limit: 4 of the synced gone (more than 10%).
 emu_ctl POST /_emulator/reset >/dev/null || fail "reset"
