@@ -345,6 +345,80 @@ static void group_lists(void **state)
   assert_null(g);
 }
 
+static const char *no_reason(void *arg, const char *id)
+{
+  (void)arg;
+  return !strcmp(id, "status") ? "not granted" : NULL;
+}
+
+/* Issue 10 in the planner: kept values, leaving dates, names following,
+** possible duplicates and the fail-closed check. */
+static void safety(void **state)
+{
+  hs_registry reg = {NULL, 0, {0}};
+  hs_config *cfg = config(CONFIG("first_last"));
+  hs_planner *p;
+  rec r[5];
+  hs_plan plan;
+  const hs_plan_item *it;
+  hs_sh *sh;
+  hs_err err;
+  size_t i;
+  (void)state;
+  setenv("HRSYNC_TODAY", "2030-06-15", 1);
+  sh = test_add_sh(&reg, 1, "1", NULL, "Ada", "Lovelace", "Ada Lovelace");
+  sh->v[HS_SF_EMAIL] = strdup("ada@hand.example");
+  test_add_sh(&reg, 2, "2", NULL, "Grace", "Hopper", "Admiral Hopper");
+  test_add_sh(&reg, 3, NULL, NULL, NULL, NULL, "jose nunez");
+  hs_registry_fingerprint(&reg);
+  mkrec(&r[0], "1", "first", "Ada", "last", "King", "status", "Active", "mail",
+        NULL, "end", "2030-12-31", NULL);
+  mkrec(&r[1], "2", "first", "Grace", "last", "Murray", "status", "Active",
+        NULL);
+  mkrec(&r[2], "4", "first", "Jos\xc3\xa9", "last",
+        "N\xc3\xba\xc3\xb1"
+        "ez",
+        "status", "Active", NULL);
+  run_plan(&reg, cfg, r, 3, &plan);
+  it = item(&plan, "1");
+  assert_int_equal(it->action, HS_ACT_UPDATE);
+  assert_string_equal(change(it, HS_SF_NAME)->after, "Ada King");
+  assert_null(change(it, HS_SF_EMAIL)); /* kept, not cleared */
+  assert_int_equal(it->n_kept, 1);
+  assert_string_equal(it->kept[0].before, "ada@hand.example");
+  assert_string_equal(it->note, "leaving on 2030-12-31");
+  assert_string_equal(change(it, HS_SF_GROUPS)->after, "Staff");
+  it = item(&plan, "2");
+  assert_null(change(it, HS_SF_NAME));
+  assert_non_null(strstr(it->note, "\"Admiral Hopper\" kept"));
+  it = item(&plan, "4");
+  assert_int_equal(it->action, HS_ACT_CREATE);
+  assert_non_null(strstr(it->note, "possible duplicate of #3"));
+  for(i = 0; i < plan.n_warnings; i++)
+    if(!strcmp(plan.warnings[i].code, "possible_duplicate"))
+      break;
+  assert_true(i < plan.n_warnings);
+  hs_plan_clear(&plan);
+  /* Fail closed: status never carried, or said withheld. */
+  mkrec(&r[3], "5", "first", "Eve", "last", "Doe", NULL);
+  assert_int_equal(hs_planner_new(&reg, cfg, types, NULL, &p, &err), HS_OK);
+  assert_int_equal(hs_planner_add(p, &r[3].r, &err), HS_OK);
+  assert_int_equal(hs_planner_check_withheld(p, NULL, NULL, &err),
+                   HS_E_REFUSED);
+  assert_non_null(strstr(err.msg, "conditions[0] tests status"));
+  hs_planner_free(p);
+  assert_int_equal(hs_planner_new(&reg, cfg, types, NULL, &p, &err), HS_OK);
+  assert_int_equal(hs_planner_add(p, &r[0].r, &err), HS_OK);
+  assert_int_equal(hs_planner_check_withheld(p, NULL, NULL, &err), HS_OK);
+  assert_int_equal(hs_planner_check_withheld(p, no_reason, NULL, &err),
+                   HS_E_REFUSED);
+  assert_non_null(strstr(err.msg, "(not granted)"));
+  hs_planner_free(p);
+  unsetenv("HRSYNC_TODAY");
+  hs_config_free(cfg);
+  hs_registry_clear(&reg);
+}
+
 static void mass_thresholds(void **state)
 {
   hs_plan plan;
@@ -407,6 +481,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(name_formats),
       cmocka_unit_test(mass_thresholds),
+      cmocka_unit_test(safety),
       cmocka_unit_test(creates_with_name_format),
       cmocka_unit_test(mapped_dates_without_types),
       cmocka_unit_test(diffs),
