@@ -761,6 +761,7 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
     return nomem(err);
   if(skip->len) {
     long idx = synced_index(p, r, v[HS_SF_HRIS_ID]);
+    p->plan.hris_hits += idx >= 0;
     it->action = HS_ACT_SKIPPED;
     it->reason = hs_buf_steal(skip);
     /* A synced person whose record is unusable this time is skipped, not
@@ -780,6 +781,7 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
     if(hs_cond_describe(c, val, skip))
       return hs_err_set(err, HS_E_NOMEM, "out of memory");
     idx = synced_index(p, r, v[HS_SF_HRIS_ID]);
+    p->plan.hris_hits += idx >= 0;
     if(idx < 0) {
       it->action = HS_ACT_SKIPPED;
       it->reason = hs_buf_steal(skip);
@@ -806,6 +808,7 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   }
   hs_match_find(p->match, v[HS_SF_HRIS_ID], v[HS_SF_IDENTIFIER],
                 v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME], &m);
+  p->plan.hris_hits += m.level == HS_MATCH_HRIS_ID;
   if(m.level == HS_MATCH_HRIS_ID && m.n == 1 &&
      (rc = check_same_person(p, it, &p->reg->items[m.idx[0]], v, err)))
     return rc;

@@ -68,6 +68,7 @@ typedef struct hs_plan {
   size_t records;    /* records planned (0 for a plan read from a file) */
   size_t registry;   /* stakeholders in the registry planned against */
   size_t synced;     /* of those, the ones with an HRIS id */
+  size_t hris_hits;  /* records that found a stakeholder by HRIS id */
   size_t left_known; /* left items already left after the last sync (not
                         news: the mass-change guard does not count them) */
   hs_warning *warnings;

@@ -20,10 +20,19 @@ static const hs_cmd commands[] = {
      "list the connectors found: name, version, ABI, path; broken ones "
      "with the reason",
      NULL},
-    {"init", hs_cmd_init, "PLUGIN [-o FILE] [--force]",
+    {"init", hs_cmd_init,
+     "PLUGIN [-o FILE] [--force] [--set KEY=VALUE]... [--base-url URL] "
+     "[--offline]",
      "write a starter config for a connector, with its suggested mapping",
-     "  -o FILE    where to write it (default: the -c file, hrsync.json)\n"
-     "  --force    overwrite an existing file\n"},
+     "  -o FILE          where to write it (default: the -c file, "
+     "hrsync.json)\n"
+     "  --force          overwrite an existing file\n"
+     "  --set KEY=VALUE  a connector setting to write (repeatable)\n"
+     "  --base-url URL   the same as --set base_url=URL\n"
+     "  --offline        with --set: write them, do not connect\n"
+     "  With --set/--base-url, every required setting given and every\n"
+     "  secret's HRSYNC_<PLUGIN>_<KEY> variable set, init reads the\n"
+     "  tenant's fields and leaves out the mapping entries it lacks.\n"},
     {"check", hs_cmd_check, "",
      "validate the config and authenticate against the HR system", NULL},
     {"fields", hs_cmd_fields, "",

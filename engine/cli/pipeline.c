@@ -63,7 +63,6 @@ hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
   hs_store *st = NULL;
   hs_err ignored;
   hs_rc rc;
-  const char *now = hs_session_hris_field(s);
   if((rc = hs_store_open(db, HS_STORE_READ, &st, err)) ||
      (rc = hs_store_load(st, reg, err))) {
     hs_store_close(st);
@@ -76,19 +75,30 @@ hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
   if(hs_store_meta_get(st, HS_META_LEFT, &s->left_prev, &ignored))
     s->left_prev = NULL;
   hs_store_close(st);
-  if(!s->hris_prev || !strcmp(s->hris_prev, now))
-    return HS_OK;
-  if(!s->remap)
-    return hs_err_set(err, HS_E_REFUSED,
-                      "%s: mapping.hris_id is \"%s\", but this registry was "
-                      "synced with \"%s\": a re-mapped HRIS id matches "
-                      "nobody, so every stakeholder would be created again "
-                      "and the old ones marked left (never re-map it after "
-                      "the first sync); put back \"%s\", or re-key the "
-                      "stakeholders by their previous HRIS ids with `hrsync "
-                      "sync --remap-hris-id`",
-                      s->cfg->path, now, s->hris_prev, s->hris_prev);
   return HS_OK;
+}
+
+/* A changed mapping.hris_id (issue 10 case 8) is refused when it would
+** re-key people: the new ids find (almost) nobody, so everyone would be
+** created again and the old ones left. A field renamed with the same
+** values (BambooHR's report "id" is the dataset's "eeid") finds them and
+** passes; the new name is then remembered. */
+static hs_rc check_remap(const hs_session *s, const hs_plan *plan, hs_err *err)
+{
+  const char *now = hs_session_hris_field(s);
+  if(s->remap || !s->hris_prev || !strcmp(s->hris_prev, now) ||
+     !plan->synced || plan->hris_hits * 2 >= plan->synced)
+    return HS_OK;
+  return hs_err_set(err, HS_E_REFUSED,
+                    "%s: mapping.hris_id is \"%s\", but this registry was "
+                    "synced with \"%s\": the new ids find %zu of the %zu "
+                    "synced stakeholders, so the others would be created "
+                    "again and the old ones marked left (never re-map it "
+                    "after the first sync); put back \"%s\", or re-key the "
+                    "stakeholders by their previous HRIS ids with `hrsync "
+                    "sync --remap-hris-id`",
+                    s->cfg->path, now, s->hris_prev, plan->hris_hits,
+                    plan->synced, s->hris_prev);
 }
 
 /* The HRIS ids of the plan's left items, one a line (malloc'd). */
@@ -289,6 +299,12 @@ static int field_known(void *arg, const char *id)
   return n > 0;
 }
 
+static const char *field_nth(void *arg, size_t i)
+{
+  const hs_fieldset *fs = arg;
+  return i < fs->n ? fs->items[i].id : NULL;
+}
+
 static int field_type(void *arg, const char *id)
 {
   const hs_fieldset *fs = arg;
@@ -306,7 +322,8 @@ hs_rc hs_session_fields(hs_session *s, int check, hs_err *err)
     return rc;
   /* A connector that lists no fields cannot be checked against. */
   if(check && s->fields.n &&
-     (rc = hs_config_check_fields(s->cfg, field_known, &s->fields, err)))
+     (rc = hs_config_check_fields_near(s->cfg, field_known, field_nth,
+                                       &s->fields, err)))
     return rc;
   return check ? hs_config_check_types(s->cfg, s->fields.n ? field_type : NULL,
                                        &s->fields, err)
@@ -358,6 +375,8 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
     rc = hs_planner_finish(f.planner, plan, err);
   if(!rc)
     plan->left_known = count_known_left(s->left_prev, plan);
+  if(!rc && (rc = check_remap(s, plan, err)))
+    hs_plan_clear(plan);
   hs_planner_free(f.planner);
   return rc;
 }

@@ -55,8 +55,8 @@ typedef struct hs_session {
 const char *hs_session_hris_field(const hs_session *s);
 
 /* Loads the registry from the store at db (a missing store is empty) and
-** remembers which HR field it was synced with; refuses (HS_E_REFUSED) a
-** changed mapping.hris_id unless s->remap is set. */
+** remembers which HR field it was synced with (hs_session_plan refuses a
+** re-mapped hris_id that would re-key people, unless s->remap). */
 hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
                           hs_err *err);
 
@@ -83,7 +83,8 @@ hs_rc hs_session_connect(hs_session *s, hs_err *err);
 ** fields against them (when it lists any). */
 hs_rc hs_session_fields(hs_session *s, int check, hs_err *err);
 
-/* Fetches every record into a plan against reg. A fetch failure leaves no
+/* Fetches every record into a plan against reg. A fetch failure, or a
+** guard's refusal (withheld fields, a re-mapped hris_id), leaves no
 ** plan. */
 hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
                       hs_err *err);

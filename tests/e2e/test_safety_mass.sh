@@ -21,22 +21,17 @@ synced=$(plan_count s0.json create)
 [ "$synced" -gt 10 ] || fail "first sync created only $synced"
 cp hrsync.db before.db
 
-# The key sees nobody: delete every person from the emulator.
+# The key sees nobody: delete every person from the emulator. HiBob's
+# connector says so itself now (a search with nobody is refused), so
+# check fails (exit 1) and so does sync, the store untouched.
 for id in $(emu_ctl GET /_emulator/people | jq -r '.people[].id'); do
   emu_ctl DELETE "/_emulator/people/$id" >/dev/null || fail "delete $id"
 done
 hr check >c.out 2>c.err
 assert_eq "$?" 1 "check on an empty roster"
-assert_contains "$(cat c.err)" "the roster came back empty" "check says why"
-guard_refused "empty roster" "the HR system returned nobody" "--allow-mass-change" \
-  -- hr sync --yes
-hr --json preview >p.json 2>p.err || fail "preview of an empty roster: $(cat p.err)"
-assert_eq "$(json_get p.json '[.warnings[] | select(.code == "mass_change")] | length')" 1 \
-  "preview warns that sync will refuse"
-cmp -s hrsync.db before.db || fail "preview changed the store"
-# A saved plan carries its counts: `sync --plan` refuses it too.
-hr preview --plan saved.json >/dev/null 2>&1 || fail "preview --plan"
-guard_refused "empty roster, saved plan" "returned nobody" -- hr sync --yes --plan saved.json
+assert_contains "$(cat c.err)" "employees" "check says why"
+hr sync --yes >s.out 2>s.err && fail "sync of an empty roster succeeded"
+cmp -s hrsync.db before.db || fail "a refused sync changed the store"
 
 # A share above the limit: 4 of the synced gone (more than 10%).
 emu_ctl POST /_emulator/reset >/dev/null || fail "reset"
@@ -56,6 +51,30 @@ cfg_edit 'del(.mass_change)'
 # The override.
 hr --json sync --yes --allow-mass-change >s1.json 2>s1.err || fail "override: $(cat s1.err)"
 assert_eq "$(plan_count s1.json left)" 4 "four left with the override"
+
+# The engine's own guards, for a connector that reports an empty roster
+# as a success (the fixture connector), in a folder of its own.
+{
+  . "$HRSYNC_SRC/tests/e2e/fixtures/core/core_env.sh"
+  core_setup
+  hs sync --yes >/dev/null 2>&1 || fail "fixture sync"
+  cp hrsync.db before.db
+  jq '.people = []' people.json >p && mv p people.json
+  hs check >c.out 2>c.err
+  assert_eq "$?" 1 "check on the fixture's empty roster"
+  assert_contains "$(cat c.err)" "the roster came back empty" "check says why"
+  guard_refused "empty roster" "the HR system returned nobody" "--allow-mass-change" \
+    -- hs sync --yes
+  hs --json preview >p.json 2>p.err || fail "preview of an empty roster: $(cat p.err)"
+  assert_eq "$(json_get p.json '[.warnings[] | select(.code == "mass_change")] | length')" 1 \
+    "preview warns that sync will refuse"
+  cmp -s hrsync.db before.db || fail "preview changed the store"
+  # A saved plan carries its counts: `sync --plan` refuses it too.
+  hs preview --plan saved.json >/dev/null 2>&1 || fail "preview --plan"
+  guard_refused "empty roster, saved plan" "returned nobody" -- hs sync --yes --plan saved.json
+  hs sync --yes --allow-mass-change >/dev/null 2>&1 || fail "the override"
+}
+cd "$T" || fail "cd $T"
 
 # A field cleared on many: with on_empty "clear", emails gone for 5.
 cp hrsync.db before.db
