@@ -200,7 +200,8 @@ struct hs_planner {
   const char **wanted; /* HR fields the config uses (borrowed strings) */
   size_t n_wanted;
   hs_strmap *wanted_ix; /* id -> index in wanted */
-  unsigned char *seen;  /* per wanted field: some record had a value */
+  unsigned char *seen;  /* per wanted field: 1 some record carried it,
+                           2 some record had a value */
   hs_strmap *dup_name;  /* registry name keys -> registry index */
   hs_strmap *dup_email; /* registry e-mail keys -> registry index */
   const char *remap_from;
@@ -860,9 +861,9 @@ hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err)
   for(i = 0; i < r.n && !rc; i++) {
     size_t n;
     const size_t *w;
-    if(r.fields[i].value &&
-       (w = hs_strmap_get(p->wanted_ix, r.fields[i].id, &n)) && n)
-      p->seen[w[0]] = 1;
+    if((w = hs_strmap_get(p->wanted_ix, r.fields[i].id, &n)) && n &&
+       p->seen[w[0]] < 2)
+      p->seen[w[0]] = r.fields[i].value ? 2 : 1;
   }
   if(!rc && carries) {
     /* The connector's own rule wins over a date problem. */
@@ -906,11 +907,13 @@ hs_rc hs_planner_finish(hs_planner *p, hs_plan *out, hs_err *err)
   return HS_OK;
 }
 
+/* 2: some record had a value for it; 1: some record carried it, empty;
+** 0: none carried it. */
 static int field_seen(const hs_planner *p, const char *id)
 {
   size_t n;
   const size_t *w = hs_strmap_get(p->wanted_ix, id, &n);
-  return n && p->seen[w[0]];
+  return n ? p->seen[w[0]] : 0;
 }
 
 /* One condition on a field the run did not see: refused, unless allowed. */
@@ -921,7 +924,7 @@ static hs_rc cond_withheld(hs_planner *p, const hs_cond *c, const char *where,
   hs_buf test = HS_BUF_INIT;
   hs_rc rc;
   if(hs_config_allows_empty(p->cfg, c) ||
-     (!why && (!p->plan.records || field_seen(p, c->field))))
+     (!why && (!p->plan.records || field_seen(p, c->field) == 2)))
     return HS_OK;
   if(hs_cond_describe(c, NULL, &test))
     return nomem(err);
@@ -950,7 +953,9 @@ static hs_rc cond_withheld(hs_planner *p, const hs_cond *c, const char *where,
   return rc;
 }
 
-/* A mapped field no record carried: its values are kept, but say so. */
+/* A mapped field the connector withheld, or that no record carried at
+** all: its registry values are kept, but say so. (One carried empty by
+** everyone, like a termination date nobody has yet, is no news.) */
 static hs_rc mapped_withheld(hs_planner *p, hs_withheld_fn withheld, void *arg,
                              hs_err *err)
 {
@@ -965,13 +970,12 @@ static hs_rc mapped_withheld(hs_planner *p, hs_withheld_fn withheld, void *arg,
       allowed |= !strcmp(p->cfg->allow_empty[i], id);
     why = withheld ? withheld(arg, id) : NULL;
     if(allowed || (!why && (!p->plan.records || field_seen(p, id))))
-      continue;
+      continue; /* carried, even if empty */
     if(hs_plan_warn(&p->plan, "withheld_field",
                     "mapping.%s: %s %s; registry values of %s are kept "
                     "(grant the API key read access to %s)",
                     hs_sf_name(f), id,
-                    why ? "is withheld from this API key"
-                        : "had no value in any record",
+                    why ? "is withheld from this API key" : "was in no record",
                     hs_sf_name(f), id))
       return nomem(err);
   }

@@ -439,7 +439,9 @@ int hs_cmd_init(hs_cli *cli, int argc, char **argv)
   if((rc = write_config(o.out, o.force, &text, &err)))
     goto out;
   shown = plugin.desc->display_name ? plugin.desc->display_name : o.name;
-  if(!cli->quiet && ic.known)
+  if(cli->json)
+    hs_cli_json_result(cli, "written", o.out);
+  else if(!cli->quiet && ic.known)
     fprintf(cli->errf,
             "hrsync: wrote %s for %s, fitted to the tenant's fields; run "
             "`hrsync check`\n",

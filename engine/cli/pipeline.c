@@ -2,6 +2,7 @@
 ** The sync commands' shared pipeline and plan printing.
 */
 #include "pipeline.h"
+#include "progress.h"
 
 #include "../planfile.h"
 #include "../runlog.h"
@@ -333,16 +334,18 @@ hs_rc hs_session_fields(hs_session *s, int check, hs_err *err)
 typedef struct fetch_ctx {
   hs_session *s;
   hs_planner *planner;
-  int progress;
+  hs_progress progress; /* the terminal's progress line (progress.c) */
 } fetch_ctx;
 
 static hs_rc on_record(void *arg, const hs_record *rec, hs_err *err)
 {
   fetch_ctx *f = arg;
   f->s->records++;
-  if(f->progress && f->s->records % 100 == 0)
-    fprintf(f->s->cli->errf, "\rhrsync: fetched %lu records...",
-            f->s->records);
+  if(f->progress.f) {
+    hs_fetch_stats st;
+    hs_conn_get_stats(f->s->conn, &st);
+    hs_progress_fetch(&f->progress, f->s->records, st.total, st.has_total);
+  }
   return hs_planner_add(f->planner, rec, err);
 }
 
@@ -358,7 +361,6 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
   hs_rc rc;
   memset(plan, 0, sizeof(*plan));
   f.s = s;
-  f.progress = !s->cli->quiet && isatty(fileno(s->cli->errf));
   if((rc = hs_planner_new(reg, s->cfg, s->fields.n ? field_type : NULL,
                           &s->fields, &f.planner, err)))
     return rc;
@@ -366,9 +368,12 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
     hs_planner_remap(f.planner, strcmp(s->hris_prev, HS_HRIS_RECORD_ID)
                                     ? s->hris_prev
                                     : "");
+  hs_progress_start(&f.progress, s->cli);
   rc = hs_conn_fetch(s->conn, on_record, &f, err);
-  if(f.progress && s->records >= 100)
-    fprintf(s->cli->errf, "\n");
+  if(rc)
+    hs_progress_end(&f.progress); /* the error follows on its own line */
+  else
+    hs_progress_fetch_done(&f.progress, s->records);
   if(!rc)
     rc = hs_planner_check_withheld(f.planner, conn_withheld, s->conn, err);
   if(!rc)
@@ -496,7 +501,7 @@ static void print_item(FILE *f, const hs_plan_item *it)
 }
 
 /* Warnings on stderr, also under -q: they are why a sync may be wrong. */
-static void print_warnings(hs_cli *cli, const hs_plan *plan)
+void hs_print_warnings(hs_cli *cli, const hs_plan *plan)
 {
   size_t i;
   for(i = 0; i < plan->n_warnings; i++)
@@ -524,6 +529,7 @@ void hs_print_plan_ex(hs_cli *cli, const hs_plan *plan, long long run_id,
   if(cli->json) {
     hs_buf b = HS_BUF_INIT;
     hs_err err;
+    cli->json_printed = 1; /* the one JSON document on stdout */
     if(!hs_plan_to_json(plan, summary_only ? 2 : 0, &b, &err)) {
       if(run_id > 0 && b.len > 2) {
         /* Add "run_id" before the closing brace. */
@@ -550,7 +556,7 @@ void hs_print_plan_ex(hs_cli *cli, const hs_plan *plan, long long run_id,
   for(a = 0; a < HS_ACT_COUNT; a++)
     fprintf(f, " %9zu", plan->counts[a]);
   fprintf(f, "\n");
-  print_warnings(cli, plan);
+  hs_print_warnings(cli, plan);
   if(summary_only)
     return;
   for(i = 0; i < plan->n && !worth_listing(&plan->items[i]); i++)

@@ -100,6 +100,10 @@ hs_rc hs_cli_db_path(hs_cli *cli, char **path, hs_err *err);
 ** or not (not with --json: they are in the JSON). */
 void hs_print_plan(hs_cli *cli, const hs_plan *plan, long long run_id);
 
+/* Only the plan's warnings, on stderr ("hrsync: warning: ... [code]"),
+** for -q, where no plan is printed. */
+void hs_print_warnings(hs_cli *cli, const hs_plan *plan);
+
 /* The same; summary_only prints the counts and the warnings, no items
 ** (`sync --summary`, for large rosters). */
 void hs_print_plan_ex(hs_cli *cli, const hs_plan *plan, long long run_id,

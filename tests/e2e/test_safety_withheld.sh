@@ -31,7 +31,9 @@ guard_refused "withheld: preview" "conditions[0] tests terminationDate" \
 guard_refused "withheld: sync" "terminationDate" -- hr sync --yes
 guard_refused "withheld: -q" "terminationDate" -- hr -q sync --yes
 guard_refused "withheld: --json" "terminationDate" -- hr --json preview
-[ ! -s guard.out ] || fail "a refused --json preview printed a plan"
+if grep -q '"summary"' guard.out; then fail "a refused --json preview printed a plan"; fi
+assert_eq "$(jq -r '.error.exit' guard.out)" 3 "the --json error document says exit 3"
+assert_contains "$(jq -r '.error.message' guard.out)" "terminationDate" "and names the field"
 [ "$(wc -l <guard.err)" -le 2 ] || fail "the refusal is not short: $(cat guard.err)"
 
 # The opt-out is explicit, validated, and then the field may be empty.
