@@ -437,6 +437,10 @@ static hs_rc follow_name(const hs_planner *p, hs_plan_item *it,
   }
   if(!(now = hs_sh_format_name(first, last, p->cfg->name_format)))
     return HS_OK; /* both names gone: keep what is there */
+  if(sh->v[HS_SF_NAME] && !strcmp(sh->v[HS_SF_NAME], now)) {
+    free(now); /* already the name they make */
+    return HS_OK;
+  }
   if(built && differs(sh->v[HS_SF_NAME], now)) {
     if(hs_item_add_change(it, HS_SF_NAME, sh->v[HS_SF_NAME], now)) {
       free(now);

@@ -9,6 +9,8 @@
 . "$HRSYNC_SRC/tests/e2e/fixtures/core/core_env.sh"
 core_setup
 export HRSYNC_TODAY=2030-06-15
+config_set 'del(.date_years)' # the default range, 1900-2200
+person_set 101 '.dateOfBirth = "1915-12-10"'
 config_set '.conditions = [{"field": "status", "op": "=", "value": "Active"},
                            {"field": "terminationDate", "op": "empty"}]
   | .groups = [{"group": "Ex-employee", "if": [{"field": "terminationDate", "op": "not empty"}]}]'

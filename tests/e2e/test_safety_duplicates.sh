@@ -2,7 +2,8 @@
 # Issue 10 case 5: near-duplicates are flagged, not silently created. The
 # registry holds hand-made stakeholders; the HR system sends the same
 # people spelt differently: accents and case (jose nunez / José Núñez),
-# case alone (alan turing), NFD vs NFC (Renée Müller), a trailing space,
+# case alone (alan turing), NFD vs NFC (Renée Müller), extra white space
+# (a trailing space is trimmed by import itself, so two inner spaces),
 # the other name order without a comma, and one only by the same email.
 # Each create says "possible duplicate of #N" with the fix; with
 # "duplicates": "conflict" they are conflicts; `hrsync link` resolves one.
@@ -20,7 +21,7 @@ jq --arg nfc "Renée Müller" '.people = [
   {"id": "207", "firstName": "Someone", "lastName": "New", "workEmail": "new@acme.example"}]
   | .people[] += {"status": "Active", "employmentType": "Full-Time", "department": "R",
                   "hireDate": "2020-01-01"}' people.json >p && mv p people.json
-printf 'id,name,email\r\n,jose nunez,\r\n,alan turing,\r\n,%s,\r\n,Grace Hopper ,\r\n,Lovelace Ada,\r\n,Katherine Bell-Smith,KATE.B@acme.example\r\n' \
+printf 'id,name,email\r\n,jose nunez,\r\n,alan turing,\r\n,%s,\r\n,Grace  Hopper,\r\n,Lovelace Ada,\r\n,Katherine Bell-Smith,KATE.B@acme.example\r\n' \
   "$nfd" >hand.csv
 hs import hand.csv >/dev/null 2>imp.err || fail "import: $(cat imp.err)"
 cp hrsync.db before.db
