@@ -5,6 +5,7 @@
 ** is applied and logged like a run ("link" / "unlink" in `hrsync runs`).
 */
 #include "../apply.h"
+#include "../lock.h"
 #include "../store.h"
 #include "cli.h"
 #include "pipeline.h"
@@ -92,6 +93,7 @@ static int run_link(hs_cli *cli, const char *cmd, const char *who,
 {
   hs_registry reg = {NULL, 0, {0}};
   hs_store *st = NULL;
+  hs_lock *lock = NULL;
   hs_plan plan;
   const hs_sh *sh;
   long long id = parse_id(who), run = 0;
@@ -107,7 +109,9 @@ static int run_link(hs_cli *cli, const char *cmd, const char *who,
                               who);
   if(hris && !*hris)
     return hs_cli_usage_error(cli, cmd, "the HRIS id is empty");
+  /* One writer at a time (lock.h), from the read to the commit. */
   if((rc = hs_cli_db_path(cli, &db, &err)) ||
+     (rc = hs_lock_acquire(db, &lock, &err)) ||
      (rc = hs_store_open(db, HS_STORE_READ, &st, &err)) ||
      (rc = hs_store_load(st, &reg, &err)))
     goto out;
@@ -136,6 +140,7 @@ static int run_link(hs_cli *cli, const char *cmd, const char *who,
             hris ? "to" : "from", plan.items[0].hris_id, run);
 out:
   hs_store_close(st);
+  hs_lock_release(lock);
   hs_registry_clear(&reg);
   hs_plan_clear(&plan);
   free(db);

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "pipeline.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,8 +138,10 @@ int hs_cmd_runs(hs_cli *cli, int argc, char **argv)
   hs_rc rc;
   hs_err_clear(&err);
   if(argc == 3 && !strcmp(argv[1], "show")) {
+    errno = 0;
     id = strtoll(argv[2], &end, 10);
-    if(*end || id <= 0)
+    /* ERANGE: 99999999999999999999 is no run, not the largest one. */
+    if(errno == ERANGE || end == argv[2] || *end || id <= 0)
       return hs_cli_usage_error(cli, "runs", "\"%s\" is not a run id",
                                 argv[2]);
   }

@@ -5,6 +5,7 @@
 ** (docs/user-guide.md "What hrsync refuses to do") run before approval.
 */
 #include "../apply.h"
+#include "../lock.h"
 #include "../planfile.h"
 #include "../store.h"
 #include "cli.h"
@@ -139,22 +140,12 @@ static hs_rc apply_with_progress(hs_cli *cli, hs_store *st,
   return rc;
 }
 
-static void remove_new_store(const char *db)
-{
-  static const char *const sfx[] = {"", "-wal", "-shm"};
-  char path[4096];
-  size_t i;
-  for(i = 0; i < 3; i++) {
-    snprintf(path, sizeof(path), "%s%s", db, sfx[i]);
-    unlink(path);
-  }
-}
-
 int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
 {
   sync_opts o;
-  int created = 0, bad;
+  int bad;
   hs_store *st = NULL;
+  hs_lock *lock = NULL;
   hs_plan plan;
   long long run = 0;
   char *db = NULL;
@@ -164,7 +155,11 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   memset(&plan, 0, sizeof(plan));
   if((bad = parse_args(cli, argc, argv, &o)))
     return bad;
-  if((rc = hs_cli_db_path(cli, &db, &err)))
+  /* The lock is taken before the plan is made and held to the end: a
+  ** second writer is refused at once rather than after a long fetch, and
+  ** nobody can change the registry between the plan and its apply. */
+  if((rc = hs_cli_db_path(cli, &db, &err)) ||
+     (rc = hs_lock_acquire(db, &lock, &err)))
     goto out;
   if(o.plan_path)
     rc = hs_planfile_load(o.plan_path, &plan, &err);
@@ -201,7 +196,6 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   }
   if((rc = hs_store_open(db, HS_STORE_WRITE, &st, &err)))
     goto out;
-  created = hs_store_created(st);
   if((rc = apply_with_progress(cli, st, &plan, &run, &err)))
     goto out;
   hs_store_close(st);
@@ -225,9 +219,10 @@ conflicts:
                     plan.counts[HS_ACT_CONFLICT],
                     plan.counts[HS_ACT_CONFLICT] == 1 ? "" : "s");
 out:
+  /* A store this run was creating exists only once committed: a refusal
+  ** leaves no file, and never takes anyone else's runs with it. */
   hs_store_close(st);
-  if(rc && created && !run)
-    remove_new_store(db);
+  hs_lock_release(lock);
   hs_plan_clear(&plan);
   free(db);
   return rc ? hs_cli_fail(cli, &err) : 0;
