@@ -72,6 +72,8 @@ int hs_cmd_export(hs_cli *cli, int argc, char **argv);
 int hs_cmd_import(hs_cli *cli, int argc, char **argv);
 int hs_cmd_runs(hs_cli *cli, int argc, char **argv);
 int hs_cmd_conformance(hs_cli *cli, int argc, char **argv);
+int hs_cmd_link(hs_cli *cli, int argc, char **argv);
+int hs_cmd_unlink(hs_cli *cli, int argc, char **argv);
 int hs_cmd_sync_auto(hs_cli *cli, int argc, char **argv); /* sync --auto */
 int hs_cmd_review(hs_cli *cli, int argc, char **argv);
 

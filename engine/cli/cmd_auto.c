@@ -45,6 +45,7 @@ typedef struct auto_state {
   char since[32];    /* the watermark asked for, "" for a full fetch */
   char fetch_at[32]; /* this fetch's watermark for the next run */
   int incremental;   /* the connector honoured since */
+  hs_plan view;      /* the plan cut to what the fetch knows (cut_plan) */
 } auto_state;
 
 static void utc_now(time_t t, char out[32])
@@ -68,7 +69,6 @@ static hs_rc load_state(const char *db, auto_state *a, hs_err *err)
   hs_store *st = NULL;
   hs_rc rc;
   if(!(rc = hs_store_open(db, HS_STORE_READ, &st, err)) &&
-     !(rc = hs_store_load(st, &a->reg, err)) &&
      !(rc = hs_review_load(st, 1, &a->old, err)) &&
      !(rc = hs_store_meta_get(st, META_WATERMARK, &a->watermark, err)) &&
      !(rc = hs_store_meta_get(st, META_DIGEST, &a->digest, err)))
@@ -92,6 +92,20 @@ static void choose_fetch(const auto_opts *o, const hs_config *cfg,
   snprintf(a->since, sizeof(a->since), "%s", a->watermark);
 }
 
+/* a->view: the plan as this run knows it. The planner pushes one item per
+** record, then the synced stakeholders no record claimed; after an
+** incremental fetch those are unchanged, not gone, so the view ends at
+** the records. It shares the plan's items and is never cleared. */
+static void cut_plan(const hs_session *s, auto_state *a, const hs_plan *plan)
+{
+  a->view = *plan;
+  if(!a->incremental || plan->records >= plan->n)
+    return;
+  a->view.n = plan->records;
+  hs_plan_count(&a->view);
+  a->view.left_known = hs_session_known_left(s, &a->view);
+}
+
 static hs_rc make_plan(hs_cli *cli, const auto_opts *o, const char *db,
                        auto_state *a, hs_config **cfg_out, hs_plan *plan,
                        hs_err *err)
@@ -99,7 +113,9 @@ static hs_rc make_plan(hs_cli *cli, const auto_opts *o, const char *db,
   hs_session s;
   hs_fetch_stats fs;
   hs_rc rc;
-  if((rc = hs_session_config(cli, &s, err)) || (rc = load_state(db, a, err))) {
+  if((rc = hs_session_config(cli, &s, err)) ||
+     (rc = hs_session_registry(&s, db, &a->reg, err)) ||
+     (rc = load_state(db, a, err))) {
     hs_session_close(&s);
     return rc;
   }
@@ -113,6 +129,7 @@ static hs_rc make_plan(hs_cli *cli, const auto_opts *o, const char *db,
      !(rc = hs_session_plan(&s, &a->reg, plan, err))) {
     hs_conn_get_stats(s.conn, &fs);
     a->incremental = fs.changed_only;
+    cut_plan(&s, a, plan);
     /* The config outlives the session: the policy is read after. */
     *cfg_out = s.cfg;
     s.cfg = NULL;
@@ -177,16 +194,12 @@ static void print_result(hs_cli *cli, const hs_plan *plan,
                          const hs_plan *applied, const auto_state *a,
                          long long run, size_t pending, size_t fresh)
 {
-  hs_plan view = *plan; /* shares the items; never cleared */
-  if(a->incremental && view.records < view.n) {
-    /* The stakeholders no record claimed are unchanged, not gone. */
-    view.n = view.records;
-    hs_plan_count(&view);
-  }
+  const hs_plan *view = &a->view;
+  (void)plan;
   if(cli->json) {
     hs_buf b = HS_BUF_INIT;
     hs_err e;
-    if(!hs_plan_to_json(&view, 0, &b, &e))
+    if(!hs_plan_to_json(view, 0, &b, &e))
       fprintf(cli->out,
               "{\"run_id\":%lld,\"incremental\":%s,\"records\":%zu,"
               "\"applied\":{\"create\":%zu,\"update\":%zu,\"left\":%zu},"
@@ -263,7 +276,13 @@ int hs_cmd_sync_auto(hs_cli *cli, int argc, char **argv)
     return bad;
   if((rc = hs_cli_db_path(cli, &db, &err)) ||
      (rc = hs_lock_acquire(db, &lock, &err)) ||
-     (rc = make_plan(cli, &o, db, &a, &cfg, &plan, &err)) ||
+     (rc = make_plan(cli, &o, db, &a, &cfg, &plan, &err)))
+    goto out;
+  if(!cli->json)
+    hs_print_warnings(cli, &a.view);
+  /* The guards hold unattended too, with no override: a mass change
+  ** waits for a person running `hrsync sync --allow-mass-change`. */
+  if((rc = hs_plan_check_mass(&a.view, cfg->mass_share, &err)) ||
      (rc = hs_review_split(&plan, &cfg->policy, &a.old, a.incremental,
                            &applied, &found, &err)) ||
      (rc = hs_store_open(db, HS_STORE_WRITE, &st, &err)))
@@ -271,6 +290,13 @@ int hs_cmd_sync_auto(hs_cli *cli, int argc, char **argv)
   if((rc = hs_apply(st, &applied, &run, &err)) ||
      (rc = store_queue(st, run, cfg, &a, &found, &plan, &pending, &fresh,
                        &err)))
+    goto out;
+  hs_store_close(st);
+  st = NULL;
+  /* Warnings with the run; which HR field fed the HRIS ids and who is
+  ** left (only a full fetch knows everyone). */
+  if((rc = hs_session_log_warnings(&a.view, run, db, &err)) ||
+     (!a.incremental && (rc = hs_session_remember(cfg, &plan, db, &err))))
     goto out;
   print_result(cli, &plan, &applied, &a, run, pending, fresh);
   if(o.on_queue && fresh)

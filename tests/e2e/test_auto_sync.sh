@@ -4,7 +4,8 @@
 # approving them applies exactly those; an email change is queued while a
 # city change is applied; a termination is a pending termination; a
 # rejected value is not queued again (a new one is); two runs at once: one
-# refuses (exit 3); the --on-queue hook; policy validation; exit statuses.
+# refuses (exit 3); the --on-queue hook; policy validation; exit statuses;
+# the mass-change guard refuses unattended too, with no override.
 # jq programs take $variables in single quotes on purpose (cfg_edit).
 # shellcheck disable=SC2016
 set -u
@@ -165,4 +166,18 @@ assert_eq "$second_rc" 3 "the overlapping run refuses"
 assert_contains "$(cat second.err)" "another hrsync is writing to" "the refusal says why"
 assert_eq "$first_rc" 4 "the first run completes"
 emu_ctl DELETE /_emulator/faults >/dev/null
+
+# ---- 8. the guards hold unattended: a mass change is refused ------------
+hr sync --auto --allow-mass-change >/dev/null 2>mass.err
+assert_eq "$?" 2 "--auto takes no --allow-mass-change"
+for id in $(echo "$creates" | tr , '\n' | sed -n '5,9p'); do
+  emu_ctl PATCH "/_emulator/people/$id" '{"status": "inactive", "termination_date": "2026-11-15"}' >/dev/null ||
+    fail "patch"
+done
+sqlite3 hrsync.db .dump >before.dump || fail "dump"
+hr sync --auto >mass.out 2>mass.err
+assert_eq "$?" 3 "a mass change unattended: refused"
+assert_contains "$(cat mass.err)" "refusing a mass change" "the guard's message"
+sqlite3 hrsync.db .dump >after.dump || fail "dump"
+cmp -s before.dump after.dump || fail "a refused --auto run changed the store"
 echo "ok"
