@@ -365,10 +365,12 @@ static hs_rc write_config(const char *out, int force, const hs_buf *text,
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   fd = open(force ? hs_buf_str(&tmp) : out,
             O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL), 0600);
-  if(fd < 0)
-    rc = hs_err_set(err, errno == EEXIST ? HS_E_USAGE : HS_E_IO, "%s: %s%s",
-                    out, strerror(errno),
-                    errno == EEXIST ? " (use --force to overwrite it)" : "");
+  if(fd < 0 && errno == EEXIST)
+    rc = hs_err_set(err, HS_E_USAGE,
+                    "%s: already exists (use --force to overwrite it)", out);
+  else if(fd < 0)
+    rc =
+        hs_err_set(err, HS_E_IO, "%s: cannot write: %s", out, strerror(errno));
   else if(write(fd, text->data, text->len) != (ssize_t)text->len ||
           fsync(fd) || close(fd) || (force && rename(hs_buf_str(&tmp), out))) {
     rc =
