@@ -134,6 +134,8 @@ static int build(const hrsync_connector *d, const init_ctx *ic, hs_buf *b)
                         "  \"mapping\": {");
   first = 1;
   for(kv = d->suggested_mapping; kv && kv->name; kv++) {
+    if(!strcmp(kv->name, "termination_date"))
+      term = kv->value;
     if(!tenant_has(ic, kv->value)) {
       /* A comment line, so the file itself stays plain JSON. */
       if(!ic->cli->quiet)
@@ -148,8 +150,6 @@ static int build(const hrsync_connector *d, const init_ctx *ic, hs_buf *b)
     bad |= hs_buf_json_str(b, kv->name);
     bad |= hs_buf_puts(b, ": ");
     bad |= hs_buf_json_str(b, kv->value);
-    if(!strcmp(kv->name, "termination_date"))
-      term = kv->value;
     first = 0;
   }
   bad |= hs_buf_puts(b, first ? "},\n" : "\n  },\n");
@@ -165,8 +165,17 @@ static int build(const hrsync_connector *d, const init_ctx *ic, hs_buf *b)
     bad |= hs_buf_json_str(b, term);
     bad |= hs_buf_puts(b, ", \"op\": \"not empty\"}]}\n  ]\n}\n");
   }
-  else
+  else {
+    /* Said, as a left-out mapping is: without the example everyone is
+    ** synced, former employees too. */
+    if(term && !ic->cli->quiet)
+      fprintf(ic->cli->errf,
+              "# init: left out the example condition and the Ex-employee "
+              "group: this %s tenant has no field \"%s\"; with no "
+              "conditions everyone is synced, former employees too\n",
+              d->display_name ? d->display_name : d->name, term);
     bad |= hs_buf_puts(b, "  \"conditions\": [],\n  \"groups\": []\n}\n");
+  }
   return bad;
 }
 
