@@ -4,6 +4,8 @@
 */
 #include "cli.h"
 
+#include "../term.h"
+
 #include <curl/curl.h>
 #include <hrsync/connector.h>
 
@@ -103,7 +105,11 @@ int hs_cli_fail(hs_cli *cli, const hs_err *err)
   /* Errors pass the same redaction as log lines. */
   if(hs_log_redact(cli->log, msg, &line) == 0)
     msg = hs_buf_str(&line);
-  fprintf(cli->errf, "hrsync: %s\n", msg);
+  /* The detail often quotes the HR system or a plugin: escaped, so it
+  ** stays one line and cannot drive the terminal. */
+  fputs("hrsync: ", cli->errf);
+  hs_term_fputs(cli->errf, msg);
+  fputc('\n', cli->errf);
   hs_buf_free(&line);
   return hs_rc_exit_code(err->rc ? err->rc : HS_E_RUNTIME);
 }

@@ -5,6 +5,7 @@
 
 #include "../planfile.h"
 #include "../secret.h"
+#include "../term.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -247,8 +248,11 @@ int hs_plan_writes(const hs_plan *plan)
 
 static void print_value(FILE *f, const char *v)
 {
-  if(v)
-    fprintf(f, "\"%s\"", v);
+  if(v) {
+    fputc('"', f);
+    hs_term_fputs(f, v);
+    fputc('"', f);
+  }
   else
     fputs("(none)", f);
 }
@@ -257,13 +261,16 @@ static void print_item(FILE *f, const hs_plan_item *it)
 {
   static const char marks[HS_ACT_COUNT] = {'+', '~', '=', '-', '!', '<'};
   size_t i;
-  fprintf(f, "%c %-9s %-12s ", marks[it->action], hs_action_name(it->action),
-          it->hris_id ? it->hris_id : "");
+  /* HR text goes through hs_term: escaped, it cannot drive the terminal. */
+  fprintf(f, "%c %-9s ", marks[it->action], hs_action_name(it->action));
+  hs_term_fpad(f, it->hris_id, 12);
   if(it->sh_id)
     fprintf(f, "#%lld ", it->sh_id);
-  fputs(it->name ? it->name : "(no name)", f);
-  if(it->reason)
-    fprintf(f, ": %s", it->reason);
+  hs_term_fputs(f, it->name ? it->name : "(no name)");
+  if(it->reason) {
+    fputs(": ", f);
+    hs_term_fputs(f, it->reason);
+  }
   fputc('\n', f);
   if(it->action == HS_ACT_CREATE) {
     /* One line: a new person's values, not a diff against nothing. */
@@ -273,8 +280,8 @@ static void print_item(FILE *f, const hs_plan_item *it)
       if(c->field == HS_SF_NAME || c->field == HS_SF_TYPE ||
          c->field == HS_SF_HRIS_ID)
         continue;
-      fprintf(f, "%s%s=%s", first ? "    " : ", ", hs_sf_name(c->field),
-              c->after ? c->after : "");
+      fprintf(f, "%s%s=", first ? "    " : ", ", hs_sf_name(c->field));
+      hs_term_fputs(f, c->after);
       first = 0;
     }
     if(!first)

@@ -179,7 +179,7 @@ static const char *url_of(const char *path)
 
 static int reset(void **state)
 {
-  hs_http_opts o = {0, 5000, 3, 50, NULL};
+  hs_http_opts o = {0, 5000, 3, 50, NULL, 0};
   hs_err err;
   (void)state;
   pthread_mutex_lock(&mu);
