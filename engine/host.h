@@ -12,9 +12,9 @@
 
 #include "err.h"
 #include "http.h"
-#include "limits.h"
 #include "loader.h"
 #include "log.h"
+#include "runlimits.h"
 
 #include <hrsync/connector.h>
 

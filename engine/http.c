@@ -12,7 +12,7 @@
 */
 #include "http.h"
 
-#include "limits.h"
+#include "runlimits.h"
 
 #include "buf.h"
 

@@ -51,4 +51,3 @@ size_t hs_utf8_check(const char *s, size_t len)
   }
   return len;
 }
-

@@ -39,6 +39,7 @@ static hs_rc check_placeholders(const hs_config *cfg, hs_err *err)
 hs_rc hs_session_connect(hs_session *s, hs_err *err)
 {
   const hs_config *cfg = s->cfg;
+  hs_http_opts hopts;
   hs_conn_params p;
   size_t i;
   hs_rc rc;
@@ -65,8 +66,11 @@ hs_rc hs_session_connect(hs_session *s, hs_err *err)
     if(hs_log_add_secret(s->cli->log, val))
       return nomem(err);
   }
+  memset(&hopts, 0, sizeof(hopts));
+  hopts.max_retries = -1;
+  hopts.max_body_bytes = cfg->limits.body_bytes;
   if((rc = hs_config_wanted(cfg, &s->wanted, &s->n_wanted, err)) ||
-     (rc = hs_http_new(NULL, s->cli->log, &s->http, err)))
+     (rc = hs_http_new(&hopts, s->cli->log, &s->http, err)))
     return rc;
   memset(&p, 0, sizeof(p));
   p.plugin = &s->plugin;
@@ -78,6 +82,7 @@ hs_rc hs_session_connect(hs_session *s, hs_err *err)
   p.n_wanted = s->n_wanted;
   p.http = s->http;
   p.log = s->cli->log;
+  p.limits = cfg->limits;
   if((rc = hs_conn_open(&p, &s->conn, err))) {
     if(rc == HS_E_CONFIG)
       hs_err_prefix(err, "%s", cfg->path);

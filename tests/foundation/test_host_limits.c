@@ -56,14 +56,10 @@ static hrsync_status fk_next_page(hrsync_conn *c, int *has_more)
   return next_page_fn(c, has_more);
 }
 
-static const hrsync_connector fk_desc = {HRSYNC_CONNECTOR_V1,
-                                         .name = "fake",
-                                         .version = "1",
-                                         .open = fk_open,
-                                         .close = fk_close,
-                                         .authenticate = fk_ok,
-                                         .list_fields = fk_ok,
-                                         .next_page = fk_next_page};
+static const hrsync_connector fk_desc = {
+    HRSYNC_CONNECTOR_V1,  .name = "fake",           .version = "1",
+    .open = fk_open,      .close = fk_close,        .authenticate = fk_ok,
+    .list_fields = fk_ok, .next_page = fk_next_page};
 static hs_plugin fk_plugin = {"/fake/hrsync-fake.so", "fake", &fk_desc, NULL};
 
 /* ---- the engine side: records kept as "id|skip reason|first" ---- */
@@ -128,15 +124,15 @@ static hrsync_status page_bad_values(hrsync_conn *c, int *has_more)
   hrsync_status st = one(c, "1", "city", "Lyon");
   (void)has_more;
   if(!st)
-    st = one(c, "2", "notes", big);                  /* 70,000 bytes */
+    st = one(c, "2", "notes", big); /* 70,000 bytes */
   if(!st)
-    st = one(c, "3", "city", "Par\xc0\xafis");         /* not UTF-8 */
+    st = one(c, "3", "city", "Par\xc0\xafis"); /* not UTF-8 */
   if(!st)
-    st = one(c, "4", "last", "x\xc0\x80TAIL");         /* a marked NUL */
+    st = one(c, "4", "last", "x\xc0\x80TAIL"); /* a marked NUL */
   if(!st)
-    st = one(c, "5", "Bad\xff", "v");                  /* bad field id */
+    st = one(c, "5", "Bad\xff", "v"); /* bad field id */
   if(!st)
-    st = one(c, "6\xff\x1b", "city", "Oslo");          /* bad hris_id */
+    st = one(c, "6\xff\x1b", "city", "Oslo"); /* bad hris_id */
   return st;
 }
 
@@ -152,13 +148,14 @@ static void test_bad_values_skip_the_record(void **state)
   assert_int_equal(fetch(NULL, &err), HS_OK);
   free(big);
   assert_string_equal(
-      got, "1||Ada\n"
-           "2|field notes: value 70000 bytes, over the limit of 65536 "
-           "(limits.field_bytes)|Ada\n"
-           "3|field city: value not valid UTF-8 (byte 0xc0 at offset 3)|Ada\n"
-           "4|field last: value contains a NUL character at byte 1|Ada\n"
-           "5|a field id is not valid UTF-8 (byte 0xff at offset 3)|Ada\n"
-           "6\\xff\\x1b|hris_id: not valid UTF-8 (byte 0xff at offset 1)|Ada\n");
+      got,
+      "1||Ada\n"
+      "2|field notes: value 70000 bytes, over the limit of 65536 "
+      "(limits.field_bytes)|Ada\n"
+      "3|field city: value not valid UTF-8 (byte 0xc0 at offset 3)|Ada\n"
+      "4|field last: value contains a NUL character at byte 1|Ada\n"
+      "5|a field id is not valid UTF-8 (byte 0xff at offset 3)|Ada\n"
+      "6\\xff\\x1b|hris_id: not valid UTF-8 (byte 0xff at offset 1)|Ada\n");
 }
 
 static void test_field_limit_is_configurable(void **state)
@@ -173,9 +170,9 @@ static void test_field_limit_is_configurable(void **state)
   assert_non_null(strstr(got, "2||Ada\n"));
   lim.field_bytes = 3; /* "Ada" fits, "Lyon" does not */
   assert_int_equal(fetch(&lim, &err), HS_OK);
-  assert_non_null(strstr(
-      got, "1|field city: value 4 bytes, over the limit of 3 "
-           "(limits.field_bytes)|Ada\n"));
+  assert_non_null(strstr(got,
+                         "1|field city: value 4 bytes, over the limit of 3 "
+                         "(limits.field_bytes)|Ada\n"));
 }
 
 /* ---- runaway plugins ---------------------------------------------- */

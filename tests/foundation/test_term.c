@@ -40,7 +40,9 @@ static void test_escape_unicode(void **state)
   /* Letters stay as they are; C1 CSI and bidi overrides are shown. */
   expect_escaped("\xc5\x81\xc4\x99\x63ki \xe6\x97\xa5", "\xc5\x81\xc4\x99"
                                                         "cki \xe6\x97\xa5");
-  expect_escaped("\xc2\x9b" "2J", "\\u009b2J");
+  expect_escaped("\xc2\x9b"
+                 "2J",
+                 "\\u009b2J");
   expect_escaped("abc\xe2\x80\xaegpj.exe", "abc\\u202egpj.exe");
   /* Not UTF-8: each byte visible. */
   expect_escaped("\xc0\xaf", "\\xc0\\xaf");
@@ -53,10 +55,10 @@ static void test_utf8(void **state)
   (void)state;
   assert_int_equal(hs_utf8_check("plain", 5), 5);
   assert_int_equal(hs_utf8_check("\xc5\x81x", 3), 3);
-  assert_int_equal(hs_utf8_check("ab\xc0\xaf", 4), 2);     /* overlong */
-  assert_int_equal(hs_utf8_check("a\xed\xa0\x80", 4), 1);  /* surrogate */
+  assert_int_equal(hs_utf8_check("ab\xc0\xaf", 4), 2);       /* overlong */
+  assert_int_equal(hs_utf8_check("a\xed\xa0\x80", 4), 1);    /* surrogate */
   assert_int_equal(hs_utf8_check("\xf4\x90\x80\x80", 4), 0); /* > U+10FFFF */
-  assert_int_equal(hs_utf8_check("x\xc0\x80y", 4), 1); /* NUL mark */
+  assert_int_equal(hs_utf8_check("x\xc0\x80y", 4), 1);       /* NUL mark */
   assert_int_equal(hs_utf8_check("\xf0\x9f\x98\x80", 4), 4);
   assert_int_equal(hs_utf8_check("\xf0\x9f\x98", 3), 0); /* cut short */
 }

@@ -5,8 +5,8 @@
 ** cut: the record is skipped with a reason naming the field; a run over
 ** its record or page limit fails with a one-line error.
 */
-#ifndef HS_LIMITS_H
-#define HS_LIMITS_H
+#ifndef HS_RUNLIMITS_H
+#define HS_RUNLIMITS_H
 
 #include <stddef.h>
 
