@@ -7,6 +7,7 @@
 HRSYNC_DEB_PACKAGES=(build-essential cmake pkg-config libcurl4-openssl-dev
   libjson-c-dev libsqlite3-dev libcmocka-dev libmicrohttpd-dev jq curl
   python3 clang-format ca-certificates)
+HRSYNC_DEB_PACKAGES+=(clang libclang-rt-14-dev) # libFuzzer targets (tests/fuzz, build-ci-fuzz)
 
 # The packages of HRSYNC_DEB_PACKAGES not installed yet, one per line.
 hrsync_missing_deps()

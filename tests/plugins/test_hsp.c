@@ -40,15 +40,13 @@ static void test_nul_marked_not_cut(void **state)
   ** the record naming the field. */
   assert_int_equal(strlen(s), 7);
   assert_memory_equal(s, "x\xc0\x80TAIL", 7);
-  assert_string_equal(
-      json_object_get_string(json_object_array_get_idx(
-          json_object_object_get(p, "tags"), 0)),
-      "a\xc0\x80"
-      "b");
-  assert_string_equal(
-      json_object_get_string(
-          json_object_object_get(json_object_object_get(p, "n"), "k")),
-      "\xc0\x80");
+  assert_string_equal(json_object_get_string(json_object_array_get_idx(
+                          json_object_object_get(p, "tags"), 0)),
+                      "a\xc0\x80"
+                      "b");
+  assert_string_equal(json_object_get_string(json_object_object_get(
+                          json_object_object_get(p, "n"), "k")),
+                      "\xc0\x80");
   /* Emitted as record text, nothing is cut either. */
   assert_int_equal(fh_table(fh)->record_begin(fh, "1"), HRSYNC_OK);
   assert_int_equal(hsp_emit(&hh, "first", v), HRSYNC_OK);
