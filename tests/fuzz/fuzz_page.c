@@ -25,14 +25,31 @@ typedef struct body {
   size_t size;
 } body;
 
+/* Token endpoints (Personio /v1/auth, /v2/auth/token; Lucca's OAuth). */
+static int is_auth(const char *url)
+{
+  return strstr(url, "/auth") || strstr(url, "/oauth/token");
+}
+
+#define TOKEN_ANSWER                                                          \
+  "{\"success\":true,\"data\":{\"token\":\"fuzz-token\"},"                    \
+  "\"access_token\":\"fuzz-token\",\"token_type\":\"Bearer\","                \
+  "\"expires_in\":3600}"
+
 static int serve(void *arg, size_t n, const fh_request *req, fh_reply *out)
 {
   const body *b = arg;
-  (void)req;
   if(n >= MAX_REQUESTS)
     return 1; /* a paging loop: refused, the plugin must stop */
   out->status = 200;
   out->headers = "Content-Type: application/json";
+  /* A token request gets a good token, or the input would have to be a
+  ** token answer and a page at once (Personio's "data" cannot be both). */
+  if(is_auth(req->url)) {
+    out->body = TOKEN_ANSWER;
+    out->body_len = strlen(TOKEN_ANSWER);
+    return 0;
+  }
   out->body = b->data;
   out->body_len = b->size; /* 0 with "" is an empty body */
   out->transport_error = 0;
