@@ -2,7 +2,8 @@
 # Longer fuzzing than the test command's 12 s per target:
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]
 # SECONDS per target (default 600); TARGETs among config conditions csv
-# planfile page_bamboohr page_personio page_hibob page_humaans page_lucca
+# planfile plan page_bamboohr page_personio page_hibob page_humaans
+# page_lucca
 # (default all), run one after the other in build-fuzz/ (clang, libFuzzer,
 # ASan + UBSan). A crash is left as build-fuzz/tests/fuzz/work/T/crash-*;
 # once fixed, copy it into tests/fuzz/regressions/T/ so every build
@@ -12,7 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 secs=${1:-600}
 shift $(($# > 0 ? 1 : 0))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(config conditions csv planfile
+[ ${#targets[@]} -gt 0 ] || targets=(config conditions csv planfile plan
   page_bamboohr page_personio page_hibob page_humaans page_lucca)
 dir=build-fuzz
 CC=clang cmake -S . -B "$dir" -DHRSYNC_FUZZ=ON \

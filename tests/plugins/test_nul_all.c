@@ -28,7 +28,7 @@ static int is_auth(const char *url)
 
 #define TOKEN_ANSWER                                                          \
   "{\"success\":true,\"data\":{\"token\":\"fuzz-token\"},"                    \
-  "\"access_token\":\"fuzz-token\",\"token_type\":\"Bearer\","                 \
+  "\"access_token\":\"fuzz-token\",\"token_type\":\"Bearer\","                \
   "\"expires_in\":3600}"
 
 static int serve(void *arg, size_t n, const fh_request *req, fh_reply *out)
