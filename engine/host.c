@@ -464,6 +464,7 @@ static hrsync_status svc_record_set(hrsync_host_ctx *ctx, const char *field_id,
                        why, sizeof(why))) {
     skip_record(c, "field %.128s: value %s", field_id, why);
     value = NULL; /* never stored, never cut */
+    len = 0;
   }
   if(c->arena.len + idlen + len > c->limits.body_bytes) {
     /* Bigger than any response it could have come from. */
