@@ -412,7 +412,7 @@ static void test_429_exhausted_returns_last(void **state)
 ** it), not the 500 ms first backoff step. */
 static void test_429_without_retry_after_waits_1s(void **state)
 {
-  hs_http_opts o = {0, 5000, 3, 5000, NULL};
+  hs_http_opts o = {0, 5000, 3, 5000, NULL, 0};
   hrsync_http_request r = get("/n429");
   const hrsync_http_response *resp;
   struct timespec t0, t1;
