@@ -133,8 +133,10 @@ static long bamboohr_dataset(client *c)
   for(page = 1; page <= pages; page++) {
     json_object *o, *m;
     snprintf(body, sizeof(body),
-             "{\"fields\":[\"id\",\"firstName\",\"lastName\",\"workEmail\","
-             "\"status\",\"hireDate\",\"department\"],\"page\":%ld,"
+             /* The dataset's own names (an unknown one is a 400). */
+             "{\"fields\":[\"eeid\",\"firstName\",\"lastName\",\"email\","
+             "\"status\",\"hireDate\",\"jobInformationDepartment\"],"
+             "\"page\":%ld,"
              "\"pageSize\":1000}",
              page);
     o = call(c, "POST", "/bamboohr/api/v2/datasets/employee/data", h,

@@ -6,7 +6,9 @@
 #   build-ci-fuzz/  clang, libFuzzer + ASan + UBSan: only the fuzz targets
 #                   (tests/fuzz), each run HRSYNC_FUZZ_SECONDS (default 12)
 #                   from the seed corpus; longer runs: scripts/fuzz.sh
-# Exits non-zero if a build or a test fails. Safe to re-run.
+# then builds the Debian package from build-ci, installs it, checks the
+# installed hrsync (plugins, man, completion, SDK, the demo) and removes it
+# (scripts/test-package.sh). Exits non-zero if a build or a test fails. Safe to re-run.
 #
 #   bash scripts/test.sh
 set -uo pipefail
@@ -74,9 +76,15 @@ run_tree build-ci -DHRSYNC_WERROR=ON
 run_tree build-ci-asan -DHRSYNC_SANITIZE=address,undefined \
   -DCMAKE_BUILD_TYPE=Debug
 run_fuzz_tree build-ci-fuzz
+if [ -x build-ci/bin/hrsync ]; then
+  echo "==> package: build, install, check, remove (build-ci)"
+  bash scripts/test-package.sh build-ci || failed+=("package")
+else
+  failed+=("package: build-ci was not built")
+fi
 
 if [ ${#failed[@]} -ne 0 ]; then
   printf 'test.sh: FAILED: %s\n' "${failed[@]}" >&2
   exit 1
 fi
-echo "test.sh: all builds and tests passed (build-ci, build-ci-asan, build-ci-fuzz)"
+echo "test.sh: all builds and tests passed (build-ci, build-ci-asan, build-ci-fuzz, package)"

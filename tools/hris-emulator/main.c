@@ -21,8 +21,9 @@ static const char usage[] =
     "[--personio-auth-limit N]\n"
     "  [--personio-employees-limit N/s] [--hibob-search-limit N/min]\n"
     "  [--lucca-rate-limit N/min] [--personio-v2-links absolute|relative]\n"
-    "  [--hibob-shape nested|slash] [--hibob-hidden FIELD,...]\n"
+    "  [--hibob-shape slash|nested|both] [--hibob-hidden FIELD,...]\n"
     "  [--humaans-scope private|public] [--humaans-limit clamp|reject]\n"
+    "  [--bamboohr-nationality no|yes] [--hibob-permissions full|none]\n"
     "  [--humaans-job-roles per-person|catalogue]\n"
     "  [--fault JSON]...\n";
 
@@ -72,6 +73,9 @@ static int parse_args(int argc, char **argv, emu_opts *o, char *err,
     else if(!strcmp(a, "--bamboohr-rate-status") &&
             (!strcmp(val, "429") || !strcmp(val, "503")))
       o->bamboohr_rate_status = (unsigned)atoi(val);
+    else if(!strcmp(a, "--bamboohr-nationality") &&
+            (!strcmp(val, "no") || !strcmp(val, "yes")))
+      o->bamboohr_nationality = !strcmp(val, "yes");
     else if(!strcmp(a, "--personio-token-mode") &&
             (!strcmp(val, "stable") || !strcmp(val, "rotating")))
       o->personio_rotating = !strcmp(val, "rotating");
@@ -98,8 +102,14 @@ static int parse_args(int argc, char **argv, emu_opts *o, char *err,
             v <= 100000)
       o->lucca_limit = (long)v;
     else if(!strcmp(a, "--hibob-shape") &&
-            (!strcmp(val, "nested") || !strcmp(val, "slash")))
-      o->hibob_slash = !strcmp(val, "slash");
+            (!strcmp(val, "nested") || !strcmp(val, "slash") ||
+             !strcmp(val, "both")))
+      o->hibob_shape = !strcmp(val, "slash")    ? EMU_HIBOB_SLASH
+                       : !strcmp(val, "nested") ? EMU_HIBOB_NESTED
+                                                : EMU_HIBOB_BOTH;
+    else if(!strcmp(a, "--hibob-permissions") &&
+            (!strcmp(val, "full") || !strcmp(val, "none")))
+      o->hibob_no_people = !strcmp(val, "none");
     else if(!strcmp(a, "--hibob-hidden"))
       o->hibob_hidden = val;
     else if(!strcmp(a, "--humaans-scope") &&
