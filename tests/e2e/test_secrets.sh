@@ -6,8 +6,6 @@
 # answer that is retried, a malformed body, a dropped connection, an
 # expired token). Then every byte hrsync wrote is searched for each secret
 # and for the base64 Basic credentials built from it.
-# jq programs take $variables in single quotes on purpose.
-# shellcheck disable=SC2016
 set -u
 . "$HRSYNC_SRC/tests/e2e/lib.sh"
 
@@ -17,10 +15,12 @@ cp "$HRSYNC_SRC/tests/e2e/fixtures/five-people.json" people.json || fail "fixtur
 emu_start --fixture "$W/people.json"
 mkdir -p out || fail "mkdir"
 
-export BHR_KEY=bamboo-test-key PSN_ID=personio-test-id \
-  PSN_SECRET=personio-test-secret HIBOB_USER=SERVICE-TEST \
-  HIBOB_TOKEN=hibob-test-token HUMAANS_TOKEN=humaans-test-token \
-  LUCCA_KEY=lucca-test-key
+# init's own secret references: env:HRSYNC_<CONNECTOR>_<KEY>.
+export HRSYNC_BAMBOOHR_API_KEY=bamboo-test-key \
+  HRSYNC_PERSONIO_CLIENT_ID=personio-test-id \
+  HRSYNC_PERSONIO_CLIENT_SECRET=personio-test-secret \
+  HRSYNC_HIBOB_SERVICE_USER_ID=SERVICE-TEST HRSYNC_HIBOB_TOKEN=hibob-test-token \
+  HRSYNC_HUMAANS_TOKEN=humaans-test-token HRSYNC_LUCCA_API_KEY=lucca-test-key
 SECRETS=(bamboo-test-key personio-test-id personio-test-secret
   hibob-test-token humaans-test-token lucca-test-key wrong-secret-value)
 b64() { printf '%s' "$1" | base64 -w0; }
@@ -48,15 +48,17 @@ expect_rc()
   assert_eq "$(cat "out/$n-$1.rc")" "$2" "$1: exit status ($(head -c 300 "out/$n-$1.err"))"
 }
 
-# configure CONNECTOR JQ: a config from `hrsync init`, pointed at the
-# emulator, with the secrets taken from the environment above.
+# configure CONNECTOR INIT-ARGS...: `hrsync -v -v init` against the
+# emulator's tenant (it reads the tenant's fields, so it connects with the
+# secrets), then the store in the scratch folder.
 configure()
 {
-  CFG="$W/$1.json"
-  "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" init "$1" -o "$CFG" \
-    >/dev/null 2>"out/init-$1.err" || fail "init $1: $(cat "out/init-$1.err")"
-  jq --arg e "$EMU_URL" --arg db "$W/$1.db" ".database = \$db | $2" "$CFG" \
-    >"$CFG.tmp" || fail "jq $1"
+  local c=$1
+  shift
+  CFG="$W/$c.json"
+  "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -v -v init "$c" -o "$CFG" "$@" \
+    >"out/init-$c.out" 2>"out/init-$c.err" || fail "init $c: $(cat "out/init-$c.err")"
+  jq --arg db "$W/$c.db" '.database = $db' "$CFG" >"$CFG.tmp" || fail "jq $c"
   mv "$CFG.tmp" "$CFG" && chmod 600 "$CFG"
 }
 
@@ -105,35 +107,31 @@ every_command()
   run expiry preview
   clear_faults
   # Wrong credentials: the wrong value is a secret too.
-  env "$wrong=wrong-secret-value" "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" \
-    -c "$CFG" -v -v sync --yes >"out/$n-wrong.out" 2>"out/$n-wrong.err"
-  [ $? -ne 0 ] || fail "$c: a wrong secret was accepted"
+  if env "$wrong=wrong-secret-value" "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" \
+    -c "$CFG" -v -v sync --yes >"out/$n-wrong.out" 2>"out/$n-wrong.err"; then
+    fail "$c: a wrong secret was accepted"
+  fi
   n=$((n + 1))
 }
 
-configure bamboohr '.settings.subdomain = "acme" |
-  .settings.base_url = ($e + "/bamboohr/api/gateway.php") |
-  .secrets.api_key = "env:BHR_KEY"'
-every_command bamboohr BHR_KEY
+configure bamboohr --set subdomain=acme \
+  --base-url "$EMU_URL/bamboohr/api/gateway.php"
+every_command bamboohr HRSYNC_BAMBOOHR_API_KEY
 
-configure personio '.settings.base_url = ($e + "/personio") |
-  .secrets.client_id = "env:PSN_ID" | .secrets.client_secret = "env:PSN_SECRET"'
-every_command personio PSN_SECRET
+configure personio --base-url "$EMU_URL/personio"
+every_command personio HRSYNC_PERSONIO_CLIENT_SECRET
 
-configure hibob '.settings.base_url = ($e + "/hibob") |
-  .secrets.service_user_id = "env:HIBOB_USER" | .secrets.token = "env:HIBOB_TOKEN"'
-every_command hibob HIBOB_TOKEN
+configure hibob --base-url "$EMU_URL/hibob"
+every_command hibob HRSYNC_HIBOB_TOKEN
 
-configure humaans '.settings.base_url = ($e + "/humaans/api") |
-  .secrets.token = "env:HUMAANS_TOKEN"'
-every_command humaans HUMAANS_TOKEN
+configure humaans --base-url "$EMU_URL/humaans/api"
+every_command humaans HRSYNC_HUMAANS_TOKEN
 
-configure lucca '.settings.base_url = ($e + "/lucca") |
-  .secrets.api_key = "env:LUCCA_KEY"'
-every_command lucca LUCCA_KEY
+configure lucca --base-url "$EMU_URL/lucca"
+every_command lucca HRSYNC_LUCCA_API_KEY
 
 # The runs did happen: the search is over real output.
-[ "$(ls out/*.out | wc -l)" -ge 100 ] || fail "fewer runs than expected"
+[ "$(find out -name '*.out' | wc -l)" -ge 100 ] || fail "fewer runs than expected"
 grep -q "http" out/*-check.err || fail "-v -v logged no HTTP line"
 for c in bamboohr personio hibob humaans lucca; do
   [ -s "$W/$c.db" ] || fail "$c: no store written"
