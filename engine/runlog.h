@@ -35,6 +35,12 @@ hs_rc hs_runlog_start(hs_store *st, const hs_plan *plan, long long *id,
 hs_rc hs_runlog_change(hs_store *st, long long run_id, const hs_plan_item *it,
                        long long sh_id, const hs_change *c, hs_err *err);
 
+/* Logs one of the plan's warnings with the run (a run_changes row with
+** action "warning", name = the code, reason = the message), so `runs
+** show` keeps what the operator was told. */
+hs_rc hs_runlog_warning(hs_store *st, long long run_id, const char *code,
+                        const char *message, hs_err *err);
+
 /* Stamps the run's finish time. */
 hs_rc hs_runlog_finish(hs_store *st, long long run_id, hs_err *err);
 

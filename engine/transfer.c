@@ -123,19 +123,6 @@ static hs_rc apply_plan(hs_store *st, hs_plan *plan, hs_err *err)
   return rc;
 }
 
-static void remove_store(const char *db_path)
-{
-  static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
-  hs_buf b = HS_BUF_INIT;
-  size_t i;
-  for(i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
-    hs_buf_reset(&b);
-    if(!hs_buf_printf(&b, "%s%s", db_path, sfx[i]))
-      unlink(hs_buf_str(&b));
-  }
-  hs_buf_free(&b);
-}
-
 /* Reads and checks the file against the registry as it is in st (NULL:
 ** empty). */
 static hs_rc plan_import(hs_store *st, hs_csv *table, const char *path,
@@ -162,7 +149,6 @@ hs_rc hs_import(const char *db_path, const char *path, const hs_import_opts *o,
   hs_csv table = {NULL, 0, 0};
   hs_store *st = NULL;
   hs_plan again;
-  int created = 0;
   hs_rc rc;
   memset(plan, 0, sizeof(*plan));
   memset(probs, 0, sizeof(*probs));
@@ -181,7 +167,6 @@ hs_rc hs_import(const char *db_path, const char *path, const hs_import_opts *o,
     goto out;
   if((rc = hs_store_open(db_path, HS_STORE_WRITE, &st, err)))
     goto out;
-  created = hs_store_created(st);
   if((rc = hs_store_begin(st, err)))
     goto out;
   /* Planned again inside the transaction: what another writer did in
@@ -195,9 +180,9 @@ hs_rc hs_import(const char *db_path, const char *path, const hs_import_opts *o,
 out:
   if(rc && st)
     hs_store_rollback(st);
+  /* A new store appears only with the import committed in it (see
+  ** hs_store_open): a failed import leaves no file to remove. */
   hs_store_close(st);
-  if(rc && created)
-    remove_store(db_path);
   hs_plan_clear(&again);
   hs_csv_free(&table);
   return rc;

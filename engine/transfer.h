@@ -77,7 +77,8 @@ hs_rc hs_import_check(hs_csv *table, const hs_registry *reg, const char *path,
 ** and (unless o->dry_run) applies the plan in one transaction. A file
 ** with problems gives HS_E_PARSE ("people.csv: 3 problems; nothing
 ** imported") with the list in probs, and the store as it was (a missing
-** one is not created). *plan is what was (or would be) done. */
+** one is not created). *plan is what was (or would be) done. Unless a dry
+** run, the caller holds the store's write lock (hs_lock_acquire). */
 hs_rc hs_import(const char *db_path, const char *path, const hs_import_opts *o,
                 hs_plan *plan, hs_problems *probs, hs_err *err);
 

@@ -2,6 +2,7 @@
 ** hrsync import FILE: applies an edited export (CSV or XLSX), all rows or
 ** none; --dry-run prints the plan instead.
 */
+#include "../lock.h"
 #include "../transfer.h"
 #include "cli.h"
 #include "pipeline.h"
@@ -65,11 +66,16 @@ int hs_cmd_import(hs_cli *cli, int argc, char **argv)
   hs_problems probs;
   hs_plan plan;
   const char *file = NULL, *val;
+  hs_lock *lock = NULL;
   char *db = NULL;
   hs_err err;
   hs_rc rc;
   int i, status = 0;
   hs_err_clear(&err);
+  /* Cleared here: a refusal before hs_import (no config, the store's
+  ** lock taken) still prints and frees them. */
+  memset(&probs, 0, sizeof(probs));
+  memset(&plan, 0, sizeof(plan));
   for(i = 1; i < argc; i++) {
     if(!strcmp(argv[i], "--dry-run"))
       o.dry_run = 1;
@@ -94,8 +100,11 @@ int hs_cmd_import(hs_cli *cli, int argc, char **argv)
   }
   if(!file)
     return hs_cli_usage_error(cli, "import", "expected one FILE.csv or .xlsx");
-  if(!(rc = hs_cli_db_path(cli, &db, &err)))
+  /* A dry run writes nothing, so it takes no lock (a reader). */
+  if(!(rc = hs_cli_db_path(cli, &db, &err)) &&
+     (o.dry_run || !(rc = hs_lock_acquire(db, &lock, &err))))
     rc = hs_import(db, file, &o, &plan, &probs, &err);
+  hs_lock_release(lock);
   free(db);
   if(rc) {
     print_problems(cli, &probs, &err);

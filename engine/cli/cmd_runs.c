@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "pipeline.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,7 +148,8 @@ static hs_rc show(hs_cli *cli, hs_store *st, long long id, hs_err *err)
       /* One header line per stakeholder, then its fields. */
       if(!i || c[i].sh_id != c[i - 1].sh_id ||
          strcmp(c[i].action ? c[i].action : "",
-                c[i - 1].action ? c[i - 1].action : ""))
+                c[i - 1].action ? c[i - 1].action : "") ||
+         !strcmp(c[i].action ? c[i].action : "", "warning"))
         print_change_head(cli->out, &c[i]);
       if(c[i].field)
         print_change_field(cli->out, &c[i]);
@@ -167,8 +169,10 @@ int hs_cmd_runs(hs_cli *cli, int argc, char **argv)
   hs_rc rc;
   hs_err_clear(&err);
   if(argc == 3 && !strcmp(argv[1], "show")) {
+    errno = 0;
     id = strtoll(argv[2], &end, 10);
-    if(*end || id <= 0)
+    /* ERANGE: 99999999999999999999 is no run, not the largest one. */
+    if(errno == ERANGE || end == argv[2] || *end || id <= 0)
       return hs_cli_usage_error(cli, "runs", "\"%s\" is not a run id",
                                 argv[2]);
   }

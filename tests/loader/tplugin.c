@@ -12,6 +12,7 @@
 **   TP_CRASH           entry function dies with SIGSEGV
 **   TP_NULL_NAME       descriptor name NULL
 **   TP_NULL_MAPPING    a suggested_mapping entry with a NULL value
+**   TP_NO_VERSION      descriptor version NULL (the field is optional)
 ** HRSYNC_ABI_MAJOR=99 gives another major.
 */
 #include <hrsync/connector.h>
@@ -100,7 +101,11 @@ static const hrsync_connector tp_connector = {
     .name = TP_NAME,
 #endif
     .display_name = "Test Good",
+#ifdef TP_NO_VERSION
+    .version = NULL,
+#else
     .version = "0.3.1",
+#endif
     .settings = tp_settings,
     .open = tp_open,
     .close = tp_close,
