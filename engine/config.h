@@ -11,6 +11,7 @@
 #include "conditions.h"
 #include "err.h"
 #include "policy.h"
+#include "runlimits.h"
 #include "stakeholder.h"
 
 #include <hrsync/connector.h>
@@ -39,6 +40,7 @@ typedef struct hs_config {
   size_t n_groups;
   hs_policy policy; /* what `sync --auto` applies unattended */
   char digest[65];  /* SHA-256 of the file's bytes, for the run log */
+  hs_limits limits; /* "limits"; members 0 = the defaults (runlimits.h) */
   /* Registry safety (docs/user-guide.md "What hrsync refuses to do"). */
   char **allow_empty; /* HR fields a condition may find empty for all */
   size_t n_allow_empty;

@@ -11,6 +11,7 @@
 #include "../review.h"
 #include "../runlog.h"
 #include "../store.h"
+#include "../term.h"
 #include "cli.h"
 #include "pipeline.h"
 
@@ -21,32 +22,42 @@
 
 #define REVIEW_SOURCE "review"
 
-static const char *or_none(const char *s)
+/* HR text as it may be shown (term.h: escapes visible, never raw). */
+static int text(hs_buf *b, const char *s)
 {
-  return s ? s : "(none)";
+  return hs_term_escape(b, s);
 }
 
 /* The item's one-line sentence, as people act on it. */
 static int describe(hs_buf *b, const hs_rq_item *q)
 {
   const char *name = q->name && *q->name ? q->name : q->hris_id;
+  int bad = 0;
   switch(q->kind) {
   case HS_RQ_CREATE:
-    return hs_buf_printf(b,
-                         "new stakeholder: %s (HRIS id %s); approve to "
-                         "add them",
-                         name, q->hris_id);
+    bad |= hs_buf_puts(b, "new stakeholder: ") | text(b, name) |
+           hs_buf_puts(b, " (HRIS id ") | text(b, q->hris_id) |
+           hs_buf_puts(b, "); approve to add them");
+    return bad;
   case HS_RQ_TERMINATION:
+    bad |= hs_buf_puts(b, "pending termination: ") | text(b, name);
     if(q->hr_value)
-      return hs_buf_printf(b,
-                           "pending termination: %s left on %s; complete it",
-                           name, q->hr_value);
-    return hs_buf_printf(b, "pending termination: %s (%s); complete it", name,
-                         q->reason ? q->reason : "left");
+      bad |= hs_buf_puts(b, " left on ") | text(b, q->hr_value);
+    else
+      bad |= hs_buf_puts(b, " (") | text(b, q->reason ? q->reason : "left") |
+             hs_buf_puts(b, ")");
+    return bad | hs_buf_puts(b, "; complete it");
   default:
-    return hs_buf_printf(b, "%s of %s (#%lld): \"%s\" -> \"%s\"",
-                         hs_sf_name(q->field), name, q->sh_id,
-                         or_none(q->reg_value), or_none(q->hr_value));
+    bad |= hs_buf_printf(b, "%s of ", hs_sf_name(q->field)) | text(b, name) |
+           hs_buf_printf(b, " (#%lld): ", q->sh_id);
+    bad |= q->reg_value ? hs_buf_puts(b, "\"") | text(b, q->reg_value) |
+                              hs_buf_puts(b, "\"")
+                        : hs_buf_puts(b, "(none)");
+    bad |= hs_buf_puts(b, " -> ");
+    bad |= q->hr_value ? hs_buf_puts(b, "\"") | text(b, q->hr_value) |
+                             hs_buf_puts(b, "\"")
+                       : hs_buf_puts(b, "(none)");
+    return bad;
   }
 }
 
