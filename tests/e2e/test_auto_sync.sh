@@ -145,6 +145,13 @@ rm -f hook.env
 hr -q sync --auto --on-queue 'touch hook.ran' >/dev/null 2>&1
 [ ! -e hook.ran ] || fail "the hook ran although nothing new was queued"
 
+# ---- HR text in the review table is escaped, never raw -----------------
+emu_ctl PATCH "/_emulator/people/$id1" '{"email": "x\u001b[2J@acme.example"}' >/dev/null || fail "patch"
+hr -q sync --auto >/dev/null 2>&1
+hr review >esc.txt || fail "review"
+grep -q $'\x1b' esc.txt && fail "an escape sequence from the HR system reached the terminal"
+assert_contains "$(cat esc.txt)" 'x\x1b[2J@acme.example' "shown escaped"
+
 # ---- 7. two at once: one refuses ---------------------------------------
 emu_ctl POST /_emulator/faults '{"system": "personio", "kind": "slow", "delay_ms": 1500, "count": 3}' >/dev/null ||
   fail "slow fault"
