@@ -61,7 +61,7 @@ static void remove_new_store(const char *db)
 int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
 {
   const char *plan_path = NULL;
-  int yes = 0, i, created = 0;
+  int yes = 0, i, created = 0, writes;
   hs_store *st = NULL;
   hs_plan plan;
   long long run = 0;
@@ -89,14 +89,10 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
     rc = make_plan(cli, db, &plan, &err);
   if(rc)
     goto out;
-  if(!cli->json || !hs_plan_writes(&plan))
+  writes = hs_plan_writes(&plan);
+  if(!cli->json)
     hs_print_plan(cli, &plan, 0);
-  if(!hs_plan_writes(&plan)) {
-    if(!cli->json && !cli->quiet)
-      fprintf(cli->out, "\nNothing to apply.\n");
-    goto conflicts;
-  }
-  if(!yes) {
+  if(writes && !yes) {
     if(!isatty(fileno(stdin)) || !isatty(fileno(cli->errf))) {
       rc = hs_err_set(&err, HS_E_REFUSED,
                       "sync: not applied: approval needed and there is no "
@@ -108,6 +104,8 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
       goto out;
     }
   }
+  /* A sync with nothing to apply is still a run: "checked, nothing to
+  ** do" is an audit fact. It needs no approval: it changes no stakeholder. */
   if((rc = hs_store_open(db, HS_STORE_WRITE, &st, &err)))
     goto out;
   created = hs_store_created(st);
@@ -115,12 +113,13 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
     goto out;
   if(cli->json)
     hs_print_plan(cli, &plan, run);
+  else if(!cli->quiet && !writes)
+    fprintf(cli->out, "\nNothing to apply (logged as run %lld).\n", run);
   else if(!cli->quiet)
     fprintf(cli->out,
             "\nApplied as run %lld: %zu created, %zu updated, %zu left.\n",
             run, plan.counts[HS_ACT_CREATE], plan.counts[HS_ACT_UPDATE],
             plan.counts[HS_ACT_LEFT]);
-conflicts:
   /* The rest is applied, but conflicts need a person: exit 3 says so. */
   if(plan.counts[HS_ACT_CONFLICT])
     rc = hs_err_set(&err, HS_E_REFUSED,

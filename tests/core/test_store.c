@@ -226,6 +226,102 @@ static void schema_version(void **state)
   assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_E_DB);
 }
 
+/* A schema-2 store (as hrsync wrote it before the one-row-per-stakeholder
+** run log) is migrated: its run_changes rows are folded into one item per
+** stakeholder and read back field by field, in order, as before. */
+static void migrate_run_changes(void **state)
+{
+  static const char *const v2 =
+      "CREATE TABLE stakeholders(id INTEGER PRIMARY KEY, type TEXT NOT NULL "
+      "DEFAULT 'natural_person', hris_id TEXT UNIQUE, identifier TEXT, "
+      "first_name TEXT, last_name TEXT, name TEXT, email TEXT, phone TEXT, "
+      "address_line1 TEXT, address_line2 TEXT, city TEXT, postal_code TEXT, "
+      "region TEXT, country TEXT, birth_date TEXT, nationality TEXT, "
+      "start_date TEXT, termination_date TEXT);"
+      "CREATE INDEX stakeholders_identifier ON stakeholders(identifier);"
+      "CREATE TABLE stakeholder_groups(stakeholder_id INTEGER NOT NULL "
+      "REFERENCES stakeholders(id) ON DELETE CASCADE, name TEXT NOT NULL, "
+      "PRIMARY KEY(stakeholder_id, name));"
+      "CREATE TABLE runs(id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, "
+      "finished_at TEXT, connector TEXT NOT NULL, config_digest TEXT, "
+      "plan_fingerprint TEXT, n_create INTEGER NOT NULL, n_update INTEGER "
+      "NOT NULL, n_unchanged INTEGER NOT NULL, n_skipped INTEGER NOT NULL, "
+      "n_conflict INTEGER NOT NULL, n_left INTEGER NOT NULL);"
+      "CREATE TABLE run_changes(id INTEGER PRIMARY KEY, run_id INTEGER NOT "
+      "NULL REFERENCES runs(id) ON DELETE CASCADE, stakeholder_id INTEGER, "
+      "hris_id TEXT, name TEXT, action TEXT NOT NULL, field TEXT, before "
+      "TEXT, after TEXT, reason TEXT);"
+      "CREATE INDEX run_changes_run ON run_changes(run_id);"
+      "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+      "INSERT INTO stakeholders(id, hris_id, name, email) VALUES "
+      "(1, '7', 'Ada', 'a@x');"
+      "INSERT INTO runs VALUES(1, '2026-01-01T00:00:00Z', NULL, 'fx', NULL, "
+      "NULL, 1, 1, 0, 0, 1, 0);"
+      "INSERT INTO run_changes(run_id, stakeholder_id, hris_id, name, "
+      "action, field, before, after, reason) VALUES "
+      "(1, 1, '7', 'Ada', 'create', 'hris_id', NULL, '7', NULL),"
+      "(1, 1, '7', 'Ada', 'create', 'name', NULL, 'Ada', NULL),"
+      "(1, 2, '8', 'Bob', 'update', 'email', 'b@x', NULL, NULL),"
+      "(1, 2, '8', 'Bob', 'update', 'city', NULL, 'Bath', NULL),"
+      "(1, NULL, '9', 'Cy', 'conflict', NULL, NULL, NULL, 'two'),"
+      "(1, NULL, '9', 'Cy', 'conflict', NULL, NULL, NULL, 'two');"
+      "PRAGMA user_version=2;";
+  static const char *const want[][5] = {{"create", "hris_id", NULL, "7", NULL},
+                                        {"create", "name", NULL, "Ada", NULL},
+                                        {"update", "email", "b@x", NULL, NULL},
+                                        {"update", "city", NULL, "Bath", NULL},
+                                        {"conflict", NULL, NULL, NULL, "two"},
+                                        {"conflict", NULL, NULL, NULL, "two"}};
+  hs_store *st;
+  hs_run run;
+  hs_run_change *c;
+  size_t n, i;
+  hs_err err;
+  sqlite3 *h;
+  (void)state;
+  unlink(db);
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(h, v2, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(h);
+  assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_OK);
+  assert_int_equal(hs_runlog_get(st, 1, &run, &c, &n, &err), HS_OK);
+  assert_string_equal(run.kind, "sync");
+  assert_int_equal(run.counts[HS_ACT_CONFLICT], 1);
+  assert_int_equal(n, 6);
+  for(i = 0; i < n; i++) {
+    assert_string_equal(c[i].action, want[i][0]);
+#define CHECK_OPT(got, exp)                                                   \
+  if(exp)                                                                     \
+    assert_string_equal(got, exp);                                            \
+  else                                                                        \
+    assert_null(got);
+    CHECK_OPT(c[i].field, want[i][1]);
+    CHECK_OPT(c[i].before, want[i][2]);
+    CHECK_OPT(c[i].after, want[i][3]);
+    CHECK_OPT(c[i].reason, want[i][4]);
+#undef CHECK_OPT
+  }
+  assert_int_equal(c[2].sh_id, 2);
+  hs_run_clear(&run);
+  hs_run_changes_free(c, n);
+  /* One row per stakeholder now, and the old table is gone. */
+  h = hs_store_db(st);
+  {
+    sqlite3_stmt *s;
+    assert_int_equal(
+        sqlite3_prepare_v2(h, "SELECT count(*) FROM run_items", -1, &s, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(s, 0), 4);
+    sqlite3_finalize(s);
+  }
+  assert_int_not_equal(
+      sqlite3_exec(h, "SELECT 1 FROM run_changes", NULL, NULL, NULL),
+      SQLITE_OK);
+  hs_store_close(st);
+  unlink(db);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -234,6 +330,7 @@ int main(void)
       cmocka_unit_test(run_log),
       cmocka_unit_test(plan_file_round_trip),
       cmocka_unit_test(schema_version),
+      cmocka_unit_test(migrate_run_changes),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
