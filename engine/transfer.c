@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "csv.h"
 #include "normalise.h"
+#include "runlog.h"
 #include "stakeholder.h"
 
 #include <errno.h>
@@ -165,10 +166,12 @@ static const hs_sh *find_id(const hs_registry *reg, long long id)
   return NULL;
 }
 
-static hs_rc import_row(hs_store *st, const hs_registry *reg,
+static hs_rc import_row(hs_store *st, hs_runlog *rl, const hs_registry *reg,
                         const hs_csv_row *row, const int *cols, size_t ncols,
                         const char *path, hs_import_stats *stats, hs_err *err)
 {
+  hs_change log[HS_SF_COUNT]; /* borrowed values, for the run log */
+  size_t nlog = 0;
   hs_sh sh;
   const hs_sh *cur = NULL;
   long long id = 0;
@@ -218,10 +221,16 @@ static hs_rc import_row(hs_store *st, const hs_registry *reg,
       if(f == HS_SF_TYPE && !sh.v[f])
         continue; /* an empty type keeps the current one */
       changed = 1;
+      log[nlog].field = f;
+      log[nlog].before = cur->v[f];
+      log[nlog++].after = sh.v[f];
       if((rc = hs_store_set(st, id, f, sh.v[f], err)))
         hs_err_prefix(err, "%s: line %zu, column %s", path, row->line,
                       hs_sf_name(f));
     }
+    if(!rc && changed)
+      rc = hs_runlog_item(rl, "update", id, cur->v[HS_SF_HRIS_ID],
+                          cur->v[HS_SF_NAME], NULL, log, nlog, err);
     if(!rc)
       *(changed ? &stats->updated : &stats->unchanged) += 1;
     goto out;
@@ -237,8 +246,18 @@ static hs_rc import_row(hs_store *st, const hs_registry *reg,
   }
   if((rc = hs_store_insert(st, &sh, err)))
     hs_err_prefix(err, "%s: line %zu", path, row->line);
-  else
+  else {
+    int f;
     stats->created++;
+    for(f = 0; f < HS_SF_COUNT; f++)
+      if(sh.v[f] || f == HS_SF_TYPE) {
+        log[nlog].field = f;
+        log[nlog].before = NULL;
+        log[nlog++].after = sh.v[f] ? sh.v[f] : HS_TYPE_PERSON;
+      }
+    rc = hs_runlog_item(rl, "create", sh.id, sh.v[HS_SF_HRIS_ID],
+                        sh.v[HS_SF_NAME], NULL, log, nlog, err);
+  }
 out:
   hs_sh_clear(&sh);
   return rc;
@@ -264,8 +283,10 @@ hs_rc hs_import_csv(const char *db_path, const char *path,
   hs_csv csv = {NULL, 0};
   hs_store *st = NULL;
   hs_registry reg = {NULL, 0, {0}};
+  hs_runlog *rl = NULL;
+  hs_run_info info;
   int *cols = NULL, created = 0;
-  size_t i;
+  size_t i, counts[HS_ACT_COUNT] = {0};
   hs_rc rc;
   memset(stats, 0, sizeof(*stats));
   /* Everything that can be checked without the store is, before it is
@@ -293,12 +314,27 @@ hs_rc hs_import_csv(const char *db_path, const char *path,
     goto out;
   if((rc = hs_store_load(st, &reg, err)))
     goto out;
+  /* An import is a run of the history, like a sync (undo can revert it). */
+  memset(&info, 0, sizeof(info));
+  info.kind = HS_RUN_IMPORT;
+  info.source = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  if((rc = hs_runlog_begin(st, &info, &rl, err)))
+    goto out;
+  stats->run = hs_runlog_id(rl);
   for(i = 1; i < csv.n && !rc; i++)
-    rc = import_row(st, &reg, &csv.rows[i], cols, csv.rows[0].n, path, stats,
-                    err);
+    rc = import_row(st, rl, &reg, &csv.rows[i], cols, csv.rows[0].n, path,
+                    stats, err);
+  counts[HS_ACT_CREATE] = stats->created;
+  counts[HS_ACT_UPDATE] = stats->updated;
+  counts[HS_ACT_UNCHANGED] = stats->unchanged;
+  if(!rc) {
+    rc = hs_runlog_end(rl, counts, 0, err);
+    rl = NULL;
+  }
   if(!rc)
     rc = hs_store_commit(st, err);
 out:
+  hs_runlog_free(rl);
   if(rc)
     hs_store_rollback(st);
   hs_store_close(st);

@@ -18,6 +18,7 @@ hs_rc hs_export_csv(hs_store *st, const char *path, hs_err *err);
 
 typedef struct hs_import_stats {
   size_t created, updated, unchanged;
+  long long run; /* the import's run in the history */
 } hs_import_stats;
 
 /* Reads path and applies it to the store at db_path (created when

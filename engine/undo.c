@@ -138,7 +138,7 @@ static hs_rc load_run(hs_store *st, long long id, u_run *r, hs_err *err)
     it = &r->items[r->n++];
     memset(it, 0, sizeof(*it));
     it->sh_id = sqlite3_column_int64(s, 0);
-    it->kind = !strcmp(action, "create")             ? U_CREATE
+    it->kind = !strcmp(action, "create")            ? U_CREATE
                : !strcmp(action, HS_RUN_ACT_DELETE) ? U_DELETE
                                                     : U_UPDATE;
     it->hris_id = dup_col(s, 1, &bad);
@@ -286,8 +286,7 @@ static hs_rc revert(hs_store *st, hs_runlog *rl, const u_item *it,
     if(rc == HS_E_REFUSED) {
       res->kept++;
       return hs_runlog_item(rl, "unchanged", it->sh_id, it->hris_id, it->name,
-                            "kept: other records reference it", NULL, 0,
-                            err);
+                            "kept: other records reference it", NULL, 0, err);
     }
     if(rc) {
       *err = sub;
@@ -405,10 +404,9 @@ hs_rc hs_undo(hs_store *st, long long id, hs_undo_result *res, hs_buf *why,
   memset(res, 0, sizeof(*res));
   if((rc = hs_store_begin(st, err)))
     return rc;
-  if(sqlite3_prepare_v2(hs_store_db(st), "SELECT 1 FROM runs WHERE id = ?",
-                        -1, &s, NULL) != SQLITE_OK) {
-    rc = hs_err_set(err, HS_E_DB, "undo: %s",
-                    sqlite3_errmsg(hs_store_db(st)));
+  if(sqlite3_prepare_v2(hs_store_db(st), "SELECT 1 FROM runs WHERE id = ?", -1,
+                        &s, NULL) != SQLITE_OK) {
+    rc = hs_err_set(err, HS_E_DB, "undo: %s", sqlite3_errmsg(hs_store_db(st)));
     hs_store_rollback(st);
     return rc;
   }

@@ -22,10 +22,14 @@ int hs_cmd_import(hs_cli *cli, int argc, char **argv)
   if(rc)
     return hs_cli_fail(cli, &err);
   if(cli->json)
-    fprintf(cli->out, "{\"created\":%zu,\"updated\":%zu,\"unchanged\":%zu}\n",
-            stats.created, stats.updated, stats.unchanged);
+    fprintf(cli->out,
+            "{\"created\":%zu,\"updated\":%zu,\"unchanged\":%zu,"
+            "\"run_id\":%lld}\n",
+            stats.created, stats.updated, stats.unchanged, stats.run);
   else if(!cli->quiet)
-    fprintf(cli->out, "imported %s: %zu created, %zu updated, %zu unchanged\n",
-            argv[1], stats.created, stats.updated, stats.unchanged);
+    fprintf(cli->out,
+            "imported %s as run %lld: %zu created, %zu updated, %zu "
+            "unchanged\n",
+            argv[1], stats.run, stats.created, stats.updated, stats.unchanged);
   return 0;
 }

@@ -67,6 +67,27 @@ hs runs undo "$latest" >/dev/null 2>ext.err
 assert_eq "$?" "3" "undo after an outside edit is refused"
 assert_contains "$(cat ext.err)" 'city is now "Wells", the run left "Bath"' "names the field"
 
+# --- an import is a run of the history too, and undone like one
+dump >pre_import.dump
+hs export out.csv || fail "export"
+python3 - out.csv <<'PY' || fail "edit the export"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+h = rows[0]
+rows[1][h.index("identifier")] = "EMP-1"
+rows.append([""] * len(h))
+rows[-1][h.index("first_name")], rows[-1][h.index("last_name")] = "Hand", "Made"
+csv.writer(open(sys.argv[1], "w", newline="")).writerows(rows)
+PY
+hs --json import out.csv >imp.json || fail "import"
+assert_eq "$(json_get imp.json '[.created, .updated] | map(tostring) | join(" ")')" "1 1" "import counts"
+imp=$(json_get imp.json '.run_id')
+assert_eq "$(hs --json runs | jq -r '.[0] | .kind + " " + (.id|tostring)')" "import $imp" "import is a run"
+hs runs show "$imp" | grep -q 'EMP-1' || fail "the import's changes are logged"
+hs runs undo "$imp" >/dev/null || fail "undo of the import"
+dump >post_import.dump
+cmp pre_import.dump post_import.dump || fail "undoing the import did not restore the table"
+
 # --- bad ids
 hs runs undo 999 >/dev/null 2>&1
 assert_eq "$?" "2" "unknown run is a usage error"
