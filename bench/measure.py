@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """measure.py CMD...: runs CMD (output discarded, stderr kept), prints
-"SECONDS PEAK_RSS_KIB" of it (wall clock; the child's peak resident set
-from getrusage), and exits with its status."""
+"SECONDS PEAK_RSS_KIB CPU_SECONDS" of it (wall clock; the child's peak
+resident set and user + system time from getrusage), and exits with its
+status."""
 import resource
 import subprocess
 import sys
@@ -10,6 +11,6 @@ import time
 t0 = time.monotonic()
 rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
 dt = time.monotonic() - t0
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(f"{dt:.3f} {rss}")
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{dt:.3f} {ru.ru_maxrss} {ru.ru_utime + ru.ru_stime:.3f}")
 sys.exit(rc)
