@@ -15,6 +15,11 @@ dump() { sqlite3 "$db" '.dump stakeholders'; sqlite3 "$db" 'SELECT * FROM stakeh
 # --- run 1 creates; undoing it leaves an empty registry
 hs sync --yes >/dev/null || fail "first sync"
 empty=$(sqlite3 "$db" '.dump stakeholders' | grep -c 'INSERT' || true)
+# The run log costs what it says: one row per created stakeholder, its
+# values as one JSON object.
+assert_eq "$(sqlite3 "$db" 'SELECT count(*) FROM run_items WHERE run_id = 1')" "3" "one run_items row per created stakeholder"
+assert_eq "$(sqlite3 "$db" "SELECT json_extract(changes, '\$.email') FROM run_items WHERE run_id = 1 AND hris_id = '101'")" \
+  "ada@acme.example" "a create's values as one JSON object"
 assert_eq "$(hs --json stakeholders | jq length)" "3" "three created"
 hs --json runs undo 1 >undo1.json || fail "undo of the first sync"
 assert_eq "$(json_get undo1.json '.removed')" "3" "creates removed"
@@ -32,6 +37,9 @@ run=$(json_get upd.json '.run_id')
 dump >after.dump
 cmp -s before.dump after.dump && fail "the sync changed nothing"
 hs runs show "$run" | grep -q 'Marylebone' || fail "runs show lists the change"
+assert_eq "$(sqlite3 "$db" "SELECT count(*) FROM run_items WHERE run_id = $run AND hris_id = '101'")" "1" "an update is one row"
+assert_eq "$(sqlite3 "$db" "SELECT group_concat(j.key) FROM run_items, json_each(changes) j WHERE run_id = $run AND hris_id = '101'")" \
+  "email,city" "with exactly its changed fields"
 hs runs undo "$run" >undo.out || fail "undo of run $run"
 assert_contains "$(cat undo.out)" "Undid run $run" "undo message"
 dump >undone.dump
