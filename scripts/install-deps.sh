@@ -7,6 +7,7 @@
 HRSYNC_DEB_PACKAGES=(build-essential cmake pkg-config libcurl4-openssl-dev
   libjson-c-dev libsqlite3-dev libcmocka-dev libmicrohttpd-dev jq curl
   python3 clang-format ca-certificates)
+HRSYNC_DEB_PACKAGES+=(sqlite3) # e2e undo test: sqlite3 .dump of the stakeholders table, byte for byte
 
 # The packages of HRSYNC_DEB_PACKAGES not installed yet, one per line.
 hrsync_missing_deps()
