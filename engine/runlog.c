@@ -212,6 +212,17 @@ static char *text(sqlite3_stmt *s, int i, int *oom)
   "n_update, n_unchanged, n_skipped, n_conflict, n_left, kind, n_delete, "    \
   "undoes"
 
+/* The same columns from a schema-2 store (opened for reading, so not
+** migrated): every run was a sync. */
+#define RUN_COLUMNS_V2                                                        \
+  "id, started_at, finished_at, connector, config_digest, n_create, "         \
+  "n_update, n_unchanged, n_skipped, n_conflict, n_left, 'sync', 0, 0"
+
+static int legacy(hs_store *st)
+{
+  return hs_store_schema(st) < 3;
+}
+
 static void read_run(sqlite3_stmt *s, hs_run *r, int *oom)
 {
   int i;
@@ -269,9 +280,11 @@ hs_rc hs_runlog_list(hs_store *st, hs_run **runs, size_t *n, hs_err *err)
   *n = 0;
   if(!st)
     return HS_OK;
-  if(sqlite3_prepare_v2(hs_store_db(st),
-                        "SELECT " RUN_COLUMNS " FROM runs ORDER BY id DESC",
-                        -1, &s, NULL) != SQLITE_OK)
+  if(sqlite3_prepare_v2(
+         hs_store_db(st),
+         legacy(st) ? "SELECT " RUN_COLUMNS_V2 " FROM runs ORDER BY id DESC"
+                    : "SELECT " RUN_COLUMNS " FROM runs ORDER BY id DESC",
+         -1, &s, NULL) != SQLITE_OK)
     return db_err(st, err, "reading runs");
   while(!oom && (rc = sqlite3_step(s)) == SQLITE_ROW) {
     if(*n == cap) {
@@ -309,9 +322,11 @@ hs_rc hs_runlog_get(hs_store *st, long long id, hs_run *run,
   *n = 0;
   if(!st)
     return hs_err_set(err, HS_E_USAGE, "no run %lld (no store yet)", id);
-  if(sqlite3_prepare_v2(hs_store_db(st),
-                        "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?", -1,
-                        &s, NULL) != SQLITE_OK)
+  if(sqlite3_prepare_v2(
+         hs_store_db(st),
+         legacy(st) ? "SELECT " RUN_COLUMNS_V2 " FROM runs WHERE id = ?"
+                    : "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?",
+         -1, &s, NULL) != SQLITE_OK)
     return db_err(st, err, "reading a run");
   sqlite3_bind_int64(s, 1, id);
   rc = sqlite3_step(s);
@@ -323,19 +338,23 @@ hs_rc hs_runlog_get(hs_store *st, long long id, hs_run *run,
                ? hs_err_set(err, HS_E_USAGE, "no run %lld (see `hrsync runs`)",
                             id)
                : db_err(st, err, "reading a run");
-  if(sqlite3_prepare_v2(hs_store_db(st),
-                        /* One row per field, expanded from each item's
-                        ** JSON object in the order it was written. */
-                        "SELECT r.stakeholder_id, r.hris_id, r.name, "
-                        "r.action, j.key, CASE WHEN j.type = 'array' THEN "
-                        "json_extract(j.value, '$[0]') WHEN r.action = "
-                        "'delete' THEN j.value END, CASE WHEN j.type = "
-                        "'array' THEN json_extract(j.value, '$[1]') WHEN "
-                        "r.action = 'delete' THEN NULL ELSE j.value END, "
-                        "r.reason FROM run_items r LEFT JOIN "
-                        "json_each(r.changes) j WHERE r.run_id = ? "
-                        "ORDER BY r.id, j.id",
-                        -1, &s, NULL) != SQLITE_OK) {
+  if(sqlite3_prepare_v2(
+         hs_store_db(st),
+         legacy(st) ? "SELECT stakeholder_id, hris_id, name, action, "
+                      "field, before, after, reason FROM run_changes "
+                      "WHERE run_id = ? ORDER BY id"
+                    /* One row per field, expanded from each item's
+                    ** JSON object in the order it was written. */
+                    : "SELECT r.stakeholder_id, r.hris_id, r.name, "
+                      "r.action, j.key, CASE WHEN j.type = 'array' THEN "
+                      "json_extract(j.value, '$[0]') WHEN r.action = "
+                      "'delete' THEN j.value END, CASE WHEN j.type = "
+                      "'array' THEN json_extract(j.value, '$[1]') WHEN "
+                      "r.action = 'delete' THEN NULL ELSE j.value END, "
+                      "r.reason FROM run_items r LEFT JOIN "
+                      "json_each(r.changes) j WHERE r.run_id = ? "
+                      "ORDER BY r.id, j.id",
+         -1, &s, NULL) != SQLITE_OK) {
     hs_run_clear(run);
     return db_err(st, err, "reading a run");
   }

@@ -110,8 +110,10 @@ static const char *const migrations[] = {
     "CREATE INDEX run_items_run ON run_items(run_id);\n"
     "INSERT OR IGNORE INTO meta(key, value)\n"
     "  VALUES('store_id', lower(hex(randomblob(16))));\n"
-    "INSERT OR IGNORE INTO meta(key, value) SELECT 'generation',\n"
-    "  CASE WHEN EXISTS(SELECT 1 FROM stakeholders) THEN '1' ELSE '0' END;\n"};
+    /* Generation 0 = fingerprint by hashing the rows, as schema 2 did:
+    ** a plan made before the upgrade (or by a reader that has not
+    ** migrated) still matches; the first write moves it to 1. */
+    "INSERT OR IGNORE INTO meta(key, value) VALUES('generation', '0');\n"};
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -313,6 +315,11 @@ sqlite3 *hs_store_db(hs_store *st)
   return st->db;
 }
 
+int hs_store_schema(hs_store *st)
+{
+  return user_version(st->db);
+}
+
 /* The stakeholder columns in hs_sf order, groups left out. */
 static hs_rc column_list(hs_buf *b)
 {
@@ -372,6 +379,10 @@ static hs_rc generation_fingerprint(hs_store *st, char out[65], int *hashed,
   char *id = NULL, *gen = NULL;
   hs_rc rc;
   *hashed = 0;
+  /* A store opened for reading may predate schema 3 (reading never
+  ** migrates): no counter then, and the rows are hashed. */
+  if(user_version(st->db) < 3)
+    return HS_OK;
   if((rc = hs_store_meta_get(st, "store_id", &id, err)) ||
      (rc = hs_store_meta_get(st, "generation", &gen, err))) {
     free(id);

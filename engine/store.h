@@ -77,6 +77,10 @@ hs_rc hs_store_meta_get(hs_store *st, const char *key, char **value,
 hs_rc hs_store_meta_set(hs_store *st, const char *key, const char *value,
                         hs_err *err);
 
+/* The store's schema version: a store opened for reading is not migrated,
+** so readers of tables a later schema changed ask. */
+int hs_store_schema(hs_store *st);
+
 /* The SQLite handle, for the run log (same file, same transaction). */
 sqlite3 *hs_store_db(hs_store *st);
 
