@@ -45,8 +45,8 @@ static const hs_cmd commands[] = {
      "write the registry to a CSV file, for bulk editing", NULL},
     {"import", hs_cmd_import, "FILE.csv",
      "apply an edited CSV export to the registry, all rows or none", NULL},
-    {"runs", hs_cmd_runs, "[show ID]",
-     "sync history; `runs show ID` prints one run field by field", NULL},
+    {"runs", hs_cmd_runs, "[show ID | undo ID]",
+     "history: every sync, import, undo; show one, or undo it", NULL},
     {"conformance", hs_cmd_conformance, "PLUGIN --fixtures DIR | --record DIR",
      "test a connector against recorded HTTP fixtures, with injected "
      "faults",
