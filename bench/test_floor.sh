@@ -49,3 +49,11 @@ for c in bamboohr personio hibob humaans lucca; do
   assert_eq "$records" 2600 "$c: records the floor parsed"
   echo "ok $c: $n requests, the same for hrsync, fetch_all and peer.py"
 done
+
+# The benchmark's 1% change: one batch PATCH /_emulator/people.
+assert_eq "$(python3 "$HRSYNC_SRC/bench/touch.py" "$EMU_URL" 2600 1 7)" "26" "touch.py: 1% of 2600"
+assert_eq "$(emu_ctl GET /_emulator/people/8 | jq -r .email)" "moved.8.r7@acme.example" "batch PATCH applied"
+emu_ctl PATCH /_emulator/people '[{"email": "x@y"}]' >/dev/null 2>&1 && fail "a batch element without id is accepted"
+emu_ctl PATCH /_emulator/people '[{"id": 999999, "email": "x@y"}]' >/dev/null 2>&1 && fail "an unknown id is accepted"
+echo "ok touch.py"
+
