@@ -294,7 +294,7 @@ static long bamboohr(client *c)
           "{\"title\":\"hrsync\",\"fields\":[\"id\",\"employeeNumber\","
           "\"firstName\",\"lastName\",\"workEmail\",\"mobilePhone\","
           "\"address1\",\"address2\",\"city\",\"zipcode\",\"state\","
-          "\"country\",\"dateOfBirth\",\"nationality\",\"hireDate\","
+          "\"country\",\"dateOfBirth\",\"hireDate\","
           "\"terminationDate\",\"status\"],\"filterDuplicates\":\"yes\"}"))
     return -1;
   return each_element(c, "employees", NULL);
@@ -352,6 +352,11 @@ static long hibob(client *c)
   if(call_small(c, "GET", "/hibob/v1/company/people/fields", HB_AUTH, NULL))
     return -1;
   headers(c, "Content-Type: application/json", NULL, NULL);
+  /* The connector's id-only search first (the roster's size and ids). */
+  if(call(c, "POST", "/hibob/v1/people/search", HB_AUTH,
+          "{\"fields\":[\"root.id\"],\"showInactive\":true}") ||
+     each_element(c, "employees", NULL) < 0)
+    return -1;
   if(call(c, "POST", "/hibob/v1/people/search", HB_AUTH,
           "{\"fields\":[\"root.id\",\"work.employeeIdInCompany\","
           "\"root.firstName\",\"root.surname\",\"root.email\","
@@ -370,7 +375,9 @@ static long humaans(client *c)
   long n = 0, got, skip = 0;
   long long total;
   headers(c, "Authorization: Bearer humaans-test-token", NULL, NULL);
-  if(call_small(c, "GET", "/humaans/api/me", NULL, NULL))
+  if(call_small(c, "GET", "/humaans/api/me", NULL, NULL) ||
+     call_small(c, "GET", "/humaans/api/custom-fields?$limit=250&$skip=0",
+                NULL, NULL))
     return -1;
   /* The connector's end rule: empty or short page, or skip >= total. */
   do {

@@ -70,7 +70,7 @@ def bamboohr(c):
     c.call("GET", base + "/v1/meta/fields")
     body = ('{"title":"hrsync","fields":["id","employeeNumber","firstName",'
             '"lastName","workEmail","mobilePhone","address1","address2",'
-            '"city","zipcode","state","country","dateOfBirth","nationality",'
+            '"city","zipcode","state","country","dateOfBirth",'
             '"hireDate","terminationDate","status"],"filterDuplicates":"yes"}')
     for e in c.call("POST", base + "/v1/reports/custom?format=JSON",
                     body)["employees"]:
@@ -80,7 +80,7 @@ def bamboohr(c):
                text(e.get("address1")), text(e.get("address2")),
                text(e.get("city")), text(e.get("zipcode")),
                text(e.get("state")), text(e.get("country")),
-               date(e.get("dateOfBirth")), text(e.get("nationality")),
+               date(e.get("dateOfBirth")), None,
                date(e.get("hireDate")), date(e.get("terminationDate")))
 
 
@@ -119,6 +119,8 @@ def hibob(c):
     c.headers = {"Authorization": "Basic " + base64.b64encode(
         b"SERVICE-TEST:hibob-test-token").decode()}
     c.call("GET", "/hibob/v1/company/people/fields")
+    c.call("POST", "/hibob/v1/people/search",
+           '{"fields":["root.id"],"showInactive":true}')
     body = ('{"fields":["root.id","work.employeeIdInCompany","root.firstName",'
             '"root.surname","root.email","home.mobilePhone","address.line1",'
             '"address.line2","address.city","address.postCode",'
@@ -142,6 +144,7 @@ def hibob(c):
 def humaans(c):
     c.headers = {"Authorization": "Bearer humaans-test-token"}
     c.call("GET", "/humaans/api/me")
+    c.call("GET", "/humaans/api/custom-fields?$limit=250&$skip=0")
     skip = 0
     while True:
         page = c.call("GET", f"/humaans/api/people?$limit=250&$skip={skip}")

@@ -30,7 +30,7 @@ export HRSYNC_LUCCA_API_KEY=lucca-test-key
 
 # base_url jq edit per connector: where the emulator mounts it.
 declare -A edit=(
-  [bamboohr]='.settings.subdomain = "acme" | .settings.base_url = $u + "/bamboohr/api/gateway.php"'
+  [bamboohr]='.settings.subdomain = "acme" | .settings.base_url = $u + "/bamboohr/api/gateway.php" | del(.mapping.nationality)'
   [personio]='.settings.base_url = $u + "/personio"'
   [hibob]='.settings.base_url = $u + "/hibob"'
   [humaans]='.settings.base_url = $u + "/humaans/api"'

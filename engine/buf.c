@@ -17,8 +17,10 @@ static int grow(hs_buf *b, size_t extra)
   while(cap < need)
     cap *= 2;
   p = realloc(b->data, cap);
-  if(!p)
+  if(!p) {
+    b->oom = 1;
     return -1;
+  }
   b->data = p;
   b->cap = cap;
   return 0;
@@ -40,19 +42,37 @@ int hs_buf_puts(hs_buf *b, const char *s)
   return hs_buf_append(b, s, strlen(s));
 }
 
+int hs_buf_vprintf(hs_buf *b, const char *fmt, va_list ap)
+{
+  va_list again;
+  int n;
+  va_copy(again, ap);
+  n = vsnprintf(NULL, 0, fmt, ap);
+  if(n < 0 || grow(b, (size_t)n)) {
+    va_end(again);
+    return -1;
+  }
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+  va_end(again);
+  b->len += (size_t)n;
+  return 0;
+}
+
 int hs_buf_printf(hs_buf *b, const char *fmt, ...)
 {
   va_list ap;
-  int n;
+  int rc;
   va_start(ap, fmt);
-  n = vsnprintf(NULL, 0, fmt, ap);
+  rc = hs_buf_vprintf(b, fmt, ap);
   va_end(ap);
-  if(n < 0 || grow(b, (size_t)n))
+  return rc;
+}
+
+int hs_buf_reserve(hs_buf *b, size_t extra)
+{
+  if(grow(b, extra))
     return -1;
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
+  b->data[b->len] = 0;
   return 0;
 }
 
@@ -111,6 +131,7 @@ char *hs_buf_steal(hs_buf *b)
   char *s = b->data ? b->data : calloc(1, 1);
   b->data = NULL;
   b->len = b->cap = 0;
+  b->oom = 0;
   return s;
 }
 
@@ -126,4 +147,5 @@ void hs_buf_free(hs_buf *b)
   free(b->data);
   b->data = NULL;
   b->len = b->cap = 0;
+  b->oom = 0;
 }

@@ -2,6 +2,7 @@
 ** Config loading and validation (json-c).
 */
 #include "config.h"
+#include "suggest.h"
 
 #include "buf.h"
 #include "digest.h"
@@ -436,40 +437,61 @@ hs_rc hs_config_check_connector(const hs_config *cfg,
   return HS_OK;
 }
 
-static hs_rc check_conds(const hs_config *cfg, const hs_cond *c, size_t n,
-                         const char *key, hs_field_known_fn known, void *arg,
-                         hs_err *err)
+/* The end of an unknown-field error: the nearest known id when there is
+** one (engine/suggest.c), then where to look. */
+static const char *near_hint(char *buf, size_t cap, const char *id,
+                             hs_field_nth_fn nth, void *arg)
 {
+  const char *near = nth ? hs_suggest_nearest(id, nth, arg) : NULL;
+  if(!near)
+    return "see `hrsync fields`";
+  snprintf(buf, cap, "did you mean \"%s\"? see `hrsync fields`", near);
+  return buf;
+}
+
+static hs_rc check_conds(const hs_config *cfg, const hs_cond *c, size_t n,
+                         const char *key, hs_field_known_fn known,
+                         hs_field_nth_fn nth, void *arg, hs_err *err)
+{
+  char hint[320];
   size_t i;
   for(i = 0; i < n; i++)
     if(!known(arg, c[i].field))
       return hs_err_set(err, HS_E_CONFIG,
-                        "%s: %s[%zu].field: unknown HR field \"%s\" (see "
-                        "`hrsync fields`)",
-                        cfg->path, key, i, c[i].field);
+                        "%s: %s[%zu].field: unknown HR field \"%s\" (%s)",
+                        cfg->path, key, i, c[i].field,
+                        near_hint(hint, sizeof(hint), c[i].field, nth, arg));
   return HS_OK;
 }
 
 hs_rc hs_config_check_fields(const hs_config *cfg, hs_field_known_fn known,
                              void *arg, hs_err *err)
 {
+  return hs_config_check_fields_near(cfg, known, NULL, arg, err);
+}
+
+hs_rc hs_config_check_fields_near(const hs_config *cfg,
+                                  hs_field_known_fn known, hs_field_nth_fn nth,
+                                  void *arg, hs_err *err)
+{
+  char hint[320];
   size_t i;
   int f;
   hs_rc rc;
   for(f = 0; f < HS_SF_COUNT; f++)
     if(cfg->mapping[f] && !known(arg, cfg->mapping[f]))
-      return hs_err_set(err, HS_E_CONFIG,
-                        "%s: mapping.%s: unknown HR field \"%s\" (see "
-                        "`hrsync fields`)",
-                        cfg->path, hs_sf_name(f), cfg->mapping[f]);
-  if((rc = check_conds(cfg, cfg->conds, cfg->n_conds, "conditions", known, arg,
-                       err)))
+      return hs_err_set(
+          err, HS_E_CONFIG, "%s: mapping.%s: unknown HR field \"%s\" (%s)",
+          cfg->path, hs_sf_name(f), cfg->mapping[f],
+          near_hint(hint, sizeof(hint), cfg->mapping[f], nth, arg));
+  if((rc = check_conds(cfg, cfg->conds, cfg->n_conds, "conditions", known, nth,
+                       arg, err)))
     return rc;
   for(i = 0; i < cfg->n_groups; i++) {
     char key[64];
     snprintf(key, sizeof(key), "groups[%zu].if", i);
     if((rc = check_conds(cfg, cfg->groups[i].conds, cfg->groups[i].n_conds,
-                         key, known, arg, err)))
+                         key, known, nth, arg, err)))
       return rc;
   }
   return HS_OK;

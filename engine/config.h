@@ -68,4 +68,14 @@ typedef int (*hs_field_known_fn)(void *arg, const char *id);
 hs_rc hs_config_check_fields(const hs_config *cfg, hs_field_known_fn known,
                              void *arg, hs_err *err);
 
+/* The i-th known HR field id, or NULL past the last. */
+typedef const char *(*hs_field_nth_fn)(void *arg, size_t i);
+
+/* hs_config_check_fields, and the error suggests the nearest known id
+** (nth enumerates them, same arg): "... unknown HR field "workemial"
+** (did you mean "workEmail"? see `hrsync fields`)". */
+hs_rc hs_config_check_fields_near(const hs_config *cfg,
+                                  hs_field_known_fn known, hs_field_nth_fn nth,
+                                  void *arg, hs_err *err);
+
 #endif

@@ -1,28 +1,27 @@
 /*
-** hs_sha256: SHA-256 (FIPS 180-4), for the config digest in the run log
-** and the registry fingerprint of a saved plan. Not for secrets.
+** hs_sha256: SHA-256, for the config digest in the run log and the
+** registry fingerprint of a saved plan. Not for secrets. OpenSSL's
+** libcrypto does the hashing (EVP); this is only the engine's shape of it.
 */
 #ifndef HS_DIGEST_H
 #define HS_DIGEST_H
 
 #include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
 
 typedef struct hs_sha256 {
-  uint32_t h[8];
-  uint64_t len; /* bytes so far */
-  unsigned char block[64];
-  size_t used;
+  void *ctx; /* EVP_MD_CTX, owned from init until hex */
+  int bad;   /* libcrypto failed (out of memory): hex gives "" */
 } hs_sha256;
 
+/* Every init is finished by hs_sha256_hex, which frees what init took. */
 void hs_sha256_init(hs_sha256 *s);
 void hs_sha256_update(hs_sha256 *s, const void *data, size_t len);
 
-/* Finishes and writes 64 hex digits and a NUL into hex[65]. */
+/* Finishes and writes 64 hex digits and a NUL into hex[65]; "" if
+** libcrypto failed, which never equals a real digest. */
 void hs_sha256_hex(hs_sha256 *s, char hex[65]);
 
-/* One-shot digest of a buffer. */
+/* One-shot digest of a buffer (EVP_Digest). */
 void hs_sha256_buf(const void *data, size_t len, char hex[65]);
 
 #endif

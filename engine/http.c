@@ -466,6 +466,10 @@ hs_rc hs_http_perform(hs_http *h, const hrsync_http_request *req,
         break;
       }
       wait = backoff_ms(h, attempt, retry_after_ms(h));
+      /* A 429 without Retry-After: Personio asks for at least 1 s, longer
+      ** than the first backoff step (issue 11; within the retry cap). */
+      if(status == 429 && wait < 1000 && retry_after_ms(h) < 0)
+        wait = h->max_retry_wait_ms < 1000 ? h->max_retry_wait_ms : 1000;
       hs_log_printf(h->log, HS_LOG_INFO, "http",
                     "%s %s: HTTP %ld, retry %d of %d in %ld ms", method,
                     req->url, status, attempt + 1, h->max_retries, wait);

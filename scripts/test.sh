@@ -3,7 +3,9 @@
 # scratch twice and runs every test in both trees:
 #   build-ci/       warnings are errors (-DHRSYNC_WERROR=ON)
 #   build-ci-asan/  AddressSanitizer + UBSan, LeakSanitizer on (Debug)
-# Exits non-zero if a build or a test fails. Safe to re-run.
+# then builds the Debian package from build-ci, installs it, checks the
+# installed hrsync (plugins, man, completion, SDK, the demo) and removes it
+# (scripts/test-package.sh). Exits non-zero if a build or a test fails. Safe to re-run.
 #
 #   bash scripts/test.sh
 set -uo pipefail
@@ -43,9 +45,15 @@ hrsync_install_deps || { echo "test.sh: dependencies failed" >&2; exit 1; }
 run_tree build-ci -DHRSYNC_WERROR=ON
 run_tree build-ci-asan -DHRSYNC_SANITIZE=address,undefined \
   -DCMAKE_BUILD_TYPE=Debug
+if [ -x build-ci/bin/hrsync ]; then
+  echo "==> package: build, install, check, remove (build-ci)"
+  bash scripts/test-package.sh build-ci || failed+=("package")
+else
+  failed+=("package: build-ci was not built")
+fi
 
 if [ ${#failed[@]} -ne 0 ]; then
   printf 'test.sh: FAILED: %s\n' "${failed[@]}" >&2
   exit 1
 fi
-echo "test.sh: all builds and tests passed (build-ci, build-ci-asan)"
+echo "test.sh: all builds and tests passed (build-ci, build-ci-asan, package)"

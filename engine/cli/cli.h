@@ -21,6 +21,10 @@ typedef struct hs_cli {
   FILE *out;               /* stdout */
   FILE *errf;              /* stderr */
   hs_log *log;
+  int json_printed; /* the command's --json result is out: a later failure
+                       adds no second document to stdout (stderr says) */
+  struct hs_progress *progress; /* the progress line on the terminal, if
+                                   any: erased before a log line */
 } hs_cli;
 
 /* A command: parses its own arguments (argv[0] is the command name) and
@@ -36,7 +40,9 @@ typedef struct hs_cmd {
 } hs_cmd;
 
 /* Prints "hrsync: <detail>" (or the code's sentence) to stderr and
-** returns the exit status that goes with err->rc. */
+** returns the exit status that goes with err->rc. With --json, also
+** {"error": {"code", "message", "exit"}} on stdout, unless the command's
+** result was printed already (json_printed). */
 int hs_cli_fail(hs_cli *cli, const hs_err *err);
 
 /* Prints "hrsync: <cmd>: <msg>" and a hint to use --help; returns 2. */
@@ -45,6 +51,10 @@ int hs_cli_usage_error(hs_cli *cli, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* --json result of a command that writes one file: {"<key>": "<path>"}
+** on stdout (init: "written", export: "exported"). */
+void hs_cli_json_result(hs_cli *cli, const char *key, const char *path);
 
 /* Prints s (NULL as "") in a column of width characters and one space;
 ** pads by UTF-8 characters, and cuts a longer value with "~". */

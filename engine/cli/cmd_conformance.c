@@ -1,11 +1,11 @@
 /*
 ** hrsync conformance: runs a connector through the conformance kit
-** (engine/conformance.h) and prints one line per check (with --json, one
+** (engine/kit/conformance.h) and prints one line per check (with --json, one
 ** object: {"checks": [{"check", "pass", "detail"}...], "passed",
 ** "failed"}), or, with --record, records a fixture folder from a live
 ** server.
 */
-#include "../conformance.h"
+#include "../kit/conformance.h"
 #include "cli.h"
 
 #include <string.h>
@@ -87,10 +87,18 @@ int hs_cmd_conformance(hs_cli *cli, int argc, char **argv)
     rc = hs_conf_record(&rp, &n, &err);
     if(rc)
       return hs_cli_fail(cli, &err);
-    fprintf(cli->out,
-            "recorded %u exchanges into %s (secrets replaced by "
-            "placeholders)\n",
-            n, record);
+    if(cli->json) {
+      hs_buf b = HS_BUF_INIT;
+      if(!hs_buf_printf(&b, "{\"recorded\": %u, \"folder\": ", n) &&
+         !hs_buf_json_str(&b, record) && !hs_buf_puts(&b, "}\n"))
+        fputs(b.data, cli->out);
+      hs_buf_free(&b);
+    }
+    else
+      fprintf(cli->out,
+              "recorded %u exchanges into %s (secrets replaced by "
+              "placeholders)\n",
+              n, record);
     return 0;
   }
   else {

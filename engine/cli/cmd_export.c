@@ -24,7 +24,9 @@ int hs_cmd_export(hs_cli *cli, int argc, char **argv)
   free(db);
   if(rc)
     return hs_cli_fail(cli, &err);
-  if(!cli->quiet)
+  if(cli->json) /* a JSON string for the file name, whatever it holds */
+    hs_cli_json_result(cli, "exported", argv[1]);
+  else if(!cli->quiet)
     fprintf(cli->errf, "hrsync: exported to %s\n", argv[1]);
   return 0;
 }

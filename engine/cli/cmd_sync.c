@@ -7,7 +7,9 @@
 #include "../store.h"
 #include "cli.h"
 #include "pipeline.h"
+#include "progress.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,6 +46,24 @@ static hs_rc make_plan(hs_cli *cli, const char *db, hs_plan *plan, hs_err *err)
   hs_store_close(st);
   hs_registry_clear(&reg);
   hs_session_close(&s);
+  return rc;
+}
+
+/* hs_apply, with the write phase on the terminal's progress line. */
+static hs_rc apply_with_progress(hs_cli *cli, hs_store *st,
+                                 const hs_plan *plan, long long *run,
+                                 hs_err *err)
+{
+  hs_progress p;
+  char what[96];
+  hs_rc rc;
+  hs_progress_start(&p, cli);
+  snprintf(what, sizeof(what), "writing %zu changes to the registry",
+           plan->counts[HS_ACT_CREATE] + plan->counts[HS_ACT_UPDATE] +
+               plan->counts[HS_ACT_LEFT]);
+  hs_progress_phase(&p, what);
+  rc = hs_apply(st, plan, run, err);
+  hs_progress_end(&p);
   return rc;
 }
 
@@ -90,7 +110,8 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   if(rc)
     goto out;
   writes = hs_plan_writes(&plan);
-  if(!cli->json)
+  /* -q: no plan, but the one-line result below. */
+  if(!cli->json && !cli->quiet)
     hs_print_plan(cli, &plan, 0);
   if(writes && !yes) {
     if(!isatty(fileno(stdin)) || !isatty(fileno(cli->errf))) {
@@ -109,17 +130,18 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   if((rc = hs_store_open(db, HS_STORE_WRITE, &st, &err)))
     goto out;
   created = hs_store_created(st);
-  if((rc = hs_apply(st, &plan, &run, &err)))
+  if((rc = apply_with_progress(cli, st, &plan, &run, &err)))
     goto out;
   if(cli->json)
     hs_print_plan(cli, &plan, run);
-  else if(!cli->quiet && !writes)
-    fprintf(cli->out, "\nNothing to apply (logged as run %lld).\n", run);
-  else if(!cli->quiet)
+  else if(!writes)
+    fprintf(cli->out, "%sNothing to apply (logged as run %lld).\n",
+            cli->quiet ? "" : "\n", run);
+  else
     fprintf(cli->out,
-            "\nApplied as run %lld: %zu created, %zu updated, %zu left.\n",
-            run, plan.counts[HS_ACT_CREATE], plan.counts[HS_ACT_UPDATE],
-            plan.counts[HS_ACT_LEFT]);
+            "%sApplied as run %lld: %zu created, %zu updated, %zu left.\n",
+            cli->quiet ? "" : "\n", run, plan.counts[HS_ACT_CREATE],
+            plan.counts[HS_ACT_UPDATE], plan.counts[HS_ACT_LEFT]);
   /* The rest is applied, but conflicts need a person: exit 3 says so. */
   if(plan.counts[HS_ACT_CONFLICT])
     rc = hs_err_set(&err, HS_E_REFUSED,

@@ -3,6 +3,7 @@
 ** stand before or after the command, and dispatches to cmd_<name>.c.
 */
 #include "cli.h"
+#include "progress.h"
 
 #include <curl/curl.h>
 #include <hrsync/connector.h>
@@ -20,10 +21,19 @@ static const hs_cmd commands[] = {
      "list the connectors found: name, version, ABI, path; broken ones "
      "with the reason",
      NULL},
-    {"init", hs_cmd_init, "PLUGIN [-o FILE] [--force]",
+    {"init", hs_cmd_init,
+     "PLUGIN [-o FILE] [--force] [--set KEY=VALUE]... [--base-url URL] "
+     "[--offline]",
      "write a starter config for a connector, with its suggested mapping",
-     "  -o FILE    where to write it (default: the -c file, hrsync.json)\n"
-     "  --force    overwrite an existing file\n"},
+     "  -o FILE          where to write it (default: the -c file, "
+     "hrsync.json)\n"
+     "  --force          overwrite an existing file\n"
+     "  --set KEY=VALUE  a connector setting to write (repeatable)\n"
+     "  --base-url URL   the same as --set base_url=URL\n"
+     "  --offline        with --set: write them, do not connect\n"
+     "  With --set/--base-url, every required setting given and every\n"
+     "  secret's HRSYNC_<PLUGIN>_<KEY> variable set, init reads the\n"
+     "  tenant's fields and leaves out the mapping entries it lacks.\n"},
     {"check", hs_cmd_check, "",
      "validate the config and authenticate against the HR system", NULL},
     {"fields", hs_cmd_fields, "",
@@ -96,28 +106,112 @@ static void print_cmd_usage(FILE *f, const hs_cmd *c)
   fprintf(f, "\nglobal options: see `hrsync --help`\n");
 }
 
+/* The stable name of a code in --json errors: what a script switches on. */
+static const char *code_name(hs_rc rc)
+{
+  static const char *const names[] = {"ok",      "usage", "config", "refused",
+                                      "runtime", "nomem", "io",     "db",
+                                      "plugin",  "auth",  "http",   "parse"};
+  return (unsigned)rc < sizeof(names) / sizeof(names[0]) ? names[rc]
+                                                         : "runtime";
+}
+
+/* With --json, a failure is also one object on stdout:
+** {"error": {"code": "config", "message": "...", "exit": 2}}. */
+static void print_json_error(FILE *f, hs_rc rc, const char *msg, int status)
+{
+  hs_buf b = HS_BUF_INIT;
+  int bad = hs_buf_printf(
+      &b, "{\"error\": {\"code\": \"%s\", \"message\": ", code_name(rc));
+  bad |= hs_buf_json_str(&b, msg);
+  bad |= hs_buf_printf(&b, ", \"exit\": %d}}\n", status);
+  fputs(bad ? "{\"error\": {\"code\": \"nomem\", \"message\": \"out of "
+              "memory\", \"exit\": 1}}\n"
+            : hs_buf_str(&b),
+        f);
+  fflush(f);
+  hs_buf_free(&b);
+}
+
+void hs_cli_json_result(hs_cli *cli, const char *key, const char *path)
+{
+  hs_buf b = HS_BUF_INIT;
+  int bad = hs_buf_puts(&b, "{") | hs_buf_json_str(&b, key) |
+            hs_buf_puts(&b, ": ") | hs_buf_json_str(&b, path) |
+            hs_buf_puts(&b, "}\n");
+  if(!bad)
+    fputs(b.data, cli->out);
+  hs_buf_free(&b);
+}
+
 int hs_cli_fail(hs_cli *cli, const hs_err *err)
 {
   const char *msg = err->msg[0] ? err->msg : hs_strerror(err->rc);
+  hs_rc rc = err->rc ? err->rc : HS_E_RUNTIME;
+  int status = hs_rc_exit_code(rc);
   hs_buf line = HS_BUF_INIT;
   /* Errors pass the same redaction as log lines. */
   if(hs_log_redact(cli->log, msg, &line) == 0)
     msg = hs_buf_str(&line);
   fprintf(cli->errf, "hrsync: %s\n", msg);
+  if(cli->json && !cli->json_printed)
+    print_json_error(cli->out, rc, msg, status);
   hs_buf_free(&line);
-  return hs_rc_exit_code(err->rc ? err->rc : HS_E_RUNTIME);
+  return status;
+}
+
+/* "hrsync: <cmd>: <msg> (see ...--help)" on f, and with --json the error
+** object on stdout; returns 2. */
+static int usage_error(FILE *f, int json, const char *cmd, const char *fmt,
+                       va_list ap)
+{
+  hs_buf msg = HS_BUF_INIT;
+  int bad = hs_buf_printf(&msg, "%s%s", cmd ? cmd : "", cmd ? ": " : "");
+  bad |= hs_buf_vprintf(&msg, fmt, ap);
+  bad |= hs_buf_printf(&msg, " (see `hrsync %s%s--help`)", cmd ? cmd : "",
+                       cmd ? " " : "");
+  fprintf(f, "hrsync: %s\n", bad ? "usage error" : hs_buf_str(&msg));
+  if(json)
+    print_json_error(stdout, HS_E_USAGE, bad ? "usage error" : msg.data, 2);
+  hs_buf_free(&msg);
+  return 2;
 }
 
 int hs_cli_usage_error(hs_cli *cli, const char *cmd, const char *fmt, ...)
 {
   va_list ap;
-  fprintf(cli->errf, "hrsync: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+  int rc;
   va_start(ap, fmt);
-  vfprintf(cli->errf, fmt, ap);
+  rc = usage_error(cli->errf, cli->json, cmd, fmt, ap);
   va_end(ap);
-  fprintf(cli->errf, " (see `hrsync %s%s--help`)\n", cmd ? cmd : "",
-          cmd ? " " : "");
-  return 2;
+  return rc;
+}
+
+/* A command-line error found before the command runs. */
+static int early_error(int json, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static int early_error(int json, const char *fmt, ...)
+{
+  va_list ap;
+  int rc;
+  va_start(ap, fmt);
+  rc = usage_error(stderr, json, NULL, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+/* --json anywhere before "--": known before the arguments are parsed, so
+** even an error in them comes out as JSON. */
+static int wants_json(int argc, char **argv)
+{
+  int i;
+  for(i = 1; i < argc && strcmp(argv[i], "--"); i++)
+    if(!strcmp(argv[i], "--json"))
+      return 1;
+  return 0;
 }
 
 static const hs_cmd *find_command(const char *name)
@@ -129,10 +223,15 @@ static const hs_cmd *find_command(const char *name)
   return NULL;
 }
 
+/* Log lines go to stderr; a progress line there is erased first (and
+** drawn again with the next count), so the two never share a line. */
 static void stderr_sink(void *arg, int level, const char *line)
 {
   static const char *const tags[] = {"error", "warning", "info", "debug"};
-  fprintf((FILE *)arg, "hrsync: %s: %s\n", tags[level & 3], line);
+  hs_cli *cli = arg;
+  if(cli->progress)
+    hs_progress_clear(cli->progress);
+  fprintf(cli->errf, "hrsync: %s: %s\n", tags[level & 3], line);
 }
 
 /* A global option that takes a value: "--db FILE" or "--db=FILE". Returns
@@ -160,10 +259,12 @@ static int take_value(int argc, char **argv, int *i, const char *opt,
 
 int main(int argc, char **argv)
 {
-  hs_cli cli = {"hrsync.json", 0, NULL, NULL, 0, 0, 0, stdout, stderr, NULL};
+  hs_cli cli = {"hrsync.json", 0,      NULL, NULL, 0,   0, 0,
+                stdout,        stderr, NULL, 0,    NULL};
   const hs_cmd *cmd = NULL;
   char **rest = calloc((size_t)argc + 1, sizeof(char *));
   int nrest = 0, i, help = 0, rc, dashdash = 0;
+  int json = wants_json(argc, argv);
 
   if(!rest) {
     fputs("hrsync: out of memory\n", stderr);
@@ -177,10 +278,8 @@ int main(int argc, char **argv)
     int missing = 0;
     if(dashdash || a[0] != '-' || !a[1]) {
       if(!cmd && !(cmd = find_command(a))) {
-        fprintf(stderr,
-                "hrsync: unknown command \"%s\" (see `hrsync --help`)\n", a);
         free(rest);
-        return 2;
+        return early_error(json, "unknown command \"%s\"", a);
       }
       rest[nrest++] = argv[i];
       continue;
@@ -217,21 +316,23 @@ int main(int argc, char **argv)
     else if(cmd)
       rest[nrest++] = argv[i]; /* the command's own option */
     else {
-      fprintf(stderr, "hrsync: unknown option \"%s\" (see `hrsync --help`)\n",
-              a);
       free(rest);
-      return 2;
+      return early_error(json, "unknown option \"%s\"", a);
     }
     if(missing) {
-      fprintf(stderr, "hrsync: option \"%s\" needs a value\n", a);
       free(rest);
-      return 2;
+      return early_error(json, "option \"%s\" needs a value", a);
     }
   }
-  if(!cmd) {
-    print_usage(help ? stdout : stderr);
+  if(!cmd && !help) {
+    print_usage(stderr);
     free(rest);
-    return help ? 0 : 2;
+    return json ? early_error(json, "which command?") : 2;
+  }
+  if(!cmd) {
+    print_usage(stdout);
+    free(rest);
+    return 0;
   }
   if(help) {
     print_cmd_usage(stdout, cmd);
@@ -241,11 +342,14 @@ int main(int argc, char **argv)
   cli.log = hs_log_new(cli.quiet     ? HS_LOG_ERROR
                        : cli.verbose ? HS_LOG_WARN + cli.verbose
                                      : HS_LOG_WARN,
-                       stderr_sink, stderr);
+                       stderr_sink, &cli);
   /* Once, before any thread and before any plugin runs (libcurl's global
   ** state is not thread-safe to set up). */
   if(!cli.log || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     fputs("hrsync: cannot initialise (out of memory or TLS setup)\n", stderr);
+    if(json)
+      print_json_error(stdout, HS_E_RUNTIME,
+                       "cannot initialise (out of memory or TLS setup)", 1);
     hs_log_free(cli.log);
     free(rest);
     return 1;

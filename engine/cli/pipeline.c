@@ -2,6 +2,7 @@
 ** The sync commands' shared pipeline and plan printing.
 */
 #include "pipeline.h"
+#include "progress.h"
 
 #include "../planfile.h"
 #include "../secret.h"
@@ -128,6 +129,12 @@ static int field_known(void *arg, const char *id)
   return n > 0;
 }
 
+static const char *field_nth(void *arg, size_t i)
+{
+  const hs_fieldset *fs = arg;
+  return i < fs->n ? fs->items[i].id : NULL;
+}
+
 static int field_type(void *arg, const char *id)
 {
   const hs_fieldset *fs = arg;
@@ -145,23 +152,26 @@ hs_rc hs_session_fields(hs_session *s, int check, hs_err *err)
     return rc;
   /* A connector that lists no fields cannot be checked against. */
   if(check && s->fields.n)
-    return hs_config_check_fields(s->cfg, field_known, &s->fields, err);
+    return hs_config_check_fields_near(s->cfg, field_known, field_nth,
+                                       &s->fields, err);
   return HS_OK;
 }
 
 typedef struct fetch_ctx {
   hs_session *s;
   hs_planner *planner;
-  int progress;
+  hs_progress progress; /* the terminal's progress line (progress.c) */
 } fetch_ctx;
 
 static hs_rc on_record(void *arg, const hs_record *rec, hs_err *err)
 {
   fetch_ctx *f = arg;
   f->s->records++;
-  if(f->progress && f->s->records % 100 == 0)
-    fprintf(f->s->cli->errf, "\rhrsync: fetched %lu records...",
-            f->s->records);
+  if(f->progress.f) {
+    hs_fetch_stats st;
+    hs_conn_get_stats(f->s->conn, &st);
+    hs_progress_fetch(&f->progress, f->s->records, st.total, st.has_total);
+  }
   return hs_planner_add(f->planner, rec, err);
 }
 
@@ -172,13 +182,15 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
   hs_rc rc;
   memset(plan, 0, sizeof(*plan));
   f.s = s;
-  f.progress = !s->cli->quiet && isatty(fileno(s->cli->errf));
   if((rc = hs_planner_new(reg, s->cfg, s->fields.n ? field_type : NULL,
                           &s->fields, &f.planner, err)))
     return rc;
+  hs_progress_start(&f.progress, s->cli);
   rc = hs_conn_fetch(s->conn, on_record, &f, err);
-  if(f.progress && s->records >= 100)
-    fprintf(s->cli->errf, "\n");
+  if(rc)
+    hs_progress_end(&f.progress); /* the error follows on its own line */
+  else
+    hs_progress_fetch_done(&f.progress, s->records);
   if(!rc)
     rc = hs_planner_finish(f.planner, plan, err);
   hs_planner_free(f.planner);
@@ -298,6 +310,7 @@ void hs_print_plan(hs_cli *cli, const hs_plan *plan, long long run_id)
   if(cli->json) {
     hs_buf b = HS_BUF_INIT;
     hs_err err;
+    cli->json_printed = 1; /* the one JSON document on stdout */
     if(!hs_plan_to_json(plan, 0, &b, &err)) {
       if(run_id > 0 && b.len > 2) {
         /* Add "run_id" before the closing brace. */

@@ -20,7 +20,8 @@ static const hrsync_setting_def settings[] = {
      "https://api.bamboohr.com/api/gateway.php", 0},
     {"roster",
      "How employees are read: custom_report (one request) or dataset "
-     "(paged, POST /v2/datasets/employee/data)",
+     "(paged, POST /v2/datasets/employee/data, the dataset's own field "
+     "names; classic aliases that mean the same are translated)",
      "custom_report", 0},
     {"api_key", "API key of a BambooHR user who can see the synced fields",
      NULL, HRSYNC_SETTING_REQUIRED | HRSYNC_SETTING_SECRET},
@@ -119,6 +120,9 @@ static void bhr_close(hrsync_conn *c)
     return;
   json_object_put(c->seen);
   json_object_put(c->meta);
+  json_object_put(c->ds_names);
+  json_object_put(c->ds_plan);
+  json_object_put(c->withheld);
   /* The key is a secret: do not leave it in freed memory. */
   memset(c->api_key, 0, sizeof(c->api_key));
   free(c);
@@ -135,8 +139,9 @@ static int looks_like_xml(const hrsync_http_response *resp)
   return 0;
 }
 
-hrsync_status bhr_call(hrsync_conn *c, const char *method, const char *path,
-                       const char *body, const char *what, json_object **out)
+static hrsync_status send(hrsync_conn *c, const char *method, const char *path,
+                          const char *body, const char *what,
+                          const hrsync_http_response **out, int quiet_404)
 {
   const hrsync_kv with_body[] = {{"Accept", "application/json"},
                                  /* Exactly this: "; charset=UTF-8" makes
@@ -161,6 +166,8 @@ hrsync_status bhr_call(hrsync_conn *c, const char *method, const char *path,
   if(st != HRSYNC_OK)
     return st;
   c->status = resp->status;
+  if(quiet_404 && resp->status == 404)
+    return HRSYNC_E_HTTP;
   st = hsp_check_status(&c->hh, resp, what, "X-BambooHR-Error-Message");
   if(st != HRSYNC_OK)
     return st;
@@ -169,17 +176,53 @@ hrsync_status bhr_call(hrsync_conn *c, const char *method, const char *path,
                          "%s: expected JSON, got XML (Accept header "
                          "ignored?)",
                          what);
+  *out = resp;
+  return HRSYNC_OK;
+}
+
+hrsync_status bhr_send(hrsync_conn *c, const char *method, const char *path,
+                       const char *body, const char *what,
+                       const hrsync_http_response **out)
+{
+  return send(c, method, path, body, what, out, 0);
+}
+
+static hrsync_status call(hrsync_conn *c, const char *method, const char *path,
+                          const char *body, const char *what,
+                          json_object **out, int quiet_404)
+{
+  const hrsync_http_response *resp;
+  hrsync_status st = send(c, method, path, body, what, &resp, quiet_404);
+  *out = NULL;
+  if(st != HRSYNC_OK)
+    return st;
   return hsp_parse_json(&c->hh, resp, what, out);
 }
 
+hrsync_status bhr_call(hrsync_conn *c, const char *method, const char *path,
+                       const char *body, const char *what, json_object **out)
+{
+  return call(c, method, path, body, what, out, 0);
+}
+
+hrsync_status bhr_call_or_404(hrsync_conn *c, const char *method,
+                              const char *path, const char *body,
+                              const char *what, json_object **out)
+{
+  return call(c, method, path, body, what, out, 1);
+}
+
 /* A call that needs a valid key and that every BambooHR plan serves: the
-** field list. The host usually asks for the schema next, so the answer is
-** kept for list_fields instead of being fetched twice. */
+** field list (the dataset's own in dataset mode). The host usually asks
+** for the schema next, so the answer is kept for list_fields instead of
+** being fetched twice. */
 static hrsync_status bhr_authenticate(hrsync_conn *c)
 {
   json_object *root = NULL;
-  hrsync_status st =
-      bhr_call(c, "GET", "/v1/meta/fields", NULL, "/v1/meta/fields", &root);
+  hrsync_status st;
+  if(c->roster == BHR_ROSTER_DATASET)
+    return bhr_dataset_load(c);
+  st = bhr_call(c, "GET", "/v1/meta/fields", NULL, "/v1/meta/fields", &root);
   json_object_put(c->meta);
   c->meta = st == HRSYNC_OK ? root : NULL;
   if(st != HRSYNC_OK)

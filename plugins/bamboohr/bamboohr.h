@@ -1,13 +1,15 @@
 /*
-** BambooHR connector internals, shared by its three files:
+** BambooHR connector internals, shared by its four files:
 **   bamboohr.c  descriptor, settings, credentials, the request helper
-**   fields.c    the field schema (GET /v1/meta/fields)
-**   roster.c    the roster: custom report or the paged employee dataset
+**   fields.c    the field schema (GET /v1/meta/fields + report-only names)
+**   roster.c    the custom-report roster and what both rosters share
+**   dataset.c   the employee dataset: its own field names, paged rows
 */
 #ifndef HRSYNC_BAMBOOHR_H
 #define HRSYNC_BAMBOOHR_H
 
 #include "hsp.h"
+#include "hsp_stream.h"
 
 /* The custom report accepts at most this many fields per request. */
 #define BHR_MAX_FIELDS 400
@@ -37,6 +39,10 @@ struct hrsync_conn {
   json_object *seen; /* dataset: hris ids emitted so far (a set) */
   json_object *meta; /* authenticate's /v1/meta/fields, kept for
                         list_fields (which frees it); NULL otherwise */
+  json_object *ds_names; /* dataset: {name: label} from the fields list */
+  json_object *ds_plan;  /* dataset: [[wanted id, dataset name], ...] */
+  json_object *withheld; /* fields declared withheld (a set), or NULL */
+  int warned_empty_key;  /* an answer had a "" member: warned once */
 };
 
 /* Sends method path (appended to the API root) with Accept:
@@ -49,7 +55,57 @@ struct hrsync_conn {
 hrsync_status bhr_call(hrsync_conn *c, const char *method, const char *path,
                        const char *body, const char *what, json_object **out);
 
-/* host->field once per field of GET /v1/meta/fields, plus "id". */
+/* bhr_call without the parse: *out is the host's answer (2xx, not XML),
+** valid until the next request. */
+hrsync_status bhr_send(hrsync_conn *c, const char *method, const char *path,
+                       const char *body, const char *what,
+                       const hrsync_http_response **out);
+
+/* bhr_call, but a 404 answer returns HRSYNC_E_HTTP (c->status 404)
+** without setting the error: the caller has somewhere else to ask. */
+hrsync_status bhr_call_or_404(hrsync_conn *c, const char *method,
+                              const char *path, const char *body,
+                              const char *what, json_object **out);
+
+/* Documented names the custom report accepts that /v1/meta/fields does
+** not list; NULL-terminated. */
+extern const char *const bhr_report_only[];
+
+/* A hire date BambooHR left empty: absent, null, "" or "0000-00-00". */
+int bhr_no_hire_date(json_object *v);
+
+/* The employee id as text (string or number), or NULL. */
+const char *bhr_id_text(json_object *v, char *tmp, size_t cap);
+
+/* The custom report's field list: "id", the wanted fields, hireDate and
+** status, each once (at most BHR_MAX_FIELDS). The caller puts *out. */
+hrsync_status bhr_requested_fields(hrsync_conn *c, json_object **out);
+
+/* The error for an answer without its list member: BambooHR's own
+** {"error": {"message"}} when it sent one, else the shape. */
+hrsync_status bhr_shape_error(hrsync_conn *c, json_object *root,
+                              const char *what, const char *member);
+
+/* record_set for one member of an answer, unless its name cannot be a
+** field id: "" (warned about once a run, issue: one odd key must not
+** abort a sync) or a reserved "hrsync." id. */
+hrsync_status bhr_emit_member(hrsync_conn *c, const char *key,
+                              json_object *val);
+
+/* Dataset mode: reads the dataset's field names (GET /v1_2/datasets/
+** employee/fields, or the v1 path when that is 404). */
+hrsync_status bhr_dataset_load(hrsync_conn *c);
+
+/* Dataset mode schema: the dataset's names plus the classic aliases that
+** mean the same (workEmail for email, ...). Warns about wanted fields
+** that cannot be read from the dataset. */
+hrsync_status bhr_dataset_fields(hrsync_conn *c);
+
+/* Dataset mode: one page of rows. */
+hrsync_status bhr_dataset_page(hrsync_conn *c);
+
+/* host->field once per field of GET /v1/meta/fields, plus "id" and the
+** report-only names (custom report), or the dataset's names. */
 hrsync_status bhr_list_fields(hrsync_conn *c);
 
 /* One roster step in the configured mode. */

@@ -8,6 +8,31 @@
 
 #include <string.h>
 
+/* Valid in custom reports, absent from /v1/meta/fields (BambooHR's "list
+** of field names" page); listed so they can be mapped and used in
+** conditions. */
+const char *const bhr_report_only[] = {
+    "bestEmail", "supervisorEId", "supervisorId", "displayName", "fullName1",
+    "fullName2", "fullName3",     "fullName4",    "fullName5",   "lastChanged",
+    NULL};
+
+static const struct {
+  const char *id, *label;
+  hrsync_field_type type;
+} report_only_defs[] = {
+    {"bestEmail", "Email (work email, else home email)", HRSYNC_FIELD_EMAIL},
+    {"supervisorEId", "Supervisor EID (the manager's employee id)",
+     HRSYNC_FIELD_TEXT},
+    {"supervisorId", "Supervisor ID (the manager's employee number)",
+     HRSYNC_FIELD_TEXT},
+    {"displayName", "Display name", HRSYNC_FIELD_TEXT},
+    {"fullName1", "Full name: First Last", HRSYNC_FIELD_TEXT},
+    {"fullName2", "Full name: Last, First", HRSYNC_FIELD_TEXT},
+    {"fullName3", "Full name: Last, First Middle", HRSYNC_FIELD_TEXT},
+    {"fullName4", "Full name: Last First Middle", HRSYNC_FIELD_TEXT},
+    {"fullName5", "Full name: First Middle Last", HRSYNC_FIELD_TEXT},
+    {"lastChanged", "Last changed (timestamp)", HRSYNC_FIELD_TEXT}};
+
 /* BambooHR's field types that are a choice out of a list. */
 static const char *const list_types[] = {
     "list",     "multilist", "country", "state",  "gender", "marital_status",
@@ -95,11 +120,29 @@ static hrsync_status describe(hrsync_conn *c, json_object *entry, size_t i,
   return c->hh.h->field(c->hh.ctx, &def);
 }
 
+/* One field the meta list did not describe, unless it did (seen). */
+static hrsync_status describe_extra(hrsync_conn *c, json_object *seen,
+                                    const char *id, const char *label,
+                                    hrsync_field_type type)
+{
+  hrsync_field_def def;
+  if(json_object_object_get_ex(seen, id, NULL))
+    return HRSYNC_OK;
+  memset(&def, 0, sizeof(def));
+  def.struct_size = sizeof(def);
+  def.type = type;
+  def.id = id;
+  def.label = label;
+  return c->hh.h->field(c->hh.ctx, &def);
+}
+
 hrsync_status bhr_list_fields(hrsync_conn *c)
 {
   json_object *root = NULL, *seen;
   hrsync_status st = HRSYNC_OK;
   size_t i, n;
+  if(c->roster == BHR_ROSTER_DATASET)
+    return bhr_dataset_fields(c);
   if(c->meta) {
     root = c->meta; /* from authenticate; ours to free now */
     c->meta = NULL;
@@ -129,15 +172,14 @@ hrsync_status bhr_list_fields(hrsync_conn *c)
       st = describe(c, e, i, seen);
   }
   /* The employee id is not a meta field but every record carries it. */
-  if(st == HRSYNC_OK && !json_object_object_get_ex(seen, "id", NULL)) {
-    hrsync_field_def def;
-    memset(&def, 0, sizeof(def));
-    def.struct_size = sizeof(def);
-    def.type = HRSYNC_FIELD_NUMBER;
-    def.id = "id";
-    def.label = "Employee ID (EEID, immutable)";
-    st = c->hh.h->field(c->hh.ctx, &def);
-  }
+  if(st == HRSYNC_OK)
+    st = describe_extra(c, seen, "id", "Employee ID (EEID, immutable)",
+                        HRSYNC_FIELD_NUMBER);
+  for(i = 0; st == HRSYNC_OK &&
+             i < sizeof(report_only_defs) / sizeof(report_only_defs[0]);
+      i++)
+    st = describe_extra(c, seen, report_only_defs[i].id,
+                        report_only_defs[i].label, report_only_defs[i].type);
   json_object_put(seen);
   json_object_put(root);
   return st;

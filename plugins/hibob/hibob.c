@@ -51,7 +51,9 @@ hrsync_status hb_send(hrsync_conn *c, const char *method, const char *path,
   st = hsp_url(&c->hh, url, sizeof(url), c->base, "%s", path);
   if(st)
     return st;
-  snprintf(what, sizeof(what), "%s %s", method, path);
+  /* Errors name the path, not its query. */
+  snprintf(what, sizeof(what), "%s %.*s", method, (int)strcspn(path, "?"),
+           path);
   hsp_request(&req, method, url, headers, body ? 2 : 1);
   req.body = body;
   req.body_len = body ? strlen(body) : 0;
@@ -72,7 +74,9 @@ hrsync_status hb_call(hrsync_conn *c, const char *method, const char *path,
   *out = NULL;
   if(st)
     return st;
-  snprintf(what, sizeof(what), "%s %s", method, path);
+  /* Errors name the path, not its query. */
+  snprintf(what, sizeof(what), "%s %.*s", method, (int)strcspn(path, "?"),
+           path);
   return hsp_parse_json(&c->hh, resp, what, out);
 }
 
@@ -123,12 +127,13 @@ static hrsync_status hb_open(const hrsync_host *host, hrsync_host_ctx *ctx,
   return HRSYNC_OK;
 }
 
-/* The field metadata is the cheapest authenticated read (search is
-** limited to 50 calls a minute); it is kept for list_fields and the
-** roster. */
+/* The field metadata checks the credentials and is kept for list_fields
+** and the roster; but it needs no permission, so a one-field search
+** proves the roster can be read (one of the 50 searches a minute). */
 static hrsync_status hb_authenticate(hrsync_conn *c)
 {
-  return hb_schema_load(c);
+  hrsync_status st = hb_schema_load(c);
+  return st ? st : hb_probe_roster(c);
 }
 
 static const hrsync_connector hb_connector = {

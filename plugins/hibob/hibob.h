@@ -1,5 +1,6 @@
 /*
-** HiBob connector, internal interface between its three files:
+** HiBob connector, internal interface between its files (the streaming
+** reader is plugins/common/hsp_stream.c):
 **   hibob.c   descriptor, settings, open/close/authenticate, requests
 **   schema.c  field metadata (/v1/company/people/fields), named lists
 **   roster.c  POST /v1/people/search and turning employees into records
@@ -8,6 +9,7 @@
 #define HIBOB_H
 
 #include "hsp.h"
+#include "hsp_stream.h"
 
 /* How a field's value is turned into record text. */
 typedef enum hb_kind {
@@ -50,17 +52,6 @@ hrsync_status hb_send(hrsync_conn *c, const char *method, const char *path,
 hrsync_status hb_call(hrsync_conn *c, const char *method, const char *path,
                       const char *body, json_object **out);
 
-/* Called for each element of a streamed array; elem is freed after. */
-typedef hrsync_status (*hb_elem_fn)(void *arg, json_object *elem, size_t idx);
-
-/* Walks body (len bytes), a JSON object, calling fn for each element of
-** its array member key, parsed one at a time. HRSYNC_E_PARSE "<what>:
-** malformed JSON ..." when body is not JSON, "<what>: "<key>" is missing
-** or not an array" when it has another shape. */
-hrsync_status hb_stream_array(const hsp_host *hh, const char *what,
-                              const char *body, size_t len, const char *key,
-                              hb_elem_fn fn, void *arg);
-
 /* Loads the field metadata once (a no-op afterwards). */
 hrsync_status hb_schema_load(hrsync_conn *c);
 
@@ -79,7 +70,13 @@ hrsync_status hb_list_fields(hrsync_conn *c);
 hrsync_status hb_list_item(hrsync_conn *c, const char *list_id,
                            const char *item, const char **name);
 
-/* next_page callback: one search, every employee. */
+/* A one-field search proving the service user can read people:
+** HRSYNC_E_AUTH naming the permission to grant when it finds nobody. */
+hrsync_status hb_probe_roster(hrsync_conn *c);
+
+/* next_page callback: one search, every employee. Nobody is a valid
+** answer here: authenticate's probe already refused a service user who
+** can see no one (check and sync both authenticate first). */
 hrsync_status hb_next_page(hrsync_conn *c, int *has_more);
 
 #endif

@@ -22,6 +22,12 @@
 
 static const char SEARCH_PATH[] = "/v1/people/search";
 
+/* A search that finds nobody: HiBob's answer (200, no employees) to a
+** service user whose permission group lacks the categories. */
+static const char NO_PEOPLE[] =
+    "the service user's permission group cannot see employees (People > "
+    "Permissions: Employed, Hired, Terminated)";
+
 /* Walks a dotted path. Returns 1 when every member exists (*out may then
 ** be NULL: a JSON null), 0 when one is missing. */
 static int walk(json_object *obj, const char *path, json_object **out)
@@ -261,10 +267,11 @@ static hb_field field_of(const hrsync_conn *c, const char *id)
   return tmp;
 }
 
-/* Emits one employee as a record: every requested field it carries. */
+/* Emits one employee as a record: every requested field it carries
+** (present[i] set for each). */
 static hrsync_status emit_employee(hrsync_conn *c, json_object *emp,
                                    size_t idx, json_object *fields,
-                                   struct printbuf *pb)
+                                   struct printbuf *pb, unsigned char *present)
 {
   const hrsync_host *h = c->hh.h;
   hb_field key = field_of(c, "root.id");
@@ -294,6 +301,7 @@ static hrsync_status emit_employee(hrsync_conn *c, json_object *emp,
     const char *text;
     if(!find(emp, &f, &raw))
       continue; /* withheld: not set */
+    present[i] = 1;
     if(!find(mirror, &f, &hr))
       hr = NULL;
     /* Display values are text; a {"value": x} there is a wrapper. */
@@ -314,19 +322,69 @@ typedef struct emit_ctx {
   hrsync_conn *c;
   json_object *fields;
   struct printbuf *pb;
+  size_t n;               /* employees seen */
+  unsigned char *present; /* per requested field: some employee had it */
 } emit_ctx;
 
 static hrsync_status on_employee(void *arg, json_object *emp, size_t idx)
 {
   emit_ctx *e = arg;
-  return emit_employee(e->c, emp, idx, e->fields, e->pb);
+  e->n++;
+  return emit_employee(e->c, emp, idx, e->fields, e->pb, e->present);
+}
+
+static hrsync_status count_only(void *arg, json_object *emp, size_t idx)
+{
+  (void)emp;
+  (void)idx;
+  ((emit_ctx *)arg)->n++;
+  return HRSYNC_OK;
+}
+
+/* The field metadata needs no permission at all, so it proves nothing
+** about reading people: a one-field search does. Nobody found is a
+** permission problem (a HiBob company has at least its admin). */
+hrsync_status hb_probe_roster(hrsync_conn *c)
+{
+  static const char body[] =
+      "{\"fields\":[\"root.id\"],\"showInactive\":true}";
+  const hrsync_http_response *resp;
+  emit_ctx e = {c, NULL, NULL, 0, NULL};
+  hrsync_status st = hb_send(c, "POST", SEARCH_PATH, body, &resp);
+  if(!st)
+    st = hsp_stream_array(&c->hh, "POST /v1/people/search", resp->body,
+                          resp->body_len, "employees", count_only, NULL, &e);
+  if(!st && !e.n)
+    st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_AUTH,
+                       "POST %s: no employees: %s", SEARCH_PATH, NO_PEOPLE);
+  return st;
+}
+
+/* HiBob leaves out, for everyone, a field the service user's permission
+** group may not see (a field without a value is sent as null). So a
+** requested field no employee carried is withheld: unknown, never empty.
+** root.id is every record's key and not checked. */
+static void declare_withheld(hrsync_conn *c, const emit_ctx *e)
+{
+  size_t i, n = json_object_array_length(e->fields);
+  if(!e->n || !HRSYNC_HOST_HAS(c->hh.h, field_withheld))
+    return;
+  for(i = 0; i < n; i++) {
+    const char *id =
+        json_object_get_string(json_object_array_get_idx(e->fields, i));
+    if(!e->present[i] && strcmp(id, "root.id"))
+      c->hh.h->field_withheld(c->hh.ctx, id,
+                              "no employee carried it: the service user's "
+                              "permission group may not see it (Settings > "
+                              "Permission groups > the field's category)");
+  }
 }
 
 hrsync_status hb_next_page(hrsync_conn *c, int *has_more)
 {
   const hrsync_http_response *resp;
   json_object *body = NULL;
-  emit_ctx e = {c, NULL, NULL};
+  emit_ctx e = {c, NULL, NULL, 0, NULL};
   char *copy = NULL;
   size_t len = 0;
   hrsync_status st;
@@ -355,10 +413,18 @@ hrsync_status hb_next_page(hrsync_conn *c, int *has_more)
   memcpy(copy, resp->body, len);
   copy[len] = 0;
   json_object_object_get_ex(body, "fields", &e.fields);
-  st = hb_stream_array(&c->hh, "POST /v1/people/search", copy, len,
-                       "employees", on_employee, &e);
+  e.present = calloc(json_object_array_length(e.fields) + 1, 1);
+  if(!e.present) {
+    st = HRSYNC_E_NOMEM;
+    goto out;
+  }
+  st = hsp_stream_array(&c->hh, "POST /v1/people/search", copy, len,
+                        "employees", on_employee, NULL, &e);
+  if(!st)
+    declare_withheld(c, &e);
   c->done = 1;
 out:
+  free(e.present);
   free(copy);
   printbuf_free(e.pb);
   json_object_put(body);

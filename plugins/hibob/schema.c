@@ -13,7 +13,10 @@
 #include <string.h>
 
 static const char FIELDS_PATH[] = "/v1/company/people/fields";
-static const char LISTS_PATH[] = "/v1/company/named-lists";
+/* Archived items (a former department) are left out unless asked for;
+** a leaver's department must still resolve to its name. */
+static const char LISTS_PATH[] =
+    "/v1/company/named-lists?includeArchived=true";
 
 /* HiBob's type names -> how we read the value and what we declare. */
 static void hb_type(const char *t, hb_kind *kind, uint32_t *type)

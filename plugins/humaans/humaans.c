@@ -3,7 +3,8 @@
 **
 ** Humaans has no metadata endpoint for a person's core fields: the
 ** schema below is the documented person object, plus jobTitle and
-** department, which live on job roles and are joined in by people.c.
+** department, which live on job roles and are joined in by people.c,
+** plus the tenant's custom fields from /custom-fields (custom.c).
 */
 #include "humaans.h"
 
@@ -105,16 +106,19 @@ hrsync_status hm_list_fields(hrsync_conn *c)
   hrsync_status st = HRSYNC_OK;
   for(i = 0; !st && i < sizeof(hm_fields) / sizeof(hm_fields[0]); i++)
     st = c->hh.h->field(c->hh.ctx, &hm_fields[i]);
+  if(!st)
+    st = hm_custom_describe(c);
   return st;
 }
 
-hrsync_status hm_get(hrsync_conn *c, const char *path, const char *what,
-                     json_object **out)
+hrsync_status hm_get_ex(hrsync_conn *c, const char *path, const char *what,
+                        json_object **out, int refused_ok)
 {
   char url[1024];
   hrsync_kv headers[2] = {{"Accept", "application/json"},
                           {"Authorization", c->auth}};
   hrsync_http_request req;
+  const hrsync_http_response *resp = NULL;
   hrsync_status st;
 
   *out = NULL;
@@ -122,7 +126,22 @@ hrsync_status hm_get(hrsync_conn *c, const char *path, const char *what,
   if(st)
     return st;
   hsp_request(&req, "GET", url, headers, 2);
-  return hsp_call_json(&c->hh, &req, what, out);
+  st = c->hh.h->http(c->hh.ctx, &req, &resp);
+  if(st)
+    return st;
+  if(refused_ok &&
+     (resp->status == 400 || resp->status == 403 || resp->status == 404))
+    return HRSYNC_OK;
+  st = hsp_check_status(&c->hh, resp, what, NULL);
+  if(!st)
+    st = hsp_parse_json(&c->hh, resp, what, out);
+  return st;
+}
+
+hrsync_status hm_get(hrsync_conn *c, const char *path, const char *what,
+                     json_object **out)
+{
+  return hm_get_ex(c, path, what, out, 0);
 }
 
 static hrsync_status hm_open(const hrsync_host *host, hrsync_host_ctx *ctx,
@@ -167,6 +186,7 @@ static void hm_close(hrsync_conn *c)
   if(!c)
     return;
   hm_roles_free(c);
+  hm_custom_free(c);
   memset(c->auth, 0, sizeof(c->auth));
   free(c);
 }

@@ -3,6 +3,7 @@
 **   humaans.c  descriptor, settings, open/close/authenticate, fixed schema
 **   page.c     GET of one $limit/$skip page and its end-of-list rules
 **   roles.c    the current job role of every person, from /job-roles
+**   custom.c   custom fields (/custom-fields) and their values
 **   people.c   /people pages turned into records
 */
 #ifndef HUMAANS_H
@@ -28,6 +29,7 @@ typedef struct hm_pager {
   size_t skip;      /* $skip of the next request */
   size_t limit;     /* $limit of the next request */
   int done;
+  int refused_ok; /* a first page refused (400/403/404): an empty list */
 } hm_pager;
 
 struct hrsync_conn {
@@ -38,6 +40,16 @@ struct hrsync_conn {
   hm_role *roles;  /* sorted by person once loaded */
   size_t n_roles;
   int roles_loaded;
+  /* /job-roles as a catalogue {id, companyId, name}: "<id>" -> name,
+  ** resolved through the person's role reference. */
+  json_object *role_names;
+  int dept_withheld; /* a catalogue only: no departments to join */
+  /* Custom fields: "<customFieldId>" -> name; values by person:
+  ** "<personId>" -> {"<name>": value}. NULL until loaded. */
+  json_object *custom_defs;
+  json_object *custom_values;
+  int values_per_person; /* the list form was refused: ask per person */
+  int total_said;        /* roster_total reported */
   hm_pager people;
 };
 
@@ -45,6 +57,12 @@ struct hrsync_conn {
 ** names the request in errors. The caller json_object_put()s *out. */
 hrsync_status hm_get(hrsync_conn *c, const char *path, const char *what,
                      json_object **out);
+
+/* hm_get, except that with refused_ok a 400, 403 or 404 answer is
+** HRSYNC_OK with *out NULL (an endpoint, a form or a scope the server does
+** not offer this token). */
+hrsync_status hm_get_ex(hrsync_conn *c, const char *path, const char *what,
+                        json_object **out, int refused_ok);
 
 /* Fetches pager's next page. *data is the envelope's "data" array,
 ** borrowed from *root, which the caller json_object_put()s. Advances the
@@ -60,6 +78,22 @@ hrsync_status hm_roles_load(hrsync_conn *c);
 const hm_role *hm_roles_find(const hrsync_conn *c, const char *person);
 
 void hm_roles_free(hrsync_conn *c);
+
+/* The title of person p's role through its reference (jobRoleId, or
+** jobRole as an id or {id}) in the catalogue, or NULL. */
+const char *hm_roles_catalogue_title(const hrsync_conn *c, json_object *p);
+
+/* Custom fields (custom.c). Field ids are "custom.<name>". */
+#define HM_CUSTOM_PREFIX "custom."
+hrsync_status hm_custom_defs_load(hrsync_conn *c);
+hrsync_status hm_custom_describe(hrsync_conn *c);
+/* Whether the config uses a custom field. */
+int hm_custom_wanted(const hrsync_conn *c);
+/* Reads every custom value (list form) before the first page. */
+hrsync_status hm_custom_values_load(hrsync_conn *c);
+/* Sets every wanted custom.<name> of person id (NULL when it has none). */
+hrsync_status hm_custom_emit(hrsync_conn *c, const char *id);
+void hm_custom_free(hrsync_conn *c);
 
 /* list_fields and next_page callbacks. */
 hrsync_status hm_list_fields(hrsync_conn *c);

@@ -34,9 +34,14 @@ hrsync_status hm_page_next(hrsync_conn *c, hm_pager *pager, json_object **root,
   snprintf(path, sizeof(path), "%s?$limit=%zu&$skip=%zu", pager->path,
            pager->limit, pager->skip);
   snprintf(what, sizeof(what), "GET %s $skip=%zu", pager->path, pager->skip);
-  st = hm_get(c, path, what, root);
+  st = hm_get_ex(c, path, what, root, pager->refused_ok && pager->skip == 0);
   if(st)
     return st;
+  if(!*root) {
+    /* Refused, and the caller accepts that: an empty list. */
+    pager->done = 1;
+    return HRSYNC_OK;
+  }
   if(!json_object_is_type(*root, json_type_object) ||
      !json_object_object_get_ex(*root, "data", data) ||
      !json_object_is_type(*data, json_type_array)) {

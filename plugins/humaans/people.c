@@ -130,10 +130,16 @@ static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t skip,
   }
   if(!st && c->roles_loaded) {
     const hm_role *r = hm_roles_find(c, id);
-    st = h->record_set(c->hh.ctx, "jobTitle", r ? r->title : NULL);
-    if(!st)
+    const char *title = r ? r->title : hm_roles_catalogue_title(c, p);
+    /* A person that carries its own title (some shapes do) keeps it. */
+    if(!r && !title)
+      title = hsp_json_str(p, "jobTitle");
+    st = h->record_set(c->hh.ctx, "jobTitle", title);
+    if(!st && !c->dept_withheld)
       st = h->record_set(c->hh.ctx, "department", r ? r->department : NULL);
   }
+  if(!st && (c->custom_values || c->values_per_person))
+    st = hm_custom_emit(c, id);
   if(!st)
     st = h->record_end(c->hh.ctx);
   return st;
@@ -151,10 +157,20 @@ hrsync_status hm_next_page(hrsync_conn *c, int *has_more)
     return HRSYNC_OK;
   if(!c->roles_loaded && skip == 0 && wants_roles(c))
     st = hm_roles_load(c);
+  if(!st && skip == 0 && hm_custom_wanted(c))
+    st = hm_custom_values_load(c);
   if(!st)
     st = hm_page_next(c, &c->people, &root, &data);
   if(st)
     return st;
+  if(!c->total_said && HRSYNC_HOST_HAS(c->hh.h, roster_total)) {
+    /* The envelope's total: progress and bounded paging (SDK 1.2). */
+    json_object *t;
+    c->total_said = 1;
+    if(json_object_object_get_ex(root, "total", &t) &&
+       json_object_is_type(t, json_type_int) && json_object_get_int64(t) >= 0)
+      c->hh.h->roster_total(c->hh.ctx, (uint64_t)json_object_get_int64(t));
+  }
   pb = printbuf_new();
   if(!pb) {
     json_object_put(root);

@@ -4,6 +4,15 @@
 ** Rather than one request per person, every page of /job-roles is read
 ** once before the people, keeping the roles already in effect; sorting
 ** by person then date leaves each person's current role first.
+**
+** Two shapes of /job-roles are in circulation (real-tenants.md [U]):
+** per-person rows {personId, jobTitle, department, effectiveDate}, and a
+** catalogue {id, companyId, name} (a maintained public client's model),
+** where the person points at its role. Rows with a personId are used as
+** rows; the others fill the catalogue, resolved through the person's
+** reference (people.c). A title missing either way is empty, never
+** withheld; a catalogue carries no department, so without rows
+** department is reported withheld (unknown, not empty).
 */
 #include "humaans.h"
 
@@ -27,6 +36,46 @@ static const char *dept_of(json_object *role)
                                                   : NULL;
 }
 
+/* A catalogue entry {id, name}: kept as "<id>" -> name. */
+static hrsync_status catalogue_add(hrsync_conn *c, json_object *role)
+{
+  json_object *idv;
+  const char *name = hsp_json_str(role, "name");
+  char tmp[64];
+  const char *id;
+  if(!name || !json_object_object_get_ex(role, "id", &idv))
+    return HRSYNC_OK;
+  id = hsp_json_text(idv, tmp, sizeof(tmp));
+  if(!id || !*id)
+    return HRSYNC_OK;
+  if(!c->role_names && !(c->role_names = json_object_new_object()))
+    return HRSYNC_E_NOMEM;
+  return json_object_object_add(c->role_names, id,
+                                json_object_new_string(name))
+             ? HRSYNC_E_NOMEM
+             : HRSYNC_OK;
+}
+
+const char *hm_roles_catalogue_title(const hrsync_conn *c, json_object *p)
+{
+  json_object *ref = NULL, *name;
+  char tmp[64];
+  const char *id;
+  if(!c->role_names)
+    return NULL;
+  if(!json_object_object_get_ex(p, "jobRoleId", &ref) &&
+     json_object_object_get_ex(p, "jobRole", &ref) &&
+     json_object_is_type(ref, json_type_object))
+    json_object_object_get_ex(ref, "id", &ref);
+  if(!ref || json_object_is_type(ref, json_type_object) ||
+     json_object_is_type(ref, json_type_array))
+    return NULL;
+  id = hsp_json_text(ref, tmp, sizeof(tmp));
+  if(!id || !json_object_object_get_ex(c->role_names, id, &name))
+    return NULL;
+  return json_object_get_string(name);
+}
+
 /* Adds role if it is in effect today; future roles are ignored. */
 static hrsync_status keep_role(hrsync_conn *c, json_object *role, size_t *cap)
 {
@@ -34,7 +83,7 @@ static hrsync_status keep_role(hrsync_conn *c, json_object *role, size_t *cap)
   const char *date = hsp_json_str(role, "effectiveDate");
   hm_role *r;
   if(!person || !*person)
-    return HRSYNC_OK;
+    return catalogue_add(c, role);
   /* No date: the role has always applied. */
   if(!date)
     date = "0000-00-00";
@@ -83,7 +132,7 @@ static void role_free(hm_role *r)
 
 hrsync_status hm_roles_load(hrsync_conn *c)
 {
-  hm_pager pager = {"/job-roles", 0, HM_LIMIT, 0};
+  hm_pager pager = {"/job-roles", 0, HM_LIMIT, 0, 0};
   size_t cap = 0, i, n, kept;
   hrsync_status st = HRSYNC_OK;
 
@@ -111,6 +160,17 @@ hrsync_status hm_roles_load(hrsync_conn *c)
   }
   c->n_roles = kept;
   c->roles_loaded = 1;
+  if(!kept && c->role_names && HRSYNC_HOST_HAS(c->hh.h, field_withheld)) {
+    const char *w;
+    for(i = 0; (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++)
+      if(!strcmp(w, "department")) {
+        c->hh.h->field_withheld(c->hh.ctx, "department",
+                                "Humaans job roles came as a catalogue "
+                                "(id, name) without departments");
+        c->dept_withheld = 1;
+        break;
+      }
+  }
   hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_DEBUG,
               "job roles: %zu people with a current role", kept);
   return HRSYNC_OK;
@@ -138,4 +198,6 @@ void hm_roles_free(hrsync_conn *c)
   c->roles = NULL;
   c->n_roles = 0;
   c->roles_loaded = 0;
+  json_object_put(c->role_names);
+  c->role_names = NULL;
 }

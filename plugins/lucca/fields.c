@@ -3,10 +3,11 @@
 ** as "department.name"), the derived status, and the tenant's custom
 ** extendedData fields.
 **
-** Lucca documents no endpoint listing extendedData definitions for API
-** keys (the UserProperties path is unconfirmed), so custom fields are
+** Lucca documents no endpoint listing every extendedData definition for
+** API keys (the UserProperties path is unconfirmed), so custom fields are
 ** discovered from the first page of users: every e_ key seen there is
-** described as "extendedData.<key>".
+** described as "extendedData.<key>", a composite's sub-properties as
+** "extendedData.<key>.<sub>".
 */
 #include "lucca.h"
 
@@ -41,7 +42,13 @@ static const hrsync_field_def lc_fields[] = {
     F("professionalMobile", T, "Professional mobile"),
     F("personalMobile", T, "Personal mobile"),
     F("civilTitle", L, "Civil title"),
-    F("culture", T, "Culture"),
+    F("gender", L, "Gender"),
+    F("nationalityId", N, "Nationality ID"),
+    F("nationality", L, "Nationality (name of nationalityId)"),
+    F("personalEmail", E, "Personal email"),
+    F("seniorityDate", D, "Seniority date"),
+    F("culture.id", N, "Culture ID"),
+    F("culture.name", L, "Culture (language)"),
     F("departmentId", N, "Department ID"),
     F("department.id", N, "Department ID"),
     F("department.name", L, "Department"),
@@ -55,32 +62,6 @@ static const hrsync_field_def lc_fields[] = {
     F("status", L, "Status (active / former / future, from contract dates)"),
 #undef F
 };
-
-const char *lc_ext_text(json_object *v, char *tmp, size_t cap,
-                        struct printbuf *pb)
-{
-  json_object *inner;
-  size_t i, n;
-  if(json_object_is_type(v, json_type_object) &&
-     json_object_object_get_ex(v, "value", &inner))
-    return lc_ext_text(inner, tmp, cap, pb);
-  if(!json_object_is_type(v, json_type_array))
-    return hsp_json_text(v, tmp, cap);
-  /* Multi-values: [{"id": 1, "value": "beer"}, ...]. */
-  printbuf_reset(pb);
-  n = json_object_array_length(v);
-  for(i = 0; i < n; i++) {
-    json_object *it = json_object_array_get_idx(v, i);
-    const char *s;
-    if(json_object_is_type(it, json_type_object) &&
-       json_object_object_get_ex(it, "value", &inner))
-      it = inner;
-    s = hsp_json_text(it, tmp, cap);
-    /* Returns text, not a status: no memory only shortens the list. */
-    (void)hsp_join(pb, s);
-  }
-  return pb->bpos ? pb->buf : NULL;
-}
 
 /* Describes each extendedData key of the first page once. */
 static hrsync_status lc_discover(hrsync_conn *c)
@@ -106,26 +87,22 @@ static hrsync_status lc_discover(hrsync_conn *c)
     json_object_put(root);
     return HRSYNC_E_NOMEM;
   }
+  /* Every flattened id any user on the page has (composites give one
+  ** per sub-property), described once. */
   n = json_object_array_length(items);
   for(i = 0; !st && i < n; i++) {
     json_object *ext;
-    if(!json_object_object_get_ex(json_object_array_get_idx(items, i),
-                                  "extendedData", &ext) ||
-       !json_object_is_type(ext, json_type_object))
-      continue;
-    json_object_object_foreach(ext, key, val)
+    if(json_object_object_get_ex(json_object_array_get_idx(items, i),
+                                 "extendedData", &ext))
+      st = lc_ext_flatten(c, ext, seen, 1);
+  }
+  if(!st) {
+    json_object_object_foreach(seen, id, val)
     {
-      char id[256], label[300];
+      char label[600];
       hrsync_field_def d;
       (void)val;
-      if(json_object_object_get_ex(seen, key, NULL))
-        continue;
-      if(json_object_object_add(seen, key, NULL)) {
-        st = HRSYNC_E_NOMEM;
-        break;
-      }
-      snprintf(id, sizeof(id), "extendedData.%s", key);
-      snprintf(label, sizeof(label), "Custom field %s", key);
+      snprintf(label, sizeof(label), "Custom field %s", id + 13);
       memset(&d, 0, sizeof(d));
       d.struct_size = sizeof(d);
       d.type = HRSYNC_FIELD_TEXT;
@@ -140,8 +117,8 @@ static hrsync_status lc_discover(hrsync_conn *c)
   ** still exists: describe it rather than have the config refused. */
   for(i = 0; !st && (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
     hrsync_field_def d;
-    if(strncmp(w, "extendedData.", 13) || !w[13] || strchr(w + 13, '.') ||
-       json_object_object_get_ex(seen, w + 13, NULL))
+    if(strncmp(w, "extendedData.", 13) || !w[13] ||
+       json_object_object_get_ex(seen, w, NULL))
       continue;
     memset(&d, 0, sizeof(d));
     d.struct_size = sizeof(d);

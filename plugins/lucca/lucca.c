@@ -2,7 +2,9 @@
 ** Lucca connector: descriptor, connection, requests.
 **
 ** The legacy v3 API authenticates with an API key in the header
-** "Authorization: lucca application=<key>". The tenant is a host of its
+** "Authorization: lucca application=<key>". settings.api = "lucca-api"
+** selects the new Lucca API instead (api.c): OAuth client credentials. The
+*tenant is a host of its
 ** own, https://<account>.ilucca.net, so the connector takes either the
 ** account name (instance) or a full base_url (which wins).
 */
@@ -17,8 +19,18 @@ static const hrsync_setting_def lc_settings[] = {
      NULL, 0},
     {"base_url", "Full tenant URL instead of instance (wins when set)", NULL,
      0},
-    {"api_key", "API key (its role must see former employees)", NULL,
-     HRSYNC_SETTING_REQUIRED | HRSYNC_SETTING_SECRET},
+    {"api_key",
+     "API key (its role must see former employees); with api lucca-api, "
+     "the OAuth client secret",
+     NULL, HRSYNC_SETTING_REQUIRED | HRSYNC_SETTING_SECRET},
+    {"api", "v3 (legacy directory, default) or lucca-api (the new API)", "v3",
+     0},
+    {"client_id", "lucca-api: the OAuth client id of the integration key",
+     NULL, 0},
+    {"token_url",
+     "lucca-api: the OAuth token endpoint (default " LC_TOKEN_URL
+     "; its path is uncertain)",
+     NULL, 0},
     {NULL, NULL, NULL, 0}};
 
 /* displayName is "Last First": names come from firstName/lastName. */
@@ -137,7 +149,15 @@ static hrsync_status lc_open(const hrsync_host *host, hrsync_host_ctx *ctx,
     free(c);
     return st;
   }
-  snprintf(c->auth, sizeof(c->auth), "lucca application=%s", key);
+  if(!st)
+    st = lc_api_choose(c, key);
+  if(st) {
+    memset(key, 0, sizeof(key));
+    free(c);
+    return st;
+  }
+  if(!c->new_api)
+    snprintf(c->auth, sizeof(c->auth), "lucca application=%s", key);
   memset(key, 0, sizeof(key));
   /* The derived status compares contract dates with today (UTC). */
   gmtime_r(&now, &tm);
@@ -151,6 +171,10 @@ static void lc_close(hrsync_conn *c)
   if(!c)
     return;
   memset(c->auth, 0, sizeof(c->auth));
+  memset(c->secret, 0, sizeof(c->secret));
+  free(c->next_url);
+  json_object_put(c->nationalities);
+  json_object_put(c->ext_labels);
   free(c);
 }
 
@@ -159,11 +183,25 @@ static hrsync_status lc_authenticate(hrsync_conn *c)
 {
   static const char what[] = "GET " LC_USERS " (authenticate)";
   json_object *root, *items;
-  hrsync_status st = lc_get(c, LC_USERS "?fields=id&paging=0,1", what, &root);
+  hrsync_status st;
+  if(c->new_api)
+    return lc_api_authenticate(c);
+  st = lc_get(c, LC_USERS "?fields=id&paging=0,1", what, &root);
   if(!st)
     st = lc_items(c, root, what, &items);
   json_object_put(root);
   return st;
+}
+
+static hrsync_status lc_fields_cb(hrsync_conn *c)
+{
+  return c->new_api ? lc_api_list_fields(c) : lc_list_fields(c);
+}
+
+static hrsync_status lc_page_cb(hrsync_conn *c, int *has_more)
+{
+  return c->new_api ? lc_api_next_page(c, has_more)
+                    : lc_next_page(c, has_more);
 }
 
 static const hrsync_connector lc_connector = {
@@ -175,8 +213,8 @@ static const hrsync_connector lc_connector = {
     .open = lc_open,
     .close = lc_close,
     .authenticate = lc_authenticate,
-    .list_fields = lc_list_fields,
-    .next_page = lc_next_page,
+    .list_fields = lc_fields_cb,
+    .next_page = lc_page_cb,
     .suggested_mapping = lc_mapping,
 };
 

@@ -1,8 +1,11 @@
 /*
-** Lucca connector (legacy v3 directory API), internal interface:
+** Lucca connector (legacy v3 directory API, or the new Lucca API by
+** setting), internal interface:
 **   lucca.c   descriptor, settings, open/close/authenticate, requests
 **   fields.c  the fixed v3 user schema, extendedData discovery
 **   users.c   /api/v3/users pages turned into flat records
+**   ext.c     lookups (nationalities, list entries), extendedData
+**   api.c     the new Lucca API: OAuth, /lucca-api/employees, cursors
 */
 #ifndef LUCCA_H
 #define LUCCA_H
@@ -12,7 +15,11 @@
 /* Users per page: the v3 maximum; a shorter page is the last one. */
 #define LC_PAGE 1000u
 
-#define LC_USERS "/api/v3/users"
+#define LC_USERS         "/api/v3/users"
+#define LC_TOKEN_URL     "https://accounts.world.luccasoftware.com/oauth/token"
+#define LC_API_VERSION   "2024-11-01"
+#define LC_NATIONALITIES "/api/v3/nationalities"
+#define LC_EXT_DEFS      "/api/v3/extensionuserdefinitions"
 
 struct hrsync_conn {
   hsp_host hh;
@@ -21,6 +28,20 @@ struct hrsync_conn {
   char today[11];  /* UTC date at open, YYYY-MM-DD */
   size_t offset;   /* paging offset of the next page */
   int done;
+  /* Lookups (ext.c), read once before the first page. */
+  int lookups_loaded;
+  json_object *nationalities; /* "<id>" -> name; NULL = not asked */
+  json_object *ext_labels;    /* e_x -> {"<entry id>": label} or null */
+  int withheld_checked;       /* projection checked on the first page */
+  size_t empty_keys;          /* members named "" skipped */
+  int empty_key_warned;
+  /* The new Lucca API (api.c). */
+  int new_api;
+  char client_id[256];
+  char secret[1024]; /* the OAuth client secret (api_key) */
+  char token_url[512];
+  char *next_url; /* links.next.href of the last page */
+  int api_started, total_said;
 };
 
 /* GET path_and_query (appended to the base URL), status checked, JSON
@@ -39,6 +60,29 @@ hrsync_status lc_items(hrsync_conn *c, json_object *root, const char *what,
 struct printbuf;
 const char *lc_ext_text(json_object *v, char *tmp, size_t cap,
                         struct printbuf *pb);
+
+/* Reads the nationalities and the definitions of the custom fields the
+** config uses (ext.c). Once per connection. */
+hrsync_status lc_lookups_load(hrsync_conn *c);
+
+/* The name of nationality idv (an id), or NULL when unknown. */
+const char *lc_nationality(const hrsync_conn *c, json_object *idv);
+
+/* Flattens an extendedData object into acc ({"extendedData.e_x[.e_sub]":
+** text or null}); list entry ids become labels. keys_only: every value
+** null (schema discovery). */
+hrsync_status lc_ext_flatten(hrsync_conn *c, json_object *ext,
+                             json_object *acc, int keys_only);
+
+/* Counts a member named "" that was skipped; warns once per run. */
+void lc_warn_empty_key(hrsync_conn *c, const char *where);
+
+/* From open: reads settings.api and, for lucca-api, client_id,
+** token_url and the secret (key). */
+hrsync_status lc_api_choose(hrsync_conn *c, const char *key);
+hrsync_status lc_api_authenticate(hrsync_conn *c);
+hrsync_status lc_api_list_fields(hrsync_conn *c);
+hrsync_status lc_api_next_page(hrsync_conn *c, int *has_more);
 
 /* list_fields and next_page callbacks. */
 hrsync_status lc_list_fields(hrsync_conn *c);

@@ -22,6 +22,13 @@
 static const char BASE_FIELDS[] =
     "id,firstName,lastName,dtContractStart,dtContractEnd";
 
+/* The user member a wanted field comes from: "nationality" is the name
+** of nationalityId; "department.name" comes from department. */
+static const char *lc_member_of(const char *w)
+{
+  return strcmp(w, "nationality") ? w : "nationalityId";
+}
+
 /* Appends "," name to the fields list unless it is already there. */
 static hrsync_status add_field(struct printbuf *list, const char *name,
                                size_t len)
@@ -58,8 +65,9 @@ static hrsync_status fields_param(hrsync_conn *c, struct printbuf *list)
   if(printbuf_memappend(list, BASE_FIELDS, (int)strlen(BASE_FIELDS)) < 0)
     return HRSYNC_E_NOMEM;
   for(i = 0; !st && (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
-    const char *dot = strchr(w, '.');
-    st = add_field(list, w, dot ? (size_t)(dot - w) : strlen(w));
+    const char *m = lc_member_of(w);
+    const char *dot = strchr(m, '.');
+    st = add_field(list, m, dot ? (size_t)(dot - m) : strlen(m));
   }
   return st;
 }
@@ -95,25 +103,33 @@ static hrsync_status null_wanted(hrsync_conn *c, json_object *obj,
   return st;
 }
 
-/* extendedData: {"e_x": {"id", "value"} | [{"id", "value"}...] | null}. */
-static hrsync_status emit_ext(hrsync_conn *c, json_object *ext,
-                              struct printbuf *pb)
+/* extendedData, flattened (ext.c): every id it yields is set, then every
+** wanted extendedData field it lacks is set empty (the custom field has
+** no value for this user: empty, not withheld). */
+static hrsync_status emit_ext(hrsync_conn *c, json_object *ext)
 {
-  char id[256], tmp[64];
-  hrsync_status st = HRSYNC_OK;
-  if(json_object_is_type(ext, json_type_object)) {
-    json_object_object_foreach(ext, key, val)
+  json_object *acc = json_object_new_object();
+  const char *w;
+  size_t i;
+  hrsync_status st;
+  if(!acc)
+    return HRSYNC_E_NOMEM;
+  st = lc_ext_flatten(c, ext, acc, 0);
+  if(!st) {
+    json_object_object_foreach(acc, id, val)
     {
-      snprintf(id, sizeof(id), "extendedData.%s", key);
       st = c->hh.h->record_set(c->hh.ctx, id,
-                               lc_ext_text(val, tmp, sizeof(tmp), pb));
+                               val ? json_object_get_string(val) : NULL);
       if(st)
-        return st;
+        break;
     }
   }
-  return null_wanted(c,
-                     json_object_is_type(ext, json_type_object) ? ext : NULL,
-                     "extendedData");
+  for(i = 0; !st && (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++)
+    if(!strncmp(w, "extendedData.", 13) &&
+       !json_object_object_get_ex(acc, w, NULL))
+      st = c->hh.h->record_set(c->hh.ctx, w, NULL);
+  json_object_put(acc);
+  return st;
 }
 
 /* A nested object (department, manager, legalEntity...) as key.sub. */
@@ -124,6 +140,12 @@ static hrsync_status emit_object(hrsync_conn *c, const char *key,
   hrsync_status st = HRSYNC_OK;
   json_object_object_foreach(obj, sub, val)
   {
+    if(!*sub) {
+      lc_warn_empty_key(c, key);
+      continue;
+    }
+    if(!strcmp(sub, "url"))
+      continue; /* a link to the object, not a field */
     if(json_object_is_type(val, json_type_object) ||
        json_object_is_type(val, json_type_array))
       continue;
@@ -179,10 +201,23 @@ static hrsync_status emit_user(hrsync_conn *c, json_object *u,
     {
       if(st)
         break;
+      if(!*key) {
+        /* No field can have an empty id: skipping it keeps the SDK
+        ** contract whatever Lucca sends (issue 15, case 8). */
+        lc_warn_empty_key(c, what);
+        continue;
+      }
       if(!strcmp(key, "status"))
         continue; /* ours is derived, set below */
       if(!strcmp(key, "extendedData"))
-        st = emit_ext(c, val, pb);
+        st = emit_ext(c, val);
+      else if(!strcmp(key, "nationalityId")) {
+        st = h->record_set(c->hh.ctx, key,
+                           val ? hsp_json_text(val, tmp, sizeof(tmp)) : NULL);
+        if(!st && c->nationalities)
+          st = h->record_set(c->hh.ctx, "nationality",
+                             val ? lc_nationality(c, val) : NULL);
+      }
       else if(json_object_is_type(val, json_type_object))
         st = emit_object(c, key, val);
       else if(json_object_is_type(val, json_type_array))
@@ -205,6 +240,36 @@ static hrsync_status emit_user(hrsync_conn *c, json_object *u,
   return st;
 }
 
+/* The fields= projection asked for each wanted member; one that no user
+** of the first page carries at all (not even as null) was dropped by
+** Lucca: the key's role may not see it. Said once per field (SDK 1.2). */
+static void check_withheld(hrsync_conn *c, json_object *items)
+{
+  const hrsync_host *h = c->hh.h;
+  size_t i, j, n = json_object_array_length(items);
+  const char *w;
+  if(!HRSYNC_HOST_HAS(h, field_withheld))
+    return;
+  for(i = 0; (w = h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
+    const char *m = lc_member_of(w);
+    char top[256];
+    size_t len = strcspn(m, ".");
+    int found = 0;
+    if(!strcmp(w, "status") || !len || len >= sizeof(top) ||
+       !strncmp(w, "hrsync.", 7))
+      continue;
+    memcpy(top, m, len);
+    top[len] = 0;
+    for(j = 0; !found && j < n; j++)
+      found = json_object_object_get_ex(json_object_array_get_idx(items, j),
+                                        top, NULL);
+    if(!found)
+      h->field_withheld(c->hh.ctx, w,
+                        "Lucca left it out of the fields= projection: the "
+                        "API key's role may not see it");
+  }
+}
+
 hrsync_status lc_next_page(hrsync_conn *c, int *has_more)
 {
   char what[128];
@@ -224,7 +289,9 @@ hrsync_status lc_next_page(hrsync_conn *c, int *has_more)
     st = HRSYNC_E_NOMEM;
     goto out;
   }
-  st = fields_param(c, list);
+  st = lc_lookups_load(c);
+  if(!st)
+    st = fields_param(c, list);
   if(!st) {
     char path[2048];
     int m = snprintf(path, sizeof(path),
@@ -241,8 +308,15 @@ hrsync_status lc_next_page(hrsync_conn *c, int *has_more)
   if(st)
     goto out;
   n = json_object_array_length(items);
+  if(!c->withheld_checked && n) {
+    c->withheld_checked = 1;
+    check_withheld(c, items);
+  }
   for(i = 0; !st && i < n; i++)
     st = emit_user(c, json_object_array_get_idx(items, i), what, i, pb);
+  /* v3 sends no total; a short first page is the whole roster. */
+  if(c->offset == 0 && n < LC_PAGE && HRSYNC_HOST_HAS(c->hh.h, roster_total))
+    c->hh.h->roster_total(c->hh.ctx, (uint64_t)n);
   c->offset += n;
   if(n < LC_PAGE)
     c->done = 1;

@@ -45,7 +45,7 @@ static const psn_attr standard[] = {
     {"termination_reason", "Termination reason", HRSYNC_FIELD_TEXT},
     {"fix_salary", "Fix salary", HRSYNC_FIELD_NUMBER},
     {"hourly_salary", "Hourly salary", HRSYNC_FIELD_NUMBER},
-    {"vacation_day_balance", "Vacation day balance", HRSYNC_FIELD_NUMBER},
+    /* vacation_day_balance left GET employees in April 2024. */
     {"cost_centers", "Cost centers (names, comma separated)",
      HRSYNC_FIELD_TEXT},
     {"created_at", "Created at (timestamp)", HRSYNC_FIELD_TEXT},
@@ -137,6 +137,39 @@ static hrsync_status describe(hrsync_conn *c, json_object *seen,
   return st;
 }
 
+/* Whether the attributes list (data) has key. */
+static int listed(json_object *data, const char *key, size_t len)
+{
+  size_t i, n = json_object_array_length(data);
+  for(i = 0; i < n; i++) {
+    const char *k = hsp_json_str(json_object_array_get_idx(data, i), "key");
+    if(k && strlen(k) == len && !memcmp(k, key, len))
+      return 1;
+  }
+  return 0;
+}
+
+/* The attributes endpoint lists exactly what the credential may read
+** ("Readable employee attributes"): a wanted attribute it lacks is
+** withheld for the whole run, not empty (SDK 1.2). id is always sent. */
+static void report_withheld(hrsync_conn *c, json_object *data)
+{
+  const hrsync_host *h = c->hh.h;
+  const char *w;
+  size_t i;
+  if(!HRSYNC_HOST_HAS(h, field_withheld))
+    return;
+  for(i = 0; (w = h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
+    size_t len = strcspn(w, ".");
+    if(!len || !strncmp(w, "hrsync.", 7) || (len == 2 && !strncmp(w, "id", 2)))
+      continue;
+    if(!listed(data, w, len))
+      h->field_withheld(c->hh.ctx, w,
+                        "not among the API credential's readable employee "
+                        "attributes (Settings > API credentials)");
+  }
+}
+
 hrsync_status psn_list_fields(hrsync_conn *c)
 {
   static const char what[] = "/v1/company/employees/attributes";
@@ -169,6 +202,8 @@ hrsync_status psn_list_fields(hrsync_conn *c)
     st = describe(c, seen, key, hsp_json_str(e, "label"),
                   hsp_json_str(e, "type"));
   }
+  if(st == HRSYNC_OK && n)
+    report_withheld(c, data);
   for(i = 0; i < sizeof(standard) / sizeof(standard[0]) && st == HRSYNC_OK;
       i++)
     st = describe(c, seen, standard[i].id, standard[i].label, NULL);

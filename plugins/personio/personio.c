@@ -1,6 +1,7 @@
 /*
-** Personio connector (API v1): descriptor, settings, the bearer token and
-** the one request helper every authenticated call goes through.
+** Personio connector (API v1, or v2 with settings.api = "v2"): descriptor,
+** settings, the bearer token and the one request helper every
+** authenticated call goes through.
 **
 ** One POST /v1/auth per run: the token is stable for 24 h and /v1/auth is
 ** limited to 60 calls a minute (clients that asked per request got 429s
@@ -15,6 +16,8 @@
 
 static const hrsync_setting_def settings[] = {
     {"base_url", "Personio API root", "https://api.personio.de", 0},
+    {"api", "API generation: v1 (employees) or v2 (persons + employments)",
+     "v1", 0},
     {"client_id", "API credential client ID (Settings > API credentials)",
      NULL, HRSYNC_SETTING_REQUIRED | HRSYNC_SETTING_SECRET},
     {"client_secret", "API credential client secret", NULL,
@@ -35,7 +38,7 @@ static hrsync_status psn_open(const hrsync_host *host, hrsync_host_ctx *ctx,
                               hrsync_conn **out)
 {
   hrsync_conn *c = calloc(1, sizeof(*c));
-  const char *base;
+  const char *base, *api;
   hrsync_status st;
   size_t n;
   *out = NULL;
@@ -66,6 +69,11 @@ static hrsync_status psn_open(const hrsync_host *host, hrsync_host_ctx *ctx,
                          "settings.base_url is too long");
   memcpy(c->base, base, n);
   c->base[n] = 0;
+  api = host->setting(ctx, "api");
+  if(api && *api && strcmp(api, "v1") && strcmp(api, "v2"))
+    return hrsync_errorf(host, ctx, HRSYNC_E_CONFIG,
+                         "settings.api: '%.32s' is not v1 or v2", api);
+  c->v2 = api && !strcmp(api, "v2");
   return HRSYNC_OK;
 }
 
@@ -74,6 +82,8 @@ static void psn_close(hrsync_conn *c)
   if(!c)
     return;
   json_object_put(c->seen);
+  json_object_put(c->units);
+  free(c->next_url);
   if(c->bearer)
     memset(c->bearer, 0, strlen(c->bearer));
   free(c->bearer);
@@ -122,6 +132,77 @@ static hrsync_status check_envelope(hrsync_conn *c, json_object *root,
                        msg && *msg ? msg : "(no message)");
 }
 
+/* Appends key=escaped(value) to a form body. */
+static hrsync_status form_add(char *dst, size_t cap, size_t *len,
+                              const char *key, const char *value)
+{
+  size_t w;
+  int n = snprintf(dst + *len, cap - *len, "%s%s=", *len ? "&" : "", key);
+  if(n < 0 || (size_t)n >= cap - *len)
+    return HRSYNC_E_CONFIG;
+  *len += (size_t)n;
+  w = hrsync_url_escape(dst + *len, cap - *len, value);
+  if(w == (size_t)-1)
+    return HRSYNC_E_CONFIG;
+  *len += w;
+  return HRSYNC_OK;
+}
+
+/* v2: POST /v2/auth/token, form-encoded client credentials (JSON is a
+** 400 there) -> {"access_token", "token_type": "Bearer", ...}. The spec
+** answers bad credentials with 400 (some mocks 401): either is a refusal. */
+static hrsync_status psn_auth_v2(hrsync_conn *c)
+{
+  static const char what[] = "/v2/auth/token";
+  const hrsync_kv headers[] = {
+      {"Accept", "application/json"},
+      {"Content-Type", "application/x-www-form-urlencoded"}};
+  hrsync_http_request req;
+  const hrsync_http_response *resp = NULL;
+  json_object *root = NULL, *tok;
+  char url[1100], body[2400];
+  size_t len = 0;
+  hrsync_status st;
+
+  st = form_add(body, sizeof(body), &len, "grant_type", "client_credentials");
+  if(!st)
+    st = form_add(body, sizeof(body), &len, "client_id", c->client_id);
+  if(!st)
+    st = form_add(body, sizeof(body), &len, "client_secret", c->client_secret);
+  if(st)
+    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_CONFIG,
+                         "%s: the client credentials are too long", what);
+  st = hsp_url(&c->hh, url, sizeof(url), c->base, "/v2/auth/token");
+  if(st != HRSYNC_OK)
+    return st;
+  hsp_request(&req, "POST", url, headers, 2);
+  req.flags = HRSYNC_HTTP_SENSITIVE_BODY;
+  req.body = body;
+  req.body_len = len;
+  st = c->hh.h->http(c->hh.ctx, &req, &resp);
+  memset(body, 0, sizeof(body));
+  if(st != HRSYNC_OK)
+    return st;
+  st = hsp_check_status(&c->hh, resp, what, NULL);
+  if(st == HRSYNC_E_HTTP && resp->status >= 400 && resp->status < 500 &&
+     resp->status != 404 && resp->status != 408 && resp->status != 429)
+    st = HRSYNC_E_AUTH;
+  if(st == HRSYNC_OK)
+    st = hsp_parse_json(&c->hh, resp, what, &root);
+  if(st == HRSYNC_OK) {
+    tok = hsp_json_path(root, "access_token");
+    if(!json_object_is_type(tok, json_type_string) ||
+       !json_object_get_string_len(tok))
+      st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: no access_token in the answer", what);
+    else
+      st = set_token(c, json_object_get_string(tok),
+                     (size_t)json_object_get_string_len(tok));
+  }
+  json_object_put(root);
+  return st;
+}
+
 hrsync_status psn_auth(hrsync_conn *c)
 {
   static const char what[] = "/v1/auth";
@@ -133,6 +214,10 @@ hrsync_status psn_auth(hrsync_conn *c)
   char url[1100];
   const char *text;
   hrsync_status st;
+  if(c->v2) {
+    json_object_put(body);
+    return psn_auth_v2(c);
+  }
   if(!body)
     return HRSYNC_E_NOMEM;
   json_object_object_add(body, "client_id",
@@ -206,24 +291,34 @@ static hrsync_status adopt_rotated(hrsync_conn *c,
 hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
                       json_object **out)
 {
-  hrsync_http_request req;
-  const hrsync_http_response *resp = NULL;
   char *url;
   size_t cap = strlen(c->base) + strlen(path) + 1;
-  hrsync_status st = HRSYNC_OK;
-  int attempt;
+  hrsync_status st;
   *out = NULL;
   url = malloc(cap);
   if(!url)
     return HRSYNC_E_NOMEM;
   memcpy(url, c->base, strlen(c->base));
   memcpy(url + strlen(c->base), path, strlen(path) + 1);
+  st = psn_get_url(c, url, what, out);
+  free(url);
+  return st;
+}
+
+hrsync_status psn_get_url(hrsync_conn *c, const char *url, const char *what,
+                          json_object **out)
+{
+  hrsync_http_request req;
+  const hrsync_http_response *resp = NULL;
+  hrsync_status st = HRSYNC_OK;
+  int attempt;
+  *out = NULL;
   for(attempt = 0; attempt < 2; attempt++) {
-    /* The partner/app ids are optional; one report has the attributes
-    ** endpoint demanding them, and fixed values are harmless. */
-    hrsync_kv headers[4] = {{"Accept", "application/json"},
+    /* X-Personio-App-ID names the customer's integration (one report has
+    ** the attributes endpoint demanding it). X-Personio-Partner-ID is for
+    ** marketplace partners only: a customer must not send it. */
+    hrsync_kv headers[3] = {{"Accept", "application/json"},
                             {"Authorization", NULL},
-                            {"X-Personio-Partner-ID", "HRSYNC"},
                             {"X-Personio-App-ID", "HRSYNC"}};
     if(!c->bearer && (st = psn_auth(c)) != HRSYNC_OK)
       break;
@@ -252,7 +347,6 @@ hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
     }
     break;
   }
-  free(url);
   return st;
 }
 
@@ -263,12 +357,12 @@ static hrsync_status psn_authenticate(hrsync_conn *c)
 
 static hrsync_status psn_fields_cb(hrsync_conn *c)
 {
-  return psn_list_fields(c);
+  return c->v2 ? psn_v2_list_fields(c) : psn_list_fields(c);
 }
 
 static hrsync_status psn_page_cb(hrsync_conn *c, int *has_more)
 {
-  return psn_next_page(c, has_more);
+  return c->v2 ? psn_v2_next_page(c, has_more) : psn_next_page(c, has_more);
 }
 
 static const hrsync_connector descriptor = {

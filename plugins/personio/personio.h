@@ -3,6 +3,7 @@
 **   personio.c  descriptor, settings, the token, the request helper
 **   fields.c    the field schema, and the attribute tables roster.c uses
 **   roster.c    GET /v1/company/employees, paged, flattened to records
+**   v2.c        API v2: /v2/persons (cursor) + /v2/persons/{id}/employments
 */
 #ifndef HRSYNC_PERSONIO_H
 #define HRSYNC_PERSONIO_H
@@ -24,6 +25,11 @@ struct hrsync_conn {
   int total_warned;        /* the count-changed warning was given */
   int done;                /* the list has been read to its end */
   json_object *seen;       /* hris ids emitted so far (a set) */
+  int v2;                  /* settings.api = "v2" */
+  char *next_url;          /* v2: the next persons page, malloc'd */
+  int v2_started;          /* v2: the first page was asked for */
+  int total_said;          /* roster_total reported */
+  json_object *units;      /* v2: {"department": {"<id>": name}, ...} */
 };
 
 /* GETs path (appended to base_url) with the bearer token, obtaining one
@@ -35,7 +41,18 @@ struct hrsync_conn {
 hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
                       json_object **out);
 
-/* POST /v1/auth: a fresh token into c->bearer (marked secret). */
+/* psn_get with an absolute URL (a v2 next link). */
+hrsync_status psn_get_url(hrsync_conn *c, const char *url, const char *what,
+                          json_object **out);
+
+/* API v2 list_fields and next_page (v2.c). */
+hrsync_status psn_v2_list_fields(hrsync_conn *c);
+hrsync_status psn_v2_next_page(hrsync_conn *c, int *has_more);
+/* v2: the org-unit names the config uses, once (v2.c). */
+hrsync_status psn_v2_units_load(hrsync_conn *c);
+
+/* POST /v1/auth (v2: /v2/auth/token): a fresh token into c->bearer
+** (marked secret). */
 hrsync_status psn_auth(hrsync_conn *c);
 
 /* host->field for the credential's attributes, the standard ones and the

@@ -312,6 +312,11 @@ static hrsync_status page(hrsync_conn *c)
   }
   if(total >= 0)
     c->total = total;
+  if(total >= 0 && !c->total_said && HRSYNC_HOST_HAS(c->hh.h, roster_total)) {
+    /* metadata.total_elements: progress and bounded paging (SDK 1.2). */
+    c->total_said = 1;
+    c->hh.h->roster_total(c->hh.ctx, (uint64_t)total);
+  }
   if(!n || (total >= 0 && c->offset + (long)n >= total) ||
      (total < 0 && last_page_by_number(root)))
     c->done = 1;

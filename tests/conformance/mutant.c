@@ -8,6 +8,7 @@
 #include "../../examples/connector-template/acme.c"
 #undef hrsync_connector_entry
 
+#include <ctype.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -38,6 +39,51 @@ static hrsync_status mutant_next_page(hrsync_conn *c, int *has_more)
   return st;
 }
 
+#if defined(MUTANT_RECSECRET)
+/* Not a defect: a connector that sends its token as real ones do, JSON-
+** escaped in a flagged token request and URL-encoded in a query, for the
+** recording test (test_record_secrets.sh). */
+static hrsync_status recsecret_get(hrsync_conn *c, const char *method,
+                                   const char *url, const char *body,
+                                   uint32_t flags)
+{
+  const hrsync_http_response *resp;
+  hrsync_http_request req;
+  memset(&req, 0, sizeof(req));
+  req.struct_size = sizeof(req);
+  req.method = method;
+  req.url = url;
+  req.flags = flags;
+  req.body = body;
+  req.body_len = body ? strlen(body) : 0;
+  return c->host->http(c->ctx, &req, &resp);
+}
+
+static hrsync_status recsecret_session(hrsync_conn *c)
+{
+  const char *tok = c->auth_header + 7, *p;
+  json_object *o = json_object_new_object();
+  char url[1024], q[512];
+  size_t n = 0;
+  hrsync_status st;
+  if(!o)
+    return HRSYNC_E_NOMEM;
+  json_object_object_add(o, "token", json_object_new_string(tok));
+  snprintf(url, sizeof(url), "%s/v1/session", c->base_url);
+  st = recsecret_get(c, "POST", url,
+                     json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+                     HRSYNC_HTTP_SENSITIVE_BODY);
+  json_object_put(o);
+  for(p = tok; *p && n + 4 < sizeof(q); p++)
+    n += (size_t)(isalnum((unsigned char)*p) || strchr("-._~", *p)
+                      ? snprintf(q + n, sizeof(q) - n, "%c", *p)
+                      : snprintf(q + n, sizeof(q) - n, "%%%02X",
+                                 (unsigned char)*p));
+  snprintf(url, sizeof(url), "%s/v1/ping?key=%s", c->base_url, q);
+  return st != HRSYNC_OK ? st : recsecret_get(c, "GET", url, NULL, 0);
+}
+#endif
+
 static hrsync_status mutant_authenticate(hrsync_conn *c)
 {
   hrsync_status st;
@@ -55,6 +101,11 @@ static hrsync_status mutant_authenticate(hrsync_conn *c)
   req.body = body;
   req.body_len = strlen(body);
   st = c->host->http(c->ctx, &req, &resp);
+  if(st != HRSYNC_OK)
+    return st;
+#endif
+#if defined(MUTANT_RECSECRET)
+  st = recsecret_session(c);
   if(st != HRSYNC_OK)
     return st;
 #endif

@@ -12,7 +12,10 @@ set -u
 
 e2e_tmpdir W
 CFG="$W/hrsync.json"
-emu_start --employees 40 --seed 11
+# HRSYNC_E2E_EMU_ARGS: an emulator variant switch (the wrappers
+# test_bamboohr_*.sh run this file with one each).
+# shellcheck disable=SC2086
+emu_start --employees 40 --seed 11 ${HRSYNC_E2E_EMU_ARGS:-}
 cd "$W" || fail "cd $W"
 
 export BHR_KEY=bamboo-test-key
@@ -34,16 +37,43 @@ empty_date()
 }
 
 # ---- init and config ------------------------------------------------
-hr init bamboohr -o "$W/hrsync.json" >/dev/null 2>"$W/init.err" ||
-  fail "init: $(cat "$W/init.err")"
-cfg_edit --arg u "$EMU_URL/bamboohr/api/gateway.php" --arg db "$W/hrsync.db" \
-  '.settings.subdomain = "acme" | .settings.base_url = $u |
-   .secrets.api_key = "env:BHR_KEY" | .database = $db'
+# With credentials, init reads the tenant's fields: the emulated tenant,
+# like a real one, has no nationality, so init leaves it out and check
+# passes on the mapping as written.
+HRSYNC_BAMBOOHR_API_KEY=$BHR_KEY hr init bamboohr -o "$W/hrsync.json" \
+  --set subdomain=acme --base-url "$EMU_URL/bamboohr/api/gateway.php" \
+  >/dev/null 2>"$W/init.err" || fail "init: $(cat "$W/init.err")"
+case " ${HRSYNC_E2E_EMU_ARGS:-} " in
+*" --bamboohr-nationality yes "*)
+  assert_eq "$(jq -r '.mapping.nationality // "absent"' "$CFG")" nationality \
+    "init kept nationality (the tenant has it)"
+  grep -q 'left out' "$W/init.err" && fail "init left something out: $(cat "$W/init.err")"
+  has_nationality=1
+  ;;
+*)
+  assert_contains "$(cat "$W/init.err")" \
+    '# init: left out mapping.nationality: this BambooHR tenant has no field "nationality"' \
+    "init says what it left out"
+  assert_eq "$(jq -r '.mapping.nationality // "absent"' "$CFG")" absent "init left out nationality"
+  has_nationality=0
+  ;;
+esac
+assert_eq "$(jq -r .settings.subdomain "$CFG")" acme "init wrote --set"
+cfg_edit --arg db "$W/hrsync.db" '.secrets.api_key = "env:BHR_KEY" | .database = $db'
 
 hr check >check.out 2>check.err || fail "check: $(cat check.err)"
 assert_contains "$(cat check.out)" "authenticated" "check output"
-
+# Report-only names are fields too (mappable, usable in conditions).
 hr fields >fields.out 2>fields.err || fail "fields: $(cat fields.err)"
+for f in bestEmail supervisorEId supervisorId displayName fullName1 fullName5 lastChanged; do
+  grep -Eq "^$f " fields.out || fail "fields: no report-only field $f"
+done
+if grep -Eq '^nationality ' fields.out; then
+  [ "$has_nationality" = 1 ] || fail "fields: the tenant has no nationality"
+else
+  [ "$has_nationality" = 0 ] || fail "fields: nationality missing"
+fi
+
 grep -Eq '^hireDate +date' fields.out || fail "fields: hireDate is not a date"
 grep -Eq '^workEmail +email' fields.out || fail "fields: workEmail not email"
 grep -Eq '^id ' fields.out || fail "fields: no id"
@@ -71,6 +101,19 @@ assert_eq "$(json_get p1.json '[.changes[] | select(.reason == "no hire date in 
 assert_eq "$(json_get p1.json '.summary.update + .summary.conflict + .summary.left')" 0 \
   "preview update/conflict/left"
 
+# Report-only names work in conditions and the mapping: everyone has a
+# fullName1, and bestEmail is the work email where there is one.
+cp "$CFG" base.json
+cfg_edit '.conditions += [{"field": "fullName1", "op": "not empty"}] |
+  .mapping.email = "bestEmail"'
+hr preview --json >pro.json 2>pro.err || fail "report-only preview: $(cat pro.err)"
+assert_eq "$(json_get pro.json .summary.create)" "$create" "a condition on fullName1"
+assert_eq "$(jq '[.changes[] | select(.action == "create") | .fields.email.after // empty] | length' pro.json)" \
+  "$(jq '[.changes[] | select(.action == "create") | .fields.email.after // empty] | length' p1.json)" \
+  "bestEmail gives everyone with a work email an email"
+cp base.json "$CFG"
+chmod 600 "$CFG"
+
 # ---- sync, then nothing to do -------------------------------------------
 hr sync --yes >sync.out 2>sync.err || fail "sync: $(cat sync.err)"
 [ -s "$W/hrsync.db" ] || fail "sync wrote no database"
@@ -92,7 +135,8 @@ for kind in truncate malformed; do
   emu_ctl DELETE /_emulator/faults >/dev/null
 done
 
-# Fields the key's user may not see are dropped from the report silently:
+# Fields the key's user may not see: left out of the report's fields and
+# null for everyone. The connector says they are withheld (never empty):
 # one warning names them, and -v says the report left them out.
 emu_ctl POST /_emulator/faults \
   '{"system":"bamboohr","kind":"withhold","fields":["email"],"count":-1}' \
@@ -170,13 +214,40 @@ assert_eq "$(jq '[.requests[] | select((.path | endswith("/v1/reports/custom")) 
   0 "report requests without format=JSON"
 
 # ---- the same people through the dataset roster and the company root ------
+# The dataset has its own names (eeid, email, addressLineOne...); the
+# config's classic aliases are translated, nothing unknown is sent (the
+# emulator, like BambooHR, answers 400 to an unknown name).
+emu_ctl DELETE /_emulator/stats >/dev/null
 cfg_edit '.settings.roster = "dataset"'
+hr check >dcheck.out 2>dcheck.err || fail "dataset check: $(cat dcheck.err)"
 hr preview --json >p5.json 2>p5.err || fail "dataset preview: $(cat p5.err)"
 assert_eq "$(json_get p5.json '.summary.create + .summary.update + .summary.conflict')" \
   0 "dataset roster sees the same people"
 assert_eq "$(json_get p5.json .summary.unchanged)" "$create" "dataset unchanged"
 assert_eq "$(json_get p5.json .summary.skipped)" "$(json_get p4.json .summary.skipped)" \
   "dataset skipped"
+emu_ctl GET /_emulator/stats >dstats.json || fail "stats"
+assert_eq "$(jq '[.requests[] | select(.system == "bamboohr" and .status >= 400)] | length' dstats.json)" \
+  0 "dataset requests refused"
+assert_ne "$(jq '[.requests[] | select(.path | endswith("/v1_2/datasets/employee/fields"))] | length' dstats.json)" \
+  0 "dataset field names read"
+# A config written in the dataset's own names reads the same people, by eeid.
+cp "$CFG" classic.json
+cfg_edit '.mapping.hris_id = "eeid" | .mapping.email = "email" |
+  .mapping.address_line1 = "addressLineOne" | .mapping.postal_code = "zipCode"'
+hr preview --json >p5b.json 2>p5b.err || fail "dataset-names preview: $(cat p5b.err)"
+assert_eq "$(json_get p5b.json '.summary.create + .summary.update + .summary.conflict')" \
+  0 "dataset names see the same people"
+# A custom-report name without a dataset twin is never sent: check says
+# so, naming it.
+cfg_edit '.mapping.email = "bestEmail"'
+hr check >dbad.out 2>dbad.err && fail "dataset check with bestEmail passed"
+assert_contains "$(cat dbad.err)" '"bestEmail" (a custom-report field with no dataset equivalent)' \
+  "dataset check names the untranslatable field"
+hr sync --yes >dbad2.out 2>dbad2.err
+assert_eq "$?" 2 "dataset sync with bestEmail: exit status"
+cp classic.json "$CFG"
+chmod 600 "$CFG"
 
 cfg_edit --arg u "$EMU_URL/bamboohr/api" \
   '.settings.roster = "custom_report" | .settings.base_url = $u'

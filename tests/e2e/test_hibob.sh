@@ -14,7 +14,10 @@ cd "$T" || fail "cd $T"
 # active in Sales.
 cp "$HRSYNC_SRC/tests/e2e/fixtures/five-people.json" people.json || fail "fixture"
 
-emu_start --fixture "$T/people.json"
+# HRSYNC_E2E_EMU_ARGS: an emulator variant switch (the wrappers
+# test_hibob_nested.sh and test_hibob_both.sh run this file with one).
+# shellcheck disable=SC2086
+emu_start --fixture "$T/people.json" ${HRSYNC_E2E_EMU_ARGS:-}
 
 CFG="$T/hrsync.json"
 

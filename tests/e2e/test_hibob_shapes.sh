@@ -1,8 +1,9 @@
 #!/bin/bash
 # HiBob end to end, the documented answer variants: the "/category/field"
-# slash-keyed shape with {"value": x} wrappers, and fields the service user
-# may not see (silently omitted by HiBob): the plan must be the same as in
-# the nested shape, list values still resolve, and a withheld field is
+# slash-keyed shape with {"value": x} wrappers (the emulator's default, as
+# documented), nested by jsonPath, both at once, and fields the service
+# user may not see (silently omitted by HiBob): the plan must be the same
+# in every shape, list values still resolve, and a withheld field is
 # warned about once and never written as empty.
 . "$HRSYNC_SRC/tests/e2e/lib.sh"
 
@@ -18,7 +19,8 @@ setup()
 {
   rm -f "$T/hrsync.json"
   "$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" init hibob \
-    -o "$T/hrsync.json" 2>/dev/null || fail "init"
+    -o "$T/hrsync.json" --base-url "$1/hibob" 2>"$T/init.err" ||
+    fail "init: $(cat "$T/init.err")"
   jq --arg u "$1/hibob" --arg db "$2" \
     '.settings.base_url = $u | .database = $db
      | .conditions += [{"field": "work.department", "op": "=",
@@ -32,22 +34,24 @@ plan_of()
   jq -S '{summary, changes: [.changes[] | {action, hris_id, name, fields}]}' "$1"
 }
 
-# Nested (the default shape): the reference plan.
-emu_start --employees 60 --seed 21
+# Nested: the reference plan.
+emu_start --employees 60 --seed 21 --hibob-shape nested
 setup "$EMU_URL" "$T/nested.db"
 hr --json preview >nested.json 2>nested.err || fail "nested: $(cat nested.err)"
 creates=$(json_get nested.json .summary.create)
 [ "$creates" -gt 0 ] || fail "nested: nobody in Engineering ($creates)"
 emu_stop
 
-# Slash-keyed: the same plan.
-emu_start --employees 60 --seed 21 --hibob-shape slash
-setup "$EMU_URL" "$T/slash.db"
-hr --json preview >slash.json 2>slash.err || fail "slash: $(cat slash.err)"
+# Slash-keyed (the default) and both shapes at once: the same plan.
 plan_of nested.json >a.json
-plan_of slash.json >b.json
-cmp -s a.json b.json || fail "slash shape gives another plan: $(diff a.json b.json | head -20)"
-emu_stop
+for shape in slash both; do
+  emu_start --employees 60 --seed 21 --hibob-shape "$shape"
+  setup "$EMU_URL" "$T/$shape.db"
+  hr --json preview >"$shape.json" 2>"$shape.err" || fail "$shape: $(cat "$shape.err")"
+  plan_of "$shape.json" >b.json
+  cmp -s a.json b.json || fail "$shape shape gives another plan: $(diff a.json b.json | head -20)"
+  emu_stop
+done
 
 # Birth date withheld from the service user: a warning naming the field,
 # once; the records never carry it (so it is not written as empty).

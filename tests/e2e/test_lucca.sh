@@ -16,7 +16,12 @@ cd "$T" || fail "cd $T"
 jq '.people += [{"id": 7, "employee_number": "E007", "first_name": "Fay",
   "last_name": "Wray", "email": "fay@example.com", "hire_date": "2999-01-04",
   "status": "future", "employment_type": "Full-Time", "department": "Sales",
-  "job_title": "Actor"}]' "$HRSYNC_SRC/tests/e2e/fixtures/five-people.json" >people.json || fail "fixture"
+  "job_title": "Actor"}]
+  | (.people[] | select(.id == 1)) += {"nationality": "British",
+      "country_code": "GB", "custom": {"shirt_size": "M"}}
+  | (.people[] | select(.id == 2)) += {"nationality": "Jamaican",
+      "custom": {"shirt_size": "L"}}' \
+  "$HRSYNC_SRC/tests/e2e/fixtures/five-people.json" >people.json || fail "fixture"
 
 emu_start --fixture "$T/people.json"
 
@@ -52,6 +57,16 @@ assert_eq "$(jq -r '[.. | objects | select(.id? == "dtContractStart")][0].type' 
   "date" "fields: dtContractStart type"
 assert_eq "$(jq -r '[.. | objects | select(.id? == "status")][0].id' fields.json)" \
   "status" "fields: the derived status"
+# The v3 user's newer members, with their types (issue 11).
+for ft in seniorityDate:date personalEmail:email gender:list nationality:list \
+  culture.name:list nationalityId:number; do
+  assert_eq "$(jq -r --arg f "${ft%%:*}" '[.. | objects | select(.id? == $f)][0].type' fields.json)" \
+    "${ft#*:}" "fields: ${ft%%:*} type"
+done
+assert_eq "$(jq -r '[.. | objects | select(.id? == "culture")] | length' fields.json)" \
+  0 "fields: culture is an object, not a field"
+assert_eq "$(jq -r '[.. | objects | select(.id? == "extendedData.e_workplace.e_workplace_city")][0].id' fields.json)" \
+  "extendedData.e_workplace.e_workplace_city" "fields: a composite's sub-field"
 
 # The default condition (no contract end): the future hire is in too.
 hr --json preview >p1.json 2>p1.err || fail "preview 1: $(cat p1.err)"
@@ -98,6 +113,31 @@ assert_eq "$(jq -r '.changes[] | select(.name == "Ada Lovelace") | .fields.posta
   "N1 9GU" "extendedData.e_Codepostal mapped"
 assert_eq "$(jq -r '.changes[] | select(.name == "Ada Lovelace") | .fields.city.after' pe.json)" \
   "London" "extendedData.e_Ville mapped"
+
+# nationalityId resolved to the nationality's name; a list-type custom
+# field's entry id resolved to its label; a composite's sub-field; the
+# culture object's name (issue 11).
+variant nat '.mapping.nationality = "nationality"'
+"$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c nat.json --json preview \
+  >pn.json 2>pn.err || fail "nationality preview: $(cat pn.err)"
+assert_eq "$(jq -r '.changes[] | select(.name == "Ada Lovelace") | .fields.nationality.after' pn.json)" \
+  "British" "nationality resolved to its name"
+assert_eq "$(jq -r '.changes[] | select(.name == "Bob Marley") | .fields.nationality.after' pn.json)" \
+  "Jamaican" "nationality resolved for another id"
+variant shirt '.conditions += [{"field": "extendedData.e_shirt_size", "op": "=", "value": "L"}]'
+"$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c shirt.json --json preview \
+  >ps.json 2>ps.err || fail "list custom field preview: $(cat ps.err)"
+assert_eq "$(created ps.json)" "Bob Marley" "list entry id resolved to its label"
+variant wp '.conditions += [{"field": "extendedData.e_workplace.e_workplace_city", "op": "=", "value": "London"},
+                            {"field": "culture.name", "op": "=", "value": "English (United Kingdom)"}]'
+"$HRSYNC_BIN" --plugin-dir "$HRSYNC_PLUGIN_DIR" -c wp.json --json preview \
+  >pw.json 2>pw.err || fail "composite preview: $(cat pw.err)"
+assert_eq "$(created pw.json)" "Ada Lovelace" "a composite's sub-field and culture.name"
+grep -q '{' <(jq -r '.changes[].fields[]?.after // empty' pw.json) &&
+  fail "a raw JSON value reached the plan"
+stats=$(emu_ctl GET /_emulator/stats) || fail "stats"
+assert_eq "$(echo "$stats" | jq '[.requests[] | select(.path | endswith("/extensionuserdefinitions/e_shirt_size"))] | length')" \
+  1 "the list definition read once, not per user"
 
 hr --json sync --yes >s1.json 2>s1.err || fail "sync: $(cat s1.err)"
 assert_eq "$(plan_count s1.json create)" 5 "sync: create"

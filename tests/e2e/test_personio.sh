@@ -94,7 +94,15 @@ run_counted p2r preview --json
 assert_eq "$(json_get p2r.json .summary.unchanged)" "$create" "rotating/utc unchanged"
 assert_eq "$(json_get p2r.json '.summary.create + .summary.update + .summary.conflict + .summary.left')" \
   0 "rotating/utc changes"
-start_emu --personio-date-shape offset
+# The other documented date spellings give the same days: "+0100" written
+# without a colon, and a mix of offset and UTC forms per person.
+for shape in compact mixed; do
+  start_emu --personio-date-shape "$shape"
+  run_counted "p2$shape" preview --json
+  assert_eq "$(json_get "p2$shape.json" .summary.unchanged)" "$create" "$shape dates unchanged"
+done
+# Back to the default: the vendor examples' "+01:00".
+start_emu
 
 # ---- token expiry: one re-auth, then success -----------------------------
 emu_ctl POST /_emulator/faults \

@@ -140,12 +140,68 @@ static void t_job_roles(void **state)
   http_res_free(&r);
 }
 
+/* --humaans-job-roles catalogue: {id, companyId, name} of the distinct
+ * titles, no personId; each person points at its title by jobRoleId.
+ * /custom-values without personId: every value, paged. */
+static void t_catalogue_and_value_list(void **state)
+{
+  const char *args[] = {"--fixture", EMU_FIXTURE, "--humaans-job-roles",
+                        "catalogue", NULL};
+  emu_proc e2;
+  char url[256], rid[64];
+  http_res r;
+  json_object *o, *role;
+  size_t i, n;
+  int found = 0;
+
+  (void)state;
+  assert_int_equal(emu_proc_start(&e2, emu_bin, args), 0);
+  emu_url(&e2, "/humaans/api/people?$limit=1", url, sizeof(url));
+  assert_int_equal(http_do("GET", url, priv, NULL, NULL, &r), 0);
+  o = http_json(&r);
+  snprintf(rid, sizeof(rid), "%s", jstr(o, "data.0.jobRoleId"));
+  json_object_put(o);
+  http_res_free(&r);
+  emu_url(&e2, "/humaans/api/job-roles", url, sizeof(url));
+  assert_int_equal(http_do("GET", url, priv, NULL, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  o = http_json(&r);
+  n = json_object_array_length(jpath(o, "data"));
+  assert_true(n >= 1);
+  for(i = 0; i < n; i++) {
+    role = json_object_array_get_idx(jpath(o, "data"), i);
+    assert_null(jpath(role, "personId"));
+    assert_non_null(jstr(role, "companyId"));
+    if(!strcmp(jstr(role, "id"), rid)) {
+      assert_string_equal(jstr(role, "name"), "Software Engineer");
+      found = 1;
+    }
+  }
+  assert_true(found);
+  json_object_put(o);
+  http_res_free(&r);
+  emu_url(&e2, "/humaans/api/custom-values?$limit=2", url, sizeof(url));
+  assert_int_equal(http_do("GET", url, priv, NULL, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  o = http_json(&r);
+  assert_int_equal(json_object_array_length(jpath(o, "data")), 2);
+  assert_true(json_object_get_int(jpath(o, "total")) >= 2);
+  assert_non_null(jstr(o, "data.0.personId"));
+  assert_non_null(jstr(o, "data.0.customFieldId"));
+  json_object_put(o);
+  http_res_free(&r);
+  assert_int_equal(emu_proc_stop(&e2), 0);
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(t_auth),         cmocka_unit_test(t_envelope_and_end),
-      cmocka_unit_test(t_limit_reject), cmocka_unit_test(t_public_scope),
+      cmocka_unit_test(t_auth),
+      cmocka_unit_test(t_envelope_and_end),
+      cmocka_unit_test(t_limit_reject),
+      cmocka_unit_test(t_public_scope),
       cmocka_unit_test(t_job_roles),
+      cmocka_unit_test(t_catalogue_and_value_list),
   };
   return run_main(argc, argv, tests, sizeof(tests) / sizeof(tests[0]),
                   "emulator_humaans");

@@ -57,9 +57,64 @@ static void t_fields(void **state)
   assert_string_equal(jstr(u, "displayName"), "O'Brien Zoë");
   assert_string_equal(jstr(u, "dtContractStart"), "2020-03-01T00:00:00");
   assert_null(jstr(u, "dtContractEnd"));
-  assert_string_equal(jstr(u, "extendedData.e_shirt_size.value"), "M");
+  /* A list-type custom field holds the entry id, not the label. */
+  assert_true(json_object_is_type(jpath(u, "extendedData.e_shirt_size.value"),
+                                  json_type_int));
   assert_non_null(jpath(u, "extendedData.e_shirt_size.id"));
   assert_string_equal(jstr(u, "department.name"), "Engineering");
+  {
+    /* Its definition lists the entries: the id resolves to "M". */
+    char want[32];
+    size_t i, n;
+    json_object *d, *e;
+    int found = 0;
+    http_res r2;
+    snprintf(want, sizeof(want), "%s",
+             jstr(u, "extendedData.e_shirt_size.value"));
+    d = get("/lucca/api/v3/extensionuserdefinitions/e_shirt_size", &r2);
+    e = jpath(d, "data.extensionUserPropertyListEntries");
+    n = json_object_array_length(e);
+    for(i = 0; i < n; i++) {
+      json_object *it = json_object_array_get_idx(e, i);
+      if(!strcmp(jstr(it, "id"), want)) {
+        assert_string_equal(jstr(it, "name"), "M");
+        found = 1;
+      }
+    }
+    assert_true(found);
+    json_object_put(d);
+    http_res_free(&r2);
+  }
+  /* A composite nests its sub-properties. */
+  assert_non_null(jpath(u, "extendedData.e_workplace.value.e_workplace_city"));
+  json_object_put(o);
+  http_res_free(&r);
+  o = get("/lucca/api/v3/users?fields=id,gender,nationalityId,personalEmail,"
+          "seniorityDate,culture",
+          &r);
+  u = jpath(o, "data.items.0");
+  assert_non_null(jstr(u, "gender"));
+  assert_true(json_object_is_type(jpath(u, "nationalityId"), json_type_int));
+  assert_non_null(jstr(u, "culture.name"));
+  assert_non_null(jpath(u, "culture.id"));
+  assert_string_equal(jstr(u, "seniorityDate"), "2020-03-01T00:00:00");
+  {
+    char want[32];
+    json_object *nat;
+    http_res r2;
+    size_t i, n;
+    int found = 0;
+    snprintf(want, sizeof(want), "%s", jstr(u, "nationalityId"));
+    nat = get("/lucca/api/v3/nationalities", &r2);
+    n = json_object_array_length(jpath(nat, "data.items"));
+    for(i = 0; i < n; i++)
+      found |= !strcmp(
+          jstr(json_object_array_get_idx(jpath(nat, "data.items"), i), "id"),
+          want);
+    assert_true(found);
+    json_object_put(nat);
+    http_res_free(&r2);
+  }
   json_object_put(o);
   http_res_free(&r);
   /* A nested projection selects the object. */

@@ -129,9 +129,12 @@ static void hibob(const emu_proc *e, names *ns)
   json_object *a = jpath(o, "employees");
   size_t i;
 
+  /* The documented default shape: "/root/firstName": {"value": x}. */
   for(i = 0; i < json_object_array_length(a); i++) {
-    json_object *p = json_object_array_get_idx(a, i);
-    add(ns, jstr(p, "firstName"), jstr(p, "surname"));
+    json_object *p = json_object_array_get_idx(a, i), *f = NULL, *s = NULL;
+    json_object_object_get_ex(p, "/root/firstName", &f);
+    json_object_object_get_ex(p, "/root/surname", &s);
+    add(ns, jstr(f, "value"), jstr(s, "value"));
   }
   json_object_put(o);
 }

@@ -4,7 +4,8 @@
 ** received so the tests can check the request exactly as sent.
 **
 ** Paths: /echo 200 "hello"; /flaky N x 503 then 200; /date 503 with an
-** HTTP-date Retry-After once; /e500 always 500; /t429 always 429.
+** HTTP-date Retry-After once; /e500 always 500; /t429 always 429;
+** /n429 N x 429 without Retry-After, then 200.
 */
 #include "http.h"
 
@@ -125,6 +126,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
   }
   if(!strcmp(url, "/e500"))
     return reply(c, 500, "{\"error\":\"boom\"}", NULL, attempt);
+  if(!strcmp(url, "/n429") && flaky_left > 0) {
+    flaky_left--;
+    return reply(c, 429, "{}", NULL, attempt);
+  }
   if(!strcmp(url, "/t429"))
     return reply(c, 429, "{}", "0", attempt);
   return reply(c, 200, "hello", NULL, attempt);
@@ -403,6 +408,30 @@ static void test_429_exhausted_returns_last(void **state)
   assert_int_equal(st.retries, 3);
 }
 
+/* A 429 that names no Retry-After waits at least 1 s (Personio asks for
+** it), not the 500 ms first backoff step. */
+static void test_429_without_retry_after_waits_1s(void **state)
+{
+  hs_http_opts o = {0, 5000, 3, 5000, NULL};
+  hrsync_http_request r = get("/n429");
+  const hrsync_http_response *resp;
+  struct timespec t0, t1;
+  hs_http *slow;
+  hs_err err;
+  long ms;
+  (void)state;
+  assert_int_equal(hs_http_new(&o, lg, &slow, &err), HS_OK);
+  flaky_left = 1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  assert_int_equal(hs_http_perform(slow, &r, &resp, &err), HS_OK);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+  assert_int_equal(resp->status, 200);
+  assert_true(ms >= 1000);
+  assert_non_null(strstr(logbuf, "HTTP 429, retry 1 of 3 in 1000 ms"));
+  hs_http_free(slow);
+}
+
 static unsigned short closed_port(void)
 {
   struct sockaddr_in a;
@@ -510,6 +539,8 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_500_not_retried, reset, done),
       cmocka_unit_test_setup_teardown(test_429_exhausted_returns_last, reset,
                                       done),
+      cmocka_unit_test_setup_teardown(test_429_without_retry_after_waits_1s,
+                                      reset, done),
       cmocka_unit_test_setup_teardown(test_connection_refused, reset, done),
       cmocka_unit_test_setup_teardown(test_keepalive, reset, done),
       cmocka_unit_test_setup_teardown(test_redaction, reset, done),

@@ -519,6 +519,7 @@ fh_host *fh_new(void)
   vec_init(&fh->logs, sizeof(log_line));
   vec_init(&fh->marked, sizeof(char *));
   vec_init(&fh->violations, sizeof(char *));
+  vec_init(&fh->withheld, sizeof(hrsync_kv)); /* was missing: size 0 */
   fh->abort_at = (size_t)-1;
   return fh;
 }

@@ -280,8 +280,16 @@ static void test_fields_schema(void **state)
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_bamboo_request(fh_request_at(fh, 0), "GET",
                         GATEWAY "/v1/meta/fields");
-  /* 17 distinct entries (the repeated firstName once) plus id. */
-  assert_int_equal(fh_n_fields(fh), 18);
+  /* 17 distinct entries (the repeated firstName once) plus id and the 10
+  ** report-only names. */
+  assert_int_equal(fh_n_fields(fh), 28);
+  assert_field(fh, "bestEmail", HRSYNC_FIELD_EMAIL, 0, NULL);
+  assert_field(fh, "supervisorEId", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "supervisorId", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "displayName", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "fullName1", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "fullName5", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "lastChanged", HRSYNC_FIELD_TEXT, 0, NULL);
   assert_field(fh, "status", HRSYNC_FIELD_LIST, 0, "Status");
   assert_field(fh, "firstName", HRSYNC_FIELD_TEXT, 0, "First Name");
   assert_field(fh, "employeeNumber", HRSYNC_FIELD_TEXT, 0, "Employee #");
@@ -317,11 +325,11 @@ static void test_fields_reuse_authenticate(void **state)
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 1);
-  assert_int_equal(fh_n_fields(fh), 18);
+  assert_int_equal(fh_n_fields(fh), 28);
   fh_clear(fh);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 1);
-  assert_int_equal(fh_n_fields(fh), 2);
+  assert_int_equal(fh_n_fields(fh), 12);
   fh_done(plugin, fh, c);
 }
 
@@ -495,7 +503,90 @@ static void test_report_withheld_fields_explained(void **state)
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, ""), 0);
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_INFO, "2 requested fields"), 1);
   assert_int_equal(fh_log_count(fh, HRSYNC_LOG_INFO, "4001, location"), 1);
+  /* SDK 1.2: each is declared withheld (unknown, never empty). */
+  assert_int_equal(fh_n_withheld(fh), 2);
+  assert_non_null(strstr(fh_withheld(fh, "4001"), "may not see it"));
+  assert_non_null(fh_withheld(fh, "location"));
+  assert_null(fh_withheld(fh, "firstName"));
   fh_done(plugin, fh, c);
+}
+
+/* The permission shape real tenants show: a field left out of fields[]
+** and null for everyone. It is withheld, and its nulls are not emitted
+** (absent, not empty). A field null for everyone but listed is not
+** withheld (an unused field looks the same). */
+static void test_report_withheld_null_shape(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  int present;
+  (void)state;
+  fh_want(fh, "workEmail");
+  fh_want(fh, "address2");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"fields\": [{\"id\": \"id\"}, {\"id\": \"address2\"},"
+           " {\"id\": \"hireDate\"}, {\"id\": \"status\"}],"
+           " \"employees\": ["
+           "{\"id\": \"1\", \"workEmail\": null, \"address2\": null,"
+           " \"hireDate\": \"2020-01-01\", \"status\": \"Active\"},"
+           "{\"id\": \"2\", \"workEmail\": null, \"address2\": null,"
+           " \"hireDate\": \"2021-01-01\", \"status\": \"Active\"}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 2);
+  assert_non_null(fh_withheld(fh, "workEmail"));
+  assert_null(fh_withheld(fh, "address2"));
+  fh_record_get(fh_record_find(fh, "1"), "workEmail", &present);
+  assert_false(present);
+  assert_null(fh_record_get(fh_record_find(fh, "1"), "address2", &present));
+  assert_true(present);
+  fh_done(plugin, fh, c);
+}
+
+/* Every requested field null for every employee (the "everything but id
+** is null" reports): the key sees nothing, all are withheld. */
+static void test_report_all_null_withheld(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "firstName");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\": ["
+           "{\"id\": \"1\", \"firstName\": null, \"hireDate\": null,"
+           " \"status\": null},"
+           "{\"id\": \"2\", \"firstName\": null, \"hireDate\": null,"
+           " \"status\": null}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_withheld(fh), 3);
+  assert_non_null(strstr(fh_withheld(fh, "firstName"), "may see none"));
+  assert_non_null(fh_withheld(fh, "hireDate"));
+  assert_null(fh_withheld(fh, "id"));
+  fh_done(plugin, fh, c);
+}
+
+/* Issue 15 case 8: an employee member named "" is not a field id; it is
+** skipped with one warning, and the sync goes on (no contract error). */
+static void test_report_empty_member_name(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "firstName");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\": ["
+           "{\"id\": \"1\", \"\": \"odd\", \"firstName\": \"A\","
+           " \"hireDate\": \"2020-01-01\"},"
+           "{\"id\": \"2\", \"\": null, \"firstName\": \"B\","
+           " \"hireDate\": \"2020-01-01\"}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 2);
+  assert_string_equal(
+      fh_record_get(fh_record_find(fh, "2"), "firstName", NULL), "B");
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "empty name"), 1);
+  fh_done(plugin, fh, c); /* no violation: record_set never got "" */
 }
 
 static void test_report_without_fields_array(void **state)
@@ -548,8 +639,11 @@ static void test_report_errors(void **state)
        "HTTP 400: Malformed XML", HRSYNC_E_HTTP},
       {503, "Retry-After: 1", "", "HTTP 503", HRSYNC_E_HTTP},
       {200, NULL, "{\"title\": \"x\", \"employees\": {}}",
-       "'employees' is not an array", HRSYNC_E_PARSE},
-      {200, NULL, "[]", "'employees' is not an array", HRSYNC_E_PARSE},
+       "\"employees\" is missing or not an array", HRSYNC_E_PARSE},
+      {200, NULL, "[]", "\"employees\" is missing or not an array",
+       HRSYNC_E_PARSE},
+      {200, NULL, "{\"fields\": [], \"employees\": [{\"id\": \"1\"}] ,",
+       "malformed JSON", HRSYNC_E_PARSE},
       {200, NULL, "{\"fields\": {}, \"employees\": []}",
        "'fields' is not an array", HRSYNC_E_PARSE},
       {200, NULL, "{\"employees\": [{\"id\": \"1\"}, {\"firstName\": \"x\"}]}",
@@ -599,11 +693,33 @@ static void test_report_too_many_fields(void **state)
 
 /* ---- dataset roster ---------------------------------------------- */
 
+/* The dataset's own field list, as GET /v1_2/datasets/employee/fields
+** answers it (names trimmed from a real tenant's 457). */
+static const char ds_fields[] =
+    "{\"pagination\": {\"total_records\": 12, \"current_page\": 1,"
+    " \"total_pages\": 1, \"next_page\": null, \"prev_page\": null},"
+    " \"name\": \"employee\", \"label\": \"Employee\", \"fields\": ["
+    "{\"name\": \"eeid\", \"label\": \"Employee ID\", \"parentType\":"
+    " \"employee\", \"parentName\": \"employee\", \"entityName\":"
+    " \"employee\"},"
+    "{\"name\": \"firstName\", \"label\": \"First Name\"},"
+    "{\"name\": \"lastName\", \"label\": \"Last Name\"},"
+    "{\"name\": \"email\", \"label\": \"Work Email\"},"
+    "{\"name\": \"homeEmail\", \"label\": \"Home Email\"},"
+    "{\"name\": \"addressLineOne\", \"label\": \"Address Line 1\"},"
+    "{\"name\": \"zipCode\", \"label\": \"Zip Code\"},"
+    "{\"name\": \"employmentStatus\", \"label\": \"Employment Status\"},"
+    "{\"name\": \"jobInformationDepartment\", \"label\": \"Department\"},"
+    "{\"name\": \"hireDate\", \"label\": \"Hire Date\"},"
+    "{\"name\": \"terminationDate\", \"label\": \"Termination Date\"},"
+    "{\"name\": \"status\", \"label\": \"Status\"}]}";
+
 static fh_host *dataset_host(void)
 {
   fh_host *fh = host();
   fh_setting(fh, "roster", "dataset");
   fh_want(fh, "firstName");
+  fh_queue(fh, 200, JSON_HDR, ds_fields);
   return fh;
 }
 
@@ -623,7 +739,7 @@ static void assert_dataset_request_sized(const fh_request *r, long page,
   assert_true(json_object_object_get_ex(body, "fields", &v));
   assert_string_equal(
       json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
-      "[\"id\",\"firstName\",\"hireDate\",\"status\"]");
+      "[\"eeid\",\"firstName\",\"hireDate\",\"status\"]");
   /* Everyone: no status filter. */
   assert_false(json_object_object_get_ex(body, "filter", NULL));
   json_object_put(body);
@@ -641,15 +757,15 @@ static void test_dataset_total_pages(void **state)
   size_t pages;
   (void)state;
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"fields\": {\"id\": \"1\", \"firstName\": \"A\","
+           "{\"data\": [{\"fields\": {\"eeid\": \"1\", \"firstName\": \"A\","
            " \"hireDate\": \"2020-01-01\", \"status\": \"Active\"}},"
-           "{\"fields\": {\"id\": 2, \"firstName\": \"B\","
+           "{\"fields\": {\"eeid\": 2, \"firstName\": \"B\","
            " \"hireDate\": \"0000-00-00\", \"status\": \"Inactive\"}}],"
            "\"links\": {\"next\": \"https://x/?page=2\", \"prev\": null},"
            "\"meta\": {\"page\": 1, \"pageSize\": 2, \"totalPages\": 2,"
            " \"totalItems\": 3}}");
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"fields\": {\"id\": \"3\", \"firstName\": null,"
+           "{\"data\": [{\"fields\": {\"eeid\": \"3\", \"firstName\": null,"
            " \"hireDate\": \"2021-02-03\", \"status\": \"Active\"}}],"
            "\"links\": {\"next\": null, \"prev\": \"https://x/?page=1\"},"
            "\"meta\": {\"page\": 2, \"pageSize\": 2, \"totalPages\": 2,"
@@ -657,14 +773,17 @@ static void test_dataset_total_pages(void **state)
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 10, &pages), HRSYNC_OK);
   assert_int_equal(pages, 2);
-  assert_int_equal(fh_n_requests(fh), 2);
-  assert_dataset_request(fh_request_at(fh, 0), 1);
-  assert_dataset_request(fh_request_at(fh, 1), 2);
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_bamboo_request(fh_request_at(fh, 0), "GET",
+                        GATEWAY "/v1_2/datasets/employee/fields");
+  assert_dataset_request(fh_request_at(fh, 1), 1);
+  assert_dataset_request(fh_request_at(fh, 2), 2);
   assert_int_equal(fh_n_records(fh), 3);
   assert_string_equal(
       fh_record_get(fh_record_find(fh, "2"), HRSYNC_FIELD_SKIP_REASON, NULL),
       "no hire date in BambooHR");
-  assert_string_equal(fh_record_get(fh_record_find(fh, "2"), "id", NULL), "2");
+  assert_string_equal(fh_record_get(fh_record_find(fh, "2"), "eeid", NULL),
+                      "2");
   assert_null(fh_record_get(fh_record_find(fh, "3"), "firstName", NULL));
   fh_done(plugin, fh, c);
 }
@@ -675,21 +794,21 @@ static void test_dataset_empty_page_ends(void **state)
   hrsync_conn *c;
   size_t pages;
   (void)state;
-  /* No meta at all: only an empty page ends the scan. The row id may sit
-  ** outside "fields", or be named employeeId. */
+  /* No meta at all: only an empty page ends the scan. eeid as a number
+  ** or a string. */
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"id\": 11, \"fields\": {\"firstName\": \"A\","
+           "{\"data\": [{\"fields\": {\"eeid\": 11, \"firstName\": \"A\","
            " \"hireDate\": \"2020-01-01\"}}]}");
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"fields\": {\"employeeId\": \"12\","
+           "{\"data\": [{\"fields\": {\"eeid\": \"12\","
            " \"firstName\": \"B\", \"hireDate\": \"2020-01-01\"}}]}");
   fh_queue(fh, 200, JSON_HDR, "{\"data\": [], \"meta\": {}}");
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 10, &pages), HRSYNC_OK);
   assert_int_equal(pages, 3);
-  assert_dataset_request(fh_request_at(fh, 2), 3);
+  assert_dataset_request(fh_request_at(fh, 3), 3);
   assert_int_equal(fh_n_records(fh), 2);
-  assert_string_equal(fh_record_get(fh_record_find(fh, "11"), "id", NULL),
+  assert_string_equal(fh_record_get(fh_record_find(fh, "11"), "eeid", NULL),
                       "11");
   assert_non_null(fh_record_find(fh, "12"));
   fh_done(plugin, fh, c);
@@ -699,8 +818,9 @@ static void test_dataset_page_ignored_guard(void **state)
 {
   fh_host *fh = dataset_host();
   hrsync_conn *c;
-  const char *page = "{\"data\": [{\"fields\": {\"id\": \"1\", \"hireDate\": "
-                     "\"2020-01-01\"}}]}";
+  const char *page =
+      "{\"data\": [{\"fields\": {\"eeid\": \"1\", \"hireDate\": "
+      "\"2020-01-01\"}}]}";
   (void)state;
   fh_queue(fh, 200, JSON_HDR, page);
   fh_queue(fh, 200, JSON_HDR, page);
@@ -720,24 +840,24 @@ static void test_dataset_too_much_data(void **state)
   (void)state;
   /* 413 on page 2 of 1000: rows 1000.. are page 3 of 500. */
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"fields\": {\"id\": \"1\", \"hireDate\": "
+           "{\"data\": [{\"fields\": {\"eeid\": \"1\", \"hireDate\": "
            "\"2020-01-01\"}}], \"meta\": {\"page\": 1, \"totalPages\": 2}}");
   fh_queue(fh, 413, "Content-Type: application/problem+json",
            "{\"title\": \"Payload Too Large\", \"status\": 413}");
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"fields\": {\"id\": \"2\", \"hireDate\": "
+           "{\"data\": [{\"fields\": {\"eeid\": \"2\", \"hireDate\": "
            "\"2020-01-01\"}}], \"meta\": {\"page\": 3, \"totalPages\": 4}}");
   fh_queue(fh, 200, JSON_HDR,
-           "{\"data\": [{\"fields\": {\"id\": \"3\", \"hireDate\": "
+           "{\"data\": [{\"fields\": {\"eeid\": \"3\", \"hireDate\": "
            "\"2020-01-01\"}}], \"meta\": {\"page\": 4, \"totalPages\": 4}}");
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 10, &pages), HRSYNC_OK);
   assert_int_equal(pages, 3);
-  assert_int_equal(fh_n_requests(fh), 4);
-  assert_dataset_request_sized(fh_request_at(fh, 0), 1, 1000);
-  assert_dataset_request_sized(fh_request_at(fh, 1), 2, 1000);
-  assert_dataset_request_sized(fh_request_at(fh, 2), 3, 500);
-  assert_dataset_request_sized(fh_request_at(fh, 3), 4, 500);
+  assert_int_equal(fh_n_requests(fh), 5);
+  assert_dataset_request_sized(fh_request_at(fh, 1), 1, 1000);
+  assert_dataset_request_sized(fh_request_at(fh, 2), 2, 1000);
+  assert_dataset_request_sized(fh_request_at(fh, 3), 3, 500);
+  assert_dataset_request_sized(fh_request_at(fh, 4), 4, 500);
   assert_int_equal(fh_n_records(fh), 3);
   fh_done(plugin, fh, c);
 }
@@ -754,8 +874,134 @@ static void test_dataset_too_much_data_always(void **state)
   assert_int_equal(fh_fetch_all(fh, plugin, c, 10, NULL), HRSYNC_E_HTTP);
   fh_assert_error_has(fh, "page 1: HTTP 413: Payload Too Large");
   /* 1000, 500, 250, 125, 25, 5, 1 rows: then it gives up. */
-  assert_int_equal(fh_n_requests(fh), 7);
-  assert_dataset_request_sized(fh_request_at(fh, 6), 1, 1);
+  assert_int_equal(fh_n_requests(fh), 8);
+  assert_dataset_request_sized(fh_request_at(fh, 7), 1, 1);
+  fh_done(plugin, fh, c);
+}
+
+/* Classic aliases a config uses are asked for under the dataset's
+** names and emitted under the config's; the fields list may spell a name
+** another way (zipcode), and be a bare array on an older API. */
+static void test_dataset_alias_translation(void **state)
+{
+  fh_host *fh = fh_new();
+  hrsync_conn *c;
+  json_object *body, *v;
+  const fh_record *r;
+  (void)state;
+  fh_setting(fh, "subdomain", "acme");
+  fh_secret(fh, "api_key", "bamboo-secret-key");
+  fh_setting(fh, "roster", "dataset");
+  fh_want(fh, "id");
+  fh_want(fh, "workEmail");
+  fh_want(fh, "address1");
+  fh_want(fh, "zipcode");
+  fh_want(fh, "department");
+  fh_want(fh, "email"); /* the dataset's own name, next to its alias */
+  fh_queue(fh, 200, JSON_HDR,
+           "[{\"name\": \"eeid\"}, {\"name\": \"email\"},"
+           " {\"name\": \"addressLineOne\"}, {\"name\": \"zipcode\"},"
+           " {\"name\": \"jobInformationDepartment\"},"
+           " {\"name\": \"hireDate\"}, {\"name\": \"status\"}]");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\": [{\"fields\": {\"eeid\": \"7\", \"email\": "
+           "\"a@x.example\", \"addressLineOne\": \"1 Main St\", "
+           "\"zipcode\": \"10115\", \"jobInformationDepartment\": \"Sales\","
+           " \"hireDate\": \"2020-01-01\", \"status\": \"Active\"}}],"
+           " \"meta\": {\"page\": 1, \"totalPages\": 1}}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  body = json_tokener_parse(fh_request_at(fh, 1)->body);
+  assert_true(json_object_object_get_ex(body, "fields", &v));
+  assert_string_equal(
+      json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+      "[\"eeid\",\"email\",\"addressLineOne\",\"zipcode\","
+      "\"jobInformationDepartment\",\"hireDate\",\"status\"]");
+  json_object_put(body);
+  r = fh_record_find(fh, "7");
+  assert_non_null(r);
+  assert_string_equal(fh_record_get(r, "id", NULL), "7");
+  assert_string_equal(fh_record_get(r, "workEmail", NULL), "a@x.example");
+  assert_string_equal(fh_record_get(r, "email", NULL), "a@x.example");
+  assert_string_equal(fh_record_get(r, "address1", NULL), "1 Main St");
+  assert_string_equal(fh_record_get(r, "zipcode", NULL), "10115");
+  assert_string_equal(fh_record_get(r, "department", NULL), "Sales");
+  fh_done(plugin, fh, c);
+}
+
+/* The schema on the dataset roster: the dataset's names plus the classic
+** aliases it has a twin for; a wanted classic field without a twin is
+** warned about at list_fields and stops the roster before any request
+** (the real API answers 400 to an unknown name). */
+static void test_dataset_schema_and_untwinned(void **state)
+{
+  fh_host *fh = dataset_host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "bestEmail");
+  fh_want(fh, "4001");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_field(fh, "eeid", HRSYNC_FIELD_NUMBER, 0, "Employee ID");
+  assert_field(fh, "email", HRSYNC_FIELD_EMAIL, 0, "Work Email");
+  assert_field(fh, "hireDate", HRSYNC_FIELD_DATE, 0, NULL);
+  assert_field(fh, "id", HRSYNC_FIELD_NUMBER, 0, NULL);
+  assert_field(fh, "workEmail", HRSYNC_FIELD_EMAIL, 0, NULL);
+  assert_field(fh, "address1", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "zipcode", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "employmentHistoryStatus", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_field(fh, "department", HRSYNC_FIELD_TEXT, 0, NULL);
+  assert_null(fh_field_find(fh, "address2")); /* no twin on this tenant */
+  assert_null(fh_field_find(fh, "bestEmail"));
+  assert_int_equal(
+      fh_log_count(fh, HRSYNC_LOG_WARN,
+                   "\"bestEmail\" (a custom-report field with no dataset "
+                   "equivalent), \"4001\" (a /v1/meta/fields id"),
+      1);
+  fh_clear(fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_CONFIG);
+  fh_assert_error_has(fh, "roster=dataset cannot read \"bestEmail\"");
+  assert_int_equal(fh_n_requests(fh), 0);
+  fh_done(plugin, fh, c);
+}
+
+/* An older API: /v1_2/... is 404, the v1 path answers; a fields list in
+** two pages; a list without eeid cannot be a roster. */
+static void test_dataset_fields_fallback_and_pages(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_setting(fh, "roster", "dataset");
+  fh_queue(fh, 404, "X-BambooHR-Error-Message: Not found", "");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"pagination\": {\"current_page\": 1, \"total_pages\": 2},"
+           " \"fields\": [{\"name\": \"firstName\"}]}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"pagination\": {\"current_page\": 2, \"total_pages\": 2},"
+           " \"fields\": [{\"name\": \"eeid\"}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_bamboo_request(fh_request_at(fh, 0), "GET",
+                        GATEWAY "/v1_2/datasets/employee/fields");
+  assert_bamboo_request(fh_request_at(fh, 1), "GET",
+                        GATEWAY "/v1/datasets/employee/fields");
+  assert_bamboo_request(fh_request_at(fh, 2), "GET",
+                        GATEWAY "/v1/datasets/employee/fields?page=2");
+  assert_int_equal(fh_n_errors(fh), 0);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 3); /* read once */
+  assert_non_null(fh_field_find(fh, "eeid"));
+  assert_non_null(fh_field_find(fh, "id"));
+  fh_done(plugin, fh, c);
+
+  fh = host();
+  fh_setting(fh, "roster", "dataset");
+  fh_queue(fh, 200, JSON_HDR, "{\"fields\": [{\"name\": \"firstName\"}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_PARSE);
+  fh_assert_error_has(fh, "lists no \"eeid\"");
   fh_done(plugin, fh, c);
 }
 
@@ -790,8 +1036,8 @@ static void test_dataset_errors(void **state)
       {200, "{\"data\": [{\"id\": 1}]}", "data[0].fields is not an object",
        HRSYNC_E_PARSE},
       {200, "{\"data\": [{\"fields\": {\"firstName\": \"x\"}}]}",
-       "data[0] has no id", HRSYNC_E_PARSE},
-      {200, "{\"data\": [{\"fields\": {\"id\": \"1\"", "malformed JSON",
+       "data[0] has no eeid", HRSYNC_E_PARSE},
+      {200, "{\"data\": [{\"fields\": {\"eeid\": \"1\"", "malformed JSON",
        HRSYNC_E_PARSE},
   };
   size_t i;
@@ -825,6 +1071,9 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_report_request),
       cmocka_unit_test(test_report_records),
       cmocka_unit_test(test_report_withheld_fields_explained),
+      cmocka_unit_test(test_report_withheld_null_shape),
+      cmocka_unit_test(test_report_all_null_withheld),
+      cmocka_unit_test(test_report_empty_member_name),
       cmocka_unit_test(test_report_without_fields_array),
       cmocka_unit_test(test_report_empty_and_duplicates),
       cmocka_unit_test(test_report_errors),
@@ -834,6 +1083,9 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_dataset_page_ignored_guard),
       cmocka_unit_test(test_dataset_too_much_data),
       cmocka_unit_test(test_dataset_too_much_data_always),
+      cmocka_unit_test(test_dataset_alias_translation),
+      cmocka_unit_test(test_dataset_schema_and_untwinned),
+      cmocka_unit_test(test_dataset_fields_fallback_and_pages),
       cmocka_unit_test(test_error_object_with_200),
       cmocka_unit_test(test_dataset_errors),
   };

@@ -54,6 +54,10 @@ static void assert_hibob_request(const fh_request *r, const char *method,
 
 /* ---- canned answers ---------------------------------------------- */
 
+/* A search answer with somebody in it (the roster probe). */
+static const char one_person[] = "{\"employees\":[{\"/root/id\":{\"value\":"
+                                 "\"1\"}}]}";
+
 static const char meta[] =
     "[{\"id\":\"root.id\",\"category\":\"root\",\"name\":\"Employee ID\","
     "\"jsonPath\":\"id\",\"type\":\"text\",\"typeData\":{}},"
@@ -229,10 +233,20 @@ static void test_auth_request_and_base_urls(void **state)
     if(cases[i][0])
       fh_setting(fh, "base_url", cases[i][0]);
     fh_queue(fh, 200, JSON_HDR, "[]");
+    fh_queue(fh, 200, JSON_HDR, one_person);
     c = fh_open_ok(plugin, fh);
     assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
-    assert_int_equal(fh_n_requests(fh), 1);
+    /* The metadata, then a one-field search: the fields call needs no
+    ** permission and proves nothing about reading people. */
+    assert_int_equal(fh_n_requests(fh), 2);
     assert_hibob_request(fh_request_at(fh, 0), "GET", cases[i][1]);
+    assert_int_equal(
+        strncmp(fh_request_at(fh, 1)->url, cases[i][1],
+                strlen(cases[i][1]) - strlen("company/people/fields")),
+        0);
+    assert_non_null(strstr(fh_request_at(fh, 1)->url, "/v1/people/search"));
+    assert_string_equal(fh_request_at(fh, 1)->body,
+                        "{\"fields\":[\"root.id\"],\"showInactive\":true}");
     fh_done(plugin, fh, c);
   }
 }
@@ -282,11 +296,12 @@ static void test_fields_schema(void **state)
   hrsync_conn *c;
   (void)state;
   fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR, one_person);
   c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   /* The metadata authenticate read is kept: no second request. */
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
-  assert_int_equal(fh_n_requests(fh), 1);
+  assert_int_equal(fh_n_requests(fh), 2);
   assert_int_equal(fh_n_fields(fh), 16); /* the repeated entry once */
   fh_assert_field(fh, "root.id", HRSYNC_FIELD_TEXT, "Employee ID");
   fh_assert_field(fh, "root.firstName", HRSYNC_FIELD_TEXT, "First name");
@@ -362,12 +377,12 @@ static void test_search_request(void **state)
   fh_want(fh, "root.id");
   fh_want(fh, "root.firstName");
   fh_queue(fh, 200, JSON_HDR, meta);
-  fh_queue(fh, 200, JSON_HDR, "{\"employees\":[]}");
+  fh_queue(fh, 200, JSON_HDR, one_person);
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, &pages), HRSYNC_OK);
   assert_int_equal(pages, 1); /* no pagination: has_more 0 at once */
   assert_int_equal(fh_n_requests(fh), 2);
-  assert_int_equal(fh_n_records(fh), 0);
+  assert_int_equal(fh_n_records(fh), 1);
   r = fh_request_at(fh, 1);
   assert_hibob_request(r, "POST", API "/v1/people/search");
   body = json_tokener_parse(r->body);
@@ -400,12 +415,13 @@ static void test_search_nested(void **state)
   (void)state;
   want_all(fh);
   fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR, one_person);
   fh_queue(fh, 200, JSON_HDR, search_nested);
   c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   /* The mirror resolved every list: named lists were never needed. */
-  assert_int_equal(fh_n_requests(fh), 2);
+  assert_int_equal(fh_n_requests(fh), 3);
   assert_int_equal(fh_n_records(fh), 2);
   a = fh_record_find(fh, "3332883884017713238");
   b = fh_record_find(fh, "3332883884017713999");
@@ -482,11 +498,96 @@ static void test_search_slash_keys(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* Slash keys alongside nested objects in one employee (the documented
+** answer shows both): each field read once, nested first. */
+static void test_search_both_shapes(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *a;
+  (void)state;
+  fh_want(fh, "root.firstName");
+  fh_want(fh, "work.department");
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\":[{\"/root/id\":{\"value\":\"7\"},\"id\":\"7\","
+           "\"/root/firstName\":{\"value\":\"Ana\"},\"firstName\":\"Ana\","
+           "\"/work/department\":{\"value\":\"143565567\"},"
+           "\"work\":{\"department\":\"143565567\"},"
+           "\"humanReadable\":{\"/work/department\":\"Sales\","
+           "\"work\":{\"department\":\"Sales\"}}}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  a = fh_record_find(fh, "7");
+  assert_non_null(a);
+  fh_assert_value(a, "root.firstName", "Ana");
+  fh_assert_value(a, "work.department", "Sales");
+  fh_done(plugin, fh, c); /* a field set twice would be a violation */
+}
+
+/* A service user whose permission group lacks the categories: the fields
+** call succeeds, the search answers 200 with nobody. authenticate (which
+** check and sync both run first) fails as an authentication problem
+** naming the permissions to grant; an empty roster page itself is not an
+** error (the conformance kit's empty-page rule). */
+static void test_no_people_is_auth_error(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  int more = 1;
+  (void)state;
+  fh_want(fh, "root.firstName");
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR, "{\"employees\":[]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
+  fh_assert_error_has(fh, "POST /v1/people/search: no employees: the service "
+                          "user's permission group cannot see employees "
+                          "(People > Permissions: Employed, Hired, "
+                          "Terminated)");
+  fh_queue(fh, 200, JSON_HDR, "{\"employees\":[]}");
+  assert_int_equal(plugin->next_page(c, &more), HRSYNC_OK);
+  assert_int_equal(more, 0);
+  assert_int_equal(fh_n_records(fh), 0);
+  fh_done(plugin, fh, c);
+}
+
+/* HiBob omits, for everyone, a field the service user may not see; null
+** means empty. A requested field no employee carried is declared
+** withheld (SDK 1.2); one that some employee had, even as null, is not. */
+static void test_withheld_when_absent_for_everyone(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "root.firstName");
+  fh_want(fh, "personal.birthDate");
+  fh_want(fh, "address.line2");
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"employees\":[{\"/root/id\":{\"value\":\"1\"},"
+           "\"/root/firstName\":{\"value\":\"A\"},"
+           "\"/address/line2\":{\"value\":null}},"
+           "{\"/root/id\":{\"value\":\"2\"},"
+           "\"/root/firstName\":{\"value\":\"B\"}}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 2);
+  assert_int_equal(fh_n_withheld(fh), 1);
+  assert_non_null(
+      strstr(fh_withheld(fh, "personal.birthDate"), "permission group"));
+  assert_null(fh_withheld(fh, "address.line2"));
+  assert_null(fh_withheld(fh, "root.id"));
+  fh_done(plugin, fh, c);
+}
+
 static const char named_lists[] =
     "{\"department\":{\"name\":\"department\",\"values\":["
     "{\"id\":\"143565567\",\"value\":\"Engineering\",\"name\":"
     "\"Engineering\",\"archived\":false,\"children\":[]},"
-    "{\"id\":\"143565999\",\"value\":\"Sales\",\"name\":\"Sales\"}]},"
+    "{\"id\":\"143565999\",\"value\":\"Sales\",\"name\":\"Sales\"},"
+    "{\"id\":\"143560001\",\"value\":\"Old Lab\",\"name\":\"Old Lab\","
+    "\"archived\":true}]},"
     "\"title\":{\"name\":\"title\",\"values\":[{\"id\":1,\"name\":"
     "\"Engineering titles\",\"children\":[{\"id\":152307451,\"name\":"
     "\"Data Engineer\",\"children\":[]}]}]},"
@@ -508,14 +609,15 @@ static void test_named_list_fallback(void **state)
            "\"title\":\"152307451\",\"reportsTo\":\"77\"},"
            "\"personal\":{\"nationality\":[\"US\",\"FR\",\"XX\"]}},"
            "{\"id\":\"2\",\"work\":{\"department\":\"999\",\"title\":"
-           "152307451}}]}");
+           "152307451}},"
+           "{\"id\":\"3\",\"work\":{\"department\":\"143560001\"}}]}");
   fh_queue(fh, 200, JSON_HDR, named_lists);
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   /* One named-lists read for everyone. */
   assert_int_equal(fh_n_requests(fh), 3);
   assert_hibob_request(fh_request_at(fh, 2), "GET",
-                       API "/v1/company/named-lists");
+                       API "/v1/company/named-lists?includeArchived=true");
   a = fh_record_find(fh, "1");
   b = fh_record_find(fh, "2");
   fh_assert_value(a, "work.department", "Engineering");
@@ -524,6 +626,8 @@ static void test_named_list_fallback(void **state)
   fh_assert_value(a, "work.reportsTo", "77");   /* an id without a mirror */
   fh_assert_value(b, "work.department", "999"); /* unknown item: its id */
   fh_assert_value(b, "work.title", "Data Engineer");
+  /* A former (archived) department still has its name. */
+  fh_assert_value(fh_record_find(fh, "3"), "work.department", "Old Lab");
   fh_done(plugin, fh, c);
 }
 
@@ -720,6 +824,9 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_search_request),
       cmocka_unit_test(test_search_nested),
       cmocka_unit_test(test_search_slash_keys),
+      cmocka_unit_test(test_search_both_shapes),
+      cmocka_unit_test(test_no_people_is_auth_error),
+      cmocka_unit_test(test_withheld_when_absent_for_everyone),
       cmocka_unit_test(test_named_list_fallback),
       cmocka_unit_test(test_named_list_errors),
       cmocka_unit_test(test_named_lists_array_shape),

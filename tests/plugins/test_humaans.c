@@ -218,9 +218,19 @@ static void test_fields_schema(void **state)
   size_t i;
   const hrsync_kv *m;
   (void)state;
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":2,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"id\":\"cf1\",\"companyId\":\"X\",\"name\":\"shirt_size\","
+           "\"section\":\"personal\",\"type\":\"select\"},"
+           "{\"id\":\"cf2\",\"name\":\"Anniversary\",\"type\":\"date\"}]}");
   c = fh_open_ok(plugin, fh);
   assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
-  assert_int_equal(fh_n_requests(fh), 0); /* a fixed schema */
+  /* A fixed schema plus the tenant's custom fields. */
+  assert_int_equal(fh_n_requests(fh), 1);
+  assert_humaans_request(fh_request_at(fh, 0),
+                         API "/custom-fields?$limit=250&$skip=0");
+  fh_assert_field(fh, "custom.shirt_size", HRSYNC_FIELD_LIST, NULL);
+  fh_assert_field(fh, "custom.Anniversary", HRSYNC_FIELD_DATE, NULL);
   assert_true(fh_n_fields(fh) >= 45);
   for(i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
     const fh_field *f = fh_field_find(fh, expect[i].id);
@@ -475,6 +485,151 @@ static void test_job_roles_join(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* /job-roles as the catalogue {id, companyId, name} a maintained public
+** client models: titles resolve through the person's role reference
+** (jobRoleId, or jobRole as an id or {id}); a person without one has an
+** empty title, never a withheld one; the catalogue has no departments,
+** so department is reported withheld rather than empty. */
+static void test_job_roles_catalogue(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "jobTitle");
+  fh_want(fh, "department");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":2,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"id\":\"r1\",\"companyId\":\"X\",\"name\":\"Engineer\"},"
+           "{\"id\":\"r2\",\"companyId\":\"X\",\"name\":\"Designer\"}]}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":5,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"id\":\"A\",\"jobRoleId\":\"r1\"},"
+           "{\"id\":\"B\",\"jobRole\":{\"id\":\"r2\",\"name\":\"Designer\"}},"
+           "{\"id\":\"C\",\"jobRole\":\"r1\"},{\"id\":\"D\"},"
+           "{\"id\":\"E\",\"jobTitle\":\"Own Title\"}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 2);
+  fh_assert_value(fh_record_find(fh, "E"), "jobTitle", "Own Title");
+  fh_assert_value(fh_record_find(fh, "A"), "jobTitle", "Engineer");
+  fh_assert_value(fh_record_find(fh, "B"), "jobTitle", "Designer");
+  fh_assert_value(fh_record_find(fh, "C"), "jobTitle", "Engineer");
+  fh_assert_value(fh_record_find(fh, "D"), "jobTitle", NULL);
+  fh_assert_absent(fh_record_find(fh, "A"), "department");
+  assert_null(fh_withheld(fh, "jobTitle"));
+  assert_non_null(fh_withheld(fh, "department"));
+  assert_int_equal(fh_total(fh), 5);
+  fh_done(plugin, fh, c);
+}
+
+/* The per-person shape beside catalogue rows: rows win, nothing is
+** withheld. */
+static void test_job_roles_mixed_shapes(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "jobTitle");
+  fh_want(fh, "department");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":2,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"id\":\"r1\",\"name\":\"Engineer\"},"
+           "{\"id\":\"x\",\"personId\":\"B\",\"jobTitle\":\"Lead\","
+           "\"department\":\"Ops\",\"effectiveDate\":\"2020-01-01\"}]}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":2,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"id\":\"A\",\"jobRoleId\":\"r1\"},{\"id\":\"B\"}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  fh_assert_value(fh_record_find(fh, "A"), "jobTitle", "Engineer");
+  fh_assert_value(fh_record_find(fh, "A"), "department", NULL);
+  fh_assert_value(fh_record_find(fh, "B"), "jobTitle", "Lead");
+  fh_assert_value(fh_record_find(fh, "B"), "department", "Ops");
+  assert_int_equal(fh_n_withheld(fh), 0);
+  fh_done(plugin, fh, c);
+}
+
+static const char custom_fields_page[] =
+    "{\"total\":2,\"limit\":250,\"skip\":0,\"data\":["
+    "{\"id\":\"cf1\",\"name\":\"shirt_size\",\"type\":\"text\"},"
+    "{\"id\":\"cf2\",\"name\":\"cost_center\",\"type\":\"text\"}]}";
+static const char two_people[] =
+    "{\"total\":2,\"limit\":250,\"skip\":0,\"data\":["
+    "{\"id\":\"A\"},{\"id\":\"B\"}]}";
+
+/* Custom values read once in the list form, joined by personId. */
+static void test_custom_values_list_form(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "custom.shirt_size");
+  fh_want(fh, "custom.cost_center");
+  fh_queue(fh, 200, JSON_HDR, custom_fields_page);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":3,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"id\":\"v1\",\"personId\":\"A\",\"customFieldId\":\"cf1\","
+           "\"value\":\"M\"},"
+           "{\"id\":\"v2\",\"personId\":\"A\",\"customFieldId\":\"cf2\","
+           "\"value\":\"CC-1\"},"
+           "{\"id\":\"v3\",\"personId\":\"B\",\"customFieldId\":\"cf1\","
+           "\"value\":\"L\"}]}");
+  fh_queue(fh, 200, JSON_HDR, two_people);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_humaans_request(fh_request_at(fh, 1),
+                         API "/custom-values?$limit=250&$skip=0");
+  fh_assert_value(fh_record_find(fh, "A"), "custom.shirt_size", "M");
+  fh_assert_value(fh_record_find(fh, "A"), "custom.cost_center", "CC-1");
+  fh_assert_value(fh_record_find(fh, "B"), "custom.shirt_size", "L");
+  fh_assert_value(fh_record_find(fh, "B"), "custom.cost_center", NULL);
+  fh_done(plugin, fh, c);
+}
+
+/* A server that wants ?personId= (400 on the list form): per person. */
+static void test_custom_values_per_person(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "custom.shirt_size");
+  fh_queue(fh, 200, JSON_HDR, custom_fields_page);
+  fh_queue(fh, 400, JSON_HDR,
+           "{\"name\":\"BadRequest\",\"message\":\"personId is required\","
+           "\"code\":400}");
+  fh_queue(fh, 200, JSON_HDR, two_people);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":1,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"personId\":\"A\",\"customFieldId\":\"cf1\",\"value\":\"S\"}]}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":0,\"limit\":250,\"skip\":0,\"data\":[]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 5);
+  assert_humaans_request(fh_request_at(fh, 3),
+                         API "/custom-values?personId=A&$limit=250&$skip=0");
+  fh_assert_value(fh_record_find(fh, "A"), "custom.shirt_size", "S");
+  fh_assert_value(fh_record_find(fh, "B"), "custom.shirt_size", NULL);
+  fh_done(plugin, fh, c);
+}
+
+/* A token that may not list custom fields (403): the fixed schema still
+** stands, with one warning. */
+static void test_custom_fields_refused(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_queue(fh, 403, JSON_HDR,
+           "{\"name\":\"Forbidden\",\"message\":\"scope\",\"code\":403}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_non_null(fh_field_find(fh, "firstName"));
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "/custom-fields"), 1);
+  fh_done(plugin, fh, c);
+}
+
 /* A role without effectiveDate has always applied; a dated one replaces
 ** it; equal dates: the later one listed wins. */
 static void test_job_roles_dates(void **state)
@@ -587,6 +742,11 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_records),
       cmocka_unit_test(test_job_roles_join),
       cmocka_unit_test(test_job_roles_dates),
+      cmocka_unit_test(test_job_roles_catalogue),
+      cmocka_unit_test(test_job_roles_mixed_shapes),
+      cmocka_unit_test(test_custom_values_list_form),
+      cmocka_unit_test(test_custom_values_per_person),
+      cmocka_unit_test(test_custom_fields_refused),
       cmocka_unit_test(test_job_roles_errors),
       cmocka_unit_test(test_page_errors),
       cmocka_unit_test(test_transport_error_and_abort),

@@ -273,11 +273,18 @@ static void test_users_request(void **state)
   fh_want(fh, "manager.name");
   fh_want(fh, "department.id");
   fh_want(fh, "extendedData.e_food");
+  /* The two custom fields' definitions (not lists here), then users. */
+  fh_queue(fh, 404, JSON_HDR, "{\"status\":404}");
+  fh_queue(fh, 404, JSON_HDR, "{\"status\":404}");
   fh_queue(fh, 200, JSON_HDR, "{\"data\":{\"items\":[]}}");
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
-  assert_int_equal(fh_n_requests(fh), 1);
+  assert_int_equal(fh_n_requests(fh), 3);
   assert_lucca_request(fh_request_at(fh, 0),
+                       TENANT "/api/v3/extensionuserdefinitions/e_Codepostal");
+  assert_lucca_request(fh_request_at(fh, 1),
+                       TENANT "/api/v3/extensionuserdefinitions/e_food");
+  assert_lucca_request(fh_request_at(fh, 2),
                        TENANT "/api/v3/users?fields=" BASE_FIELDS
                               ",mail,department,extendedData,manager"
                               "&formerEmployees=true&paging=0,1000");
@@ -294,10 +301,12 @@ static void test_users_records(void **state)
   fh_want(fh, "manager.name");
   fh_want(fh, "extendedData.e_Codepostal");
   fh_want(fh, "legalEntity.name");
+  fh_queue(fh, 404, JSON_HDR, "{\"status\":404}");
   fh_queue(fh, 200, JSON_HDR, users_c9);
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_records(fh), 4);
+  assert_int_equal(fh_total(fh), 4); /* a short first page: all of them */
   john = fh_record_find(fh, "416");
   marie = fh_record_find(fh, "417");
   zoe = fh_record_find(fh, "418");
@@ -333,6 +342,237 @@ static void test_users_records(void **state)
   fh_assert_absent(zoe, "department.name");
   fh_assert_value(leo, "status", "active");
   fh_assert_absent(leo, "extendedData.e_Codepostal");
+  fh_done(plugin, fh, c);
+}
+
+/* The v3 user's newer members with their types; nationalityId resolved
+** through the nationalities endpoint; a list-type custom field's entry
+** id resolved to its label through its definition (read once, not per
+** user); a composite flattened to sub-fields; a member named "" skipped
+** with one warning (issue 15 case 8: it used to break the SDK contract);
+** a wanted member the projection dropped reported withheld. */
+static const char users_v3_more[] =
+    "{\"data\":{\"items\":["
+    "{\"id\":416,\"firstName\":\"John\",\"lastName\":\"DOE\","
+    "\"gender\":\"male\",\"nationalityId\":3,\"personalEmail\":"
+    "\"john@home.example\",\"seniorityDate\":\"2014-09-01T00:00:00\","
+    "\"culture\":{\"id\":1036,\"name\":\"fran\xc3\xa7"
+    "ais (France)\","
+    "\"url\":\"http://x/api/v3/cultures/1036\"},\"\":\"odd\","
+    "\"department\":{\"id\":13,\"\":1,\"name\":\"R&D\"},"
+    "\"extendedData\":{\"e_eyes_color\":{\"id\":8976,\"value\":84},"
+    "\"\":{\"id\":1,\"value\":\"x\"},"
+    "\"e_langs\":[{\"id\":1,\"value\":85},{\"id\":2,\"value\":86}],"
+    "\"e_home\":{\"id\":77,\"value\":{\"e_home_city\":{\"id\":78,"
+    "\"value\":\"Paris\"},\"e_home_zip\":{\"id\":79,\"value\":\"75002\"}}},"
+    "\"e_kids\":[{\"id\":5,\"value\":{\"e_kid_name\":{\"id\":6,\"value\":"
+    "\"Ann\"}}},{\"id\":7,\"value\":{\"e_kid_name\":{\"id\":8,\"value\":"
+    "\"Bob\"}}}]}},"
+    "{\"id\":417,\"firstName\":\"Marie\",\"lastName\":\"CURIE\","
+    "\"\":\"again\",\"nationalityId\":null,\"extendedData\":{}}]}}";
+
+static void test_users_v3_members_and_lookups(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *john, *marie;
+  size_t i;
+  (void)state;
+  fh_want(fh, "nationality");
+  fh_want(fh, "culture.name");
+  fh_want(fh, "extendedData.e_eyes_color");
+  fh_want(fh, "extendedData.e_langs");
+  fh_want(fh, "extendedData.e_home.e_home_city");
+  fh_want(fh, "birthDate"); /* asked for, never sent: withheld */
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\":{\"items\":[{\"id\":3,\"name\":\"French\"},"
+           "{\"id\":4,\"name\":\"German\"}]}}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\":{\"id\":12,\"name\":\"e_eyes_color\","
+           "\"extensionUserPropertyListEntries\":[{\"id\":84,\"name\":"
+           "\"Blue\"},{\"id\":85,\"name\":\"Green\"}]}}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\":{\"id\":13,\"name\":\"e_langs\","
+           "\"extensionUserPropertyListEntries\":[{\"id\":85,\"name\":"
+           "\"English\"},{\"id\":86,\"name\":\"French\"}]}}");
+  fh_queue(fh, 404, JSON_HDR, "{\"status\":404}");
+  fh_queue(fh, 200, JSON_HDR, users_v3_more);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 5);
+  assert_true(strstr(fh_request_at(fh, 0)->url, "/api/v3/nationalities") !=
+              NULL);
+  assert_true(strstr(fh_request_at(fh, 3)->url,
+                     "/api/v3/extensionuserdefinitions/e_home_city") != NULL);
+  assert_non_null(strstr(fh_request_at(fh, 4)->url,
+                         "fields=" BASE_FIELDS ",nationalityId,culture,"
+                         "extendedData,birthDate&"));
+  john = fh_record_find(fh, "416");
+  marie = fh_record_find(fh, "417");
+  assert_non_null(john);
+  assert_non_null(marie);
+  fh_assert_value(john, "gender", "male");
+  fh_assert_value(john, "nationalityId", "3");
+  fh_assert_value(john, "nationality", "French");
+  fh_assert_value(john, "personalEmail", "john@home.example");
+  fh_assert_value(john, "seniorityDate", "2014-09-01T00:00:00");
+  fh_assert_value(john, "culture.name",
+                  "fran\xc3\xa7"
+                  "ais (France)");
+  fh_assert_value(john, "culture.id", "1036");
+  fh_assert_absent(john, "culture");
+  fh_assert_absent(john, "culture.url"); /* a link, not a field */
+  fh_assert_value(john, "department.name", "R&D");
+  fh_assert_value(john, "extendedData.e_eyes_color", "Blue");
+  fh_assert_value(john, "extendedData.e_langs", "English, French");
+  fh_assert_value(john, "extendedData.e_home.e_home_city", "Paris");
+  fh_assert_value(john, "extendedData.e_home.e_home_zip", "75002");
+  fh_assert_absent(john, "extendedData.e_home");
+  fh_assert_value(john, "extendedData.e_kids.e_kid_name", "Ann, Bob");
+  fh_assert_value(marie, "nationality", NULL);
+  fh_assert_value(marie, "extendedData.e_eyes_color", NULL);
+  fh_assert_value(marie, "extendedData.e_home.e_home_city", NULL);
+  /* Never a raw JSON value. */
+  for(i = 0; i < john->n_fields; i++)
+    assert_true(!john->fields[i].value || john->fields[i].value[0] != '{');
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "empty name"), 1);
+  assert_non_null(fh_withheld(fh, "birthDate"));
+  assert_null(fh_withheld(fh, "nationality"));
+  assert_null(fh_withheld(fh, "extendedData.e_eyes_color"));
+  assert_int_equal(fh_n_withheld(fh), 1);
+  fh_done(plugin, fh, c);
+}
+
+/* ---- the new Lucca API (settings.api = "lucca-api") ----------------- */
+
+static fh_host *api_host(void)
+{
+  fh_host *fh = host();
+  fh_setting(fh, "api", "lucca-api");
+  fh_setting(fh, "client_id", "cid-1");
+  fh_setting(fh, "token_url", "https://auth.example/oauth/token");
+  return fh;
+}
+
+#define API_TOKEN                                                             \
+  "{\"access_token\":\"tok-1\",\"token_type\":\"Bearer\",\"expires_in\":"     \
+  "3600}"
+#define API_PAGE1                                                             \
+  "{\"type\":\"employees\",\"totalCount\":3,\"items\":["                      \
+  "{\"id\":\"416\",\"type\":\"employee\",\"url\":\"x\",\"givenName\":"        \
+  "\"Edward\",\"familyName\":\"Atkinson\",\"email\":\"ea@acme.corp\","        \
+  "\"status\":\"active\",\"birthDay\":{\"day\":22,\"month\":12},"             \
+  "\"applicableEmployment\":{\"id\":\"154\",\"type\":\"employment\","         \
+  "\"url\":\"u\"},\"\":1},"                                                   \
+  "{\"id\":\"417\",\"givenName\":\"Old\",\"status\":\"deactivated\"}],"       \
+  "\"links\":{\"prev\":null,\"next\":{\"href\":\"" TENANT                     \
+  "/lucca-api/employees?include=links,totalCount&limit=100&page=!S7DHF\"}}}"
+#define API_PAGE2                                                             \
+  "{\"items\":[{\"id\":\"418\",\"givenName\":\"New\",\"status\":"             \
+  "\"upcoming\"}],\"links\":{\"prev\":null,\"next\":null}}"
+
+static void test_api_roster(void **state)
+{
+  fh_host *fh = api_host();
+  hrsync_conn *c;
+  const fh_record *e;
+  const fh_request *r;
+  (void)state;
+  fh_want(fh, "firstName");
+  fh_want(fh, "dtContractStart");
+  fh_queue(fh, 200, JSON_HDR, API_TOKEN);
+  fh_queue(fh, 200, JSON_HDR, API_PAGE1);
+  fh_queue(fh, 401, JSON_HDR, "{\"status\":401}"); /* token expired */
+  fh_queue(fh, 200, JSON_HDR, API_TOKEN);
+  fh_queue(fh, 200, JSON_HDR, API_PAGE2);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 5);
+  r = fh_request_at(fh, 0);
+  assert_string_equal(r->method, "POST");
+  assert_string_equal(r->url, "https://auth.example/oauth/token");
+  assert_true(r->flags & HRSYNC_HTTP_SENSITIVE_BODY);
+  assert_string_equal(r->body, "grant_type=client_credentials&client_id="
+                               "cid-1&client_secret=lucca-secret-key");
+  assert_string_equal(fh_request_header(r, "Content-Type"),
+                      "application/x-www-form-urlencoded");
+  r = fh_request_at(fh, 1);
+  assert_string_equal(r->url,
+                      TENANT "/lucca-api/employees?include=links,totalCount"
+                             "&limit=100&status=active,upcoming,deactivated");
+  assert_string_equal(fh_request_header(r, "Authorization"), "Bearer tok-1");
+  assert_string_equal(fh_request_header(r, "Api-Version"), "2024-11-01");
+  /* The next link as sent, retried once with a new token after a 401. */
+  assert_string_equal(fh_request_at(fh, 4)->url,
+                      TENANT "/lucca-api/employees?include=links,totalCount"
+                             "&limit=100&page=!S7DHF");
+  assert_true(fh_is_marked(fh, "tok-1"));
+  assert_int_equal(fh_total(fh), 3);
+  e = fh_record_find(fh, "416");
+  fh_assert_value(e, "givenName", "Edward");
+  fh_assert_value(e, "firstName", "Edward");
+  fh_assert_value(e, "mail", "ea@acme.corp");
+  fh_assert_value(e, "birthDay.day", "22");
+  fh_assert_value(e, "applicableEmployment.id", "154");
+  fh_assert_absent(e, "applicableEmployment.url");
+  fh_assert_value(e, "status", "active");
+  fh_assert_value(fh_record_find(fh, "417"), "status", "former");
+  fh_assert_value(fh_record_find(fh, "417"), "employeeStatus", "deactivated");
+  fh_assert_value(fh_record_find(fh, "418"), "status", "future");
+  assert_non_null(fh_withheld(fh, "dtContractStart"));
+  assert_null(fh_withheld(fh, "firstName"));
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "empty name"), 1);
+  fh_done(plugin, fh, c);
+}
+
+static void test_api_settings_and_foreign_link(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c = NULL;
+  (void)state;
+  fh_setting(fh, "api", "lucca-api"); /* no client_id */
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
+  fh_assert_error_has(fh, "settings.client_id");
+  fh_free(fh);
+  fh = host();
+  fh_setting(fh, "api", "v5");
+  assert_int_equal(fh_open(fh, plugin, &c), HRSYNC_E_CONFIG);
+  fh_assert_error_has(fh, "settings.api");
+  fh_free(fh);
+  /* A next link off the tenant would carry the token away. */
+  fh = api_host();
+  fh_queue(fh, 200, JSON_HDR, API_TOKEN);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"items\":[{\"id\":\"1\"}],\"links\":{\"next\":{\"href\":"
+           "\"https://evil.example/lucca-api/employees?page=2\"}}}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_PARSE);
+  fh_assert_error_has(fh, "leaves base_url");
+  fh_done(plugin, fh, c);
+}
+
+/* Issue 15 case 8: a user object with a member named "" used to abort
+** the sync as a contract error (record_set() without a field id). Now it
+** is skipped with one warning for the whole run, and the rest of the
+** record (and of the page) is synced. */
+static void test_users_empty_member_name(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "mail");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\":{\"items\":["
+           "{\"id\":1,\"\":\"x\",\"firstName\":\"A\",\"mail\":\"a@x\"},"
+           "{\"id\":2,\"\":null,\"firstName\":\"B\",\"mail\":\"b@x\"}]}}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_violations(fh), 0);
+  assert_int_equal(fh_n_records(fh), 2);
+  fh_assert_value(fh_record_find(fh, "1"), "mail", "a@x");
+  fh_assert_value(fh_record_find(fh, "2"), "firstName", "B");
+  fh_assert_absent(fh_record_find(fh, "1"), "");
+  assert_int_equal(fh_log_count(fh, HRSYNC_LOG_WARN, "empty name"), 1);
   fh_done(plugin, fh, c);
 }
 
@@ -501,6 +741,10 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_fields_discovery_errors),
       cmocka_unit_test(test_users_request),
       cmocka_unit_test(test_users_records),
+      cmocka_unit_test(test_users_v3_members_and_lookups),
+      cmocka_unit_test(test_users_empty_member_name),
+      cmocka_unit_test(test_api_roster),
+      cmocka_unit_test(test_api_settings_and_foreign_link),
       cmocka_unit_test(test_paging_short_page),
       cmocka_unit_test(test_paging_empty_page),
       cmocka_unit_test(test_paging_401_mid_list),

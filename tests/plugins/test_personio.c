@@ -71,7 +71,9 @@ static void assert_get(const fh_request *r, const char *url, const char *token)
   assert_int_equal(fh_request_header_count(r, "Authorization"), 1);
   assert_string_equal(fh_request_header(r, "Authorization"), bearer);
   assert_string_equal(fh_request_header(r, "Accept"), "application/json");
-  assert_string_equal(fh_request_header(r, "X-Personio-Partner-ID"), "HRSYNC");
+  /* Customers send the app id; the partner id is for marketplace
+  ** partners only (issue 11). */
+  assert_null(fh_request_header(r, "X-Personio-Partner-ID"));
   assert_string_equal(fh_request_header(r, "X-Personio-App-ID"), "HRSYNC");
 }
 
@@ -255,6 +257,7 @@ static void test_paging_total_elements(void **state)
   assert_get(fh_request_at(fh, 2), EMPLOYEES "100", "papi-1");
   assert_get(fh_request_at(fh, 3), EMPLOYEES "200", "papi-1");
   assert_int_equal(fh_n_records(fh), 250);
+  assert_int_equal(fh_total(fh), 250); /* metadata.total_elements */
   for(i = 0; i < 250; i++) {
     char id[16];
     snprintf(id, sizeof(id), "%zu", i + 1);
@@ -816,6 +819,34 @@ static void test_fields_schema(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* A wanted attribute the credential's whitelist lacks is withheld (SDK
+** 1.2), never empty; listed ones and id are not; vacation_day_balance,
+** removed from the API in 2024, is not in the schema. */
+static void test_fields_withheld(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "first_name");
+  fh_want(fh, "id");
+  fh_want(fh, "email");
+  fh_want(fh, "office.name");
+  fh_want(fh, "department.name");
+  queue_auth(fh, "papi-1");
+  fh_queue(fh, 200, NULL, attributes);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->list_fields(c), HRSYNC_OK);
+  assert_null(fh_withheld(fh, "first_name"));
+  assert_null(fh_withheld(fh, "id"));
+  assert_null(fh_withheld(fh, "department.name"));
+  assert_non_null(fh_withheld(fh, "email"));
+  assert_non_null(
+      strstr(fh_withheld(fh, "office.name"), "readable employee attributes"));
+  assert_int_equal(fh_n_withheld(fh), 2);
+  assert_null(fh_field_find(fh, "vacation_day_balance"));
+  fh_done(plugin, fh, c);
+}
+
 static void test_fields_errors(void **state)
 {
   static const struct {
@@ -848,6 +879,189 @@ static void test_fields_errors(void **state)
     fh_assert_error_has(fh, cases[i].needle);
     fh_done(plugin, fh, c);
   }
+}
+
+/* ---- API v2 --------------------------------------------------------- */
+
+static const char v2_token[] =
+    "{\"access_token\":\"papi-v2\",\"token_type\":\"Bearer\","
+    "\"expires_in\":86400,\"scope\":\"personio:persons:read\"}";
+
+/* Page 1 links on relatively, with a cursor holding "+", "/" and "=";
+** page 2 has no next link. */
+static const char v2_page1[] =
+    "{\"_data\":[{\"id\":\"3003\",\"email\":\"jen@x.de\",\"first_name\":"
+    "\"Jen\",\"last_name\":\"Doe\",\"gender\":\"FEMALE\",\"status\":"
+    "\"ACTIVE\",\"custom_attributes\":[{\"id\":\"dynamic_305\",\"type\":"
+    "\"string\",\"value\":\"Red\",\"global_id\":\"color\"},{\"id\":"
+    "\"dynamic_306\",\"type\":\"string\",\"value\":[\"a\",\"b\"]}],"
+    "\"employments\":[{\"id\":\"e1\"}]}],"
+    "\"_meta\":{\"links\":{\"self\":{\"href\":\"/v2/persons\"},\"next\":"
+    "{\"href\":\"/v2/persons?limit=50&cursor=ab+c/d==\"}}}}";
+static const char v2_page2[] =
+    "{\"_data\":[{\"id\":\"5005\",\"first_name\":\"Lena\",\"status\":"
+    "\"INACTIVE\",\"custom_attributes\":[]}],"
+    "\"_meta\":{\"links\":{\"self\":{\"href\":\"x\"}}}}";
+static const char v2_emp_3003[] =
+    "{\"_data\":[{\"id\":\"old\",\"status\":\"INACTIVE\","
+    "\"employment_start_date\":\"2015-01-01\"},"
+    "{\"id\":\"e1\",\"status\":\"ACTIVE\",\"type\":\"INTERNAL\","
+    "\"weekly_working_hours\":40,\"employment_start_date\":\"2023-01-01\","
+    "\"employment_end_date\":null,\"position\":{\"title\":\"Engineer\"},"
+    "\"supervisor\":{\"id\":\"1\"},\"org_units\":[{\"type\":\"team\","
+    "\"id\":\"4502\"},{\"type\":\"department\",\"id\":\"401\"}],"
+    "\"cost_centers\":[{\"id\":\"1000\",\"weight\":100}],"
+    "\"termination\":null,\"person\":{\"id\":\"3003\"},"
+    "\"_meta\":{\"links\":{}}}]}";
+static const char v2_emp_5005[] =
+    "{\"_data\":[{\"id\":\"e2\",\"employment_start_date\":\"2020-02-01\","
+    "\"employment_end_date\":\"2024-12-31\",\"termination\":{"
+    "\"termination_date\":null,\"last_working_date\":\"2024-12-20\"}}]}";
+
+static fh_host *v2_host(void)
+{
+  fh_host *fh = host();
+  fh_setting(fh, "api", "v2");
+  return fh;
+}
+
+static void test_v2_token_request(void **state)
+{
+  fh_host *fh = v2_host();
+  hrsync_conn *c;
+  const fh_request *r;
+  (void)state;
+  fh_queue(fh, 200, "Content-Type: application/json", v2_token);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  r = fh_request_at(fh, 0);
+  assert_string_equal(r->method, "POST");
+  assert_string_equal(r->url, BASE "/v2/auth/token");
+  assert_string_equal(fh_request_header(r, "Content-Type"),
+                      "application/x-www-form-urlencoded");
+  assert_true(r->flags & HRSYNC_HTTP_SENSITIVE_BODY);
+  assert_string_equal(r->body, "grant_type=client_credentials&client_id="
+                               "personio-client-id&client_secret="
+                               "personio-client-secret");
+  assert_true(fh_is_marked(fh, "papi-v2"));
+  fh_done(plugin, fh, c);
+  /* The spec's 400 for bad credentials is an authentication refusal. */
+  fh = v2_host();
+  fh_queue(fh, 400, "Content-Type: application/problem+json",
+           "{\"error\":\"unauthorized_client\",\"error_description\":"
+           "\"The credentials were not correct\"}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_E_AUTH);
+  fh_done(plugin, fh, c);
+  /* A bad api setting is a configuration error. */
+  fh = host();
+  fh_setting(fh, "api", "v3");
+  {
+    hrsync_conn *bad = NULL;
+    assert_int_equal(fh_open(fh, plugin, &bad), HRSYNC_E_CONFIG);
+    plugin->close(bad);
+  }
+  fh_free(fh);
+}
+
+static void test_v2_roster(void **state)
+{
+  fh_host *fh = v2_host();
+  hrsync_conn *c;
+  const fh_record *jen, *lena;
+  (void)state;
+  fh_want(fh, "first_name");
+  fh_want(fh, "hire_date");
+  fh_queue(fh, 200, "Content-Type: application/json", v2_token);
+  fh_queue(fh, 200, "Content-Type: application/json", v2_page1);
+  fh_queue(fh, 200, "Content-Type: application/json", v2_emp_3003);
+  fh_queue(fh, 200, "Content-Type: application/json", v2_page2);
+  fh_queue(fh, 200, "Content-Type: application/json", v2_emp_5005);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 5);
+  assert_get(fh_request_at(fh, 1), BASE "/v2/persons?limit=50", "papi-v2");
+  assert_get(fh_request_at(fh, 2),
+             BASE "/v2/persons/3003/employments?limit=50", "papi-v2");
+  /* The relative next link, its cursor exactly as sent. */
+  assert_get(fh_request_at(fh, 3),
+             BASE "/v2/persons?limit=50&cursor=ab+c/d==", "papi-v2");
+  jen = fh_record_find(fh, "3003");
+  lena = fh_record_find(fh, "5005");
+  fh_assert_value(jen, "first_name", "Jen");
+  fh_assert_value(jen, "status", "ACTIVE");
+  fh_assert_value(jen, "dynamic_305", "Red");
+  fh_assert_value(jen, "dynamic_306", "a, b");
+  /* The employment that started last, flattened, with v1 aliases. */
+  fh_assert_value(jen, "employment.status", "ACTIVE");
+  fh_assert_value(jen, "employment.position.title", "Engineer");
+  fh_assert_value(jen, "employment.org_units.department.id", "401");
+  fh_assert_value(jen, "employment.org_units.team.id", "4502");
+  fh_assert_value(jen, "employment.cost_centers", "1000");
+  fh_assert_value(jen, "hire_date", "2023-01-01");
+  fh_assert_value(jen, "position", "Engineer");
+  fh_assert_value(jen, "supervisor.id", "1");
+  fh_assert_value(jen, "termination_date", NULL);
+  fh_assert_absent(jen, "employment.person.id");
+  /* No termination date: the employment's end date. */
+  fh_assert_value(lena, "termination_date", "2024-12-31");
+  fh_assert_value(lena, "last_working_day", "2024-12-20");
+  fh_done(plugin, fh, c);
+}
+
+/* No employment field in the config: no request per person; an absolute
+** next link that leaves base_url is refused (the token would follow). */
+static void test_v2_no_employments_and_foreign_link(void **state)
+{
+  fh_host *fh = v2_host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "first_name");
+  fh_queue(fh, 200, "Content-Type: application/json", v2_token);
+  fh_queue(fh, 200, "Content-Type: application/json",
+           "{\"_data\":[{\"id\":\"1\",\"first_name\":\"A\"}],\"_meta\":"
+           "{\"links\":{\"next\":{\"href\":\"" BASE
+           "/v2/persons?cursor=x\"}}}}");
+  fh_queue(fh, 200, "Content-Type: application/json",
+           "{\"_data\":[{\"id\":\"2\",\"first_name\":\"B\"}],\"_meta\":"
+           "{\"links\":{\"next\":{\"href\":\"https://evil.example/v2/"
+           "persons?cursor=y\"}}}}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_PARSE);
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_get(fh_request_at(fh, 2), BASE "/v2/persons?cursor=x", "papi-v2");
+  fh_assert_error_has(fh, "leaves base_url");
+  fh_done(plugin, fh, c);
+}
+
+/* v2 has no department names inline: /v2/org-units?type=department is
+** read once (before the persons) and joins them in by id. */
+static void test_v2_org_unit_names(void **state)
+{
+  fh_host *fh = v2_host();
+  hrsync_conn *c;
+  const fh_record *jen;
+  (void)state;
+  fh_want(fh, "department.name");
+  fh_queue(fh, 200, "Content-Type: application/json", v2_token);
+  fh_queue(fh, 200, "Content-Type: application/json",
+           "{\"_data\":[{\"id\":\"401\",\"type\":\"department\",\"name\":"
+           "\"Engineering\"},{\"id\":\"402\",\"type\":\"department\","
+           "\"name\":\"Sales\"}],\"_meta\":{\"links\":{}}}");
+  fh_queue(fh, 200, "Content-Type: application/json", v2_page2);
+  fh_queue(fh, 200, "Content-Type: application/json",
+           "{\"_data\":[{\"id\":\"e\",\"org_units\":[{\"type\":"
+           "\"department\",\"id\":\"401\"}]}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 4);
+  assert_get(fh_request_at(fh, 1),
+             BASE "/v2/org-units?type=department&limit=50", "papi-v2");
+  jen = fh_record_find(fh, "5005");
+  fh_assert_value(jen, "department.name", "Engineering");
+  fh_assert_value(jen, "department.id", "401");
+  fh_assert_value(jen, "employment.org_units.department.name", "Engineering");
+  fh_done(plugin, fh, c);
 }
 
 static void test_transport_error_and_abort(void **state)
@@ -889,6 +1103,11 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_attribute_projection),
       cmocka_unit_test(test_page_errors),
       cmocka_unit_test(test_fields_schema),
+      cmocka_unit_test(test_fields_withheld),
+      cmocka_unit_test(test_v2_token_request),
+      cmocka_unit_test(test_v2_roster),
+      cmocka_unit_test(test_v2_no_employments_and_foreign_link),
+      cmocka_unit_test(test_v2_org_unit_names),
       cmocka_unit_test(test_fields_errors),
       cmocka_unit_test(test_transport_error_and_abort),
   };

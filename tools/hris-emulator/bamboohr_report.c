@@ -1,5 +1,7 @@
-/* BambooHR's two roster endpoints: the (deprecated, unpaged) custom report
- * with its content-negotiation quirks, and the paged v2 dataset. */
+/* BambooHR's (deprecated, unpaged) custom report with its
+ * content-negotiation quirks. A field the key's user may not see (a
+ * withhold fault) is what real tenants show: left out of the report's
+ * "fields" list and null for every employee. */
 #include "bamboohr.h"
 
 #include "dates.h"
@@ -67,8 +69,8 @@ static void add_col(emu_req *req, report *r, const char *token)
   bhr_col c;
   int i;
 
-  if(bhr_resolve(req, token, &c))
-    return; /* unknown or not permitted: silently dropped */
+  if(bhr_lookup(req, token, &c))
+    return; /* unknown on this tenant: silently dropped */
   for(i = 0; i < r->ncols; i++)
     if(r->cols[i].field == c.field)
       return;
@@ -210,10 +212,13 @@ static void render(emu_req *req, emu_resp *resp, const report *r, int fmt)
     emu_xml_text(b, r->title ? r->title : "Report");
     emu_buf_puts(b, "</title>\n<fields>\n");
   }
-  for(c = 0; c < r->ncols; c++) {
+  for(c = 0, first = 1; c < r->ncols; c++) {
     bhr_col_meta(req, &r->cols[c], &type, &name);
+    if(r->cols[c].withheld && fmt != FMT_CSV)
+      continue; /* not in the fields list, null below */
     if(fmt == FMT_JSON) {
-      emu_buf_puts(b, c ? ",{\"id\":" : "{\"id\":");
+      emu_buf_puts(b, first ? "{\"id\":" : ",{\"id\":");
+      first = 0;
       emu_json_str(b, r->cols[c].key);
       emu_buf_printf(b, ",\"type\":\"%s\",\"name\":", type);
       emu_json_str(b, name);
@@ -310,152 +315,4 @@ void bhr_report(emu_req *req, emu_resp *resp)
   json_object_put(body);
   free(r->ids);
   free(r);
-}
-
-/* ---- v2 datasets ---- */
-
-static void problem(emu_resp *resp, unsigned status, const char *title,
-                    const char *detail)
-{
-  emu_resp_start(resp, status, "application/problem+json");
-  emu_buf_puts(&resp->body, "{\"type\":\"about:blank\",\"title\":");
-  emu_json_str(&resp->body, title);
-  emu_buf_printf(&resp->body, ",\"status\":%u,\"detail\":", status);
-  emu_json_str(&resp->body, detail);
-  emu_buf_puts(&resp->body, "}");
-}
-
-/* One `field eq 'value'` term of a dataset filter. */
-typedef struct term {
-  bhr_col col;
-  int ne;
-  char value[128];
-} term;
-
-/* Parses "a eq 'x' and b ne 'y'" (the subset the emulator supports). */
-static int parse_filter(emu_req *req, const char *s, term *t, int *nt)
-{
-  char field[64], op[8];
-  int used;
-
-  *nt = 0;
-  while(*s) {
-    if(*nt == 8 || sscanf(s, " %63s %7s '%127[^']'%n", field, op, t[*nt].value,
-                          &used) != 3)
-      return -1;
-    if(strcmp(op, "eq") && strcmp(op, "ne"))
-      return -1;
-    t[*nt].ne = !strcmp(op, "ne");
-    if(bhr_resolve(req, field, &t[*nt].col))
-      return -1;
-    (*nt)++;
-    s += used;
-    while(*s == ' ')
-      s++;
-    if(!strncmp(s, "and ", 4))
-      s += 4;
-    else if(*s)
-      return -1;
-  }
-  return 0;
-}
-
-static int matches(emu_req *req, const term *t, int nt, const emu_person *p)
-{
-  char tmp[64];
-  int i;
-
-  for(i = 0; i < nt; i++) {
-    const char *v = bhr_value(req, &t[i].col, p, tmp, NULL);
-    int eq = v && !strcmp(v, t[i].value);
-    if(eq == t[i].ne)
-      return 0;
-  }
-  return 1;
-}
-
-void bhr_dataset(emu_req *req, emu_resp *resp)
-{
-  const emu_pop *pop = req->ctx->pop;
-  json_object *body = emu_req_json(req), *v, *fields;
-  bhr_col cols[MAX_FIELDS];
-  term terms[8];
-  int ncols = 0, nterms = 0, c;
-  long page = 1, size = 100, total, pages, skip, i, seen;
-  const char *host = emu_req_header(req, "Host");
-  emu_buf *b = &resp->body;
-  char tmp[64];
-
-  if(!body || !json_object_object_get_ex(body, "fields", &fields) ||
-     !json_object_is_type(fields, json_type_array)) {
-    problem(resp, 400, "Bad Request", "The body needs a fields array");
-    goto out;
-  }
-  for(i = 0; i < (long)json_object_array_length(fields) && ncols < 400; i++) {
-    const char *tok =
-        json_object_get_string(json_object_array_get_idx(fields, (size_t)i));
-    if(!bhr_resolve(req, tok, &cols[ncols]))
-      ncols++;
-  }
-  if(json_object_object_get_ex(body, "page", &v))
-    page = (long)json_object_get_int64(v);
-  if(json_object_object_get_ex(body, "pageSize", &v))
-    size = (long)json_object_get_int64(v);
-  if(page < 1 || size < 1 || size > 1000) {
-    problem(resp, 400, "Bad Request",
-            "page must be >= 1 and pageSize between 1 and 1000");
-    goto out;
-  }
-  if(json_object_object_get_ex(body, "filter", &v) &&
-     parse_filter(req, json_object_get_string(v), terms, &nterms)) {
-    problem(resp, 400, "Bad Request", "Unsupported filter expression");
-    goto out;
-  }
-  /* Without a filter the page is direct; a filter costs one scan. */
-  total = (long)pop->n;
-  if(nterms)
-    for(total = 0, i = 0; i < (long)pop->n; i++)
-      total += matches(req, terms, nterms, pop->v[i]);
-  pages = (total + size - 1) / size;
-  emu_resp_start(resp, 200, "application/json");
-  emu_buf_puts(b, "{\"data\":[");
-  skip = (page - 1) * size;
-  for(i = nterms ? 0 : skip, seen = nterms ? 0 : skip;
-      i < (long)pop->n && seen < skip + size; i++) {
-    const emu_person *p = pop->v[i];
-    if(nterms && !matches(req, terms, nterms, p))
-      continue;
-    if(seen++ < skip)
-      continue;
-    emu_buf_puts(b, seen - 1 > skip ? ",{\"fields\":{" : "{\"fields\":{");
-    for(c = 0; c < ncols; c++) {
-      if(c)
-        emu_buf_puts(b, ",");
-      emu_json_key(b, cols[c].key);
-      emu_json_str(b, bhr_value(req, &cols[c], p, tmp, NULL));
-    }
-    emu_buf_puts(b, "}}");
-  }
-  emu_buf_puts(b, "],\"links\":{\"next\":");
-  if(page < pages)
-    emu_buf_printf(b,
-                   "\"http://%s/bamboohr/api/v2/datasets/employee/data"
-                   "?page=%ld&pageSize=%ld\"",
-                   host ? host : "127.0.0.1", page + 1, size);
-  else
-    emu_buf_puts(b, "null");
-  emu_buf_puts(b, ",\"prev\":");
-  if(page > 1)
-    emu_buf_printf(b,
-                   "\"http://%s/bamboohr/api/v2/datasets/employee/data"
-                   "?page=%ld&pageSize=%ld\"",
-                   host ? host : "127.0.0.1", page - 1, size);
-  else
-    emu_buf_puts(b, "null");
-  emu_buf_printf(b,
-                 "},\"meta\":{\"page\":%ld,\"pageSize\":%ld,"
-                 "\"totalPages\":%ld,\"totalItems\":%ld}}",
-                 page, size, pages, total);
-out:
-  json_object_put(body);
 }

@@ -1,4 +1,6 @@
-/* Growable buffer and the JSON/XML escaping the renderers share. */
+/* The emulator's writes on the engine's buffer (engine/buf.c: growth and
+ * ownership), with its sticky out-of-memory rule, and the JSON/XML escaping
+ * the renderers share. */
 #include "buf.h"
 
 #include <stdarg.h>
@@ -8,40 +10,18 @@
 
 void emu_buf_free(emu_buf *b)
 {
-  free(b->data);
-  memset(b, 0, sizeof(*b));
+  hs_buf_free(b);
 }
 
 int emu_buf_reserve(emu_buf *b, size_t extra)
 {
-  size_t need, ncap;
-  char *p;
-
-  if(b->oom)
-    return -1;
-  need = b->len + extra + 1;
-  if(need <= b->cap)
-    return 0;
-  ncap = b->cap ? b->cap : 256;
-  while(ncap < need)
-    ncap *= 2;
-  p = realloc(b->data, ncap);
-  if(!p) {
-    b->oom = 1;
-    return -1;
-  }
-  b->data = p;
-  b->cap = ncap;
-  return 0;
+  return b->oom ? -1 : hs_buf_reserve(b, extra);
 }
 
 void emu_buf_add(emu_buf *b, const char *s, size_t n)
 {
-  if(emu_buf_reserve(b, n))
-    return;
-  memcpy(b->data + b->len, s, n);
-  b->len += n;
-  b->data[b->len] = '\0';
+  if(!b->oom)
+    hs_buf_append(b, s, n); /* sets oom on failure */
 }
 
 void emu_buf_puts(emu_buf *b, const char *s)
@@ -52,31 +32,24 @@ void emu_buf_puts(emu_buf *b, const char *s)
 void emu_buf_printf(emu_buf *b, const char *fmt, ...)
 {
   va_list ap;
-  int n;
-
-  va_start(ap, fmt);
-  n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if(n < 0 || emu_buf_reserve(b, (size_t)n))
+  if(b->oom)
     return;
   va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  hs_buf_vprintf(b, fmt, ap);
   va_end(ap);
-  b->len += (size_t)n;
 }
 
 char *emu_buf_steal(emu_buf *b, size_t *len)
 {
-  char *d;
-
-  if(!b->data)
-    emu_buf_reserve(b, 0);
-  d = b->oom ? NULL : b->data;
+  int oom = b->oom;
+  size_t n = b->len;
+  char *d = hs_buf_steal(b);
+  if(oom || !d) {
+    free(d);
+    d = NULL;
+  }
   if(len)
-    *len = b->len;
-  if(b->oom)
-    free(b->data);
-  memset(b, 0, sizeof(*b));
+    *len = n;
   return d;
 }
 

@@ -1,16 +1,16 @@
-/* emu_buf: growable byte buffer with JSON and XML writers, the emulator's
- * only way of producing response bodies (hand-rendered for speed). */
+/* emu_buf: the engine's growable buffer (engine/buf.h, one module for
+ * both) with the emulator's JSON and XML writers, its only way of producing
+ * response bodies (hand-rendered for speed). Writes return nothing: once an
+ * allocation fails (oom) later writes are no-ops and steal gives NULL, so a
+ * renderer checks once at the end. */
 #ifndef EMU_BUF_H
 #define EMU_BUF_H
 
+#include "../../engine/buf.h"
+
 #include <stddef.h>
 
-typedef struct emu_buf {
-  char *data; /* NUL-terminated, owned; NULL until the first write */
-  size_t len;
-  size_t cap;
-  int oom; /* set once an allocation failed; later writes are no-ops */
-} emu_buf;
+typedef hs_buf emu_buf; /* data NUL-terminated, owned; NULL until written */
 
 /* Releases the buffer's memory and empties it. */
 void emu_buf_free(emu_buf *b);

@@ -15,7 +15,20 @@
 
 struct MHD_Connection;
 
+/* HiBob search answer shapes: the documented "/root/firstName":
+ * {"value": x} keys (default), nested by jsonPath, or both at once. */
+enum { EMU_HIBOB_SLASH = 0, EMU_HIBOB_NESTED = 1, EMU_HIBOB_BOTH = 2 };
+
 /* Documented variants ([U] facts) and limits, from the command line. */
+/* Personio v1 date shapes. The default (0) is the vendor examples' own:
+ * local midnight with the offset written "+01:00". */
+enum {
+  EMU_PSN_DATE_OFFSET = 0, /* 2014-11-09T00:00:00+01:00 (+02:00 in summer) */
+  EMU_PSN_DATE_MIXED = 1,  /* per person, offset or utc */
+  EMU_PSN_DATE_UTC = 2,    /* 2014-11-08T23:00:00.000Z */
+  EMU_PSN_DATE_COMPACT = 3 /* 2014-11-09T00:00:00+0100 */
+};
+
 typedef struct emu_opts {
   unsigned port;
   const char *port_file;
@@ -25,18 +38,21 @@ typedef struct emu_opts {
   const char *today;             /* YYYY-MM-DD or NULL (the real date) */
   unsigned threads;              /* MHD thread pool size */
   unsigned bamboohr_rate_status; /* 429 (current) or 503 (legacy) */
+  int bamboohr_nationality;      /* the tenant has a nationality field */
   int personio_rotating;         /* one-time tokens rotated per response */
-  int personio_date_shape;       /* 0 mixed, 1 offset, 2 utc */
+  int personio_date_shape;       /* EMU_PSN_DATE_* */
   long personio_auth_limit;      /* /auth requests per minute, 0 = off */
   int personio_v2_relative;      /* v2 links relative, not absolute */
   long personio_emp_limit;       /* employees requests per second, 0 = off */
   long hibob_search_limit;       /* searches per minute, 0 = off */
   long lucca_limit;              /* requests per minute, 0 = off */
-  int hibob_slash;               /* slash-keyed {"value": x} variant */
-  const char *hibob_hidden;      /* comma list of field ids not visible */
-  int humaans_public;            /* default token has public:read only */
-  int humaans_limit_reject;      /* $limit > 250: 400 instead of clamp */
-  const char **faults;           /* --fault JSON rules */
+  int hibob_shape;             /* EMU_HIBOB_SLASH (default), _NESTED, _BOTH */
+  int hibob_no_people;         /* service user without category rights */
+  const char *hibob_hidden;    /* comma list of field ids not visible */
+  int humaans_public;          /* default token has public:read only */
+  int humaans_limit_reject;    /* $limit > 250: 400 instead of clamp */
+  int humaans_roles_catalogue; /* /job-roles as {id, companyId, name} */
+  const char **faults;         /* --fault JSON rules */
   size_t nfaults;
 } emu_opts;
 

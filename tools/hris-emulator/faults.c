@@ -139,11 +139,12 @@ static int parse(emu_fault *f, json_object *obj, char *err, size_t errlen)
      get_long(obj, "retry_after", &f->retry_after, err, errlen) ||
      get_long(obj, "delay_ms", &f->delay_ms, err, errlen))
     return -1;
+  /* retry_after -1: a 429 without Retry-After (Personio's are [U]). */
   if(f->count == 0 || f->count < -1 || f->after < 0 || f->delay_ms < 0 ||
-     f->retry_after < 0) {
+     f->retry_after < -1) {
     snprintf(err, errlen,
              "fault count must be -1 or > 0; after, "
-             "delay_ms, retry_after >= 0");
+             "delay_ms >= 0; retry_after >= 0 or -1 (none)");
     return -1;
   }
   if(f->kind == EMU_FK_STATUS && !status)

@@ -1,6 +1,7 @@
-/* HiBob people search: one unpaged answer, employees nested by each
- * field's jsonPath (or, with --hibob-shape slash, "/cat/field" keys with
- * {"value": x} wrappers), list fields as item ids, humanReadable APPEND /
+/* HiBob people search: one unpaged answer, employees as the documented
+ * "/cat/field" keys with {"value": x} wrappers (or, with --hibob-shape
+ * nested, nested by each field's jsonPath; both: the two at once), list
+ * fields as item ids, humanReadable APPEND /
  * REPLACE, and fields the service user may not see silently left out. */
 #include "hibob.h"
 
@@ -338,17 +339,27 @@ static int write_slash(const emu_req *req, emu_buf *b, const search *s,
 static void write_employee(const emu_req *req, emu_buf *b, const search *s,
                            const emu_person *p)
 {
-  int slash = req->ctx->opts->hibob_slash, n;
+  int shape = req->ctx->opts->hibob_shape, n = 0;
 
   emu_buf_puts(b, "{");
-  n = slash ? write_slash(req, b, s, p, s->human == 2, 1)
-            : write_nested(req, b, s, p, s->human == 2);
+  if(shape != EMU_HIBOB_NESTED)
+    n = write_slash(req, b, s, p, s->human == 2, 1);
+  if(shape != EMU_HIBOB_SLASH) {
+    if(n)
+      emu_buf_puts(b, ",");
+    n += write_nested(req, b, s, p, s->human == 2);
+  }
   if(s->human == 1) {
     emu_buf_puts(b, n ? ",\"humanReadable\":{" : "\"humanReadable\":{");
-    if(slash)
-      write_slash(req, b, s, p, 1, 0);
+    if(shape != EMU_HIBOB_NESTED)
+      n = write_slash(req, b, s, p, 1, 0);
     else
+      n = 0;
+    if(shape != EMU_HIBOB_SLASH) {
+      if(n)
+        emu_buf_puts(b, ",");
       write_nested(req, b, s, p, 1);
+    }
     emu_buf_puts(b, "}");
   }
   emu_buf_puts(b, "}");
@@ -494,7 +505,9 @@ void hb_search(emu_req *req, emu_resp *resp)
   qsort(s.sel, s.nsel, sizeof(*s.sel), path_cmp);
   emu_resp_start(resp, 200, "application/json");
   emu_buf_puts(&resp->body, "{\"employees\":[");
-  n = s.inactive ? pop->n : pop->nactive;
+  /* A service user whose permission group lacks the categories gets a
+  ** 200 with nobody in it (documented), not a 403. */
+  n = req->ctx->opts->hibob_no_people ? 0 : s.inactive ? pop->n : pop->nactive;
   for(i = 0; i < n; i++) {
     const emu_person *p = pop->v[s.inactive ? i : pop->active[i]];
     if(s.filter && !filter_ok(&s, p))

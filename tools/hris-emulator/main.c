@@ -17,11 +17,14 @@ static const char usage[] =
     "  [--seed S] [--fixture FILE.json] [--today YYYY-MM-DD] [--threads N]\n"
     "  [--bamboohr-rate-status 429|503] [--personio-token-mode "
     "stable|rotating]\n"
-    "  [--personio-date-shape mixed|offset|utc] [--personio-auth-limit N]\n"
+    "  [--personio-date-shape offset|compact|mixed|utc] "
+    "[--personio-auth-limit N]\n"
     "  [--personio-employees-limit N/s] [--hibob-search-limit N/min]\n"
     "  [--lucca-rate-limit N/min] [--personio-v2-links absolute|relative]\n"
-    "  [--hibob-shape nested|slash] [--hibob-hidden FIELD,...]\n"
+    "  [--hibob-shape slash|nested|both] [--hibob-hidden FIELD,...]\n"
     "  [--humaans-scope private|public] [--humaans-limit clamp|reject]\n"
+    "  [--bamboohr-nationality no|yes] [--hibob-permissions full|none]\n"
+    "  [--humaans-job-roles per-person|catalogue]\n"
     "  [--fault JSON]...\n";
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -70,15 +73,19 @@ static int parse_args(int argc, char **argv, emu_opts *o, char *err,
     else if(!strcmp(a, "--bamboohr-rate-status") &&
             (!strcmp(val, "429") || !strcmp(val, "503")))
       o->bamboohr_rate_status = (unsigned)atoi(val);
+    else if(!strcmp(a, "--bamboohr-nationality") &&
+            (!strcmp(val, "no") || !strcmp(val, "yes")))
+      o->bamboohr_nationality = !strcmp(val, "yes");
     else if(!strcmp(a, "--personio-token-mode") &&
             (!strcmp(val, "stable") || !strcmp(val, "rotating")))
       o->personio_rotating = !strcmp(val, "rotating");
     else if(!strcmp(a, "--personio-date-shape") &&
             (!strcmp(val, "mixed") || !strcmp(val, "offset") ||
-             !strcmp(val, "utc")))
-      o->personio_date_shape = !strcmp(val, "mixed")    ? 0
-                               : !strcmp(val, "offset") ? 1
-                                                        : 2;
+             !strcmp(val, "utc") || !strcmp(val, "compact")))
+      o->personio_date_shape = !strcmp(val, "offset")    ? EMU_PSN_DATE_OFFSET
+                               : !strcmp(val, "mixed")   ? EMU_PSN_DATE_MIXED
+                               : !strcmp(val, "compact") ? EMU_PSN_DATE_COMPACT
+                                                         : EMU_PSN_DATE_UTC;
     else if(!strcmp(a, "--personio-auth-limit") && !parse_u64(val, &v) &&
             v <= 64)
       o->personio_auth_limit = (long)v;
@@ -95,8 +102,14 @@ static int parse_args(int argc, char **argv, emu_opts *o, char *err,
             v <= 100000)
       o->lucca_limit = (long)v;
     else if(!strcmp(a, "--hibob-shape") &&
-            (!strcmp(val, "nested") || !strcmp(val, "slash")))
-      o->hibob_slash = !strcmp(val, "slash");
+            (!strcmp(val, "nested") || !strcmp(val, "slash") ||
+             !strcmp(val, "both")))
+      o->hibob_shape = !strcmp(val, "slash")    ? EMU_HIBOB_SLASH
+                       : !strcmp(val, "nested") ? EMU_HIBOB_NESTED
+                                                : EMU_HIBOB_BOTH;
+    else if(!strcmp(a, "--hibob-permissions") &&
+            (!strcmp(val, "full") || !strcmp(val, "none")))
+      o->hibob_no_people = !strcmp(val, "none");
     else if(!strcmp(a, "--hibob-hidden"))
       o->hibob_hidden = val;
     else if(!strcmp(a, "--humaans-scope") &&
@@ -105,6 +118,9 @@ static int parse_args(int argc, char **argv, emu_opts *o, char *err,
     else if(!strcmp(a, "--humaans-limit") &&
             (!strcmp(val, "clamp") || !strcmp(val, "reject")))
       o->humaans_limit_reject = !strcmp(val, "reject");
+    else if(!strcmp(a, "--humaans-job-roles") &&
+            (!strcmp(val, "per-person") || !strcmp(val, "catalogue")))
+      o->humaans_roles_catalogue = !strcmp(val, "catalogue");
     else if(!strcmp(a, "--fault"))
       o->faults[o->nfaults++] = val;
     else {

@@ -4,6 +4,8 @@
 #ifndef EMU_PEOPLE_H
 #define EMU_PEOPLE_H
 
+#include "buf.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -123,8 +125,7 @@ int emu_pop_reindex(emu_pop *pop);
 /* The value of custom field `key` for p, or NULL. */
 const char *emu_person_custom(const emu_person *p, const char *key);
 /* Writes p as canonical JSON (the fixture shape). */
-struct emu_buf;
-void emu_person_json(struct emu_buf *b, const emu_person *p);
+void emu_person_json(emu_buf *b, const emu_person *p);
 
 /* A stable 64-bit hash of a canonical id, for per-system derived values. */
 uint64_t emu_hash(uint64_t x);

@@ -137,10 +137,13 @@ static void date_value(const emu_req *req, emu_buf *b, const emu_person *p,
     return;
   }
   dst = berlin_dst(day);
-  if(shape == 0)
-    shape = (emu_hash((uint64_t)p->id) & 1) ? 1 : 2;
-  if(shape == 1)
+  if(shape == EMU_PSN_DATE_MIXED)
+    shape = (emu_hash((uint64_t)p->id) & 1) ? EMU_PSN_DATE_OFFSET
+                                            : EMU_PSN_DATE_UTC;
+  if(shape == EMU_PSN_DATE_OFFSET)
     emu_buf_printf(b, "\"%sT00:00:00+0%d:00\"", v, dst ? 2 : 1);
+  else if(shape == EMU_PSN_DATE_COMPACT)
+    emu_buf_printf(b, "\"%sT00:00:00+0%d00\"", v, dst ? 2 : 1);
   else {
     emu_date_format(day - 1, out);
     emu_buf_printf(b, "\"%sT%s:00:00.000Z\"", out, dst ? "22" : "23");

@@ -185,7 +185,8 @@ static int run_system(const emu_system *sys, emu_req *req, emu_resp *resp)
   if(action == EMU_FK_RATE_LIMIT) {
     unsigned st = hit.status ? hit.status : sys->rate_status(ctx);
     sys->error(req, resp, st, "Too many requests");
-    emu_resp_header(resp, "Retry-After", "%ld", hit.retry_after);
+    if(hit.retry_after >= 0)
+      emu_resp_header(resp, "Retry-After", "%ld", hit.retry_after);
   }
   else if(action == EMU_FK_STATUS)
     sys->error(req, resp, hit.status, "Injected failure");

@@ -285,6 +285,10 @@ static void handle(emu_req *req, emu_resp *resp)
     changed(req, resp);
   else if(!strcmp(p, "/v2/datasets/employee/data") && !strcmp(m, "POST"))
     bhr_dataset(req, resp);
+  else if((!strcmp(p, "/v1_2/datasets/employee/fields") ||
+           !strcmp(p, "/v1/datasets/employee/fields")) &&
+          !strcmp(m, "GET"))
+    bhr_dataset_fields(req, resp);
   else if(!strcmp(p, "/v1/employees/directory") && !strcmp(m, "GET"))
     directory(req, resp);
   else if(!strncmp(p, "/v1/employees/", 14) && !strcmp(m, "GET") &&

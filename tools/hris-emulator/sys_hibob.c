@@ -117,8 +117,34 @@ static void fields(emu_req *req, emu_resp *resp)
   free(cat);
 }
 
-static void list_values(emu_buf *b, const char *list, char **v, size_t n)
+/* Which list a registry belongs to, for telling archived items. */
+enum { L_DEPT, L_TITLE, L_SITE, L_OTHER };
+
+/* An item is archived when no current (active or future) person uses it:
+** a former department only leavers were in. */
+static int archived(const emu_pop *pop, int list, long i)
 {
+  size_t k;
+
+  if(list == L_OTHER)
+    return 0;
+  for(k = 0; k < pop->ncurrent; k++) {
+    const emu_person *p = pop->v[pop->current[k]];
+    long id = list == L_DEPT    ? p->dept_id
+              : list == L_TITLE ? p->title_id
+                                : p->office_id;
+    if(id == i)
+      return 0;
+  }
+  return 1;
+}
+
+/* HiBob leaves archived items out unless includeArchived=true. */
+static void list_values(emu_req *req, emu_buf *b, const char *list, int kind,
+                        char **v, size_t n)
+{
+  const char *inc = emu_req_arg(req, "includeArchived");
+  int with_archived = inc && !strcmp(inc, "true"), first = 1;
   char id[32];
   size_t i;
 
@@ -126,12 +152,17 @@ static void list_values(emu_buf *b, const char *list, char **v, size_t n)
   emu_json_str(b, list);
   emu_buf_puts(b, ",\"values\":[");
   for(i = 0; i < n; i++) {
+    int arch = archived(req->ctx->pop, kind, (long)i);
+    if(arch && !with_archived)
+      continue;
     hb_item_id(list, (long)i, id);
-    emu_buf_printf(b, "%s{\"id\":\"%s\",\"value\":", i ? "," : "", id);
+    emu_buf_printf(b, "%s{\"id\":\"%s\",\"value\":", first ? "" : ",", id);
+    first = 0;
     emu_json_str(b, v[i]);
     emu_buf_puts(b, ",\"name\":");
     emu_json_str(b, v[i]);
-    emu_buf_puts(b, ",\"archived\":false,\"children\":[]}");
+    emu_buf_printf(b, ",\"archived\":%s,\"children\":[]}",
+                   arch ? "true" : "false");
   }
   emu_buf_puts(b, "]}");
 }
@@ -141,13 +172,13 @@ static int one_list(emu_req *req, emu_buf *b, const char *name)
   const emu_pop *pop = req->ctx->pop;
 
   if(!strcmp(name, "department"))
-    list_values(b, name, pop->depts, pop->ndepts);
+    list_values(req, b, name, L_DEPT, pop->depts, pop->ndepts);
   else if(!strcmp(name, "title"))
-    list_values(b, name, pop->titles, pop->ntitles);
+    list_values(req, b, name, L_TITLE, pop->titles, pop->ntitles);
   else if(!strcmp(name, "site"))
-    list_values(b, name, pop->offices, pop->noffices);
+    list_values(req, b, name, L_SITE, pop->offices, pop->noffices);
   else if(!strcmp(name, "employmentType"))
-    list_values(b, name, (char **)emp_types, 3);
+    list_values(req, b, name, L_OTHER, (char **)emp_types, 3);
   else
     return -1;
   return 0;

@@ -1,7 +1,9 @@
 /* Humaans: bearer tokens with scopes (public:read hides personal fields
  * and everyone not active), Feathers-style $limit/$skip envelopes, people,
  * job roles (an effective-dated history with one future role for every
- * fifth person), custom fields and values, /api/me. */
+ * fifth person; or, with --humaans-job-roles catalogue, a catalogue of
+ * titles the person points at by jobRoleId), custom fields and values
+ * (per person, or all of them paged), /api/me. */
 #include "emu.h"
 
 #include "dates.h"
@@ -138,6 +140,24 @@ static void iso_ms(int64_t t, char out[32])
   snprintf(out + 19, 13, ".000Z");
 }
 
+/* The catalogue id of p's job title ("" when it has none): the number of
+ * the first person (in population order) holding that title. */
+static void role_ref(const emu_pop *pop, const emu_person *p, char out[25])
+{
+  const char *t = p->f[EMU_F_JOB_TITLE];
+  size_t i;
+  out[0] = '\0';
+  if(!t)
+    return;
+  for(i = 0; i < pop->n; i++) {
+    const char *u = pop->v[i]->f[EMU_F_JOB_TITLE];
+    if(u && !strcmp(u, t)) {
+      hid((long)i + 1, 5, out);
+      return;
+    }
+  }
+}
+
 static void person(const emu_req *req, emu_buf *b, const emu_person *p,
                    int priv)
 {
@@ -215,6 +235,12 @@ static void person(const emu_req *req, emu_buf *b, const emu_person *p,
      p->status == EMU_ACTIVE     ? "active"
      : p->status == EMU_INACTIVE ? "offboarded"
                                  : "newHire");
+  if(req->ctx->opts->humaans_roles_catalogue) {
+    /* The catalogue shape: the person points at its current role. */
+    char rid[25];
+    role_ref(req->ctx->pop, p, rid);
+    kv(b, "jobRoleId", rid[0] ? rid : NULL);
+  }
   kv(b, "timezone", "Europe/Berlin");
   iso_ms(p->modified - 86400L * 400, ts);
   kv(b, "createdAt", ts);
@@ -320,6 +346,49 @@ static void role(const emu_req *req, emu_buf *b, const emu_person *p, size_t r)
   emu_buf_puts(b, ",\"note\":null}");
 }
 
+/* /job-roles as a catalogue of the distinct titles, {id, companyId,
+ * name}, paged like every list (--humaans-job-roles catalogue). */
+static void role_catalogue(emu_req *req, emu_resp *resp)
+{
+  const emu_pop *pop = req->ctx->pop;
+  emu_buf *b = &resp->body;
+  size_t i, j, total = 0, out = 0;
+  page pg;
+
+  if(paging(req, resp, &pg))
+    return;
+  /* First holders of each title, counted then listed. */
+  for(i = 0; i < pop->n; i++) {
+    const char *t = pop->v[i]->f[EMU_F_JOB_TITLE];
+    int dup = 0;
+    for(j = 0; t && j < i && !dup; j++) {
+      const char *u = pop->v[j]->f[EMU_F_JOB_TITLE];
+      dup = u && !strcmp(u, t);
+    }
+    total += t && !dup;
+  }
+  emu_resp_start(resp, 200, "application/json");
+  emu_buf_printf(b, "{\"total\":%zu,\"limit\":%ld,\"skip\":%ld,\"data\":[",
+                 total, pg.limit, pg.skip);
+  for(i = 0, total = 0; i < pop->n && out < (size_t)pg.limit; i++) {
+    const char *t = pop->v[i]->f[EMU_F_JOB_TITLE];
+    int dup = 0;
+    char id[25];
+    for(j = 0; t && j < i && !dup; j++) {
+      const char *u = pop->v[j]->f[EMU_F_JOB_TITLE];
+      dup = u && !strcmp(u, t);
+    }
+    if(!t || dup || total++ < (size_t)pg.skip)
+      continue;
+    hid((long)i + 1, 5, id);
+    emu_buf_printf(b, "%s{\"id\":\"%s\",\"companyId\":\"%s\",\"name\":",
+                   out++ ? "," : "", id, COMPANY_ID);
+    emu_json_str(b, t);
+    emu_buf_puts(b, "}");
+  }
+  emu_buf_puts(b, "]}");
+}
+
 static void job_roles(emu_req *req, emu_resp *resp, int priv)
 {
   const emu_pop *pop = req->ctx->pop;
@@ -328,6 +397,10 @@ static void job_roles(emu_req *req, emu_resp *resp, int priv)
   emu_buf *b = &resp->body;
   page pg;
 
+  if(req->ctx->opts->humaans_roles_catalogue) {
+    role_catalogue(req, resp);
+    return;
+  }
   if(paging(req, resp, &pg))
     return;
   emu_resp_start(resp, 200, "application/json");
@@ -393,6 +466,54 @@ static void custom_fields(emu_req *req, emu_resp *resp)
   emu_buf_puts(b, "]}");
 }
 
+/* One custom value row. */
+static void value_row(emu_buf *b, const emu_person *p, size_t i, const char *v,
+                      int comma)
+{
+  char vid[25], fid[25], pid[25];
+  hid(p->id * 64 + (long)i, 4, vid);
+  hid((long)i + 1, 3, fid);
+  hid(p->id, 1, pid);
+  emu_buf_printf(b,
+                 "%s{\"id\":\"%s\",\"companyId\":\"%s\",\"personId\":"
+                 "\"%s\",\"customFieldId\":\"%s\",\"resourceId\":null,"
+                 "\"value\":",
+                 comma ? "," : "", vid, COMPANY_ID, pid, fid);
+  emu_json_str(b, v);
+  emu_buf_puts(b, "}");
+}
+
+/* GET /custom-values without personId: every visible person's values,
+ * paged like every list. */
+static void all_custom_values(emu_req *req, emu_resp *resp, int priv)
+{
+  const emu_pop *pop = req->ctx->pop;
+  emu_buf *b = &resp->body;
+  size_t n = visible_n(pop, priv), k, i, total = 0, seen = 0, out = 0;
+  page pg;
+
+  if(paging(req, resp, &pg))
+    return;
+  for(k = 0; k < n; k++)
+    for(i = 0; i < pop->ncustom_keys; i++)
+      total += emu_person_custom(visible(pop, priv, k), pop->custom_keys[i]) &&
+               !emu_req_withheld_custom(req, pop->custom_keys[i]);
+  emu_resp_start(resp, 200, "application/json");
+  emu_buf_printf(b, "{\"total\":%zu,\"limit\":%ld,\"skip\":%ld,\"data\":[",
+                 total, pg.limit, pg.skip);
+  for(k = 0; k < n && out < (size_t)pg.limit; k++) {
+    const emu_person *p = visible(pop, priv, k);
+    for(i = 0; i < pop->ncustom_keys && out < (size_t)pg.limit; i++) {
+      const char *v = emu_person_custom(p, pop->custom_keys[i]);
+      if(!v || emu_req_withheld_custom(req, pop->custom_keys[i]) ||
+         seen++ < (size_t)pg.skip)
+        continue;
+      value_row(b, p, i, v, out++ > 0);
+    }
+  }
+  emu_buf_puts(b, "]}");
+}
+
 static void custom_values(emu_req *req, emu_resp *resp, int priv)
 {
   const emu_pop *pop = req->ctx->pop;
@@ -403,7 +524,7 @@ static void custom_values(emu_req *req, emu_resp *resp, int priv)
   size_t i, n = 0;
 
   if(!emu_req_arg(req, "personId")) {
-    error(req, resp, 400, "personId is required by the emulator");
+    all_custom_values(req, resp, priv);
     return;
   }
   if(p && !priv && p->status != EMU_ACTIVE)

@@ -1,7 +1,9 @@
 /* Lucca legacy v3 directory: "lucca application=<key>" auth, users with a
  * fields= projection, paging=offset,limit, former employees hidden unless
  * formerEmployees=true, {comparator},{value} filters, collection.count,
- * extendedData custom fields, "Last First" displayName. */
+ * extendedData custom fields (a list one holding entry ids, a composite
+ * one nesting sub-properties), "Last First" displayName, nationalityId
+ * with /api/v3/nationalities, extension definitions. */
 #include "lucca.h"
 
 #include "dates.h"
@@ -10,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <json-c/json.h>
 
 #define API_KEY    "lucca-test-key"
 #define MAX_PAGING 1000
@@ -58,6 +62,11 @@ enum {
   L_MANAGER,
   L_ADDRESS,
   L_PHONE,
+  L_GENDER,
+  L_NATIONALITY,
+  L_PERSONAL_EMAIL,
+  L_SENIORITY,
+  L_CULTURE,
   L_EXTENDED,
   L_COUNT
 };
@@ -87,7 +96,52 @@ static const struct lfield {
                       {"manager", -1},
                       {"address", EMU_F_ADDRESS_LINE1},
                       {"professionalMobile", EMU_F_PHONE},
+                      {"gender", -1},
+                      {"nationalityId", EMU_F_NATIONALITY},
+                      {"personalEmail", EMU_F_PERSONAL_EMAIL},
+                      {"seniorityDate", EMU_F_HIRE_DATE},
+                      {"culture", -1},
                       {"extendedData", -1}};
+
+/* The custom field whose values are list entries: users carry the entry
+ * id ("e_shirt_size": {"id": .., "value": 84}), the labels live in its
+ * definition, as on a real tenant. */
+#define LIST_KEY "shirt_size"
+
+/* A stable id for a value of a lookup table (nationalities, list
+ * entries): the same text always gets the same id. */
+static long value_id(const char *table, const char *v)
+{
+  uint64_t h = 1469598103934665603ULL;
+  const char *s;
+  for(s = table; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+  for(s = v; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+  return 10 + (long)(emu_hash(h) % 99990);
+}
+
+/* The {id, <member>} items of the distinct values of canonical field f
+ * (or custom key), in first-seen order. */
+static void distinct(const emu_pop *pop, emu_buf *b, int f, const char *key,
+                     const char *table, const char *member)
+{
+  json_object *seen = json_object_new_object();
+  size_t i;
+  int first = 1;
+  for(i = 0; seen && i < pop->n; i++) {
+    const char *v = key ? emu_person_custom(pop->v[i], key) : pop->v[i]->f[f];
+    if(!v || json_object_object_get_ex(seen, v, NULL))
+      continue;
+    json_object_object_add(seen, v, NULL);
+    emu_buf_printf(b, "%s{\"id\":%ld,\"%s\":", first ? "" : ",",
+                   value_id(table, v), member);
+    emu_json_str(b, v);
+    emu_buf_puts(b, "}");
+    first = 0;
+  }
+  json_object_put(seen);
+}
 
 /* A {comparator},{value} filter on a date or time field. */
 typedef struct cmp {
@@ -245,6 +299,20 @@ static void extended(const emu_req *req, emu_buf *b, const emu_person *p)
     emu_buf_puts(b, "}");
     first = 0;
   }
+  /* A composite: sub-properties nested inside "value". */
+  if((p->f[EMU_F_CITY] || p->f[EMU_F_COUNTRY]) &&
+     !emu_req_withheld(req, EMU_F_CITY)) {
+    emu_buf_printf(b,
+                   "%s\"e_workplace\":{\"id\":%ld,\"value\":{"
+                   "\"e_workplace_city\":{\"id\":%ld,\"value\":",
+                   first ? "" : ",", p->id * 100 + 95, p->id * 100 + 96);
+    emu_json_str(b, p->f[EMU_F_CITY]);
+    emu_buf_printf(b, "},\"e_workplace_country\":{\"id\":%ld,\"value\":",
+                   p->id * 100 + 97);
+    emu_json_str(b, p->f[EMU_F_COUNTRY]);
+    emu_buf_puts(b, "}}}");
+    first = 0;
+  }
   for(i = 0; i < pop->ncustom_keys; i++) {
     const char *v = emu_person_custom(p, pop->custom_keys[i]);
     if(!v || emu_req_withheld_custom(req, pop->custom_keys[i]))
@@ -253,10 +321,35 @@ static void extended(const emu_req *req, emu_buf *b, const emu_person *p)
     first = 0;
     emu_buf_puts(b, pop->custom_keys[i]);
     emu_buf_printf(b, "\":{\"id\":%ld,\"value\":", p->id * 100 + (long)i);
-    emu_json_str(b, v);
+    if(!strcmp(pop->custom_keys[i], LIST_KEY))
+      emu_buf_printf(b, "%ld", value_id(LIST_KEY, v));
+    else
+      emu_json_str(b, v);
     emu_buf_puts(b, "}");
   }
   emu_buf_puts(b, "}");
+}
+
+/* The user's culture, {id, name, url}, from the country. */
+static void culture(emu_buf *b, const char *host, const char *cc)
+{
+  long id = 2057;
+  const char *name = "English (United Kingdom)";
+  if(cc && !strcmp(cc, "FR")) {
+    id = 1036;
+    name = "fran\xc3\xa7"
+           "ais (France)";
+  }
+  else if(cc && !strcmp(cc, "DE")) {
+    id = 1031;
+    name = "Deutsch (Deutschland)";
+  }
+  else if(cc && !strcmp(cc, "ES")) {
+    id = 3082;
+    name = "espa\xc3\xb1ol (Espa\xc3\xb1"
+           "a)";
+  }
+  ref(b, host, "cultures", id, name);
 }
 
 static void user(const emu_req *req, emu_buf *b, const query *q,
@@ -369,6 +462,26 @@ static void user(const emu_req *req, emu_buf *b, const query *q,
       break;
     case L_PHONE:
       emu_json_str(b, p->f[EMU_F_PHONE]);
+      break;
+    case L_GENDER:
+      emu_json_str(b,
+                   emu_hash((uint64_t)p->id * 7 + 3) & 1 ? "female" : "male");
+      break;
+    case L_NATIONALITY:
+      if(p->f[EMU_F_NATIONALITY])
+        emu_buf_printf(b, "%ld",
+                       value_id("nationality", p->f[EMU_F_NATIONALITY]));
+      else
+        emu_buf_puts(b, "null");
+      break;
+    case L_PERSONAL_EMAIL:
+      emu_json_str(b, p->f[EMU_F_PERSONAL_EMAIL]);
+      break;
+    case L_SENIORITY:
+      date_kv(b, p->f[EMU_F_HIRE_DATE]);
+      break;
+    case L_CULTURE:
+      culture(b, host, p->f[EMU_F_COUNTRY_CODE]);
       break;
     case L_EXTENDED:
       extended(req, b, p);
@@ -501,6 +614,38 @@ static void one_user(emu_req *req, emu_resp *resp, long id)
   emu_buf_puts(&resp->body, "}");
 }
 
+/* GET /api/v3/extensionuserdefinitions/{e_name}: the custom field's
+ * definition; a list's entries in extensionUserPropertyListEntries. */
+static void definition(emu_req *req, emu_resp *resp, const char *name)
+{
+  const emu_pop *pop = req->ctx->pop;
+  emu_buf *b = &resp->body;
+  size_t i;
+  int known = !strcmp(name, "e_Codepostal") || !strcmp(name, "e_Ville") ||
+              !strcmp(name, "e_workplace") ||
+              !strcmp(name, "e_workplace_city") ||
+              !strcmp(name, "e_workplace_country");
+  const char *key = NULL;
+
+  for(i = 0; !known && i < pop->ncustom_keys; i++)
+    if(!strncmp(name, "e_", 2) && !strcmp(name + 2, pop->custom_keys[i])) {
+      known = 1;
+      key = pop->custom_keys[i];
+    }
+  if(!known) {
+    error(req, resp, 404, "Extension definition not found");
+    return;
+  }
+  emu_resp_start(resp, 200, "application/json; charset=utf-8");
+  emu_buf_printf(
+      b, "{\"data\":{\"id\":%ld,\"name\":", value_id("definition", name));
+  emu_json_str(b, name);
+  emu_buf_puts(b, ",\"extensionUserPropertyListEntries\":[");
+  if(key && !strcmp(key, LIST_KEY))
+    distinct(pop, b, 0, key, LIST_KEY, "name");
+  emu_buf_puts(b, "]}}");
+}
+
 static void handle(emu_req *req, emu_resp *resp)
 {
   const char *p = req->path;
@@ -530,6 +675,15 @@ static void handle(emu_req *req, emu_resp *resp)
     error(req, resp, 405, "Method not allowed");
   else if(!strcmp(p, "/api/v3/users"))
     users(req, resp);
+  else if(!strcmp(p, "/api/v3/nationalities")) {
+    emu_resp_start(resp, 200, "application/json; charset=utf-8");
+    emu_buf_puts(&resp->body, "{\"data\":{\"items\":[");
+    distinct(req->ctx->pop, &resp->body, EMU_F_NATIONALITY, NULL,
+             "nationality", "name");
+    emu_buf_puts(&resp->body, "]}}");
+  }
+  else if(!strncmp(p, "/api/v3/extensionuserdefinitions/", 33))
+    definition(req, resp, p + 33);
   else if(!strncmp(p, "/api/v3/users/", 14))
     one_user(req, resp, emu_parse_nonneg(p + 14));
   else

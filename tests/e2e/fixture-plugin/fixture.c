@@ -7,7 +7,9 @@
 **
 ** Settings: file (required; the JSON above), page_size (default 2),
 ** fail_at_page (default 0 = never: the Nth page fails with an HTTP
-** error, after the earlier pages were delivered). Secret: token
+** error, after the earlier pages were delivered), delay_ms (default 0:
+** each page takes this long, for progress tests), report_total (default
+** 1: the roster size is given by SDK 1.2 roster_total). Secret: token
 ** (optional; "bad" is refused by authenticate, to test auth failures).
 ** The file is read again on every open, so a test edits it between runs.
 */
@@ -17,17 +19,26 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct hrsync_conn {
   const hrsync_host *host;
   hrsync_host_ctx *ctx;
   json_object *root;
   size_t next, page_size;
-  long page, fail_at;
+  long page, fail_at, delay_ms;
+  int report_total;
 };
 
 static const char *type_names[] = {"text",   "date", "email",
                                    "number", "list", "bool"};
+
+static long setting_long(const hrsync_host *host, hrsync_host_ctx *ctx,
+                         const char *key, long dflt)
+{
+  const char *v = host->setting(ctx, key);
+  return v && *v ? strtol(v, NULL, 10) : dflt;
+}
 
 static hrsync_status fx_open(const hrsync_host *host, hrsync_host_ctx *ctx,
                              hrsync_conn **out)
@@ -49,6 +60,8 @@ static hrsync_status fx_open(const hrsync_host *host, hrsync_host_ctx *ctx,
   if(!c->page_size)
     c->page_size = 2;
   c->fail_at = fail ? strtol(fail, NULL, 10) : 0;
+  c->delay_ms = setting_long(host, ctx, "delay_ms", 0);
+  c->report_total = setting_long(host, ctx, "report_total", 1) != 0;
   c->root = json_object_from_file(file);
   if(!c->root || !json_object_object_get_ex(c->root, "people", &people) ||
      !json_object_is_type(people, json_type_array)) {
@@ -138,6 +151,12 @@ static hrsync_status fx_next_page(hrsync_conn *c, int *has_more)
   json_object_object_get_ex(c->root, "people", &people);
   n = json_object_array_length(people);
   c->page++;
+  if(c->page == 1 && c->report_total && HRSYNC_HOST_HAS(c->host, roster_total))
+    c->host->roster_total(c->ctx, n);
+  if(c->delay_ms > 0) {
+    struct timespec ts = {c->delay_ms / 1000, c->delay_ms % 1000 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
   if(c->fail_at && c->page >= c->fail_at)
     return hrsync_errorf(c->host, c->ctx, HRSYNC_E_HTTP,
                          "page %ld: HTTP 503 (fail_at_page)", c->page);
@@ -157,6 +176,8 @@ static const hrsync_setting_def settings[] = {
     {"file", "Fixture JSON file", NULL, HRSYNC_SETTING_REQUIRED},
     {"page_size", "Records per page", "2", 0},
     {"fail_at_page", "Fail on this page (0 = never)", "0", 0},
+    {"delay_ms", "Milliseconds each page takes", "0", 0},
+    {"report_total", "Give the roster size (1) or not (0)", "1", 0},
     {"base_url", "Unused; every connector has one", "http://127.0.0.1", 0},
     {"token", "Test token; \"bad\" is refused", NULL, HRSYNC_SETTING_SECRET},
     {NULL, NULL, NULL, 0}};

@@ -558,9 +558,13 @@ static hrsync_status live(hrsync_host_ctx *c, const hrsync_http_request *r,
   e->status = resp->status;
   e->body = dup_n(resp->body, resp->body_len);
   e->body_len = resp->body_len;
-  /* A one-line request body is matched exactly; longer ones are not. */
-  if(r->body && r->body_len && !memchr(r->body, '\n', r->body_len) &&
-     !memchr(r->body, 0, r->body_len))
+  /* A one-line request body is matched exactly; longer ones are not. A
+  ** body the plugin flagged as holding secrets is never recorded: whatever
+  ** encoding it uses, none of it reaches a fixture. */
+  if(r->flags & HRSYNC_HTTP_SENSITIVE_BODY)
+    e->body_withheld = r->body && r->body_len;
+  else if(r->body && r->body_len && !memchr(r->body, '\n', r->body_len) &&
+          !memchr(r->body, 0, r->body_len))
     e->body_equals = dup_n(r->body, r->body_len);
   e->headers = calloc(resp->n_headers + 1, sizeof(hrsync_kv));
   if(!e->method || !e->path || !e->body || !e->headers)

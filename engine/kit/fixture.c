@@ -488,6 +488,10 @@ hs_rc hs_fixture_write_exchange(const char *dir, unsigned n,
     hs_buf_free(&path);
     return HS_E_IO;
   }
+  if(ex->body_withheld)
+    fputs("# The request body is not recorded: the connector flagged it\n"
+          "# HRSYNC_HTTP_SENSITIVE_BODY (it carries a credential).\n",
+          f);
   fprintf(f, "%s %s\n", ex->method, ex->path);
   if(ex->body_equals)
     fprintf(f, "Body: %s\n", ex->body_equals);

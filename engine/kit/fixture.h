@@ -40,7 +40,9 @@ typedef struct hs_fixture_exchange {
   size_t n_headers;
   char *body; /* NUL-terminated; may hold NULs before body_len */
   size_t body_len;
-  int used; /* served once already (replays serve each in turn) */
+  int used;          /* served once already (replays serve each in turn) */
+  int body_withheld; /* recorded: the request body was flagged
+                        HRSYNC_HTTP_SENSITIVE_BODY, so not kept */
 } hs_fixture_exchange;
 
 typedef struct hs_fixture_set {

@@ -5,13 +5,17 @@
 ** sandbox of the HR system) through the engine's own transport, keeping
 ** every exchange, and writes them as a fixture folder the kit replays.
 ** What a fixture folder must never hold is a real secret: every secret
-** value, every token the plugin marked and the live base_url are replaced
-** before anything is written, and nothing is written when the run fails.
+** value and every token the plugin marked, in each encoding a connector
+** sends them (conf_redact.h), and the live base_url are replaced before
+** anything is written; a request body flagged HRSYNC_HTTP_SENSITIVE_BODY
+** is not recorded at all; a secret still found in any form refuses the
+** whole recording, and nothing is written when the run fails.
 */
 #include "conformance.h"
 
 #include "buf.h"
 #include "conf_host.h"
+#include "conf_redact.h"
 #include "config.h"
 #include "http.h"
 #include "secret.h"
@@ -24,12 +28,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A value to take out of what was recorded, and what replaces it. */
-typedef struct subst {
-  char *from;
-  char *to;
-} subst;
-
 typedef struct rec_state {
   hs_config *cfg;
   hs_plugin plugin;
@@ -38,8 +36,7 @@ typedef struct rec_state {
   size_t n_secrets;
   const char **wanted; /* strings borrowed from cfg */
   size_t n_wanted;
-  subst *subs;
-  size_t n_subs;
+  hs_redact *redact; /* every secret and the live address, replaced */
   char *replay_base; /* base_url of the replay: the kit's origin, the
                         live path */
   hrsync_host_ctx ctx;
@@ -49,11 +46,7 @@ static void free_state(rec_state *s)
 {
   size_t i;
   hs_ch_free(&s->ctx);
-  for(i = 0; i < s->n_subs; i++) {
-    free(s->subs[i].from);
-    free(s->subs[i].to);
-  }
-  free(s->subs);
+  hs_redact_free(s->redact);
   free(s->replay_base);
   for(i = 0; i < s->n_secrets; i++) {
     char *v = (char *)s->secrets[i].value;
@@ -68,69 +61,14 @@ static void free_state(rec_state *s)
   hs_config_free(s->cfg);
 }
 
-static hs_rc add_subst(rec_state *s, const char *from, const char *to,
-                       hs_err *err)
-{
-  subst *grown;
-  if(!from || strlen(from) < 4)
-    return HS_OK; /* short values would shred the bodies */
-  grown = realloc(s->subs, (s->n_subs + 1) * sizeof(*grown));
-  if(!grown)
-    return hs_err_set(err, HS_E_NOMEM, "record: out of memory");
-  s->subs = grown;
-  grown[s->n_subs].from = strdup(from);
-  grown[s->n_subs].to = strdup(to);
-  s->n_subs++;
-  if(!grown[s->n_subs - 1].from || !grown[s->n_subs - 1].to)
-    return hs_err_set(err, HS_E_NOMEM, "record: out of memory");
-  return HS_OK;
-}
-
-/* Replaces every substitution in *text (length *len, NUL-terminated). */
-static int apply(const rec_state *s, char **text, size_t *len)
-{
-  size_t i;
-  for(i = 0; *text && i < s->n_subs; i++) {
-    const char *from = s->subs[i].from, *p = *text, *hit;
-    size_t flen = strlen(from);
-    hs_buf b = HS_BUF_INIT;
-    if(!strstr(*text, from))
-      continue;
-    while((hit = strstr(p, from))) {
-      if(hs_buf_append(&b, p, (size_t)(hit - p)) ||
-         hs_buf_puts(&b, s->subs[i].to)) {
-        hs_buf_free(&b);
-        return -1;
-      }
-      p = hit + flen;
-    }
-    if(hs_buf_append(&b, p, *len - (size_t)(p - *text))) {
-      hs_buf_free(&b);
-      return -1;
-    }
-    free(*text);
-    *len = b.len;
-    *text = hs_buf_steal(&b);
-  }
-  return *text ? 0 : -1;
-}
-
-static int apply_str(const rec_state *s, char **text)
-{
-  size_t len;
-  if(!*text)
-    return 0;
-  len = strlen(*text);
-  return apply(s, text, &len);
-}
-
 /* The secrets, resolved, and the substitutions that hide them. */
 static hs_rc prepare(rec_state *s, const hs_conf_record_params *p, hs_err *err)
 {
   size_t i;
   hs_rc rc;
   s->secrets = calloc(s->cfg->n_secrets + 1, sizeof(hrsync_kv));
-  if(!s->secrets)
+  s->redact = hs_redact_new();
+  if(!s->secrets || !s->redact)
     return hs_err_set(err, HS_E_NOMEM, "record: out of memory");
   for(i = 0; i < s->cfg->n_secrets; i++) {
     const hrsync_kv *ref = &s->cfg->secrets[i];
@@ -143,7 +81,7 @@ static hs_rc prepare(rec_state *s, const hs_conf_record_params *p, hs_err *err)
     s->secrets[s->n_secrets++].value = val;
     hs_log_add_secret(p->log, val);
     snprintf(placeholder, sizeof(placeholder), "fixture-%s", ref->name);
-    rc = add_subst(s, val, placeholder, err);
+    rc = hs_redact_add_secret(s->redact, ref->name, val, placeholder, err);
     if(rc)
       return rc;
   }
@@ -192,25 +130,88 @@ static size_t origin_length(const char *url)
   return (size_t)(p - url);
 }
 
-static hs_rc write_all_files(rec_state *s, const char *dir, hs_err *err)
+/* Every secret out of every exchange, in place. */
+static hs_rc redact_all(rec_state *s, hs_err *err)
 {
-  hs_fixture_set out;
-  hs_rc rc = HS_OK;
   size_t i, h;
-  char **wanted = NULL;
-
-  for(i = 0; i < s->ctx.n_rec && !rc; i++) {
+  for(i = 0; i < s->ctx.n_rec; i++) {
     hs_fixture_exchange *e = &s->ctx.rec[i];
-    int bad = apply_str(s, &e->path) | apply_str(s, &e->body_equals) |
-              apply(s, &e->body, &e->body_len);
+    const hs_redact *r = s->redact;
+    int bad = hs_redact_apply_str(r, &e->path) |
+              hs_redact_apply_str(r, &e->body_equals) |
+              hs_redact_apply_str(r, &e->body_contains) |
+              hs_redact_apply(r, &e->body, &e->body_len);
     for(h = 0; h < e->n_headers; h++) {
       char *v = (char *)e->headers[h].value;
-      bad |= apply_str(s, &v);
+      bad |= hs_redact_apply_str(r, &v);
       e->headers[h].value = v;
     }
     if(bad)
       return hs_err_set(err, HS_E_NOMEM, "record: out of memory");
-    rc = hs_fixture_write_exchange(dir, (unsigned)i + 1, e, err);
+  }
+  return HS_OK;
+}
+
+/* One part of what would be written; refused if a secret is still in it
+** (a form the kit cannot replace, such as base64 inside a Basic value). */
+static hs_rc refuse_secret(const rec_state *s, size_t n, const char *what,
+                           const char *text, size_t len, hs_err *err)
+{
+  const char *form = NULL;
+  const char *name = hs_redact_find(s->redact, text, len, &form);
+  if(!name)
+    return HS_OK;
+  return hs_err_set(err, HS_E_RUNTIME,
+                    "record: exchange %zu (%s) would still hold secret "
+                    "\"%s\" (%s) in its %s; nothing written",
+                    n, what, name, form, what);
+}
+
+/* The last check before a byte is written: no secret in any form in any
+** part of any exchange, nor in the settings that go to settings.json. */
+static hs_rc check_secret_free(const rec_state *s, hs_err *err)
+{
+  size_t i, h;
+  hs_rc rc = HS_OK;
+  for(i = 0; i < s->ctx.n_rec && !rc; i++) {
+    const hs_fixture_exchange *e = &s->ctx.rec[i];
+    const char *eq = e->body_equals ? e->body_equals : "";
+    const char *co = e->body_contains ? e->body_contains : "";
+    rc =
+        refuse_secret(s, i + 1, "request line", e->path, strlen(e->path), err);
+    if(!rc)
+      rc = refuse_secret(s, i + 1, "request body", eq, strlen(eq), err);
+    if(!rc)
+      rc = refuse_secret(s, i + 1, "request body", co, strlen(co), err);
+    if(!rc)
+      rc = refuse_secret(s, i + 1, "response body", e->body, e->body_len, err);
+    for(h = 0; h < e->n_headers && !rc; h++)
+      rc = refuse_secret(s, i + 1, "response headers", e->headers[h].value,
+                         strlen(e->headers[h].value), err);
+  }
+  for(i = 0; i < s->cfg->n_settings && !rc; i++) {
+    const char *v = s->cfg->settings[i].value;
+    const char *form = NULL, *name;
+    if(!v || !strcmp(s->cfg->settings[i].name, "base_url"))
+      continue;
+    if((name = hs_redact_find(s->redact, v, strlen(v), &form)))
+      rc = hs_err_set(err, HS_E_CONFIG,
+                      "record: settings.%s holds secret \"%s\" (%s); "
+                      "nothing written",
+                      s->cfg->settings[i].name, name, form);
+  }
+  return rc;
+}
+
+static hs_rc write_all_files(rec_state *s, const char *dir, hs_err *err)
+{
+  hs_fixture_set out;
+  hs_rc rc = HS_OK;
+  size_t i;
+  char **wanted = NULL;
+
+  for(i = 0; i < s->ctx.n_rec && !rc; i++) {
+    rc = hs_fixture_write_exchange(dir, (unsigned)i + 1, &s->ctx.rec[i], err);
   }
   if(rc)
     return rc;
@@ -254,6 +255,25 @@ done:
   free(out.settings);
   free(wanted);
   return rc;
+}
+
+/* Removes the *.http files of dir: all ours, as ready_dir found none. */
+static void remove_exchanges(const char *dir)
+{
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  hs_buf path = HS_BUF_INIT;
+  while(d && (de = readdir(d))) {
+    size_t n = strlen(de->d_name);
+    if(n <= 5 || strcmp(de->d_name + n - 5, ".http"))
+      continue;
+    hs_buf_reset(&path);
+    if(!hs_buf_printf(&path, "%s/%s", dir, de->d_name))
+      unlink(path.data);
+  }
+  if(d)
+    closedir(d);
+  hs_buf_free(&path);
 }
 
 hs_rc hs_conf_record(const hs_conf_record_params *p, unsigned *n_exchanges,
@@ -321,9 +341,10 @@ hs_rc hs_conf_record(const hs_conf_record_params *p, unsigned *n_exchanges,
   /* Tokens are known only now; the live base_url, also as JSON writes it
   ** with escaped slashes, becomes the replay's. */
   for(i = 0; !rc && i < s.ctx.n_marked; i++) {
-    char ph[64];
+    char ph[64], name[64];
     snprintf(ph, sizeof(ph), "fixture-token-%zu", i + 1);
-    rc = add_subst(&s, s.ctx.marked[i], ph, err);
+    snprintf(name, sizeof(name), "token %zu (mark_secret)", i + 1);
+    rc = hs_redact_add_secret(s.redact, name, s.ctx.marked[i], ph, err);
   }
   /* Only the origin (scheme, host, port) is the live server's: a path in
   ** base_url may mean something to the connector, and is kept. */
@@ -342,9 +363,9 @@ hs_rc hs_conf_record(const hs_conf_record_params *p, unsigned *n_exchanges,
   }
   escaped[j] = 0;
   if(!rc)
-    rc = add_subst(&s, escaped, "http:\\/\\/fixtures.invalid", err);
+    rc = hs_redact_add(s.redact, escaped, "http:\\/\\/fixtures.invalid", err);
   if(!rc)
-    rc = add_subst(&s, origin, HS_FIXTURE_BASE_URL, err);
+    rc = hs_redact_add(s.redact, origin, HS_FIXTURE_BASE_URL, err);
   if(!rc && !(s.replay_base = malloc(strlen(HS_FIXTURE_BASE_URL) +
                                      strlen(base + origin_len) + 1)))
     rc = hs_err_set(err, HS_E_NOMEM, "record: out of memory");
@@ -353,7 +374,11 @@ hs_rc hs_conf_record(const hs_conf_record_params *p, unsigned *n_exchanges,
     strcat(s.replay_base, base + origin_len);
   }
   if(!rc)
-    rc = write_all_files(&s, p->out_dir, err);
+    rc = redact_all(&s, err);
+  if(!rc)
+    rc = check_secret_free(&s, err);
+  if(!rc && (rc = write_all_files(&s, p->out_dir, err)))
+    remove_exchanges(p->out_dir); /* a failed write leaves no half folder */
   if(!rc && n_exchanges)
     *n_exchanges = (unsigned)s.ctx.n_rec;
 done:

@@ -1,13 +1,14 @@
 /*
 ** Reading one big JSON answer one element at a time.
 **
-** HiBob's search has no pagination: 10,000 employees arrive as one body.
-** Parsed whole, json-c's trees take about twenty times the body's size;
-** walked here, only one employee's tree exists at a time, so memory is the
-** body plus one employee. The walk checks the JSON as strictly as a full
-** parse: anything it cannot read is "malformed JSON" at a byte offset.
+** HiBob's search and BambooHR's custom report have no pagination: 10,000
+** employees arrive as one body. Parsed whole, json-c's trees take about
+** twenty times the body's size; walked here, only one employee's tree
+** exists at a time, so memory is the body plus one employee. The walk
+** checks the JSON as strictly as a full parse: anything it cannot read is
+** "malformed JSON" at a byte offset.
 */
-#include "hibob.h"
+#include "hsp_stream.h"
 
 #include <string.h>
 
@@ -70,7 +71,7 @@ static hrsync_status shape(walker *w, const char *key)
 }
 
 /* The elements of the array at pos, one by one. */
-static hrsync_status walk_array(walker *w, hb_elem_fn fn, void *arg)
+static hrsync_status walk_array(walker *w, hsp_elem_fn fn, void *arg)
 {
   hrsync_status st;
   size_t idx = 0;
@@ -96,9 +97,9 @@ static hrsync_status walk_array(walker *w, hb_elem_fn fn, void *arg)
   }
 }
 
-hrsync_status hb_stream_array(const hsp_host *hh, const char *what,
-                              const char *body, size_t len, const char *key,
-                              hb_elem_fn fn, void *arg)
+hrsync_status hsp_stream_array(const hsp_host *hh, const char *what,
+                               const char *body, size_t len, const char *key,
+                               hsp_elem_fn fn, hsp_member_fn other, void *arg)
 {
   walker w;
   hrsync_status st = HRSYNC_OK;
@@ -155,6 +156,8 @@ hrsync_status hb_stream_array(const hsp_host *hh, const char *what,
       }
       else {
         st = value_at(&w, &v);
+        if(!st && other)
+          st = other(arg, json_object_get_string(k), v);
         json_object_put(v);
       }
     }

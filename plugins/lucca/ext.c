@@ -1,0 +1,319 @@
+/*
+** Lucca lookups and extendedData flattening.
+**
+** The v3 user carries references, not names, where Lucca keeps a table:
+**   - nationalityId: resolved to "nationality" (the name) through
+**     GET /api/v3/nationalities, read once per run when the config uses it;
+**   - list-type extendedData entries hold the list entry's id
+**     ("e_eyes_color": {"id": 8976, "value": 84}): resolved to the entry's
+**     label through GET /api/v3/extensionuserdefinitions/<e_name>
+**     (data.extensionUserPropertyListEntries[{id, name}]), one request per
+**     custom field the config uses, never per user.
+** A lookup Lucca refuses (400, 403, 404) is not fatal: the values stay
+** ids and one warning says so; a failure (429 after retries, 5xx) is.
+**
+** extendedData values are {id, value} or plain; multi-values are arrays of
+** them; composite values nest e_ sub-properties inside "value". All are
+** flattened by lc_ext_walk into "extendedData.e_x" and
+** "extendedData.e_x.e_sub" (multi-values joined with ", "), never raw JSON.
+*/
+#include "lucca.h"
+
+#include <json-c/printbuf.h>
+#include <stdio.h>
+#include <string.h>
+
+void lc_warn_empty_key(hrsync_conn *c, const char *where)
+{
+  c->empty_keys++;
+  if(c->empty_key_warned)
+    return;
+  c->empty_key_warned = 1;
+  hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_WARN,
+              "%s: a member with an empty name (\"\") was skipped; Lucca "
+              "sent a key no field can be named after",
+              where);
+}
+
+/* GET without failing on a refusal: *status gets the HTTP status; *out
+** the parsed body of a 2xx answer (caller puts), else NULL. */
+static hrsync_status lookup_get(hrsync_conn *c, const char *path,
+                                const char *what, unsigned *status,
+                                json_object **out)
+{
+  char url[2048];
+  hrsync_kv headers[2] = {{"Accept", "application/json"},
+                          {"Authorization", c->auth}};
+  hrsync_http_request req;
+  const hrsync_http_response *resp = NULL;
+  hrsync_status st;
+
+  *out = NULL;
+  *status = 0;
+  st = hsp_url(&c->hh, url, sizeof(url), c->base, "%s", path);
+  if(st)
+    return st;
+  hsp_request(&req, "GET", url, headers, 2);
+  st = c->hh.h->http(c->hh.ctx, &req, &resp);
+  if(st)
+    return st;
+  *status = resp->status;
+  /* Not there or not for this key: the values stay ids. Anything else
+  ** (401, 429 after the host's retries, 5xx) fails the run. */
+  if(resp->status == 400 || resp->status == 403 || resp->status == 404)
+    return HRSYNC_OK;
+  st = hsp_check_status(&c->hh, resp, what, NULL);
+  if(!st)
+    st = hsp_parse_json(&c->hh, resp, what, out);
+  return st;
+}
+
+/* {"<id>": "<name>"} from an array of {id, name}; NULL on no memory. */
+static json_object *id_name_map(json_object *arr)
+{
+  json_object *map = json_object_new_object();
+  size_t i, n = json_object_is_type(arr, json_type_array)
+                    ? json_object_array_length(arr)
+                    : 0;
+  char tmp[64];
+  if(!map)
+    return NULL;
+  for(i = 0; i < n; i++) {
+    json_object *e = json_object_array_get_idx(arr, i), *idv;
+    const char *name = hsp_json_str(e, "name");
+    const char *id;
+    if(!name || !json_object_object_get_ex(e, "id", &idv))
+      continue;
+    id = hsp_json_text(idv, tmp, sizeof(tmp));
+    if(id && *id)
+      json_object_object_add(map, id, json_object_new_string(name));
+  }
+  return map;
+}
+
+static int wants(hrsync_conn *c, const char *id)
+{
+  const char *w;
+  size_t i;
+  for(i = 0; (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++)
+    if(!strcmp(w, id))
+      return 1;
+  return 0;
+}
+
+static hrsync_status load_nationalities(hrsync_conn *c)
+{
+  static const char what[] = "GET " LC_NATIONALITIES;
+  json_object *root = NULL, *items = NULL;
+  unsigned status;
+  hrsync_status st =
+      lookup_get(c, LC_NATIONALITIES "?fields=id,name&paging=0,1000", what,
+                 &status, &root);
+  if(st)
+    return st;
+  if(!root) {
+    hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_WARN,
+                "%s: HTTP %u; nationality stays empty (nationalityId is "
+                "still synced)",
+                what, status);
+    c->nationalities = json_object_new_object();
+    return c->nationalities ? HRSYNC_OK : HRSYNC_E_NOMEM;
+  }
+  st = lc_items(c, root, what, &items);
+  if(!st && !(c->nationalities = id_name_map(items)))
+    st = HRSYNC_E_NOMEM;
+  json_object_put(root);
+  return st;
+}
+
+/* The last ".e_x" segment of a wanted extendedData field, or NULL. */
+static const char *ext_leaf(const char *w)
+{
+  const char *dot;
+  if(strncmp(w, "extendedData.", 13) || !w[13])
+    return NULL;
+  dot = strrchr(w, '.');
+  return dot[1] ? dot + 1 : NULL;
+}
+
+static hrsync_status load_definition(hrsync_conn *c, const char *key)
+{
+  char path[512], what[600], esc[300];
+  json_object *root = NULL, *entries, *map;
+  unsigned status;
+  hrsync_status st;
+
+  if(json_object_object_get_ex(c->ext_labels, key, NULL))
+    return HRSYNC_OK;
+  if(hrsync_url_escape(esc, sizeof(esc), key) == (size_t)-1)
+    return HRSYNC_OK;
+  snprintf(path, sizeof(path), LC_EXT_DEFS "/%s", esc);
+  snprintf(what, sizeof(what), "GET %s", path);
+  st = lookup_get(c, path, what, &status, &root);
+  if(st)
+    return st;
+  if(!root) {
+    /* Not a list, or a definition this key may not read. */
+    if(status != 404)
+      hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_WARN,
+                  "%s: HTTP %u; list values of %s stay entry ids", what,
+                  status, key);
+    json_object_object_add(c->ext_labels, key, NULL);
+    return HRSYNC_OK;
+  }
+  entries = hsp_json_path(root, "data.extensionUserPropertyListEntries");
+  map = json_object_is_type(entries, json_type_array) &&
+                json_object_array_length(entries)
+            ? id_name_map(entries)
+            : NULL;
+  json_object_object_add(c->ext_labels, key, map);
+  json_object_put(root);
+  return HRSYNC_OK;
+}
+
+hrsync_status lc_lookups_load(hrsync_conn *c)
+{
+  const char *w;
+  size_t i;
+  hrsync_status st = HRSYNC_OK;
+
+  if(c->lookups_loaded)
+    return HRSYNC_OK;
+  c->lookups_loaded = 1;
+  if(wants(c, "nationality"))
+    st = load_nationalities(c);
+  if(!st && !c->ext_labels && !(c->ext_labels = json_object_new_object()))
+    st = HRSYNC_E_NOMEM;
+  for(i = 0; !st && (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
+    const char *leaf = ext_leaf(w);
+    if(leaf)
+      st = load_definition(c, leaf);
+  }
+  return st;
+}
+
+const char *lc_nationality(const hrsync_conn *c, json_object *idv)
+{
+  json_object *name;
+  char tmp[64];
+  const char *id = hsp_json_text(idv, tmp, sizeof(tmp));
+  if(!id || !c->nationalities ||
+     !json_object_object_get_ex(c->nationalities, id, &name))
+    return NULL;
+  return json_object_get_string(name);
+}
+
+/* The label of list entry v of custom field key, or NULL. */
+static const char *entry_label(const hrsync_conn *c, const char *key,
+                               json_object *v)
+{
+  json_object *map, *name;
+  char tmp[64];
+  const char *id;
+  if(!c->ext_labels || !json_object_object_get_ex(c->ext_labels, key, &map) ||
+     !map)
+    return NULL;
+  if(!json_object_is_type(v, json_type_int) &&
+     !json_object_is_type(v, json_type_string))
+    return NULL;
+  id = hsp_json_text(v, tmp, sizeof(tmp));
+  if(!id || !json_object_object_get_ex(map, id, &name))
+    return NULL;
+  return json_object_get_string(name);
+}
+
+/* acc[fid] += text (joined with ", "); text NULL only makes it exist. */
+static hrsync_status acc_add(json_object *acc, const char *fid,
+                             const char *text)
+{
+  json_object *cur;
+  struct printbuf *pb;
+  hrsync_status st;
+  if(!json_object_object_get_ex(acc, fid, &cur) || !cur) {
+    if(!text && json_object_object_get_ex(acc, fid, NULL))
+      return HRSYNC_OK;
+    return json_object_object_add(
+               acc, fid, text && *text ? json_object_new_string(text) : NULL)
+               ? HRSYNC_E_NOMEM
+               : HRSYNC_OK;
+  }
+  if(!text || !*text)
+    return HRSYNC_OK;
+  if(!(pb = printbuf_new()))
+    return HRSYNC_E_NOMEM;
+  st = hsp_join(pb, json_object_get_string(cur));
+  if(!st)
+    st = hsp_join(pb, text);
+  if(!st && json_object_object_add(acc, fid, json_object_new_string(pb->buf)))
+    st = HRSYNC_E_NOMEM;
+  printbuf_free(pb);
+  return st;
+}
+
+static hrsync_status lc_ext_walk(hrsync_conn *c, json_object *acc,
+                                 const char *fid, const char *key,
+                                 json_object *v, int depth, int keys_only)
+{
+  char tmp[64], sub[512];
+  hrsync_status st = HRSYNC_OK;
+  json_object *inner;
+
+  if(depth > 8)
+    return acc_add(acc, fid, NULL); /* deeper than any Lucca composite */
+  if(json_object_is_type(v, json_type_object) &&
+     json_object_object_get_ex(v, "value", &inner))
+    v = inner;
+  if(!v)
+    return acc_add(acc, fid, NULL);
+  if(json_object_is_type(v, json_type_array)) {
+    size_t i, n = json_object_array_length(v);
+    st = acc_add(acc, fid, NULL);
+    for(i = 0; !st && i < n; i++)
+      st = lc_ext_walk(c, acc, fid, key, json_object_array_get_idx(v, i),
+                       depth + 1, keys_only);
+    return st;
+  }
+  if(json_object_is_type(v, json_type_object)) {
+    /* A composite: one sub-field per nested e_ property. */
+    json_object_object_foreach(v, k, val)
+    {
+      if(!*k) {
+        lc_warn_empty_key(c, "extendedData");
+        continue;
+      }
+      snprintf(sub, sizeof(sub), "%s.%s", fid, k);
+      st = lc_ext_walk(c, acc, sub, k, val, depth + 1, keys_only);
+      if(st)
+        break;
+    }
+    return st;
+  }
+  if(keys_only)
+    return acc_add(acc, fid, NULL);
+  {
+    const char *label = entry_label(c, key, v);
+    return acc_add(acc, fid,
+                   label ? label : hsp_json_text(v, tmp, sizeof(tmp)));
+  }
+}
+
+hrsync_status lc_ext_flatten(hrsync_conn *c, json_object *ext,
+                             json_object *acc, int keys_only)
+{
+  char fid[512];
+  hrsync_status st = HRSYNC_OK;
+  if(!json_object_is_type(ext, json_type_object))
+    return HRSYNC_OK;
+  json_object_object_foreach(ext, key, val)
+  {
+    if(!*key) {
+      lc_warn_empty_key(c, "extendedData");
+      continue;
+    }
+    snprintf(fid, sizeof(fid), "extendedData.%s", key);
+    st = lc_ext_walk(c, acc, fid, key, val, 0, keys_only);
+    if(st)
+      break;
+  }
+  return st;
+}

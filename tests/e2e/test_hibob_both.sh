@@ -1,0 +1,4 @@
+#!/bin/bash
+# test_hibob.sh against the emulator's --hibob-shape both answers.
+export HRSYNC_E2E_EMU_ARGS="--hibob-shape both"
+. "$HRSYNC_SRC/tests/e2e/test_hibob.sh"
