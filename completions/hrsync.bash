@@ -35,6 +35,11 @@ _hrsync()
     esac
   done
   case $prev in
+  --encoding)
+    COMPREPLY=($(compgen -W "cp1252 latin1 UTF-16LE" -- "$cur"))
+    return
+    ;;
+  --sheet | --group) return ;;
   -c | --config | --db | -o | --plan)
     COMPREPLY=($(compgen -f -- "$cur"))
     return
@@ -56,6 +61,9 @@ _hrsync()
   init) opts="-o --force" ;;
   preview) opts="--plan" ;;
   sync) opts="--yes -y --plan" ;;
+  import) opts="--dry-run --sheet --encoding" ;;
+  export) opts="--force --group" ;;
+  stakeholders) opts="--group" ;;
   conformance) opts="--fixtures --record" ;;
   esac
   if [[ $cur == -* ]]; then

@@ -66,6 +66,35 @@ static int push_row(hs_csv *csv, hs_csv_row *row)
   return 0;
 }
 
+char hs_csv_sniff(const char *text, size_t len)
+{
+  static const char cand[] = {',', ';', '\t'};
+  size_t count[3] = {0, 0, 0}, i, k, best = 0;
+  int quoted = 0;
+  /* The header line, outside quotes: Excel writes ";" where the decimal
+  ** separator is a comma (de, fr, ch...) and tabs for "Unicode text". */
+  for(i = 0; i < len; i++) {
+    if(text[i] == '"')
+      quoted = !quoted;
+    else if(!quoted && (text[i] == '\n' || text[i] == '\r'))
+      break;
+    else if(!quoted)
+      for(k = 0; k < 3; k++)
+        count[k] += text[i] == cand[k];
+  }
+  for(k = 1; k < 3; k++)
+    if(count[k] > count[best])
+      best = k;
+  return cand[best];
+}
+
+/* True at the end of an unquoted cell: the delimiter, LF or CRLF. */
+static int cell_end(const char *text, size_t i, size_t len, char d)
+{
+  return text[i] == d || text[i] == '\n' ||
+         (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n');
+}
+
 hs_rc hs_csv_parse(const char *text, size_t len, const char *name, hs_csv *out,
                    hs_err *err)
 {
@@ -73,9 +102,23 @@ hs_rc hs_csv_parse(const char *text, size_t len, const char *name, hs_csv *out,
   hs_buf cell = HS_BUF_INIT;
   size_t i = 0, line = 1, col = 1;
   hs_rc rc = HS_OK;
+  char d;
   memset(out, 0, sizeof(*out));
   if(len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
     i = 3; /* spreadsheets like to add a UTF-8 BOM */
+  /* Excel honours (and some tools write) a first line "sep=;". */
+  if(len - i >= 5 && !memcmp(text + i, "sep=", 4) && text[i + 4] != '"' &&
+     (len - i == 5 || text[i + 5] == '\n' ||
+      (text[i + 5] == '\r' && len - i > 6 && text[i + 6] == '\n'))) {
+    d = text[i + 4];
+    i += 5 + (i + 5 < len && text[i + 5] == '\r');
+    i += i < len;
+    line = 2;
+    row.line = 2;
+  }
+  else
+    d = hs_csv_sniff(text + i, len - i);
+  out->delim = d;
   if(i >= len)
     return HS_OK;
   for(;;) {
@@ -107,8 +150,7 @@ hs_rc hs_csv_parse(const char *text, size_t len, const char *name, hs_csv *out,
           goto nomem;
         i++;
       }
-      if(i < len && text[i] != ',' && text[i] != '\n' &&
-         !(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')) {
+      if(i < len && !cell_end(text, i, len, d)) {
         rc = hs_err_set(err, HS_E_PARSE,
                         "%s: line %zu, column %zu: text after a closing "
                         "quote",
@@ -117,8 +159,7 @@ hs_rc hs_csv_parse(const char *text, size_t len, const char *name, hs_csv *out,
       }
     }
     else {
-      while(i < len && text[i] != ',' && text[i] != '\n' &&
-            !(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')) {
+      while(i < len && !cell_end(text, i, len, d)) {
         if(text[i] == '"') {
           rc = hs_err_set(err, HS_E_PARSE,
                           "%s: line %zu, column %zu: a quote inside an "
@@ -136,7 +177,7 @@ hs_rc hs_csv_parse(const char *text, size_t len, const char *name, hs_csv *out,
     if(push_cell(&row, &cell))
       goto nomem;
     col++;
-    if(i < len && text[i] == ',') {
+    if(i < len && text[i] == d) {
       i++;
       continue;
     }

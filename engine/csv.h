@@ -1,6 +1,12 @@
 /*
-** hs_csv: RFC 4180 CSV. Fields with a comma, quote, CR or LF are quoted,
-** quotes doubled; rows end with CRLF on output, CRLF or LF on input.
+** hs_csv: RFC 4180 CSV as spreadsheets write it. Fields with a comma,
+** quote, CR or LF are quoted, quotes doubled; rows end with CRLF on
+** output. On input: CRLF or LF, a UTF-8 BOM, quoted newlines, and the
+** delimiter (",", ";" or tab) taken from the header line, or from an
+** Excel "sep=;" line before it.
+**
+** hs_csv is also the import's table type: the XLSX reader fills one too
+** (line = the sheet's row number).
 */
 #ifndef HS_CSV_H
 #define HS_CSV_H
@@ -19,7 +25,12 @@ typedef struct hs_csv_row {
 typedef struct hs_csv {
   hs_csv_row *rows;
   size_t n;
+  char delim; /* the delimiter found: ',', ';' or '\t' */
 } hs_csv;
+
+/* The delimiter of text: whichever of ",", ";" and tab the first line
+** holds most of, outside quotes; "," when it holds none. */
+char hs_csv_sniff(const char *text, size_t len);
 
 /* Appends one field (NULL = empty), quoted when needed. */
 int hs_csv_put(hs_buf *b, const char *field);

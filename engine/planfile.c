@@ -223,13 +223,22 @@ hs_rc hs_planfile_load(const char *path, hs_plan *out, hs_err *err)
 {
   json_object *root;
   hs_rc rc;
+  FILE *f;
+  int empty;
   memset(out, 0, sizeof(*out));
-  root = json_object_from_file(path);
-  if(!root)
-    return hs_err_set(err, errno == ENOENT ? HS_E_USAGE : HS_E_PARSE,
-                      "%s: cannot read the plan: %s", path,
-                      errno == ENOENT ? strerror(errno)
-                                      : json_util_get_last_err());
+  /* Opened here first: json-c's own failure leaves errno as it was (a
+  ** stale ENOENT from anywhere said "No such file" for /dev/null). */
+  if(!(f = fopen(path, "r")))
+    return hs_err_set(err, errno == ENOENT ? HS_E_USAGE : HS_E_IO,
+                      "%s: cannot read the plan: %s", path, strerror(errno));
+  empty = fgetc(f) == EOF;
+  fclose(f);
+  if(empty)
+    return hs_err_set(err, HS_E_PARSE,
+                      "%s: not a saved hrsync plan (an empty file)", path);
+  if(!(root = json_object_from_file(path)))
+    return hs_err_set(err, HS_E_PARSE,
+                      "%s: not a saved hrsync plan (not valid JSON)", path);
   rc = load_root(root, path, out, err);
   json_object_put(root);
   if(rc)

@@ -1,6 +1,7 @@
 /*
 ** SQLite registry: schema, migrations, loading and row writes.
 */
+#define _GNU_SOURCE /* renameat2 */
 #include "store.h"
 
 #include "buf.h"
@@ -13,7 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define HS_STMT_CACHE 32
@@ -29,6 +34,15 @@ typedef struct cached_stmt {
 struct hs_store {
   sqlite3 *db;
   char *path;
+  /* While a new store is being made: the temporary file it lives in
+  ** until hs_store_commit publishes it under path. */
+  char *tmp;
+  /* The file path named when it was opened for writing. */
+  dev_t dev;
+  ino_t ino;
+  /* The schema version as opened (a reader never migrates: an old store
+  ** read as it is may lack later tables). */
+  int version;
   int created;
   int dirty; /* the open transaction wrote stakeholders or groups */
   cached_stmt cache[HS_STMT_CACHE];
@@ -117,18 +131,159 @@ static const char *const migrations[] = {
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
-static hs_rc db_err(hs_store *st, hs_err *err, const char *what)
+const char *hs_store_migration(int i)
 {
-  return hs_err_set(err, HS_E_DB, "%s: %s: %s", st->path, what,
-                    sqlite3_errmsg(st->db));
+  return i >= 0 && i < NMIGRATIONS ? migrations[i] : NULL;
 }
 
-static int user_version(sqlite3 *db)
+/* hrsync's mark in the SQLite header (PRAGMA application_id): "HRsy". A
+** file without it is somebody else's database and is never written. */
+#define HS_STORE_APP_ID 0x48527379
+
+/* Stores made before the mark existed (schema 1 and 2, hrsync up to the
+** SDK 1.2 releases) carry none. Such a file is adopted, and marked by its
+** next migration, only when its schema is exactly what hrsync's own
+** migrations make for its version: an unrelated database that merely
+** has a `stakeholders` table is refused. Every later schema is marked
+** from its creation, so this stays 2 whatever migrations are appended. */
+#define HS_STORE_LAST_UNMARKED 2
+
+static hs_rc db_err(hs_store *st, hs_err *err, const char *what)
+{
+  return hs_store_fail(st->db, st->path, what, err);
+}
+
+/* The folder of path ("." for a bare name), in buf. */
+static void dir_of(const char *path, char *buf, size_t size)
+{
+  const char *slash = strrchr(path, '/');
+  if(!slash)
+    snprintf(buf, size, ".");
+  else if(slash == path)
+    snprintf(buf, size, "/");
+  else
+    snprintf(buf, size, "%.*s", (int)(slash - path), path);
+}
+
+/* Why the file system refuses writes to path, or NULL if it does not
+** seem to: a read-only mount, a folder or file we may not write, a full
+** disk. SQLite says "unable to open database file" or "attempt to write
+** a readonly database" for all of them; the operator needs to know
+** which. */
+static const char *fs_reason(const char *path, char *buf, size_t size)
+{
+  char dir[4096];
+  struct statvfs vfs;
+  dir_of(path, dir, sizeof(dir));
+  if(statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+    snprintf(buf, size, "%s is on a read-only file system", dir);
+  else if(access(dir, F_OK) != 0)
+    snprintf(buf, size, "there is no folder %s", dir);
+  else if(access(dir, W_OK) != 0)
+    snprintf(buf, size, "the folder %s is not writable (%s)", dir,
+             strerror(errno));
+  else if(access(path, F_OK) == 0 && access(path, W_OK) != 0)
+    snprintf(buf, size, "the file is read-only (%s)", strerror(errno));
+  else if(statvfs(dir, &vfs) == 0 && vfs.f_bavail == 0)
+    snprintf(buf, size, "the disk is full (no space left on %s)", dir);
+  else
+    return NULL;
+  return buf;
+}
+
+/* The pid of another process holding a POSIX lock on path or its -shm
+** (SQLite's locks), from /proc/locks; 0 if none is found (or not Linux).
+** hrsync writers are named by STORE.lock instead (see lock.h). */
+static long lock_holder(const char *path)
+{
+  char shm[4200], line[256];
+  struct stat a, b;
+  int have_a, have_b;
+  long found = 0;
+  FILE *f;
+  snprintf(shm, sizeof(shm), "%s-shm", path);
+  have_a = stat(path, &a) == 0;
+  have_b = stat(shm, &b) == 0;
+  if(!(f = fopen("/proc/locks", "r")))
+    return 0;
+  while(!found && fgets(line, sizeof(line), f)) {
+    unsigned maj, min;
+    unsigned long long ino;
+    long pid;
+    /* "1: POSIX  ADVISORY  WRITE 1234 08:01:5678 ..." ("->" for
+    ** waiters) */
+    if(strstr(line, "->") ||
+       sscanf(line, "%*s %*s %*s %*s %ld %x:%x:%llu", &pid, &maj, &min,
+              &ino) != 4 ||
+       pid == (long)getpid())
+      continue;
+    if((have_a && ino == (unsigned long long)a.st_ino) ||
+       (have_b && ino == (unsigned long long)b.st_ino))
+      found = pid;
+  }
+  fclose(f);
+  return found;
+}
+
+hs_rc hs_store_fail(sqlite3 *db, const char *path, const char *what,
+                    hs_err *err)
+{
+  int code = db ? sqlite3_errcode(db) & 0xff : SQLITE_CANTOPEN;
+  int sys = db ? sqlite3_system_errno(db) : 0;
+  char why[4400];
+  const char *fs;
+  if(db && sqlite3_extended_errcode(db) == SQLITE_READONLY_DBMOVED)
+    return hs_err_set(err, HS_E_IO,
+                      "%s: %s: the store was removed or moved while this run "
+                      "was writing; nothing was written",
+                      path, what);
+  switch(code) {
+  case SQLITE_FULL:
+    return hs_err_set(err, HS_E_IO,
+                      "%s: %s: the disk is full; nothing was written", path,
+                      what);
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED: {
+    long pid = lock_holder(path);
+    if(pid)
+      return hs_err_set(err, HS_E_DB,
+                        "%s: %s: the database is locked by another program "
+                        "(pid %ld; not an hrsync writer); nothing was written",
+                        path, what, pid);
+    return hs_err_set(err, HS_E_DB,
+                      "%s: %s: the database is locked by another program "
+                      "(not an hrsync writer); nothing was written",
+                      path, what);
+  }
+  case SQLITE_NOTADB:
+    return hs_err_set(err, HS_E_DB,
+                      "%s: not an hrsync store (not an SQLite database); "
+                      "nothing was written",
+                      path);
+  case SQLITE_CANTOPEN:
+  case SQLITE_READONLY:
+  case SQLITE_IOERR:
+  case SQLITE_PERM:
+    if((fs = fs_reason(path, why, sizeof(why))))
+      return hs_err_set(err, HS_E_IO, "%s: %s: %s", path, what, fs);
+    if(sys)
+      return hs_err_set(err, HS_E_IO, "%s: %s: %s (%s)", path, what,
+                        db ? sqlite3_errmsg(db) : "cannot open",
+                        strerror(sys));
+    break;
+  default:
+    break;
+  }
+  return hs_err_set(err, HS_E_DB, "%s: %s: %s", path, what,
+                    db ? sqlite3_errmsg(db) : "cannot open");
+}
+
+/* One integer pragma (user_version, application_id); -1 on error. */
+static int pragma_int(sqlite3 *db, const char *pragma)
 {
   sqlite3_stmt *s;
   int v = -1;
-  if(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) ==
-     SQLITE_OK) {
+  if(sqlite3_prepare_v2(db, pragma, -1, &s, NULL) == SQLITE_OK) {
     if(sqlite3_step(s) == SQLITE_ROW)
       v = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
@@ -136,34 +291,343 @@ static int user_version(sqlite3 *db)
   return v;
 }
 
-static hs_rc migrate(hs_store *st, hs_err *err)
+static int user_version(sqlite3 *db)
 {
+  return pragma_int(db, "PRAGMA user_version");
+}
+
+#define SCHEMA_SQL                                                            \
+  "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT "       \
+  "LIKE 'sqlite_%' ORDER BY type, name"
+
+/* The schema of db as one string (type, name, table, sql of every object
+** but SQLite's own), into b. */
+static int schema_text(sqlite3 *db, hs_buf *b)
+{
+  sqlite3_stmt *s;
+  int rc, i;
+  if(sqlite3_prepare_v2(db, SCHEMA_SQL, -1, &s, NULL) != SQLITE_OK)
+    return -1;
+  while((rc = sqlite3_step(s)) == SQLITE_ROW)
+    for(i = 0; i < 4; i++) {
+      const char *t = (const char *)sqlite3_column_text(s, i);
+      if(hs_buf_printf(b, "%s\x1f", t ? t : "")) {
+        sqlite3_finalize(s);
+        return -1;
+      }
+    }
+  sqlite3_finalize(s);
+  return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* True when db's schema is exactly what migrations 0..v-1 make. */
+static int is_hrsync_schema(sqlite3 *db, int v)
+{
+  hs_buf want = HS_BUF_INIT, have = HS_BUF_INIT;
+  sqlite3 *mem = NULL;
+  int i, same = 0;
+  if(sqlite3_open(":memory:", &mem) != SQLITE_OK)
+    goto out;
+  for(i = 0; i < v; i++)
+    if(sqlite3_exec(mem, migrations[i], NULL, NULL, NULL) != SQLITE_OK)
+      goto out;
+  if(schema_text(mem, &want) || schema_text(db, &have))
+    goto out;
+  same = want.len == have.len && !memcmp(want.data, have.data, want.len);
+out:
+  sqlite3_close(mem);
+  hs_buf_free(&want);
+  hs_buf_free(&have);
+  return same;
+}
+
+/* "invoices, customers" (the first few tables), for the refusal. */
+static void table_names(sqlite3 *db, hs_buf *b)
+{
+  sqlite3_stmt *s;
+  int n = 0;
+  if(sqlite3_prepare_v2(db,
+                        "SELECT name FROM sqlite_master WHERE type = 'table' "
+                        "AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                        -1, &s, NULL) != SQLITE_OK)
+    return;
+  while(sqlite3_step(s) == SQLITE_ROW && n < 6) {
+    const char *name = (const char *)sqlite3_column_text(s, 0);
+    if(hs_buf_printf(b, "%s%s", n ? ", " : "", n < 5 ? name : "..."))
+      break;
+    n++;
+  }
+  sqlite3_finalize(s);
+}
+
+static int object_count(sqlite3 *db)
+{
+  return pragma_int(db, "SELECT count(*) FROM sqlite_master");
+}
+
+/* Decides, before anything is written, whether the open file is ours:
+** marked, empty, or an unmarked store of an older hrsync (see
+** HS_STORE_LAST_UNMARKED). *empty is set for a database with nothing in
+** it yet. */
+static hs_rc check_ours(hs_store *st, int *empty, int *current, hs_err *err)
+{
+  int app = pragma_int(st->db, "PRAGMA application_id");
   int v = user_version(st->db);
-  char sql[64];
-  if(v < 0)
-    return db_err(st, err, "reading the schema version");
-  if(v > NMIGRATIONS)
+  int objects = object_count(st->db);
+  hs_buf names = HS_BUF_INIT;
+  hs_rc rc;
+  *empty = 0;
+  *current = app == HS_STORE_APP_ID && v == NMIGRATIONS;
+  if(app == -1 || v < 0 || objects < 0)
+    return db_err(st, err, "cannot read the store");
+  if(app != 0 && app != HS_STORE_APP_ID)
+    return hs_err_set(err, HS_E_DB,
+                      "%s: not an hrsync store (an SQLite database of "
+                      "another application, application_id 0x%08x); "
+                      "nothing was written",
+                      st->path, (unsigned)app);
+  if(v > NMIGRATIONS && app == HS_STORE_APP_ID)
     return hs_err_set(err, HS_E_DB,
                       "%s: schema version %d is newer than this hrsync "
                       "understands (%d); upgrade hrsync",
                       st->path, v, NMIGRATIONS);
-  if(v == NMIGRATIONS)
+  if(app == HS_STORE_APP_ID)
     return HS_OK;
+  if(v == 0 && objects == 0) {
+    *empty = 1;
+    return HS_OK;
+  }
+  if(v >= 1 && v <= HS_STORE_LAST_UNMARKED && is_hrsync_schema(st->db, v))
+    return HS_OK;
+  table_names(st->db, &names);
+  rc = hs_err_set(err, HS_E_DB,
+                  "%s: not an hrsync store (an SQLite database with "
+                  "%s%s); nothing was written: give --db a new file or an "
+                  "hrsync store",
+                  st->path, names.len ? "tables " : "no tables",
+                  names.len ? hs_buf_str(&names) : "");
+  hs_buf_free(&names);
+  return rc;
+}
+
+/* Brings the schema to the current version and marks the file as
+** hrsync's, all in one transaction: a failure (a full disk) rolls back
+** to the file as it was. The version is read again under the write
+** lock, so two openers never run the same migration twice. */
+static hs_rc migrate(hs_store *st, hs_err *err)
+{
+  char sql[64];
+  hs_rc rc;
+  int v;
   if(sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     return db_err(st, err, "starting the migration");
+  v = user_version(st->db);
+  if(v < 0) {
+    rc = db_err(st, err, "reading the schema version");
+    goto fail;
+  }
+  if(v == NMIGRATIONS &&
+     pragma_int(st->db, "PRAGMA application_id") == HS_STORE_APP_ID) {
+    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    return HS_OK;
+  }
   for(; v < NMIGRATIONS; v++)
     if(sqlite3_exec(st->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK) {
-      hs_rc rc = db_err(st, err, "migrating the schema");
-      sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-      return rc;
+      rc = db_err(st, err, "migrating the schema");
+      goto fail;
     }
   snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", NMIGRATIONS);
+  if(sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+    rc = db_err(st, err, "migrating the schema");
+    goto fail;
+  }
+  snprintf(sql, sizeof(sql), "PRAGMA application_id=%d", HS_STORE_APP_ID);
   if(sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
      sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-    hs_rc rc = db_err(st, err, "migrating the schema");
-    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    rc = db_err(st, err, "migrating the schema");
+    goto fail;
+  }
+  return HS_OK;
+fail:
+  sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
+/* sqlite3_open_v2 on file with the store's settings. */
+static hs_rc open_db(hs_store *st, const char *file, int flags, hs_err *err)
+{
+  if(sqlite3_open_v2(file, &st->db, flags, NULL) != SQLITE_OK)
+    return db_err(st, err, "cannot open the store");
+  sqlite3_extended_result_codes(st->db, 1);
+  sqlite3_busy_timeout(st->db, 5000);
+  /* synchronous=FULL, stated rather than left to the build's default:
+  ** the journal (the WAL once the store is published) is synced at each
+  ** commit, so a run reported as applied survives a power cut, not only a
+  ** crash. NORMAL would save one fsync per run: a sync, import or undo is
+  ** one transaction, so FULL costs nothing measurable. */
+  if(sqlite3_exec(st->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) !=
+         SQLITE_OK ||
+     sqlite3_exec(st->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) !=
+         SQLITE_OK)
+    return db_err(st, err, "cannot open the store");
+  return HS_OK;
+}
+
+/* Remembers which file path names now, so a commit can tell that the
+** store was removed or replaced under it. */
+static void note_inode(hs_store *st)
+{
+  struct stat sb;
+  if(stat(st->path, &sb) == 0) {
+    st->dev = sb.st_dev;
+    st->ino = sb.st_ino;
+  }
+}
+
+/* Temporary files of creations that died (SIGKILL between creating and
+** publishing): ".NAME.new-PID-XXXXXX" whose PID is gone. Only ever our
+** own temporary names, never a store. */
+static void remove_stale_tmp(const char *store_path)
+{
+  char dir[4096], prefix[512];
+  const char *base = strrchr(store_path, '/');
+  struct dirent *e;
+  size_t plen;
+  DIR *d;
+  base = base ? base + 1 : store_path;
+  dir_of(store_path, dir, sizeof(dir));
+  plen = (size_t)snprintf(prefix, sizeof(prefix), ".%s.new-", base);
+  if(!(d = opendir(dir)))
+    return;
+  while((e = readdir(d))) {
+    char path[4096 + 256];
+    long pid;
+    if(strncmp(e->d_name, prefix, plen))
+      continue;
+    pid = strtol(e->d_name + plen, NULL, 10);
+    if(pid == (long)getpid())
+      continue;
+    if(pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
+      snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+      unlink(path);
+    }
+  }
+  closedir(d);
+}
+
+/* A store that does not exist yet is made in a temporary file beside it
+** (same folder, so publishing is a rename) and appears under its name
+** only when hs_store_commit publishes it, with a committed write in it.
+** Nothing ever has to remove a store: a refusal before the commit
+** leaves no file, and a store another process created meanwhile is
+** never replaced. */
+static hs_rc create_pending(hs_store *st, hs_err *err)
+{
+  char dir[4096], prefix[512], why[4400];
+  const char *base = strrchr(st->path, '/');
+  int fd;
+  hs_rc rc;
+  base = base ? base + 1 : st->path;
+  dir_of(st->path, dir, sizeof(dir));
+  snprintf(prefix, sizeof(prefix), ".%s.new-", base);
+  if(!(st->tmp = malloc(strlen(dir) + strlen(prefix) + 32)))
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  sprintf(st->tmp, "%s/%s%ld-XXXXXX", dir, prefix, (long)getpid());
+  /* mkstemp: private (0600) from the start, like the store: it holds
+  ** personal data. SQLite gives its journal the file's mode. */
+  if((fd = mkstemp(st->tmp)) < 0) {
+    const char *fs = fs_reason(st->path, why, sizeof(why));
+    rc = hs_err_set(err, HS_E_IO, "%s: cannot create the store: %s", st->path,
+                    fs ? fs : strerror(errno));
+    free(st->tmp);
+    st->tmp = NULL;
     return rc;
   }
+  close(fd);
+  if((rc = open_db(st, st->tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                   err)) ||
+     (rc = migrate(st, err)))
+    return rc;
+  st->created = 1;
+  st->version = NMIGRATIONS;
+  return HS_OK;
+}
+
+/* True when path's folder is on a file system mounted read-only and the
+** store has no journal or WAL content beside it: an immutable open reads
+** the main file only, so committed pages still in a WAL would be missed
+** (then the normal open says why it cannot read). */
+static int readonly_and_whole(const char *path)
+{
+  char dir[4096], side[4200];
+  struct statvfs vfs;
+  struct stat sb;
+  dir_of(path, dir, sizeof(dir));
+  if(statvfs(dir, &vfs) != 0 || !(vfs.f_flag & ST_RDONLY))
+    return 0;
+  snprintf(side, sizeof(side), "%s-wal", path);
+  if(stat(side, &sb) == 0 && sb.st_size > 0)
+    return 0;
+  snprintf(side, sizeof(side), "%s-journal", path);
+  return stat(side, &sb) != 0 || sb.st_size == 0;
+}
+
+/* Opens a store on a read-only mount for reading. A WAL store needs its
+** -shm file, which cannot be created there; but nobody can change a file
+** on a read-only mount either, so SQLite may treat it as immutable. */
+static hs_rc open_immutable(hs_store *st, hs_err *err)
+{
+  hs_buf uri = HS_BUF_INIT;
+  const char *p;
+  int bad = hs_buf_puts(&uri, "file:");
+  hs_rc rc;
+  for(p = st->path; *p && !bad; p++)
+    bad = strchr("%?#", *p) ? hs_buf_printf(&uri, "%%%02X", (unsigned char)*p)
+                            : hs_buf_append(&uri, p, 1);
+  if(bad || hs_buf_puts(&uri, "?immutable=1")) {
+    hs_buf_free(&uri);
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  }
+  rc = open_db(st, hs_buf_str(&uri),
+               SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+               err);
+  hs_buf_free(&uri);
+  return rc;
+}
+
+/* Opens the existing file at st->path: refused unless it is ours. */
+static hs_rc open_existing(hs_store *st, hs_store_mode mode, int *none,
+                           hs_err *err)
+{
+  int empty = 0, current = 0;
+  hs_rc rc;
+  *none = 0;
+  if(mode == HS_STORE_READ && readonly_and_whole(st->path))
+    rc = open_immutable(st, err);
+  else
+    rc = open_db(st, st->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                 err);
+  if(rc || (rc = check_ours(st, &empty, &current, err)))
+    return rc;
+  st->version = user_version(st->db);
+  if(mode == HS_STORE_READ) {
+    /* An empty file (or one not yet migrated) reads as no registry. */
+    if(empty || st->version == 0) {
+      *none = 1;
+      return HS_OK;
+    }
+    sqlite3_exec(st->db, "PRAGMA query_only=1", NULL, NULL, NULL);
+    return HS_OK;
+  }
+  note_inode(st);
+  /* Migrated first, in the rollback journal: WAL is switched on only in
+  ** a file that is complete and ours. */
+  if(!current && (rc = migrate(st, err)))
+    return rc;
+  st->version = NMIGRATIONS;
+  if(sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) !=
+     SQLITE_OK)
+    return db_err(st, err, "cannot open the store");
   return HS_OK;
 }
 
@@ -172,88 +636,30 @@ hs_rc hs_store_open(const char *path, hs_store_mode mode, hs_store **out,
 {
   hs_store *st;
   struct stat sb;
-  int exists = stat(path, &sb) == 0;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  int none = 0, exists;
   hs_rc rc;
   *out = NULL;
+  if(!(exists = stat(path, &sb) == 0) && errno != ENOENT)
+    return hs_err_set(err, HS_E_IO, "%s: cannot open the store: %s", path,
+                      strerror(errno));
   if(!exists && mode == HS_STORE_READ)
     return HS_OK;
-  if(mode == HS_STORE_WRITE)
-    flags |= SQLITE_OPEN_CREATE;
   st = calloc(1, sizeof(*st));
   if(!st || !(st->path = strdup(path))) {
     free(st);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
-  st->created = !exists;
-  if(!exists) {
-    /* The registry holds personal data (names, birth dates, addresses):
-    ** private from the start. SQLite gives its WAL and shm files the
-    ** database file's mode. */
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if(fd < 0) {
-      rc = hs_err_set(err, HS_E_IO, "%s: cannot create the store: %s", path,
-                      strerror(errno));
-      hs_store_close(st);
-      return rc;
-    }
-    close(fd);
-  }
-  if(sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
-    rc = db_err(st, err, "cannot open the store");
+  if(mode == HS_STORE_WRITE)
+    remove_stale_tmp(path);
+  if(!exists)
+    rc = create_pending(st, err);
+  else if(S_ISDIR(sb.st_mode))
+    rc = hs_err_set(err, HS_E_DB, "%s: not an hrsync store (a folder)", path);
+  else
+    rc = open_existing(st, mode, &none, err);
+  if(rc || none) {
     hs_store_close(st);
     return rc;
-  }
-  sqlite3_busy_timeout(st->db, 5000);
-  if(sqlite3_exec(st->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) !=
-     SQLITE_OK) {
-    rc = db_err(st, err, "cannot open the store");
-    hs_store_close(st);
-    return rc;
-  }
-  if(mode == HS_STORE_READ) {
-    int v = user_version(st->db);
-    /* Reading never writes, so a file from a newer hrsync, or not a store
-    ** at all, is refused rather than migrated. */
-    if(v < 0) {
-      rc = db_err(st, err, "not an hrsync store");
-      hs_store_close(st);
-      return rc;
-    }
-    if(v > NMIGRATIONS) {
-      rc = hs_err_set(err, HS_E_DB,
-                      "%s: schema version %d is newer than this hrsync "
-                      "understands (%d); upgrade hrsync",
-                      path, v, NMIGRATIONS);
-      hs_store_close(st);
-      return rc;
-    }
-    if(v == 0) {
-      /* An empty file (or one not yet migrated) reads as no registry. */
-      hs_store_close(st);
-      return HS_OK;
-    }
-    sqlite3_exec(st->db, "PRAGMA query_only=1", NULL, NULL, NULL);
-  }
-  else {
-    /* WAL: readers (preview, runs) never block the one writer, and a
-    ** crash at any point leaves the last committed state. synchronous=FULL
-    ** (stated, not left to the build's default): the WAL is synced at each
-    ** commit, so a run reported as applied survives a power cut too.
-    ** NORMAL would only save that one fsync per run: a sync, import or
-    ** undo is one transaction, so FULL costs nothing measurable. */
-    if(sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) !=
-           SQLITE_OK ||
-       sqlite3_exec(st->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) !=
-           SQLITE_OK) {
-      rc = db_err(st, err, "cannot open the store");
-      hs_store_close(st);
-      return rc;
-    }
-    if((rc = migrate(st, err))) {
-      hs_store_close(st);
-      return rc;
-    }
   }
   *out = st;
   return HS_OK;
@@ -284,23 +690,48 @@ int hs_store_prepare(hs_store *st, const char *sql, sqlite3_stmt **out)
   return SQLITE_OK;
 }
 
-void hs_store_close(hs_store *st)
+static void close_db(hs_store *st)
 {
   size_t i;
-  if(!st)
-    return;
   for(i = 0; i < st->ncache; i++) {
     sqlite3_finalize(st->cache[i].stmt);
     free(st->cache[i].sql);
   }
-  for(i = 0; i < HS_SF_GROUPS; i++)
+  for(i = 0; i < HS_SF_GROUPS; i++) {
     sqlite3_finalize(st->set[i]);
+    st->set[i] = NULL;
+  }
   sqlite3_finalize(st->ins);
   sqlite3_finalize(st->grp_del);
   sqlite3_finalize(st->grp_ins);
   sqlite3_finalize(st->exists);
   sqlite3_finalize(st->del);
+  st->ins = st->grp_del = st->grp_ins = st->exists = st->del = NULL;
+  st->ncache = 0;
   sqlite3_close(st->db);
+  st->db = NULL;
+}
+
+/* Removes the temporary file of a creation that was never published:
+** nothing but this process ever wrote to it. */
+static void drop_tmp(hs_store *st)
+{
+  char journal[4200];
+  if(!st->tmp)
+    return;
+  snprintf(journal, sizeof(journal), "%s-journal", st->tmp);
+  unlink(st->tmp);
+  unlink(journal);
+  free(st->tmp);
+  st->tmp = NULL;
+}
+
+void hs_store_close(hs_store *st)
+{
+  if(!st)
+    return;
+  close_db(st);
+  drop_tmp(st);
   free(st->path);
   free(st);
 }
@@ -490,8 +921,66 @@ hs_rc hs_store_begin(hs_store *st, hs_err *err)
   return HS_OK;
 }
 
+/* Puts the new store in place, refusing to replace a file that appeared
+** at its name meanwhile (RENAME_NOREPLACE, or link where the file system
+** lacks it), then reopens it there for the rest of the run. */
+static hs_rc publish(hs_store *st, hs_err *err)
+{
+  char dir[4096];
+  int fd, none;
+  close_db(st);
+  if(renameat2(AT_FDCWD, st->tmp, AT_FDCWD, st->path, RENAME_NOREPLACE)) {
+    int e = errno;
+    if((e == EINVAL || e == ENOSYS) && link(st->tmp, st->path) == 0)
+      e = 0;
+    else if(e == EINVAL || e == ENOSYS)
+      e = errno;
+    if(e) {
+      hs_rc rc =
+          e == EEXIST
+              ? hs_err_set(err, HS_E_REFUSED,
+                           "%s: another program created the store while this "
+                           "run was writing; nothing was written, run again",
+                           st->path)
+              : hs_err_set(err, HS_E_IO, "%s: cannot create the store: %s",
+                           st->path, strerror(e));
+      drop_tmp(st);
+      return rc;
+    }
+    unlink(st->tmp);
+  }
+  free(st->tmp);
+  st->tmp = NULL;
+  /* The new name is durable once its folder is. */
+  dir_of(st->path, dir, sizeof(dir));
+  if((fd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
+    if(fsync(fd) != 0) {
+      /* Not fatal: the data are committed; only the name may be lost
+      ** to a power cut. */
+    }
+    close(fd);
+  }
+  return open_existing(st, HS_STORE_WRITE, &none, err);
+}
+
+/* True when path still names the file opened for writing: a store
+** removed or replaced mid-run would take the commit with it. */
+static int still_there(const hs_store *st)
+{
+  struct stat sb;
+  return stat(st->path, &sb) == 0 && sb.st_dev == st->dev &&
+         sb.st_ino == st->ino;
+}
+
 hs_rc hs_store_commit(hs_store *st, hs_err *err)
 {
+  if(!st->tmp && !still_there(st)) {
+    hs_store_rollback(st);
+    return hs_err_set(err, HS_E_IO,
+                      "%s: the store was removed or replaced while this run "
+                      "was writing; nothing was written",
+                      st->path);
+  }
   /* One bump per write transaction, in it: the fingerprint moves exactly
   ** when a commit changed the registry. */
   if(st->dirty &&
@@ -503,12 +992,14 @@ hs_rc hs_store_commit(hs_store *st, hs_err *err)
   if(sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     return db_err(st, err, "commit failed");
   st->dirty = 0;
+  if(st->tmp)
+    return publish(st, err);
   return HS_OK;
 }
 
 void hs_store_rollback(hs_store *st)
 {
-  if(st && !sqlite3_get_autocommit(st->db))
+  if(st && st->db && !sqlite3_get_autocommit(st->db))
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
   if(st)
     st->dirty = 0;
@@ -682,7 +1173,8 @@ hs_rc hs_store_meta_get(hs_store *st, const char *key, char **value,
   sqlite3_stmt *s;
   int rc;
   *value = NULL;
-  if(!st)
+  /* No store yet, or one of schema 1 read as it is: no meta table. */
+  if(!st || st->version < 2)
     return HS_OK;
   if(hs_store_prepare(st, "SELECT value FROM meta WHERE key = ?1", &s) !=
      SQLITE_OK)

@@ -25,12 +25,23 @@ typedef enum hs_store_mode {
   HS_STORE_WRITE = 1
 } hs_store_mode;
 
-/* Opens path. The caller closes *out with hs_store_close. */
+/* Opens path. The caller closes *out with hs_store_close.
+**
+** Only hrsync's own files are opened: one marked with hrsync's
+** PRAGMA application_id, an empty database, or an unmarked store of an
+** older hrsync whose schema is exactly hrsync's. Anything else is refused
+** (HS_E_DB, exit 1, "not an hrsync store") before a byte is written.
+**
+** WRITE on a missing file makes the new store in a temporary file beside
+** it: it appears under path only when the first hs_store_commit
+** publishes it (never replacing a file that appeared there meanwhile),
+** and hs_store_close without a commit leaves no file. So commit only
+** through hs_store_commit, never by a bare "COMMIT" on hs_store_db(). */
 hs_rc hs_store_open(const char *path, hs_store_mode mode, hs_store **out,
                     hs_err *err);
 void hs_store_close(hs_store *st);
 
-/* True when the last hs_store_open(WRITE) created the file. */
+/* True when hs_store_open(WRITE) found no file and is making it. */
 int hs_store_created(const hs_store *st);
 
 /* Loads every stakeholder with its groups, in id order, and computes the
@@ -77,9 +88,20 @@ hs_rc hs_store_meta_get(hs_store *st, const char *key, char **value,
 hs_rc hs_store_meta_set(hs_store *st, const char *key, const char *value,
                         hs_err *err);
 
+/* The SQL of migration i (from schema i to i + 1), NULL past the last:
+** for tests that build a store as an older hrsync left it. */
+const char *hs_store_migration(int i);
+
 /* The store's schema version: a store opened for reading is not migrated,
 ** so readers of tables a later schema changed ask. */
 int hs_store_schema(hs_store *st);
+
+/* Fills err for a failed SQLite call on db (NULL: it could not be
+** opened) about path, doing `what`, in the operator's terms: a full
+** disk, a read-only folder or mount, a database locked by another
+** program, a file that is not a database. Returns the code set. */
+hs_rc hs_store_fail(sqlite3 *db, const char *path, const char *what,
+                    hs_err *err);
 
 /* The SQLite handle, for the run log (same file, same transaction). */
 sqlite3 *hs_store_db(hs_store *st);

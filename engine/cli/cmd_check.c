@@ -33,10 +33,11 @@ int hs_cmd_check(hs_cli *cli, int argc, char **argv)
   }
   else if(!cli->quiet)
     fprintf(cli->out,
-            "ok: %s is valid; connector %s %s authenticated; %zu fields, "
+            "ok: %s is valid; connector %s%s%s authenticated; %zu fields, "
             "every field the config names exists\n",
-            s.cfg->path, s.plugin.desc->name, s.plugin.desc->version,
-            s.fields.n);
+            s.cfg->path, s.plugin.desc->name,
+            s.plugin.desc->version ? " " : "",
+            s.plugin.desc->version ? s.plugin.desc->version : "", s.fields.n);
   hs_session_close(&s);
   return 0;
 }

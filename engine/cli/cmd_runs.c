@@ -3,12 +3,14 @@
 ** import, link, unlink, undo), field by field, and undoing one run.
 */
 #include "../buf.h"
+#include "../lock.h"
 #include "../runlog.h"
 #include "../store.h"
 #include "../undo.h"
 #include "cli.h"
 #include "pipeline.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -141,15 +143,20 @@ static hs_rc show(hs_cli *cli, hs_store *st, long long id, hs_err *err)
 static hs_rc undo(hs_cli *cli, const char *db, long long id, hs_err *err)
 {
   hs_store *st = NULL;
+  hs_lock *lock = NULL;
   hs_undo_result res;
   hs_buf why = HS_BUF_INIT;
   hs_rc rc;
   struct stat sb;
   if(stat(db, &sb))
     return hs_err_set(err, HS_E_USAGE, "no run %lld (no store yet)", id);
-  if(!(rc = hs_store_open(db, HS_STORE_WRITE, &st, err)))
+  /* One writer at a time: the check of what changed since and the writes
+  ** happen under the store's lock (and in one transaction). */
+  if(!(rc = hs_lock_acquire(db, &lock, err)) &&
+     !(rc = hs_store_open(db, HS_STORE_WRITE, &st, err)))
     rc = hs_undo(st, id, &res, &why, err);
   hs_store_close(st);
+  hs_lock_release(lock);
   if(rc == HS_E_REFUSED && why.len)
     fprintf(cli->errf, "%s", hs_buf_str(&why));
   hs_buf_free(&why);
@@ -182,8 +189,10 @@ int hs_cmd_runs(hs_cli *cli, int argc, char **argv)
   hs_err_clear(&err);
   if(argc == 3 && (!strcmp(argv[1], "show") || !strcmp(argv[1], "undo"))) {
     do_undo = argv[1][0] == 'u';
+    errno = 0;
     id = strtoll(argv[2], &end, 10);
-    if(*end || id <= 0)
+    /* ERANGE: 99999999999999999999 is no run, not the largest one. */
+    if(errno == ERANGE || end == argv[2] || *end || id <= 0)
       return hs_cli_usage_error(cli, "runs", "\"%s\" is not a run id",
                                 argv[2]);
   }

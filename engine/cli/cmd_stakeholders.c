@@ -3,6 +3,7 @@
 */
 #include "../buf.h"
 #include "../store.h"
+#include "../transfer.h"
 #include "cli.h"
 #include "pipeline.h"
 
@@ -63,16 +64,26 @@ int hs_cmd_stakeholders(hs_cli *cli, int argc, char **argv)
   hs_registry reg = {NULL, 0, {0}};
   char *db = NULL;
   hs_err err;
+  const char *group = NULL;
   hs_rc rc;
   size_t i;
+  int a;
   hs_err_clear(&err);
-  if(argc > 1)
-    return hs_cli_usage_error(cli, "stakeholders",
-                              "unexpected argument \"%s\"", argv[1]);
+  for(a = 1; a < argc; a++) {
+    if(!strncmp(argv[a], "--group=", 8))
+      group = argv[a] + 8;
+    else if(!strcmp(argv[a], "--group") && a + 1 < argc)
+      group = argv[++a];
+    else
+      return hs_cli_usage_error(cli, "stakeholders",
+                                "unexpected argument \"%s\"", argv[a]);
+  }
   if((rc = hs_cli_db_path(cli, &db, &err)) ||
      (rc = hs_store_open(db, HS_STORE_READ, &st, &err)) ||
      (rc = hs_store_load(st, &reg, &err)))
     goto out;
+  if(group)
+    hs_registry_keep_group(&reg, group);
   if(cli->json)
     print_json(cli, &reg);
   else {

@@ -3,6 +3,7 @@
 ** on a terminal, --yes otherwise), applies it in one transaction.
 */
 #include "../apply.h"
+#include "../lock.h"
 #include "../planfile.h"
 #include "../store.h"
 #include "cli.h"
@@ -67,22 +68,12 @@ static hs_rc apply_with_progress(hs_cli *cli, hs_store *st,
   return rc;
 }
 
-static void remove_new_store(const char *db)
-{
-  static const char *const sfx[] = {"", "-wal", "-shm"};
-  char path[4096];
-  size_t i;
-  for(i = 0; i < 3; i++) {
-    snprintf(path, sizeof(path), "%s%s", db, sfx[i]);
-    unlink(path);
-  }
-}
-
 int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
 {
   const char *plan_path = NULL;
-  int yes = 0, i, created = 0, writes;
+  int yes = 0, i, writes;
   hs_store *st = NULL;
+  hs_lock *lock = NULL;
   hs_plan plan;
   long long run = 0;
   char *db = NULL;
@@ -101,7 +92,11 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
       return hs_cli_usage_error(cli, "sync", "unexpected argument \"%s\"",
                                 argv[i]);
   }
-  if((rc = hs_cli_db_path(cli, &db, &err)))
+  /* The lock is taken before the plan is made and held to the end: a
+  ** second writer is refused at once rather than after a long fetch, and
+  ** nobody can change the registry between the plan and its apply. */
+  if((rc = hs_cli_db_path(cli, &db, &err)) ||
+     (rc = hs_lock_acquire(db, &lock, &err)))
     goto out;
   if(plan_path)
     rc = hs_planfile_load(plan_path, &plan, &err);
@@ -129,7 +124,6 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   ** do" is an audit fact. It needs no approval: it changes no stakeholder. */
   if((rc = hs_store_open(db, HS_STORE_WRITE, &st, &err)))
     goto out;
-  created = hs_store_created(st);
   if((rc = apply_with_progress(cli, st, &plan, &run, &err)))
     goto out;
   if(cli->json)
@@ -150,9 +144,10 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
                     plan.counts[HS_ACT_CONFLICT],
                     plan.counts[HS_ACT_CONFLICT] == 1 ? "" : "s");
 out:
+  /* A store this run was creating exists only once committed: a refusal
+  ** leaves no file, and never takes anyone else's runs with it. */
   hs_store_close(st);
-  if(rc && created && !run)
-    remove_new_store(db);
+  hs_lock_release(lock);
   hs_plan_clear(&plan);
   free(db);
   return rc ? hs_cli_fail(cli, &err) : 0;

@@ -16,6 +16,19 @@
 #define HRSYNC_VERSION "0.0.0"
 #endif
 
+/* What export writes and import reads, for both commands' --help. */
+#define HS_TRANSFER_COLUMNS_HELP                                              \
+  "columns: id, hris_id, identifier, first_name, last_name, name, email,\n"   \
+  "  phone, address_line1, address_line2, city, postal_code, region,\n"       \
+  "  country, birth_date, nationality, start_date, termination_date, type,\n" \
+  "  groups (any subset, any order; id first is customary).\n"                \
+  "  id: empty = a new stakeholder, else the one to update.\n"                \
+  "  groups: names separated by \";\" (\"Board;Staff\").\n"                   \
+  "  dates: YYYY-MM-DD (or a date cell in XLSX).\n"                           \
+  "  type: natural_person or legal_entity; empty keeps the current one.\n"    \
+  "an empty cell clears that field (name cannot be cleared); a column left\n" \
+  "out keeps every stakeholder's value.\n"
+
 static const hs_cmd commands[] = {
     {"plugins", hs_cmd_plugins, "",
      "list the connectors found: name, version, ABI, path; broken ones "
@@ -50,11 +63,33 @@ static const hs_cmd commands[] = {
      "  --yes        approve without asking (required without a terminal)\n"
      "  --plan FILE  apply exactly this saved plan; refused (exit 3) if the\n"
      "               registry changed since it was made\n"},
-    {"stakeholders", hs_cmd_stakeholders, "", "list the registry", NULL},
-    {"export", hs_cmd_export, "FILE.csv",
-     "write the registry to a CSV file, for bulk editing", NULL},
-    {"import", hs_cmd_import, "FILE.csv",
-     "apply an edited CSV export to the registry, all rows or none", NULL},
+    {"stakeholders", hs_cmd_stakeholders, "[--group NAME]",
+     "list the registry",
+     "  --group NAME  only the stakeholders in group NAME\n"},
+    {"export", hs_cmd_export, "FILE.xlsx|FILE.csv|- [--force] [--group NAME]",
+     "write the registry to a spreadsheet, for bulk editing",
+     "  FILE.xlsx     an Excel workbook: one sheet, frozen header, ids and\n"
+     "                postcodes as text, dates as dates\n"
+     "  FILE.csv      RFC 4180 CSV (comma, UTF-8, CRLF); - writes it to "
+     "stdout\n"
+     "  --force       replace FILE if it exists (refused otherwise)\n"
+     "  --group NAME  only the stakeholders in group NAME\n"
+     "\n" HS_TRANSFER_COLUMNS_HELP},
+    {"import", hs_cmd_import,
+     "FILE.xlsx|FILE.csv [--dry-run] [--sheet NAME] [--encoding NAME]",
+     "apply an edited export to the registry, all rows or none",
+     "  --dry-run        print what would change, as a plan (--json: the\n"
+     "                   shape of `preview --json`); write nothing\n"
+     "  --sheet NAME     the XLSX sheet to read (default: the first)\n"
+     "  --encoding NAME  the CSV is not UTF-8: convert it from NAME (cp1252\n"
+     "                   for Excel's plain \"CSV\" on Windows, latin1, ...)\n"
+     "\n"
+     "Every row is checked first (dates, types, email addresses, ids that\n"
+     "exist, identifiers and HRIS ids unique in the registry afterwards);\n"
+     "all problems are listed (the first 50) and then nothing is written.\n"
+     "CSV: \",\", \";\" or tab, as the header line uses; a UTF-8 BOM is "
+     "fine.\n"
+     "\n" HS_TRANSFER_COLUMNS_HELP},
     {"runs", hs_cmd_runs, "[show ID | undo ID]",
      "history: every sync, import, undo; show one, or undo it", NULL},
     {"conformance", hs_cmd_conformance, "PLUGIN --fixtures DIR | --record DIR",

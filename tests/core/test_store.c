@@ -17,10 +17,13 @@
 
 #include <sqlite3.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[64];
@@ -218,7 +221,11 @@ static void schema_version(void **state)
   (void)state;
   /* A store written by a future hrsync is refused, never migrated down. */
   assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(h, "PRAGMA user_version=99", NULL, NULL, NULL),
+  /* (hrsync's own marker: a future hrsync's store is still ours) */
+  assert_int_equal(sqlite3_exec(h,
+                                "PRAGMA user_version=99; "
+                                "PRAGMA application_id=1213363065",
+                                NULL, NULL, NULL),
                    SQLITE_OK);
   sqlite3_close(h);
   assert_int_equal(hs_store_open(db, HS_STORE_READ, &st, &err), HS_E_DB);
@@ -226,33 +233,14 @@ static void schema_version(void **state)
   assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_E_DB);
 }
 
+static void make_old_store(int v, const char *extra_sql);
+
 /* A schema-2 store (as hrsync wrote it before the one-row-per-stakeholder
 ** run log) is migrated: its run_changes rows are folded into one item per
 ** stakeholder and read back field by field, in order, as before. */
 static void migrate_run_changes(void **state)
 {
-  static const char *const v2 =
-      "CREATE TABLE stakeholders(id INTEGER PRIMARY KEY, type TEXT NOT NULL "
-      "DEFAULT 'natural_person', hris_id TEXT UNIQUE, identifier TEXT, "
-      "first_name TEXT, last_name TEXT, name TEXT, email TEXT, phone TEXT, "
-      "address_line1 TEXT, address_line2 TEXT, city TEXT, postal_code TEXT, "
-      "region TEXT, country TEXT, birth_date TEXT, nationality TEXT, "
-      "start_date TEXT, termination_date TEXT);"
-      "CREATE INDEX stakeholders_identifier ON stakeholders(identifier);"
-      "CREATE TABLE stakeholder_groups(stakeholder_id INTEGER NOT NULL "
-      "REFERENCES stakeholders(id) ON DELETE CASCADE, name TEXT NOT NULL, "
-      "PRIMARY KEY(stakeholder_id, name));"
-      "CREATE TABLE runs(id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, "
-      "finished_at TEXT, connector TEXT NOT NULL, config_digest TEXT, "
-      "plan_fingerprint TEXT, n_create INTEGER NOT NULL, n_update INTEGER "
-      "NOT NULL, n_unchanged INTEGER NOT NULL, n_skipped INTEGER NOT NULL, "
-      "n_conflict INTEGER NOT NULL, n_left INTEGER NOT NULL);"
-      "CREATE TABLE run_changes(id INTEGER PRIMARY KEY, run_id INTEGER NOT "
-      "NULL REFERENCES runs(id) ON DELETE CASCADE, stakeholder_id INTEGER, "
-      "hris_id TEXT, name TEXT, action TEXT NOT NULL, field TEXT, before "
-      "TEXT, after TEXT, reason TEXT);"
-      "CREATE INDEX run_changes_run ON run_changes(run_id);"
-      "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  static const char *const rows =
       "INSERT INTO stakeholders(id, hris_id, name, email) VALUES "
       "(1, '7', 'Ada', 'a@x');"
       "INSERT INTO runs VALUES(1, '2026-01-01T00:00:00Z', NULL, 'fx', NULL, "
@@ -264,8 +252,7 @@ static void migrate_run_changes(void **state)
       "(1, 2, '8', 'Bob', 'update', 'email', 'b@x', NULL, NULL),"
       "(1, 2, '8', 'Bob', 'update', 'city', NULL, 'Bath', NULL),"
       "(1, NULL, '9', 'Cy', 'conflict', NULL, NULL, NULL, 'two'),"
-      "(1, NULL, '9', 'Cy', 'conflict', NULL, NULL, NULL, 'two');"
-      "PRAGMA user_version=2;";
+      "(1, NULL, '9', 'Cy', 'conflict', NULL, NULL, NULL, 'two');";
   static const char *const want[][5] = {{"create", "hris_id", NULL, "7", NULL},
                                         {"create", "name", NULL, "Ada", NULL},
                                         {"update", "email", "b@x", NULL, NULL},
@@ -281,10 +268,7 @@ static void migrate_run_changes(void **state)
   hs_err err;
   sqlite3 *h;
   (void)state;
-  unlink(db);
-  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(h, v2, NULL, NULL, NULL), SQLITE_OK);
-  sqlite3_close(h);
+  make_old_store(2, rows);
   /* Read before any write: not migrated, the history still reads, and a
   ** plan made now matches the same store after its migration. */
   assert_int_equal(hs_store_open(db, HS_STORE_READ, &st, &err), HS_OK);
@@ -338,6 +322,242 @@ static void migrate_run_changes(void **state)
   unlink(db);
 }
 
+/* The whole file, malloc'd, *len set; NULL if unreadable. */
+static char *slurp(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  char *b;
+  long n;
+  if(!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  rewind(f);
+  b = malloc((size_t)n + 1);
+  if(b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+    free(b);
+    b = NULL;
+  }
+  fclose(f);
+  *len = (size_t)n;
+  return b;
+}
+
+static int pragma(const char *path, const char *sql)
+{
+  sqlite3 *h;
+  sqlite3_stmt *s;
+  int v = -1;
+  assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+  if(sqlite3_prepare_v2(h, sql, -1, &s, NULL) == SQLITE_OK) {
+    if(sqlite3_step(s) == SQLITE_ROW)
+      v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(h);
+  return v;
+}
+
+static void exec_sql(const char *path, const char *sql)
+{
+  sqlite3 *h;
+  assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(h);
+}
+
+/* Names in dir starting with ".reg.db.new-" (temporary stores). */
+/* A store as hrsync left it at schema version v, before stores were
+** marked: the migrations' own SQL, then extra_sql. */
+static void make_old_store(int v, const char *extra_sql)
+{
+  char sql[32];
+  int i;
+  unlink(db);
+  for(i = 0; i < v; i++)
+    exec_sql(db, hs_store_migration(i));
+  snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v);
+  exec_sql(db, sql);
+  if(extra_sql)
+    exec_sql(db, extra_sql);
+}
+
+static int tmp_files(void)
+{
+  char cmd[192];
+  snprintf(cmd, sizeof(cmd), "ls -a '%s' | grep -q '^\\.reg\\.db\\.new-'",
+           dir);
+  return system(cmd) == 0;
+}
+
+static void one_person(hs_store *st, const char *name, hs_rc want)
+{
+  hs_sh sh;
+  hs_err err;
+  memset(&sh, 0, sizeof(sh));
+  sh.v[HS_SF_NAME] = (char *)name;
+  assert_int_equal(hs_store_begin(st, &err), HS_OK);
+  assert_int_equal(hs_store_insert(st, &sh, &err), HS_OK);
+  assert_int_equal(hs_store_commit(st, &err), want);
+}
+
+/* Issue 15 case 1: a new store appears only when committed to, and a
+** creation never replaces a store another process made meanwhile. */
+static void new_store_published_on_commit(void **state)
+{
+  hs_store *a, *b, *c;
+  hs_registry reg;
+  hs_err err;
+  struct stat sb;
+  (void)state;
+  unlink(db);
+  assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &a, &err), HS_OK);
+  assert_true(hs_store_created(a));
+  assert_int_not_equal(stat(db, &sb), 0);
+  assert_true(tmp_files());
+  /* b starts after a, but commits first. */
+  assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &b, &err), HS_OK);
+  one_person(b, "Committed By B", HS_OK);
+  assert_int_equal(stat(db, &sb), 0);
+  assert_int_equal(sb.st_mode & 0777, 0600);
+  one_person(a, "Refused A", HS_E_REFUSED);
+  hs_store_close(a);
+  hs_store_close(b);
+  assert_false(tmp_files());
+  assert_int_equal(hs_store_open(db, HS_STORE_READ, &c, &err), HS_OK);
+  assert_int_equal(hs_store_load(c, &reg, &err), HS_OK);
+  assert_int_equal(reg.n, 1);
+  assert_string_equal(reg.items[0].v[HS_SF_NAME], "Committed By B");
+  hs_registry_clear(&reg);
+  hs_store_close(c);
+  assert_int_equal(pragma(db, "PRAGMA application_id"), 0x48527379);
+  /* Opened and closed without a commit: no file at all. */
+  unlink(db);
+  assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &a, &err), HS_OK);
+  hs_store_close(a);
+  assert_int_not_equal(stat(db, &sb), 0);
+  assert_false(tmp_files());
+}
+
+/* Issue 15 case 6: somebody else's database is never written. */
+static void foreign_file_untouched(void **state)
+{
+  static const char *const schemas[] = {
+      "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total REAL);"
+      "INSERT INTO invoices(total) VALUES (1.5);",
+      "CREATE TABLE stakeholders(id INTEGER PRIMARY KEY, name TEXT);",
+      "PRAGMA application_id=7; CREATE TABLE t(x);",
+      "PRAGMA user_version=1; CREATE TABLE stakeholders(id INTEGER);"};
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(schemas) / sizeof(schemas[0]); i++) {
+    hs_store *st = NULL;
+    char *before, *after;
+    size_t n1, n2;
+    hs_err err;
+    unlink(db);
+    exec_sql(db, schemas[i]);
+    before = slurp(db, &n1);
+    assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_E_DB);
+    assert_null(st);
+    assert_non_null(strstr(err.msg, "not an hrsync store"));
+    assert_int_equal(hs_store_open(db, HS_STORE_READ, &st, &err), HS_E_DB);
+    after = slurp(db, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(before, after, n1);
+    free(before);
+    free(after);
+  }
+}
+
+/* A store of an older hrsync (schema 1, no marker) is adopted: migrated
+** and marked; the same with one table more is not hrsync's. */
+static void unmarked_old_store_adopted(void **state)
+{
+  hs_store *st;
+  hs_err err;
+  (void)state;
+  make_old_store(1, "INSERT INTO stakeholders(name) VALUES ('Ada')");
+  assert_int_equal(hs_store_open(db, HS_STORE_READ, &st, &err), HS_OK);
+  assert_non_null(st);
+  {
+    /* Read as it is (schema 1): no meta table, no meta facts. */
+    char *v = (char *)1;
+    assert_int_equal(hs_store_meta_get(st, "hris_id_field", &v, &err), HS_OK);
+    assert_null(v);
+  }
+  hs_store_close(st);
+  assert_int_equal(pragma(db, "PRAGMA application_id"), 0);
+  assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_OK);
+  hs_store_close(st);
+  assert_int_equal(pragma(db, "PRAGMA application_id"), 0x48527379);
+  assert_int_equal(pragma(db, "PRAGMA user_version"), HS_STORE_SCHEMA_VERSION);
+  assert_int_equal(pragma(db, "SELECT count(*) FROM stakeholders"), 1);
+  make_old_store(1, "CREATE TABLE extra(x)");
+  assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_E_DB);
+  assert_non_null(strstr(err.msg, "extra"));
+}
+
+/* In a child limited to small files (a full disk, as far as SQLite can
+** tell): opening for writing must fail. Returns the child's status. */
+static int open_write_limited(rlim_t bytes)
+{
+  pid_t pid = fork();
+  int status;
+  assert_true(pid >= 0);
+  if(pid == 0) {
+    struct rlimit rl = {bytes, bytes};
+    hs_store *st = NULL;
+    hs_err err;
+    signal(SIGXFSZ, SIG_IGN);
+    setrlimit(RLIMIT_FSIZE, &rl);
+    if(hs_store_open(db, HS_STORE_WRITE, &st, &err) != HS_OK)
+      _exit(3);
+    one_person(st, "Ada", HS_OK);
+    _exit(0);
+  }
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A creation or migration that runs out of space leaves the file as it
+** was: no store, or the same bytes. */
+static void full_disk_leaves_file(void **state)
+{
+  char *before, *after;
+  size_t n1, n2;
+  struct stat sb;
+  (void)state;
+  unlink(db);
+  assert_int_equal(open_write_limited(8192), 3);
+  assert_int_not_equal(stat(db, &sb), 0);
+  assert_false(tmp_files());
+  /* An empty file, made by hand: still empty. */
+  fclose(fopen(db, "w"));
+  assert_int_equal(open_write_limited(8192), 3);
+  assert_int_equal(stat(db, &sb), 0);
+  assert_int_equal(sb.st_size, 0);
+  /* An old store whose migration does not fit (its WAL is the file that
+  ** grows): the same bytes after. */
+  unlink(db);
+  {
+    hs_store *st;
+    hs_err err;
+    assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_OK);
+    one_person(st, "Ada", HS_OK);
+    hs_store_close(st);
+  }
+  exec_sql(db, "DROP TABLE meta; PRAGMA user_version=1; "
+               "PRAGMA application_id=0; PRAGMA wal_checkpoint(TRUNCATE);");
+  before = slurp(db, &n1);
+  assert_int_equal(open_write_limited(1024), 3);
+  after = slurp(db, &n2);
+  assert_int_equal(n1, n2);
+  assert_memory_equal(before, after, n1);
+  free(before);
+  free(after);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -347,6 +567,10 @@ int main(void)
       cmocka_unit_test(plan_file_round_trip),
       cmocka_unit_test(schema_version),
       cmocka_unit_test(migrate_run_changes),
+      cmocka_unit_test(new_store_published_on_commit),
+      cmocka_unit_test(foreign_file_untouched),
+      cmocka_unit_test(unmarked_old_store_adopted),
+      cmocka_unit_test(full_disk_leaves_file),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -195,3 +195,38 @@ sync_refused()
   fi
   cmp -s hrsync.db before.db || fail "$what changed the store"
 }
+
+# lo_convert FORMAT OUTDIR FILE [INFILTER]: LibreOffice (headless, with a
+# private profile in ./.lo-profile) converts FILE to FORMAT ("xlsx", or
+# "csv:<filter>:<options>") into OUTDIR; INFILTER reads a CSV with given
+# column types ("CSV:44,34,76,1,1/2/2/2": column 1 standard, 2 text...).
+lo_convert()
+{
+  local args
+  command -v soffice >/dev/null ||
+    fail "soffice not found (scripts/install-deps.sh installs libreoffice-calc-nogui)"
+  mkdir -p "$2" || fail "mkdir $2"
+  args=(--headless --norestore "-env:UserInstallation=file://$PWD/.lo-profile"
+    --convert-to "$1" --outdir "$2")
+  [ -n "${4:-}" ] && args+=("--infilter=$4")
+  timeout 180 soffice "${args[@]}" "$3" >"$2/soffice.log" 2>&1 ||
+    fail "soffice could not convert $3: $(cat "$2/soffice.log")"
+}
+
+# csv_cells A B: succeeds when CSV files A and B hold the same cells
+# (whatever their quoting and line ends); prints the first difference.
+csv_cells()
+{
+  python3 - "$1" "$2" <<'PY'
+import csv, sys
+def rows(p):
+    with open(p, newline='', encoding='utf-8-sig') as f:
+        return [r for r in csv.reader(f) if r]
+a, b = rows(sys.argv[1]), rows(sys.argv[2])
+for i, (x, y) in enumerate(zip(a, b)):
+    if x != y:
+        sys.exit("row %d differs:\n  %r\n  %r" % (i + 1, x, y))
+if len(a) != len(b):
+    sys.exit("%d rows against %d" % (len(a), len(b)))
+PY
+}

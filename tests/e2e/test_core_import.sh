@@ -58,7 +58,8 @@ out=$(hs import bad.csv 2>&1)
 rc=$?
 assert_ne "$rc" "0" "bad import fails"
 assert_contains "$out" "bad.csv: line 3, column birth_date" "line and column named"
-assert_eq "$(printf '%s\n' "$out" | wc -l)" "1" "one line"
+assert_contains "$out" "bad.csv: 1 problem; nothing imported" "counted"
+assert_eq "$(printf '%s\n' "$out" | wc -l)" "2" "the problem, then the count"
 cmp -s hrsync.db before.db || fail "bad import changed the store"
 printf 'id,name\r\n999,Nobody\r\n' >bad2.csv
 out=$(hs import bad2.csv 2>&1) && fail "unknown id accepted"
@@ -66,6 +67,9 @@ assert_contains "$out" "line 2, column id" "unknown id named"
 printf 'id,nmae\r\n,Typo\r\n' >bad3.csv
 out=$(hs import bad3.csv 2>&1) && fail "unknown column accepted"
 assert_contains "$out" 'unknown column "nmae"' "unknown column named"
+printf 'id,E-Mail\r\n,Typo\r\n' >bad4.csv
+out=$(hs import bad4.csv 2>&1) && fail "unknown column accepted"
+assert_contains "$out" 'unknown column "E-Mail" (did you mean email?)' "nearest column suggested"
 cmp -s hrsync.db before.db || fail "failed imports changed the store"
 # Into a new store: a failed import leaves no file behind.
 out=$("$HRSYNC_BIN" --db new.db import bad.csv 2>&1) && fail "bad import ok"

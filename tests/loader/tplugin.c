@@ -9,6 +9,7 @@
 **   TP_NO_NEXT_PAGE    descriptor lacks a required callback
 **   TP_SMALL           struct_size below the 1.0 size
 **   TP_UNTERMINATED    settings not ended within the loader's bound
+**   TP_NO_VERSION      descriptor version NULL (the field is optional)
 ** HRSYNC_ABI_MAJOR=99 gives another major.
 */
 #include <hrsync/connector.h>
@@ -86,7 +87,11 @@ static const hrsync_connector tp_connector = {
 #endif
     .name = TP_NAME,
     .display_name = "Test Good",
+#ifdef TP_NO_VERSION
+    .version = NULL,
+#else
     .version = "0.3.1",
+#endif
     .settings = tp_settings,
     .open = tp_open,
     .close = tp_close,
