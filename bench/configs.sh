@@ -16,7 +16,7 @@ bench_config()
     *) echo "bench_config: unknown connector $2" >&2; return 2 ;;
   esac
   rm -f "$4"
-  "$1" init "$2" -o "$4" --base-url "$3$base" "${set[@]}" >/dev/null ||
+  "$1" init "$2" -o "$4" --base-url "$3$base" "${set[@]}" >/dev/null 2>&1 ||
     { echo "bench_config: hrsync init $2 failed" >&2; return 1; }
   jq --arg db "$5" "$edit | .database = \$db" "$4" >"$4.tmp" &&
     mv "$4.tmp" "$4" && chmod 600 "$4"
