@@ -28,7 +28,11 @@ export HRSYNC_LUCCA_API_KEY=lucca-test-key
 printf '%-9s %10s %14s %14s %16s %16s\n' connector employees "first s" "no-change s" "first RSS MiB" "no-change MiB"
 for c in "${connectors[@]}"; do
   bench_config "$hrsync" "$c" "$url" "$dir/$c.json" "$dir/$c.db"
-  first=$(python3 "$here/measure.py" "$hrsync" -q -c "$dir/$c.json" sync --yes)
+  # A connector that fails at this size is reported, not the end of the table.
+  if ! first=$(python3 "$here/measure.py" "$hrsync" -q -c "$dir/$c.json" sync --yes 2>"$dir/err"); then
+    printf '%-9s %10s  failed: %s\n' "$c" "$employees" "$(tail -1 "$dir/err")"
+    continue
+  fi
   again=$(python3 "$here/measure.py" "$hrsync" -q -c "$dir/$c.json" sync --yes)
   read -r fs fr _ <<<"$first"
   read -r as ar _ <<<"$again"

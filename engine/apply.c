@@ -69,7 +69,12 @@ hs_rc hs_apply(hs_store *st, const hs_plan *plan, long long *run_id,
     goto fail;
   }
   memset(&info, 0, sizeof(info));
-  info.kind = HS_RUN_SYNC;
+  /* `hrsync link` / `unlink` apply a one-item plan that names itself as
+  ** the connector: their runs are of that kind. */
+  info.kind = plan->connector && (!strcmp(plan->connector, HS_RUN_LINK) ||
+                                  !strcmp(plan->connector, HS_RUN_UNLINK))
+                  ? plan->connector
+                  : HS_RUN_SYNC;
   info.source = plan->connector;
   info.config_digest = plan->config_digest;
   info.fingerprint = plan->fingerprint;

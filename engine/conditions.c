@@ -58,10 +58,26 @@ static char *scalar_text(json_object *v)
 static hs_rc add_value(hs_cond *c, json_object *v, const char *where,
                        const char *key, hs_err *err)
 {
-  char *s = scalar_text(v), **nv;
+  char *s = scalar_text(v), **nv, today[11], iso[11];
+  int rel;
   if(!s)
     return hs_err_set(err, HS_E_CONFIG, "%s.%s: expected a string or a number",
                       where, key);
+  hs_norm_today(today);
+  if((rel = hs_norm_relative_date(s, today, iso)) < 0) {
+    hs_rc rc = hs_err_set(err, HS_E_CONFIG,
+                          "%s.%s: \"%s\" is not a relative date; expected "
+                          "today, today-30d, today+2w, today+6m or today-1y",
+                          where, key, s);
+    free(s);
+    return rc;
+  }
+  if(!rel) {
+    free(s);
+    if(!(s = strdup(iso)))
+      return hs_err_set(err, HS_E_NOMEM, "%s: out of memory", where);
+    c->relative = 1;
+  }
   nv = realloc(c->values, (c->n_values + 1) * sizeof(char *));
   if(!nv) {
     free(s);
@@ -92,10 +108,17 @@ hs_rc hs_cond_parse(const void *json, const char *where, hs_cond *out,
       op = val;
     else if(!strcmp(key, "value"))
       value = val;
+    else if(!strcmp(key, "allow_empty")) {
+      if(!json_object_is_type(val, json_type_boolean))
+        return hs_err_set(err, HS_E_CONFIG,
+                          "%s.allow_empty: expected true or false", where);
+      out->allow_empty = json_object_get_boolean(val);
+    }
     else
       return hs_err_set(err, HS_E_CONFIG,
-                        "%s.%s: unknown key; expected field, op, value", where,
-                        key);
+                        "%s.%s: unknown key; expected field, op, value, "
+                        "allow_empty",
+                        where, key);
   }
   if(!field || !json_object_is_type(field, json_type_string) ||
      !*json_object_get_string(field))
@@ -152,6 +175,12 @@ hs_rc hs_cond_parse(const void *json, const char *where, hs_cond *out,
 fail:
   hs_cond_clear(out);
   return rc;
+}
+
+int hs_op_compares(int op)
+{
+  return op == HS_OP_EQ || op == HS_OP_NE || op == HS_OP_IN ||
+         op == HS_OP_NOT_IN || op == HS_OP_LT || op == HS_OP_GT;
 }
 
 static int as_number(const char *s, double *out)

@@ -5,7 +5,8 @@
 ** sides are dates (any shape hs_norm_date reads) they compare as dates,
 ** when both are numbers as numbers, otherwise as text, case-sensitively.
 ** An absent value is empty: it is != anything, in nothing, < and >
-** nothing.
+** nothing. A value "today", "today-30d", "today+1y" is a relative date,
+** resolved to an ISO date when the config is parsed (hs_norm_today).
 */
 #ifndef HS_CONDITIONS_H
 #define HS_CONDITIONS_H
@@ -37,6 +38,10 @@ typedef struct hs_cond {
   char **values; /* one for = != contains < >, any number for in / not in,
                     none for empty / not empty */
   size_t n_values;
+  int allow_empty; /* "allow_empty": true: the field may be empty for
+                      everyone (no fail-closed refusal, see plan.h) */
+  int relative;    /* a value was a relative date ("today-30d"), resolved
+                      at parse time */
 } hs_cond;
 
 /* The operator spelled s, or -1. */
@@ -51,6 +56,10 @@ hs_rc hs_cond_parse(const void *json, const char *where, hs_cond *out,
                     hs_err *err);
 
 void hs_cond_clear(hs_cond *c);
+
+/* True when op compares values (= != in "not in" < >), so a date field
+** needs date literals. */
+int hs_op_compares(int op);
 
 /* 1 when value (NULL = absent) satisfies c, else 0. */
 int hs_cond_eval(const hs_cond *c, const char *value);

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "digest.h"
+#include "normalise.h"
 #include "secret.h"
 
 #include <json-c/json.h>
@@ -18,7 +19,8 @@
 
 static const char *const top_keys =
     "connector, settings, secrets, database, name_format, mapping, "
-    "conditions, groups";
+    "conditions, groups, allow_empty, mass_change, on_empty, duplicates, "
+    "date_years";
 
 void hs_config_free(hs_config *cfg)
 {
@@ -52,6 +54,9 @@ void hs_config_free(hs_config *cfg)
     free(cfg->groups[i].conds);
   }
   free(cfg->groups);
+  for(i = 0; i < cfg->n_allow_empty; i++)
+    free(cfg->allow_empty[i]);
+  free(cfg->allow_empty);
   free(cfg);
 }
 
@@ -194,6 +199,138 @@ static hs_rc parse_mapping(hs_config *cfg, json_object *obj, hs_err *err)
   return HS_OK;
 }
 
+static hs_rc parse_allow_empty(hs_config *cfg, json_object *arr, hs_err *err)
+{
+  size_t i, len;
+  if(!json_object_is_type(arr, json_type_array))
+    return hs_err_set(err, HS_E_CONFIG,
+                      "allow_empty: expected a list of HR field ids");
+  len = json_object_array_length(arr);
+  if(!(cfg->allow_empty = calloc(len ? len : 1, sizeof(char *))))
+    return nomem(err);
+  for(i = 0; i < len; i++) {
+    json_object *v = json_object_array_get_idx(arr, i);
+    if(!json_object_is_type(v, json_type_string) ||
+       !*json_object_get_string(v))
+      return hs_err_set(err, HS_E_CONFIG,
+                        "allow_empty[%zu]: expected an HR field id", i);
+    if(!(cfg->allow_empty[i] = strdup(json_object_get_string(v))))
+      return nomem(err);
+    cfg->n_allow_empty++;
+  }
+  return HS_OK;
+}
+
+static hs_rc parse_mass_change(hs_config *cfg, json_object *obj, hs_err *err)
+{
+  if(!json_object_is_type(obj, json_type_object))
+    return hs_err_set(err, HS_E_CONFIG,
+                      "mass_change: expected an object {\"max_share\": "
+                      "0.10}");
+  json_object_object_foreach(obj, k, v)
+  {
+    double d;
+    if(strcmp(k, "max_share"))
+      return hs_err_set(err, HS_E_CONFIG,
+                        "mass_change.%s: unknown key; expected max_share", k);
+    d = json_object_get_double(v);
+    if((!json_object_is_type(v, json_type_double) &&
+        !json_object_is_type(v, json_type_int)) ||
+       !(d >= 0 && d <= 1))
+      return hs_err_set(err, HS_E_CONFIG,
+                        "mass_change.max_share: expected a share between 0 "
+                        "and 1 (0.10 = 10%%)");
+    cfg->mass_share = d;
+  }
+  return HS_OK;
+}
+
+static hs_rc parse_on_empty(hs_config *cfg, json_object *obj, hs_err *err)
+{
+  if(!json_object_is_type(obj, json_type_object))
+    return hs_err_set(err, HS_E_CONFIG,
+                      "on_empty: expected an object {stakeholder field: "
+                      "\"keep\" or \"clear\"}");
+  json_object_object_foreach(obj, k, v)
+  {
+    int f = hs_sf_lookup(k);
+    const char *s = json_object_get_string(v);
+    if(f < 0 || !hs_sf_mappable(f) || f == HS_SF_HRIS_ID)
+      return hs_err_set(err, HS_E_CONFIG,
+                        "on_empty.%s: not a stakeholder field a sync writes",
+                        k);
+    if(!json_object_is_type(v, json_type_string) ||
+       (strcmp(s, "keep") && strcmp(s, "clear")))
+      return hs_err_set(err, HS_E_CONFIG,
+                        "on_empty.%s: expected \"keep\" or \"clear\"", k);
+    cfg->on_empty[f] =
+        strcmp(s, "clear") ? HS_ON_EMPTY_KEEP : HS_ON_EMPTY_CLEAR;
+  }
+  return HS_OK;
+}
+
+static hs_rc parse_date_years(hs_config *cfg, json_object *obj, hs_err *err)
+{
+  json_object *lo, *hi;
+  if(!json_object_is_type(obj, json_type_object) ||
+     json_object_object_length(obj) != 2 ||
+     !json_object_object_get_ex(obj, "min", &lo) ||
+     !json_object_object_get_ex(obj, "max", &hi) ||
+     !json_object_is_type(lo, json_type_int) ||
+     !json_object_is_type(hi, json_type_int))
+    return hs_err_set(err, HS_E_CONFIG,
+                      "date_years: expected {\"min\": 1900, \"max\": "
+                      "2200}");
+  cfg->year_min = json_object_get_int(lo);
+  cfg->year_max = json_object_get_int(hi);
+  if(cfg->year_min < 1 || cfg->year_max > 9999 ||
+     cfg->year_min > cfg->year_max)
+    return hs_err_set(err, HS_E_CONFIG,
+                      "date_years: expected 1 <= min <= max <= 9999");
+  return HS_OK;
+}
+
+static int cond_uses(const hs_cond *c, size_t n, const char *field)
+{
+  size_t i;
+  for(i = 0; i < n; i++)
+    if(!strcmp(c[i].field, field))
+      return 1;
+  return 0;
+}
+
+/* An allow_empty entry that no condition tests is a typo, and a typo
+** here would silently keep the guard off for the real field. */
+static hs_rc check_allow_empty(const hs_config *cfg, hs_err *err)
+{
+  size_t i, j;
+  for(i = 0; i < cfg->n_allow_empty; i++) {
+    int used = cond_uses(cfg->conds, cfg->n_conds, cfg->allow_empty[i]), f;
+    for(f = 0; f < HS_SF_COUNT && !used; f++)
+      used = cfg->mapping[f] && !strcmp(cfg->mapping[f], cfg->allow_empty[i]);
+    for(j = 0; j < cfg->n_groups && !used; j++)
+      used = cond_uses(cfg->groups[j].conds, cfg->groups[j].n_conds,
+                       cfg->allow_empty[i]);
+    if(!used)
+      return hs_err_set(err, HS_E_CONFIG,
+                        "allow_empty[%zu]: no condition, group rule or "
+                        "mapping uses \"%s\"",
+                        i, cfg->allow_empty[i]);
+  }
+  return HS_OK;
+}
+
+int hs_config_allows_empty(const hs_config *cfg, const hs_cond *c)
+{
+  size_t i;
+  if(c->allow_empty)
+    return 1;
+  for(i = 0; i < cfg->n_allow_empty; i++)
+    if(!strcmp(cfg->allow_empty[i], c->field))
+      return 1;
+  return 0;
+}
+
 static char *dir_of(const char *path)
 {
   const char *slash = strrchr(path, '/');
@@ -263,6 +400,25 @@ static hs_rc parse_root(hs_config *cfg, json_object *root, hs_err *err)
       rc = parse_conds(v, "conditions", &cfg->conds, &cfg->n_conds, err);
     else if(!strcmp(k, "groups"))
       rc = parse_groups(cfg, v, err);
+    else if(!strcmp(k, "allow_empty"))
+      rc = parse_allow_empty(cfg, v, err);
+    else if(!strcmp(k, "mass_change"))
+      rc = parse_mass_change(cfg, v, err);
+    else if(!strcmp(k, "on_empty"))
+      rc = parse_on_empty(cfg, v, err);
+    else if(!strcmp(k, "duplicates")) {
+      const char *s = json_object_get_string(v);
+      if(json_object_is_type(v, json_type_string) && !strcmp(s, "flag"))
+        cfg->duplicates = HS_DUP_FLAG;
+      else if(json_object_is_type(v, json_type_string) &&
+              !strcmp(s, "conflict"))
+        cfg->duplicates = HS_DUP_CONFLICT;
+      else
+        return hs_err_set(err, HS_E_CONFIG,
+                          "duplicates: expected \"flag\" or \"conflict\"");
+    }
+    else if(!strcmp(k, "date_years"))
+      rc = parse_date_years(cfg, v, err);
     else
       return hs_err_set(err, HS_E_CONFIG,
                         "%s: unknown key; expected one of %s", k, top_keys);
@@ -271,7 +427,7 @@ static hs_rc parse_root(hs_config *cfg, json_object *root, hs_err *err)
   }
   if(!cfg->connector)
     return hs_err_set(err, HS_E_CONFIG, "connector: missing");
-  return HS_OK;
+  return check_allow_empty(cfg, err);
 }
 
 hs_rc hs_config_parse(const char *text, const char *path, hs_config **out,
@@ -291,6 +447,9 @@ hs_rc hs_config_parse(const char *text, const char *path, hs_config **out,
     return nomem(err);
   }
   hs_sha256_buf(text, strlen(text), cfg->digest);
+  cfg->mass_share = 0.10;
+  cfg->year_min = HS_NORM_YEAR_MIN;
+  cfg->year_max = HS_NORM_YEAR_MAX;
   tok = json_tokener_new();
   if(!tok) {
     hs_config_free(cfg);
@@ -492,6 +651,59 @@ hs_rc hs_config_check_fields_near(const hs_config *cfg,
     snprintf(key, sizeof(key), "groups[%zu].if", i);
     if((rc = check_conds(cfg, cfg->groups[i].conds, cfg->groups[i].n_conds,
                          key, known, nth, arg, err)))
+      return rc;
+  }
+  return HS_OK;
+}
+
+/* The date fields: declared so, or mapped to a stakeholder date. */
+static int is_date_field(const hs_config *cfg, hs_field_type_of_fn type,
+                         void *arg, const char *id)
+{
+  int f;
+  for(f = 0; f < HS_SF_COUNT; f++)
+    if(hs_sf_is_date(f) && cfg->mapping[f] && !strcmp(cfg->mapping[f], id))
+      return 1;
+  return type && type(arg, id) == HRSYNC_FIELD_DATE;
+}
+
+static hs_rc check_cond_types(const hs_config *cfg, const hs_cond *c, size_t n,
+                              const char *key, hs_field_type_of_fn type,
+                              void *arg, hs_err *err)
+{
+  size_t i, j;
+  for(i = 0; i < n; i++) {
+    if(!hs_op_compares(c[i].op) || !is_date_field(cfg, type, arg, c[i].field))
+      continue;
+    for(j = 0; j < c[i].n_values; j++) {
+      char iso[11];
+      if(!hs_norm_date(c[i].values[j], iso))
+        continue;
+      return hs_err_set(err, HS_E_CONFIG,
+                        "%s: %s[%zu].value: \"%s\" is not a date (or its "
+                        "year is outside %d-%d); %s is a date field: write "
+                        "an ISO date (YYYY-MM-DD) or a relative one (today, "
+                        "today-30d, today+1y)",
+                        cfg->path, key, i, c[i].values[j], cfg->year_min,
+                        cfg->year_max, c[i].field);
+    }
+  }
+  return HS_OK;
+}
+
+hs_rc hs_config_check_types(const hs_config *cfg, hs_field_type_of_fn type,
+                            void *arg, hs_err *err)
+{
+  size_t i;
+  hs_rc rc;
+  if((rc = check_cond_types(cfg, cfg->conds, cfg->n_conds, "conditions", type,
+                            arg, err)))
+    return rc;
+  for(i = 0; i < cfg->n_groups; i++) {
+    char key[64];
+    snprintf(key, sizeof(key), "groups[%zu].if", i);
+    if((rc = check_cond_types(cfg, cfg->groups[i].conds,
+                              cfg->groups[i].n_conds, key, type, arg, err)))
       return rc;
   }
   return HS_OK;

@@ -37,7 +37,22 @@ typedef struct hs_config {
   hs_group_rule *groups;
   size_t n_groups;
   char digest[65]; /* SHA-256 of the file's bytes, for the run log */
+  /* Registry safety (docs/user-guide.md "What hrsync refuses to do"). */
+  char **allow_empty; /* HR fields a condition may find empty for all */
+  size_t n_allow_empty;
+  double mass_share;         /* "mass_change": {"max_share"}; 0.10 */
+  int on_empty[HS_SF_COUNT]; /* HS_ON_EMPTY_*; keep by default */
+  int duplicates;            /* HS_DUP_*: near-duplicates flagged or
+                                conflicts */
+  int year_min, year_max;    /* "date_years"; 1900..2200 */
 } hs_config;
+
+enum { HS_ON_EMPTY_KEEP = 0, HS_ON_EMPTY_CLEAR = 1 };
+enum { HS_DUP_FLAG = 0, HS_DUP_CONFLICT = 1 };
+
+/* True when a condition on HR field id may find it empty for everyone
+** (top-level "allow_empty", or the condition's own). */
+int hs_config_allows_empty(const hs_config *cfg, const hs_cond *c);
 
 /* Reads and validates path. *out is freed with hs_config_free. Errors are
 ** HS_E_CONFIG (HS_E_IO when the file cannot be read). */
@@ -67,6 +82,16 @@ typedef int (*hs_field_known_fn)(void *arg, const char *id);
 ** "hrsync.json: mapping.email: unknown HR field "mail"". */
 hs_rc hs_config_check_fields(const hs_config *cfg, hs_field_known_fn known,
                              void *arg, hs_err *err);
+
+/* The type (hrsync_field_type) of an HR field, or -1 when unknown. */
+typedef int (*hs_field_type_of_fn)(void *arg, const char *id);
+
+/* Checks that every condition comparing a date field (declared a date by
+** the connector, or mapped to a stakeholder date) compares it with a
+** date: "hrsync.json: conditions[1].value: "01/06/2025" is not a date;
+** terminationDate is a date field ...". type may be NULL. */
+hs_rc hs_config_check_types(const hs_config *cfg, hs_field_type_of_fn type,
+                            void *arg, hs_err *err);
 
 /* The i-th known HR field id, or NULL past the last. */
 typedef const char *(*hs_field_nth_fn)(void *arg, size_t i);

@@ -74,18 +74,23 @@ nomem:
 }
 
 /* Adds the candidates of one key, skipping people that belong to another
-** HRIS record and those already counted. */
+** HRIS record, people whose identifier says they are someone else (two
+** namesakes told apart by the identifier, issue 10 case 6), and those
+** already counted. */
 static void collect(const hs_matcher *m, const hs_strmap *map, const char *key,
-                    const char *hris_id, size_t *seen, size_t *nseen,
-                    hs_match *out)
+                    const char *hris_id, const char *identifier, size_t *seen,
+                    size_t *nseen, hs_match *out)
 {
   size_t n, i, j;
   const size_t *v = hs_strmap_get(map, key, &n);
   for(i = 0; i < n; i++) {
     const char *h = m->reg->items[v[i]].v[HS_SF_HRIS_ID];
     const char *type = m->reg->items[v[i]].v[HS_SF_TYPE];
+    const char *ident = m->reg->items[v[i]].v[HS_SF_IDENTIFIER];
     int dup = 0;
     if(h && strcmp(h, hris_id))
+      continue;
+    if(ident && identifier && strcmp(ident, identifier))
       continue;
     /* An organisation is never an employee, whatever its name. */
     if(type && !strcmp(type, HS_TYPE_ENTITY))
@@ -119,7 +124,8 @@ void hs_match_find(const hs_matcher *m, const char *hris_id,
     return;
   }
   if(identifier) {
-    collect(m, m->by_ident, identifier, hris_id, seen, &nseen, out);
+    collect(m, m->by_ident, identifier, hris_id, identifier, seen, &nseen,
+            out);
     if(out->n) {
       out->level = HS_MATCH_IDENTIFIER;
       return;
@@ -129,9 +135,9 @@ void hs_match_find(const hs_matcher *m, const char *hris_id,
     char *a = hs_sh_format_name(first, last, HS_NAME_FIRST_LAST);
     char *b = hs_sh_format_name(first, last, HS_NAME_LAST_FIRST);
     if(a)
-      collect(m, m->by_name, a, hris_id, seen, &nseen, out);
+      collect(m, m->by_name, a, hris_id, identifier, seen, &nseen, out);
     if(b)
-      collect(m, m->by_name, b, hris_id, seen, &nseen, out);
+      collect(m, m->by_name, b, hris_id, identifier, seen, &nseen, out);
     free(a);
     free(b);
     if(out->n)

@@ -6,7 +6,8 @@
 **   3. otherwise the exact full name, both orders ("Ada Lovelace",
 **      "Lovelace, Ada"), against the stakeholder's name and its
 **      first_name + last_name in both orders.
-** At levels 2 and 3 a stakeholder that already carries another hris_id is
+** At levels 2 and 3 a stakeholder that already carries another hris_id,
+** or (at level 3) another identifier than the record's, is
 ** someone else's, and a legal entity is nobody's, so neither is a
 ** candidate. Two candidates at one level are
 ** reported, never guessed between.

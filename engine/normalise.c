@@ -6,6 +6,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* Outside this range a date is a typo or a placeholder (issue 15): 1900
+** to 2200 unless the config says otherwise (hs_norm_set_years). */
+static int year_min = HS_NORM_YEAR_MIN, year_max = HS_NORM_YEAR_MAX;
+
+void hs_norm_set_years(int lo, int hi)
+{
+  year_min = lo;
+  year_max = hi;
+}
 
 static int is_space(char c)
 {
@@ -90,7 +101,7 @@ int hs_norm_date(const char *s, char iso[11])
       }
     }
   }
-  if(*p || y > 9999)
+  if(*p || y > 9999 || y < year_min || y > year_max)
     return -1;
   /* Bounded above: y <= 9999, m <= 12, d <= 31. */
   snprintf(iso, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
@@ -187,4 +198,96 @@ void hs_nrec_clear(hs_nrec *r)
   free(r->fields);
   r->fields = NULL;
   r->n = 0;
+}
+
+/* Days since 1970-01-01 of a civil date, and back (Howard Hinnant's
+** algorithms): exact for every Gregorian date, no time zone involved. */
+static long days_from_civil(int y, int m, int d)
+{
+  long era, yoe, doy, doe;
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+  long era, doe, yoe, doy, mp;
+  z += 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static void put_iso(char iso[11], int y, int m, int d)
+{
+  char tmp[32];
+  snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", y, m, d);
+  memcpy(iso, tmp, 10);
+  iso[10] = 0;
+}
+
+void hs_norm_today(char iso[11])
+{
+  const char *env = getenv("HRSYNC_TODAY");
+  char tmp[11];
+  time_t now;
+  struct tm tm;
+  if(env && !hs_norm_date(env, tmp)) {
+    memcpy(iso, tmp, 11);
+    return;
+  }
+  now = time(NULL);
+  gmtime_r(&now, &tm);
+  put_iso(iso, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int hs_norm_relative_date(const char *s, const char *today, char iso[11])
+{
+  const char *p = s + 5;
+  int y, m, d;
+  long n = 0;
+  char unit;
+  if(strncmp(s, "today", 5))
+    return 1;
+  if(sscanf(today, "%4d-%2d-%2d", &y, &m, &d) != 3)
+    return -1;
+  if(*p) {
+    int sign = *p == '-' ? -1 : *p == '+' ? 1 : 0, digits_seen = 0;
+    if(!sign)
+      return -1;
+    for(p++; is_digit(*p) && digits_seen < 6; p++, digits_seen++)
+      n = n * 10 + (*p - '0');
+    if(!digits_seen)
+      return -1;
+    if(!(unit = *p) || p[1])
+      return -1;
+    n *= sign;
+    if(unit == 'd' || unit == 'w')
+      civil_from_days(days_from_civil(y, m, d) + (unit == 'w' ? 7 * n : n), &y,
+                      &m, &d);
+    else if(unit == 'm' || unit == 'y') {
+      long months = (long)y * 12 + (m - 1) + (unit == 'y' ? 12 * n : n);
+      if(months < 12 || months >= 10000L * 12)
+        return -1; /* before year 1 or after 9999 */
+      y = (int)(months / 12);
+      m = (int)(months % 12) + 1;
+      if(d > days_in_month(y, m))
+        d = days_in_month(y, m); /* Jan 31 + 1m = Feb 28/29 */
+    }
+    else
+      return -1;
+  }
+  if(y < 1 || y > 9999)
+    return -1;
+  put_iso(iso, y, m, d);
+  return 0;
 }

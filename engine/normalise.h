@@ -22,8 +22,25 @@ typedef enum hs_norm_result {
 ** A timestamp stands for a local midnight written in some offset (Personio
 ** sends 2014-11-08T23:00:00.000Z for 2014-11-09), so its wall-clock time
 ** as written is rounded to the nearest midnight; 12:00 rounds up. Returns
-** 0, or -1 when s is not one of those shapes or not a real date. */
+** 0, or -1 when s is not one of those shapes, not a calendar date (leap
+** years included) or outside the allowed years (1900-2200 by default). */
 int hs_norm_date(const char *s, char iso[11]);
+
+/* The default range of years a date may have, and the setter for the
+** config's "date_years" (process-wide: one config per run). */
+#define HS_NORM_YEAR_MIN 1900
+#define HS_NORM_YEAR_MAX 2200
+void hs_norm_set_years(int lo, int hi);
+
+/* Today's UTC date as ISO; HRSYNC_TODAY=YYYY-MM-DD pins it (tests, and
+** re-running a plan as of a given day). */
+void hs_norm_today(char iso[11]);
+
+/* A relative date, "today", "today-30d", "today+2w", "today+1m",
+** "today-1y" (a month or year step clamps to the month's last day),
+** computed from today (ISO) into iso. Returns 0, 1 when s is not a
+** relative date at all, -1 when it starts "today" but is malformed. */
+int hs_norm_relative_date(const char *s, const char *today, char iso[11]);
 
 /* True when s (already trimmed) is empty-like. */
 int hs_norm_is_empty(const char *s);

@@ -6,8 +6,11 @@
 #include "buf.h"
 #include "mapping.h"
 #include "match.h"
+#include "namekey.h"
 #include "strmap.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,16 +114,93 @@ void hs_plan_count(hs_plan *plan)
       plan->counts[plan->items[i].action]++;
 }
 
+static void free_changes(hs_change *c, size_t n)
+{
+  size_t i;
+  for(i = 0; i < n; i++) {
+    free(c[i].before);
+    free(c[i].after);
+  }
+  free(c);
+}
+
+/* A printf into a new string, or NULL. */
+static char *vfmt(const char *prefix, const char *fmt, va_list ap)
+{
+  va_list ap2;
+  size_t plen = prefix ? strlen(prefix) : 0;
+  int n;
+  char *s;
+  va_copy(ap2, ap);
+  n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  if(n < 0 || !(s = malloc(plen + (size_t)n + 1)))
+    return NULL;
+  if(plen)
+    memcpy(s, prefix, plen);
+  vsnprintf(s + plen, (size_t)n + 1, fmt, ap);
+  return s;
+}
+
+int hs_plan_warn(hs_plan *plan, const char *code, const char *fmt, ...)
+{
+  hs_warning *w = realloc(plan->warnings, (plan->n_warnings + 1) * sizeof(*w));
+  va_list ap;
+  if(!w)
+    return -1;
+  plan->warnings = w;
+  w = &w[plan->n_warnings];
+  va_start(ap, fmt);
+  w->message = vfmt(NULL, fmt, ap);
+  va_end(ap);
+  w->code = strdup(code);
+  if(!w->code || !w->message) {
+    free(w->code);
+    free(w->message);
+    return -1;
+  }
+  plan->n_warnings++;
+  return 0;
+}
+
+int hs_item_note(hs_plan_item *it, const char *fmt, ...)
+{
+  hs_buf prefix = HS_BUF_INIT;
+  va_list ap;
+  char *s;
+  if(it->note &&
+     (hs_buf_puts(&prefix, it->note) || hs_buf_puts(&prefix, "; "))) {
+    hs_buf_free(&prefix);
+    return -1;
+  }
+  va_start(ap, fmt);
+  s = vfmt(prefix.len ? hs_buf_str(&prefix) : NULL, fmt, ap);
+  va_end(ap);
+  hs_buf_free(&prefix);
+  if(!s)
+    return -1;
+  free(it->note);
+  it->note = s;
+  return 0;
+}
+
 void hs_plan_clear(hs_plan *plan)
 {
   size_t i;
   for(i = 0; i < plan->n; i++) {
     hs_plan_item *it = &plan->items[i];
     item_clear_changes(it);
+    free_changes(it->kept, it->n_kept);
     free(it->hris_id);
     free(it->name);
     free(it->reason);
+    free(it->note);
   }
+  for(i = 0; i < plan->n_warnings; i++) {
+    free(plan->warnings[i].code);
+    free(plan->warnings[i].message);
+  }
+  free(plan->warnings);
   free(plan->items);
   free(plan->connector);
   memset(plan, 0, sizeof(*plan));
@@ -135,7 +215,68 @@ struct hs_planner {
   size_t *claim;       /* per registry index: claiming item index + 1 */
   hs_strmap *creating; /* hris_id of planned creates -> item index */
   hs_plan plan;
+  char today[11];
+  const char **wanted; /* HR fields the config uses (borrowed strings) */
+  size_t n_wanted;
+  hs_strmap *wanted_ix; /* id -> index in wanted */
+  unsigned char *seen;  /* per wanted field: 1 some record carried it,
+                           2 some record had a value */
+  hs_strmap *dup_name;  /* registry name keys -> registry index */
+  hs_strmap *dup_email; /* registry e-mail keys -> registry index */
+  const char *remap_from;
 };
+
+static hs_rc nomem(hs_err *err)
+{
+  return hs_err_set(err, HS_E_NOMEM, "out of memory");
+}
+
+/* Adds key (freed here) -> i to map; NULL keys are skipped. */
+static int add_key(hs_strmap *map, char *key, size_t i)
+{
+  int rc = key ? hs_strmap_add(map, key, i) : 0;
+  free(key);
+  return rc;
+}
+
+/* The near-duplicate indexes: every stakeholder's name (its display name
+** and first + last) and e-mail, reduced to keys (namekey.h). */
+static int index_duplicates(hs_planner *p)
+{
+  size_t i;
+  for(i = 0; i < p->reg->n; i++) {
+    char *const *v = p->reg->items[i].v;
+    char *both = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
+                                   HS_NAME_FIRST_LAST);
+    int bad = add_key(p->dup_name, hs_namekey(v[HS_SF_NAME]), i);
+    if(!bad && v[HS_SF_FIRST_NAME] && v[HS_SF_LAST_NAME])
+      bad = add_key(p->dup_name, hs_namekey(both), i);
+    free(both);
+    if(bad || add_key(p->dup_email, hs_emailkey(v[HS_SF_EMAIL]), i))
+      return -1;
+  }
+  return 0;
+}
+
+static hs_rc track_wanted(hs_planner *p, hs_err *err)
+{
+  size_t i;
+  hs_rc rc;
+  if((rc = hs_config_wanted(p->cfg, &p->wanted, &p->n_wanted, err)))
+    return rc;
+  if(!(p->seen = calloc(p->n_wanted + 1, 1)) ||
+     !(p->wanted_ix = hs_strmap_new()))
+    return nomem(err);
+  for(i = 0; i < p->n_wanted; i++)
+    if(hs_strmap_add(p->wanted_ix, p->wanted[i], i))
+      return nomem(err);
+  return HS_OK;
+}
+
+void hs_planner_remap(hs_planner *p, const char *old_field)
+{
+  p->remap_from = old_field;
+}
 
 hs_rc hs_planner_new(const hs_registry *reg, const hs_config *cfg,
                      hs_field_type_fn type, void *type_arg, hs_planner **out,
@@ -152,10 +293,19 @@ hs_rc hs_planner_new(const hs_registry *reg, const hs_config *cfg,
   p->type_arg = type_arg;
   p->claim = calloc(reg->n ? reg->n : 1, sizeof(size_t));
   p->creating = hs_strmap_new();
-  if(!p->claim || !p->creating) {
+  p->dup_name = hs_strmap_new();
+  p->dup_email = hs_strmap_new();
+  if(!p->claim || !p->creating || !p->dup_name || !p->dup_email ||
+     index_duplicates(p)) {
     hs_planner_free(p);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
+  if((rc = track_wanted(p, err))) {
+    hs_planner_free(p);
+    return rc;
+  }
+  hs_norm_set_years(cfg->year_min, cfg->year_max);
+  hs_norm_today(p->today);
   if((rc = hs_match_new(reg, &p->match, err))) {
     hs_planner_free(p);
     return rc;
@@ -177,6 +327,11 @@ void hs_planner_free(hs_planner *p)
   hs_match_free(p->match);
   free(p->claim);
   hs_strmap_free(p->creating);
+  hs_strmap_free(p->dup_name);
+  hs_strmap_free(p->dup_email);
+  hs_strmap_free(p->wanted_ix);
+  free(p->wanted);
+  free(p->seen);
   hs_plan_clear(&p->plan);
   free(p);
 }
@@ -196,7 +351,19 @@ static const char *sh_label(const hs_sh *sh)
   return sh->v[HS_SF_NAME] ? sh->v[HS_SF_NAME] : "";
 }
 
-/* Groups the rules add for this record, merged into a copy of current. */
+/* A termination date after today means "leaving", not "left" (issue 10
+** case 4): the conditions and group rules see no termination date yet,
+** so the person stays active until the day comes. */
+static const char *rec_value(const hs_planner *p, const hs_nrec *r,
+                             const char *field)
+{
+  const char *v = hs_nrec_get(r, field, NULL);
+  const char *tf = p->cfg->mapping[HS_SF_TERMINATION_DATE];
+  if(v && tf && !strcmp(field, tf) && strcmp(v, p->today) > 0)
+    return NULL;
+  return v;
+}
+
 /* The groups after the rules: a group named by a rule is the rules' to
 ** manage (added while a rule for it matches, removed when none does, so a
 ** rehired person leaves "Ex-employee"); other groups are left alone. The
@@ -218,8 +385,7 @@ static hs_rc rule_groups(const hs_planner *p, const hs_nrec *r,
     const hs_group_rule *g = &cfg->groups[i];
     hit[i] = 1;
     for(j = 0; j < g->n_conds && hit[i]; j++)
-      hit[i] =
-          hs_cond_eval(&g->conds[j], hs_nrec_get(r, g->conds[j].field, NULL));
+      hit[i] = hs_cond_eval(&g->conds[j], rec_value(p, r, g->conds[j].field));
   }
   /* Two rules may name one group: it stays if either matches. */
   for(i = 0; i < cfg->n_groups; i++) {
@@ -244,8 +410,78 @@ static int differs(const char *a, const char *b)
   return strcmp(a, b) != 0;
 }
 
+static int add_kept(hs_plan_item *it, int f, const char *value)
+{
+  hs_change *c = realloc(it->kept, (it->n_kept + 1) * sizeof(*c));
+  if(!c)
+    return -1;
+  it->kept = c;
+  c = &c[it->n_kept++];
+  c->field = f;
+  c->after = NULL;
+  return (c->before = strdup(value)) ? 0 : -1;
+}
+
+/* The value an update leaves in field f: its change's after, else the
+** stakeholder's. */
+static const char *after_update(const hs_plan_item *it, const hs_sh *sh, int f,
+                                int *changed)
+{
+  size_t i;
+  for(i = 0; i < it->n_changes; i++)
+    if(it->changes[i].field == f) {
+      *changed = 1;
+      return it->changes[i].after;
+    }
+  return sh->v[f];
+}
+
+/* Names follow (issue 10 case 7): when first or last name change and the
+** display name is the one hrsync built from them, it is rebuilt; a name
+** set by hand is kept, and the plan says so. */
+static hs_rc follow_name(const hs_planner *p, hs_plan_item *it,
+                         const hs_sh *sh, hs_err *err)
+{
+  int changed = 0, built = 0, fmt;
+  const char *first = after_update(it, sh, HS_SF_FIRST_NAME, &changed);
+  const char *last = after_update(it, sh, HS_SF_LAST_NAME, &changed);
+  char *now;
+  if(!changed)
+    return HS_OK;
+  for(fmt = HS_NAME_FIRST_LAST; fmt <= HS_NAME_LAST_FIRST && !built; fmt++) {
+    char *old = hs_sh_format_name(sh->v[HS_SF_FIRST_NAME],
+                                  sh->v[HS_SF_LAST_NAME], fmt);
+    built = !sh->v[HS_SF_NAME] || (old && !strcmp(old, sh->v[HS_SF_NAME]));
+    free(old);
+  }
+  if(!(now = hs_sh_format_name(first, last, p->cfg->name_format)))
+    return HS_OK; /* both names gone: keep what is there */
+  if(sh->v[HS_SF_NAME] && !strcmp(sh->v[HS_SF_NAME], now)) {
+    free(now); /* already the name they make */
+    return HS_OK;
+  }
+  if(built && differs(sh->v[HS_SF_NAME], now)) {
+    if(hs_item_add_change(it, HS_SF_NAME, sh->v[HS_SF_NAME], now)) {
+      free(now);
+      return nomem(err);
+    }
+  }
+  else if(!built && hs_item_note(it,
+                                 "name \"%s\" kept: it was set by hand, "
+                                 "not built from the first and last name "
+                                 "(now \"%s\")",
+                                 sh->v[HS_SF_NAME], now)) {
+    free(now);
+    return nomem(err);
+  }
+  free(now);
+  return HS_OK;
+}
+
 /* Field diffs for an existing stakeholder. only_left: a filtered-out
-** record updates nothing but its groups and termination date. */
+** record updates nothing but its groups and termination date. An empty
+** HR value keeps the registry's value unless the config says
+** "on_empty": {field: "clear"} (issue 10 case 3). */
 static hs_rc diff_existing(const hs_planner *p, hs_plan_item *it,
                            const hs_sh *sh, const hs_nrec *r,
                            const char *v[HS_SF_COUNT],
@@ -263,9 +499,16 @@ static hs_rc diff_existing(const hs_planner *p, hs_plan_item *it,
     /* Match keys are never cleared by an empty HR value. */
     if(!v[f] && (f == HS_SF_HRIS_ID || f == HS_SF_IDENTIFIER))
       continue;
+    if(!v[f] && sh->v[f] && p->cfg->on_empty[f] == HS_ON_EMPTY_KEEP) {
+      if(add_kept(it, f, sh->v[f]))
+        return nomem(err);
+      continue;
+    }
     if(differs(sh->v[f], v[f]) && hs_item_add_change(it, f, sh->v[f], v[f]))
       return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
+  if(!only_left && (rc = follow_name(p, it, sh, err)))
+    return rc;
   if(!only_left && differs(sh->v[HS_SF_TYPE], HS_TYPE_PERSON) &&
      hs_item_add_change(it, HS_SF_TYPE, sh->v[HS_SF_TYPE], HS_TYPE_PERSON))
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
@@ -300,6 +543,84 @@ static hs_rc claim_conflict(hs_planner *p, size_t idx, hs_plan_item *it,
   return HS_OK;
 }
 
+/* A registry stakeholder the new record may duplicate: same name key
+** (namekey.h) or same e-mail, not synced from another record, not an
+** organisation. -1 when none; *how says which. */
+static long near_duplicate(const hs_planner *p, const hs_plan_item *it,
+                           const char *email, const char *ident,
+                           const char **how)
+{
+  char *keys[2];
+  long found = -1;
+  int k;
+  keys[0] = hs_namekey(it->name);
+  keys[1] = hs_emailkey(email);
+  for(k = 0; k < 2 && found < 0; k++) {
+    size_t n, i;
+    const size_t *v =
+        keys[k] ? hs_strmap_get(k ? p->dup_email : p->dup_name, keys[k], &n)
+                : NULL;
+    for(i = 0; v && i < n && found < 0; i++) {
+      const hs_sh *sh = &p->reg->items[v[i]];
+      const char *type = sh->v[HS_SF_TYPE];
+      if(sh->v[HS_SF_HRIS_ID] || p->claim[v[i]] ||
+         (type && !strcmp(type, HS_TYPE_ENTITY)))
+        continue;
+      /* Another identifier says it is someone else (case 6). */
+      if(ident && sh->v[HS_SF_IDENTIFIER] &&
+         strcmp(ident, sh->v[HS_SF_IDENTIFIER]))
+        continue;
+      found = (long)v[i];
+      *how = k ? "the same e-mail address"
+               : "the same name once accents, case, spacing and name order "
+                 "are ignored";
+    }
+  }
+  free(keys[0]);
+  free(keys[1]);
+  return found;
+}
+
+/* Flags (or, with "duplicates": "conflict", refuses) a create that looks
+** like a stakeholder made by hand (issue 10 case 5). 1 = made a conflict. */
+static int flag_duplicate(hs_planner *p, hs_plan_item *it,
+                          const char *v[HS_SF_COUNT], hs_err *err)
+{
+  const char *how = NULL;
+  long idx = near_duplicate(p, it, v[HS_SF_EMAIL], v[HS_SF_IDENTIFIER], &how);
+  const hs_sh *sh;
+  hs_buf why = HS_BUF_INIT, fix = HS_BUF_INIT;
+  int bad, conflict = p->cfg->duplicates == HS_DUP_CONFLICT;
+  if(idx < 0)
+    return 0;
+  sh = &p->reg->items[idx];
+  if(v[HS_SF_IDENTIFIER])
+    bad = hs_buf_printf(&fix,
+                        "give #%lld the identifier %s (export, edit, "
+                        "import) or run `hrsync link %lld %s`",
+                        sh->id, v[HS_SF_IDENTIFIER], sh->id, it->hris_id);
+  else
+    bad =
+        hs_buf_printf(&fix, "run `hrsync link %lld %s`", sh->id, it->hris_id);
+  bad = bad || hs_buf_printf(&why,
+                             "possible duplicate of #%lld \"%s\" (%s); if "
+                             "it is the same person, %s",
+                             sh->id, sh_label(sh), how, hs_buf_str(&fix));
+  if(!bad && conflict)
+    bad = make_conflict(it, hs_buf_str(&why));
+  else if(!bad)
+    bad = hs_item_note(it, "%s", hs_buf_str(&why)) ||
+          hs_plan_warn(&p->plan, "possible_duplicate", "%s %s: %s",
+                       it->hris_id, it->name, hs_buf_str(&why));
+  hs_buf_free(&why);
+  hs_buf_free(&fix);
+  if(bad) {
+    hs_err_set(err, HS_E_NOMEM, "out of memory");
+    return -1;
+  }
+  return conflict;
+}
+
 static hs_rc plan_create(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
                          const char *v[HS_SF_COUNT], hs_err *err)
 {
@@ -322,6 +643,12 @@ static hs_rc plan_create(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
       return hs_err_set(err, HS_E_NOMEM, "out of memory");
     }
     hs_buf_free(&why);
+    return HS_OK;
+  }
+  switch(flag_duplicate(p, it, v, err)) {
+  case -1:
+    return HS_E_NOMEM;
+  case 1:
     return HS_OK;
   }
   it->action = HS_ACT_CREATE;
@@ -365,6 +692,47 @@ static hs_rc plan_matched(hs_planner *p, hs_plan_item *it, size_t idx,
   return HS_OK;
 }
 
+/* Same HRIS id, but name and birth date both changed: the HR system may
+** have given a departed person's id to someone new. Flagged, not
+** guessed about. */
+static hs_rc check_same_person(hs_planner *p, hs_plan_item *it,
+                               const hs_sh *sh, const char *v[HS_SF_COUNT],
+                               hs_err *err)
+{
+  char *now, *was, *was2, *full;
+  int name_changed;
+  if(!v[HS_SF_BIRTH_DATE] || !sh->v[HS_SF_BIRTH_DATE] ||
+     !strcmp(v[HS_SF_BIRTH_DATE], sh->v[HS_SF_BIRTH_DATE]))
+    return HS_OK;
+  full = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
+                           HS_NAME_FIRST_LAST);
+  now = hs_namekey(full);
+  was = hs_namekey(sh->v[HS_SF_NAME]);
+  free(full);
+  full = hs_sh_format_name(sh->v[HS_SF_FIRST_NAME], sh->v[HS_SF_LAST_NAME],
+                           HS_NAME_FIRST_LAST);
+  was2 = hs_namekey(full);
+  free(full);
+  name_changed =
+      now && (!was || strcmp(now, was)) && (!was2 || strcmp(now, was2));
+  free(now);
+  free(was);
+  free(was2);
+  if(!name_changed)
+    return HS_OK;
+  if(hs_item_note(it,
+                  "HRIS id %s now carries another name and birth date "
+                  "(born %s, was %s): check the HR system did not reuse "
+                  "the id",
+                  it->hris_id, v[HS_SF_BIRTH_DATE], sh->v[HS_SF_BIRTH_DATE]) ||
+     hs_plan_warn(&p->plan, "hris_id_person_changed",
+                  "#%lld \"%s\": HRIS id %s now carries another name and "
+                  "birth date; check the HR system did not reuse the id",
+                  sh->id, sh_label(sh), it->hris_id))
+    return nomem(err);
+  return HS_OK;
+}
+
 static hs_rc plan_conflict(hs_planner *p, hs_plan_item *it, const hs_match *m,
                            const char *key, hs_err *err)
 {
@@ -383,6 +751,20 @@ static hs_rc plan_conflict(hs_planner *p, hs_plan_item *it, const hs_match *m,
   return it->reason ? HS_OK : hs_err_set(err, HS_E_NOMEM, "out of memory");
 }
 
+/* The stakeholder synced from this record before, or -1; when re-keying
+** (hs_planner_remap) through the HR field that was the HRIS id. */
+static long synced_index(const hs_planner *p, const hs_nrec *r,
+                         const char *hris_id)
+{
+  if(p->remap_from) {
+    /* "" = the record's own id was the HRIS id before. */
+    const char *old =
+        *p->remap_from ? hs_nrec_get(r, p->remap_from, NULL) : r->hris_id;
+    return old ? hs_match_by_hris_id(p->match, old) : -1;
+  }
+  return hs_match_by_hris_id(p->match, hris_id);
+}
+
 /* The record with every stage applied; it is the item just pushed. */
 static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
                          hs_buf *skip, hs_err *err)
@@ -391,13 +773,19 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   int present[HS_SF_COUNT];
   size_t i;
   hs_match m;
+  hs_rc rc;
   hs_map_record(p->cfg, r, v, present);
   if(!(it->hris_id = strdup(v[HS_SF_HRIS_ID])))
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   it->name = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
                                p->cfg->name_format);
+  if(v[HS_SF_TERMINATION_DATE] &&
+     strcmp(v[HS_SF_TERMINATION_DATE], p->today) > 0 &&
+     hs_item_note(it, "leaving on %s", v[HS_SF_TERMINATION_DATE]))
+    return nomem(err);
   if(skip->len) {
-    long idx = hs_match_by_hris_id(p->match, v[HS_SF_HRIS_ID]);
+    long idx = synced_index(p, r, v[HS_SF_HRIS_ID]);
+    p->plan.hris_hits += idx >= 0;
     it->action = HS_ACT_SKIPPED;
     it->reason = hs_buf_steal(skip);
     /* A synced person whose record is unusable this time is skipped, not
@@ -410,13 +798,14 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   }
   for(i = 0; i < p->cfg->n_conds; i++) {
     const hs_cond *c = &p->cfg->conds[i];
-    const char *val = hs_nrec_get(r, c->field, NULL);
+    const char *val = rec_value(p, r, c->field);
     long idx;
     if(hs_cond_eval(c, val))
       continue;
     if(hs_cond_describe(c, val, skip))
       return hs_err_set(err, HS_E_NOMEM, "out of memory");
-    idx = hs_match_by_hris_id(p->match, v[HS_SF_HRIS_ID]);
+    idx = synced_index(p, r, v[HS_SF_HRIS_ID]);
+    p->plan.hris_hits += idx >= 0;
     if(idx < 0) {
       it->action = HS_ACT_SKIPPED;
       it->reason = hs_buf_steal(skip);
@@ -436,8 +825,17 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
     }
     return plan_matched(p, it, (size_t)idx, r, v, present, 1, err);
   }
+  if(p->remap_from) {
+    long idx = synced_index(p, r, v[HS_SF_HRIS_ID]);
+    if(idx >= 0)
+      return plan_matched(p, it, (size_t)idx, r, v, present, 0, err);
+  }
   hs_match_find(p->match, v[HS_SF_HRIS_ID], v[HS_SF_IDENTIFIER],
                 v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME], &m);
+  p->plan.hris_hits += m.level == HS_MATCH_HRIS_ID;
+  if(m.level == HS_MATCH_HRIS_ID && m.n == 1 &&
+     (rc = check_same_person(p, it, &p->reg->items[m.idx[0]], v, err)))
+    return rc;
   if(m.n > 1)
     return plan_conflict(p, it, &m,
                          m.level == HS_MATCH_HRIS_ID ? v[HS_SF_HRIS_ID]
@@ -483,6 +881,13 @@ hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err)
       carries = 1;
       reserved = rec->fields[i].value;
     }
+  for(i = 0; i < r.n && !rc; i++) {
+    size_t n;
+    const size_t *w;
+    if((w = hs_strmap_get(p->wanted_ix, r.fields[i].id, &n)) && n &&
+       p->seen[w[0]] < 2)
+      p->seen[w[0]] = r.fields[i].value ? 2 : 1;
+  }
   if(!rc && carries) {
     /* The connector's own rule wins over a date problem. */
     hs_buf_reset(&skip);
@@ -517,7 +922,159 @@ hs_rc hs_planner_finish(hs_planner *p, hs_plan *out, hs_err *err)
   }
   hs_plan_count(&p->plan);
   p->plan.registry = p->reg->n;
+  for(i = 0; i < p->reg->n; i++)
+    if(p->reg->items[i].v[HS_SF_HRIS_ID])
+      p->plan.synced++;
   *out = p->plan;
   memset(&p->plan, 0, sizeof(p->plan));
+  return HS_OK;
+}
+
+/* 2: some record had a value for it; 1: some record carried it, empty;
+** 0: none carried it. */
+static int field_seen(const hs_planner *p, const char *id)
+{
+  size_t n;
+  const size_t *w = hs_strmap_get(p->wanted_ix, id, &n);
+  return n ? p->seen[w[0]] : 0;
+}
+
+/* One condition on a field the run did not see: refused, unless allowed. */
+static hs_rc cond_withheld(hs_planner *p, const hs_cond *c, const char *where,
+                           hs_withheld_fn withheld, void *arg, hs_err *err)
+{
+  const char *why = withheld ? withheld(arg, c->field) : NULL;
+  hs_buf test = HS_BUF_INIT;
+  hs_rc rc;
+  if(hs_config_allows_empty(p->cfg, c) ||
+     (!why && (!p->plan.records || field_seen(p, c->field) == 2)))
+    return HS_OK;
+  if(hs_cond_describe(c, NULL, &test))
+    return nomem(err);
+  /* The test alone, without describe's " (was empty)". */
+  if(test.len > 12 && !strcmp(test.data + test.len - 12, " (was empty)"))
+    test.data[test.len -= 12] = 0;
+  if(why)
+    rc =
+        hs_err_set(err, HS_E_REFUSED,
+                   "%s: %s tests %s, which %s says this API key may not "
+                   "see%s%s%s; the condition cannot be trusted, so nothing "
+                   "was planned: grant the key read access to %s (or, if it "
+                   "is empty for everyone, add \"allow_empty\": [\"%s\"])",
+                   p->cfg->path, where, c->field, p->cfg->connector,
+                   *why ? " (" : "", why, *why ? ")" : "", c->field, c->field);
+  else
+    rc = hs_err_set(err, HS_E_REFUSED,
+                    "%s: %s tests %s, but none of the %zu records carried a "
+                    "value for it (the HR system withholds it from this API "
+                    "key?), so `%s` would hold for everyone; nothing was "
+                    "planned: grant the key read access to %s (or, if it is "
+                    "empty for everyone, add \"allow_empty\": [\"%s\"])",
+                    p->cfg->path, where, c->field, p->plan.records,
+                    hs_buf_str(&test), c->field, c->field);
+  hs_buf_free(&test);
+  return rc;
+}
+
+/* A mapped field the connector withheld, or that no record carried at
+** all: its registry values are kept, but say so. (One carried empty by
+** everyone, like a termination date nobody has yet, is no news.) */
+static hs_rc mapped_withheld(hs_planner *p, hs_withheld_fn withheld, void *arg,
+                             hs_err *err)
+{
+  int f;
+  size_t i;
+  for(f = 0; f < HS_SF_COUNT; f++) {
+    const char *id = p->cfg->mapping[f], *why;
+    int allowed = 0;
+    if(!id || f == HS_SF_HRIS_ID)
+      continue;
+    for(i = 0; i < p->cfg->n_allow_empty; i++)
+      allowed |= !strcmp(p->cfg->allow_empty[i], id);
+    why = withheld ? withheld(arg, id) : NULL;
+    if(allowed || (!why && (!p->plan.records || field_seen(p, id))))
+      continue; /* carried, even if empty */
+    if(hs_plan_warn(&p->plan, "withheld_field",
+                    "mapping.%s: %s %s; registry values of %s are kept "
+                    "(grant the API key read access to %s)",
+                    hs_sf_name(f), id,
+                    why ? "is withheld from this API key" : "was in no record",
+                    hs_sf_name(f), id))
+      return nomem(err);
+  }
+  return HS_OK;
+}
+
+hs_rc hs_planner_check_withheld(hs_planner *p, hs_withheld_fn withheld,
+                                void *arg, hs_err *err)
+{
+  const hs_config *cfg = p->cfg;
+  size_t i, j;
+  char where[160];
+  hs_rc rc;
+  for(i = 0; i < cfg->n_conds; i++) {
+    snprintf(where, sizeof(where), "conditions[%zu]", i);
+    if((rc = cond_withheld(p, &cfg->conds[i], where, withheld, arg, err)))
+      return rc;
+  }
+  for(i = 0; i < cfg->n_groups; i++)
+    for(j = 0; j < cfg->groups[i].n_conds; j++) {
+      snprintf(where, sizeof(where), "groups[%zu].if[%zu] (group \"%.40s\")",
+               i, j, cfg->groups[i].group);
+      if((rc = cond_withheld(p, &cfg->groups[i].conds[j], where, withheld, arg,
+                             err)))
+        return rc;
+    }
+  return mapped_withheld(p, withheld, arg, err);
+}
+
+size_t hs_mass_limit(size_t synced, double share)
+{
+  double lim = share * (double)synced;
+  size_t n = lim >= (double)synced ? synced : (size_t)lim;
+  return n < 1 ? 1 : n;
+}
+
+hs_rc hs_plan_check_mass(const hs_plan *plan, double share, hs_err *err)
+{
+  size_t limit = hs_mass_limit(plan->synced, share), cleared[HS_SF_COUNT];
+  size_t i, j, left = plan->counts[HS_ACT_LEFT];
+  int f;
+  if(!plan->synced)
+    return HS_OK;
+  left = plan->left_known < left ? left - plan->left_known : 0;
+  if(!plan->records && plan->counts[HS_ACT_LEFT])
+    return hs_err_set(err, HS_E_REFUSED,
+                      "the HR system returned nobody, and the registry holds "
+                      "%zu synced stakeholder%s: refusing to mark them all "
+                      "left (does the API key see the people? `hrsync "
+                      "check` tells); --allow-mass-change overrides",
+                      plan->synced, plan->synced == 1 ? "" : "s");
+  if(left > limit)
+    return hs_err_set(err, HS_E_REFUSED,
+                      "%zu of %zu synced stakeholders would be newly marked "
+                      "left, "
+                      "more than %.0f%% (%zu): refusing a mass change (a "
+                      "changed mapping.hris_id, conditions or API key?); "
+                      "check with `hrsync preview`, then sync with "
+                      "--allow-mass-change, or raise mass_change.max_share",
+                      left, plan->synced, share * 100, limit);
+  memset(cleared, 0, sizeof(cleared));
+  for(i = 0; i < plan->n; i++)
+    for(j = 0; j < plan->items[i].n_changes; j++) {
+      const hs_change *c = &plan->items[i].changes[j];
+      if(plan->items[i].action == HS_ACT_UPDATE && c->before && !c->after &&
+         c->field >= 0 && c->field < HS_SF_COUNT)
+        cleared[c->field]++;
+    }
+  for(f = 0; f < HS_SF_COUNT; f++)
+    if(cleared[f] > limit)
+      return hs_err_set(err, HS_E_REFUSED,
+                        "%s would be cleared on %zu of %zu synced "
+                        "stakeholders, more than %.0f%% (%zu): refusing a "
+                        "mass change (is the field withheld from the API "
+                        "key?); sync with --allow-mass-change if it is meant",
+                        hs_sf_name(f), cleared[f], plan->synced, share * 100,
+                        limit);
   return HS_OK;
 }

@@ -45,7 +45,18 @@ typedef struct hs_plan_item {
   char *reason;       /* skipped, conflict, left; NULL otherwise */
   hs_change *changes; /* create: every value set; update/left: diffs */
   size_t n_changes;
+  char *note;      /* for people: "leaving on 2027-01-31", "possible
+                      duplicate of #3 ...", "name kept ..."; "; "-joined */
+  hs_change *kept; /* values the registry keeps although the HR system
+                      sent none (on_empty keep): before = kept value */
+  size_t n_kept;
 } hs_plan_item;
+
+/* A warning is data: a stable code per kind and a sentence. */
+typedef struct hs_warning {
+  char *code;    /* "withheld_field", "possible_duplicate", ... */
+  char *message; /* one line */
+} hs_warning;
 
 typedef struct hs_plan {
   hs_plan_item *items;
@@ -54,9 +65,41 @@ typedef struct hs_plan {
   char fingerprint[65]; /* of the registry the plan was computed against */
   char config_digest[65];
   char *connector;
-  size_t records;  /* records planned (0 for a plan read from a file) */
-  size_t registry; /* stakeholders in the registry planned against */
+  size_t records;    /* records planned (0 for a plan read from a file) */
+  size_t registry;   /* stakeholders in the registry planned against */
+  size_t synced;     /* of those, the ones with an HRIS id */
+  size_t hris_hits;  /* records that found a stakeholder by HRIS id */
+  size_t left_known; /* left items already left after the last sync (not
+                        news: the mass-change guard does not count them) */
+  hs_warning *warnings;
+  size_t n_warnings;
 } hs_plan;
+
+/* Adds a warning (copies both strings); -1 on no memory. */
+int hs_plan_warn(hs_plan *plan, const char *code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Appends "; "-separated text to it->note; -1 on no memory. */
+int hs_item_note(hs_plan_item *it, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* The mass-change guard: how many of synced stakeholders a run may mark
+** left (or clear one field on) before it is refused: share of synced,
+** rounded down, but at least 1, so a single leaver never trips it. */
+size_t hs_mass_limit(size_t synced, double share);
+
+/* Refuses (HS_E_REFUSED, naming the count, the share and the override) a
+** plan that reads an empty roster while the registry holds synced
+** stakeholders, newly marks more than hs_mass_limit of them left
+** (counts[LEFT] - left_known), or clears one field on more than that
+** many. */
+hs_rc hs_plan_check_mass(const hs_plan *plan, double share, hs_err *err);
 
 /* Appends a zeroed item; NULL on no memory. */
 hs_plan_item *hs_plan_push(hs_plan *plan);
@@ -87,5 +130,23 @@ hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err);
 hs_rc hs_planner_finish(hs_planner *p, hs_plan *out, hs_err *err);
 
 void hs_planner_free(hs_planner *p);
+
+/* Why the connector withheld an HR field this run (SDK 1.2
+** field_withheld), or NULL when it did not say. */
+typedef const char *(*hs_withheld_fn)(void *arg, const char *field_id);
+
+/* Fail closed (call after the last record, before finish): refuses
+** (HS_E_REFUSED) when a condition or group rule tests an HR field that
+** the connector says it withheld, or that no record carried a value for,
+** unless the config allows that field to be empty. withheld may be NULL.
+** Mapped fields in the same state only warn (their values are kept). */
+hs_rc hs_planner_check_withheld(hs_planner *p, hs_withheld_fn withheld,
+                                void *arg, hs_err *err);
+
+/* Re-keying after a changed mapping.hris_id (`sync --remap-hris-id`):
+** records find their stakeholder by the value of old_field (the HR field
+** that was the HRIS id before), and their new HRIS id is written. The
+** string must outlive the planner. */
+void hs_planner_remap(hs_planner *p, const char *old_field);
 
 #endif

@@ -39,7 +39,37 @@ static int item_json(const hs_plan_item *it, hs_buf *b)
        hs_buf_puts(b, "}"))
       return -1;
   }
-  return hs_buf_puts(b, "}}");
+  if(hs_buf_puts(b, "}"))
+    return -1;
+  if(it->note &&
+     (hs_buf_puts(b, ",\"note\":") || hs_buf_json_str(b, it->note)))
+    return -1;
+  if(it->n_kept) {
+    if(hs_buf_puts(b, ",\"kept\":{"))
+      return -1;
+    for(i = 0; i < it->n_kept; i++)
+      if((i && hs_buf_puts(b, ",")) ||
+         hs_buf_json_str(b, hs_sf_name(it->kept[i].field)) ||
+         hs_buf_puts(b, ":") || json_opt(b, it->kept[i].before))
+        return -1;
+    if(hs_buf_puts(b, "}"))
+      return -1;
+  }
+  return hs_buf_puts(b, "}");
+}
+
+static int warnings_json(const hs_plan *plan, hs_buf *b)
+{
+  size_t i;
+  if(hs_buf_puts(b, ",\"warnings\":["))
+    return -1;
+  for(i = 0; i < plan->n_warnings; i++)
+    if((i && hs_buf_puts(b, ",")) || hs_buf_puts(b, "\n{\"code\":") ||
+       hs_buf_json_str(b, plan->warnings[i].code) ||
+       hs_buf_puts(b, ",\"message\":") ||
+       hs_buf_json_str(b, plan->warnings[i].message) || hs_buf_puts(b, "}"))
+      return -1;
+  return hs_buf_puts(b, "]");
 }
 
 hs_rc hs_plan_to_json(const hs_plan *plan, int with_meta, hs_buf *out,
@@ -53,10 +83,17 @@ hs_rc hs_plan_to_json(const hs_plan *plan, int with_meta, hs_buf *out,
     if(hs_buf_printf(out, "%s\"%s\":%zu", a ? "," : "", hs_action_name(a),
                      plan->counts[a]))
       goto nomem;
-  if(hs_buf_puts(out, "},\"changes\":["))
+  if(hs_buf_puts(out, "}") || warnings_json(plan, out))
+    goto nomem;
+  if(with_meta & 2) /* summary only */
+    return hs_buf_puts(out, "}\n")
+               ? hs_err_set(err, HS_E_NOMEM, "out of memory")
+               : HS_OK;
+  if(hs_buf_puts(out, ",\"changes\":["))
     goto nomem;
   for(i = 0; i < plan->n; i++) {
-    if(plan->items[i].action == HS_ACT_UNCHANGED)
+    const hs_plan_item *it = &plan->items[i];
+    if(it->action == HS_ACT_UNCHANGED && !it->note && !it->n_kept)
       continue;
     if((!first && hs_buf_puts(out, ",\n")) ||
        (first && hs_buf_puts(out, "\n")) || item_json(&plan->items[i], out))
@@ -65,11 +102,14 @@ hs_rc hs_plan_to_json(const hs_plan *plan, int with_meta, hs_buf *out,
   }
   if(hs_buf_puts(out, "]"))
     goto nomem;
-  if(with_meta &&
+  if((with_meta & 1) &&
      (hs_buf_printf(out,
                     ",\n\"plan\":{\"version\":1,\"fingerprint\":\"%s\","
-                    "\"config_digest\":\"%s\",\"connector\":",
-                    plan->fingerprint, plan->config_digest) ||
+                    "\"config_digest\":\"%s\",\"records\":%zu,"
+                    "\"registry\":%zu,\"synced\":%zu,\"left_known\":%zu,"
+                    "\"connector\":",
+                    plan->fingerprint, plan->config_digest, plan->records,
+                    plan->registry, plan->synced, plan->left_known) ||
       json_opt(out, plan->connector) || hs_buf_puts(out, "}")))
     goto nomem;
   if(hs_buf_puts(out, "}\n"))
@@ -149,6 +189,8 @@ static hs_rc load_item(json_object *o, size_t idx, hs_plan *plan,
     oom = 1;
   if((s = opt_str(o, "reason")) && !(it->reason = strdup(s)))
     oom = 1;
+  if((s = opt_str(o, "note")) && !(it->note = strdup(s)))
+    oom = 1;
   if(oom)
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   if((it->action == HS_ACT_UPDATE || it->action == HS_ACT_LEFT) &&
@@ -183,6 +225,39 @@ static hs_rc load_item(json_object *o, size_t idx, hs_plan *plan,
   return HS_OK;
 }
 
+static size_t opt_size(json_object *o, const char *key)
+{
+  json_object *v;
+  if(!json_object_object_get_ex(o, key, &v) ||
+     !json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
+    return 0;
+  return (size_t)json_object_get_int64(v);
+}
+
+/* Warnings come back with the plan, so `sync --plan --strict` sees them. */
+static hs_rc load_warnings(json_object *root, const char *path, hs_plan *out,
+                           hs_err *err)
+{
+  json_object *arr;
+  size_t i, n;
+  if(!json_object_object_get_ex(root, "warnings", &arr))
+    return HS_OK;
+  if(!json_object_is_type(arr, json_type_array))
+    return hs_err_set(err, HS_E_PARSE, "%s: warnings: not a list", path);
+  n = json_object_array_length(arr);
+  for(i = 0; i < n; i++) {
+    json_object *w = json_object_array_get_idx(arr, i);
+    const char *code = opt_str(w, "code"), *msg = opt_str(w, "message");
+    if(!code || !msg)
+      return hs_err_set(err, HS_E_PARSE,
+                        "%s: warnings[%zu]: expected code and message", path,
+                        i);
+    if(hs_plan_warn(out, code, "%s", msg))
+      return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  }
+  return HS_OK;
+}
+
 static hs_rc load_root(json_object *root, const char *path, hs_plan *out,
                        hs_err *err)
 {
@@ -199,6 +274,12 @@ static hs_rc load_root(json_object *root, const char *path, hs_plan *out,
                       "with a fingerprint)",
                       path);
   memcpy(out->fingerprint, fp, 65);
+  out->records = opt_size(meta, "records");
+  out->registry = opt_size(meta, "registry");
+  out->synced = opt_size(meta, "synced");
+  out->left_known = opt_size(meta, "left_known");
+  if((rc = load_warnings(root, path, out, err)))
+    return rc;
   if((digest = opt_str(meta, "config_digest")) && strlen(digest) == 64)
     memcpy(out->config_digest, digest, 65);
   if((conn = opt_str(meta, "connector")) && !(out->connector = strdup(conn)))

@@ -18,7 +18,10 @@
 #include "err.h"
 #include "plan.h"
 
-/* Appends the JSON of plan to out; with_meta adds the "plan" member. */
+/* Appends the JSON of plan to out: "summary", "warnings" (a list of
+** {"code", "message"}), "changes". with_meta: 1 adds the "plan" member
+** (fingerprint, counts of records and synced stakeholders); 2 leaves out
+** "changes" (`sync --summary`). */
 hs_rc hs_plan_to_json(const hs_plan *plan, int with_meta, hs_buf *out,
                       hs_err *err);
 

@@ -392,3 +392,21 @@ hs_rc hs_runlog_get(hs_store *st, long long id, hs_run *run,
   }
   return HS_OK;
 }
+
+hs_rc hs_runlog_warning(hs_store *st, long long run_id, const char *code,
+                        const char *message, hs_err *err)
+{
+  sqlite3_stmt *s;
+  int rc;
+  if(hs_store_prepare(st,
+                      "INSERT INTO run_items(run_id, action, name, reason) "
+                      "VALUES(?1, 'warning', ?2, ?3)",
+                      &s) != SQLITE_OK)
+    return db_err(st, err, "logging a warning");
+  sqlite3_bind_int64(s, 1, run_id);
+  sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 3, message, -1, SQLITE_STATIC);
+  rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  return rc == SQLITE_DONE ? HS_OK : db_err(st, err, "logging a warning");
+}

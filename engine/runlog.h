@@ -82,6 +82,12 @@ hs_rc hs_runlog_end(hs_runlog *rl, const size_t counts[HS_ACT_COUNT],
 
 void hs_runlog_free(hs_runlog *rl);
 
+/* Logs one of the plan's warnings with run run_id (inside a transaction):
+** a run_items row with action "warning", name = the code, reason = the
+** message, so `runs show` keeps what the operator was told. */
+hs_rc hs_runlog_warning(hs_store *st, long long run_id, const char *code,
+                        const char *message, hs_err *err);
+
 /* Every run, newest first. st may be NULL (no runs). Free with
 ** hs_runs_free. */
 hs_rc hs_runlog_list(hs_store *st, hs_run **runs, size_t *n, hs_err *err);

@@ -8,6 +8,7 @@ HRSYNC_DEB_PACKAGES=(build-essential cmake pkg-config libcurl4-openssl-dev
   libjson-c-dev libsqlite3-dev libcmocka-dev libmicrohttpd-dev jq curl
   python3 clang-format ca-certificates)
 HRSYNC_DEB_PACKAGES+=(sqlite3) # e2e undo test: sqlite3 .dump of the stakeholders table, byte for byte
+HRSYNC_DEB_PACKAGES+=(libutf8proc-dev) # near-duplicate names: NFKC, case folding, marks (engine/namekey.c)
 HRSYNC_DEB_PACKAGES+=(libssl-dev) # SHA-256 from libcrypto (engine/digest.c)
 HRSYNC_DEB_PACKAGES+=(scdoc man-db groff-base) # man pages: built, and checked by man -l
 HRSYNC_DEB_PACKAGES+=(zsh) # the zsh completion's test (tests/docs)

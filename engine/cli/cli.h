@@ -72,5 +72,7 @@ int hs_cmd_export(hs_cli *cli, int argc, char **argv);
 int hs_cmd_import(hs_cli *cli, int argc, char **argv);
 int hs_cmd_runs(hs_cli *cli, int argc, char **argv);
 int hs_cmd_conformance(hs_cli *cli, int argc, char **argv);
+int hs_cmd_link(hs_cli *cli, int argc, char **argv);
+int hs_cmd_unlink(hs_cli *cli, int argc, char **argv);
 
 #endif

@@ -14,7 +14,6 @@ int hs_cmd_preview(hs_cli *cli, int argc, char **argv)
 {
   const char *plan_path = NULL;
   hs_session s;
-  hs_store *st = NULL;
   hs_registry reg = {NULL, 0, {0}};
   hs_plan plan;
   char *db = NULL;
@@ -35,15 +34,20 @@ int hs_cmd_preview(hs_cli *cli, int argc, char **argv)
   if((rc = hs_session_config(cli, &s, &err)))
     goto out;
   if((rc = hs_cli_db_path(cli, &db, &err)) ||
-     (rc = hs_store_open(db, HS_STORE_READ, &st, &err)) ||
-     (rc = hs_store_load(st, &reg, &err)))
+     (rc = hs_session_registry(&s, db, &reg, &err)))
     goto out;
-  hs_store_close(st);
-  st = NULL;
   if((rc = hs_session_connect(&s, &err)) ||
      (rc = hs_session_fields(&s, 1, &err)) ||
      (rc = hs_session_plan(&s, &reg, &plan, &err)))
     goto out;
+  /* A preview shows what sync would refuse, as a warning. */
+  if(hs_plan_check_mass(&plan, s.cfg->mass_share, &err) &&
+     hs_plan_warn(&plan, "mass_change", "sync will refuse this plan: %s",
+                  err.msg)) {
+    rc = hs_err_set(&err, HS_E_NOMEM, "out of memory");
+    goto out;
+  }
+  hs_err_clear(&err);
   hs_print_plan(cli, &plan, 0);
   if(plan_path && (rc = hs_planfile_save(&plan, plan_path, &err)))
     goto out;
@@ -53,7 +57,6 @@ int hs_cmd_preview(hs_cli *cli, int argc, char **argv)
             "sync --plan %s`\n",
             plan_path, plan_path);
 out:
-  hs_store_close(st);
   hs_registry_clear(&reg);
   hs_plan_clear(&plan);
   hs_session_close(&s);

@@ -121,7 +121,8 @@ static hs_rc show(hs_cli *cli, hs_store *st, long long id, hs_err *err)
       /* One header line per stakeholder, then its fields. */
       if(!i || c[i].sh_id != c[i - 1].sh_id ||
          strcmp(c[i].action ? c[i].action : "",
-                c[i - 1].action ? c[i - 1].action : ""))
+                c[i - 1].action ? c[i - 1].action : "") ||
+         !strcmp(c[i].action ? c[i].action : "", "warning"))
         fprintf(cli->out, "%-9s #%lld %s (HRIS %s)%s%s\n",
                 c[i].action ? c[i].action : "", c[i].sh_id,
                 c[i].name ? c[i].name : "", c[i].hris_id ? c[i].hris_id : "",

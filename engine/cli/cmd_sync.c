@@ -1,6 +1,8 @@
 /*
-** hrsync sync [--yes] [--plan FILE]: shows the plan, gets approval (a y
-** on a terminal, --yes otherwise), applies it in one transaction.
+** hrsync sync [--yes] [--plan FILE] [--allow-mass-change] [--remap-hris-id]
+** [--strict] [--summary]: shows the plan, gets approval (a y on a
+** terminal, --yes otherwise), applies it in one transaction. The guards
+** (docs/user-guide.md "What hrsync refuses to do") run before approval.
 */
 #include "../apply.h"
 #include "../lock.h"
@@ -26,28 +28,98 @@ static int ask(hs_cli *cli)
   return line[0] == 'y' || line[0] == 'Y';
 }
 
+typedef struct sync_opts {
+  const char *plan_path;
+  int yes, allow_mass, remap, strict, summary;
+} sync_opts;
+
 /* The plan, computed now from the HR system against the store's current
-** registry. */
-static hs_rc make_plan(hs_cli *cli, const char *db, hs_plan *plan, hs_err *err)
+** registry. The fetch can take minutes: no handle on the store is held
+** meanwhile (hs_session_registry closes it). */
+static hs_rc make_plan(hs_cli *cli, const char *db, const sync_opts *o,
+                       hs_plan *plan, hs_err *err)
 {
   hs_session s;
-  hs_store *st = NULL;
   hs_registry reg = {NULL, 0, {0}};
   hs_rc rc;
-  if(!(rc = hs_session_config(cli, &s, err)) &&
-     !(rc = hs_store_open(db, HS_STORE_READ, &st, err)) &&
-     !(rc = hs_store_load(st, &reg, err))) {
-    /* The fetch can take minutes: hold no handle on the store meanwhile. */
-    hs_store_close(st);
-    st = NULL;
-    if(!(rc = hs_session_connect(&s, err)) &&
+  if(!(rc = hs_session_config(cli, &s, err))) {
+    s.remap = o->remap;
+    if(!(rc = hs_session_registry(&s, db, &reg, err)) &&
+       !(rc = hs_session_connect(&s, err)) &&
        !(rc = hs_session_fields(&s, 1, err)))
       rc = hs_session_plan(&s, &reg, plan, err);
   }
-  hs_store_close(st);
   hs_registry_clear(&reg);
   hs_session_close(&s);
   return rc;
+}
+
+/* The guards that need the whole plan: mass change, then --strict. */
+static hs_rc guard_plan(hs_cli *cli, const sync_opts *o, const hs_plan *plan,
+                        hs_err *err)
+{
+  hs_config *cfg = NULL;
+  double share = 0.10;
+  hs_err ignored;
+  hs_rc rc;
+  if(!o->allow_mass) {
+    /* A saved plan is checked with today's config when there is one. */
+    if(!hs_config_load(cli->config_path, &cfg, &ignored))
+      share = cfg->mass_share;
+    hs_config_free(cfg);
+    if((rc = hs_plan_check_mass(plan, share, err)))
+      return rc;
+  }
+  if(o->strict && plan->n_warnings)
+    return hs_err_set(err, HS_E_REFUSED,
+                      "sync: not applied: %zu warning%s and --strict (the "
+                      "first: %s)",
+                      plan->n_warnings, plan->n_warnings == 1 ? "" : "s",
+                      plan->warnings[0].message);
+  return HS_OK;
+}
+
+/* Which HR field fed hris_id, and who is left now (pipeline.h). */
+static hs_rc remember(hs_cli *cli, const sync_opts *o, const hs_plan *plan,
+                      const char *db, hs_err *err)
+{
+  hs_config *cfg = NULL;
+  hs_rc rc;
+  if(!o->plan_path && (rc = hs_config_load(cli->config_path, &cfg, err)))
+    return rc;
+  rc = hs_session_remember(cfg, plan, db, err);
+  hs_config_free(cfg);
+  return rc;
+}
+
+static int parse_args(hs_cli *cli, int argc, char **argv, sync_opts *o)
+{
+  int i;
+  memset(o, 0, sizeof(*o));
+  for(i = 1; i < argc; i++) {
+    if(!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y"))
+      o->yes = 1;
+    else if(!strcmp(argv[i], "--plan") && i + 1 < argc)
+      o->plan_path = argv[++i];
+    else if(!strncmp(argv[i], "--plan=", 7))
+      o->plan_path = argv[i] + 7;
+    else if(!strcmp(argv[i], "--allow-mass-change"))
+      o->allow_mass = 1;
+    else if(!strcmp(argv[i], "--remap-hris-id"))
+      o->remap = 1;
+    else if(!strcmp(argv[i], "--strict"))
+      o->strict = 1;
+    else if(!strcmp(argv[i], "--summary"))
+      o->summary = 1;
+    else
+      return hs_cli_usage_error(cli, "sync", "unexpected argument \"%s\"",
+                                argv[i]);
+  }
+  if(o->remap && o->plan_path)
+    return hs_cli_usage_error(cli, "sync",
+                              "--remap-hris-id plans anew; it cannot apply "
+                              "a saved --plan");
+  return 0;
 }
 
 /* hs_apply, with the write phase on the terminal's progress line. */
@@ -70,8 +142,8 @@ static hs_rc apply_with_progress(hs_cli *cli, hs_store *st,
 
 int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
 {
-  const char *plan_path = NULL;
-  int yes = 0, i, writes;
+  sync_opts o;
+  int bad, writes;
   hs_store *st = NULL;
   hs_lock *lock = NULL;
   hs_plan plan;
@@ -81,34 +153,30 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   hs_rc rc;
   hs_err_clear(&err);
   memset(&plan, 0, sizeof(plan));
-  for(i = 1; i < argc; i++) {
-    if(!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y"))
-      yes = 1;
-    else if(!strcmp(argv[i], "--plan") && i + 1 < argc)
-      plan_path = argv[++i];
-    else if(!strncmp(argv[i], "--plan=", 7))
-      plan_path = argv[i] + 7;
-    else
-      return hs_cli_usage_error(cli, "sync", "unexpected argument \"%s\"",
-                                argv[i]);
-  }
+  if((bad = parse_args(cli, argc, argv, &o)))
+    return bad;
   /* The lock is taken before the plan is made and held to the end: a
   ** second writer is refused at once rather than after a long fetch, and
   ** nobody can change the registry between the plan and its apply. */
   if((rc = hs_cli_db_path(cli, &db, &err)) ||
      (rc = hs_lock_acquire(db, &lock, &err)))
     goto out;
-  if(plan_path)
-    rc = hs_planfile_load(plan_path, &plan, &err);
+  if(o.plan_path)
+    rc = hs_planfile_load(o.plan_path, &plan, &err);
   else
-    rc = make_plan(cli, db, &plan, &err);
+    rc = make_plan(cli, db, &o, &plan, &err);
   if(rc)
     goto out;
   writes = hs_plan_writes(&plan);
-  /* -q: no plan, but the one-line result below. */
+  /* -q: no plan, but its warnings and the one-line result below; --json:
+  ** the plan once applied, with its run. */
   if(!cli->json && !cli->quiet)
-    hs_print_plan(cli, &plan, 0);
-  if(writes && !yes) {
+    hs_print_plan_ex(cli, &plan, 0, o.summary);
+  else if(!cli->json)
+    hs_print_warnings(cli, &plan);
+  if((rc = guard_plan(cli, &o, &plan, &err)))
+    goto out;
+  if(writes && !o.yes) {
     if(!isatty(fileno(stdin)) || !isatty(fileno(cli->errf))) {
       rc = hs_err_set(&err, HS_E_REFUSED,
                       "sync: not applied: approval needed and there is no "
@@ -126,8 +194,13 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
     goto out;
   if((rc = apply_with_progress(cli, st, &plan, &run, &err)))
     goto out;
+  hs_store_close(st);
+  st = NULL;
+  if((rc = hs_session_log_warnings(&plan, run, db, &err)) ||
+     (rc = remember(cli, &o, &plan, db, &err)))
+    goto out;
   if(cli->json)
-    hs_print_plan(cli, &plan, run);
+    hs_print_plan_ex(cli, &plan, run, o.summary);
   else if(!writes)
     fprintf(cli->out, "%sNothing to apply (logged as run %lld).\n",
             cli->quiet ? "" : "\n", run);

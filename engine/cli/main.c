@@ -58,11 +58,27 @@ static const hs_cmd commands[] = {
      "in, not in, contains, empty, not empty, <, >. Dates (any shape the HR\n"
      "system sends) and numbers compare as such; text compares\n"
      "case-sensitively; a missing value is empty.\n"},
-    {"sync", hs_cmd_sync, "[--yes] [--plan FILE]",
+    {"sync", hs_cmd_sync,
+     "[--yes] [--plan FILE] [--allow-mass-change] [--remap-hris-id] "
+     "[--strict] [--summary]",
      "show the plan, ask for approval, apply it in one transaction",
      "  --yes        approve without asking (required without a terminal)\n"
      "  --plan FILE  apply exactly this saved plan; refused (exit 3) if the\n"
-     "               registry changed since it was made\n"},
+     "               registry changed since it was made\n"
+     "  --allow-mass-change  apply a plan that marks more than\n"
+     "               mass_change.max_share (10%) of the synced stakeholders\n"
+     "               left or clears a field on as many, or reads nobody\n"
+     "  --remap-hris-id  mapping.hris_id changed on purpose: re-key the\n"
+     "               stakeholders by their previous HRIS ids\n"
+     "  --strict     refuse (exit 3) when the plan has any warning\n"
+     "  --summary    print the counts and the warnings, not every change\n"
+     "\nSee docs/user-guide.md, \"What hrsync refuses to do\".\n"},
+    {"link", hs_cmd_link, "STAKEHOLDER HRIS_ID",
+     "give a stakeholder an HRIS id by hand (a conflict or a possible "
+     "duplicate); logged as a run",
+     NULL},
+    {"unlink", hs_cmd_unlink, "STAKEHOLDER",
+     "take a stakeholder's HRIS id away; logged as a run", NULL},
     {"stakeholders", hs_cmd_stakeholders, "[--group NAME]",
      "list the registry",
      "  --group NAME  only the stakeholders in group NAME\n"},

@@ -5,7 +5,9 @@
 #include "progress.h"
 
 #include "../planfile.h"
+#include "../runlog.h"
 #include "../secret.h"
+#include "../store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,174 @@ static hs_rc check_placeholders(const hs_config *cfg, hs_err *err)
                         "`hrsync init`; fill it in",
                         cfg->path, cfg->settings[i].name);
   return HS_OK;
+}
+
+const char *hs_session_hris_field(const hs_session *s)
+{
+  const char *f = s->cfg->mapping[HS_SF_HRIS_ID];
+  return f ? f : HS_HRIS_RECORD_ID;
+}
+
+/* Re-keying reads the old HRIS id field too. */
+static hs_rc want_previous_hris(hs_session *s, hs_err *err)
+{
+  const char **w;
+  if(!s->remap || !s->hris_prev || !strcmp(s->hris_prev, HS_HRIS_RECORD_ID))
+    return HS_OK;
+  if(!(w = realloc(s->wanted, (s->n_wanted + 2) * sizeof(*w))))
+    return nomem(err);
+  s->wanted = w;
+  w[s->n_wanted++] = s->hris_prev;
+  w[s->n_wanted] = NULL;
+  return HS_OK;
+}
+
+hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
+                          hs_err *err)
+{
+  hs_store *st = NULL;
+  hs_err ignored;
+  hs_rc rc;
+  if((rc = hs_store_open(db, HS_STORE_READ, &st, err)) ||
+     (rc = hs_store_load(st, reg, err))) {
+    hs_store_close(st);
+    return rc;
+  }
+  /* A store from before the meta table has no record of it: not an
+  ** error, the next sync records it. */
+  if(hs_store_meta_get(st, HS_META_HRIS_FIELD, &s->hris_prev, &ignored))
+    s->hris_prev = NULL;
+  if(hs_store_meta_get(st, HS_META_LEFT, &s->left_prev, &ignored))
+    s->left_prev = NULL;
+  hs_store_close(st);
+  return HS_OK;
+}
+
+/* A changed mapping.hris_id (issue 10 case 8) is refused when it would
+** re-key people: the new ids find (almost) nobody, so everyone would be
+** created again and the old ones left. A field renamed with the same
+** values (BambooHR's report "id" is the dataset's "eeid") finds them and
+** passes; the new name is then remembered. */
+static hs_rc check_remap(const hs_session *s, const hs_plan *plan, hs_err *err)
+{
+  const char *now = hs_session_hris_field(s);
+  if(s->remap || !s->hris_prev || !strcmp(s->hris_prev, now) ||
+     !plan->synced || plan->hris_hits * 2 >= plan->synced)
+    return HS_OK;
+  return hs_err_set(err, HS_E_REFUSED,
+                    "%s: mapping.hris_id is \"%s\", but this registry was "
+                    "synced with \"%s\": the new ids find %zu of the %zu "
+                    "synced stakeholders, so the others would be created "
+                    "again and the old ones marked left (never re-map it "
+                    "after the first sync); put back \"%s\", or re-key the "
+                    "stakeholders by their previous HRIS ids with `hrsync "
+                    "sync --remap-hris-id`",
+                    s->cfg->path, now, s->hris_prev, plan->hris_hits,
+                    plan->synced, s->hris_prev);
+}
+
+/* The HRIS ids of the plan's left items, one a line (malloc'd). */
+static char *left_list(const hs_plan *plan)
+{
+  hs_buf b = HS_BUF_INIT;
+  size_t i;
+  if(hs_buf_puts(&b, ""))
+    return NULL;
+  for(i = 0; i < plan->n; i++)
+    if(plan->items[i].action == HS_ACT_LEFT && plan->items[i].hris_id &&
+       hs_buf_printf(&b, "%s\n", plan->items[i].hris_id)) {
+      hs_buf_free(&b);
+      return NULL;
+    }
+  return hs_buf_steal(&b);
+}
+
+hs_rc hs_session_remember(const hs_config *cfg, const hs_plan *plan,
+                          const char *db, hs_err *err)
+{
+  const char *now = !cfg                          ? NULL
+                    : cfg->mapping[HS_SF_HRIS_ID] ? cfg->mapping[HS_SF_HRIS_ID]
+                                                  : HS_HRIS_RECORD_ID;
+  hs_store *st = NULL;
+  char *left = left_list(plan), *was_left = NULL, *was_hris = NULL;
+  hs_rc rc;
+  if(!left)
+    return nomem(err);
+  /* Nothing new: no write (a sync with nothing to apply stays read-only). */
+  if(!(rc = hs_store_open(db, HS_STORE_READ, &st, err)) && st &&
+     !(rc = hs_store_meta_get(st, HS_META_LEFT, &was_left, err)) &&
+     !(rc = hs_store_meta_get(st, HS_META_HRIS_FIELD, &was_hris, err)) &&
+     was_left && !strcmp(was_left, left) &&
+     (!now || (was_hris && !strcmp(was_hris, now)))) {
+    rc = HS_OK;
+    goto out;
+  }
+  hs_store_close(st);
+  st = NULL;
+  if(rc)
+    goto out;
+  if(!(rc = hs_store_open(db, HS_STORE_WRITE, &st, err)) &&
+     !(rc = hs_store_begin(st, err))) {
+    if((!now || !(rc = hs_store_meta_set(st, HS_META_HRIS_FIELD, now, err))) &&
+       !(rc = hs_store_meta_set(st, HS_META_LEFT, left, err)))
+      rc = hs_store_commit(st, err);
+    if(rc)
+      hs_store_rollback(st);
+  }
+out:
+  free(left);
+  free(was_left);
+  free(was_hris);
+  hs_store_close(st);
+  return rc;
+}
+
+hs_rc hs_session_log_warnings(const hs_plan *plan, long long run_id,
+                              const char *db, hs_err *err)
+{
+  hs_store *st = NULL;
+  size_t i;
+  hs_rc rc;
+  if(!plan->n_warnings || run_id <= 0)
+    return HS_OK;
+  if((rc = hs_store_open(db, HS_STORE_WRITE, &st, err)) ||
+     (rc = hs_store_begin(st, err))) {
+    hs_store_close(st);
+    return rc;
+  }
+  for(i = 0; i < plan->n_warnings && !rc; i++)
+    rc = hs_runlog_warning(st, run_id, plan->warnings[i].code,
+                           plan->warnings[i].message, err);
+  if(!rc)
+    rc = hs_store_commit(st, err);
+  if(rc)
+    hs_store_rollback(st);
+  hs_store_close(st);
+  return rc;
+}
+
+/* How many left items were already left after the last sync. */
+static size_t count_known_left(const char *prev, const hs_plan *plan)
+{
+  hs_strmap *set;
+  char *copy, *line, *save = NULL;
+  size_t i, n = 0, k;
+  if(!prev || !*prev || !(set = hs_strmap_new()))
+    return 0;
+  if(!(copy = strdup(prev))) {
+    hs_strmap_free(set);
+    return 0;
+  }
+  for(line = strtok_r(copy, "\n", &save); line;
+      line = strtok_r(NULL, "\n", &save))
+    hs_strmap_add(set, line, 0);
+  for(i = 0; i < plan->n; i++)
+    if(plan->items[i].action == HS_ACT_LEFT && plan->items[i].hris_id &&
+       hs_strmap_get(set, plan->items[i].hris_id, &k) && k)
+      n++;
+  free(copy);
+  hs_strmap_free(set);
+  return n;
 }
 
 hs_rc hs_session_connect(hs_session *s, hs_err *err)
@@ -66,6 +236,7 @@ hs_rc hs_session_connect(hs_session *s, hs_err *err)
       return nomem(err);
   }
   if((rc = hs_config_wanted(cfg, &s->wanted, &s->n_wanted, err)) ||
+     (rc = want_previous_hris(s, err)) ||
      (rc = hs_http_new(NULL, s->cli->log, &s->http, err)))
     return rc;
   memset(&p, 0, sizeof(p));
@@ -151,10 +322,13 @@ hs_rc hs_session_fields(hs_session *s, int check, hs_err *err)
   if((rc = hs_conn_list_fields(s->conn, on_field, &s->fields, err)))
     return rc;
   /* A connector that lists no fields cannot be checked against. */
-  if(check && s->fields.n)
-    return hs_config_check_fields_near(s->cfg, field_known, field_nth,
-                                       &s->fields, err);
-  return HS_OK;
+  if(check && s->fields.n &&
+     (rc = hs_config_check_fields_near(s->cfg, field_known, field_nth,
+                                       &s->fields, err)))
+    return rc;
+  return check ? hs_config_check_types(s->cfg, s->fields.n ? field_type : NULL,
+                                       &s->fields, err)
+               : HS_OK;
 }
 
 typedef struct fetch_ctx {
@@ -175,6 +349,11 @@ static hs_rc on_record(void *arg, const hs_record *rec, hs_err *err)
   return hs_planner_add(f->planner, rec, err);
 }
 
+static const char *conn_withheld(void *arg, const char *field_id)
+{
+  return hs_conn_withheld(arg, field_id);
+}
+
 hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
                       hs_err *err)
 {
@@ -185,6 +364,10 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
   if((rc = hs_planner_new(reg, s->cfg, s->fields.n ? field_type : NULL,
                           &s->fields, &f.planner, err)))
     return rc;
+  if(s->remap && s->hris_prev)
+    hs_planner_remap(f.planner, strcmp(s->hris_prev, HS_HRIS_RECORD_ID)
+                                    ? s->hris_prev
+                                    : "");
   hs_progress_start(&f.progress, s->cli);
   rc = hs_conn_fetch(s->conn, on_record, &f, err);
   if(rc)
@@ -192,7 +375,13 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
   else
     hs_progress_fetch_done(&f.progress, s->records);
   if(!rc)
+    rc = hs_planner_check_withheld(f.planner, conn_withheld, s->conn, err);
+  if(!rc)
     rc = hs_planner_finish(f.planner, plan, err);
+  if(!rc)
+    plan->left_known = count_known_left(s->left_prev, plan);
+  if(!rc && (rc = check_remap(s, plan, err)))
+    hs_plan_clear(plan);
   hs_planner_free(f.planner);
   return rc;
 }
@@ -209,6 +398,8 @@ void hs_session_close(hs_session *s)
   }
   free(s->secrets);
   free(s->wanted);
+  free(s->hris_prev);
+  free(s->left_prev);
   for(i = 0; i < s->fields.n; i++) {
     free(s->fields.items[i].id);
     free(s->fields.items[i].label);
@@ -277,6 +468,13 @@ static void print_item(FILE *f, const hs_plan_item *it)
   if(it->reason)
     fprintf(f, ": %s", it->reason);
   fputc('\n', f);
+  if(it->note)
+    fprintf(f, "    note: %s\n", it->note);
+  for(i = 0; i < it->n_kept; i++) {
+    fprintf(f, "    %-16s ", hs_sf_name(it->kept[i].field));
+    print_value(f, it->kept[i].before);
+    fputs(" kept (the HR system sent no value)\n", f);
+  }
   if(it->action == HS_ACT_CREATE) {
     /* One line: a new person's values, not a diff against nothing. */
     int first = 1;
@@ -302,7 +500,28 @@ static void print_item(FILE *f, const hs_plan_item *it)
   }
 }
 
+/* Warnings on stderr, also under -q: they are why a sync may be wrong. */
+void hs_print_warnings(hs_cli *cli, const hs_plan *plan)
+{
+  size_t i;
+  for(i = 0; i < plan->n_warnings; i++)
+    fprintf(cli->errf, "hrsync: warning: %s [%s]\n", plan->warnings[i].message,
+            plan->warnings[i].code);
+}
+
+/* Unchanged items are listed only when they carry something to read. */
+static int worth_listing(const hs_plan_item *it)
+{
+  return it->action != HS_ACT_UNCHANGED || it->note || it->n_kept;
+}
+
 void hs_print_plan(hs_cli *cli, const hs_plan *plan, long long run_id)
+{
+  hs_print_plan_ex(cli, plan, run_id, 0);
+}
+
+void hs_print_plan_ex(hs_cli *cli, const hs_plan *plan, long long run_id,
+                      int summary_only)
 {
   FILE *f = cli->out;
   size_t i;
@@ -311,7 +530,7 @@ void hs_print_plan(hs_cli *cli, const hs_plan *plan, long long run_id)
     hs_buf b = HS_BUF_INIT;
     hs_err err;
     cli->json_printed = 1; /* the one JSON document on stdout */
-    if(!hs_plan_to_json(plan, 0, &b, &err)) {
+    if(!hs_plan_to_json(plan, summary_only ? 2 : 0, &b, &err)) {
       if(run_id > 0 && b.len > 2) {
         /* Add "run_id" before the closing brace. */
         b.data[b.len - 2] = 0;
@@ -337,17 +556,20 @@ void hs_print_plan(hs_cli *cli, const hs_plan *plan, long long run_id)
   for(a = 0; a < HS_ACT_COUNT; a++)
     fprintf(f, " %9zu", plan->counts[a]);
   fprintf(f, "\n");
-  if(plan->n > plan->counts[HS_ACT_UNCHANGED])
+  hs_print_warnings(cli, plan);
+  if(summary_only)
+    return;
+  for(i = 0; i < plan->n && !worth_listing(&plan->items[i]); i++)
+    ;
+  if(i < plan->n)
     fprintf(f, "\n");
   /* The order people act on: what will change, then what needs them. */
   for(a = 0; a < HS_ACT_COUNT; a++) {
     static const int order[HS_ACT_COUNT] = {HS_ACT_CREATE,  HS_ACT_UPDATE,
                                             HS_ACT_LEFT,    HS_ACT_CONFLICT,
                                             HS_ACT_SKIPPED, HS_ACT_UNCHANGED};
-    if(order[a] == HS_ACT_UNCHANGED)
-      continue;
     for(i = 0; i < plan->n; i++)
-      if(plan->items[i].action == order[a])
+      if(plan->items[i].action == order[a] && worth_listing(&plan->items[i]))
         print_item(f, &plan->items[i]);
   }
 }

@@ -38,7 +38,39 @@ typedef struct hs_session {
   hs_conn *conn;
   hs_fieldset fields;
   unsigned long records; /* fetched so far */
+  char *hris_prev;       /* the HR field the store was synced with (meta
+                            "hris_id_field"); NULL on a new store */
+  int remap;             /* --remap-hris-id: re-key from hris_prev */
+  char *left_prev;       /* meta "left": HRIS ids left after the last sync, one
+                            a line */
 } hs_session;
+
+/* The meta key naming the HR field that fed hris_id, and its value when
+** mapping.hris_id is unset (the record's own id). */
+#define HS_META_HRIS_FIELD "hris_id_field"
+#define HS_HRIS_RECORD_ID  "(record id)"
+#define HS_META_LEFT       "left"
+
+/* The HR field the config takes the HRIS id from (borrowed). */
+const char *hs_session_hris_field(const hs_session *s);
+
+/* Loads the registry from the store at db (a missing store is empty) and
+** remembers which HR field it was synced with (hs_session_plan refuses a
+** re-mapped hris_id that would re-key people, unless s->remap). */
+hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
+                          hs_err *err);
+
+/* Records in the store (one small transaction), after a run was applied:
+** which HR field fed the HRIS ids (so a re-mapping is caught), and who
+** is left now (so the mass-change guard counts only new leavers). cfg
+** may be NULL (a saved plan applied without a readable config). */
+hs_rc hs_session_remember(const hs_config *cfg, const hs_plan *plan,
+                          const char *db, hs_err *err);
+
+/* Logs the plan's warnings with run run_id (hs_runlog_warning), in one
+** transaction. */
+hs_rc hs_session_log_warnings(const hs_plan *plan, long long run_id,
+                              const char *db, hs_err *err);
 
 /* Loads the config (-c). Clean up with hs_session_close. */
 hs_rc hs_session_config(hs_cli *cli, hs_session *s, hs_err *err);
@@ -51,7 +83,8 @@ hs_rc hs_session_connect(hs_session *s, hs_err *err);
 ** fields against them (when it lists any). */
 hs_rc hs_session_fields(hs_session *s, int check, hs_err *err);
 
-/* Fetches every record into a plan against reg. A fetch failure leaves no
+/* Fetches every record into a plan against reg. A fetch failure, or a
+** guard's refusal (withheld fields, a re-mapped hris_id), leaves no
 ** plan. */
 hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
                       hs_err *err);
@@ -63,8 +96,18 @@ void hs_session_close(hs_session *s);
 hs_rc hs_cli_db_path(hs_cli *cli, char **path, hs_err *err);
 
 /* Prints a plan for people (a summary table, then the changes) or as
-** JSON (run_id > 0 adds "run_id"). */
+** JSON (run_id > 0 adds "run_id"). The warnings also go to stderr, -q
+** or not (not with --json: they are in the JSON). */
 void hs_print_plan(hs_cli *cli, const hs_plan *plan, long long run_id);
+
+/* Only the plan's warnings, on stderr ("hrsync: warning: ... [code]"),
+** for -q, where no plan is printed. */
+void hs_print_warnings(hs_cli *cli, const hs_plan *plan);
+
+/* The same; summary_only prints the counts and the warnings, no items
+** (`sync --summary`, for large rosters). */
+void hs_print_plan_ex(hs_cli *cli, const hs_plan *plan, long long run_id,
+                      int summary_only);
 
 /* True when plan writes anything (create, update, or left with changes). */
 int hs_plan_writes(const hs_plan *plan);

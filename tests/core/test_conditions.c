@@ -130,7 +130,7 @@ static void parse_errors(void **state)
        "t.json: conditions[0].field: missing; expected an HR field id"},
       {"{\"field\":\"f\",\"op\":\"=\",\"value\":\"x\",\"vaule\":1}",
        "t.json: conditions[0].vaule: unknown key; expected field, op, "
-       "value"},
+       "value, allow_empty"},
       {"{\"field\":\"f\",\"op\":\"=\",\"value\":{}}",
        "t.json: conditions[0].value: expected a string or a number"},
   };

@@ -123,6 +123,20 @@ static void no_match(void **state)
   assert_int_equal(matched("800", "E800", "New", "Person", HS_MATCH_NONE), 0);
 }
 
+/* Issue 10 case 6: a stakeholder whose identifier differs from the
+** record's is someone else, not a name candidate. */
+static void another_identifier_is_someone_else(void **state)
+{
+  (void)state;
+  /* #5 "Dup One" has identifier DUP: a namesake with E777 is not it. */
+  assert_int_equal(matched("777", "E777", "Dup", "One", HS_MATCH_NONE), 0);
+  /* A record without an identifier still matches by name. */
+  assert_int_equal(matched("777", NULL, "Dup", "One", HS_MATCH_NAME), 5);
+  /* A stakeholder without an identifier stays a name candidate. */
+  assert_int_equal(matched("400", "E400", "Edsger", "Dijkstra", HS_MATCH_NAME),
+                   4);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -133,6 +147,7 @@ int main(void)
       cmocka_unit_test(conflicts),
       cmocka_unit_test(legal_entities_are_not_people),
       cmocka_unit_test(no_match),
+      cmocka_unit_test(another_identifier_is_someone_else),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

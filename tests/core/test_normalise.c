@@ -109,11 +109,11 @@ static int types(void *arg, const char *id)
 static void records(void **state)
 {
   hs_record_field f[] = {{"name", " Ada "},
-                         {"dob", "1815-12-10T00:00:00"},
+                         {"dob", "1915-12-10T00:00:00"},
                          {"end", NULL},
                          {"x", "0000-00-00"}};
   hs_record rec = {"7", f, 4};
-  hs_record_field g[] = {{"dob", "10.12.1815"}};
+  hs_record_field g[] = {{"dob", "10.12.1915"}};
   hs_record bad = {"8", g, 1};
   hs_nrec r;
   hs_buf skip = HS_BUF_INIT;
@@ -123,7 +123,7 @@ static void records(void **state)
   assert_int_equal(hs_norm_record(&rec, types, NULL, &r, &skip, &err), HS_OK);
   assert_int_equal(skip.len, 0);
   assert_string_equal(hs_nrec_get(&r, "name", &present), "Ada");
-  assert_string_equal(hs_nrec_get(&r, "dob", NULL), "1815-12-10");
+  assert_string_equal(hs_nrec_get(&r, "dob", NULL), "1915-12-10");
   assert_null(hs_nrec_get(&r, "end", &present));
   assert_true(present); /* sent empty */
   assert_null(hs_nrec_get(&r, "x", &present));
@@ -133,18 +133,86 @@ static void records(void **state)
   hs_nrec_clear(&r);
   assert_int_equal(hs_norm_record(&bad, types, NULL, &r, &skip, &err), HS_OK);
   assert_string_equal(hs_buf_str(&skip),
-                      "field dob: unparseable date \"10.12.1815\"");
+                      "field dob: unparseable date \"10.12.1915\"");
   hs_nrec_clear(&r);
   hs_buf_free(&skip);
+}
+
+static void relative_dates(void **state)
+{
+  static const struct {
+    const char *in, *today, *out;
+  } table[] = {
+      {"today", "2026-12-01", "2026-12-01"},
+      {"today-30d", "2026-12-01", "2026-11-01"},
+      {"today+30d", "2026-12-15", "2027-01-14"}, /* year rollover */
+      {"today-1d", "2024-03-01", "2024-02-29"},  /* leap day */
+      {"today-1d", "2023-03-01", "2023-02-28"},
+      {"today+2w", "2026-02-20", "2026-03-06"},
+      {"today+1m", "2026-01-31", "2026-02-28"}, /* clamped */
+      {"today+1m", "2024-01-31", "2024-02-29"},
+      {"today-6m", "2026-03-15", "2025-09-15"},
+      {"today+1y", "2024-02-29", "2025-02-28"}, /* clamped */
+      {"today-1y", "2026-12-01", "2025-12-01"},
+      {"today+400d", "2026-01-01", "2027-02-05"},
+      {"today-36500d", "2026-01-01", "1926-01-26"},
+  };
+  static const char *const bad[] = {"today+",   "today+d",       "today+1",
+                                    "today+1x", "today 1d",      "today+1dd",
+                                    "today*2d", "today+1234567d"};
+  char iso[11];
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+    if(hs_norm_relative_date(table[i].in, table[i].today, iso))
+      fail_msg("%s: not parsed", table[i].in);
+    if(strcmp(iso, table[i].out))
+      fail_msg("%s from %s: %s, expected %s", table[i].in, table[i].today, iso,
+               table[i].out);
+  }
+  for(i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    if(hs_norm_relative_date(bad[i], "2026-01-01", iso) != -1)
+      fail_msg("%s: accepted", bad[i]);
+  assert_int_equal(hs_norm_relative_date("today-999999m", "2026-01-01", iso),
+                   -1);
+  assert_int_equal(hs_norm_relative_date("today+999999y", "2026-01-01", iso),
+                   -1);
+  assert_int_equal(hs_norm_relative_date("today-999999d", "2026-01-01", iso),
+                   -1);
+  assert_int_equal(hs_norm_relative_date("2026-01-01", "2026-01-01", iso), 1);
+  assert_int_equal(hs_norm_relative_date("tomorrow", "2026-01-01", iso), 1);
+  setenv("HRSYNC_TODAY", "2031-07-04", 1);
+  hs_norm_today(iso);
+  assert_string_equal(iso, "2031-07-04");
+  unsetenv("HRSYNC_TODAY");
+}
+
+static void year_range(void **state)
+{
+  char iso[11];
+  (void)state;
+  assert_int_equal(hs_norm_date("1900-01-01", iso), 0);
+  assert_int_equal(hs_norm_date("2200-12-31", iso), 0);
+  assert_int_equal(hs_norm_date("1899-12-31", iso), -1);
+  assert_int_equal(hs_norm_date("2201-01-01", iso), -1);
+  assert_int_equal(hs_norm_date("2024-02-30", iso), -1);
+  assert_int_equal(hs_norm_date("2024-13-01", iso), -1);
+  assert_int_equal(hs_norm_date("1900-02-29", iso), -1); /* not leap */
+  assert_int_equal(hs_norm_date("2000-02-29", iso), 0);  /* leap */
+  assert_int_equal(hs_norm_date("99999-01-01", iso), -1);
+  hs_norm_set_years(1800, 2999);
+  assert_int_equal(hs_norm_date("1815-12-10", iso), 0);
+  assert_int_equal(hs_norm_date("2999-01-04", iso), 0);
+  hs_norm_set_years(HS_NORM_YEAR_MIN, HS_NORM_YEAR_MAX);
+  assert_int_equal(hs_norm_date("1815-12-10", iso), -1);
 }
 
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(date_shapes),
-      cmocka_unit_test(bad_dates),
-      cmocka_unit_test(empties_and_trim),
-      cmocka_unit_test(records),
+      cmocka_unit_test(date_shapes),      cmocka_unit_test(bad_dates),
+      cmocka_unit_test(empties_and_trim), cmocka_unit_test(records),
+      cmocka_unit_test(relative_dates),   cmocka_unit_test(year_range),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

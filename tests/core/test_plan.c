@@ -121,7 +121,7 @@ static void creates_with_name_format(void **state)
   (void)state;
   hs_registry_fingerprint(&reg);
   mkrec(&r[0], "1", "first", "Ada", "last", "Lovelace", "status", "Active",
-        "dob", "1815-12-10T00:00:00", "mail", " ada@x.example ", NULL);
+        "dob", "1915-12-10T00:00:00", "mail", " ada@x.example ", NULL);
   mkrec(&r[1], "2", "status", "Active", "mail", "x@y", NULL);
   run_plan(&reg, cfg, r, 2, &plan);
   it = item(&plan, "1");
@@ -129,7 +129,7 @@ static void creates_with_name_format(void **state)
   assert_string_equal(it->name, "Lovelace, Ada");
   assert_string_equal(change(it, HS_SF_NAME)->after, "Lovelace, Ada");
   assert_string_equal(change(it, HS_SF_HRIS_ID)->after, "1");
-  assert_string_equal(change(it, HS_SF_BIRTH_DATE)->after, "1815-12-10");
+  assert_string_equal(change(it, HS_SF_BIRTH_DATE)->after, "1915-12-10");
   assert_string_equal(change(it, HS_SF_EMAIL)->after, "ada@x.example");
   assert_string_equal(change(it, HS_SF_TYPE)->after, HS_TYPE_PERSON);
   assert_string_equal(change(it, HS_SF_GROUPS)->after, "Staff");
@@ -190,8 +190,8 @@ static void diffs(void **state)
   sh = test_add_sh(&reg, 3, "3", NULL, "Grace", "Hopper", "Grace Hopper");
   sh->v[HS_SF_GROUPS] = strdup("Board;Ex-employee");
   hs_registry_fingerprint(&reg);
-  /* Email changed, city sent empty (cleared), identifier sent empty
-  ** (never cleared), phone unmapped (kept). */
+  /* Email changed, city sent empty (kept: on_empty defaults to keep),
+  ** identifier sent empty (never cleared), phone unmapped (kept). */
   mkrec(&r[0], "1", "first", "Ada", "last", "Lovelace", "status", "Active",
         "mail", "new@x", "city", NULL, "num", "", NULL);
   /* The same values, city withheld (not sent): unchanged. */
@@ -209,11 +209,13 @@ static void diffs(void **state)
   assert_int_equal(it->action, HS_ACT_UPDATE);
   assert_int_equal(it->sh_id, 1);
   assert_string_equal(it->name, "Lady Ada"); /* not reformatted */
-  assert_int_equal(it->n_changes, 2);
+  assert_int_equal(it->n_changes, 1);
   assert_string_equal(change(it, HS_SF_EMAIL)->before, "old@x");
   assert_string_equal(change(it, HS_SF_EMAIL)->after, "new@x");
-  assert_string_equal(change(it, HS_SF_CITY)->before, "London");
-  assert_null(change(it, HS_SF_CITY)->after);
+  assert_null(change(it, HS_SF_CITY));
+  assert_int_equal(it->n_kept, 1);
+  assert_int_equal(it->kept[0].field, HS_SF_CITY);
+  assert_string_equal(it->kept[0].before, "London");
   assert_null(change(it, HS_SF_IDENTIFIER));
   assert_int_equal(item(&plan, "2")->action, HS_ACT_UNCHANGED);
   assert_int_equal(plan.counts[HS_ACT_UPDATE], 2);
@@ -343,10 +345,143 @@ static void group_lists(void **state)
   assert_null(g);
 }
 
+static const char *no_reason(void *arg, const char *id)
+{
+  (void)arg;
+  return !strcmp(id, "status") ? "not granted" : NULL;
+}
+
+/* Issue 10 in the planner: kept values, leaving dates, names following,
+** possible duplicates and the fail-closed check. */
+static void safety(void **state)
+{
+  hs_registry reg = {NULL, 0, {0}};
+  hs_config *cfg = config(CONFIG("first_last"));
+  hs_planner *p;
+  rec r[5];
+  hs_plan plan;
+  const hs_plan_item *it;
+  hs_sh *sh;
+  hs_err err;
+  size_t i;
+  (void)state;
+  setenv("HRSYNC_TODAY", "2030-06-15", 1);
+  sh = test_add_sh(&reg, 1, "1", NULL, "Ada", "Lovelace", "Ada Lovelace");
+  sh->v[HS_SF_EMAIL] = strdup("ada@hand.example");
+  test_add_sh(&reg, 2, "2", NULL, "Grace", "Hopper", "Admiral Hopper");
+  test_add_sh(&reg, 3, NULL, NULL, NULL, NULL, "jose nunez");
+  hs_registry_fingerprint(&reg);
+  mkrec(&r[0], "1", "first", "Ada", "last", "King", "status", "Active", "mail",
+        NULL, "end", "2030-12-31", NULL);
+  mkrec(&r[1], "2", "first", "Grace", "last", "Murray", "status", "Active",
+        NULL);
+  mkrec(&r[2], "4", "first", "Jos\xc3\xa9", "last",
+        "N\xc3\xba\xc3\xb1"
+        "ez",
+        "status", "Active", NULL);
+  run_plan(&reg, cfg, r, 3, &plan);
+  it = item(&plan, "1");
+  assert_int_equal(it->action, HS_ACT_UPDATE);
+  assert_string_equal(change(it, HS_SF_NAME)->after, "Ada King");
+  assert_null(change(it, HS_SF_EMAIL)); /* kept, not cleared */
+  assert_int_equal(it->n_kept, 1);
+  assert_string_equal(it->kept[0].before, "ada@hand.example");
+  assert_string_equal(it->note, "leaving on 2030-12-31");
+  assert_string_equal(change(it, HS_SF_GROUPS)->after, "Staff");
+  it = item(&plan, "2");
+  assert_null(change(it, HS_SF_NAME));
+  assert_non_null(strstr(it->note, "\"Admiral Hopper\" kept"));
+  it = item(&plan, "4");
+  assert_int_equal(it->action, HS_ACT_CREATE);
+  assert_non_null(strstr(it->note, "possible duplicate of #3"));
+  for(i = 0; i < plan.n_warnings; i++)
+    if(!strcmp(plan.warnings[i].code, "possible_duplicate"))
+      break;
+  assert_true(i < plan.n_warnings);
+  hs_plan_clear(&plan);
+  /* Fail closed: status never carried, or said withheld. */
+  mkrec(&r[3], "5", "first", "Eve", "last", "Doe", NULL);
+  assert_int_equal(hs_planner_new(&reg, cfg, types, NULL, &p, &err), HS_OK);
+  assert_int_equal(hs_planner_add(p, &r[3].r, &err), HS_OK);
+  assert_int_equal(hs_planner_check_withheld(p, NULL, NULL, &err),
+                   HS_E_REFUSED);
+  assert_non_null(strstr(err.msg, "conditions[0] tests status"));
+  hs_planner_free(p);
+  assert_int_equal(hs_planner_new(&reg, cfg, types, NULL, &p, &err), HS_OK);
+  assert_int_equal(hs_planner_add(p, &r[0].r, &err), HS_OK);
+  assert_int_equal(hs_planner_check_withheld(p, NULL, NULL, &err), HS_OK);
+  assert_int_equal(hs_planner_check_withheld(p, no_reason, NULL, &err),
+                   HS_E_REFUSED);
+  assert_non_null(strstr(err.msg, "(not granted)"));
+  hs_planner_free(p);
+  unsetenv("HRSYNC_TODAY");
+  hs_config_free(cfg);
+  hs_registry_clear(&reg);
+}
+
+static void mass_thresholds(void **state)
+{
+  hs_plan plan;
+  hs_err err;
+  size_t i;
+  (void)state;
+  assert_int_equal(hs_mass_limit(0, 0.10), 1);
+  assert_int_equal(hs_mass_limit(9, 0.10), 1); /* one leaver never trips */
+  assert_int_equal(hs_mass_limit(10, 0.10), 1);
+  assert_int_equal(hs_mass_limit(29, 0.10), 2);
+  assert_int_equal(hs_mass_limit(1000, 0.10), 100);
+  assert_int_equal(hs_mass_limit(1000, 0.5), 500);
+  assert_int_equal(hs_mass_limit(1000, 1.0), 1000);
+  assert_int_equal(hs_mass_limit(1000, 0), 1);
+  memset(&plan, 0, sizeof(plan));
+  plan.synced = 100;
+  plan.records = 100;
+  for(i = 0; i < 11; i++) {
+    hs_plan_item *it = hs_plan_push(&plan);
+    it->action = HS_ACT_LEFT;
+  }
+  hs_plan_count(&plan);
+  /* 11 left of 100: more than 10%. */
+  assert_int_equal(hs_plan_check_mass(&plan, 0.10, &err), HS_E_REFUSED);
+  assert_non_null(strstr(err.msg, "11 of 100"));
+  assert_int_equal(hs_plan_check_mass(&plan, 0.11, &err), HS_OK);
+  /* Already left after the last sync: not news. */
+  plan.left_known = 1;
+  assert_int_equal(hs_plan_check_mass(&plan, 0.10, &err), HS_OK);
+  plan.left_known = 0;
+  plan.items[10].action = HS_ACT_UPDATE;
+  hs_plan_count(&plan);
+  assert_int_equal(hs_plan_check_mass(&plan, 0.10, &err), HS_OK);
+  /* A field cleared on 11: refused; on 10: not. */
+  for(i = 0; i < 11; i++) {
+    plan.items[i].action = HS_ACT_UPDATE;
+    assert_int_equal(
+        hs_item_add_change(&plan.items[i], HS_SF_EMAIL, "a@x", NULL), 0);
+  }
+  hs_plan_count(&plan);
+  assert_int_equal(hs_plan_check_mass(&plan, 0.10, &err), HS_E_REFUSED);
+  assert_non_null(strstr(err.msg, "email would be cleared on 11 of 100"));
+  plan.items[0].action = HS_ACT_UNCHANGED;
+  hs_plan_count(&plan);
+  assert_int_equal(hs_plan_check_mass(&plan, 0.10, &err), HS_OK);
+  /* An empty roster against a synced registry. */
+  plan.records = 0;
+  plan.items[0].action = HS_ACT_LEFT;
+  hs_plan_count(&plan);
+  assert_int_equal(hs_plan_check_mass(&plan, 1.0, &err), HS_E_REFUSED);
+  assert_non_null(strstr(err.msg, "returned nobody"));
+  /* A new registry has nothing to lose. */
+  plan.synced = 0;
+  assert_int_equal(hs_plan_check_mass(&plan, 0.10, &err), HS_OK);
+  hs_plan_clear(&plan);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(name_formats),
+      cmocka_unit_test(mass_thresholds),
+      cmocka_unit_test(safety),
       cmocka_unit_test(creates_with_name_format),
       cmocka_unit_test(mapped_dates_without_types),
       cmocka_unit_test(diffs),

@@ -196,6 +196,33 @@ sync_refused()
   cmp -s hrsync.db before.db || fail "$what changed the store"
 }
 
+# guard_refused WHAT NEEDLE... -- CMD ARGS...: CMD (e.g. `hr sync --yes`)
+# must be refused by a safety guard: exit 3, a one-line error on stderr
+# containing every NEEDLE, and ${GUARD_DB:-hrsync.db} byte for byte as
+# before.db (or still absent when before.db does not exist).
+guard_refused()
+{
+  local what=$1 rc n needles=() db=${GUARD_DB:-hrsync.db}
+  shift
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+    needles+=("$1")
+    shift
+  done
+  shift
+  "$@" >guard.out 2>guard.err
+  rc=$?
+  assert_eq "$rc" 3 "$what: exit status ($(cat guard.err))"
+  for n in "${needles[@]}"; do
+    assert_contains "$(cat guard.err)" "$n" "$what: message"
+  done
+  grep -q '^hrsync: ' guard.err || fail "$what: no error line"
+  if [ -e before.db ]; then
+    cmp -s "$db" before.db || fail "$what changed the store"
+  else
+    [ ! -e "$db" ] || fail "$what created a store"
+  fi
+}
+
 # lo_convert FORMAT OUTDIR FILE [INFILTER]: LibreOffice (headless, with a
 # private profile in ./.lo-profile) converts FILE to FORMAT ("xlsx", or
 # "csv:<filter>:<options>") into OUTDIR; INFILTER reads a CSV with given

@@ -85,8 +85,9 @@ while read -r _id hire term; do
   if empty_date "$hire"; then
     nohire=$((nohire + 1))
     skip=$((skip + 1))
-  elif ! empty_date "$term"; then
-    skip=$((skip + 1)) # filtered out by the starter condition
+  elif ! empty_date "$term" && [[ ! "$term" > "$(date -u +%F)" ]]; then
+    skip=$((skip + 1)) # filtered out by the starter condition (a future
+    # termination date is "leaving", still active: issue 10 case 4)
   fi
 done < <(oracle)
 [ "$total" -eq 40 ] || fail "oracle: expected 40 employees, got $total"

@@ -27,13 +27,15 @@ hs --json stakeholders >sh.json
 assert_eq "$(json_get sh.json '[.[] | select(.hris_id=="101")] | length')" "0" "nobody got Ada's hris_id"
 assert_eq "$(json_get sh.json 'length')" "4" "2 hand-made + 2 created"
 
-# Two records that both match one stakeholder (by identifier and by name).
+# Two records that both match one stakeholder (by identifier and by name;
+# the second record has no identifier: one that differs would make it
+# someone else, see test_safety_matching.sh).
 printf 'id,identifier,name,first_name,last_name\r\n,E900,Grace Hopper,Grace,Hopper\r\n' >one.csv
 "$HRSYNC_BIN" --db claim.db import one.csv >/dev/null || fail "import claim"
 jq '.people += [{"id": "900", "employeeNumber": "E900", "firstName": "Someone", "lastName": "Else",
    "workEmail": "x@acme.example", "status": "Active", "employmentType": "Full-Time",
    "department": "R", "hireDate": "2020-01-01"}]
-   | .people |= map(if .id == "102" then .employeeNumber = "E777" else . end)' people.json >p && mv p people.json
+   | .people |= map(if .id == "102" then .employeeNumber = null else . end)' people.json >p && mv p people.json
 hs --db claim.db --json preview >claim.json || fail "preview claim"
 assert_eq "$(json_get claim.json '[.changes[] | select(.action=="conflict")] | length')" "2" "both claimants in conflict"
 assert_contains "$(json_get claim.json '[.changes[] | select(.action=="conflict")][0].reason')" \

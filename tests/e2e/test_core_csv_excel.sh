@@ -110,7 +110,7 @@ cp hrsync.db before.db
 printf 'id,city,name\r\n1,Basel,"Lovelace; Ada"\r\n,Bern,Newcomer\r\n' >dry.csv
 hs --json import --dry-run dry.csv >dry.json || fail "dry run"
 cmp -s hrsync.db before.db || fail "--dry-run wrote"
-assert_eq "$(json_get dry.json 'keys | join(",")')" "changes,summary" "preview's shape"
+assert_eq "$(json_get dry.json 'keys | join(",")')" "changes,summary,warnings" "preview's shape (warnings: issue 10)"
 assert_eq "$(json_get dry.json '[.summary.create, .summary.update] | map(tostring) | join(" ")')" "1 1" "counts"
 assert_eq "$(json_get dry.json '.changes[] | select(.action=="update") | .fields.city | [.before, .after] | join(">")')" \
   "Paris>Basel" "before and after"

@@ -41,19 +41,20 @@ person_set 103 '.lastName = "Turing-Smith"'
 hs --json preview >edit.json || fail "preview after edit"
 assert_eq "$(json_get edit.json '.summary.update')" "2" "two updates"
 assert_eq "$(json_get edit.json '[.changes[] | select(.action=="update") | .fields | keys[]] | sort | join(",")')" \
-  "city,email,last_name" "exactly the edited fields"
+  "city,email,last_name,name" "exactly the edited fields (the built name follows)"
 assert_eq "$(json_get edit.json '.changes[] | select(.hris_id=="101") | .fields.email.before')" \
   "ada@acme.example" "before value"
 assert_eq "$(json_get edit.json '.changes[] | select(.hris_id=="101") | .fields.email.after')" \
   "ada.lovelace@acme.example" "after value"
 hs sync --yes >/dev/null || fail "sync after edit"
 assert_eq "$(hs --json stakeholders | jq -r '.[] | select(.hris_id=="103") | .name')" \
-  "Alan Turing" "existing names are not reformatted"
+  "Alan Turing-Smith" "a name hrsync built follows the last name"
 
 # --- left: one gone from the HR system, one filtered out (Inactive)
 jq '.people |= map(select(.id != "102"))' people.json >p2 && mv p2 people.json
 person_set 103 '.status = "Inactive" | .terminationDate = "2025-01-31T00:00:00"'
-hs --json sync --yes >left.json || fail "sync with leavers"
+# Two of three leaving trips the mass-change guard (test_safety_mass.sh).
+hs --json sync --yes --allow-mass-change >left.json || fail "sync with leavers"
 assert_eq "$(json_get left.json '.summary.left')" "2" "two left"
 assert_eq "$(json_get left.json '.changes[] | select(.hris_id=="102") | .reason')" \
   "no longer returned by the HR system" "gone"

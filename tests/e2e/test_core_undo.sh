@@ -96,6 +96,13 @@ hs runs undo "$imp" >/dev/null || fail "undo of the import"
 dump >post_import.dump
 cmp pre_import.dump post_import.dump || fail "undoing the import did not restore the table"
 
+# --- link/unlink are runs of their kind, undone like the rest
+sid=$(hs --json stakeholders | jq -r '[.[] | select(.hris_id == "102")][0].id')
+hs unlink "$sid" >/dev/null || fail "unlink"
+assert_eq "$(hs --json runs | jq -r '.[0].kind')" "unlink" "unlink is a run of kind unlink"
+hs runs undo "$(hs --json runs | jq -r '.[0].id')" >/dev/null || fail "undo of the unlink"
+assert_eq "$(hs --json stakeholders | jq -r ".[] | select(.id == $sid) | .hris_id")" "102" "the HRIS id is back"
+
 # --- bad ids
 hs runs undo 999 >/dev/null 2>&1
 assert_eq "$?" "2" "unknown run is a usage error"

@@ -14,7 +14,7 @@ cd "$T" || fail "cd $T"
 # The five of fixtures/five-people.json (four active, two of them in
 # Engineering, one former) and Fay, hired in the future.
 jq '.people += [{"id": 7, "employee_number": "E007", "first_name": "Fay",
-  "last_name": "Wray", "email": "fay@example.com", "hire_date": "2999-01-04",
+  "last_name": "Wray", "email": "fay@example.com", "hire_date": "2199-01-04",
   "status": "future", "employment_type": "Full-Time", "department": "Sales",
   "job_title": "Actor"}]
   | (.people[] | select(.id == 1)) += {"nationality": "British",

@@ -9,7 +9,9 @@
 ** fail_at_page (default 0 = never: the Nth page fails with an HTTP
 ** error, after the earlier pages were delivered), delay_ms (default 0:
 ** each page takes this long, for progress tests), report_total (default
-** 1: the roster size is given by SDK 1.2 roster_total). Secret: token
+** 1: the roster size is given by SDK 1.2 roster_total), withheld (default
+** none: comma-separated field ids the connector reports through SDK 1.2
+** field_withheld and leaves out of every record). Secret: token
 ** (optional; "bad" is refused by authenticate, to test auth failures).
 ** The file is read again on every open, so a test edits it between runs.
 */
@@ -28,7 +30,43 @@ struct hrsync_conn {
   size_t next, page_size;
   long page, fail_at, delay_ms;
   int report_total;
+  const char *withheld; /* ",a,b," or NULL */
 };
+
+/* True when id is in the comma-separated withheld setting. */
+static int is_withheld(const hrsync_conn *c, const char *id)
+{
+  const char *p = c->withheld;
+  size_t n = strlen(id);
+  while(p && *p) {
+    const char *e = strchr(p, ',');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if(len == n && !strncmp(p, id, n))
+      return 1;
+    p = e ? e + 1 : NULL;
+  }
+  return 0;
+}
+
+/* Tells the host, as a real connector reading its key's permissions
+** would, and only when the host is new enough to listen. */
+static void report_withheld(hrsync_conn *c)
+{
+  const char *p = c->withheld;
+  char id[128];
+  if(!HRSYNC_HOST_HAS(c->host, field_withheld))
+    return;
+  while(p && *p) {
+    const char *e = strchr(p, ',');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if(len && len < sizeof(id)) {
+      memcpy(id, p, len);
+      id[len] = 0;
+      c->host->field_withheld(c->ctx, id, "the fixture's key may not read it");
+    }
+    p = e ? e + 1 : NULL;
+  }
+}
 
 static const char *type_names[] = {"text",   "date", "email",
                                    "number", "list", "bool"};
@@ -62,6 +100,7 @@ static hrsync_status fx_open(const hrsync_host *host, hrsync_host_ctx *ctx,
   c->fail_at = fail ? strtol(fail, NULL, 10) : 0;
   c->delay_ms = setting_long(host, ctx, "delay_ms", 0);
   c->report_total = setting_long(host, ctx, "report_total", 1) != 0;
+  c->withheld = host->setting(ctx, "withheld");
   c->root = json_object_from_file(file);
   if(!c->root || !json_object_object_get_ex(c->root, "people", &people) ||
      !json_object_is_type(people, json_type_array)) {
@@ -138,6 +177,8 @@ static hrsync_status emit(hrsync_conn *c, json_object *person)
     const char *s = json_object_is_type(val, json_type_null)
                         ? NULL
                         : json_object_get_string(val);
+    if(is_withheld(c, key))
+      continue;
     if((st = c->host->record_set(c->ctx, key, s)))
       return st;
   }
@@ -150,7 +191,8 @@ static hrsync_status fx_next_page(hrsync_conn *c, int *has_more)
   size_t n, end;
   json_object_object_get_ex(c->root, "people", &people);
   n = json_object_array_length(people);
-  c->page++;
+  if(!c->page++)
+    report_withheld(c);
   if(c->page == 1 && c->report_total && HRSYNC_HOST_HAS(c->host, roster_total))
     c->host->roster_total(c->ctx, n);
   if(c->delay_ms > 0) {
@@ -178,6 +220,7 @@ static const hrsync_setting_def settings[] = {
     {"fail_at_page", "Fail on this page (0 = never)", "0", 0},
     {"delay_ms", "Milliseconds each page takes", "0", 0},
     {"report_total", "Give the roster size (1) or not (0)", "1", 0},
+    {"withheld", "Fields reported withheld (comma-separated)", NULL, 0},
     {"base_url", "Unused; every connector has one", "http://127.0.0.1", 0},
     {"token", "Test token; \"bad\" is refused", NULL, HRSYNC_SETTING_SECRET},
     {NULL, NULL, NULL, 0}};
