@@ -3,8 +3,8 @@
 # files and folders where an option takes one. Installed to bash-completion's completions folder; needs
 # nothing of the bash-completion package itself.
 
-_hrsync_commands="plugins init check fields preview sync stakeholders export
-import runs conformance"
+_hrsync_commands="plugins init check fields preview sync link unlink
+stakeholders export import runs conformance"
 _hrsync_globals="-c --config --db --plugin-dir -v --verbose -q --quiet --json
 -h --help --version"
 # The working connectors' names; $1... are --plugin-dir arguments.
@@ -39,7 +39,7 @@ _hrsync()
     COMPREPLY=($(compgen -W "cp1252 latin1 UTF-16LE" -- "$cur"))
     return
     ;;
-  --sheet | --group) return ;;
+  --sheet | --group | --set | --base-url) return ;;
   -c | --config | --db | -o | --plan)
     COMPREPLY=($(compgen -f -- "$cur"))
     return
@@ -58,9 +58,9 @@ _hrsync()
     return
   fi
   case $cmd in
-  init) opts="-o --force" ;;
+  init) opts="-o --force --set --base-url --offline" ;;
   preview) opts="--plan" ;;
-  sync) opts="--yes -y --plan" ;;
+  sync) opts="--yes -y --plan --allow-mass-change --remap-hris-id --strict --summary" ;;
   import) opts="--dry-run --sheet --encoding" ;;
   export) opts="--force --group" ;;
   stakeholders) opts="--group" ;;

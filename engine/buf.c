@@ -3,6 +3,8 @@
 */
 #include "buf.h"
 
+#include "utf8.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,9 +116,16 @@ int hs_buf_json_str(hs_buf *b, const char *s)
         out = esc;
         n = 6;
       }
+      else if(*p >= 0x80 && !(n = hs_utf8_seq(p))) {
+        /* Not UTF-8 (an old store, a CSV): JSON output stays valid. */
+        out = "\\ufffd";
+        n = 6;
+      }
     }
     if(hs_buf_append(b, out, n))
       return -1;
+    if(out == (const char *)p)
+      p += n - 1; /* a whole UTF-8 sequence was copied */
   }
   return hs_buf_append(b, "\"", 1);
 }

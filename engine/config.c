@@ -20,7 +20,7 @@
 static const char *const top_keys =
     "connector, settings, secrets, database, name_format, mapping, "
     "conditions, groups, allow_empty, mass_change, on_empty, duplicates, "
-    "date_years";
+    "date_years, limits";
 
 void hs_config_free(hs_config *cfg)
 {
@@ -195,6 +195,49 @@ static hs_rc parse_mapping(hs_config *cfg, json_object *obj, hs_err *err)
                         "mapping.%s: expected an HR field id", k);
     if(!(cfg->mapping[f] = strdup(json_object_get_string(v))))
       return nomem(err);
+  }
+  return HS_OK;
+}
+
+/* "limits": {"field_bytes": N, ...}: each a whole number from 1 to max;
+** absent members keep their defaults (0 here). */
+static hs_rc parse_limits(hs_limits *lim, json_object *obj, hs_err *err)
+{
+  static const struct {
+    const char *key;
+    long long max;
+  } keys[] = {{"field_bytes", 1LL << 30},
+              {"response_bytes", 1LL << 34},
+              {"records_per_run", 1LL << 32},
+              {"pages_per_run", 1LL << 32}};
+  if(!json_object_is_type(obj, json_type_object))
+    return hs_err_set(err, HS_E_CONFIG,
+                      "limits: expected an object such as "
+                      "{\"field_bytes\": 65536}");
+  json_object_object_foreach(obj, k, v)
+  {
+    long long n = json_object_get_int64(v);
+    size_t i;
+    for(i = 0; i < 4 && strcmp(keys[i].key, k); i++)
+      ;
+    if(i == 4)
+      return hs_err_set(err, HS_E_CONFIG,
+                        "limits.%s: unknown limit; expected one of "
+                        "field_bytes, response_bytes, records_per_run, "
+                        "pages_per_run",
+                        k);
+    if(!json_object_is_type(v, json_type_int) || n < 1 || n > keys[i].max)
+      return hs_err_set(err, HS_E_CONFIG,
+                        "limits.%s: expected a whole number from 1 to %lld", k,
+                        keys[i].max);
+    if(i == 0)
+      lim->field_bytes = (size_t)n;
+    else if(i == 1)
+      lim->body_bytes = (size_t)n;
+    else if(i == 2)
+      lim->records = (unsigned long)n;
+    else
+      lim->pages = (unsigned long)n;
   }
   return HS_OK;
 }
@@ -400,6 +443,8 @@ static hs_rc parse_root(hs_config *cfg, json_object *root, hs_err *err)
       rc = parse_conds(v, "conditions", &cfg->conds, &cfg->n_conds, err);
     else if(!strcmp(k, "groups"))
       rc = parse_groups(cfg, v, err);
+    else if(!strcmp(k, "limits"))
+      rc = parse_limits(&cfg->limits, v, err);
     else if(!strcmp(k, "allow_empty"))
       rc = parse_allow_empty(cfg, v, err);
     else if(!strcmp(k, "mass_change"))

@@ -10,6 +10,7 @@
 
 #include "conditions.h"
 #include "err.h"
+#include "runlimits.h"
 #include "stakeholder.h"
 
 #include <hrsync/connector.h>
@@ -36,7 +37,8 @@ typedef struct hs_config {
   size_t n_conds;
   hs_group_rule *groups;
   size_t n_groups;
-  char digest[65]; /* SHA-256 of the file's bytes, for the run log */
+  char digest[65];  /* SHA-256 of the file's bytes, for the run log */
+  hs_limits limits; /* "limits"; members 0 = the defaults (runlimits.h) */
   /* Registry safety (docs/user-guide.md "What hrsync refuses to do"). */
   char **allow_empty; /* HR fields a condition may find empty for all */
   size_t n_allow_empty;

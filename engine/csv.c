@@ -104,6 +104,16 @@ hs_rc hs_csv_parse(const char *text, size_t len, const char *name, hs_csv *out,
   hs_rc rc = HS_OK;
   char d;
   memset(out, 0, sizeof(*out));
+  if(memchr(text, 0, len)) {
+    /* Every C string made from the cell would end there ("Ada\0Evil"
+    ** read as "Ada"): refused, never cut. */
+    const char *nul = memchr(text, 0, len), *p;
+    for(p = text; p < nul; p++)
+      line += *p == '\n';
+    return hs_err_set(err, HS_E_PARSE,
+                      "%s: line %zu: a NUL byte (byte %zu); not a text CSV",
+                      name, line, (size_t)(nul - text) + 1);
+  }
   if(len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
     i = 3; /* spreadsheets like to add a UTF-8 BOM */
   /* Excel honours (and some tools write) a first line "sep=;". */

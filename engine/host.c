@@ -10,7 +10,16 @@
 ** reset, not freed, between records: in steady state a sync allocates
 ** nothing per record. Fields are kept as arena offsets while a record is
 ** being built (the arena may move as it grows) and turned into pointers
-** only at record_end.
+** only at record_end. A small open-addressing table of field ids finds a
+** field set twice in O(1); it is reset by bumping a generation number,
+** so a wide record does not make every later record pay for clearing it.
+**
+** What the HR system sent is checked against the run's limits (limits.h)
+** as it arrives: a value too long, not UTF-8 or carrying a NUL (which
+** plugins/common marks as the bytes C0 80) is never stored or cut; the
+** record gets the reserved skip reason naming the field instead. Records
+** and pages per run are capped, and a page that repeats an earlier one
+** (a pagination loop) fails the run.
 **
 ** The plugin's mistakes (a record without an id, record_set outside a
 ** record) are remembered as a violation and turned into HS_E_PLUGIN when
@@ -19,6 +28,7 @@
 #include "host.h"
 
 #include "buf.h"
+#include "term.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,6 +45,19 @@ typedef struct field_slot {
   size_t value_off;
   int has_value; /* 0: sent empty/null */
 } field_slot;
+
+/* A bucket of the field-id table: slot index + 1, valid in generation gen
+** only (0 = never used). */
+typedef struct id_bucket {
+  unsigned gen;
+  unsigned slot;
+} id_bucket;
+
+/* A page's fingerprint: the FNV-1a hash of its records' ids, in order. */
+typedef struct page_mark {
+  unsigned long long hash;
+  unsigned long page; /* 1-based; 0 = empty bucket */
+} page_mark;
 
 struct hrsync_host_ctx {
   hs_conn *conn;
@@ -66,6 +89,16 @@ struct hs_conn {
   size_t nslots, slots_cap;
   hs_record_field *fields;
   size_t fields_cap;
+  id_bucket *ids; /* field id -> slot, for this record's generation */
+  size_t ids_cap; /* a power of two, or 0 */
+  unsigned gen;
+  char skip[320]; /* why this record must be skipped; "" when fine */
+
+  hs_limits limits; /* defaults filled in */
+  page_mark *pages; /* fingerprints of the run's pages so far */
+  size_t pages_cap, n_pages;
+  unsigned long long page_hash;
+  unsigned long page_records;
 
   unsigned char *seen; /* per wanted field: some record had a value */
   size_t unseen;
@@ -225,11 +258,107 @@ static int arena_put(hs_conn *c, const char *s, size_t *off)
   return arena_put_buf(&c->arena, s, off);
 }
 
+static unsigned long long fnv1a(unsigned long long h, const char *s)
+{
+  for(; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+  return (h ^ 0xFF) * 1099511628211ULL; /* a separator: "ab","c" != "a","bc" */
+}
+
+#define FNV_BASIS 14695981039346656037ULL
+
+/* Remembers the first reason this record must be skipped. */
+static void skip_record(hs_conn *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void skip_record(hs_conn *c, const char *fmt, ...)
+{
+  va_list ap;
+  if(c->skip[0])
+    return;
+  va_start(ap, fmt);
+  vsnprintf(c->skip, sizeof(c->skip), fmt, ap);
+  va_end(ap);
+}
+
+/* Why text from the HR system cannot be taken as it is, or NULL when it
+** can: over max bytes, a NUL (marked C0 80 by plugins/common), not UTF-8.
+** knob names the limit in the config, or NULL for a fixed one. */
+static const char *bad_text(const char *s, size_t len, size_t max,
+                            const char *knob, char *why, size_t cap)
+{
+  size_t at;
+  if(len > max) {
+    snprintf(why, cap, "%zu bytes, over the limit of %zu%s%s%s", len, max,
+             knob ? " (" : "", knob ? knob : "", knob ? ")" : "");
+    return why;
+  }
+  at = hs_utf8_check(s, len);
+  if(at == len)
+    return NULL;
+  if((unsigned char)s[at] == 0xC0 && (unsigned char)s[at + 1] == 0x80)
+    snprintf(why, cap, "contains a NUL character at byte %zu", at);
+  else
+    snprintf(why, cap, "not valid UTF-8 (byte 0x%02x at offset %zu)",
+             (unsigned char)s[at], at);
+  return why;
+}
+
+/* Grows the id table to hold at least n ids at half load; rehashes the
+** record's slots so far. -1 on no memory. */
+static int ids_grow(hs_conn *c, size_t n)
+{
+  size_t cap = c->ids_cap ? c->ids_cap : 64, i;
+  id_bucket *t;
+  while(cap < 2 * n)
+    cap *= 2;
+  if(cap == c->ids_cap)
+    return 0;
+  if(!(t = calloc(cap, sizeof(*t))))
+    return -1;
+  free(c->ids);
+  c->ids = t;
+  c->ids_cap = cap;
+  c->gen = 1;
+  for(i = 0; i < c->nslots; i++) {
+    size_t b =
+        fnv1a(FNV_BASIS, c->arena.data + c->slots[i].id_off) & (cap - 1);
+    while(t[b].gen == c->gen)
+      b = (b + 1) & (cap - 1);
+    t[b].gen = c->gen;
+    t[b].slot = (unsigned)i;
+  }
+  return 0;
+}
+
+/* The bucket for id: its slot when set in this record, else the empty
+** bucket where it goes. */
+static id_bucket *ids_find(hs_conn *c, const char *id)
+{
+  size_t b = fnv1a(FNV_BASIS, id) & (c->ids_cap - 1);
+  while(c->ids[b].gen == c->gen &&
+        strcmp(c->arena.data + c->slots[c->ids[b].slot].id_off, id))
+    b = (b + 1) & (c->ids_cap - 1);
+  return &c->ids[b];
+}
+
+static void ids_reset(hs_conn *c)
+{
+  if(++c->gen == 0) { /* wrapped: every bucket could look current */
+    if(c->ids)
+      memset(c->ids, 0, c->ids_cap * sizeof(*c->ids));
+    c->gen = 1;
+  }
+}
+
 static hrsync_status svc_record_begin(hrsync_host_ctx *ctx,
                                       const char *hris_id)
 {
   hs_conn *c = conn_of(ctx);
-  size_t off;
+  size_t off, len;
+  char why[128];
   if(!c->record_fn)
     return violate(c, "record_begin() called outside next_page");
   if(c->in_record)
@@ -238,11 +367,78 @@ static hrsync_status svc_record_begin(hrsync_host_ctx *ctx,
   if(!hris_id || !*hris_id)
     return violate(c, "a record without hris_id (record %lu)",
                    c->stats.records + 1);
+  if(c->stats.records >= c->limits.records)
+    return violate(c,
+                   "more than %lu records in one run (limits.records_per_run "
+                   "in the config raises it)",
+                   c->limits.records);
   hs_buf_reset(&c->arena);
   c->nslots = 0;
-  if(arena_put(c, hris_id, &off))
+  c->skip[0] = 0;
+  ids_reset(c);
+  len = strlen(hris_id);
+  if(bad_text(hris_id, len, HS_LIMIT_ID_BYTES, NULL, why, sizeof(why))) {
+    /* Shown escaped and cut (it is skipped, so never stored as an id). */
+    char head[65];
+    int fail;
+    snprintf(head, sizeof(head), "%.64s", hris_id);
+    fail =
+        hs_term_escape(&c->arena, head) ||
+        hs_buf_append(&c->arena, len > 64 ? "...\0" : "\0", len > 64 ? 4 : 1);
+    if(fail)
+      return HRSYNC_E_NOMEM;
+    skip_record(c, "hris_id: %s", why);
+  }
+  else if(arena_put(c, hris_id, &off))
     return HRSYNC_E_NOMEM;
+  c->page_hash = fnv1a(c->page_hash, c->arena.data);
   c->in_record = 1;
+  return HRSYNC_OK;
+}
+
+/* A new slot for field_id (already checked) at bucket b. */
+static field_slot *new_slot(hs_conn *c, const char *field_id, id_bucket **b)
+{
+  field_slot *s;
+  if(c->nslots == c->slots_cap) {
+    size_t cap = c->slots_cap ? c->slots_cap * 2 : 32;
+    field_slot *grown = realloc(c->slots, cap * sizeof(*grown));
+    if(!grown)
+      return NULL;
+    c->slots = grown;
+    c->slots_cap = cap;
+  }
+  if(2 * (c->nslots + 1) > c->ids_cap) {
+    if(ids_grow(c, c->nslots + 1))
+      return NULL;
+    *b = ids_find(c, field_id);
+  }
+  s = &c->slots[c->nslots];
+  if(arena_put(c, field_id, &s->id_off))
+    return NULL;
+  (*b)->gen = c->gen;
+  (*b)->slot = (unsigned)c->nslots++;
+  return s;
+}
+
+/* Sets field_id (already checked) to value (NULL: sent empty). */
+static hrsync_status put_field(hs_conn *c, const char *field_id,
+                               const char *value)
+{
+  field_slot *s;
+  id_bucket *b;
+  if(!c->ids_cap && ids_grow(c, 1))
+    return HRSYNC_E_NOMEM;
+  b = ids_find(c, field_id);
+  /* Set twice: the last value wins. */
+  if(b->gen == c->gen)
+    s = &c->slots[b->slot];
+  else if(!(s = new_slot(c, field_id, &b)))
+    return HRSYNC_E_NOMEM;
+  s->has_value = value != NULL;
+  s->value_off = 0;
+  if(value && arena_put(c, value, &s->value_off))
+    return HRSYNC_E_NOMEM;
   return HRSYNC_OK;
 }
 
@@ -250,37 +446,33 @@ static hrsync_status svc_record_set(hrsync_host_ctx *ctx, const char *field_id,
                                     const char *value)
 {
   hs_conn *c = conn_of(ctx);
-  field_slot *s = NULL;
-  size_t i;
+  size_t idlen, len;
+  char why[128];
   if(!c->in_record)
     return violate(c, "record_set(%s) outside record_begin/record_end",
                    field_id ? field_id : "NULL");
   if(!field_id || !*field_id)
     return violate(c, "record %s: record_set() without a field id",
                    c->arena.data);
-  /* Set twice: the last value wins (linear, records have few fields). */
-  for(i = 0; i < c->nslots && !s; i++)
-    if(!strcmp(c->arena.data + c->slots[i].id_off, field_id))
-      s = &c->slots[i];
-  if(!s) {
-    if(c->nslots == c->slots_cap) {
-      size_t cap = c->slots_cap ? c->slots_cap * 2 : 32;
-      field_slot *grown = realloc(c->slots, cap * sizeof(*grown));
-      if(!grown)
-        return HRSYNC_E_NOMEM;
-      c->slots = grown;
-      c->slots_cap = cap;
-    }
-    s = &c->slots[c->nslots];
-    if(arena_put(c, field_id, &s->id_off))
-      return HRSYNC_E_NOMEM;
-    c->nslots++;
+  idlen = strlen(field_id);
+  if(bad_text(field_id, idlen, HS_LIMIT_ID_BYTES, NULL, why, sizeof(why))) {
+    skip_record(c, "a field id is %s", why);
+    return HRSYNC_OK;
   }
-  s->has_value = value != NULL;
-  s->value_off = 0;
-  if(value && arena_put(c, value, &s->value_off))
-    return HRSYNC_E_NOMEM;
-  return HRSYNC_OK;
+  len = value ? strlen(value) : 0;
+  if(value && bad_text(value, len, c->limits.field_bytes, "limits.field_bytes",
+                       why, sizeof(why))) {
+    skip_record(c, "field %.128s: value %s", field_id, why);
+    value = NULL; /* never stored, never cut */
+    len = 0;
+  }
+  if(c->arena.len + idlen + len > c->limits.body_bytes) {
+    /* Bigger than any response it could have come from. */
+    skip_record(c, "the record is over %zu bytes (limits.response_bytes)",
+                c->limits.body_bytes);
+    return HRSYNC_OK;
+  }
+  return put_field(c, field_id, value);
 }
 
 /* Marks the wanted fields this record carries a value for. */
@@ -306,7 +498,10 @@ static hrsync_status svc_record_end(hrsync_host_ctx *ctx)
   size_t i;
   if(!c->in_record)
     return violate(c, "record_end() without record_begin()");
+  if(c->skip[0] && put_field(c, HRSYNC_FIELD_SKIP_REASON, c->skip))
+    return HRSYNC_E_NOMEM; /* the host's reason wins: the data is unusable */
   c->in_record = 0;
+  c->page_records++;
   if(c->nslots > c->fields_cap) {
     hs_record_field *grown = realloc(c->fields, c->slots_cap * sizeof(*grown));
     if(!grown)
@@ -520,6 +715,8 @@ static hs_rc check_settings(const hs_conn_params *p, hs_err *err)
 static void conn_free(hs_conn *c)
 {
   hs_buf_free(&c->arena);
+  free(c->ids);
+  free(c->pages);
   free(c->slots);
   free(c->fields);
   free(c->seen);
@@ -552,6 +749,15 @@ hs_rc hs_conn_open(const hs_conn_params *params, hs_conn **out, hs_err *err)
   }
   c->ctx.conn = c;
   c->params = *params;
+  c->limits = params->limits;
+  if(!c->limits.field_bytes)
+    c->limits.field_bytes = HS_LIMIT_FIELD_BYTES;
+  if(!c->limits.body_bytes)
+    c->limits.body_bytes = HS_LIMIT_BODY_BYTES;
+  if(!c->limits.records)
+    c->limits.records = HS_LIMIT_RECORDS;
+  if(!c->limits.pages)
+    c->limits.pages = HS_LIMIT_PAGES;
   c->desc = params->plugin->desc;
   c->name = c->desc->name;
   for(i = 0; i < params->n_secrets; i++)
@@ -615,6 +821,44 @@ static void warn_withheld(hs_conn *c)
   hs_buf_free(&list);
 }
 
+/* Records this page's fingerprint; a page whose records (by id, in
+** order) are those of an earlier page means the cursor went back: a
+** violation, or the run would loop or double-count. -1 on no memory. */
+static int note_page(hs_conn *c)
+{
+  size_t b, i;
+  if(2 * (c->n_pages + 1) > c->pages_cap) {
+    size_t cap = c->pages_cap ? c->pages_cap * 2 : 64;
+    page_mark *t = calloc(cap, sizeof(*t));
+    if(!t)
+      return -1;
+    for(i = 0; i < c->pages_cap; i++)
+      if(c->pages[i].page) {
+        b = c->pages[i].hash & (cap - 1);
+        while(t[b].page)
+          b = (b + 1) & (cap - 1);
+        t[b] = c->pages[i];
+      }
+    free(c->pages);
+    c->pages = t;
+    c->pages_cap = cap;
+  }
+  b = c->page_hash & (c->pages_cap - 1);
+  while(c->pages[b].page && c->pages[b].hash != c->page_hash)
+    b = (b + 1) & (c->pages_cap - 1);
+  if(c->pages[b].page) {
+    violate(c,
+            "page %lu repeats page %lu (the same %lu records again: a "
+            "pagination loop)",
+            c->stats.pages, c->pages[b].page, c->page_records);
+    return 0;
+  }
+  c->pages[b].hash = c->page_hash;
+  c->pages[b].page = c->stats.pages;
+  c->n_pages++;
+  return 0;
+}
+
 hs_rc hs_conn_fetch(hs_conn *c, hs_record_fn fn, void *arg, hs_err *err)
 {
   hs_rc rc = HS_OK;
@@ -625,11 +869,16 @@ hs_rc hs_conn_fetch(hs_conn *c, hs_record_fn fn, void *arg, hs_err *err)
   c->unseen = c->params.n_wanted;
   c->record_fn = fn;
   c->sink_arg = arg;
+  c->n_pages = 0;
+  if(c->pages)
+    memset(c->pages, 0, c->pages_cap * sizeof(*c->pages));
   for(;;) {
     int has_more = 0; /* a plugin that forgets to set it stops here */
     unsigned long before = c->stats.records;
     hrsync_status st;
     begin_cb(c, "next_page");
+    c->page_hash = FNV_BASIS;
+    c->page_records = 0;
     st = c->desc->next_page(c->pconn, &has_more);
     c->stats.pages++;
     empty_run = c->stats.records == before ? empty_run + 1 : 0;
@@ -638,6 +887,13 @@ hs_rc hs_conn_fetch(hs_conn *c, hs_record_fn fn, void *arg, hs_err *err)
               "%d empty pages in a row and still has_more (a paging "
               "loop?)",
               MAX_EMPTY_PAGES);
+    if(st == HRSYNC_OK && c->page_records && note_page(c))
+      st = HRSYNC_E_NOMEM;
+    if(has_more && st == HRSYNC_OK && c->stats.pages >= c->limits.pages)
+      violate(c,
+              "more than %lu pages in one run (limits.pages_per_run in the "
+              "config raises it)",
+              c->limits.pages);
     if(c->in_record && st == HRSYNC_OK) {
       violate(c, "returned with record %s still open (no record_end)",
               c->arena.data);

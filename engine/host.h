@@ -14,6 +14,7 @@
 #include "http.h"
 #include "loader.h"
 #include "log.h"
+#include "runlimits.h"
 
 #include <hrsync/connector.h>
 
@@ -60,6 +61,8 @@ typedef struct hs_conn_params {
   ** http. Zero-initialised params keep the real transport. */
   hs_http_fn http_fn;
   void *http_arg;
+  /* What one run accepts (limits.h); members left 0 take the defaults. */
+  hs_limits limits;
 } hs_conn_params;
 
 /* Checks required settings and secrets against the descriptor (naming the

@@ -12,6 +12,8 @@
 */
 #include "http.h"
 
+#include "runlimits.h"
+
 #include "buf.h"
 
 #include <curl/curl.h>
@@ -25,8 +27,6 @@
 #define HRSYNC_VERSION "0"
 #endif
 
-/* A body larger than this is refused rather than grown without bound. */
-#define MAX_BODY         (256L * 1024 * 1024)
 #define BACKOFF_FIRST_MS 500L
 
 struct hs_http {
@@ -35,6 +35,9 @@ struct hs_http {
   long connect_timeout_ms, total_timeout_ms, max_retry_wait_ms;
   int max_retries;
   char *user_agent;
+  /* A body larger than this is refused rather than grown without bound
+  ** (hs_http_opts.max_body_bytes; limits.response_bytes in the config). */
+  size_t max_body;
 
   hs_buf body;
   hs_buf hdr;    /* "name\0value\0" pairs of the current response */
@@ -63,6 +66,8 @@ hs_rc hs_http_new(const hs_http_opts *opts, hs_log *log, hs_http **out,
   h->max_retries = opts && opts->max_retries >= 0 ? opts->max_retries : 5;
   h->max_retry_wait_ms =
       opts && opts->max_retry_wait_ms > 0 ? opts->max_retry_wait_ms : 60000;
+  h->max_body = opts && opts->max_body_bytes ? opts->max_body_bytes
+                                             : HS_LIMIT_BODY_BYTES;
   h->user_agent = strdup(ua ? ua : "hrsync/" HRSYNC_VERSION);
   h->easy = curl_easy_init();
   if(!h->user_agent || !h->easy) {
@@ -98,7 +103,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
   hs_http *h = arg;
   size_t len = size * n;
-  if(h->body.len + len > (size_t)MAX_BODY) {
+  if(len > h->max_body || h->body.len > h->max_body - len) {
     h->body_too_big = 1;
     return 0; /* makes curl fail the transfer with CURLE_WRITE_ERROR */
   }
@@ -262,6 +267,8 @@ static void setup(hs_http *h, const hrsync_http_request *req,
   curl_easy_setopt(c, CURLOPT_USERAGENT, h->user_agent);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  /* A Content-Length over the cap fails before the body is read. */
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
@@ -475,9 +482,14 @@ hs_rc hs_http_perform(hs_http *h, const hrsync_http_request *req,
                     req->url, status, attempt + 1, h->max_retries, wait);
     }
     else {
-      const char *why = h->body_too_big ? "response body over 256 MiB"
-                        : h->errbuf[0]  ? h->errbuf
-                                        : curl_easy_strerror(cc);
+      char big[96];
+      const char *why = h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc);
+      if(h->body_too_big || cc == CURLE_FILESIZE_EXCEEDED) {
+        snprintf(big, sizeof(big),
+                 "response body over %zu bytes (limits.response_bytes)",
+                 h->max_body);
+        why = big;
+      }
       hs_log_printf(h->log, HS_LOG_INFO, "http",
                     "%s %s -> failed: %s "
                     "(%ld ms)",

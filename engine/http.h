@@ -24,6 +24,7 @@ typedef struct hs_http_opts {
   int max_retries;         /* after the first attempt; <0 = 5 */
   long max_retry_wait_ms;  /* cap on one wait; 0 = 60 s */
   const char *user_agent;  /* NULL = "hrsync/<version>" */
+  size_t max_body_bytes;   /* a larger body fails; 0 = 256 MiB */
 } hs_http_opts;
 
 /* opts may be NULL for defaults. log may be NULL. */

@@ -4,6 +4,12 @@
 ** Every check of plugin-abi-notes.md 2.3 lives in validate(), in the order
 ** a user would want to hear about it: a file that is not a shared object
 ** first, a name typo last. Handles are never dlclose()d (see loader.h).
+**
+** The descriptor is checked member by member before anything else reads
+** it (a NULL name, callback, setting key or mapping value would crash the
+** engine, not the plugin). And the entry function runs first in a forked
+** child: a plugin that crashes or hangs there is refused with the signal,
+** and the command (plugins, check, preview, sync, init) goes on.
 */
 #include "loader.h"
 
@@ -13,20 +19,26 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef HRSYNC_PLUGIN_RELDIR
 #define HRSYNC_PLUGIN_RELDIR "lib/hrsync/plugins"
 #endif
 
-#define FILE_PREFIX  "hrsync-"
-#define FILE_SUFFIX  ".so"
-#define MAX_SETTINGS 256
+#define FILE_PREFIX   "hrsync-"
+#define FILE_SUFFIX   ".so"
+#define MAX_SETTINGS  256
+#define MAX_TEXT      1024 /* a descriptor string longer than this is junk */
+#define PROBE_MS      5000 /* an entry function that has not returned */
+#define PROBE_REFUSED 97   /* the probe's "refused cleanly" exit status */
 #ifndef S_ISVTX
 #define S_ISVTX 01000 /* the sticky bit; XSI, not in strict POSIX headers */
 #endif
@@ -75,6 +87,19 @@ static const char *missing_callback(const hrsync_connector *d)
   if(!HS_CONNECTOR_HAS(d, next_page))
     return "next_page";
   return NULL;
+}
+
+/* A descriptor string: NUL-terminated within MAX_TEXT bytes and free of
+** control characters. NULL is fine only when may_be_null. */
+static int bad_text(const char *s, int may_be_null)
+{
+  size_t i;
+  if(!s)
+    return !may_be_null;
+  for(i = 0; i < MAX_TEXT && s[i]; i++)
+    if((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+      return 1;
+  return i == MAX_TEXT;
 }
 
 /* Writes a reason into why and returns -1, so checks read as one line. */
@@ -135,11 +160,81 @@ static int validate(void *handle, const char *file_name,
   cb = missing_callback(d);
   if(cb)
     return refuse(why, "missing required callback %s", cb);
-  for(i = 0; d->settings && d->settings[i].key; i++)
+  if(bad_text(d->display_name, 1) || bad_text(d->version, 1))
+    return refuse(why, "descriptor display_name or version is not one short "
+                       "line of text");
+  for(i = 0; d->settings && d->settings[i].key; i++) {
+    const hrsync_setting_def *s = &d->settings[i];
     if(i + 1 >= MAX_SETTINGS)
       return refuse(why, "settings not terminated within %d entries",
                     MAX_SETTINGS);
+    if(bad_text(s->key, 0) || !*s->key || bad_text(s->label, 1) ||
+       bad_text(s->default_value, 1))
+      return refuse(why, "settings[%zu]: malformed key, label or default", i);
+  }
+  if(HS_CONNECTOR_HAS(d, suggested_mapping))
+    for(i = 0; d->suggested_mapping[i].name; i++) {
+      if(i + 1 >= MAX_SETTINGS)
+        return refuse(why,
+                      "suggested_mapping not terminated within %d entries",
+                      MAX_SETTINGS);
+      if(bad_text(d->suggested_mapping[i].name, 0) ||
+         bad_text(d->suggested_mapping[i].value, 0))
+        return refuse(why,
+                      "suggested_mapping[%zu]: NULL or malformed field id", i);
+    }
   *desc = d;
+  return 0;
+}
+
+/* Opens path and runs validate() in a forked child, so that an entry
+** function (or a descriptor read) that crashes or hangs takes only the
+** child down. 0 when the child found the plugin usable or refused it
+** cleanly (the parent then repeats the checks to get the reason), -1 with
+** the reason in why when it crashed or hung. */
+static int probe(const char *path, const char *file_name, hs_buf *why)
+{
+  struct timespec tick = {0, 10 * 1000 * 1000};
+  pid_t pid, done;
+  int status = 0, waited;
+  fflush(NULL); /* the child must not flush the parent's buffers again */
+  pid = fork();
+  if(pid < 0)
+    return 0; /* cannot probe: load in-process as before */
+  if(pid == 0) {
+    const hrsync_connector *d;
+    hs_buf ignored = HS_BUF_INIT;
+    void *h;
+    alarm(PROBE_MS / 1000 + 1);
+    h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    _exit(h && validate(h, file_name, &d, &ignored) == 0 ? 0 : PROBE_REFUSED);
+  }
+  for(waited = 0;; waited += 10) {
+    done = waitpid(pid, &status, WNOHANG);
+    if(done == pid || (done < 0 && errno != EINTR))
+      break;
+    if(waited >= PROBE_MS) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return refuse(why,
+                    "refused: its entry function did not return within "
+                    "%d s",
+                    PROBE_MS / 1000);
+    }
+    nanosleep(&tick, NULL);
+  }
+  if(done == pid && WIFSIGNALED(status))
+    return refuse(why,
+                  "refused: loading it crashed (signal %d, %s, in its entry "
+                  "function or descriptor)",
+                  WTERMSIG(status), strsignal(WTERMSIG(status)));
+  /* A sanitizer turns a crash into an exit status of its own. */
+  if(done == pid && WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
+     WEXITSTATUS(status) != PROBE_REFUSED)
+    return refuse(why,
+                  "refused: loading it crashed (exit status %d, in its entry "
+                  "function or descriptor)",
+                  WEXITSTATUS(status));
   return 0;
 }
 
@@ -173,7 +268,7 @@ hs_rc hs_loader_load_file(const char *path, hs_plugin *out, hs_err *err)
   out->path = strdup(path);
   if(!out->path)
     goto nomem;
-  if(writable_by_others(path, &why))
+  if(writable_by_others(path, &why) || probe(path, file_name, &why))
     handle = NULL;
   else if(!(handle = dlopen(path, RTLD_NOW | RTLD_LOCAL))) {
     const char *e = dlerror();

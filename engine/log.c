@@ -7,6 +7,8 @@
 */
 #include "log.h"
 
+#include "term.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,18 +101,9 @@ int hs_log_redact(const hs_log *log, const char *in, hs_buf *out)
   return hs_buf_puts(out, in);
 }
 
-/* One line per call: a CR or LF inside a message (a plugin echoing an
-** HTTP body) would let it forge lines of its own. */
-static void flatten(char *s)
-{
-  for(; *s; s++)
-    if(*s == '\n' || *s == '\r')
-      *s = ' ';
-}
-
 void hs_log_write(hs_log *log, int level, const char *who, const char *msg)
 {
-  hs_buf raw = HS_BUF_INIT, clean = HS_BUF_INIT;
+  hs_buf raw = HS_BUF_INIT, clean = HS_BUF_INIT, shown = HS_BUF_INIT;
   if(!hs_log_enabled(log, level))
     return;
   if(who)
@@ -118,12 +111,16 @@ void hs_log_write(hs_log *log, int level, const char *who, const char *msg)
   else
     hs_buf_puts(&raw, msg);
   /* On no memory the line is dropped rather than printed unredacted. */
-  if(raw.data && hs_log_redact(log, raw.data, &clean) == 0) {
-    flatten(clean.data);
-    log->sink(log->arg, level, clean.data);
-  }
+  /* One line per call, and no byte that drives the terminal: a plugin
+  ** echoing an HTTP body could otherwise forge lines of its own or
+  ** repaint the screen. Escaped after redaction, so a secret is matched
+  ** as it was sent. */
+  if(raw.data && hs_log_redact(log, raw.data, &clean) == 0 &&
+     hs_term_escape(&shown, clean.data) == 0)
+    log->sink(log->arg, level, shown.data);
   hs_buf_free(&raw);
   hs_buf_free(&clean);
+  hs_buf_free(&shown);
 }
 
 void hs_log_printf(hs_log *log, int level, const char *who, const char *fmt,

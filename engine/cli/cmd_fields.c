@@ -3,6 +3,7 @@
 ** connector's schema callback; --json for machines.
 */
 #include "../buf.h"
+#include "../term.h"
 #include "cli.h"
 #include "pipeline.h"
 
@@ -64,8 +65,11 @@ int hs_cmd_fields(hs_cli *cli, int argc, char **argv)
     fprintf(cli->out, "%-*s  %-6s  %s\n", (int)w, "ID", "TYPE", "LABEL");
     for(i = 0; i < s.fields.n; i++) {
       const hs_field_entry *e = &s.fields.items[i];
-      fprintf(cli->out, "%-*s  %-6s  %s%s\n", (int)w, e->id,
-              type_name(e->type), e->label ? e->label : "",
+      /* Ids and labels come from the HR system: escaped. */
+      hs_term_fpad(cli->out, e->id, (int)w);
+      fprintf(cli->out, " %-6s  ", type_name(e->type));
+      hs_term_fputs(cli->out, e->label);
+      fprintf(cli->out, "%s\n",
               (e->flags & HRSYNC_FIELD_DEPRECATED) ? " (deprecated)" : "");
     }
     if(!s.fields.n)

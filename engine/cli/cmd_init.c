@@ -134,6 +134,8 @@ static int build(const hrsync_connector *d, const init_ctx *ic, hs_buf *b)
                         "  \"mapping\": {");
   first = 1;
   for(kv = d->suggested_mapping; kv && kv->name; kv++) {
+    if(!strcmp(kv->name, "termination_date"))
+      term = kv->value;
     if(!tenant_has(ic, kv->value)) {
       /* A comment line, so the file itself stays plain JSON. */
       if(!ic->cli->quiet)
@@ -148,8 +150,6 @@ static int build(const hrsync_connector *d, const init_ctx *ic, hs_buf *b)
     bad |= hs_buf_json_str(b, kv->name);
     bad |= hs_buf_puts(b, ": ");
     bad |= hs_buf_json_str(b, kv->value);
-    if(!strcmp(kv->name, "termination_date"))
-      term = kv->value;
     first = 0;
   }
   bad |= hs_buf_puts(b, first ? "},\n" : "\n  },\n");
@@ -165,8 +165,17 @@ static int build(const hrsync_connector *d, const init_ctx *ic, hs_buf *b)
     bad |= hs_buf_json_str(b, term);
     bad |= hs_buf_puts(b, ", \"op\": \"not empty\"}]}\n  ]\n}\n");
   }
-  else
+  else {
+    /* Said, as a left-out mapping is: without the example everyone is
+    ** synced, former employees too. */
+    if(term && !ic->cli->quiet)
+      fprintf(ic->cli->errf,
+              "# init: left out the example condition and the Ex-employee "
+              "group: this %s tenant has no field \"%s\"; with no "
+              "conditions everyone is synced, former employees too\n",
+              d->display_name ? d->display_name : d->name, term);
     bad |= hs_buf_puts(b, "  \"conditions\": [],\n  \"groups\": []\n}\n");
+  }
   return bad;
 }
 
@@ -365,10 +374,12 @@ static hs_rc write_config(const char *out, int force, const hs_buf *text,
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   fd = open(force ? hs_buf_str(&tmp) : out,
             O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL), 0600);
-  if(fd < 0)
-    rc = hs_err_set(err, errno == EEXIST ? HS_E_USAGE : HS_E_IO, "%s: %s%s",
-                    out, strerror(errno),
-                    errno == EEXIST ? " (use --force to overwrite it)" : "");
+  if(fd < 0 && errno == EEXIST)
+    rc = hs_err_set(err, HS_E_USAGE,
+                    "%s: already exists (use --force to overwrite it)", out);
+  else if(fd < 0)
+    rc =
+        hs_err_set(err, HS_E_IO, "%s: cannot write: %s", out, strerror(errno));
   else if(write(fd, text->data, text->len) != (ssize_t)text->len ||
           fsync(fd) || close(fd) || (force && rename(hs_buf_str(&tmp), out))) {
     rc =

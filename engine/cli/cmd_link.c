@@ -104,8 +104,8 @@ static int run_link(hs_cli *cli, const char *cmd, const char *who,
   memset(&plan, 0, sizeof(plan));
   if(!id)
     return hs_cli_usage_error(cli, cmd,
-                              "\"%s\" is not a stakeholder id (see `hrsync "
-                              "stakeholders`)",
+                              "\"%s\" is not a stakeholder id: the number "
+                              "`hrsync stakeholders` lists",
                               who);
   if(hris && !*hris)
     return hs_cli_usage_error(cli, cmd, "the HRIS id is empty");

@@ -6,6 +6,8 @@
 #include "../loader.h"
 #include "cli.h"
 
+#include "../term.h"
+
 #include <string.h>
 
 static const char *or_dash(const char *s)
@@ -31,14 +33,19 @@ static void print_text(hs_cli *cli, const hs_plugin_list *list,
           "VERSION", "ABI", "PATH");
   for(i = 0; i < list->n; i++) {
     const hs_plugin *p = &list->items[i];
-    if(p->error)
-      fprintf(cli->out, "%-*s  broken: %s\n%-*s  %s\n", (int)w, p->name,
-              p->error, (int)w, "", p->path);
-    else
-      fprintf(cli->out, "%-*s  %-16s %-9s %u.%-2u %s\n", (int)w, p->name,
-              or_dash(p->desc->display_name), or_dash(p->desc->version),
-              (unsigned)p->desc->abi_major, (unsigned)p->desc->abi_minor,
-              p->path);
+    /* The reason, display name and version are the plugin's text. */
+    if(p->error) {
+      fprintf(cli->out, "%-*s  broken: ", (int)w, p->name);
+      hs_term_fputs(cli->out, p->error);
+      fprintf(cli->out, "\n%-*s  %s\n", (int)w, "", p->path);
+    }
+    else {
+      fprintf(cli->out, "%-*s  ", (int)w, p->name);
+      hs_term_fpad(cli->out, or_dash(p->desc->display_name), 16);
+      hs_term_fpad(cli->out, or_dash(p->desc->version), 9);
+      fprintf(cli->out, "%u.%-2u %s\n", (unsigned)p->desc->abi_major,
+              (unsigned)p->desc->abi_minor, p->path);
+    }
   }
 }
 

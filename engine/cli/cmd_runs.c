@@ -6,6 +6,7 @@
 #include "../lock.h"
 #include "../runlog.h"
 #include "../store.h"
+#include "../term.h"
 #include "../undo.h"
 #include "cli.h"
 #include "pipeline.h"
@@ -76,6 +77,42 @@ static hs_rc list(hs_cli *cli, hs_store *st, hs_err *err)
   return HS_OK;
 }
 
+/* Names, ids, reasons and values come from the HR system or a CSV: every
+** one is escaped (hs_term) so none can drive the terminal. */
+static void print_change_head(FILE *f, const hs_run_change *c)
+{
+  fprintf(f, "%-9s #%lld ", c->action ? c->action : "", c->sh_id);
+  hs_term_fputs(f, c->name);
+  fputs(" (HRIS ", f);
+  hs_term_fputs(f, c->hris_id);
+  fputc(')', f);
+  if(c->reason) {
+    fputs(": ", f);
+    hs_term_fputs(f, c->reason);
+  }
+  fputc('\n', f);
+}
+
+static void print_quoted(FILE *f, const char *v)
+{
+  if(!v) {
+    fputs("(none)", f);
+    return;
+  }
+  fputc('"', f);
+  hs_term_fputs(f, v);
+  fputc('"', f);
+}
+
+static void print_change_field(FILE *f, const hs_run_change *c)
+{
+  fprintf(f, "    %-16s ", c->field);
+  print_quoted(f, c->before);
+  fputs(" -> ", f);
+  print_quoted(f, c->after);
+  fputc('\n', f);
+}
+
 static hs_rc show(hs_cli *cli, hs_store *st, long long id, hs_err *err)
 {
   hs_run run;
@@ -123,15 +160,9 @@ static hs_rc show(hs_cli *cli, hs_store *st, long long id, hs_err *err)
          strcmp(c[i].action ? c[i].action : "",
                 c[i - 1].action ? c[i - 1].action : "") ||
          !strcmp(c[i].action ? c[i].action : "", "warning"))
-        fprintf(cli->out, "%-9s #%lld %s (HRIS %s)%s%s\n",
-                c[i].action ? c[i].action : "", c[i].sh_id,
-                c[i].name ? c[i].name : "", c[i].hris_id ? c[i].hris_id : "",
-                c[i].reason ? ": " : "", c[i].reason ? c[i].reason : "");
+        print_change_head(cli->out, &c[i]);
       if(c[i].field)
-        fprintf(cli->out, "    %-16s %s%s%s -> %s%s%s\n", c[i].field,
-                c[i].before ? "\"" : "", c[i].before ? c[i].before : "(none)",
-                c[i].before ? "\"" : "", c[i].after ? "\"" : "",
-                c[i].after ? c[i].after : "(none)", c[i].after ? "\"" : "");
+        print_change_field(cli->out, &c[i]);
     }
   }
   hs_run_clear(&run);
@@ -158,8 +189,16 @@ static hs_rc undo(hs_cli *cli, const char *db, long long id, hs_err *err)
     rc = hs_undo(st, id, &res, &why, err);
   hs_store_close(st);
   hs_lock_release(lock);
-  if(rc == HS_E_REFUSED && why.len)
-    fprintf(cli->errf, "%s", hs_buf_str(&why));
+  if(rc == HS_E_REFUSED && why.len) {
+    /* Names and values come from the HR system: escaped line by line. */
+    char *line = why.data, *nl;
+    while(*line && (nl = strchr(line, '\n'))) {
+      *nl = '\0';
+      hs_term_fputs(cli->errf, line);
+      fputc('\n', cli->errf);
+      line = nl + 1;
+    }
+  }
   hs_buf_free(&why);
   if(rc)
     return rc;

@@ -3,6 +3,7 @@
 */
 #include "../buf.h"
 #include "../store.h"
+#include "../term.h"
 #include "../transfer.h"
 #include "cli.h"
 #include "pipeline.h"
@@ -96,7 +97,8 @@ int hs_cmd_stakeholders(hs_cli *cli, int argc, char **argv)
       hs_cli_cell(cli->out, v[HS_SF_HRIS_ID], 10);
       hs_cli_cell(cli->out, v[HS_SF_IDENTIFIER], 12);
       hs_cli_cell(cli->out, v[HS_SF_EMAIL], 30);
-      fprintf(cli->out, "%s\n", or_blank(v[HS_SF_GROUPS]));
+      hs_term_fputs(cli->out, or_blank(v[HS_SF_GROUPS]));
+      fputc('\n', cli->out);
     }
     if(!cli->quiet)
       fprintf(cli->out, "(%zu stakeholder%s)\n", reg.n, reg.n == 1 ? "" : "s");

@@ -5,6 +5,8 @@
 #include "cli.h"
 #include "progress.h"
 
+#include "../term.h"
+
 #include <curl/curl.h>
 #include <hrsync/connector.h>
 
@@ -204,7 +206,11 @@ int hs_cli_fail(hs_cli *cli, const hs_err *err)
   /* Errors pass the same redaction as log lines. */
   if(hs_log_redact(cli->log, msg, &line) == 0)
     msg = hs_buf_str(&line);
-  fprintf(cli->errf, "hrsync: %s\n", msg);
+  /* The detail often quotes the HR system or a plugin: escaped, so it
+  ** stays one line and cannot drive the terminal (JSON escapes its own). */
+  fputs("hrsync: ", cli->errf);
+  hs_term_fputs(cli->errf, msg);
+  fputc('\n', cli->errf);
   if(cli->json && !cli->json_printed)
     print_json_error(cli->out, rc, msg, status);
   hs_buf_free(&line);

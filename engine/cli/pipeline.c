@@ -8,6 +8,7 @@
 #include "../runlog.h"
 #include "../secret.h"
 #include "../store.h"
+#include "../term.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +210,7 @@ static size_t count_known_left(const char *prev, const hs_plan *plan)
 hs_rc hs_session_connect(hs_session *s, hs_err *err)
 {
   const hs_config *cfg = s->cfg;
+  hs_http_opts hopts;
   hs_conn_params p;
   size_t i;
   hs_rc rc;
@@ -235,9 +237,12 @@ hs_rc hs_session_connect(hs_session *s, hs_err *err)
     if(hs_log_add_secret(s->cli->log, val))
       return nomem(err);
   }
+  memset(&hopts, 0, sizeof(hopts));
+  hopts.max_retries = -1;
+  hopts.max_body_bytes = cfg->limits.body_bytes;
   if((rc = hs_config_wanted(cfg, &s->wanted, &s->n_wanted, err)) ||
      (rc = want_previous_hris(s, err)) ||
-     (rc = hs_http_new(NULL, s->cli->log, &s->http, err)))
+     (rc = hs_http_new(&hopts, s->cli->log, &s->http, err)))
     return rc;
   memset(&p, 0, sizeof(p));
   p.plugin = &s->plugin;
@@ -249,6 +254,7 @@ hs_rc hs_session_connect(hs_session *s, hs_err *err)
   p.n_wanted = s->n_wanted;
   p.http = s->http;
   p.log = s->cli->log;
+  p.limits = cfg->limits;
   if((rc = hs_conn_open(&p, &s->conn, err))) {
     if(rc == HS_E_CONFIG)
       hs_err_prefix(err, "%s", cfg->path);
@@ -450,8 +456,11 @@ int hs_plan_writes(const hs_plan *plan)
 
 static void print_value(FILE *f, const char *v)
 {
-  if(v)
-    fprintf(f, "\"%s\"", v);
+  if(v) {
+    fputc('"', f);
+    hs_term_fputs(f, v);
+    fputc('"', f);
+  }
   else
     fputs("(none)", f);
 }
@@ -460,16 +469,22 @@ static void print_item(FILE *f, const hs_plan_item *it)
 {
   static const char marks[HS_ACT_COUNT] = {'+', '~', '=', '-', '!', '<'};
   size_t i;
-  fprintf(f, "%c %-9s %-12s ", marks[it->action], hs_action_name(it->action),
-          it->hris_id ? it->hris_id : "");
+  /* HR text goes through hs_term: escaped, it cannot drive the terminal. */
+  fprintf(f, "%c %-9s ", marks[it->action], hs_action_name(it->action));
+  hs_term_fpad(f, it->hris_id, 12);
   if(it->sh_id)
     fprintf(f, "#%lld ", it->sh_id);
-  fputs(it->name ? it->name : "(no name)", f);
-  if(it->reason)
-    fprintf(f, ": %s", it->reason);
+  hs_term_fputs(f, it->name ? it->name : "(no name)");
+  if(it->reason) {
+    fputs(": ", f);
+    hs_term_fputs(f, it->reason);
+  }
   fputc('\n', f);
-  if(it->note)
-    fprintf(f, "    note: %s\n", it->note);
+  if(it->note) {
+    fputs("    note: ", f);
+    hs_term_fputs(f, it->note);
+    fputc('\n', f);
+  }
   for(i = 0; i < it->n_kept; i++) {
     fprintf(f, "    %-16s ", hs_sf_name(it->kept[i].field));
     print_value(f, it->kept[i].before);
@@ -483,8 +498,8 @@ static void print_item(FILE *f, const hs_plan_item *it)
       if(c->field == HS_SF_NAME || c->field == HS_SF_TYPE ||
          c->field == HS_SF_HRIS_ID)
         continue;
-      fprintf(f, "%s%s=%s", first ? "    " : ", ", hs_sf_name(c->field),
-              c->after ? c->after : "");
+      fprintf(f, "%s%s=", first ? "    " : ", ", hs_sf_name(c->field));
+      hs_term_fputs(f, c->after);
       first = 0;
     }
     if(!first)
@@ -504,9 +519,12 @@ static void print_item(FILE *f, const hs_plan_item *it)
 void hs_print_warnings(hs_cli *cli, const hs_plan *plan)
 {
   size_t i;
-  for(i = 0; i < plan->n_warnings; i++)
-    fprintf(cli->errf, "hrsync: warning: %s [%s]\n", plan->warnings[i].message,
-            plan->warnings[i].code);
+  for(i = 0; i < plan->n_warnings; i++) {
+    /* A warning may quote HR values (names, ids): escaped. */
+    fputs("hrsync: warning: ", cli->errf);
+    hs_term_fputs(cli->errf, plan->warnings[i].message);
+    fprintf(cli->errf, " [%s]\n", plan->warnings[i].code);
+  }
 }
 
 /* Unchanged items are listed only when they carry something to read. */

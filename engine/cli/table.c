@@ -5,11 +5,14 @@
 */
 #include "cli.h"
 
-void hs_cli_cell(FILE *f, const char *s, size_t width)
+#include "../term.h"
+
+/* Cells hold HR and CSV text: escaped first (hs_term), then measured. */
+void hs_cli_cell(FILE *f, const char *raw, size_t width)
 {
+  hs_buf esc = HS_BUF_INIT;
   size_t chars = 0, keep = 0, i;
-  if(!s)
-    s = "";
+  const char *s = hs_term_escape(&esc, raw) ? "(out of memory)" : esc.data;
   for(i = 0; s[i]; i++) {
     if(((unsigned char)s[i] & 0xC0) == 0x80)
       continue; /* a continuation byte: same character */
@@ -17,11 +20,12 @@ void hs_cli_cell(FILE *f, const char *s, size_t width)
       keep = i; /* where the last character that fits starts */
     chars++;
   }
-  if(width && chars > width) {
+  if(width && chars > width)
     fprintf(f, "%.*s~ ", (int)keep, s);
-    return;
+  else {
+    fputs(s, f);
+    for(; chars <= width; chars++)
+      fputc(' ', f);
   }
-  fputs(s, f);
-  for(; chars <= width; chars++)
-    fputc(' ', f);
+  hs_buf_free(&esc);
 }

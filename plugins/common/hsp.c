@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A short, one-line message out of an error body: JSON "message" or
@@ -89,8 +90,57 @@ hrsync_status hsp_parse_json(const hsp_host *hh,
         hh->h, hh->ctx, HRSYNC_E_PARSE, "%s: malformed JSON (%zu bytes): %s",
         what, resp->body_len,
         resp->body_len ? json_tokener_error_desc(jerr) : "empty body");
+  hsp_json_mark_nul(root); /* depth is bounded by json-c's tokener */
   *out = root;
   return HRSYNC_OK;
+}
+
+/* One string: NUL -> C0 80. Leaves it as it was when out of memory (the
+** host still sees a cut value then, the one case it cannot tell). */
+static void mark_string(json_object *v)
+{
+  const char *s = json_object_get_string(v);
+  size_t len = (size_t)json_object_get_string_len(v), n = 0, i, j;
+  char *out;
+  for(i = 0; i < len; i++)
+    n += s[i] == 0;
+  if(!n || !(out = malloc(len + n)))
+    return;
+  for(i = j = 0; i < len; i++) {
+    if(s[i]) {
+      out[j++] = s[i];
+      continue;
+    }
+    out[j++] = (char)0xC0;
+    out[j++] = (char)0x80;
+  }
+  json_object_set_string_len(v, out, (int)j);
+  free(out);
+}
+
+void hsp_json_mark_nul(json_object *root)
+{
+  size_t i, n;
+  switch(json_object_get_type(root)) {
+  case json_type_string:
+    mark_string(root);
+    break;
+  case json_type_array:
+    n = json_object_array_length(root);
+    for(i = 0; i < n; i++)
+      hsp_json_mark_nul(json_object_array_get_idx(root, i));
+    break;
+  case json_type_object: {
+    json_object_object_foreach(root, k, v)
+    {
+      (void)k;
+      hsp_json_mark_nul(v);
+    }
+    break;
+  }
+  default:
+    break;
+  }
 }
 
 const char *hsp_json_text(json_object *v, char *tmp, size_t cap)

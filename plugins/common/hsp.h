@@ -33,6 +33,14 @@ hrsync_status hsp_parse_json(const hsp_host *hh,
                              const hrsync_http_response *resp,
                              const char *what, json_object **out);
 
+/* A JSON string may carry "\u0000"; json-c keeps it, but every C string
+** read from it would silently end there ("x\u0000TAIL" read as "x").
+** This rewrites each such NUL, everywhere under root, as the bytes C0 80
+** (not UTF-8), so the value reaches the host whole and the host skips the
+** record naming the field. hsp_parse_json calls it; a connector with its
+** own tokenizer calls it on each value it parses. */
+void hsp_json_mark_nul(json_object *root);
+
 /* A JSON value as record text: strings as they are, numbers and booleans
 ** printed, null as NULL, arrays and objects as compact JSON. The result is
 ** borrowed from v or written into tmp. */

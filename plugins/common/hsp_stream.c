@@ -49,6 +49,7 @@ static hrsync_status value_at(walker *w, json_object **out)
     return malformed(w, json_tokener_error_desc(jerr));
   }
   w->pos += (size_t)json_tokener_get_parse_end(w->tok);
+  hsp_json_mark_nul(*out); /* "\u0000" reaches the host whole */
   return HRSYNC_OK;
 }
 

@@ -152,16 +152,6 @@ static hrsync_status add_values(hrsync_conn *c, json_object *into,
   return st;
 }
 
-/* An envelope member as a count; -1 when absent. */
-static long long count_of(json_object *root, const char *key)
-{
-  json_object *v;
-  if(!json_object_object_get_ex(root, key, &v) ||
-     !json_object_is_type(v, json_type_int))
-    return -1;
-  return (long long)json_object_get_int64(v);
-}
-
 /* Pages of path ("...?" query already started or not, per sep) into
 ** into; *refused set when the first page was refused (refused_ok). */
 static hrsync_status read_values(hrsync_conn *c, const char *base,
@@ -195,7 +185,7 @@ static hrsync_status read_values(hrsync_conn *c, const char *base,
       return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                            "%s: \"data\" is missing or not an array", what);
     }
-    at = count_of(root, "skip");
+    at = hm_count_of(root, "skip");
     if(at >= 0 && (size_t)at != skip) {
       json_object_put(root);
       return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
@@ -203,8 +193,8 @@ static hrsync_status read_values(hrsync_conn *c, const char *base,
     }
     st = add_values(c, into, data);
     n = json_object_array_length(data);
-    total = count_of(root, "total");
-    lim = count_of(root, "limit");
+    total = hm_count_of(root, "total");
+    lim = hm_count_of(root, "limit");
     json_object_put(root);
     if(lim > 0 && (size_t)lim < limit)
       limit = (size_t)lim;

@@ -64,6 +64,10 @@ hrsync_status hm_get(hrsync_conn *c, const char *path, const char *what,
 hrsync_status hm_get_ex(hrsync_conn *c, const char *path, const char *what,
                         json_object **out, int refused_ok);
 
+/* An envelope member ("total", "limit", "skip") as a count; -1 when
+** absent or not a number. */
+long long hm_count_of(json_object *root, const char *key);
+
 /* Fetches pager's next page. *data is the envelope's "data" array,
 ** borrowed from *root, which the caller json_object_put()s. Advances the
 ** pager and sets pager->done after the last page (by total, a short page

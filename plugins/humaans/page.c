@@ -11,8 +11,7 @@
 
 #include <string.h>
 
-/* An envelope member as a count; -1 when absent or not a number. */
-static long long count_of(json_object *root, const char *key)
+long long hm_count_of(json_object *root, const char *key)
 {
   json_object *v;
   if(!json_object_object_get_ex(root, key, &v) ||
@@ -51,7 +50,7 @@ hrsync_status hm_page_next(hrsync_conn *c, hm_pager *pager, json_object **root,
     return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: \"data\" is missing or not an array", what);
   }
-  skip = count_of(*root, "skip");
+  skip = hm_count_of(*root, "skip");
   if(skip >= 0 && (size_t)skip != pager->skip) {
     /* A server ignoring $skip would send page one forever. */
     json_object_put(*root);
@@ -61,8 +60,8 @@ hrsync_status hm_page_next(hrsync_conn *c, hm_pager *pager, json_object **root,
                          "%s: the answer is for skip %lld", what, skip);
   }
   n = json_object_array_length(*data);
-  total = count_of(*root, "total");
-  limit = count_of(*root, "limit");
+  total = hm_count_of(*root, "total");
+  limit = hm_count_of(*root, "limit");
   if(limit > 0 && (size_t)limit < pager->limit)
     pager->limit = (size_t)limit;
   pager->skip += n;

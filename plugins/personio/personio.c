@@ -148,6 +148,35 @@ static hrsync_status form_add(char *dst, size_t cap, size_t *len,
   return HRSYNC_OK;
 }
 
+/* A token request's answer, parsed. A refused credential request is an
+** authentication failure whatever 4xx it comes with; 404 means the
+** base_url is wrong, 429 a cool-down. */
+static hrsync_status auth_answer(hrsync_conn *c,
+                                 const hrsync_http_response *resp,
+                                 const char *what, json_object **root)
+{
+  hrsync_status st = hsp_check_status(&c->hh, resp, what, NULL);
+  if(st == HRSYNC_E_HTTP && resp->status >= 400 && resp->status < 500 &&
+     resp->status != 404 && resp->status != 408 && resp->status != 429)
+    st = HRSYNC_E_AUTH;
+  if(st == HRSYNC_OK)
+    st = hsp_parse_json(&c->hh, resp, what, root);
+  return st;
+}
+
+/* Keeps the token at path of a token answer. */
+static hrsync_status take_token(hrsync_conn *c, json_object *root,
+                                const char *path, const char *what)
+{
+  json_object *tok = hsp_json_path(root, path);
+  if(!json_object_is_type(tok, json_type_string) ||
+     !json_object_get_string_len(tok))
+    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: no %s in the answer", what, path);
+  return set_token(c, json_object_get_string(tok),
+                   (size_t)json_object_get_string_len(tok));
+}
+
 /* v2: POST /v2/auth/token, form-encoded client credentials (JSON is a
 ** 400 there) -> {"access_token", "token_type": "Bearer", ...}. The spec
 ** answers bad credentials with 400 (some mocks 401): either is a refusal. */
@@ -159,7 +188,7 @@ static hrsync_status psn_auth_v2(hrsync_conn *c)
       {"Content-Type", "application/x-www-form-urlencoded"}};
   hrsync_http_request req;
   const hrsync_http_response *resp = NULL;
-  json_object *root = NULL, *tok;
+  json_object *root = NULL;
   char url[1100], body[2400];
   size_t len = 0;
   hrsync_status st;
@@ -183,22 +212,9 @@ static hrsync_status psn_auth_v2(hrsync_conn *c)
   memset(body, 0, sizeof(body));
   if(st != HRSYNC_OK)
     return st;
-  st = hsp_check_status(&c->hh, resp, what, NULL);
-  if(st == HRSYNC_E_HTTP && resp->status >= 400 && resp->status < 500 &&
-     resp->status != 404 && resp->status != 408 && resp->status != 429)
-    st = HRSYNC_E_AUTH;
+  st = auth_answer(c, resp, what, &root);
   if(st == HRSYNC_OK)
-    st = hsp_parse_json(&c->hh, resp, what, &root);
-  if(st == HRSYNC_OK) {
-    tok = hsp_json_path(root, "access_token");
-    if(!json_object_is_type(tok, json_type_string) ||
-       !json_object_get_string_len(tok))
-      st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                         "%s: no access_token in the answer", what);
-    else
-      st = set_token(c, json_object_get_string(tok),
-                     (size_t)json_object_get_string_len(tok));
-  }
+    st = take_token(c, root, "access_token", what);
   json_object_put(root);
   return st;
 }
@@ -210,7 +226,7 @@ hrsync_status psn_auth(hrsync_conn *c)
                                {"Content-Type", "application/json"}};
   hrsync_http_request req;
   const hrsync_http_response *resp = NULL;
-  json_object *body = json_object_new_object(), *root = NULL, *tok;
+  json_object *body = json_object_new_object(), *root = NULL;
   char url[1100];
   const char *text;
   hrsync_status st;
@@ -238,29 +254,14 @@ hrsync_status psn_auth(hrsync_conn *c)
   json_object_put(body);
   if(st != HRSYNC_OK)
     return st;
-  st = hsp_check_status(&c->hh, resp, what, NULL);
-  /* A refused credential request is an authentication failure whatever
-  ** 4xx it comes with; 404 means the base_url is wrong, 429 a cool-down. */
-  if(st == HRSYNC_E_HTTP && resp->status >= 400 && resp->status < 500 &&
-     resp->status != 404 && resp->status != 408 && resp->status != 429)
-    st = HRSYNC_E_AUTH;
-  if(st == HRSYNC_OK)
-    st = hsp_parse_json(&c->hh, resp, what, &root);
+  st = auth_answer(c, resp, what, &root);
   if(st == HRSYNC_OK) {
     st = check_envelope(c, root, what);
     if(st == HRSYNC_E_HTTP)
       st = HRSYNC_E_AUTH;
   }
-  if(st == HRSYNC_OK) {
-    tok = hsp_json_path(root, "data.token");
-    if(!json_object_is_type(tok, json_type_string) ||
-       !json_object_get_string_len(tok))
-      st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                         "%s: no data.token in the answer", what);
-    else
-      st = set_token(c, json_object_get_string(tok),
-                     (size_t)json_object_get_string_len(tok));
-  }
+  if(st == HRSYNC_OK)
+    st = take_token(c, root, "data.token", what);
   json_object_put(root);
   return st;
 }

@@ -26,8 +26,28 @@ complete_words()
 
 out=$(complete_words hrsync s)
 assert_eq "$(sort <<<"$out" | tr '\n' ' ')" "stakeholders sync " "commands starting with s"
+# Every command `hrsync --help` lists, and every option its own --help's
+# usage line names, is offered (bash and zsh): the binary is the truth.
+cmds=$("$HRSYNC_BIN" --help | awk '/^commands:/ { f = 1; next } /^$/ { f = 0 } f { print $1 }')
+[ "$(wc -w <<<"$cmds")" -ge 13 ] || fail "commands from hrsync --help: $cmds"
 out=$(complete_words hrsync EMPTY)
-[ "$(wc -l <<<"$out")" -eq 11 ] || fail "all commands: $out"
+assert_eq "$(sort <<<"$out" | tr '\n' ' ')" "$(sort <<<"$cmds" | tr '\n' ' ')" "all commands"
+zfile=$(dirname "$file")/_hrsync
+for c in $cmds; do
+  grep -q "^    '$c:" "$zfile" || fail "zsh: command $c missing"
+  opts=$("$HRSYNC_BIN" "$c" --help | head -n 1 | grep -oE -- '(^| |\[)-[-a-z]+' | tr -d ' [')
+  out=$(complete_words hrsync "$c" -)
+  zbranch=$(awk -v c="    $c)" 'index($0, c) == 1 { f = 1 } f { print } f && /;;/ { exit }' "$zfile")
+  for o in $opts; do
+    grep -qx -- "$o" <<<"$out" || fail "bash: $c $o not offered"
+    grep -q -- "$o" <<<"$zbranch" || fail "zsh: $c $o not offered"
+  done
+done
+# An option's value is not taken for the command.
+out=$(complete_words hrsync --db x.db sync --st)
+assert_eq "$out" "--strict" "sync --strict after --db FILE"
+out=$(complete_words hrsync init --set subdomain=acme --base-url http://x --off)
+assert_eq "$out" "--offline" "init --offline after --set and --base-url values"
 out=$(complete_words hrsync --js)
 assert_eq "$out" "--json" "a global option"
 out=$(complete_words hrsync sync --)

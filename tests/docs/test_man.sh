@@ -51,6 +51,12 @@ for v in $(grep -rhoE 'getenv\("[A-Z_]+"\)' "$HRSYNC_SRC/engine" | sort -u | cut
   documented "$v" hrsync.1
 done
 documented "HRSYNC_<PLUGIN>_<KEY>" hrsync.1
+# Exit 3 is also the lock's refusal and every guard's (user guide, "What
+# hrsync refuses to do"); the man page says so.
+st3=$(sed -n '/^ \{7\}3$/,/^[A-Z]/p' "$work/hrsync.1" | tr -s ' \n' ' ')
+for w in "another hrsync" "mass change" "withheld" "HRIS id" "--strict"; do
+  grep -qF -- "$w" <<<"$st3" || fail "hrsync.1 exit status 3 does not mention $w: $st3"
+done
 
 # The config keys and stakeholder fields, as the loader lists them.
 printf '{"zzz": 1}\n' >"$work/k.json"

@@ -79,6 +79,9 @@ assert_eq "$(jq -r '.groups[0].group' init.json)" "Ex-employee" "group rule"
 echo changed >>init.json
 out=$("$HRSYNC_BIN" init fixture -o init.json 2>&1) && fail "init overwrote"
 assert_contains "$out" "--force" "overwrite refusal says --force"
+# In words, as export says it (not strerror's capitalised "File exists").
+assert_eq "$out" "hrsync: init.json: already exists (use --force to overwrite it)" \
+  "overwrite refusal, one plain line"
 tail -1 init.json | grep -q changed || fail "init touched the existing file"
 "$HRSYNC_BIN" init fixture -o init.json --force 2>/dev/null || fail "init --force"
 jq . init.json >/dev/null || fail "forced init is valid JSON"

@@ -77,4 +77,14 @@ cfg_edit '.conditions[0].field = "payrollSecretSauce"'
 hr check >s3.out 2>s3.err
 assert_contains "$(cat s3.err)" 'unknown HR field "payrollSecretSauce" (see `hrsync fields`)' \
   "nothing near: no guess"
+
+# A tenant without the termination field the example condition and group
+# use (Lucca's new API has no dtContractEnd): they are left out, and said.
+HRSYNC_LUCCA_API_KEY=lucca-test-secret hr init lucca -o "$W/lucca.json" \
+  --base-url "$EMU_URL/lucca" --set api=lucca-api --set client_id=lucca-test-client \
+  --set token_url="$EMU_URL/lucca/oauth/token" 2>l.err || fail "init lucca-api: $(cat l.err)"
+assert_eq "$(jq -c .conditions "$W/lucca.json")" "[]" "no condition on a missing field"
+assert_contains "$(cat l.err)" \
+  '# init: left out the example condition and the Ex-employee group: this Lucca tenant has no field "dtContractEnd"' \
+  "init says the conditions were left out"
 echo "ok: init fits the tenant"

@@ -70,4 +70,9 @@ hs unlink 1 >u.out 2>u.err || fail "unlink: $(cat u.err)"
 assert_eq "$(hs --json runs | jq -r '.[0].connector')" unlink "the unlink is a run"
 hs link 99 201 >/dev/null 2>x.err
 assert_eq "$?" 2 "link to nobody"
+hs link abc 201 >/dev/null 2>x.err
+assert_eq "$?" 2 "link: not a stakeholder id"
+assert_eq "$(wc -l <x.err)" 1 "one line"
+assert_eq "$(grep -o 'see `' x.err | wc -l)" 1 "one pointer, not two: $(cat x.err)"
+assert_contains "$(cat x.err)" '"abc" is not a stakeholder id' "names the bad argument"
 echo ok

@@ -150,8 +150,8 @@ static void test_log_long_line_and_newlines(void **state)
   assert_null(strstr(lines, "SECRET"));
   assert_null(strstr(lines, "0123456789"));
   lines[0] = 0;
-  hs_log_write(log, HS_LOG_WARN, "p", "a\nerror: forged\r\nb");
-  assert_string_equal(lines, "1|p: a error: forged  b\n");
+  hs_log_write(log, HS_LOG_WARN, "p", "a\nerror: forged\r\nb\x1b[2J");
+  assert_string_equal(lines, "1|p: a\\nerror: forged\\r\\nb\\x1b[2J\n");
   hs_log_free(log);
 }
 

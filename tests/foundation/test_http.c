@@ -184,7 +184,7 @@ static const char *url_of(const char *path)
 
 static int reset(void **state)
 {
-  hs_http_opts o = {0, 5000, 3, 50, NULL};
+  hs_http_opts o = {0, 5000, 3, 50, NULL, 0};
   hs_err err;
   (void)state;
   pthread_mutex_lock(&mu);
@@ -412,7 +412,7 @@ static void test_429_exhausted_returns_last(void **state)
 ** it), not the 500 ms first backoff step. */
 static void test_429_without_retry_after_waits_1s(void **state)
 {
-  hs_http_opts o = {0, 5000, 3, 5000, NULL};
+  hs_http_opts o = {0, 5000, 3, 5000, NULL, 0};
   hrsync_http_request r = get("/n429");
   const hrsync_http_response *resp;
   struct timespec t0, t1;
@@ -527,10 +527,33 @@ static void test_quiet_log_has_no_headers(void **state)
   hs_log_free(info);
 }
 
+/* Issue 15 case 3: a body over the cap fails the request, naming the
+** limit; one that fits is whole. */
+static void test_body_cap(void **state)
+{
+  hs_http_opts o = {0, 5000, 0, 50, NULL, 4};
+  hrsync_http_request r = get("/echo");
+  const hrsync_http_response *resp = NULL;
+  hs_http *small = NULL;
+  hs_err err;
+  (void)state;
+  assert_int_equal(hs_http_new(&o, lg, &small, &err), HS_OK);
+  assert_int_equal(hs_http_perform(small, &r, &resp, &err), HS_E_HTTP);
+  assert_non_null(
+      strstr(err.msg, "response body over 4 bytes (limits.response_bytes)"));
+  hs_http_free(small);
+  o.max_body_bytes = 5;
+  assert_int_equal(hs_http_new(&o, lg, &small, &err), HS_OK);
+  assert_int_equal(hs_http_perform(small, &r, &resp, &err), HS_OK);
+  assert_string_equal(resp->body, "hello");
+  hs_http_free(small);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_get_defaults, reset, done),
+      cmocka_unit_test_setup_teardown(test_body_cap, reset, done),
       cmocka_unit_test_setup_teardown(test_post_headers_exact, reset, done),
       cmocka_unit_test_setup_teardown(test_basic_preemptive, reset, done),
       cmocka_unit_test_setup_teardown(test_retry_after_then_ok, reset, done),

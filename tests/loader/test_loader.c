@@ -80,6 +80,12 @@ static void test_broken(void **state)
                                "file name (expected hrsync-other.so)");
   expect_broken("testinvalid", "invalid connector name \"Test-Invalid\"");
   expect_broken("testunterm", "settings not terminated within 256 entries");
+  /* Issue 15 case 7: NULL members and a crashing entry are refused with
+  ** the path; the crash happens in a child, never in this process. */
+  expect_broken("testnullname", "descriptor has no name");
+  expect_broken("testnullmap",
+                "suggested_mapping[1]: NULL or malformed field id");
+  expect_broken("testcrash", "refused: loading it crashed");
 }
 
 static void test_broken_name_from_file(void **state)

@@ -9,10 +9,15 @@
 **   TP_NO_NEXT_PAGE    descriptor lacks a required callback
 **   TP_SMALL           struct_size below the 1.0 size
 **   TP_UNTERMINATED    settings not ended within the loader's bound
+**   TP_CRASH           entry function dies with SIGSEGV
+**   TP_NULL_NAME       descriptor name NULL
+**   TP_NULL_MAPPING    a suggested_mapping entry with a NULL value
 **   TP_NO_VERSION      descriptor version NULL (the field is optional)
 ** HRSYNC_ABI_MAJOR=99 gives another major.
 */
 #include <hrsync/connector.h>
+
+#include <signal.h>
 
 #ifndef TP_NAME
 #define TP_NAME "testgood"
@@ -77,6 +82,11 @@ static const hrsync_setting_def tp_settings[] = {
     {NULL, NULL, NULL, 0}};
 #endif
 
+#ifdef TP_NULL_MAPPING
+static const hrsync_kv tp_mapping[] = {
+    {"first_name", "firstName"}, {"email", NULL}, {NULL, NULL}};
+#endif
+
 static const hrsync_connector tp_connector = {
 #ifdef TP_SMALL
     .abi_major = HRSYNC_ABI_MAJOR,
@@ -85,7 +95,11 @@ static const hrsync_connector tp_connector = {
 #else
     HRSYNC_CONNECTOR_V1,
 #endif
+#ifdef TP_NULL_NAME
+    .name = NULL,
+#else
     .name = TP_NAME,
+#endif
     .display_name = "Test Good",
 #ifdef TP_NO_VERSION
     .version = NULL,
@@ -100,7 +114,12 @@ static const hrsync_connector tp_connector = {
 #ifndef TP_NO_NEXT_PAGE
     .next_page = tp_next_page,
 #endif
-    .suggested_mapping = NULL};
+#ifdef TP_NULL_MAPPING
+    .suggested_mapping = tp_mapping
+#else
+    .suggested_mapping = NULL
+#endif
+};
 
 #ifdef TP_NO_ENTRY
 /* Exported under another name: the loader must not guess. */
@@ -115,7 +134,10 @@ const hrsync_connector *hrsync_connector_entry(uint32_t major, uint32_t minor)
   /* Whatever the host speaks: the host is the one that must refuse. */
   (void)major;
   (void)minor;
-#ifdef TP_REFUSE
+#ifdef TP_CRASH
+  raise(SIGSEGV); /* as a NULL dereference would */
+  return &tp_connector;
+#elif defined(TP_REFUSE)
   return minor == 12345 ? &tp_connector : NULL;
 #else
   return &tp_connector;

@@ -520,7 +520,6 @@ static void custom_values(emu_req *req, emu_resp *resp, int priv)
   long id = hid_parse(emu_req_arg(req, "personId"), 1);
   const emu_person *p = id > 0 ? emu_pop_find(pop, id) : NULL;
   emu_buf *b = &resp->body;
-  char vid[25], fid[25], pid[25];
   size_t i, n = 0;
 
   if(!emu_req_arg(req, "personId")) {
@@ -535,16 +534,7 @@ static void custom_values(emu_req *req, emu_resp *resp, int priv)
     const char *v = emu_person_custom(p, pop->custom_keys[i]);
     if(!v || emu_req_withheld_custom(req, pop->custom_keys[i]))
       continue;
-    hid(p->id * 64 + (long)i, 4, vid);
-    hid((long)i + 1, 3, fid);
-    hid(p->id, 1, pid);
-    emu_buf_printf(b,
-                   "%s{\"id\":\"%s\",\"companyId\":\"%s\",\"personId\":"
-                   "\"%s\",\"customFieldId\":\"%s\",\"resourceId\":null,"
-                   "\"value\":",
-                   n++ ? "," : "", vid, COMPANY_ID, pid, fid);
-    emu_json_str(b, v);
-    emu_buf_puts(b, "}");
+    value_row(b, p, i, v, n++ > 0);
   }
   emu_buf_printf(b, "],\"total\":%zu,\"limit\":100,\"skip\":0}", n);
 }
