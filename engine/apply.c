@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-static hs_rc apply_create(hs_store *st, long long run, const hs_plan_item *it,
+static hs_rc apply_create(hs_store *st, hs_runlog *rl, const hs_plan_item *it,
                           hs_err *err)
 {
   hs_sh sh;
@@ -20,33 +20,27 @@ static hs_rc apply_create(hs_store *st, long long run, const hs_plan_item *it,
       sh.v[it->changes[i].field] = it->changes[i].after;
   if((rc = hs_store_insert(st, &sh, err)))
     return rc;
-  for(i = 0; i < it->n_changes; i++)
-    if((rc = hs_runlog_change(st, run, it, sh.id, &it->changes[i], err)))
-      return rc;
-  return HS_OK;
+  return hs_runlog_plan_item(rl, it, sh.id, err);
 }
 
-static hs_rc apply_item(hs_store *st, long long run, const hs_plan_item *it,
+static hs_rc apply_item(hs_store *st, hs_runlog *rl, const hs_plan_item *it,
                         hs_err *err)
 {
   size_t i;
   hs_rc rc;
   switch(it->action) {
   case HS_ACT_CREATE:
-    return apply_create(st, run, it, err);
+    return apply_create(st, rl, it, err);
   case HS_ACT_UPDATE:
   case HS_ACT_LEFT:
     for(i = 0; i < it->n_changes; i++) {
       const hs_change *c = &it->changes[i];
-      if((rc = hs_store_set(st, it->sh_id, c->field, c->after, err)) ||
-         (rc = hs_runlog_change(st, run, it, it->sh_id, c, err)))
+      if((rc = hs_store_set(st, it->sh_id, c->field, c->after, err)))
         return rc;
     }
-    if(!it->n_changes)
-      return hs_runlog_change(st, run, it, it->sh_id, NULL, err);
-    return HS_OK;
+    return hs_runlog_plan_item(rl, it, it->sh_id, err);
   case HS_ACT_CONFLICT:
-    return hs_runlog_change(st, run, it, it->sh_id, NULL, err);
+    return hs_runlog_plan_item(rl, it, it->sh_id, err);
   default:
     return HS_OK;
   }
@@ -55,7 +49,9 @@ static hs_rc apply_item(hs_store *st, long long run, const hs_plan_item *it,
 hs_rc hs_apply(hs_store *st, const hs_plan *plan, long long *run_id,
                hs_err *err)
 {
-  hs_registry reg;
+  hs_run_info info;
+  hs_runlog *rl = NULL;
+  char now[65];
   size_t i;
   hs_rc rc;
   *run_id = 0;
@@ -63,31 +59,43 @@ hs_rc hs_apply(hs_store *st, const hs_plan *plan, long long *run_id,
     return rc;
   /* Read inside the write lock: nobody can change it between the check
   ** and the writes. */
-  if((rc = hs_store_load(st, &reg, err)))
+  if((rc = hs_store_fingerprint(st, now, err)))
     goto fail;
-  if(strcmp(reg.fingerprint, plan->fingerprint)) {
+  if(strcmp(now, plan->fingerprint)) {
     rc = hs_err_set(err, HS_E_REFUSED,
                     "the registry changed since the plan was made (plan "
                     "%.12s, registry now %.12s); run `hrsync preview` again",
-                    plan->fingerprint, reg.fingerprint);
-    hs_registry_clear(&reg);
+                    plan->fingerprint, now);
     goto fail;
   }
-  hs_registry_clear(&reg);
-  if((rc = hs_runlog_start(st, plan, run_id, err)))
+  memset(&info, 0, sizeof(info));
+  /* `hrsync link` / `unlink` (and `review approve`) apply a plan that
+  ** names itself as the connector: their runs are of that kind. */
+  info.kind = plan->connector && (!strcmp(plan->connector, HS_RUN_LINK) ||
+                                  !strcmp(plan->connector, HS_RUN_UNLINK) ||
+                                  !strcmp(plan->connector, HS_RUN_REVIEW))
+                  ? plan->connector
+                  : HS_RUN_SYNC;
+  info.source = plan->connector;
+  info.config_digest = plan->config_digest;
+  info.fingerprint = plan->fingerprint;
+  if((rc = hs_runlog_begin(st, &info, &rl, err)))
     goto fail;
+  *run_id = hs_runlog_id(rl);
   for(i = 0; i < plan->n; i++)
-    if((rc = apply_item(st, *run_id, &plan->items[i], err))) {
+    if((rc = apply_item(st, rl, &plan->items[i], err))) {
       hs_err_prefix(err, "applying %s of %s",
                     hs_action_name(plan->items[i].action),
                     plan->items[i].hris_id ? plan->items[i].hris_id : "?");
       goto fail;
     }
-  if((rc = hs_runlog_finish(st, *run_id, err)) ||
-     (rc = hs_store_commit(st, err)))
+  rc = hs_runlog_end(rl, plan->counts, 0, err);
+  rl = NULL;
+  if(rc || (rc = hs_store_commit(st, err)))
     goto fail;
   return HS_OK;
 fail:
+  hs_runlog_free(rl);
   hs_store_rollback(st);
   *run_id = 0;
   return rc;

@@ -47,41 +47,60 @@ hs_plan_item *hs_plan_push(hs_plan *plan)
   return it;
 }
 
-static char *dup_or_null(const char *s, int *oom)
+/* An item's changes and the strings they point to live in one block: the
+** hs_change array, then the strings. A created person has about 17
+** values: one live allocation instead of 35, which at 100,000 people is
+** most of a first sync's memory and of its allocator's work. */
+static size_t strings_size(const hs_plan_item *it)
+{
+  size_t i, n = 0;
+  for(i = 0; i < it->n_changes; i++)
+    n += (it->changes[i].before ? strlen(it->changes[i].before) + 1 : 0) +
+         (it->changes[i].after ? strlen(it->changes[i].after) + 1 : 0);
+  return n;
+}
+
+static char *put(char **p, const char *s)
 {
   char *d;
+  size_t len;
   if(!s)
     return NULL;
-  d = strdup(s);
-  if(!d)
-    *oom = 1;
+  len = strlen(s) + 1;
+  d = memcpy(*p, s, len);
+  *p += len;
   return d;
 }
 
 int hs_item_add_change(hs_plan_item *it, int field, const char *before,
                        const char *after)
 {
-  hs_change *c = realloc(it->changes, (it->n_changes + 1) * sizeof(*c));
-  int oom = 0;
-  if(!c)
+  size_t n = it->n_changes, i;
+  size_t head = (n + 1) * sizeof(hs_change);
+  size_t need = head + strings_size(it) + (before ? strlen(before) + 1 : 0) +
+                (after ? strlen(after) + 1 : 0);
+  char *blk = malloc(need), *p;
+  hs_change *c = (hs_change *)blk;
+  if(!blk)
     return -1;
+  p = blk + head;
+  for(i = 0; i < n; i++) {
+    c[i].field = it->changes[i].field;
+    c[i].before = put(&p, it->changes[i].before);
+    c[i].after = put(&p, it->changes[i].after);
+  }
+  c[n].field = field;
+  c[n].before = put(&p, before);
+  c[n].after = put(&p, after);
+  free(it->changes);
   it->changes = c;
-  c = &c[it->n_changes];
-  c->field = field;
-  c->before = dup_or_null(before, &oom);
-  c->after = dup_or_null(after, &oom);
-  it->n_changes++;
-  return oom ? -1 : 0;
+  it->n_changes = n + 1;
+  return 0;
 }
 
 static void item_clear_changes(hs_plan_item *it)
 {
-  size_t i;
-  for(i = 0; i < it->n_changes; i++) {
-    free(it->changes[i].before);
-    free(it->changes[i].after);
-  }
-  free(it->changes);
+  free(it->changes); /* the strings are in the same block */
   it->changes = NULL;
   it->n_changes = 0;
 }

@@ -3,6 +3,8 @@
 */
 #include "runlog.h"
 
+#include "buf.h"
+
 #include <sqlite3.h>
 
 #include <stdlib.h>
@@ -31,79 +33,167 @@ static void bind_opt(sqlite3_stmt *s, int i, const char *v)
     sqlite3_bind_null(s, i);
 }
 
-hs_rc hs_runlog_start(hs_store *st, const hs_plan *plan, long long *id,
+struct hs_runlog {
+  hs_store *st;
+  long long id;
+  sqlite3_stmt *ins; /* one INSERT for every item of the run */
+  hs_buf json;       /* the item's changes, reused */
+};
+
+hs_rc hs_runlog_begin(hs_store *st, const hs_run_info *info, hs_runlog **out,
                       hs_err *err)
 {
+  sqlite3 *db = hs_store_db(st);
   sqlite3_stmt *s;
+  hs_runlog *rl;
   char now[32];
-  int i, rc;
+  int rc;
+  *out = NULL;
   now_utc(now);
-  if(sqlite3_prepare_v2(hs_store_db(st),
-                        "INSERT INTO runs(started_at, connector, "
-                        "config_digest, plan_fingerprint, n_create, "
+  if(sqlite3_prepare_v2(db,
+                        "INSERT INTO runs(kind, started_at, connector, "
+                        "config_digest, plan_fingerprint, undoes, n_create, "
                         "n_update, n_unchanged, n_skipped, n_conflict, "
-                        "n_left) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        "n_left) VALUES (?,?,?,?,?,?,0,0,0,0,0,0)",
                         -1, &s, NULL) != SQLITE_OK)
     return db_err(st, err, "adding a run");
-  sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
-  bind_opt(s, 2, plan->connector ? plan->connector : "");
-  bind_opt(s, 3, plan->config_digest[0] ? plan->config_digest : NULL);
-  bind_opt(s, 4, plan->fingerprint);
-  for(i = 0; i < HS_ACT_COUNT; i++)
-    sqlite3_bind_int64(s, 5 + i, (sqlite3_int64)plan->counts[i]);
+  bind_opt(s, 1, info->kind ? info->kind : HS_RUN_SYNC);
+  sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
+  bind_opt(s, 3, info->source ? info->source : "");
+  bind_opt(s, 4,
+           info->config_digest && *info->config_digest ? info->config_digest
+                                                       : NULL);
+  bind_opt(s, 5, info->fingerprint);
+  if(info->undoes)
+    sqlite3_bind_int64(s, 6, info->undoes);
+  else
+    sqlite3_bind_null(s, 6);
   rc = sqlite3_step(s);
   sqlite3_finalize(s);
   if(rc != SQLITE_DONE)
     return db_err(st, err, "adding a run");
-  *id = sqlite3_last_insert_rowid(hs_store_db(st));
+  if(!(rl = calloc(1, sizeof(*rl))))
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  rl->st = st;
+  rl->id = sqlite3_last_insert_rowid(db);
+  if(sqlite3_prepare_v2(db,
+                        "INSERT INTO run_items(run_id, stakeholder_id, "
+                        "hris_id, name, action, reason, changes) VALUES "
+                        "(?,?,?,?,?,?,?)",
+                        -1, &rl->ins, NULL) != SQLITE_OK) {
+    hs_rc hrc = db_err(st, err, "adding a run");
+    hs_runlog_free(rl);
+    return hrc;
+  }
+  *out = rl;
   return HS_OK;
 }
 
-hs_rc hs_runlog_change(hs_store *st, long long run_id, const hs_plan_item *it,
-                       long long sh_id, const hs_change *c, hs_err *err)
+long long hs_runlog_id(const hs_runlog *rl)
 {
-  sqlite3_stmt *s;
+  return rl->id;
+}
+
+static int json_opt(hs_buf *b, const char *v)
+{
+  return v ? hs_buf_json_str(b, v) : hs_buf_puts(b, "null");
+}
+
+/* {"field": value, ...} (values_only) or {"field": [before, after], ...}. */
+static int changes_json(hs_buf *b, const hs_change *c, size_t n,
+                        int values_only, int deleted)
+{
+  size_t i;
+  int bad = hs_buf_puts(b, "{");
+  for(i = 0; i < n && !bad; i++) {
+    bad |= hs_buf_puts(b, i ? ",\"" : "\"") |
+           hs_buf_puts(b, hs_sf_name(c[i].field)) | hs_buf_puts(b, "\":");
+    if(values_only)
+      bad |= json_opt(b, deleted ? c[i].before : c[i].after);
+    else
+      bad |= hs_buf_puts(b, "[") | json_opt(b, c[i].before) |
+             hs_buf_puts(b, ",") | json_opt(b, c[i].after) |
+             hs_buf_puts(b, "]");
+  }
+  return bad | hs_buf_puts(b, "}");
+}
+
+hs_rc hs_runlog_item(hs_runlog *rl, const char *action, long long sh_id,
+                     const char *hris_id, const char *name, const char *reason,
+                     const hs_change *c, size_t n, hs_err *err)
+{
+  sqlite3_stmt *s = rl->ins;
+  int created = !strcmp(action, "create");
+  int deleted = !strcmp(action, HS_RUN_ACT_DELETE);
   int rc;
-  if(hs_store_prepare(st,
-                      "INSERT INTO run_changes(run_id, stakeholder_id, "
-                      "hris_id, name, action, field, before, after, "
-                      "reason) VALUES (?,?,?,?,?,?,?,?,?)",
-                      &s) != SQLITE_OK)
-    return db_err(st, err, "adding a change");
-  sqlite3_bind_int64(s, 1, run_id);
+  hs_buf_reset(&rl->json);
+  if(n && changes_json(&rl->json, c, n, created || deleted, deleted))
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  sqlite3_bind_int64(s, 1, rl->id);
   if(sh_id)
     sqlite3_bind_int64(s, 2, sh_id);
   else
     sqlite3_bind_null(s, 2);
-  bind_opt(s, 3, it->hris_id);
-  bind_opt(s, 4, it->name);
-  bind_opt(s, 5, hs_action_name(it->action));
-  bind_opt(s, 6, c ? hs_sf_name(c->field) : NULL);
-  bind_opt(s, 7, c ? c->before : NULL);
-  bind_opt(s, 8, c ? c->after : NULL);
-  bind_opt(s, 9, it->reason);
+  bind_opt(s, 3, hris_id);
+  bind_opt(s, 4, name);
+  bind_opt(s, 5, action);
+  bind_opt(s, 6, reason);
+  if(n)
+    sqlite3_bind_text(s, 7, rl->json.data, (int)rl->json.len, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(s, 7);
   rc = sqlite3_step(s);
   sqlite3_reset(s);
   if(rc != SQLITE_DONE)
-    return db_err(st, err, "adding a change");
+    return db_err(rl->st, err, "adding a change");
   return HS_OK;
 }
 
-hs_rc hs_runlog_finish(hs_store *st, long long run_id, hs_err *err)
+hs_rc hs_runlog_plan_item(hs_runlog *rl, const hs_plan_item *it,
+                          long long sh_id, hs_err *err)
+{
+  return hs_runlog_item(rl, hs_action_name(it->action), sh_id, it->hris_id,
+                        it->name, it->reason, it->changes, it->n_changes, err);
+}
+
+hs_rc hs_runlog_end(hs_runlog *rl, const size_t counts[HS_ACT_COUNT],
+                    size_t deleted, hs_err *err)
 {
   sqlite3_stmt *s;
   char now[32];
-  int rc;
+  int i, rc;
+  hs_rc hrc = HS_OK;
   now_utc(now);
-  if(sqlite3_prepare_v2(hs_store_db(st),
-                        "UPDATE runs SET finished_at = ? WHERE id = ?", -1, &s,
-                        NULL) != SQLITE_OK)
-    return db_err(st, err, "closing a run");
+  if(sqlite3_prepare_v2(
+         hs_store_db(rl->st),
+         "UPDATE runs SET finished_at = ?, n_create = ?, "
+         "n_update = ?, n_unchanged = ?, n_skipped = ?, "
+         "n_conflict = ?, n_left = ?, n_delete = ? WHERE id = ?",
+         -1, &s, NULL) != SQLITE_OK) {
+    hrc = db_err(rl->st, err, "closing a run");
+    hs_runlog_free(rl);
+    return hrc;
+  }
   sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(s, 2, run_id);
+  for(i = 0; i < HS_ACT_COUNT; i++)
+    sqlite3_bind_int64(s, 2 + i, counts ? (sqlite3_int64)counts[i] : 0);
+  sqlite3_bind_int64(s, 2 + HS_ACT_COUNT, (sqlite3_int64)deleted);
+  sqlite3_bind_int64(s, 3 + HS_ACT_COUNT, rl->id);
   rc = sqlite3_step(s);
   sqlite3_finalize(s);
-  return rc == SQLITE_DONE ? HS_OK : db_err(st, err, "closing a run");
+  if(rc != SQLITE_DONE)
+    hrc = db_err(rl->st, err, "closing a run");
+  hs_runlog_free(rl);
+  return hrc;
+}
+
+void hs_runlog_free(hs_runlog *rl)
+{
+  if(!rl)
+    return;
+  sqlite3_finalize(rl->ins);
+  hs_buf_free(&rl->json);
+  free(rl);
 }
 
 static char *text(sqlite3_stmt *s, int i, int *oom)
@@ -119,7 +209,19 @@ static char *text(sqlite3_stmt *s, int i, int *oom)
 
 #define RUN_COLUMNS                                                           \
   "id, started_at, finished_at, connector, config_digest, n_create, "         \
-  "n_update, n_unchanged, n_skipped, n_conflict, n_left"
+  "n_update, n_unchanged, n_skipped, n_conflict, n_left, kind, n_delete, "    \
+  "undoes"
+
+/* The same columns from a schema-2 store (opened for reading, so not
+** migrated): every run was a sync. */
+#define RUN_COLUMNS_V2                                                        \
+  "id, started_at, finished_at, connector, config_digest, n_create, "         \
+  "n_update, n_unchanged, n_skipped, n_conflict, n_left, 'sync', 0, 0"
+
+static int legacy(hs_store *st)
+{
+  return hs_store_schema(st) < 3;
+}
 
 static void read_run(sqlite3_stmt *s, hs_run *r, int *oom)
 {
@@ -131,10 +233,14 @@ static void read_run(sqlite3_stmt *s, hs_run *r, int *oom)
   r->config_digest = text(s, 4, oom);
   for(i = 0; i < HS_ACT_COUNT; i++)
     r->counts[i] = sqlite3_column_int64(s, 5 + i);
+  r->kind = text(s, 5 + HS_ACT_COUNT, oom);
+  r->deleted = sqlite3_column_int64(s, 6 + HS_ACT_COUNT);
+  r->undoes = sqlite3_column_int64(s, 7 + HS_ACT_COUNT);
 }
 
 void hs_run_clear(hs_run *r)
 {
+  free(r->kind);
   free(r->started_at);
   free(r->finished_at);
   free(r->connector);
@@ -174,9 +280,11 @@ hs_rc hs_runlog_list(hs_store *st, hs_run **runs, size_t *n, hs_err *err)
   *n = 0;
   if(!st)
     return HS_OK;
-  if(sqlite3_prepare_v2(hs_store_db(st),
-                        "SELECT " RUN_COLUMNS " FROM runs ORDER BY id DESC",
-                        -1, &s, NULL) != SQLITE_OK)
+  if(sqlite3_prepare_v2(
+         hs_store_db(st),
+         legacy(st) ? "SELECT " RUN_COLUMNS_V2 " FROM runs ORDER BY id DESC"
+                    : "SELECT " RUN_COLUMNS " FROM runs ORDER BY id DESC",
+         -1, &s, NULL) != SQLITE_OK)
     return db_err(st, err, "reading runs");
   while(!oom && (rc = sqlite3_step(s)) == SQLITE_ROW) {
     if(*n == cap) {
@@ -214,9 +322,11 @@ hs_rc hs_runlog_get(hs_store *st, long long id, hs_run *run,
   *n = 0;
   if(!st)
     return hs_err_set(err, HS_E_USAGE, "no run %lld (no store yet)", id);
-  if(sqlite3_prepare_v2(hs_store_db(st),
-                        "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?", -1,
-                        &s, NULL) != SQLITE_OK)
+  if(sqlite3_prepare_v2(
+         hs_store_db(st),
+         legacy(st) ? "SELECT " RUN_COLUMNS_V2 " FROM runs WHERE id = ?"
+                    : "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?",
+         -1, &s, NULL) != SQLITE_OK)
     return db_err(st, err, "reading a run");
   sqlite3_bind_int64(s, 1, id);
   rc = sqlite3_step(s);
@@ -228,11 +338,23 @@ hs_rc hs_runlog_get(hs_store *st, long long id, hs_run *run,
                ? hs_err_set(err, HS_E_USAGE, "no run %lld (see `hrsync runs`)",
                             id)
                : db_err(st, err, "reading a run");
-  if(sqlite3_prepare_v2(hs_store_db(st),
-                        "SELECT stakeholder_id, hris_id, name, action, field, "
-                        "before, after, reason FROM run_changes WHERE "
-                        "run_id = ? ORDER BY id",
-                        -1, &s, NULL) != SQLITE_OK) {
+  if(sqlite3_prepare_v2(
+         hs_store_db(st),
+         legacy(st) ? "SELECT stakeholder_id, hris_id, name, action, "
+                      "field, before, after, reason FROM run_changes "
+                      "WHERE run_id = ? ORDER BY id"
+                    /* One row per field, expanded from each item's
+                    ** JSON object in the order it was written. */
+                    : "SELECT r.stakeholder_id, r.hris_id, r.name, "
+                      "r.action, j.key, CASE WHEN j.type = 'array' THEN "
+                      "json_extract(j.value, '$[0]') WHEN r.action = "
+                      "'delete' THEN j.value END, CASE WHEN j.type = "
+                      "'array' THEN json_extract(j.value, '$[1]') WHEN "
+                      "r.action = 'delete' THEN NULL ELSE j.value END, "
+                      "r.reason FROM run_items r LEFT JOIN "
+                      "json_each(r.changes) j WHERE r.run_id = ? "
+                      "ORDER BY r.id, j.id",
+         -1, &s, NULL) != SQLITE_OK) {
     hs_run_clear(run);
     return db_err(st, err, "reading a run");
   }
@@ -277,7 +399,7 @@ hs_rc hs_runlog_warning(hs_store *st, long long run_id, const char *code,
   sqlite3_stmt *s;
   int rc;
   if(hs_store_prepare(st,
-                      "INSERT INTO run_changes(run_id, action, name, reason) "
+                      "INSERT INTO run_items(run_id, action, name, reason) "
                       "VALUES(?1, 'warning', ?2, ?3)",
                       &s) != SQLITE_OK)
     return db_err(st, err, "logging a warning");

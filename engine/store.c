@@ -5,6 +5,7 @@
 #include "store.h"
 
 #include "buf.h"
+#include "digest.h"
 
 #include <sqlite3.h>
 
@@ -20,7 +21,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#define HS_STMT_CACHE 64
+#define HS_STMT_CACHE 32
 
 /* Statements run once per row of a big sync (inserts, field updates, run
 ** log rows) are prepared once per store: preparing them per row cost more
@@ -43,8 +44,14 @@ struct hs_store {
   ** read as it is may lack later tables). */
   int version;
   int created;
+  int dirty; /* the open transaction wrote stakeholders or groups */
   cached_stmt cache[HS_STMT_CACHE];
   size_t ncache;
+  /* The row writers' statements, prepared on first use and kept: one per
+  ** statement shape, found by slot, not by comparing SQL text. */
+  sqlite3_stmt *ins;               /* INSERT INTO stakeholders */
+  sqlite3_stmt *set[HS_SF_GROUPS]; /* UPDATE stakeholders SET <field> */
+  sqlite3_stmt *grp_del, *grp_ins, *exists, *del;
 };
 
 /* Migration i brings the schema from version i to i + 1. Appended only. */
@@ -81,7 +88,47 @@ static const char *const migrations[] = {
     /* 2: facts about the store itself, e.g. which HR field the stakeholders'
     ** hris_id values come from (re-mapping it would duplicate everyone). */
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n",
-    /* 3: review queue (issue 13): what `sync --auto` held back for a
+    /* 3: one history. Runs have a kind (sync, import, link, unlink, undo)
+    ** and an undo names the run it reverted. A run's changes are one row
+    ** per stakeholder with its fields as one JSON object (created or
+    ** deleted: {"field": value}; otherwise {"field": [before, after]}),
+    ** not one row per field: a first sync of 100,000 people wrote 1.6
+    ** million rows. Existing rows are folded in order. The registry
+    ** fingerprint becomes the store's id and a generation counter that
+    ** every write transaction bumps (no hashing of every row per run). */
+    "ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'sync';\n"
+    "ALTER TABLE runs ADD COLUMN undoes INTEGER;\n"
+    "ALTER TABLE runs ADD COLUMN n_delete INTEGER NOT NULL DEFAULT 0;\n"
+    "CREATE TABLE run_items(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  stakeholder_id INTEGER, hris_id TEXT, name TEXT,\n"
+    "  action TEXT NOT NULL, reason TEXT, changes TEXT);\n"
+    "INSERT INTO run_items(run_id, stakeholder_id, hris_id, name, action,\n"
+    "                      reason, changes)\n"
+    "  SELECT run_id, stakeholder_id, hris_id, name, action, reason, ch\n"
+    "  FROM (SELECT min(id) AS first, run_id, stakeholder_id, hris_id,\n"
+    "          name, action, reason,\n"
+    "          CASE WHEN action = 'create'\n"
+    "            THEN json_group_object(field, after)\n"
+    "            ELSE json_group_object(field, json_array(before, after))\n"
+    "          END AS ch\n"
+    "        FROM (SELECT * FROM run_changes WHERE field IS NOT NULL\n"
+    "              ORDER BY id)\n"
+    "        GROUP BY run_id, stakeholder_id, hris_id, action\n"
+    "        UNION ALL\n"
+    "        SELECT id, run_id, stakeholder_id, hris_id, name, action,\n"
+    "          reason, NULL FROM run_changes WHERE field IS NULL)\n"
+    "  ORDER BY first;\n"
+    "DROP TABLE run_changes;\n"
+    "CREATE INDEX run_items_run ON run_items(run_id);\n"
+    "INSERT OR IGNORE INTO meta(key, value)\n"
+    "  VALUES('store_id', lower(hex(randomblob(16))));\n"
+    /* Generation 0 = fingerprint by hashing the rows, as schema 2 did:
+    ** a plan made before the upgrade (or by a reader that has not
+    ** migrated) still matches; the first write moves it to 1. */
+    "INSERT OR IGNORE INTO meta(key, value) VALUES('generation', '0');\n",
+    /* 4: review queue (issue 13): what `sync --auto` held back for a
     ** person, one row per stakeholder and field (create and termination:
     ** field ''); rejected and done rows stay, so the same value is not
     ** queued again. */
@@ -98,6 +145,11 @@ static const char *const migrations[] = {
     "  UNIQUE(kind, hris_id, field));\n"};
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+const char *hs_store_migration(int i)
+{
+  return i >= 0 && i < NMIGRATIONS ? migrations[i] : NULL;
+}
 
 /* hrsync's mark in the SQLite header (PRAGMA application_id): "HRsy". A
 ** file without it is somebody else's database and is never written. */
@@ -423,8 +475,15 @@ static hs_rc open_db(hs_store *st, const char *file, int flags, hs_err *err)
     return db_err(st, err, "cannot open the store");
   sqlite3_extended_result_codes(st->db, 1);
   sqlite3_busy_timeout(st->db, 5000);
+  /* synchronous=FULL, stated rather than left to the build's default:
+  ** the journal (the WAL once the store is published) is synced at each
+  ** commit, so a run reported as applied survives a power cut, not only a
+  ** crash. NORMAL would save one fsync per run: a sync, import or undo is
+  ** one transaction, so FULL costs nothing measurable. */
   if(sqlite3_exec(st->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) !=
-     SQLITE_OK)
+         SQLITE_OK ||
+     sqlite3_exec(st->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) !=
+         SQLITE_OK)
     return db_err(st, err, "cannot open the store");
   return HS_OK;
 }
@@ -653,6 +712,16 @@ static void close_db(hs_store *st)
     sqlite3_finalize(st->cache[i].stmt);
     free(st->cache[i].sql);
   }
+  for(i = 0; i < HS_SF_GROUPS; i++) {
+    sqlite3_finalize(st->set[i]);
+    st->set[i] = NULL;
+  }
+  sqlite3_finalize(st->ins);
+  sqlite3_finalize(st->grp_del);
+  sqlite3_finalize(st->grp_ins);
+  sqlite3_finalize(st->exists);
+  sqlite3_finalize(st->del);
+  st->ins = st->grp_del = st->grp_ins = st->exists = st->del = NULL;
   st->ncache = 0;
   sqlite3_close(st->db);
   st->db = NULL;
@@ -690,6 +759,11 @@ int hs_store_created(const hs_store *st)
 sqlite3 *hs_store_db(hs_store *st)
 {
   return st->db;
+}
+
+int hs_store_schema(hs_store *st)
+{
+  return user_version(st->db);
 }
 
 /* The stakeholder columns in hs_sf order, groups left out. */
@@ -739,6 +813,52 @@ static hs_rc load_groups(hs_store *st, hs_registry *reg, hs_err *err)
   sqlite3_finalize(s);
   if(rc != SQLITE_DONE)
     return db_err(st, err, "reading groups");
+  return HS_OK;
+}
+
+/* The fingerprint of a store from its id and generation; *hashed = 0
+** when the generation is 0 (nothing written by hrsync yet: the caller
+** hashes the rows, so an empty store and no store agree). */
+static hs_rc generation_fingerprint(hs_store *st, char out[65], int *hashed,
+                                    hs_err *err)
+{
+  char *id = NULL, *gen = NULL;
+  hs_rc rc;
+  *hashed = 0;
+  /* A store opened for reading may predate schema 3 (reading never
+  ** migrates): no counter then, and the rows are hashed. */
+  if(user_version(st->db) < 3)
+    return HS_OK;
+  if((rc = hs_store_meta_get(st, "store_id", &id, err)) ||
+     (rc = hs_store_meta_get(st, "generation", &gen, err))) {
+    free(id);
+    return rc;
+  }
+  if(id && gen && strcmp(gen, "0")) {
+    hs_sha256 h;
+    hs_sha256_init(&h);
+    hs_sha256_update(&h, "hrsync registry ", 16);
+    hs_sha256_update(&h, id, strlen(id) + 1);
+    hs_sha256_update(&h, gen, strlen(gen));
+    hs_sha256_hex(&h, out);
+    *hashed = 1;
+  }
+  free(id);
+  free(gen);
+  return HS_OK;
+}
+
+hs_rc hs_store_fingerprint(hs_store *st, char out[65], hs_err *err)
+{
+  hs_registry reg;
+  int done;
+  hs_rc rc;
+  if(st && ((rc = generation_fingerprint(st, out, &done, err)) || done))
+    return rc;
+  if((rc = hs_store_load(st, &reg, err)))
+    return rc;
+  memcpy(out, reg.fingerprint, sizeof(reg.fingerprint));
+  hs_registry_clear(&reg);
   return HS_OK;
 }
 
@@ -796,12 +916,21 @@ hs_rc hs_store_load(hs_store *st, hs_registry *reg, hs_err *err)
     hs_registry_clear(reg);
     return hrc;
   }
-  hs_registry_fingerprint(reg);
+  {
+    int done;
+    if((hrc = generation_fingerprint(st, reg->fingerprint, &done, err))) {
+      hs_registry_clear(reg);
+      return hrc;
+    }
+    if(!done)
+      hs_registry_fingerprint(reg);
+  }
   return HS_OK;
 }
 
 hs_rc hs_store_begin(hs_store *st, hs_err *err)
 {
+  st->dirty = 0;
   if(sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     return db_err(st, err, "cannot start a transaction");
   return HS_OK;
@@ -867,8 +996,17 @@ hs_rc hs_store_commit(hs_store *st, hs_err *err)
                       "was writing; nothing was written",
                       st->path);
   }
+  /* One bump per write transaction, in it: the fingerprint moves exactly
+  ** when a commit changed the registry. */
+  if(st->dirty &&
+     sqlite3_exec(st->db,
+                  "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                  "WHERE key = 'generation'",
+                  NULL, NULL, NULL) != SQLITE_OK)
+    return db_err(st, err, "commit failed");
   if(sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     return db_err(st, err, "commit failed");
+  st->dirty = 0;
   if(st->tmp)
     return publish(st, err);
   return HS_OK;
@@ -878,88 +1016,96 @@ void hs_store_rollback(hs_store *st)
 {
   if(st && st->db && !sqlite3_get_autocommit(st->db))
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  if(st)
+    st->dirty = 0;
+}
+
+/* *slot, prepared from sql on first use. The statement is reset after
+** each use by the caller, so it holds no read lock between rows. */
+static int slot(hs_store *st, sqlite3_stmt **slot_, const char *sql)
+{
+  if(*slot_)
+    return SQLITE_OK;
+  return sqlite3_prepare_v2(st->db, sql, -1, slot_, NULL);
+}
+
+/* Values are bound without copying: each lives until the step. */
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+  if(v)
+    sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(s, i);
 }
 
 /* Replaces the groups of id (fresh: a new row, which has none to drop). */
 static hs_rc set_groups(hs_store *st, long long id, const char *groups,
                         int fresh, hs_err *err)
 {
-  sqlite3_stmt *del = NULL, *ins = NULL;
   const char *p = groups ? groups : "";
   hs_rc rc = HS_OK;
-  if(hs_store_prepare(st,
-                      "DELETE FROM stakeholder_groups WHERE "
-                      "stakeholder_id = ?",
-                      &del) != SQLITE_OK ||
-     hs_store_prepare(st,
-                      "INSERT OR IGNORE INTO stakeholder_groups"
-                      "(stakeholder_id, name) VALUES (?, ?)",
-                      &ins) != SQLITE_OK) {
+  if(slot(st, &st->grp_del,
+          "DELETE FROM stakeholder_groups WHERE stakeholder_id = ?") !=
+         SQLITE_OK ||
+     slot(st, &st->grp_ins,
+          "INSERT OR IGNORE INTO stakeholder_groups(stakeholder_id, name) "
+          "VALUES (?, ?)") != SQLITE_OK)
+    return db_err(st, err, "writing groups");
+  st->dirty = 1;
+  sqlite3_bind_int64(st->grp_del, 1, id);
+  if(!fresh && sqlite3_step(st->grp_del) != SQLITE_DONE)
     rc = db_err(st, err, "writing groups");
-    goto out;
-  }
-  sqlite3_bind_int64(del, 1, id);
-  if(!fresh && sqlite3_step(del) != SQLITE_DONE) {
-    rc = db_err(st, err, "writing groups");
-    goto out;
-  }
-  while(*p) {
+  sqlite3_reset(st->grp_del);
+  while(!rc && *p) {
     const char *end = strchr(p, ';');
     size_t len = end ? (size_t)(end - p) : strlen(p);
     if(len) {
-      sqlite3_reset(ins);
-      sqlite3_bind_int64(ins, 1, id);
-      sqlite3_bind_text(ins, 2, p, (int)len, SQLITE_TRANSIENT);
-      if(sqlite3_step(ins) != SQLITE_DONE) {
+      sqlite3_bind_int64(st->grp_ins, 1, id);
+      sqlite3_bind_text(st->grp_ins, 2, p, (int)len, SQLITE_STATIC);
+      if(sqlite3_step(st->grp_ins) != SQLITE_DONE)
         rc = db_err(st, err, "writing groups");
-        goto out;
-      }
+      sqlite3_reset(st->grp_ins);
     }
     p += len;
     if(*p == ';')
       p++;
   }
-out:
-  /* Cached: reset, not finalized, so they hold no read lock. */
-  if(del)
-    sqlite3_reset(del);
-  if(ins)
-    sqlite3_reset(ins);
+  return rc;
+}
+
+/* INSERT INTO stakeholders(id, <columns>) VALUES (?, ...): built once. */
+static int prepare_insert(hs_store *st)
+{
+  hs_buf sql = HS_BUF_INIT;
+  int f, bad, rc;
+  if(st->ins)
+    return SQLITE_OK;
+  bad = hs_buf_puts(&sql, "INSERT INTO stakeholders(id, ") |
+        column_list(&sql) | hs_buf_puts(&sql, ") VALUES (?");
+  for(f = 0; f < HS_SF_GROUPS; f++)
+    bad |= hs_buf_puts(&sql, ", ?");
+  bad |= hs_buf_puts(&sql, ")");
+  rc = bad ? SQLITE_NOMEM
+           : sqlite3_prepare_v2(st->db, hs_buf_str(&sql), -1, &st->ins, NULL);
+  hs_buf_free(&sql);
   return rc;
 }
 
 hs_rc hs_store_insert(hs_store *st, hs_sh *sh, hs_err *err)
 {
-  hs_buf sql = HS_BUF_INIT;
   sqlite3_stmt *s;
   int f, rc;
-  if(hs_buf_puts(&sql, "INSERT INTO stakeholders(") || column_list(&sql) ||
-     hs_buf_puts(&sql, ") VALUES (")) {
-    hs_buf_free(&sql);
-    return hs_err_set(err, HS_E_NOMEM, "out of memory");
-  }
-  for(f = 0; f < HS_SF_GROUPS; f++)
-    if(hs_buf_puts(&sql, f ? ", ?" : "?")) {
-      hs_buf_free(&sql);
-      return hs_err_set(err, HS_E_NOMEM, "out of memory");
-    }
-  if(hs_buf_puts(&sql, ")")) {
-    hs_buf_free(&sql);
-    return hs_err_set(err, HS_E_NOMEM, "out of memory");
-  }
-  rc = hs_store_prepare(st, hs_buf_str(&sql), &s);
-  hs_buf_free(&sql);
-  if(rc != SQLITE_OK)
+  if(prepare_insert(st) != SQLITE_OK)
     return db_err(st, err, "adding a stakeholder");
-  for(f = 0; f < HS_SF_GROUPS; f++) {
-    const char *v = sh->v[f];
-    if(f == HS_SF_TYPE && !v)
-      v = HS_TYPE_PERSON;
-    if(v)
-      sqlite3_bind_text(s, f + 1, v, -1, SQLITE_TRANSIENT);
-    else
-      sqlite3_bind_null(s, f + 1);
-  }
+  s = st->ins;
+  st->dirty = 1;
+  if(sh->id > 0)
+    sqlite3_bind_int64(s, 1, sh->id);
+  else
+    sqlite3_bind_null(s, 1);
+  for(f = 0; f < HS_SF_GROUPS; f++)
+    bind_text(s, f + 2,
+              f == HS_SF_TYPE && !sh->v[f] ? HS_TYPE_PERSON : sh->v[f]);
   rc = sqlite3_step(s);
   sqlite3_reset(s);
   if(rc != SQLITE_DONE)
@@ -975,38 +1121,61 @@ hs_rc hs_store_insert(hs_store *st, hs_sh *sh, hs_err *err)
 hs_rc hs_store_set(hs_store *st, long long id, int field, const char *value,
                    hs_err *err)
 {
-  char sql[128];
   sqlite3_stmt *s;
   int rc;
   if(field < 0 || field >= HS_SF_COUNT)
     return hs_err_set(err, HS_E_DB, "stakeholder %lld: bad field", id);
   if(field == HS_SF_GROUPS) {
     /* The row must exist, or the groups would point at nothing. */
-    if(hs_store_prepare(st, "SELECT 1 FROM stakeholders WHERE id = ?", &s) !=
+    if(slot(st, &st->exists, "SELECT 1 FROM stakeholders WHERE id = ?") !=
        SQLITE_OK)
       return db_err(st, err, "updating groups");
-    sqlite3_bind_int64(s, 1, id);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
+    sqlite3_bind_int64(st->exists, 1, id);
+    rc = sqlite3_step(st->exists);
+    sqlite3_reset(st->exists);
     if(rc != SQLITE_ROW)
       return hs_err_set(err, HS_E_DB, "%s: no stakeholder with id %lld",
                         st->path, id);
     return set_groups(st, id, value, 0, err);
   }
-  snprintf(sql, sizeof(sql), "UPDATE stakeholders SET %s = ? WHERE id = ?",
-           hs_sf_name(field));
-  if(hs_store_prepare(st, sql, &s) != SQLITE_OK)
-    return db_err(st, err, "updating a stakeholder");
-  if(value)
-    sqlite3_bind_text(s, 1, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null(s, 1);
+  if(!st->set[field]) {
+    char sql[128];
+    snprintf(sql, sizeof(sql), "UPDATE stakeholders SET %s = ? WHERE id = ?",
+             hs_sf_name(field));
+    if(slot(st, &st->set[field], sql) != SQLITE_OK)
+      return db_err(st, err, "updating a stakeholder");
+  }
+  s = st->set[field];
+  st->dirty = 1;
+  bind_text(s, 1, value);
   sqlite3_bind_int64(s, 2, id);
   rc = sqlite3_step(s);
   sqlite3_reset(s);
   if(rc != SQLITE_DONE)
     return hs_err_set(err, HS_E_DB, "%s: stakeholder %lld: %s: %s", st->path,
                       id, hs_sf_name(field), sqlite3_errmsg(st->db));
+  if(sqlite3_changes(st->db) != 1)
+    return hs_err_set(err, HS_E_DB, "%s: no stakeholder with id %lld",
+                      st->path, id);
+  return HS_OK;
+}
+
+hs_rc hs_store_delete(hs_store *st, long long id, hs_err *err)
+{
+  int rc, ext;
+  if(slot(st, &st->del, "DELETE FROM stakeholders WHERE id = ?") != SQLITE_OK)
+    return db_err(st, err, "removing a stakeholder");
+  st->dirty = 1;
+  sqlite3_bind_int64(st->del, 1, id);
+  rc = sqlite3_step(st->del);
+  ext = sqlite3_extended_errcode(st->db);
+  sqlite3_reset(st->del);
+  if(rc == SQLITE_CONSTRAINT && ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+    return hs_err_set(err, HS_E_REFUSED,
+                      "stakeholder %lld is referenced by other records", id);
+  if(rc != SQLITE_DONE)
+    return hs_err_set(err, HS_E_DB, "%s: removing stakeholder %lld: %s",
+                      st->path, id, sqlite3_errmsg(st->db));
   if(sqlite3_changes(st->db) != 1)
     return hs_err_set(err, HS_E_DB, "%s: no stakeholder with id %lld",
                       st->path, id);

@@ -15,7 +15,7 @@
 typedef struct hs_store hs_store;
 typedef struct sqlite3 sqlite3;
 
-#define HS_STORE_SCHEMA_VERSION 3
+#define HS_STORE_SCHEMA_VERSION 4
 
 typedef enum hs_store_mode {
   /* Reads only; a missing file is not created: *out is NULL and every
@@ -53,8 +53,14 @@ hs_rc hs_store_begin(hs_store *st, hs_err *err);
 hs_rc hs_store_commit(hs_store *st, hs_err *err);
 void hs_store_rollback(hs_store *st);
 
+/* The registry fingerprint of hs_store_load without loading: the store's
+** id and its generation, which every committed write bumps. Changes made
+** outside hrsync (an sqlite3 shell) do not move it. */
+hs_rc hs_store_fingerprint(hs_store *st, char out[65], hs_err *err);
+
 /* Inserts a stakeholder from sh->v (type defaults to natural person) and
-** its groups; sets sh->id. */
+** its groups; sets sh->id. sh->id > 0 asks for that id (an undo putting
+** back a removed stakeholder). */
 hs_rc hs_store_insert(hs_store *st, hs_sh *sh, hs_err *err);
 
 /* Sets one field of stakeholder id (NULL clears it). For HS_SF_GROUPS the
@@ -62,6 +68,10 @@ hs_rc hs_store_insert(hs_store *st, hs_sh *sh, hs_err *err);
 ** no such stakeholder. */
 hs_rc hs_store_set(hs_store *st, long long id, int field, const char *value,
                    hs_err *err);
+
+/* Removes stakeholder id and its groups. HS_E_REFUSED when other rows
+** reference it (a foreign key): nothing is removed then. */
+hs_rc hs_store_delete(hs_store *st, long long id, hs_err *err);
 
 /* A prepared statement for sql, cached for the store's lifetime (the same
 ** sql text gives the same statement, reset and unbound). The caller
@@ -77,6 +87,14 @@ hs_rc hs_store_meta_get(hs_store *st, const char *key, char **value,
 /* Sets key to value; inside an open transaction (hs_store_begin). */
 hs_rc hs_store_meta_set(hs_store *st, const char *key, const char *value,
                         hs_err *err);
+
+/* The SQL of migration i (from schema i to i + 1), NULL past the last:
+** for tests that build a store as an older hrsync left it. */
+const char *hs_store_migration(int i);
+
+/* The store's schema version: a store opened for reading is not migrated,
+** so readers of tables a later schema changed ask. */
+int hs_store_schema(hs_store *st);
 
 /* Fills err for a failed SQLite call on db (NULL: it could not be
 ** opened) about path, doing `what`, in the operator's terms: a full

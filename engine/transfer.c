@@ -4,6 +4,8 @@
 */
 #include "transfer.h"
 
+#include "runlog.h"
+
 #include "buf.h"
 #include "csv.h"
 #include "stakeholder.h"
@@ -123,6 +125,49 @@ static hs_rc apply_plan(hs_store *st, hs_plan *plan, hs_err *err)
   return rc;
 }
 
+/* The import as a run of the history (kind import, source the file's
+** name): one item per created or updated stakeholder, so `runs undo`
+** reverts it like a sync. A create logs every value the row has, and the
+** type the store gave it. */
+static hs_rc log_import(hs_store *st, const char *path, const hs_plan *plan,
+                        hs_err *err)
+{
+  hs_run_info info;
+  hs_runlog *rl = NULL;
+  hs_change v[HS_SF_COUNT];
+  size_t i, k, n;
+  hs_rc rc;
+  memset(&info, 0, sizeof(info));
+  info.kind = HS_RUN_IMPORT;
+  info.source = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  if((rc = hs_runlog_begin(st, &info, &rl, err)))
+    return rc;
+  for(i = 0; i < plan->n && !rc; i++) {
+    const hs_plan_item *it = &plan->items[i];
+    int typed = 0;
+    if(it->action == HS_ACT_UPDATE)
+      rc = hs_runlog_plan_item(rl, it, it->sh_id, err);
+    if(it->action != HS_ACT_CREATE || rc)
+      continue;
+    for(k = n = 0; k < it->n_changes && n < HS_SF_COUNT; k++) {
+      v[n] = it->changes[k];
+      typed |= v[n++].field == HS_SF_TYPE;
+    }
+    if(!typed && n < HS_SF_COUNT) {
+      v[n].field = HS_SF_TYPE;
+      v[n].before = NULL;
+      v[n++].after = (char *)HS_TYPE_PERSON;
+    }
+    rc = hs_runlog_item(rl, "create", it->sh_id, it->hris_id, it->name, NULL,
+                        v, n, err);
+  }
+  if(rc) {
+    hs_runlog_free(rl);
+    return rc;
+  }
+  return hs_runlog_end(rl, plan->counts, 0, err);
+}
+
 /* Reads and checks the file against the registry as it is in st (NULL:
 ** empty). */
 static hs_rc plan_import(hs_store *st, hs_csv *table, const char *path,
@@ -172,7 +217,9 @@ hs_rc hs_import(const char *db_path, const char *path, const hs_import_opts *o,
   /* Planned again inside the transaction: what another writer did in
   ** between is seen, and checked like the rest. */
   if((rc = plan_import(st, &table, path, &again, probs, err)) ||
-     (rc = apply_plan(st, &again, err)) || (rc = hs_store_commit(st, err)))
+     (rc = apply_plan(st, &again, err)) ||
+     (rc = log_import(st, path, &again, err)) ||
+     (rc = hs_store_commit(st, err)))
     goto out;
   hs_plan_clear(plan);
   *plan = again;

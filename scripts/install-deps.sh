@@ -7,6 +7,7 @@
 HRSYNC_DEB_PACKAGES=(build-essential cmake pkg-config libcurl4-openssl-dev
   libjson-c-dev libsqlite3-dev libcmocka-dev libmicrohttpd-dev jq curl
   python3 clang-format ca-certificates)
+HRSYNC_DEB_PACKAGES+=(sqlite3) # e2e undo test: sqlite3 .dump of the stakeholders table, byte for byte
 HRSYNC_DEB_PACKAGES+=(libutf8proc-dev) # near-duplicate names: NFKC, case folding, marks (engine/namekey.c)
 HRSYNC_DEB_PACKAGES+=(systemd sqlite3) # issue 13: systemd-analyze verify of the units; sqlite3 backdates a store fact in e2e_test_auto_incremental
 HRSYNC_DEB_PACKAGES+=(libssl-dev) # SHA-256 from libcrypto (engine/digest.c)

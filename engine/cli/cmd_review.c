@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define REVIEW_SOURCE "review"
+#define REVIEW_SOURCE HS_RUN_REVIEW /* apply.c: the run's kind too */
 
 /* HR text as it may be shown (term.h: escapes visible, never raw). */
 static int text(hs_buf *b, const char *s)
@@ -272,43 +272,48 @@ static hs_rc approve(hs_store *st, const hs_queue *sel, long long *run,
   return rc;
 }
 
-/* A rejection changes no stakeholder; its run logs each item rejected. */
+/* A rejection changes no stakeholder; its run (kind review) logs each
+** item as skipped, with the rejected value, so `runs undo` has nothing
+** to revert. */
 static hs_rc reject(hs_store *st, const hs_queue *sel, long long *run,
                     hs_err *err)
 {
-  hs_plan plan;
-  size_t i;
+  size_t counts[HS_ACT_COUNT], i;
+  hs_runlog *rl = NULL;
+  hs_run_info info;
   hs_rc rc;
-  memset(&plan, 0, sizeof(plan));
-  plan.connector = (char *)REVIEW_SOURCE; /* borrowed: plan never cleared */
+  memset(counts, 0, sizeof(counts));
+  memset(&info, 0, sizeof(info));
+  info.kind = HS_RUN_REVIEW;
+  info.source = REVIEW_SOURCE;
+  *run = 0;
   if((rc = hs_store_begin(st, err)))
     return rc;
-  rc = hs_runlog_start(st, &plan, run, err);
+  if(!(rc = hs_runlog_begin(st, &info, &rl, err)))
+    *run = hs_runlog_id(rl);
   for(i = 0; i < sel->n && !rc; i++) {
     const hs_rq_item *q = &sel->items[i];
-    hs_plan_item it;
     hs_change c;
     hs_buf why = HS_BUF_INIT;
-    memset(&it, 0, sizeof(it));
-    it.action = HS_ACT_SKIPPED;
-    it.sh_id = q->sh_id;
-    it.hris_id = q->hris_id;
-    it.name = q->name;
     c.field = q->field;
     c.before = q->reg_value;
     c.after = q->hr_value;
     if(hs_buf_printf(&why, "rejected in review (item %lld, %s)", q->id,
                      hs_rq_kind_name(q->kind)))
       rc = hs_err_set(err, HS_E_NOMEM, "out of memory");
-    it.reason = (char *)hs_buf_str(&why);
     if(!rc && !(rc = hs_review_reject(st, q->id, err)))
-      rc = hs_runlog_change(st, *run, &it, q->sh_id,
-                            q->kind == HS_RQ_UPDATE ? &c : NULL, err);
+      rc = hs_runlog_item(rl, hs_action_name(HS_ACT_SKIPPED), q->sh_id,
+                          q->hris_id, q->name, hs_buf_str(&why), &c,
+                          q->kind == HS_RQ_UPDATE ? 1 : 0, err);
     hs_buf_free(&why);
+    counts[HS_ACT_SKIPPED]++;
   }
-  if(!rc)
-    rc = hs_runlog_finish(st, *run, err);
+  if(!rc) {
+    rc = hs_runlog_end(rl, counts, 0, err);
+    rl = NULL;
+  }
   if(rc || (rc = hs_store_commit(st, err))) {
+    hs_runlog_free(rl);
     hs_store_rollback(st);
     *run = 0;
   }

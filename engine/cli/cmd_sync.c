@@ -143,7 +143,7 @@ static hs_rc apply_with_progress(hs_cli *cli, hs_store *st,
 int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
 {
   sync_opts o;
-  int bad, i;
+  int bad, writes, i;
   hs_store *st = NULL;
   hs_lock *lock = NULL;
   hs_plan plan;
@@ -170,22 +170,16 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
     rc = make_plan(cli, db, &o, &plan, &err);
   if(rc)
     goto out;
-  /* -q: no plan, but its warnings and the one-line result below. */
-  if(cli->json ? !hs_plan_writes(&plan) : !cli->quiet)
+  writes = hs_plan_writes(&plan);
+  /* -q: no plan, but its warnings and the one-line result below; --json:
+  ** the plan once applied, with its run. */
+  if(!cli->json && !cli->quiet)
     hs_print_plan_ex(cli, &plan, 0, o.summary);
   else if(!cli->json)
     hs_print_warnings(cli, &plan);
   if((rc = guard_plan(cli, &o, &plan, &err)))
     goto out;
-  if(!hs_plan_writes(&plan)) {
-    if(!cli->json)
-      fprintf(cli->out, "%sNothing to apply.\n", cli->quiet ? "" : "\n");
-    /* Leavers accepted (--allow-mass-change) are not news next time. */
-    if(access(db, F_OK) == 0 && (rc = remember(cli, &o, &plan, db, &err)))
-      goto out;
-    goto conflicts;
-  }
-  if(!o.yes) {
+  if(writes && !o.yes) {
     if(!isatty(fileno(stdin)) || !isatty(fileno(cli->errf))) {
       rc = hs_err_set(&err, HS_E_REFUSED,
                       "sync: not applied: approval needed and there is no "
@@ -197,6 +191,8 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
       goto out;
     }
   }
+  /* A sync with nothing to apply is still a run: "checked, nothing to
+  ** do" is an audit fact. It needs no approval: it changes no stakeholder. */
   if((rc = hs_store_open(db, HS_STORE_WRITE, &st, &err)))
     goto out;
   if((rc = apply_with_progress(cli, st, &plan, &run, &err)))
@@ -208,12 +204,14 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
     goto out;
   if(cli->json)
     hs_print_plan_ex(cli, &plan, run, o.summary);
+  else if(!writes)
+    fprintf(cli->out, "%sNothing to apply (logged as run %lld).\n",
+            cli->quiet ? "" : "\n", run);
   else
     fprintf(cli->out,
             "%sApplied as run %lld: %zu created, %zu updated, %zu left.\n",
             cli->quiet ? "" : "\n", run, plan.counts[HS_ACT_CREATE],
             plan.counts[HS_ACT_UPDATE], plan.counts[HS_ACT_LEFT]);
-conflicts:
   /* The rest is applied, but conflicts need a person: exit 3 says so. */
   if(plan.counts[HS_ACT_CONFLICT])
     rc = hs_err_set(&err, HS_E_REFUSED,

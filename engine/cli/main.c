@@ -120,8 +120,8 @@ static const hs_cmd commands[] = {
      "CSV: \",\", \";\" or tab, as the header line uses; a UTF-8 BOM is "
      "fine.\n"
      "\n" HS_TRANSFER_COLUMNS_HELP},
-    {"runs", hs_cmd_runs, "[show ID]",
-     "sync history; `runs show ID` prints one run field by field", NULL},
+    {"runs", hs_cmd_runs, "[show ID | undo ID]",
+     "history: every sync, import, undo; show one, or undo it", NULL},
     {"conformance", hs_cmd_conformance, "PLUGIN --fixtures DIR | --record DIR",
      "test a connector against recorded HTTP fixtures, with injected "
      "faults",

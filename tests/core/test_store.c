@@ -233,6 +233,95 @@ static void schema_version(void **state)
   assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_E_DB);
 }
 
+static void make_old_store(int v, const char *extra_sql);
+
+/* A schema-2 store (as hrsync wrote it before the one-row-per-stakeholder
+** run log) is migrated: its run_changes rows are folded into one item per
+** stakeholder and read back field by field, in order, as before. */
+static void migrate_run_changes(void **state)
+{
+  static const char *const rows =
+      "INSERT INTO stakeholders(id, hris_id, name, email) VALUES "
+      "(1, '7', 'Ada', 'a@x');"
+      "INSERT INTO runs VALUES(1, '2026-01-01T00:00:00Z', NULL, 'fx', NULL, "
+      "NULL, 1, 1, 0, 0, 1, 0);"
+      "INSERT INTO run_changes(run_id, stakeholder_id, hris_id, name, "
+      "action, field, before, after, reason) VALUES "
+      "(1, 1, '7', 'Ada', 'create', 'hris_id', NULL, '7', NULL),"
+      "(1, 1, '7', 'Ada', 'create', 'name', NULL, 'Ada', NULL),"
+      "(1, 2, '8', 'Bob', 'update', 'email', 'b@x', NULL, NULL),"
+      "(1, 2, '8', 'Bob', 'update', 'city', NULL, 'Bath', NULL),"
+      "(1, NULL, '9', 'Cy', 'conflict', NULL, NULL, NULL, 'two'),"
+      "(1, NULL, '9', 'Cy', 'conflict', NULL, NULL, NULL, 'two');";
+  static const char *const want[][5] = {{"create", "hris_id", NULL, "7", NULL},
+                                        {"create", "name", NULL, "Ada", NULL},
+                                        {"update", "email", "b@x", NULL, NULL},
+                                        {"update", "city", NULL, "Bath", NULL},
+                                        {"conflict", NULL, NULL, NULL, "two"},
+                                        {"conflict", NULL, NULL, NULL, "two"}};
+  hs_store *st;
+  hs_run run;
+  hs_run_change *c;
+  hs_registry reg;
+  char fp[65], fp2[65];
+  size_t n, i;
+  hs_err err;
+  sqlite3 *h;
+  (void)state;
+  make_old_store(2, rows);
+  /* Read before any write: not migrated, the history still reads, and a
+  ** plan made now matches the same store after its migration. */
+  assert_int_equal(hs_store_open(db, HS_STORE_READ, &st, &err), HS_OK);
+  assert_int_equal(hs_runlog_get(st, 1, &run, &c, &n, &err), HS_OK);
+  assert_int_equal(n, 6);
+  assert_string_equal(c[3].field, "city");
+  hs_run_clear(&run);
+  hs_run_changes_free(c, n);
+  assert_int_equal(hs_store_load(st, &reg, &err), HS_OK);
+  memcpy(fp, reg.fingerprint, sizeof(fp));
+  hs_registry_clear(&reg);
+  hs_store_close(st);
+  assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_OK);
+  assert_int_equal(hs_store_fingerprint(st, fp2, &err), HS_OK);
+  assert_string_equal(fp, fp2);
+  assert_int_equal(hs_runlog_get(st, 1, &run, &c, &n, &err), HS_OK);
+  assert_string_equal(run.kind, "sync");
+  assert_int_equal(run.counts[HS_ACT_CONFLICT], 1);
+  assert_int_equal(n, 6);
+  for(i = 0; i < n; i++) {
+    assert_string_equal(c[i].action, want[i][0]);
+#define CHECK_OPT(got, exp)                                                   \
+  if(exp)                                                                     \
+    assert_string_equal(got, exp);                                            \
+  else                                                                        \
+    assert_null(got);
+    CHECK_OPT(c[i].field, want[i][1]);
+    CHECK_OPT(c[i].before, want[i][2]);
+    CHECK_OPT(c[i].after, want[i][3]);
+    CHECK_OPT(c[i].reason, want[i][4]);
+#undef CHECK_OPT
+  }
+  assert_int_equal(c[2].sh_id, 2);
+  hs_run_clear(&run);
+  hs_run_changes_free(c, n);
+  /* One row per stakeholder now, and the old table is gone. */
+  h = hs_store_db(st);
+  {
+    sqlite3_stmt *s;
+    assert_int_equal(
+        sqlite3_prepare_v2(h, "SELECT count(*) FROM run_items", -1, &s, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(s, 0), 4);
+    sqlite3_finalize(s);
+  }
+  assert_int_not_equal(
+      sqlite3_exec(h, "SELECT 1 FROM run_changes", NULL, NULL, NULL),
+      SQLITE_OK);
+  hs_store_close(st);
+  unlink(db);
+}
+
 /* The whole file, malloc'd, *len set; NULL if unreadable. */
 static char *slurp(const char *path, size_t *len)
 {
@@ -278,6 +367,21 @@ static void exec_sql(const char *path, const char *sql)
 }
 
 /* Names in dir starting with ".reg.db.new-" (temporary stores). */
+/* A store as hrsync left it at schema version v, before stores were
+** marked: the migrations' own SQL, then extra_sql. */
+static void make_old_store(int v, const char *extra_sql)
+{
+  char sql[32];
+  int i;
+  unlink(db);
+  for(i = 0; i < v; i++)
+    exec_sql(db, hs_store_migration(i));
+  snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v);
+  exec_sql(db, sql);
+  if(extra_sql)
+    exec_sql(db, extra_sql);
+}
+
 static int tmp_files(void)
 {
   char cmd[192];
@@ -373,12 +477,7 @@ static void unmarked_old_store_adopted(void **state)
   hs_store *st;
   hs_err err;
   (void)state;
-  unlink(db);
-  assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_OK);
-  one_person(st, "Ada", HS_OK);
-  hs_store_close(st);
-  exec_sql(db, "DROP TABLE meta; DROP TABLE review_queue; "
-               "PRAGMA user_version=1; PRAGMA application_id=0;");
+  make_old_store(1, "INSERT INTO stakeholders(name) VALUES ('Ada')");
   assert_int_equal(hs_store_open(db, HS_STORE_READ, &st, &err), HS_OK);
   assert_non_null(st);
   {
@@ -394,9 +493,7 @@ static void unmarked_old_store_adopted(void **state)
   assert_int_equal(pragma(db, "PRAGMA application_id"), 0x48527379);
   assert_int_equal(pragma(db, "PRAGMA user_version"), HS_STORE_SCHEMA_VERSION);
   assert_int_equal(pragma(db, "SELECT count(*) FROM stakeholders"), 1);
-  exec_sql(db, "DROP TABLE meta; DROP TABLE review_queue; "
-               "PRAGMA user_version=1; "
-               "PRAGMA application_id=0; CREATE TABLE extra(x);");
+  make_old_store(1, "CREATE TABLE extra(x)");
   assert_int_equal(hs_store_open(db, HS_STORE_WRITE, &st, &err), HS_E_DB);
   assert_non_null(strstr(err.msg, "extra"));
 }
@@ -470,6 +567,7 @@ int main(void)
       cmocka_unit_test(run_log),
       cmocka_unit_test(plan_file_round_trip),
       cmocka_unit_test(schema_version),
+      cmocka_unit_test(migrate_run_changes),
       cmocka_unit_test(new_store_published_on_commit),
       cmocka_unit_test(foreign_file_untouched),
       cmocka_unit_test(unmarked_old_store_adopted),

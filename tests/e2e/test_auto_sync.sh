@@ -76,7 +76,7 @@ hr --json review approve --all >approve.json 2>approve.err || fail "approve: $(c
 run=$(json_get approve.json '.run_id')
 assert_eq "$(hr --json stakeholders | jq -r '[.[] | .hris_id] | sort | join(",")')" "$creates" \
   "approving creates exactly the queued people"
-assert_eq "$(hr --json runs show "$run" | jq -r '.connector // .source')" "review" "the decision is a logged run"
+assert_eq "$(hr --json runs show "$run" | jq -r '.kind')" "review" "the decision is a logged run of kind review"
 assert_eq "$(hr --json review | jq length)" 0 "queue empty after approve --all"
 auto
 assert_eq "$RC" 0 "nothing to review: exit 0"
@@ -119,7 +119,10 @@ assert_eq "$(hr --json review | jq '[.[] | select(.kind == "termination")] | len
   "a completed termination is not asked again"
 
 # ---- 5. a reject is not queued again; a new value is ------------------
-hr review reject "$email_item" >/dev/null || fail "reject"
+hr --json review reject "$email_item" >reject.json || fail "reject"
+hr --json runs show "$(json_get reject.json '.run_id')" >rejrun.json || fail "runs show"
+assert_eq "$(json_get rejrun.json '.kind')" review "a reject is a logged run of kind review"
+assert_contains "$(cat rejrun.json)" "rejected in review" "the reject run says what was rejected"
 auto
 assert_eq "$RC" 0 "after the reject nothing waits: exit 0"
 assert_eq "$(hr --json review | jq length)" 0 "rejected value not queued again"

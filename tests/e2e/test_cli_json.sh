@@ -53,5 +53,5 @@ assert_eq "$(wc -l <quiet.out)" "1" "-q sync prints one line ($(cat quiet.out))"
 assert_contains "$(cat quiet.out)" "Applied as run 2: 0 created, 1 updated" "-q sync result"
 [ ! -s quiet.err ] || fail "-q sync wrote to stderr: $(cat quiet.err)"
 hs -q sync --yes >quiet2.out || fail "quiet no-op sync"
-assert_eq "$(cat quiet2.out)" "Nothing to apply." "-q sync with nothing to do"
+assert_eq "$(cat quiet2.out)" "Nothing to apply (logged as run 3)." "-q sync with nothing to do (still a run)"
 echo ok

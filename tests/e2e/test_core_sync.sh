@@ -31,7 +31,9 @@ assert_eq "$(json_get sh.json '.[] | select(.hris_id=="101") | .type')" "natural
 hs --json sync --yes >second.json || fail "second sync failed"
 assert_eq "$(json_get second.json '.summary | [.create,.update,.unchanged] | map(tostring) | join(" ")')" \
   "0 0 3" "second sync is all unchanged"
-assert_eq "$(hs --json runs | jq length)" "1" "no run for a no-op sync"
+assert_eq "$(hs --json runs | jq length)" "2" "a no-op sync is a run"
+assert_eq "$(hs --json runs | jq -r ".[0].kind, .[0].summary.unchanged")" "sync
+3" "the no-op run: kind and counts"
 
 # --- edited fixture: exactly the expected field updates
 person_set 101 '.workEmail = "ada.lovelace@acme.example" | .city = "Marylebone"'
@@ -71,5 +73,5 @@ hs --json runs show "$run" >run.json || fail "runs show"
 assert_eq "$(json_get run.json '.changes[] | select(.field=="groups") | .after')" \
   "Ex-employee" "run change logged"
 hs runs show "$run" | grep -q 'termination_date' || fail "runs show prints fields"
-assert_eq "$(hs --json runs | jq length)" "3" "three runs"
+assert_eq "$(hs --json runs | jq length)" "4" "four runs"
 echo "ok"

@@ -174,12 +174,40 @@ assert_contains "$out" "not an hrsync store (a folder)" "a folder as the store"
 old_store()
 {
   [ -e src.db ] || hs --db src.db sync --yes >/dev/null 2>&1 || fail "sync src.db"
+  # Schema 1 exactly as hrsync 0.1 wrote it (engine/store.c, migration 0).
   python3 - "$1" <<'PY' || fail "python3 sqlite3 (old store)"
 import sqlite3, sys
-src = sqlite3.connect("file:src.db?mode=ro", uri=True)
 old = sqlite3.connect(sys.argv[1])
-for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE sql NOT NULL AND tbl_name NOT IN ('meta', 'review_queue') AND name NOT LIKE 'sqlite_%' ORDER BY rowid"):
-    old.execute(sql)
+old.executescript("""CREATE TABLE stakeholders(
+  id INTEGER PRIMARY KEY,
+  type TEXT NOT NULL DEFAULT 'natural_person'
+    CHECK(type IN ('natural_person', 'legal_entity')),
+  hris_id TEXT UNIQUE, identifier TEXT, first_name TEXT,
+  last_name TEXT, name TEXT, email TEXT, phone TEXT,
+  address_line1 TEXT, address_line2 TEXT, city TEXT,
+  postal_code TEXT, region TEXT, country TEXT, birth_date TEXT,
+  nationality TEXT, start_date TEXT, termination_date TEXT);
+CREATE INDEX stakeholders_identifier ON stakeholders(identifier);
+CREATE TABLE stakeholder_groups(
+  stakeholder_id INTEGER NOT NULL
+    REFERENCES stakeholders(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  PRIMARY KEY(stakeholder_id, name));
+CREATE TABLE runs(
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL, finished_at TEXT,
+  connector TEXT NOT NULL, config_digest TEXT, plan_fingerprint TEXT,
+  n_create INTEGER NOT NULL, n_update INTEGER NOT NULL,
+  n_unchanged INTEGER NOT NULL, n_skipped INTEGER NOT NULL,
+  n_conflict INTEGER NOT NULL, n_left INTEGER NOT NULL);
+CREATE TABLE run_changes(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  stakeholder_id INTEGER, hris_id TEXT, name TEXT,
+  action TEXT NOT NULL, field TEXT, before TEXT, after TEXT,
+  reason TEXT);
+CREATE INDEX run_changes_run ON run_changes(run_id);
+""")
 old.execute("PRAGMA user_version=1")
 old.commit()
 PY
@@ -187,7 +215,7 @@ PY
 old_store old.db
 hs --db old.db sync --yes >/dev/null 2>old.err || fail "an old unmarked store: $(cat old.err)"
 assert_eq "$(python3 -c 'import sqlite3;c=sqlite3.connect("old.db");print(c.execute("PRAGMA application_id").fetchone()[0], c.execute("PRAGMA user_version").fetchone()[0])')" \
-  "1213363065 3" "the old store is marked and migrated"
+  "1213363065 4" "the old store is marked and migrated"
 
 # ---- full disk: nothing half-written ----------------------------------
 # Without root: a file-size limit makes every write past 8 KiB fail.

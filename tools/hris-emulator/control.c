@@ -127,6 +127,56 @@ static void people_add(emu_req *req, emu_resp *resp)
   json_object_put(obj);
 }
 
+/* PATCH /_emulator/people [{"id": N, ...partial canonical JSON}, ...]: many
+ * changes, one reindex (a reindex costs O(people): at 100,000 people one
+ * PATCH per person takes half a second each; the benchmark changes 1%).
+ * Applied in order; a bad element stops there with 400 naming it (the ones
+ * before it stay applied). */
+static void people_patch_many(emu_req *req, emu_resp *resp)
+{
+  emu_ctx *ctx = req->ctx;
+  json_object *arr = emu_req_json(req), *id;
+  char err[256], why[200];
+  size_t i, n;
+  int rc = 0;
+
+  if(!arr || !json_object_is_type(arr, json_type_array)) {
+    reply_error(resp, 400, "body must be an array of {\"id\": N, ...}");
+    json_object_put(arr);
+    return;
+  }
+  n = json_object_array_length(arr);
+  pthread_rwlock_wrlock(&ctx->lock);
+  for(i = 0; i < n && !rc; i++) {
+    json_object *o = json_object_array_get_idx(arr, i);
+    emu_person *p;
+    long pid;
+    if(!json_object_is_type(o, json_type_object) ||
+       !json_object_object_get_ex(o, "id", &id) ||
+       !json_object_is_type(id, json_type_int)) {
+      snprintf(err, sizeof(err), "[%zu]: needs an integer \"id\"", i);
+      rc = -1;
+      break;
+    }
+    pid = (long)json_object_get_int64(id);
+    json_object_object_del(o, "id");
+    if((rc = emu_pop_patch_json(ctx->pop, pid, o, why, sizeof(why))))
+      snprintf(err, sizeof(err), "[%zu]: %.200s", i, why);
+    else if((p = emu_pop_find(ctx->pop, pid)))
+      p->modified = emu_now();
+  }
+  if(reindex(ctx, resp))
+    rc = -3;
+  else if(rc)
+    reply_error(resp, rc == -2 ? 404 : 400, err);
+  else {
+    emu_resp_start(resp, 200, "application/json");
+    emu_buf_printf(&resp->body, "{\"patched\":%zu}", n);
+  }
+  pthread_rwlock_unlock(&ctx->lock);
+  json_object_put(arr);
+}
+
 static void faults(emu_req *req, emu_resp *resp)
 {
   json_object *obj;
@@ -200,6 +250,8 @@ void emu_control(emu_req *req, emu_resp *resp)
     people_add(req, resp);
   else if(!strcmp(p, "/people") && !strcmp(m, "GET"))
     people_list(req->ctx, resp);
+  else if(!strcmp(p, "/people") && !strcmp(m, "PATCH"))
+    people_patch_many(req, resp);
   else if(!strncmp(p, "/people/", 8)) {
     long id = emu_parse_nonneg(p + 8);
     if(id <= 0)

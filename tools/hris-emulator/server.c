@@ -263,7 +263,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
   MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_cb, &query);
   if(strncmp(url, "/_emulator/", 11))
     emu_stats_add(&ctx->stats, sys ? sys->name : "other", method, url,
-                  query.data, resp.status);
+                  query.data, cs->body.data, cs->body.len, resp.status);
   emu_buf_free(&query);
   ret = send_resp(conn, &resp, reset);
   emu_resp_free(&resp);

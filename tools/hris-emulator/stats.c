@@ -50,10 +50,15 @@ void emu_stats_clear(emu_stats *st)
 }
 
 void emu_stats_add(emu_stats *st, const char *system, const char *method,
-                   const char *path, const char *query, unsigned status)
+                   const char *path, const char *query, const char *body,
+                   size_t body_len, unsigned status)
 {
   emu_stat_entry *e;
+  unsigned long long h = 1469598103934665603ULL;
   size_t i;
+
+  for(i = 0; i < body_len; i++)
+    h = (h ^ (unsigned char)body[i]) * 1099511628211ULL;
 
   pthread_mutex_lock(&st->mu);
   e = &st->ring[st->next];
@@ -63,6 +68,10 @@ void emu_stats_add(emu_stats *st, const char *system, const char *method,
   snprintf(e->method, sizeof(e->method), "%s", method);
   e->path = strdup(path);
   e->query = strdup(query ? query : "");
+  if(body_len)
+    snprintf(e->body, sizeof(e->body), "%zu:%016llx", body_len, h);
+  else
+    e->body[0] = '\0';
   e->status = status;
   st->next = (st->next + 1) % st->cap;
   st->total++;
@@ -125,6 +134,7 @@ void emu_stats_json(emu_stats *st, emu_buf *b)
     emu_json_kv(b, &f, "method", e->method);
     emu_json_kv(b, &f, "path", e->path);
     emu_json_kv(b, &f, "query", e->query);
+    emu_json_kv(b, &f, "body", e->body);
     emu_buf_printf(b, ",\"status\":%u}", e->status);
   }
   emu_buf_puts(b, "]}");
