@@ -281,7 +281,14 @@ static hrsync_status lc_ext_walk(hrsync_conn *c, json_object *acc,
         lc_warn_empty_key(c, "extendedData");
         continue;
       }
-      snprintf(sub, sizeof(sub), "%s.%s", fid, k);
+      /* A path that does not fit is never cut into another field's id. */
+      if((size_t)snprintf(sub, sizeof(sub), "%s.%s", fid, k) >= sizeof(sub)) {
+        hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_WARN,
+                    "extendedData: a sub-field id longer than %zu bytes "
+                    "under %.64s... skipped",
+                    sizeof(sub) - 1, fid);
+        continue;
+      }
       st = lc_ext_walk(c, acc, sub, k, val, depth + 1, keys_only);
       if(st)
         break;
