@@ -22,6 +22,9 @@
 #include "cli.h"
 #include "pipeline.h"
 
+#include <sqlite3.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,6 +34,7 @@
 #define META_WATERMARK "auto.watermark"
 #define META_DIGEST    "auto.watermark_config"
 #define META_LAST_FULL "auto.last_full"
+#define META_RUN       "auto.run"
 
 typedef struct auto_opts {
   const char *on_queue;
@@ -42,10 +46,12 @@ typedef struct auto_state {
   hs_registry reg;
   hs_queue old;
   char *watermark, *digest, *last_full;
-  char since[32];    /* the watermark asked for, "" for a full fetch */
-  char fetch_at[32]; /* this fetch's watermark for the next run */
-  int incremental;   /* the connector honoured since */
-  hs_plan view;      /* the plan cut to what the fetch knows (cut_plan) */
+  char *own_run;      /* the run the last --auto made (META_RUN) */
+  long long last_run; /* the newest run in the store now */
+  char since[32];     /* the watermark asked for, "" for a full fetch */
+  char fetch_at[32];  /* this fetch's watermark for the next run */
+  int incremental;    /* the connector honoured since */
+  hs_plan view;       /* the plan cut to what the fetch knows (cut_plan) */
 } auto_state;
 
 static void utc_now(time_t t, char out[32])
@@ -64,6 +70,19 @@ static time_t parse_utc(const char *s)
   return timegm(&tm);
 }
 
+/* The id of the newest run in the store (0: none). */
+static long long newest_run(hs_store *st)
+{
+  sqlite3_stmt *s;
+  long long id = 0;
+  if(st && hs_store_prepare(st, "SELECT max(id) FROM runs", &s) == 0) {
+    if(sqlite3_step(s) == SQLITE_ROW)
+      id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+  }
+  return id;
+}
+
 static hs_rc load_state(const char *db, auto_state *a, hs_err *err)
 {
   hs_store *st = NULL;
@@ -71,8 +90,11 @@ static hs_rc load_state(const char *db, auto_state *a, hs_err *err)
   if(!(rc = hs_store_open(db, HS_STORE_READ, &st, err)) &&
      !(rc = hs_review_load(st, 1, &a->old, err)) &&
      !(rc = hs_store_meta_get(st, META_WATERMARK, &a->watermark, err)) &&
-     !(rc = hs_store_meta_get(st, META_DIGEST, &a->digest, err)))
+     !(rc = hs_store_meta_get(st, META_DIGEST, &a->digest, err)) &&
+     !(rc = hs_store_meta_get(st, META_RUN, &a->own_run, err)))
     rc = hs_store_meta_get(st, META_LAST_FULL, &a->last_full, err);
+  if(!rc)
+    a->last_run = newest_run(st);
   hs_store_close(st);
   return rc;
 }
@@ -85,6 +107,11 @@ static void choose_fetch(const auto_opts *o, const hs_config *cfg,
   time_t now = time(NULL), last = parse_utc(a->last_full);
   int days = cfg->policy.full_sync_days;
   a->since[0] = 0;
+  /* A run since the last --auto (a review decision, an import, an undo,
+  ** a manual sync) changed the registry without the HR system changing:
+  ** only a full fetch sees what it now differs in. */
+  if(!a->own_run || a->last_run != atoll(a->own_run))
+    return;
   if(o->full || days <= 0 || !a->watermark || !*a->watermark || !a->digest ||
      strcmp(a->digest, cfg->digest) || last == (time_t)-1 ||
      now - last >= (time_t)days * 86400)
@@ -150,6 +177,8 @@ static hs_rc store_queue(hs_store *st, long long run, const hs_config *cfg,
   ** person would not come back in an incremental fetch: while there are
   ** conflicts, every run is a full one (an empty watermark). */
   const char *mark = plan->counts[HS_ACT_CONFLICT] ? "" : a->fetch_at;
+  char run_text[32];
+  snprintf(run_text, sizeof(run_text), "%lld", run);
   utc_now(time(NULL), now);
   if((rc = hs_store_begin(st, err)))
     return rc;
@@ -157,6 +186,7 @@ static hs_rc store_queue(hs_store *st, long long run, const hs_config *cfg,
                            pending, fresh, err)) ||
      (rc = hs_store_meta_set(st, META_WATERMARK, mark, err)) ||
      (rc = hs_store_meta_set(st, META_DIGEST, cfg->digest, err)) ||
+     (rc = hs_store_meta_set(st, META_RUN, run_text, err)) ||
      (!a->incremental &&
       (rc = hs_store_meta_set(st, META_LAST_FULL, now, err))) ||
      (rc = hs_store_commit(st, err))) {
@@ -322,6 +352,7 @@ out:
   free(a.watermark);
   free(a.digest);
   free(a.last_full);
+  free(a.own_run);
   hs_config_free(cfg);
   free(db);
   return rc ? hs_cli_fail(cli, &err) : status;

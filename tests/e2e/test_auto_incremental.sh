@@ -89,12 +89,20 @@ run_system()
       fail "new hire"
     hr --json sync --auto >conflict.json 2>conflict.err
     assert_eq "$?" 3 "$name: a conflict: exit 3"
-    assert_eq "$(json_get conflict.json '.incremental')" true "$name: found incrementally"
+    # the import changed the registry, not the HR system: a full fetch
+    assert_eq "$(json_get conflict.json '.incremental')" false "$name: after an import, a full run"
     assert_eq "$(json_get conflict.json '.plan.summary.conflict')" 1 "$name: the conflict"
     hr --json sync --auto >after.json 2>/dev/null
     assert_eq "$(json_get after.json '.incremental')" false "$name: after a conflict, a full run"
     assert_eq "$(json_get after.json '.plan.summary.conflict')" 1 "$name: which still sees it"
   fi
+  # an undo changes the registry behind the HR system's back: the next run
+  # is full and sees the difference again
+  emu_ctl PATCH "/_emulator/people/$a" '{"city": "Undoville"}' >/dev/null || fail "patch"
+  hr --json sync --auto --full >u1.json 2>/dev/null
+  hr -q runs undo "$(json_get u1.json '.run_id')" >/dev/null 2>undo.err || fail "$name: undo: $(cat undo.err)"
+  hr --json sync --auto >u2.json 2>/dev/null
+  assert_eq "$(json_get u2.json '.incremental')" false "$name: after another run (an undo), a full run"
   # --full forces one; full_sync_days 0 means always full
   hr --json sync --auto --full >forced.json 2>/dev/null
   assert_eq "$(json_get forced.json '.incremental')" false "$name: --full"
