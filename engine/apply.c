@@ -49,6 +49,12 @@ static hs_rc apply_item(hs_store *st, hs_runlog *rl, const hs_plan_item *it,
 hs_rc hs_apply(hs_store *st, const hs_plan *plan, long long *run_id,
                hs_err *err)
 {
+  return hs_apply_with(st, plan, NULL, NULL, run_id, err);
+}
+
+hs_rc hs_apply_with(hs_store *st, const hs_plan *plan, hs_apply_fn fn,
+                    void *arg, long long *run_id, hs_err *err)
+{
   hs_run_info info;
   hs_runlog *rl = NULL;
   char now[65];
@@ -91,7 +97,8 @@ hs_rc hs_apply(hs_store *st, const hs_plan *plan, long long *run_id,
     }
   rc = hs_runlog_end(rl, plan->counts, 0, err);
   rl = NULL;
-  if(rc || (rc = hs_store_commit(st, err)))
+  if(rc || (fn && (rc = fn(arg, st, *run_id, err))) ||
+     (rc = hs_store_commit(st, err)))
     goto fail;
   return HS_OK;
 fail:

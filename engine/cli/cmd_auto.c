@@ -166,34 +166,42 @@ static hs_rc make_plan(hs_cli *cli, const auto_opts *o, const char *db,
 }
 
 /* The queue and the watermark, in one transaction after the apply. */
-static hs_rc store_queue(hs_store *st, long long run, const hs_config *cfg,
-                         auto_state *a, const hs_queue *found,
-                         const hs_plan *plan, size_t *pending, size_t *fresh,
-                         hs_err *err)
+/* What lands with the run, in its transaction (an hs_apply_fn): the
+** review queue, the watermark, the run's warnings and, after a full
+** fetch, which HR field fed the HRIS ids and who is left (only a full
+** fetch knows everyone). If any of it fails, nothing of the run lands. */
+typedef struct auto_extra {
+  const hs_config *cfg;
+  auto_state *a;
+  const hs_queue *found;
+  const hs_plan *plan; /* the whole plan, before the policy split */
+  size_t pending, fresh;
+} auto_extra;
+
+static hs_rc with_run(void *arg, hs_store *st, long long run, hs_err *err)
 {
+  auto_extra *x = arg;
+  auto_state *a = x->a;
   hs_rc rc;
   char now[32];
   /* A conflict is resolved in the registry, not in the HR system, so the
   ** person would not come back in an incremental fetch: while there are
   ** conflicts, every run is a full one (an empty watermark). */
-  const char *mark = plan->counts[HS_ACT_CONFLICT] ? "" : a->fetch_at;
+  const char *mark = x->plan->counts[HS_ACT_CONFLICT] ? "" : a->fetch_at;
   char run_text[32];
   snprintf(run_text, sizeof(run_text), "%lld", run);
   utc_now(time(NULL), now);
-  if((rc = hs_store_begin(st, err)))
-    return rc;
-  if((rc = hs_review_store(st, run, found, a->incremental ? plan : NULL,
-                           pending, fresh, err)) ||
+  if((rc = hs_review_store(st, run, x->found, a->incremental ? x->plan : NULL,
+                           &x->pending, &x->fresh, err)) ||
      (rc = hs_store_meta_set(st, META_WATERMARK, mark, err)) ||
-     (rc = hs_store_meta_set(st, META_DIGEST, cfg->digest, err)) ||
+     (rc = hs_store_meta_set(st, META_DIGEST, x->cfg->digest, err)) ||
      (rc = hs_store_meta_set(st, META_RUN, run_text, err)) ||
      (!a->incremental &&
       (rc = hs_store_meta_set(st, META_LAST_FULL, now, err))) ||
-     (rc = hs_store_commit(st, err))) {
-    hs_store_rollback(st);
+     (rc = hs_session_log_warnings(st, &a->view, run, err)))
     return rc;
-  }
-  return HS_OK;
+  return a->incremental ? HS_OK
+                        : hs_session_remember(st, x->cfg, x->plan, err);
 }
 
 /* --on-queue CMD: run through the shell when this run queued something
@@ -289,6 +297,7 @@ int hs_cmd_sync_auto(hs_cli *cli, int argc, char **argv)
   hs_config *cfg = NULL;
   hs_plan plan, applied;
   hs_queue found;
+  auto_extra x;
   hs_store *st = NULL;
   long long run = 0;
   size_t pending = 0, fresh = 0;
@@ -317,17 +326,16 @@ int hs_cmd_sync_auto(hs_cli *cli, int argc, char **argv)
                            &applied, &found, &err)) ||
      (rc = hs_store_open(db, HS_STORE_WRITE, &st, &err)))
     goto out;
-  if((rc = hs_apply(st, &applied, &run, &err)) ||
-     (rc = store_queue(st, run, cfg, &a, &found, &plan, &pending, &fresh,
-                       &err)))
+  x.cfg = cfg;
+  x.a = &a;
+  x.found = &found;
+  x.plan = &plan;
+  if((rc = hs_apply_with(st, &applied, with_run, &x, &run, &err)))
     goto out;
+  pending = x.pending;
+  fresh = x.fresh;
   hs_store_close(st);
   st = NULL;
-  /* Warnings with the run; which HR field fed the HRIS ids and who is
-  ** left (only a full fetch knows everyone). */
-  if((rc = hs_session_log_warnings(&a.view, run, db, &err)) ||
-     (!a.incremental && (rc = hs_session_remember(cfg, &plan, db, &err))))
-    goto out;
   print_result(cli, &plan, &applied, &a, run, pending, fresh);
   if(o.on_queue && fresh)
     run_hook(cli, o.on_queue, db, run, pending, fresh);

@@ -79,17 +79,18 @@ static hs_rc guard_plan(hs_cli *cli, const sync_opts *o, const hs_plan *plan,
   return HS_OK;
 }
 
-/* Which HR field fed hris_id, and who is left now (pipeline.h). */
-static hs_rc remember(hs_cli *cli, const sync_opts *o, const hs_plan *plan,
-                      const char *db, hs_err *err)
+/* What lands with the run, in its transaction (an hs_apply_fn): the
+** plan's warnings, which HR field fed hris_id and who is left now. */
+typedef struct run_extra {
+  const hs_plan *plan;
+  const hs_config *cfg; /* NULL for a saved plan */
+} run_extra;
+
+static hs_rc with_run(void *arg, hs_store *st, long long run, hs_err *err)
 {
-  hs_config *cfg = NULL;
-  hs_rc rc;
-  if(!o->plan_path && (rc = hs_config_load(cli->config_path, &cfg, err)))
-    return rc;
-  rc = hs_session_remember(cfg, plan, db, err);
-  hs_config_free(cfg);
-  return rc;
+  const run_extra *x = arg;
+  hs_rc rc = hs_session_log_warnings(st, x->plan, run, err);
+  return rc ? rc : hs_session_remember(st, x->cfg, x->plan, err);
 }
 
 static int parse_args(hs_cli *cli, int argc, char **argv, sync_opts *o)
@@ -124,8 +125,8 @@ static int parse_args(hs_cli *cli, int argc, char **argv, sync_opts *o)
 
 /* hs_apply, with the write phase on the terminal's progress line. */
 static hs_rc apply_with_progress(hs_cli *cli, hs_store *st,
-                                 const hs_plan *plan, long long *run,
-                                 hs_err *err)
+                                 const hs_plan *plan, run_extra *x,
+                                 long long *run, hs_err *err)
 {
   hs_progress p;
   char what[96];
@@ -135,7 +136,7 @@ static hs_rc apply_with_progress(hs_cli *cli, hs_store *st,
            plan->counts[HS_ACT_CREATE] + plan->counts[HS_ACT_UPDATE] +
                plan->counts[HS_ACT_LEFT]);
   hs_progress_phase(&p, what);
-  rc = hs_apply(st, plan, run, err);
+  rc = hs_apply_with(st, plan, with_run, x, run, err);
   hs_progress_end(&p);
   return rc;
 }
@@ -146,6 +147,8 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   int bad, writes, i;
   hs_store *st = NULL;
   hs_lock *lock = NULL;
+  hs_config *cfg = NULL;
+  run_extra x;
   hs_plan plan;
   long long run = 0;
   char *db = NULL;
@@ -193,15 +196,15 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   }
   /* A sync with nothing to apply is still a run: "checked, nothing to
   ** do" is an audit fact. It needs no approval: it changes no stakeholder. */
-  if((rc = hs_store_open(db, HS_STORE_WRITE, &st, &err)))
+  x.plan = &plan;
+  if((!o.plan_path && (rc = hs_config_load(cli->config_path, &cfg, &err))) ||
+     (rc = hs_store_open(db, HS_STORE_WRITE, &st, &err)))
     goto out;
-  if((rc = apply_with_progress(cli, st, &plan, &run, &err)))
+  x.cfg = cfg;
+  if((rc = apply_with_progress(cli, st, &plan, &x, &run, &err)))
     goto out;
   hs_store_close(st);
   st = NULL;
-  if((rc = hs_session_log_warnings(&plan, run, db, &err)) ||
-     (rc = remember(cli, &o, &plan, db, &err)))
-    goto out;
   if(cli->json)
     hs_print_plan_ex(cli, &plan, run, o.summary);
   else if(!writes)
@@ -224,6 +227,7 @@ out:
   ** leaves no file, and never takes anyone else's runs with it. */
   hs_store_close(st);
   hs_lock_release(lock);
+  hs_config_free(cfg);
   hs_plan_clear(&plan);
   free(db);
   return rc ? hs_cli_fail(cli, &err) : 0;

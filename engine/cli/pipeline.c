@@ -119,67 +119,30 @@ static char *left_list(const hs_plan *plan)
   return hs_buf_steal(&b);
 }
 
-hs_rc hs_session_remember(const hs_config *cfg, const hs_plan *plan,
-                          const char *db, hs_err *err)
+hs_rc hs_session_remember(hs_store *st, const hs_config *cfg,
+                          const hs_plan *plan, hs_err *err)
 {
   const char *now = !cfg                          ? NULL
                     : cfg->mapping[HS_SF_HRIS_ID] ? cfg->mapping[HS_SF_HRIS_ID]
                                                   : HS_HRIS_RECORD_ID;
-  hs_store *st = NULL;
-  char *left = left_list(plan), *was_left = NULL, *was_hris = NULL;
+  char *left = left_list(plan);
   hs_rc rc;
   if(!left)
     return nomem(err);
-  /* Nothing new: no write (a sync with nothing to apply stays read-only). */
-  if(!(rc = hs_store_open(db, HS_STORE_READ, &st, err)) && st &&
-     !(rc = hs_store_meta_get(st, HS_META_LEFT, &was_left, err)) &&
-     !(rc = hs_store_meta_get(st, HS_META_HRIS_FIELD, &was_hris, err)) &&
-     was_left && !strcmp(was_left, left) &&
-     (!now || (was_hris && !strcmp(was_hris, now)))) {
-    rc = HS_OK;
-    goto out;
-  }
-  hs_store_close(st);
-  st = NULL;
-  if(rc)
-    goto out;
-  if(!(rc = hs_store_open(db, HS_STORE_WRITE, &st, err)) &&
-     !(rc = hs_store_begin(st, err))) {
-    if((!now || !(rc = hs_store_meta_set(st, HS_META_HRIS_FIELD, now, err))) &&
-       !(rc = hs_store_meta_set(st, HS_META_LEFT, left, err)))
-      rc = hs_store_commit(st, err);
-    if(rc)
-      hs_store_rollback(st);
-  }
-out:
+  if(!(now && (rc = hs_store_meta_set(st, HS_META_HRIS_FIELD, now, err))))
+    rc = hs_store_meta_set(st, HS_META_LEFT, left, err);
   free(left);
-  free(was_left);
-  free(was_hris);
-  hs_store_close(st);
   return rc;
 }
 
-hs_rc hs_session_log_warnings(const hs_plan *plan, long long run_id,
-                              const char *db, hs_err *err)
+hs_rc hs_session_log_warnings(hs_store *st, const hs_plan *plan,
+                              long long run_id, hs_err *err)
 {
-  hs_store *st = NULL;
   size_t i;
-  hs_rc rc;
-  if(!plan->n_warnings || run_id <= 0)
-    return HS_OK;
-  if((rc = hs_store_open(db, HS_STORE_WRITE, &st, err)) ||
-     (rc = hs_store_begin(st, err))) {
-    hs_store_close(st);
-    return rc;
-  }
+  hs_rc rc = HS_OK;
   for(i = 0; i < plan->n_warnings && !rc; i++)
     rc = hs_runlog_warning(st, run_id, plan->warnings[i].code,
                            plan->warnings[i].message, err);
-  if(!rc)
-    rc = hs_store_commit(st, err);
-  if(rc)
-    hs_store_rollback(st);
-  hs_store_close(st);
   return rc;
 }
 

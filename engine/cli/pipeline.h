@@ -9,6 +9,7 @@
 #include "../config.h"
 #include "../host.h"
 #include "../plan.h"
+#include "../store.h"
 #include "../strmap.h"
 #include "cli.h"
 
@@ -61,17 +62,18 @@ const char *hs_session_hris_field(const hs_session *s);
 hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
                           hs_err *err);
 
-/* Records in the store (one small transaction), after a run was applied:
-** which HR field fed the HRIS ids (so a re-mapping is caught), and who
-** is left now (so the mass-change guard counts only new leavers). cfg
-** may be NULL (a saved plan applied without a readable config). */
-hs_rc hs_session_remember(const hs_config *cfg, const hs_plan *plan,
-                          const char *db, hs_err *err);
+/* Records in the store, inside the run's own transaction (an
+** hs_apply_fn's work): which HR field fed the HRIS ids (so a re-mapping is
+** caught), and who is left now (so the mass-change guard counts only new
+** leavers). cfg may be NULL (a saved plan applied without a readable
+** config): then only who is left. */
+hs_rc hs_session_remember(hs_store *st, const hs_config *cfg,
+                          const hs_plan *plan, hs_err *err);
 
-/* Logs the plan's warnings with run run_id (hs_runlog_warning), in one
-** transaction. */
-hs_rc hs_session_log_warnings(const hs_plan *plan, long long run_id,
-                              const char *db, hs_err *err);
+/* Logs the plan's warnings with run run_id (hs_runlog_warning), inside
+** the run's own transaction. */
+hs_rc hs_session_log_warnings(hs_store *st, const hs_plan *plan,
+                              long long run_id, hs_err *err);
 
 /* How many of plan's left items were left after the last sync already
 ** (for a plan cut to an incremental fetch's records, `sync --auto`). */
