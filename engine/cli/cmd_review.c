@@ -240,6 +240,19 @@ static hs_rc plan_one(hs_plan *plan, const hs_registry *reg,
   return HS_OK;
 }
 
+/* The approved items leave the queue in the run's own transaction (an
+** hs_apply_fn): approved and applied, or neither. */
+static hs_rc drop_approved(void *arg, hs_store *st, long long run, hs_err *err)
+{
+  const hs_queue *sel = arg;
+  size_t i;
+  hs_rc rc = HS_OK;
+  (void)run;
+  for(i = 0; i < sel->n && !rc; i++)
+    rc = hs_review_approved(st, &sel->items[i], err);
+  return rc;
+}
+
 static hs_rc approve(hs_store *st, const hs_queue *sel, long long *run,
                      hs_err *err)
 {
@@ -258,17 +271,9 @@ static hs_rc approve(hs_store *st, const hs_queue *sel, long long *run,
     rc = plan_one(&plan, &reg, &sel->items[i], err);
   hs_plan_count(&plan);
   if(!rc)
-    rc = hs_apply(st, &plan, run, err);
+    rc = hs_apply_with(st, &plan, drop_approved, (void *)sel, run, err);
   hs_plan_clear(&plan);
   hs_registry_clear(&reg);
-  /* The items go once their changes are in. Were this second transaction
-  ** lost, the next `sync --auto` finds nothing to ask and drops them. */
-  if(!rc && !(rc = hs_store_begin(st, err))) {
-    for(i = 0; i < sel->n && !rc; i++)
-      rc = hs_review_approved(st, &sel->items[i], err);
-    if(rc || (rc = hs_store_commit(st, err)))
-      hs_store_rollback(st);
-  }
   return rc;
 }
 
