@@ -108,11 +108,26 @@ struct hs_conn {
   /* Fields the connector said are withheld (SDK 1.2): "id\0why\0"... */
   hs_buf withheld;
   size_t n_withheld;
+
+  /* The connector's warnings as data (hs_conn_collect_warnings): redacted
+  ** lines, NUL-separated, each once. */
+  int collect;
+  hs_buf warns;
+  size_t n_warns;
 };
 
 static hs_conn *conn_of(hrsync_host_ctx *ctx)
 {
   return ctx->conn;
+}
+
+static int has_warning(const hs_conn *c, const char *line)
+{
+  size_t i;
+  for(i = 0; hs_conn_warning_at(c, i); i++)
+    if(!strcmp(hs_conn_warning_at(c, i), line))
+      return 1;
+  return 0;
 }
 
 /* Remembers the first rule the plugin broke in this callback. */
@@ -135,9 +150,29 @@ static hrsync_status violate(hs_conn *c, const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 /* Services                                                             */
 
+static int arena_put_buf(hs_buf *b, const char *s, size_t *off);
+
+/* Keeps a warning for the plan: redacted now (the plan is printed, saved
+** and logged), each text once, at most MAX_WARNINGS of them. */
+#define MAX_WARNINGS 100
+static void collect_warning(hs_conn *c, const char *msg)
+{
+  hs_buf line = HS_BUF_INIT;
+  size_t off;
+  if(c->n_warns < MAX_WARNINGS && !hs_log_redact(c->params.log, msg, &line) &&
+     !has_warning(c, hs_buf_str(&line)) &&
+     !arena_put_buf(&c->warns, hs_buf_str(&line), &off))
+    c->n_warns++;
+  hs_buf_free(&line);
+}
+
 static void svc_log(hrsync_host_ctx *ctx, uint32_t level, const char *msg)
 {
   hs_conn *c = conn_of(ctx);
+  if(c->collect && level <= HRSYNC_LOG_WARN) {
+    collect_warning(c, msg ? msg : "");
+    return;
+  }
   hs_log_write(c->params.log, level > HS_LOG_DEBUG ? HS_LOG_DEBUG : (int)level,
                c->name, msg ? msg : "");
 }
@@ -736,6 +771,7 @@ static void conn_free(hs_conn *c)
   free(c->fields);
   free(c->seen);
   hs_buf_free(&c->withheld);
+  hs_buf_free(&c->warns);
   free(c);
 }
 
@@ -821,7 +857,7 @@ static void warn_withheld(hs_conn *c)
 {
   hs_buf list = HS_BUF_INIT;
   size_t i;
-  if(c->warned || !c->unseen || !c->stats.records)
+  if(c->warned || c->collect || !c->unseen || !c->stats.records)
     return;
   c->warned = 1;
   for(i = 0; i < c->params.n_wanted; i++)
@@ -924,6 +960,22 @@ hs_rc hs_conn_fetch(hs_conn *c, hs_record_fn fn, void *arg, hs_err *err)
   if(!rc)
     warn_withheld(c);
   return rc;
+}
+
+void hs_conn_collect_warnings(hs_conn *c)
+{
+  c->collect = 1;
+}
+
+const char *hs_conn_warning_at(const hs_conn *c, size_t i)
+{
+  const char *p = c->warns.data;
+  size_t k;
+  if(i >= c->n_warns)
+    return NULL;
+  for(k = 0; k < i; k++)
+    p += strlen(p) + 1;
+  return p;
 }
 
 const char *hs_conn_withheld(const hs_conn *c, const char *field_id)

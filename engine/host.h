@@ -96,6 +96,16 @@ typedef struct hs_fetch_stats {
 } hs_fetch_stats;
 void hs_conn_get_stats(const hs_conn *conn, hs_fetch_stats *out);
 
+/* Makes the connector's warnings data: from now on its ERROR and WARN log
+** lines are kept (redacted, each text once, at most 100) for the plan
+** instead of printed, and the host's own "no record carried a value"
+** warning is left to the planner, which knows the config. */
+void hs_conn_collect_warnings(hs_conn *conn);
+
+/* The i-th kept warning, or NULL past the last. Valid until the next
+** callback or hs_conn_close. */
+const char *hs_conn_warning_at(const hs_conn *conn, size_t i);
+
 /* The reason the connector gave (SDK 1.2 field_withheld) for withholding
 ** field_id in this run ("" when it gave none), or NULL when it did not
 ** say so. Valid until hs_conn_close. */

@@ -329,6 +329,26 @@ static const char *conn_withheld(void *arg, const char *field_id)
   return hs_conn_withheld(arg, field_id);
 }
 
+/* The connector's warnings of this fetch, as plan warnings: in --json, in
+** the run log and under -q, like the planner's own. */
+static hs_rc take_conn_warnings(hs_session *s, hs_plan *plan, hs_err *err)
+{
+  const char *w;
+  size_t i;
+  for(i = 0; (w = hs_conn_warning_at(s->conn, i)); i++)
+    if(hs_plan_warn(plan, "connector", "%s: %s", s->cfg->connector, w))
+      return nomem(err);
+  return HS_OK;
+}
+
+static void print_conn_warnings(hs_session *s)
+{
+  const char *w;
+  size_t i;
+  for(i = 0; (w = hs_conn_warning_at(s->conn, i)); i++)
+    hs_log_write(s->cli->log, HS_LOG_WARN, s->cfg->connector, w);
+}
+
 hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
                       hs_err *err)
 {
@@ -344,6 +364,7 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
                                     ? s->hris_prev
                                     : "");
   hs_progress_start(&f.progress, s->cli);
+  hs_conn_collect_warnings(s->conn);
   rc = hs_conn_fetch(s->conn, on_record, &f, err);
   if(rc)
     hs_progress_end(&f.progress); /* the error follows on its own line */
@@ -358,6 +379,10 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
   }
   if(!rc)
     rc = hs_planner_finish(f.planner, plan, err);
+  if(!rc)
+    rc = take_conn_warnings(s, plan, err);
+  else
+    print_conn_warnings(s); /* what led up to the error */
   if(!rc)
     plan->left_known = count_known_left(s->left_prev, plan);
   if(!rc && (rc = check_remap(s, plan, err)))
@@ -532,6 +557,9 @@ void hs_print_plan_ex(hs_cli *cli, const hs_plan *plan, long long run_id,
         fputs(hs_buf_str(&b), f);
     }
     hs_buf_free(&b);
+    /* The warnings are in the document; people watching stderr get them
+    ** too, as the log lines they once were. */
+    hs_print_warnings(cli, plan);
     return;
   }
   fprintf(f, "Plan for %s", plan->connector ? plan->connector : "?");

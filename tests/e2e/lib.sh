@@ -63,6 +63,14 @@ assert_contains()
   esac
 }
 
+# assert_not_contains HAYSTACK NEEDLE MSG
+assert_not_contains()
+{
+  case "$1" in
+    *"$2"*) fail "$3: '$2' found" ;;
+  esac
+}
+
 # json_get FILE JQ: prints jq -r JQ applied to FILE ("-" reads stdin).
 json_get()
 {

@@ -31,6 +31,7 @@ struct hrsync_conn {
   long page, fail_at, delay_ms;
   int report_total;
   const char *withheld; /* ",a,b," or NULL */
+  const char *warn;     /* a warning to log on the first page, or NULL */
 };
 
 /* True when id is in the comma-separated withheld setting. */
@@ -101,6 +102,7 @@ static hrsync_status fx_open(const hrsync_host *host, hrsync_host_ctx *ctx,
   c->delay_ms = setting_long(host, ctx, "delay_ms", 0);
   c->report_total = setting_long(host, ctx, "report_total", 1) != 0;
   c->withheld = host->setting(ctx, "withheld");
+  c->warn = host->setting(ctx, "warn");
   c->root = json_object_from_file(file);
   if(!c->root || !json_object_object_get_ex(c->root, "people", &people) ||
      !json_object_is_type(people, json_type_array)) {
@@ -191,8 +193,18 @@ static hrsync_status fx_next_page(hrsync_conn *c, int *has_more)
   size_t n, end;
   json_object_object_get_ex(c->root, "people", &people);
   n = json_object_array_length(people);
-  if(!c->page++)
+  if(!c->page++) {
     report_withheld(c);
+    /* Logged twice: the host keeps each warning once. With the token
+    ** in it: the host redacts it. */
+    if(c->warn) {
+      const char *token = c->host->secret(c->ctx, "token");
+      int i;
+      for(i = 0; i < 2; i++)
+        hrsync_logf(c->host, c->ctx, HRSYNC_LOG_WARN, "%s (token %s)", c->warn,
+                    token ? token : "none");
+    }
+  }
   if(c->page == 1 && c->report_total && HRSYNC_HOST_HAS(c->host, roster_total))
     c->host->roster_total(c->ctx, n);
   if(c->delay_ms > 0) {
@@ -221,6 +233,7 @@ static const hrsync_setting_def settings[] = {
     {"delay_ms", "Milliseconds each page takes", "0", 0},
     {"report_total", "Give the roster size (1) or not (0)", "1", 0},
     {"withheld", "Fields reported withheld (comma-separated)", NULL, 0},
+    {"warn", "A warning to log on the first page", NULL, 0},
     {"base_url", "Unused; every connector has one", "http://127.0.0.1", 0},
     {"token", "Test token; \"bad\" is refused", NULL, HRSYNC_SETTING_SECRET},
     {NULL, NULL, NULL, 0}};
