@@ -268,3 +268,18 @@ hrsync_status hsp_need(const hsp_host *hh, const char *key, int secret,
   memcpy(dst, v, strlen(v) + 1);
   return HRSYNC_OK;
 }
+
+hrsync_status hsp_form_add(char *dst, size_t cap, size_t *len, const char *key,
+                           const char *value)
+{
+  size_t w;
+  int n = snprintf(dst + *len, cap - *len, "%s%s=", *len ? "&" : "", key);
+  if(n < 0 || (size_t)n >= cap - *len)
+    return HRSYNC_E_CONFIG;
+  *len += (size_t)n;
+  w = hrsync_url_escape(dst + *len, cap - *len, value);
+  if(w == (size_t)-1)
+    return HRSYNC_E_CONFIG;
+  *len += w;
+  return HRSYNC_OK;
+}

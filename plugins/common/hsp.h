@@ -84,4 +84,10 @@ hrsync_status hsp_url(const hsp_host *hh, char *dst, size_t cap,
 hrsync_status hsp_need(const hsp_host *hh, const char *key, int secret,
                        char *dst, size_t cap);
 
+/* Appends "key=value" (value percent-encoded, "&" before all but the
+** first) to the form body dst of capacity cap, whose length is *len.
+** HRSYNC_E_CONFIG when it does not fit (the caller names the settings). */
+hrsync_status hsp_form_add(char *dst, size_t cap, size_t *len, const char *key,
+                           const char *value);
+
 #endif

@@ -83,21 +83,6 @@ hrsync_status lc_api_choose(hrsync_conn *c, const char *key)
   return HRSYNC_OK;
 }
 
-static hrsync_status form_add(char *dst, size_t cap, size_t *len,
-                              const char *key, const char *value)
-{
-  size_t w;
-  int n = snprintf(dst + *len, cap - *len, "%s%s=", *len ? "&" : "", key);
-  if(n < 0 || (size_t)n >= cap - *len)
-    return HRSYNC_E_CONFIG;
-  *len += (size_t)n;
-  w = hrsync_url_escape(dst + *len, cap - *len, value);
-  if(w == (size_t)-1)
-    return HRSYNC_E_CONFIG;
-  *len += w;
-  return HRSYNC_OK;
-}
-
 static hrsync_status api_token(hrsync_conn *c)
 {
   static const char what[] = "POST token_url (OAuth client credentials)";
@@ -111,11 +96,12 @@ static hrsync_status api_token(hrsync_conn *c)
   size_t len = 0;
   hrsync_status st;
 
-  st = form_add(body, sizeof(body), &len, "grant_type", "client_credentials");
+  st = hsp_form_add(body, sizeof(body), &len, "grant_type",
+                    "client_credentials");
   if(!st)
-    st = form_add(body, sizeof(body), &len, "client_id", c->client_id);
+    st = hsp_form_add(body, sizeof(body), &len, "client_id", c->client_id);
   if(!st)
-    st = form_add(body, sizeof(body), &len, "client_secret", c->secret);
+    st = hsp_form_add(body, sizeof(body), &len, "client_secret", c->secret);
   if(st)
     return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_CONFIG,
                          "%s: the client credentials are too long", what);

@@ -132,22 +132,6 @@ static hrsync_status check_envelope(hrsync_conn *c, json_object *root,
                        msg && *msg ? msg : "(no message)");
 }
 
-/* Appends key=escaped(value) to a form body. */
-static hrsync_status form_add(char *dst, size_t cap, size_t *len,
-                              const char *key, const char *value)
-{
-  size_t w;
-  int n = snprintf(dst + *len, cap - *len, "%s%s=", *len ? "&" : "", key);
-  if(n < 0 || (size_t)n >= cap - *len)
-    return HRSYNC_E_CONFIG;
-  *len += (size_t)n;
-  w = hrsync_url_escape(dst + *len, cap - *len, value);
-  if(w == (size_t)-1)
-    return HRSYNC_E_CONFIG;
-  *len += w;
-  return HRSYNC_OK;
-}
-
 /* A token request's answer, parsed. A refused credential request is an
 ** authentication failure whatever 4xx it comes with; 404 means the
 ** base_url is wrong, 429 a cool-down. */
@@ -193,11 +177,13 @@ static hrsync_status psn_auth_v2(hrsync_conn *c)
   size_t len = 0;
   hrsync_status st;
 
-  st = form_add(body, sizeof(body), &len, "grant_type", "client_credentials");
+  st = hsp_form_add(body, sizeof(body), &len, "grant_type",
+                    "client_credentials");
   if(!st)
-    st = form_add(body, sizeof(body), &len, "client_id", c->client_id);
+    st = hsp_form_add(body, sizeof(body), &len, "client_id", c->client_id);
   if(!st)
-    st = form_add(body, sizeof(body), &len, "client_secret", c->client_secret);
+    st = hsp_form_add(body, sizeof(body), &len, "client_secret",
+                      c->client_secret);
   if(st)
     return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_CONFIG,
                          "%s: the client credentials are too long", what);
