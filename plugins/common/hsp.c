@@ -283,3 +283,33 @@ hrsync_status hsp_form_add(char *dst, size_t cap, size_t *len, const char *key,
   *len += w;
   return HRSYNC_OK;
 }
+
+hrsync_status hsp_get_json(const hsp_host *hh, const char *base,
+                           const char *path, const char *auth,
+                           const char *what, unsigned flags, unsigned *status,
+                           json_object **out)
+{
+  char url[2048];
+  hrsync_kv headers[2] = {{"Accept", "application/json"},
+                          {"Authorization", auth}};
+  hrsync_http_request req;
+  const hrsync_http_response *resp = NULL;
+  hrsync_status st;
+  *out = NULL;
+  if(status)
+    *status = 0;
+  if((st = hsp_url(hh, url, sizeof(url), base, "%s", path)))
+    return st;
+  hsp_request(&req, "GET", url, headers, 2);
+  if((st = hh->h->http(hh->ctx, &req, &resp)))
+    return st;
+  if(status)
+    *status = resp->status;
+  if((flags & HSP_REFUSED_OK) &&
+     (resp->status == 400 || resp->status == 403 || resp->status == 404))
+    return HRSYNC_OK;
+  st = hsp_check_status(hh, resp, what, NULL);
+  if(!st)
+    st = hsp_parse_json(hh, resp, what, out);
+  return st;
+}

@@ -70,6 +70,19 @@ void hsp_request(hrsync_http_request *req, const char *method, const char *url,
 hrsync_status hsp_call_json(const hsp_host *hh, const hrsync_http_request *req,
                             const char *what, json_object **out);
 
+/* For hsp_get_json: a 400, 403 or 404 is no error but an absent answer
+** (an endpoint the tenant or the key may not have: the caller degrades). */
+#define HSP_REFUSED_OK 0x1u
+
+/* GET base + path with "Accept: application/json" and the Authorization
+** value auth, then as hsp_call_json. With HSP_REFUSED_OK in flags a 400,
+** 403 or 404 returns HRSYNC_OK with *out NULL. *status (may be NULL) gets
+** the HTTP status, 0 when no answer came. */
+hrsync_status hsp_get_json(const hsp_host *hh, const char *base,
+                           const char *path, const char *auth,
+                           const char *what, unsigned flags, unsigned *status,
+                           json_object **out);
+
 /* dst = base (without trailing '/') + formatted path. HRSYNC_E_CONFIG
 ** when it does not fit. */
 hrsync_status hsp_url(const hsp_host *hh, char *dst, size_t cap,

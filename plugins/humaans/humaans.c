@@ -114,28 +114,8 @@ hrsync_status hm_list_fields(hrsync_conn *c)
 hrsync_status hm_get_ex(hrsync_conn *c, const char *path, const char *what,
                         json_object **out, int refused_ok)
 {
-  char url[1024];
-  hrsync_kv headers[2] = {{"Accept", "application/json"},
-                          {"Authorization", c->auth}};
-  hrsync_http_request req;
-  const hrsync_http_response *resp = NULL;
-  hrsync_status st;
-
-  *out = NULL;
-  st = hsp_url(&c->hh, url, sizeof(url), c->base, "%s", path);
-  if(st)
-    return st;
-  hsp_request(&req, "GET", url, headers, 2);
-  st = c->hh.h->http(c->hh.ctx, &req, &resp);
-  if(st)
-    return st;
-  if(refused_ok &&
-     (resp->status == 400 || resp->status == 403 || resp->status == 404))
-    return HRSYNC_OK;
-  st = hsp_check_status(&c->hh, resp, what, NULL);
-  if(!st)
-    st = hsp_parse_json(&c->hh, resp, what, out);
-  return st;
+  return hsp_get_json(&c->hh, c->base, path, c->auth, what,
+                      refused_ok ? HSP_REFUSED_OK : 0, NULL, out);
 }
 
 hrsync_status hm_get(hrsync_conn *c, const char *path, const char *what,

@@ -41,31 +41,10 @@ static hrsync_status lookup_get(hrsync_conn *c, const char *path,
                                 const char *what, unsigned *status,
                                 json_object **out)
 {
-  char url[2048];
-  hrsync_kv headers[2] = {{"Accept", "application/json"},
-                          {"Authorization", c->auth}};
-  hrsync_http_request req;
-  const hrsync_http_response *resp = NULL;
-  hrsync_status st;
-
-  *out = NULL;
-  *status = 0;
-  st = hsp_url(&c->hh, url, sizeof(url), c->base, "%s", path);
-  if(st)
-    return st;
-  hsp_request(&req, "GET", url, headers, 2);
-  st = c->hh.h->http(c->hh.ctx, &req, &resp);
-  if(st)
-    return st;
-  *status = resp->status;
   /* Not there or not for this key: the values stay ids. Anything else
   ** (401, 429 after the host's retries, 5xx) fails the run. */
-  if(resp->status == 400 || resp->status == 403 || resp->status == 404)
-    return HRSYNC_OK;
-  st = hsp_check_status(&c->hh, resp, what, NULL);
-  if(!st)
-    st = hsp_parse_json(&c->hh, resp, what, out);
-  return st;
+  return hsp_get_json(&c->hh, c->base, path, c->auth, what, HSP_REFUSED_OK,
+                      status, out);
 }
 
 /* {"<id>": "<name>"} from an array of {id, name}; NULL on no memory. */
