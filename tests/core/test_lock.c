@@ -12,6 +12,7 @@
 /* clang-format on */
 
 #include "lock.h"
+#include "scratch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,19 +27,13 @@ static char db[128];
 static int setup(void **state)
 {
   (void)state;
-  strcpy(dir, "/tmp/hs-core-lock-XXXXXX");
-  if(!mkdtemp(dir))
-    return -1;
-  snprintf(db, sizeof(db), "%s/reg.db", dir);
-  return 0;
+  return scratch_new(dir, sizeof(dir), db, sizeof(db), "lock");
 }
 
 static int teardown(void **state)
 {
-  char cmd[160];
   (void)state;
-  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-  return system(cmd) == 0 ? 0 : -1;
+  return scratch_free(dir);
 }
 
 static void second_writer_refused(void **state)

@@ -13,6 +13,7 @@
 #include "apply.h"
 #include "planfile.h"
 #include "runlog.h"
+#include "scratch.h"
 #include "store.h"
 
 #include <sqlite3.h>
@@ -32,19 +33,13 @@ static char db[128];
 static int setup(void **state)
 {
   (void)state;
-  strcpy(dir, "/tmp/hs-core-store-XXXXXX");
-  if(!mkdtemp(dir))
-    return -1;
-  snprintf(db, sizeof(db), "%s/reg.db", dir);
-  return 0;
+  return scratch_new(dir, sizeof(dir), db, sizeof(db), "store");
 }
 
 static int teardown(void **state)
 {
-  char cmd[160];
   (void)state;
-  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-  return system(cmd) == 0 ? 0 : -1;
+  return scratch_free(dir);
 }
 
 /* A plan creating one person and updating stakeholder `id`'s email. */
