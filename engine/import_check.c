@@ -96,21 +96,6 @@ static char *trim(char *buf)
   return buf;
 }
 
-static const hs_sh *find_id(const hs_registry *reg, long long id)
-{
-  size_t lo = 0, hi = reg->n;
-  while(lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if(reg->items[mid].id == id)
-      return &reg->items[mid];
-    if(reg->items[mid].id < id)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return NULL;
-}
-
 /* The columns an import knows, for "did you mean". */
 static const char *column_name(void *arg, size_t i)
 {
@@ -255,7 +240,7 @@ static void check_id(ctx *c, const hs_registry *reg, const char *cell,
     return;
   }
   r->sh.id = id;
-  if(!(r->cur = find_id(reg, id))) {
+  if(!(r->cur = hs_registry_find(reg, id))) {
     problem(c, "%s %zu, column id: no stakeholder %lld", c->unit, r->line, id);
     r->ok = 0;
     return;

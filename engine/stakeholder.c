@@ -187,3 +187,18 @@ int hs_groups_remove(char **groups, const char *g)
   hs_buf_free(&b);
   return 1;
 }
+
+const hs_sh *hs_registry_find(const hs_registry *reg, long long id)
+{
+  size_t lo = 0, hi = reg->n;
+  while(lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if(reg->items[mid].id == id)
+      return &reg->items[mid];
+    if(reg->items[mid].id < id)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}

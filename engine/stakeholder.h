@@ -68,6 +68,10 @@ void hs_sh_clear(hs_sh *sh);
 /* Frees every stakeholder and the array; leaves reg empty. */
 void hs_registry_clear(hs_registry *reg);
 
+/* Stakeholder id, or NULL. The registry is in id order, as hs_store_load
+** gives it: a binary search. */
+const hs_sh *hs_registry_find(const hs_registry *reg, long long id);
+
 /* Computes reg->fingerprint from its items (which must be in id order). */
 int hs_registry_fingerprint(hs_registry *reg);
 

@@ -190,21 +190,6 @@ static hs_rc later_writes(hs_store *st, long long id, hs_strmap *m,
   return HS_OK;
 }
 
-static const hs_sh *find_id(const hs_registry *reg, long long id)
-{
-  size_t lo = 0, hi = reg->n;
-  while(lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if(reg->items[mid].id == id)
-      return &reg->items[mid];
-    if(reg->items[mid].id < id)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return NULL;
-}
-
 static int differs(const char *a, const char *b)
 {
   if(!a || !b)
@@ -222,7 +207,7 @@ static const char *q(const char *v)
 static int changed_since(const u_item *it, const hs_registry *reg,
                          const hs_strmap *later, hs_buf *why, size_t *nwhy)
 {
-  const hs_sh *sh = find_id(reg, it->sh_id);
+  const hs_sh *sh = hs_registry_find(reg, it->sh_id);
   const size_t *run;
   char key[32];
   size_t i, n;
