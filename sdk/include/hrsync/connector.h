@@ -86,8 +86,9 @@ extern "C" {
 #endif
 /* Minor versions: 1.0 the first; 1.1 added HRSYNC_FIELD_SKIP_REASON;
 ** 1.2 added host->field_withheld and host->roster_total; 1.3 added
-** host->changed_since and host->changed_only (incremental fetch). */
-#define HRSYNC_ABI_MINOR 3 /* bumped when something is added */
+** host->changed_since and host->changed_only (incremental fetch); 1.4
+** added host->http_stream, host->http_many and host->rate_limit. */
+#define HRSYNC_ABI_MINOR 4 /* bumped when something is added */
 
 #if defined(_WIN32)
 #define HRSYNC_EXPORT __declspec(dllexport)
@@ -321,6 +322,43 @@ typedef struct hrsync_host {
   ** config's policy.full_sync_days) to notice removals. */
   const char *(*changed_since)(hrsync_host_ctx *ctx);
   void (*changed_only)(hrsync_host_ctx *ctx);
+
+  /* Since 1.4: bounded memory and bounded time on big rosters, optional
+  ** on both sides (test each with HRSYNC_HOST_HAS; without them use
+  ** http()).
+  **
+  ** http_stream: http(), but a 2xx body is never held whole: the host
+  ** hands it to chunk as it arrives (any split, in order; chunk returns
+  ** non-OK to stop the transfer, and that status is returned). Retries
+  ** happen before the first chunk only. A non-2xx answer is held (up to
+  ** 64 KiB) and returned in *out as http() does; for a 2xx one, *out has
+  ** the status and headers, body "" and body_len the bytes streamed. A
+  ** transfer broken after the first chunk is HRSYNC_E_HTTP. Memory stays
+  ** the plugin's own: one element of the answer, say, not the answer. */
+  hrsync_status (*http_stream)(hrsync_host_ctx *ctx,
+                               const hrsync_http_request *req,
+                               hrsync_status (*chunk)(void *arg,
+                                                      const char *data,
+                                                      size_t len),
+                               void *arg, const hrsync_http_response **out);
+
+  /* http_many: n independent requests (pages whose addresses the plugin
+  ** knows from a total), performed concurrently where the host can,
+  ** bounded by its own limit and paced to the rate limit; each retried as
+  ** http() retries. out[i] is reqs[i]'s final response, every one valid
+  ** until the next http*() call or the callback's return. HRSYNC_E_HTTP
+  ** when any request got no response at all (the error names which). */
+  hrsync_status (*http_many)(hrsync_host_ctx *ctx,
+                             const hrsync_http_request *const *reqs, size_t n,
+                             const hrsync_http_response **out);
+
+  /* rate_limit: the HR system's documented limit for this connection,
+  ** "requests per seconds" (Personio 300 per 60 on employees; Lucca 50
+  ** per 60), so the host paces requests and gets no 429 at all, and
+  ** never caps a Retry-After below that window. Call it from open or
+  ** authenticate, again if a header revises it; 0 requests = no limit. */
+  void (*rate_limit)(hrsync_host_ctx *ctx, uint32_t requests,
+                     uint32_t seconds);
 } hrsync_host;
 
 /* True when the host table has service m (present and non-NULL). */
