@@ -134,8 +134,7 @@ void hsp_stream_free(hsp_stream *s)
 /* ------------------------------------------------------------------ */
 /* Collecting one value                                                 */
 
-static void begin_value(hsp_stream *s, what_value kind, char first,
-                        size_t at)
+static void begin_value(hsp_stream *s, what_value kind, char first, size_t at)
 {
   s->at = W_VALUE_SCAN;
   s->kind = kind;
@@ -181,8 +180,7 @@ static hrsync_status collect(hsp_stream *s, const char *d, size_t n)
 
 /* Where in d[i..n) the value ends; *done when it does (the end is then
 ** the index after its last byte; a scalar ends before its delimiter). */
-static size_t scan(hsp_stream *s, const char *d, size_t i, size_t n,
-                   int *done)
+static size_t scan(hsp_stream *s, const char *d, size_t i, size_t n, int *done)
 {
   *done = 0;
   for(; i < n; i++) {
