@@ -404,3 +404,25 @@ hrsync_status hsp_stream_array(const hsp_host *hh, const char *what,
   hsp_stream_free(s);
   return st;
 }
+
+hrsync_status hsp_stream_chunk(void *stream, const char *data, size_t len)
+{
+  return hsp_stream_feed(stream, data, len);
+}
+
+hrsync_status hsp_send_streamed(const hsp_host *hh,
+                                const hrsync_http_request *req,
+                                hsp_chunk_fn chunk, void *arg,
+                                const hrsync_http_response **resp)
+{
+  hrsync_status st;
+  *resp = NULL;
+  if(HRSYNC_HOST_HAS(hh->h, http_stream))
+    return hh->h->http_stream(hh->ctx, req, chunk, arg, resp);
+  /* An older host: the body arrives whole, and is read the same way. */
+  st = hh->h->http(hh->ctx, req, resp);
+  if(!st && (*resp)->status >= 200 && (*resp)->status < 300 &&
+     (*resp)->body_len)
+    st = chunk(arg, (*resp)->body, (*resp)->body_len);
+  return st;
+}
