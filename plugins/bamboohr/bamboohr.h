@@ -61,6 +61,13 @@ hrsync_status bhr_send(hrsync_conn *c, const char *method, const char *path,
                        const char *body, const char *what,
                        const hrsync_http_response **out);
 
+/* bhr_send, but a 2xx body goes to chunk(arg) as it arrives (SDK 1.4
+** http_stream, or whole on an older host), never held by the connector;
+** an XML body fails at its first byte. The status is checked after. */
+hrsync_status bhr_send_stream(hrsync_conn *c, const char *method,
+                              const char *path, const char *body,
+                              const char *what, hsp_chunk_fn chunk, void *arg);
+
 /* bhr_call, but a 404 answer returns HRSYNC_E_HTTP (c->status 404)
 ** without setting the error: the caller has somewhere else to ask. */
 hrsync_status bhr_call_or_404(hrsync_conn *c, const char *method,
