@@ -27,10 +27,10 @@ typedef struct seen {
 
 static void add_line(seen *s, const char *prefix, json_object *v)
 {
-  const char *t = v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN)
-                    : "null";
-  int n = snprintf(s->out + s->len, sizeof(s->out) - s->len, "%s%s\n", prefix,
-                   t);
+  const char *t =
+      v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null";
+  int n =
+      snprintf(s->out + s->len, sizeof(s->out) - s->len, "%s%s\n", prefix, t);
   assert_true(n > 0 && (size_t)n < sizeof(s->out) - s->len);
   s->len += (size_t)n;
 }
@@ -179,9 +179,9 @@ static void test_element_over_limit(void **state)
   (void)state;
   memset(&out, 0, sizeof(out));
   out.stop_at = -1;
-  assert_int_equal(hsp_stream_new(&hh, "GET /x", "employees", on_elem, NULL,
-                                  &out, &s),
-                   HRSYNC_OK);
+  assert_int_equal(
+      hsp_stream_new(&hh, "GET /x", "employees", on_elem, NULL, &out, &s),
+      HRSYNC_OK);
   hsp_stream_set_max(s, 20);
   for(i = 0; i < sizeof(body) - 1; i++)
     if(hsp_stream_feed(s, body + i, 1))
@@ -205,9 +205,9 @@ static void test_callback_stops(void **state)
   (void)state;
   memset(&out, 0, sizeof(out));
   out.stop_at = 2;
-  assert_int_equal(hsp_stream_new(&hh, "GET /x", "employees", on_elem, NULL,
-                                  &out, &s),
-                   HRSYNC_OK);
+  assert_int_equal(
+      hsp_stream_new(&hh, "GET /x", "employees", on_elem, NULL, &out, &s),
+      HRSYNC_OK);
   assert_int_equal(hsp_stream_feed(s, body, sizeof(body) - 1),
                    HRSYNC_E_INTERNAL);
   assert_int_equal(out.n_elems, 2);
