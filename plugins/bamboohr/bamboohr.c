@@ -118,7 +118,7 @@ static void bhr_close(hrsync_conn *c)
 {
   if(!c)
     return;
-  json_object_put(c->seen);
+  hsp_idset_free(&c->seen);
   json_object_put(c->meta);
   json_object_put(c->ds_names);
   json_object_put(c->ds_plan);

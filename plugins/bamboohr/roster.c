@@ -125,17 +125,19 @@ hrsync_status bhr_emit_member(hrsync_conn *c, const char *key,
 ** reason when there is no hire date. id is the hris id; when fields lacks
 ** an "id" member it is added. A repeated id is skipped (seen). */
 hrsync_status bhr_emit_employee(hrsync_conn *c, const char *id,
-                                json_object *fields, json_object *seen)
+                                json_object *fields, hsp_idset *seen)
 {
   json_object *hire = NULL;
   const hrsync_host *h = c->hh.h;
   hrsync_status st;
-  if(json_object_object_get_ex(seen, id, NULL)) {
+  int fresh = hsp_idset_add(seen, id);
+  if(fresh < 0)
+    return HRSYNC_E_NOMEM;
+  if(!fresh) {
     hrsync_logf(h, c->hh.ctx, HRSYNC_LOG_INFO,
                 "employee %s listed twice; kept the first", id);
     return HRSYNC_OK;
   }
-  json_object_object_add(seen, id, NULL);
   st = h->record_begin(c->hh.ctx, id);
   if(st == HRSYNC_OK && !json_object_object_get_ex(fields, "id", NULL))
     st = h->record_set(c->hh.ctx, "id", id);
@@ -184,7 +186,7 @@ typedef struct report_walk {
   json_object *got;         /* the report's fields[] (a reference), or NULL */
   int any_value;            /* an employee has a value for a requested field */
   int resolved;             /* the withheld fields are known */
-  json_object *seen;        /* hris ids emitted */
+  hsp_idset seen;           /* hris ids emitted */
   size_t n;                 /* employees */
   struct printbuf *waiting; /* "<idx>\t<json>\0" per waiting employee */
   size_t n_waiting;
@@ -309,7 +311,7 @@ static hrsync_status emit_one(report_walk *rw, json_object *e, size_t i)
   if(!id || !*id)
     return hrsync_errorf(rw->c->hh.h, rw->c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: employees[%zu] has no id", rw->what, i);
-  return bhr_emit_employee(rw->c, id, e, rw->seen);
+  return bhr_emit_employee(rw->c, id, e, &rw->seen);
 }
 
 /* The withheld fields are known: said, then the waiting employees go. */
@@ -381,8 +383,7 @@ static hrsync_status custom_report(hrsync_conn *c)
     return st;
   rw.asked = fields;
   body = json_object_new_object();
-  rw.seen = json_object_new_object();
-  if(!body || !rw.seen) {
+  if(!body) {
     st = HRSYNC_E_NOMEM;
     goto out;
   }
@@ -406,7 +407,7 @@ out:
   hsp_stream_free(s);
   printbuf_free(rw.waiting);
   json_object_put(rw.got);
-  json_object_put(rw.seen);
+  hsp_idset_free(&rw.seen);
   json_object_put(body);
   json_object_put(fields);
   return st;

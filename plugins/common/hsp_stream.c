@@ -182,23 +182,43 @@ static hrsync_status collect(hsp_stream *s, const char *d, size_t n)
 ** the index after its last byte; a scalar ends before its delimiter). */
 static size_t scan(hsp_stream *s, const char *d, size_t i, size_t n, int *done)
 {
+  const char *q = NULL; /* the next quote at or after i, once looked for */
+  int q_known = 0;
   *done = 0;
-  for(; i < n; i++) {
+  while(i < n) {
     char c = d[i];
     if(s->in_str) {
-      if(s->esc)
+      /* Most of an answer is inside strings: jump to the next quote or
+      ** backslash (memchr is word-at-a-time; the quote is looked for once
+      ** per run of escapes, so many escapes stay linear). */
+      const char *b;
+      if(s->esc) {
         s->esc = 0;
-      else if(c == '\\')
-        s->esc = 1;
-      else if(c == '"') {
-        s->in_str = 0;
-        if(!s->depth) {
-          *done = 1;
-          return i + 1;
-        }
+        i++;
+        continue;
       }
+      if(!q_known || (q && q < d + i)) {
+        q = memchr(d + i, '"', n - i);
+        q_known = 1;
+      }
+      b = memchr(d + i, '\\', (q ? (size_t)(q - d) : n) - i);
+      if(b) {
+        s->esc = 1;
+        i = (size_t)(b - d) + 1;
+        continue;
+      }
+      if(!q)
+        return n;
+      i = (size_t)(q - d) + 1;
+      q_known = 0;
+      s->in_str = 0;
+      if(!s->depth) {
+        *done = 1;
+        return i;
+      }
+      continue;
     }
-    else if(s->scalar) {
+    if(s->scalar) {
       if(is_ws(c) || c == ',' || c == ']' || c == '}' || c == ':') {
         *done = 1;
         return i;
@@ -212,6 +232,7 @@ static size_t scan(hsp_stream *s, const char *d, size_t i, size_t n, int *done)
       *done = 1;
       return i + 1;
     }
+    i++;
   }
   return n;
 }

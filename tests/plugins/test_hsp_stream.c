@@ -6,6 +6,7 @@
 ** element, not the answer.
 */
 #include "fakehost.h"
+#include "hsp_idset.h"
 #include "hsp_stream.h"
 
 #include <setjmp.h>
@@ -256,6 +257,37 @@ static void test_big_answer_small_limit(void **state)
   fh_free(fh);
 }
 
+/* The connectors' id set: each id once, found again after the table and
+** the arena grew, "" and long ids too. */
+static void test_idset(void **state)
+{
+  hsp_idset s = HSP_IDSET_INIT;
+  char id[64], big[5000];
+  size_t i;
+  (void)state;
+  for(i = 0; i < 100000; i++) {
+    snprintf(id, sizeof(id), "%zu", i * 7919);
+    assert_int_equal(hsp_idset_add(&s, id), 1);
+  }
+  for(i = 0; i < 100000; i += 997) {
+    snprintf(id, sizeof(id), "%zu", i * 7919);
+    assert_int_equal(hsp_idset_add(&s, id), 0);
+    assert_true(hsp_idset_has(&s, id));
+  }
+  assert_false(hsp_idset_has(&s, "7918"));
+  assert_int_equal(hsp_idset_add(&s, ""), 1);
+  assert_int_equal(hsp_idset_add(&s, ""), 0);
+  memset(big, 'x', sizeof(big) - 1);
+  big[sizeof(big) - 1] = 0;
+  assert_int_equal(hsp_idset_add(&s, big), 1);
+  assert_true(hsp_idset_has(&s, big));
+  assert_int_equal(s.n, 100002);
+  hsp_idset_free(&s);
+  assert_false(hsp_idset_has(&s, "0"));
+  assert_int_equal(hsp_idset_add(&s, "0"), 1);
+  hsp_idset_free(&s);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -264,6 +296,7 @@ int main(void)
       cmocka_unit_test(test_element_over_limit),
       cmocka_unit_test(test_callback_stops),
       cmocka_unit_test(test_big_answer_small_limit),
+      cmocka_unit_test(test_idset),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
