@@ -18,7 +18,10 @@ typedef struct hsp_idset {
   size_t n_slots, n;
 } hsp_idset;
 
-#define HSP_IDSET_INIT {NULL, 0, 0, NULL, 0, 0}
+#define HSP_IDSET_INIT                                                        \
+  {                                                                           \
+    NULL, 0, 0, NULL, 0, 0                                                    \
+  }
 
 /* Adds id (copied): 1 when it is new, 0 when it was there, -1 on no
 ** memory (the set unchanged). */

@@ -6,10 +6,12 @@
 ** about twenty times the body's size; held whole, the body alone is
 ** hundreds of MiB at 300,000 people. Here the answer's outer structure
 ** (the object, its member names, the array's commas) is followed by a
-** small state machine, and every value inside it is only scanned for
-** where it ends (depth, strings and their escapes, across chunk
-** boundaries), its bytes collected, then parsed alone by json_tokener,
-** which does the real checking. Memory is one element, not the answer.
+** small state machine, and every value inside it (a member name, an
+** element, another member) is fed to json_tokener as its bytes arrive:
+** the tokener keeps its own state across chunks (strings, escapes,
+** depth, a number cut in two), checks the JSON, and stops right after
+** the value. Each byte is read once; memory is one element's tree, not
+** the answer.
 */
 #include "hsp_stream.h"
 
@@ -28,10 +30,10 @@ typedef enum where {
   W_ELEM,        /* after ',' in the array */
   W_AFTER_ELEM,  /* ',' or ']' */
   W_TRAIL,       /* after the answer: white space only */
-  W_VALUE_SCAN   /* inside a value being collected */
+  W_VALUE_SCAN   /* inside a value, fed to the tokener */
 } where;
 
-/* What the value being collected is. */
+/* What the value being read is. */
 typedef enum what_value {
   V_KEY,    /* a member name */
   V_MEMBER, /* another member's value */
@@ -54,12 +56,9 @@ struct hsp_stream {
   int found;    /* the array was seen */
   hrsync_status st;
 
-  /* The value being collected: its kind, where it began, its text. */
+  /* The value being read: its kind, where it began, its bytes so far. */
   what_value kind;
-  size_t start;
-  int depth, in_str, esc, scalar;
-  char *buf;
-  size_t len, cap;
+  size_t start, len;
   char *name; /* the current member's name */
 };
 
@@ -126,7 +125,6 @@ void hsp_stream_free(hsp_stream *s)
   if(!s)
     return;
   json_tokener_free(s->tok);
-  free(s->buf);
   free(s->name);
   free(s);
 }
@@ -134,16 +132,13 @@ void hsp_stream_free(hsp_stream *s)
 /* ------------------------------------------------------------------ */
 /* Collecting one value                                                 */
 
-static void begin_value(hsp_stream *s, what_value kind, char first, size_t at)
+static void begin_value(hsp_stream *s, what_value kind, size_t at)
 {
   s->at = W_VALUE_SCAN;
   s->kind = kind;
   s->start = at;
   s->len = 0;
-  s->depth = 0;
-  s->in_str = 0;
-  s->esc = 0;
-  s->scalar = first != '"' && first != '{' && first != '[';
+  json_tokener_reset(s->tok);
 }
 
 static hrsync_status too_big(hsp_stream *s)
@@ -157,128 +152,50 @@ static hrsync_status too_big(hsp_stream *s)
                                s->what, s->start, s->max));
 }
 
-static hrsync_status collect(hsp_stream *s, const char *d, size_t n)
-{
-  if(!n)
-    return HRSYNC_OK;
-  if(n > s->max || s->len > s->max - n)
-    return too_big(s);
-  if(s->len + n + 2 > s->cap) {
-    size_t cap = s->cap ? s->cap : 1024;
-    char *grown;
-    while(cap < s->len + n + 2)
-      cap *= 2;
-    if(!(grown = realloc(s->buf, cap)))
-      return fail(s, HRSYNC_E_NOMEM);
-    s->buf = grown;
-    s->cap = cap;
-  }
-  memcpy(s->buf + s->len, d, n);
-  s->len += n;
-  return HRSYNC_OK;
-}
+static hrsync_status finish_value(hsp_stream *s, json_object *v);
 
-/* Where in d[i..n) the value ends; *done when it does (the end is then
-** the index after its last byte; a scalar ends before its delimiter). */
-static size_t scan(hsp_stream *s, const char *d, size_t i, size_t n, int *done)
+/* Feeds json_tokener the value being read, from d[*i]: it keeps its own
+** state across chunks (strings, escapes, depth, a number cut in two) and
+** stops right after the value, which is then handed on. */
+static hrsync_status value_bytes(hsp_stream *s, const char *d, size_t n,
+                                 size_t *i)
 {
-  const char *q = NULL; /* the next quote at or after i, once looked for */
-  int q_known = 0;
-  *done = 0;
-  while(i < n) {
-    char c = d[i];
-    if(s->in_str) {
-      /* Most of an answer is inside strings: jump to the next quote or
-      ** backslash (memchr is word-at-a-time; the quote is looked for once
-      ** per run of escapes, so many escapes stay linear). */
-      const char *b;
-      if(s->esc) {
-        s->esc = 0;
-        i++;
-        continue;
-      }
-      if(!q_known || (q && q < d + i)) {
-        q = memchr(d + i, '"', n - i);
-        q_known = 1;
-      }
-      b = memchr(d + i, '\\', (q ? (size_t)(q - d) : n) - i);
-      if(b) {
-        s->esc = 1;
-        i = (size_t)(b - d) + 1;
-        continue;
-      }
-      if(!q)
-        return n;
-      i = (size_t)(q - d) + 1;
-      q_known = 0;
-      s->in_str = 0;
-      if(!s->depth) {
-        *done = 1;
-        return i;
-      }
-      continue;
-    }
-    if(s->scalar) {
-      if(is_ws(c) || c == ',' || c == ']' || c == '}' || c == ':') {
-        *done = 1;
-        return i;
-      }
-    }
-    else if(c == '"')
-      s->in_str = 1;
-    else if(c == '{' || c == '[')
-      s->depth++;
-    else if((c == '}' || c == ']') && --s->depth == 0) {
-      *done = 1;
-      return i + 1;
-    }
-    i++;
-  }
-  return n;
-}
-
-/* The collected text as one JSON value (owned by the caller; NULL for a
-** JSON null). Anything json-c refuses, or more than one value, is
-** malformed. */
-static hrsync_status parse_value(hsp_stream *s, json_object **out)
-{
+  size_t avail = n - *i, used;
+  int take = avail > (size_t)0x40000000 ? 0x40000000 : (int)avail;
   enum json_tokener_error jerr;
-  size_t end;
-  /* A space ends a number json-c would otherwise wait to continue. */
-  s->buf[s->len] = ' ';
-  s->buf[s->len + 1] = 0;
-  json_tokener_reset(s->tok);
-  *out = json_tokener_parse_ex(s->tok, s->buf, (int)(s->len + 1));
+  json_object *v = json_tokener_parse_ex(s->tok, d + *i, take);
   jerr = json_tokener_get_error(s->tok);
-  end = (size_t)json_tokener_get_parse_end(s->tok);
-  if(!*out && jerr == json_tokener_success)
-    jerr = json_tokener_error_parse_null; /* a literal null: fine */
-  if(!*out && jerr != json_tokener_error_parse_null)
-    return malformed(s,
-                     json_tokener_error_desc(jerr == json_tokener_continue
-                                                 ? json_tokener_error_parse_eof
-                                                 : jerr),
-                     s->start + end);
-  while(end < s->len && is_ws(s->buf[end]))
-    end++;
-  if(end < s->len) {
-    json_object_put(*out);
-    *out = NULL;
-    return malformed(s, "unexpected character", s->start + end);
+  used = jerr == json_tokener_continue
+             ? (size_t)take
+             : (size_t)json_tokener_get_parse_end(s->tok);
+  if(used > s->max || s->len > s->max - used) {
+    json_object_put(v);
+    return too_big(s);
   }
-  hsp_json_mark_nul(*out); /* "\u0000" reaches the host whole */
-  return HRSYNC_OK;
+  s->len += used;
+  if(jerr == json_tokener_continue) {
+    *i += used;
+    return HRSYNC_OK;
+  }
+  if(jerr != json_tokener_success) {
+    json_object_put(v);
+    return malformed(s, json_tokener_error_desc(jerr), s->off + *i + used);
+  }
+  *i += used;
+  hsp_json_mark_nul(v); /* "\u0000" reaches the host whole */
+  return finish_value(s, v);
 }
 
 /* A value is complete: hand it on and move past it. */
-static hrsync_status finish_value(hsp_stream *s)
+static hrsync_status finish_value(hsp_stream *s, json_object *v)
 {
-  json_object *v;
-  hrsync_status st = parse_value(s, &v);
-  if(st)
-    return st;
+  hrsync_status st = HRSYNC_OK;
   switch(s->kind) {
   case V_KEY:
+    if(!json_object_is_type(v, json_type_string)) {
+      json_object_put(v);
+      return malformed(s, "expected a member name", s->start);
+    }
     free(s->name);
     s->name = strdup(json_object_get_string(v));
     json_object_put(v);
@@ -312,7 +229,7 @@ static hrsync_status step(hsp_stream *s, char c, size_t at, int *consumed)
     if(c == '{')
       s->at = W_FIRST_KEY;
     else {
-      begin_value(s, V_TOP, c, at);
+      begin_value(s, V_TOP, at);
       *consumed = 0;
     }
     return HRSYNC_OK;
@@ -325,7 +242,7 @@ static hrsync_status step(hsp_stream *s, char c, size_t at, int *consumed)
   case W_KEY:
     if(c != '"')
       return malformed(s, "expected a member name", at);
-    begin_value(s, V_KEY, c, at);
+    begin_value(s, V_KEY, at);
     *consumed = 0;
     return HRSYNC_OK;
   case W_COLON:
@@ -339,7 +256,7 @@ static hrsync_status step(hsp_stream *s, char c, size_t at, int *consumed)
       s->at = W_FIRST_ELEM;
       return HRSYNC_OK;
     }
-    begin_value(s, V_MEMBER, c, at);
+    begin_value(s, V_MEMBER, at);
     *consumed = 0;
     return HRSYNC_OK;
   case W_AFTER_VALUE:
@@ -356,7 +273,7 @@ static hrsync_status step(hsp_stream *s, char c, size_t at, int *consumed)
   case W_ELEM:
     if(c == ']' || c == ',' || c == '}')
       return malformed(s, "unexpected character", at);
-    begin_value(s, V_ELEM, c, at);
+    begin_value(s, V_ELEM, at);
     *consumed = 0;
     return HRSYNC_OK;
   case W_AFTER_ELEM:
@@ -376,13 +293,8 @@ hrsync_status hsp_stream_feed(hsp_stream *s, const char *data, size_t len)
 {
   size_t i = 0;
   while(!s->st && i < len) {
-    if(s->at == W_VALUE_SCAN) {
-      int done;
-      size_t end = scan(s, data, i, len, &done);
-      if(!collect(s, data + i, end - i) && done)
-        finish_value(s);
-      i = end;
-    }
+    if(s->at == W_VALUE_SCAN)
+      value_bytes(s, data, len, &i);
     else if(is_ws(data[i]))
       i++;
     else {
@@ -399,9 +311,12 @@ hrsync_status hsp_stream_end(hsp_stream *s)
 {
   if(s->st)
     return s->st;
-  /* A scalar may end with the answer itself. */
-  if(s->at == W_VALUE_SCAN && s->scalar && !s->in_str && finish_value(s))
-    return s->st;
+  /* A number may end with the answer itself: a space ends it. */
+  if(s->at == W_VALUE_SCAN) {
+    size_t i = 0;
+    if(value_bytes(s, " ", 1, &i))
+      return s->st;
+  }
   if(!s->off)
     return malformed(s, "empty body", 0);
   if(s->at != W_TRAIL)
