@@ -120,11 +120,10 @@ static int server_start(void **state)
   memset(&a, 0, sizeof(a));
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  daemon_ = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-                                 MHD_USE_ERROR_LOG,
-                             0, NULL, NULL, handler, NULL,
-                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&a,
-                             MHD_OPTION_END);
+  daemon_ =
+      MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0,
+                       NULL, NULL, handler, NULL, MHD_OPTION_SOCK_ADDR,
+                       (struct sockaddr *)&a, MHD_OPTION_END);
   if(!daemon_)
     return -1;
   info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
@@ -196,8 +195,8 @@ static int done(void **state)
 
 static hrsync_http_request get(const char *path)
 {
-  hrsync_http_request r = {sizeof(r), 0, "GET", url, NULL, 0, NULL, 0,
-                           NULL,      NULL};
+  hrsync_http_request r = {sizeof(r), 0,    "GET", url,  NULL,
+                           0,         NULL, 0,     NULL, NULL};
   snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", (unsigned)port, path);
   return r;
 }
