@@ -66,9 +66,8 @@ static hrsync_status on_chunk(void *arg, const char *data, size_t len)
   chunks++;
   if(mode == M_NESTED) {
     const hrsync_http_response *r;
-    hrsync_http_request req = {sizeof(req), 0,    "GET", "http://fake/x",
-                               NULL,        0,    NULL,  0,
-                               NULL,        NULL};
+    hrsync_http_request req = {
+        sizeof(req), 0, "GET", "http://fake/x", NULL, 0, NULL, 0, NULL, NULL};
     return c->host->http(c->ctx, &req, &r);
   }
   if(mode == M_REFUSE)
@@ -84,8 +83,8 @@ static hrsync_status on_chunk(void *arg, const char *data, size_t len)
 
 static hrsync_status fk_next_page(hrsync_conn *c, int *has_more)
 {
-  hrsync_http_request req = {sizeof(req), 0,    "GET", "http://fake/people",
-                             NULL,        0,    NULL,  0,
+  hrsync_http_request req = {sizeof(req), 0,   "GET", "http://fake/people",
+                             NULL,        0,   NULL,  0,
                              NULL,        NULL};
   const hrsync_http_response *resp = NULL;
   hrsync_status st;
@@ -111,16 +110,11 @@ static hrsync_status fk_next_page(hrsync_conn *c, int *has_more)
 
 static const hrsync_setting_def fk_settings[] = {{NULL, NULL, NULL, 0}};
 
-static const hrsync_connector fk_desc = {HRSYNC_CONNECTOR_V1,
-                                         .name = "fake",
-                                         .display_name = "Fake",
-                                         .version = "1.0",
-                                         .settings = fk_settings,
-                                         .open = fk_open,
-                                         .close = fk_close,
-                                         .authenticate = fk_ok,
-                                         .list_fields = fk_ok,
-                                         .next_page = fk_next_page};
+static const hrsync_connector fk_desc = {
+    HRSYNC_CONNECTOR_V1,      .name = "fake",          .display_name = "Fake",
+    .version = "1.0",         .settings = fk_settings, .open = fk_open,
+    .close = fk_close,        .authenticate = fk_ok,   .list_fields = fk_ok,
+    .next_page = fk_next_page};
 
 static hs_plugin fk_plugin = {"/fake/hrsync-fake.so", "fake", &fk_desc, NULL};
 
