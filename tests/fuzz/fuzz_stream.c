@@ -37,8 +37,8 @@ static hrsync_status add(run *r, const char *tag, json_object *v)
     r->out = g;
     r->cap = cap;
   }
-  r->len += (size_t)snprintf(r->out + r->len, r->cap - r->len, "%s=%s\n", tag,
-                             t);
+  r->len +=
+      (size_t)snprintf(r->out + r->len, r->cap - r->len, "%s=%s\n", tag, t);
   return HRSYNC_OK;
 }
 
