@@ -269,7 +269,7 @@ hs_rc hs_norm_record(const hs_record *rec, hs_norm_field_fn field, void *arg,
   hs_buf_reset(&out->text);
   for(i = 0; i < rec->n_fields; i++) {
     const hs_record_field *f = &rec->fields[i];
-    int info = field(arg, f->id);
+    int info = field(arg, f);
     long slot = (long)HS_NF_SLOT(info) - 1;
     if(slot >= (long)out->n || (slot >= 0 && out->present[slot]))
       slot = -1; /* none, or taken by an earlier field */

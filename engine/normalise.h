@@ -69,7 +69,7 @@ typedef int (*hs_field_type_fn)(void *arg, const char *id);
 #define HS_NF_DATE    (1 << 24)
 #define HS_NF_RAW     (1 << 25)
 #define HS_NF_SLOT(x) ((x)&0xFFFFFF)
-typedef int (*hs_norm_field_fn)(void *arg, const char *id);
+typedef int (*hs_norm_field_fn)(void *arg, const hs_record_field *f);
 
 /* A record after normalisation, one value per slot; made once per run
 ** (hs_nrec_init) and refilled per record without allocating, except
@@ -89,7 +89,7 @@ hs_rc hs_nrec_init(hs_nrec *out, size_t n, hs_err *err);
 void hs_nrec_free(hs_nrec *r);
 
 /* Normalises rec into out: every slot is cleared, then each field with a
-** slot (field(arg, id)) fills its own; the first of two fields sharing a
+** slot (field(arg, f)) fills its own; the first of two fields sharing a
 ** slot wins. Values point into rec or into out, valid until the next
 ** call. When a date field holds no date, *skip (if still empty) gets the
 ** reason: `field dateOfBirth: unparseable date "31/12/1990"`. Only

@@ -233,9 +233,13 @@ struct hs_planner {
   /* The record path, resolved once per run. A normalised record has a
   ** slot per wanted field (its index in wanted), then the connector's
   ** skip reason, then the old HRIS id field when re-keying. */
-  hs_idcache *ids; /* HR field id -> HS_NF_* for hs_norm_record */
-  hs_nrec nrec;    /* refilled per record */
-  hs_buf skip;     /* the record's skip reason, reused */
+  hs_idcache *ids;      /* HR field id -> HS_NF_* for hs_norm_record */
+  const void *keyspace; /* of the keys below (host.h) */
+  int *by_key;          /* per field key: HS_NF_*, -1 = not yet known */
+  const char **key_id;  /* per field key: the id it was known for */
+  size_t n_keys;
+  hs_nrec nrec; /* refilled per record */
+  hs_buf skip;  /* the record's skip reason, reused */
   hs_map map;
   size_t skip_slot;
   long remap_slot;   /* -1: none */
@@ -301,9 +305,48 @@ static int resolve_field(void *arg, const char *id)
          (planner_type(arg, id) == HRSYNC_FIELD_DATE ? HS_NF_DATE : 0);
 }
 
-static int field_info(void *arg, const char *id)
+/* Keys the planner remembers answers for (the host interns fewer). */
+#define MAX_KEYS 8192
+
+/* Room for field key k in by_key; -1 when it cannot be had. */
+static int key_room(hs_planner *p, unsigned k)
 {
-  return hs_idcache_get(((hs_planner *)arg)->ids, id);
+  size_t n = p->n_keys ? p->n_keys : 64, i;
+  int *b;
+  const char **ids;
+  if(k < p->n_keys)
+    return 0;
+  if(k >= MAX_KEYS)
+    return -1;
+  while(n <= k)
+    n *= 2;
+  if(!(b = realloc(p->by_key, n * sizeof(*b))))
+    return -1;
+  p->by_key = b;
+  if(!(ids = realloc(p->key_id, n * sizeof(*ids))))
+    return -1;
+  p->key_id = ids;
+  for(i = p->n_keys; i < n; i++)
+    p->by_key[i] = -1;
+  p->n_keys = n;
+  return 0;
+}
+
+/* What field f means to the normaliser: by its key when the host gave
+** one (an array lookup), else by its id through the cache. */
+static int field_info(void *arg, const hs_record_field *f)
+{
+  hs_planner *p = arg;
+  int info;
+  if(f->key && f->key < p->n_keys && p->by_key[f->key] >= 0 &&
+     p->key_id[f->key] == f->id)
+    return p->by_key[f->key];
+  info = hs_idcache_get(p->ids, f->id);
+  if(f->key && p->keyspace && !key_room(p, f->key)) {
+    p->by_key[f->key] = info;
+    p->key_id[f->key] = f->id;
+  }
+  return info;
 }
 
 /* The conditions' and group rules' slots, and which rules name the same
@@ -419,6 +462,8 @@ void hs_planner_free(hs_planner *p)
   free(p->wanted);
   free(p->seen);
   hs_idcache_free(p->ids);
+  free(p->by_key);
+  free(p->key_id);
   hs_nrec_free(&p->nrec);
   hs_buf_free(&p->skip);
   free(p->cond_slot);
@@ -1016,6 +1061,12 @@ hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err)
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   p->plan.records++;
   hs_buf_reset(&p->skip);
+  if(rec->keyspace != p->keyspace) {
+    /* Keys of another source mean other ids. */
+    for(i = 0; i < p->n_keys; i++)
+      p->by_key[i] = -1;
+    p->keyspace = rec->keyspace;
+  }
   if((rc = hs_norm_record(rec, field_info, p, r, &p->skip, err)))
     return rc;
   for(i = 0; i < p->n_wanted; i++)

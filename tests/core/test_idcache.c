@@ -26,9 +26,9 @@ static int answer(void *arg, const char *id)
 {
   size_t len = strlen(id);
   ((counter *)arg)->calls++;
-  return (int)len * 10 +
-         (len && id[len - 1] >= '0' && id[len - 1] <= '9' ? id[len - 1] - '0'
-                                                          : 0);
+  return (int)len * 10 + (len && id[len - 1] >= '0' && id[len - 1] <= '9'
+                              ? id[len - 1] - '0'
+                              : 0);
 }
 
 static void once_per_id(void **state)

@@ -102,8 +102,9 @@ static void empties_and_trim(void **state)
 
 /* Slots: name 0, dob 1, end 2, x 3, reason 4 (raw); "hired" is a date
 ** the config does not use; anything else has no slot. */
-static int fields(void *arg, const char *id)
+static int fields(void *arg, const hs_record_field *f)
 {
+  const char *id = f->id;
   static const char *const ids[] = {"name", "dob", "end", "x", "reason"};
   int i;
   if(arg)
@@ -117,17 +118,17 @@ static int fields(void *arg, const char *id)
 
 static void records(void **state)
 {
-  hs_record_field f[] = {{"name", " Ada "},
-                         {"dob", "1915-12-10T00:00:00"},
-                         {"end", NULL},
-                         {"x", "0000-00-00"},
-                         {"unused", "  kept as it is  "},
-                         {"reason", "  as sent "}};
-  hs_record rec = {"7", f, 6};
-  hs_record_field g[] = {{"dob", "10.12.1915"}, {"hired", "2020-01-01"}};
-  hs_record bad = {"8", g, 2};
-  hs_record_field h[] = {{"hired", "1.1.2020"}, {"name", "Grace"}};
-  hs_record bad_unused = {"9", h, 2};
+  hs_record_field f[] = {{"name", " Ada ", 0},
+                         {"dob", "1915-12-10T00:00:00", 0},
+                         {"end", NULL, 0},
+                         {"x", "0000-00-00", 0},
+                         {"unused", "  kept as it is  ", 0},
+                         {"reason", "  as sent ", 0}};
+  hs_record rec = {"7", f, 6, NULL};
+  hs_record_field g[] = {{"dob", "10.12.1915", 0}, {"hired", "2020-01-01", 0}};
+  hs_record bad = {"8", g, 2, NULL};
+  hs_record_field h[] = {{"hired", "1.1.2020", 0}, {"name", "Grace", 0}};
+  hs_record bad_unused = {"9", h, 2, NULL};
   hs_nrec r;
   hs_buf skip = HS_BUF_INIT;
   hs_err err;
@@ -175,7 +176,7 @@ static void record_copies(void **state)
 {
   static char values[5][80];
   hs_record_field f[6];
-  hs_record rec = {"1", f, 6};
+  hs_record rec = {"1", f, 6, NULL};
   hs_nrec r;
   hs_buf skip = HS_BUF_INIT;
   hs_err err;
@@ -183,6 +184,7 @@ static void record_copies(void **state)
   (void)state;
   for(i = 0; i < 5; i++)
     memset(values[i], 'a' + i, 70), strcpy(values[i] + 70, " \t");
+  memset(f, 0, sizeof(f));
   f[0].id = "name", f[0].value = values[0];
   f[1].id = "x", f[1].value = values[1];
   f[2].id = "name", f[2].value = "second"; /* the first one wins */

@@ -45,6 +45,8 @@ static void mkrec(rec *x, const char *hris, ...)
   x->r.hris_id = hris;
   x->r.fields = x->f;
   x->r.n_fields = 0;
+  x->r.keyspace = NULL;
+  memset(x->f, 0, sizeof(x->f));
   va_start(ap, hris);
   while((k = va_arg(ap, const char *)) != NULL) {
     x->f[x->r.n_fields].id = k;
@@ -485,7 +487,7 @@ static void wide_records(void **state)
 {
   hs_registry reg = {NULL, 0, {0}};
   hs_config *cfg = config(CONFIG("first_last"));
-  hs_record_field f[3][48];
+  hs_record_field f[3][48] = {{{NULL, NULL, 0}}};
   hs_record r[3];
   char ids[40][8], vals[3][40][16];
   hs_planner *p;
@@ -520,6 +522,7 @@ static void wide_records(void **state)
     r[k].hris_id = who[k][0];
     r[k].fields = f[k];
     r[k].n_fields = n;
+    r[k].keyspace = NULL;
   }
   assert_int_equal(hs_planner_new(&reg, cfg, types, NULL, &p, &err), HS_OK);
   hs_planner_remap(p, "legacy");
