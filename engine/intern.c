@@ -151,6 +151,11 @@ const char *hs_intern_text(const hs_intern *t, unsigned key)
   return key && key <= t->n ? t->e[key - 1].text : NULL;
 }
 
+size_t hs_intern_len(const hs_intern *t, unsigned key)
+{
+  return key && key <= t->n ? t->e[key - 1].len : 0;
+}
+
 size_t hs_intern_count(const hs_intern *t)
 {
   return t->n;

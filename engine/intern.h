@@ -33,6 +33,9 @@ unsigned hs_intern_add(hs_intern *t, const char *s, size_t len, uint64_t hash);
 ** key not given out. */
 const char *hs_intern_text(const hs_intern *t, unsigned key);
 
+/* The length of key's string (0 for a key not given out). */
+size_t hs_intern_len(const hs_intern *t, unsigned key);
+
 /* Strings held (the largest key given out). */
 size_t hs_intern_count(const hs_intern *t);
 

@@ -292,14 +292,6 @@ hs_rc hs_norm_record(const hs_record *rec, hs_norm_field_fn field, void *arg,
   return HS_OK;
 }
 
-const char *hs_nrec_get(const hs_nrec *r, size_t slot, int *present)
-{
-  int here = slot < r->n && r->present[slot];
-  if(present)
-    *present = here;
-  return here ? r->value[slot] : NULL;
-}
-
 /* Days since 1970-01-01 of a civil date, and back (Howard Hinnant's
 ** algorithms): exact for every Gregorian date, no time zone involved. */
 static long days_from_civil(int y, int m, int d)

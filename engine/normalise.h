@@ -98,6 +98,14 @@ hs_rc hs_norm_record(const hs_record *rec, hs_norm_field_fn field, void *arg,
                      hs_nrec *out, hs_buf *skip, hs_err *err);
 
 /* The value in slot (NULL = absent or not sent); *present (may be NULL)
-** says whether the record carried the field at all. */
-const char *hs_nrec_get(const hs_nrec *r, size_t slot, int *present);
+** says whether the record carried the field at all. (Inline: the record
+** path asks it for every mapped field of every record.) */
+static inline const char *hs_nrec_get(const hs_nrec *r, size_t slot,
+                                      int *present)
+{
+  int here = slot < r->n && r->present[slot];
+  if(present)
+    *present = here;
+  return here ? r->value[slot] : NULL;
+}
 #endif

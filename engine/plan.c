@@ -219,13 +219,14 @@ struct hs_planner {
   char today[11];
   const char **wanted; /* HR fields the config uses (borrowed strings) */
   size_t n_wanted;
-  hs_strmap *wanted_ix; /* id -> index in wanted */
-  unsigned char *seen;  /* per wanted field: 1 some record carried it,
-                           2 some record had a value */
-  hs_strmap *dup_name;  /* registry name keys -> registry index */
-  hs_strmap *dup_email; /* registry e-mail keys -> registry index */
-  int dup_built;        /* both built (on the first create: a run without
-                           creates never needs them) */
+  hs_strmap *wanted_ix;  /* id -> index in wanted */
+  unsigned char *seen;   /* per wanted field: 1 some record carried it,
+                            2 some record had a value */
+  hs_strmap *dup_name;   /* registry name keys -> registry index */
+  hs_strmap *dup_email;  /* registry e-mail keys -> registry index */
+  int dup_built;         /* both built (on the first create: a run without
+                            creates never needs them) */
+  size_t dup_candidates; /* stakeholders in them */
   const char *remap_from;
   int changed_only; /* an incremental fetch (SDK 1.3): records are only
                        the changed people */
@@ -267,9 +268,17 @@ static int index_duplicates(hs_planner *p)
   size_t i;
   for(i = 0; i < p->reg->n; i++) {
     char *const *v = p->reg->items[i].v;
-    char *both = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
-                                   HS_NAME_FIRST_LAST);
-    int bad = add_key(p->dup_name, hs_namekey(v[HS_SF_NAME]), i);
+    char *both;
+    int bad;
+    /* Only stakeholders made by hand can be a create's duplicate (see
+    ** near_duplicate): synced ones and organisations are never keyed. */
+    if(v[HS_SF_HRIS_ID] ||
+       (v[HS_SF_TYPE] && !strcmp(v[HS_SF_TYPE], HS_TYPE_ENTITY)))
+      continue;
+    p->dup_candidates++;
+    both = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
+                             HS_NAME_FIRST_LAST);
+    bad = add_key(p->dup_name, hs_namekey(v[HS_SF_NAME]), i);
     if(!bad && v[HS_SF_FIRST_NAME] && v[HS_SF_LAST_NAME])
       bad = add_key(p->dup_name, hs_namekey(both), i);
     free(both);
@@ -732,6 +741,8 @@ static long near_duplicate(const hs_planner *p, const hs_plan_item *it,
   char *keys[2];
   long found = -1;
   int k;
+  if(!p->dup_candidates)
+    return -1; /* every stakeholder synced (a first sync: none at all) */
   keys[0] = hs_namekey(it->name);
   keys[1] = hs_emailkey(email);
   for(k = 0; k < 2 && found < 0; k++) {
@@ -953,6 +964,15 @@ static long synced_index(const hs_planner *p, const hs_nrec *r,
   return hs_match_by_hris_id(p->match, hris_id);
 }
 
+/* The name a record's item shows (matched items show the stakeholder's
+** instead, so they never build it). */
+static void record_name(const hs_planner *p, hs_plan_item *it,
+                        const char *v[HS_SF_COUNT])
+{
+  it->name = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
+                               p->cfg->name_format);
+}
+
 /* The record with every stage applied; it is the item just pushed. */
 static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
                          hs_buf *skip, hs_err *err)
@@ -965,8 +985,6 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   hs_map_record(&p->map, r, v, present);
   if(!(it->hris_id = strdup(v[HS_SF_HRIS_ID])))
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
-  it->name = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
-                               p->cfg->name_format);
   if(v[HS_SF_TERMINATION_DATE] &&
      strcmp(v[HS_SF_TERMINATION_DATE], p->today) > 0 &&
      hs_item_note(it, "leaving on %s", v[HS_SF_TERMINATION_DATE]))
@@ -974,6 +992,7 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   if(skip->len) {
     long idx = synced_index(p, r, v[HS_SF_HRIS_ID]);
     p->plan.hris_hits += idx >= 0;
+    record_name(p, it, v);
     it->action = HS_ACT_SKIPPED;
     it->reason = hs_buf_steal(skip);
     /* A synced person whose record is unusable this time is skipped, not
@@ -995,6 +1014,7 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
     idx = synced_index(p, r, v[HS_SF_HRIS_ID]);
     p->plan.hris_hits += idx >= 0;
     if(idx < 0) {
+      record_name(p, it, v);
       it->action = HS_ACT_SKIPPED;
       it->reason = hs_buf_steal(skip);
       return it->reason ? HS_OK : hs_err_set(err, HS_E_NOMEM, "out of memory");
@@ -1024,6 +1044,8 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   if(m.level == HS_MATCH_HRIS_ID && m.n == 1 &&
      (rc = check_same_person(p, it, &p->reg->items[m.idx[0]], v, err)))
     return rc;
+  if(m.n != 1)
+    record_name(p, it, v);
   if(m.n > 1)
     return plan_conflict(p, it, &m,
                          m.level == HS_MATCH_HRIS_ID ? v[HS_SF_HRIS_ID]
