@@ -58,9 +58,11 @@ typedef struct field_slot {
 
 /* What the host keeps per interned id. */
 typedef struct key_info {
-  unsigned gen;  /* the generation of the record that set it last */
-  unsigned slot; /* its slot in that record */
-  size_t wanted; /* index + 1 among the wanted fields; 0 = not wanted */
+  unsigned gen;     /* the generation of the record that set it last */
+  unsigned slot;    /* its slot in that record */
+  size_t wanted;    /* index + 1 among the wanted fields; 0 = not wanted */
+  const char *text; /* the interned copy */
+  size_t len;
 } key_info;
 
 /* A bucket of the field-id table: slot index + 1, valid in generation gen
@@ -498,6 +500,8 @@ static unsigned intern_id(hs_conn *c, const char *id, size_t len,
     return 0;
   c->keys[key].gen = 0;
   c->keys[key].wanted = 0;
+  c->keys[key].text = hs_intern_text(c->names, key);
+  c->keys[key].len = len;
   for(i = 0; i < c->params.n_wanted && !c->keys[key].wanted; i++)
     if(!strcmp(c->params.wanted_fields[i], id))
       c->keys[key].wanted = i + 1;
@@ -584,8 +588,8 @@ static unsigned field_key(hs_conn *c, const char *id, size_t *len,
   unsigned key = pos < c->guess_cap ? c->guess[pos] : 0;
   unsigned long long h;
   *why = NULL;
-  if(key && !strcmp(hs_intern_text(c->names, key), id)) {
-    *len = hs_intern_len(c->names, key);
+  if(key && !strcmp(c->keys[key].text, id)) {
+    *len = c->keys[key].len;
     return key;
   }
   h = hs_intern_hash(id, len);
@@ -690,7 +694,7 @@ static hrsync_status svc_record_end(hrsync_host_ctx *ctx)
     const field_slot *s = &c->slots[i];
     c->fields[i].key = s->key;
     c->fields[i].id =
-        s->key ? hs_intern_text(c->names, s->key) : c->arena.data + s->id_off;
+        s->key ? c->keys[s->key].text : c->arena.data + s->id_off;
     c->fields[i].value = s->has_value ? c->arena.data + s->value_off : NULL;
   }
   rec.hris_id = c->arena.data;

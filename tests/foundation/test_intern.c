@@ -50,6 +50,9 @@ static void keys_and_copies(void **state)
   assert_int_equal(find(t, "firstNameX"), 3);
   assert_int_equal(find(t, "firstNam"), 0);
   assert_string_equal(hs_intern_text(t, 3), "firstNameX");
+  assert_int_equal(hs_intern_len(t, 3), 10);
+  assert_int_equal(hs_intern_len(t, 2), 5);
+  assert_int_equal(hs_intern_len(t, 4), 0);
   assert_null(hs_intern_text(t, 4));
   assert_int_equal(hs_intern_count(t), 3);
   hs_intern_free(t);
