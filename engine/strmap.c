@@ -1,11 +1,13 @@
 /*
-** Open-addressing hash map (linear probing, FNV-1a, at most half full).
+** Open-addressing hash map (linear probing, 32-bit FNV-1a, at most half
+** full).
 **
 ** The match indexes hold a key per stakeholder and are built on every
-** run, so a key costs no allocation of its own: key texts are copied
-** into large blocks that never move, and a key's first value is kept in
-** its bucket. Only a key with a second value (a shared name: a conflict
-** the matcher must see) gets a value array.
+** run, so a key costs no allocation of its own and little memory (a
+** 24-byte bucket): key texts are copied into large blocks that never
+** move, and a key's only value is kept in its bucket. Only a key with a
+** second value (a shared name: a conflict the matcher must see) gets a
+** list of its own.
 */
 #include "strmap.h"
 
@@ -15,12 +17,16 @@
 
 typedef struct bucket {
   const char *key; /* NULL = empty; in one of the blocks */
-  uint64_t hash;
-  size_t val;   /* the only value while n == 1 */
-  size_t *more; /* every value once n > 1 (more[0] == val) */
-  uint32_t n, cap;
-  size_t len; /* of key */
+  size_t val;      /* n == 1: the value; n > 1: its list in multi */
+  uint32_t hash;   /* of key (low bits: the home bucket) */
+  uint32_t n;      /* values */
 } bucket;
+
+/* The values of a key that has more than one. */
+typedef struct list {
+  size_t *v;
+  size_t cap;
+} list;
 
 /* A block of key texts; blocks are chained and freed together. */
 typedef struct block {
@@ -34,18 +40,17 @@ typedef struct block {
 struct hs_strmap {
   bucket *b;
   size_t nb, count; /* nb: a power of two */
+  list *multi;
+  size_t n_multi, multi_cap;
   block *blocks;
 };
 
-static uint64_t fnv1a(const char *s, size_t *len)
+static uint32_t fnv1a(const char *s)
 {
   const unsigned char *p = (const unsigned char *)s;
-  uint64_t h = 1469598103934665603ULL;
-  for(; *p; p++) {
-    h ^= *p;
-    h *= 1099511628211ULL;
-  }
-  *len = (size_t)(p - (const unsigned char *)s);
+  uint32_t h = 2166136261u;
+  for(; *p; p++)
+    h = (h ^ *p) * 16777619u;
   return h;
 }
 
@@ -68,8 +73,9 @@ void hs_strmap_free(hs_strmap *m)
   size_t i;
   if(!m)
     return;
-  for(i = 0; i < m->nb; i++)
-    free(m->b[i].more);
+  for(i = 0; i < m->n_multi; i++)
+    free(m->multi[i].v);
+  free(m->multi);
   while(m->blocks) {
     block *next = m->blocks->next;
     free(m->blocks);
@@ -80,13 +86,12 @@ void hs_strmap_free(hs_strmap *m)
 }
 
 /* key's bucket, or the empty bucket where it would go. */
-static bucket *find(const hs_strmap *m, const char *key, size_t len,
-                    uint64_t h)
+static bucket *find(const hs_strmap *m, const char *key, uint32_t h)
 {
   size_t mask = m->nb - 1, i = (size_t)h & mask;
   for(;; i = (i + 1) & mask) {
     bucket *b = &m->b[i];
-    if(!b->key || (b->hash == h && b->len == len && !memcmp(b->key, key, len)))
+    if(!b->key || (b->hash == h && !strcmp(b->key, key)))
       return b;
   }
 }
@@ -133,49 +138,68 @@ static const char *copy_key(hs_strmap *m, const char *key, size_t len)
   return d;
 }
 
-static int add_value(bucket *b, size_t value)
+/* A second value: the key's values move to a list of their own. */
+static int make_list(hs_strmap *m, bucket *b)
 {
+  list *l;
+  if(m->n_multi == m->multi_cap) {
+    size_t cap = m->multi_cap ? m->multi_cap * 2 : 16;
+    list *g = realloc(m->multi, cap * sizeof(*g));
+    if(!g)
+      return -1;
+    m->multi = g;
+    m->multi_cap = cap;
+  }
+  l = &m->multi[m->n_multi];
+  if(!(l->v = malloc(4 * sizeof(size_t))))
+    return -1;
+  l->cap = 4;
+  l->v[0] = b->val;
+  b->val = m->n_multi++;
+  return 0;
+}
+
+static int add_value(hs_strmap *m, bucket *b, size_t value)
+{
+  list *l;
   size_t i;
   if(b->n == 1) {
     if(b->val == value)
       return 0;
-    if(!(b->more = malloc(4 * sizeof(size_t))))
+    if(make_list(m, b))
       return -1;
-    b->cap = 4;
-    b->more[0] = b->val;
   }
+  l = &m->multi[b->val];
   for(i = 0; i < b->n; i++)
-    if(b->more[i] == value)
+    if(l->v[i] == value)
       return 0;
-  if(b->n >= (1u << 30)) /* the doubling below stays in 32 bits */
+  if(b->n >= (1u << 30)) /* n stays in 32 bits */
     return -1;
-  if(b->n == b->cap) {
-    size_t *v = realloc(b->more, (size_t)b->cap * 2 * sizeof(size_t));
+  if(b->n == l->cap) {
+    size_t *v = realloc(l->v, l->cap * 2 * sizeof(size_t));
     if(!v)
       return -1;
-    b->more = v;
-    b->cap *= 2;
+    l->v = v;
+    l->cap *= 2;
   }
-  b->more[b->n++] = value;
+  l->v[b->n++] = value;
   return 0;
 }
 
 int hs_strmap_add(hs_strmap *m, const char *key, size_t value)
 {
-  size_t len;
-  uint64_t h = fnv1a(key, &len);
-  bucket *b = find(m, key, len, h);
+  uint32_t h = fnv1a(key);
+  bucket *b = find(m, key, h);
   if(b->key)
-    return add_value(b, value);
+    return add_value(m, b, value);
   if(2 * (m->count + 1) > m->nb) {
     if(grow(m))
       return -1;
-    b = find(m, key, len, h);
+    b = find(m, key, h);
   }
-  if(!(b->key = copy_key(m, key, len)))
+  if(!(b->key = copy_key(m, key, strlen(key))))
     return -1;
   b->hash = h;
-  b->len = len;
   b->val = value;
   b->n = 1;
   m->count++;
@@ -184,11 +208,9 @@ int hs_strmap_add(hs_strmap *m, const char *key, size_t value)
 
 const size_t *hs_strmap_get(const hs_strmap *m, const char *key, size_t *n)
 {
-  size_t len;
-  uint64_t h = fnv1a(key, &len);
-  const bucket *b = find(m, key, len, h);
+  const bucket *b = find(m, key, fnv1a(key));
   *n = b->n;
   if(!b->key)
     return NULL;
-  return b->n == 1 ? &b->val : b->more;
+  return b->n == 1 ? &b->val : m->multi[b->val].v;
 }
