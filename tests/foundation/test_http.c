@@ -184,7 +184,8 @@ static const char *url_of(const char *path)
 
 static int reset(void **state)
 {
-  hs_http_opts o = {0, 5000, 3, 50, NULL, 0};
+  /* Retry-After honoured up to 2 s here, backoff capped at 50 ms. */
+  hs_http_opts o = {0, 5000, 3, 50, NULL, 0, 2000, 3, 0};
   hs_err err;
   (void)state;
   pthread_mutex_lock(&mu);
@@ -343,7 +344,10 @@ static void test_retry_after_then_ok(void **state)
   assert_non_null(strstr(logbuf, "HTTP 503, retry 1 of 3 in 0 ms"));
 }
 
-static void test_retry_after_capped(void **state)
+/* Issue 16: a Retry-After is never cut to the backoff cap (50 ms here):
+** retrying before the server allows only gets refused again. Within the
+** Retry-After cap (2 s here) it is waited for whole. */
+static void test_retry_after_over_backoff_cap_honoured(void **state)
 {
   hrsync_http_request r = get("/flaky");
   const hrsync_http_response *resp;
@@ -352,15 +356,62 @@ static void test_retry_after_capped(void **state)
   long ms;
   (void)state;
   flaky_left = 1;
-  retry_after_secs = 30; /* capped to the 50 ms max_retry_wait_ms */
+  retry_after_secs = 1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   assert_int_equal(hs_http_perform(http, &r, &resp, &err), HS_OK);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
   assert_int_equal(resp->status, 200);
-  assert_true(ms >= 50);
+  assert_true(ms >= 1000);
   assert_true(ms < 5000);
-  assert_non_null(strstr(logbuf, "retry 1 of 3 in 50 ms"));
+  assert_non_null(strstr(logbuf, "retry 1 of 3 in 1000 ms"));
+}
+
+/* Over the Retry-After cap: the request fails at once, saying why. */
+static void test_retry_after_over_cap_fails(void **state)
+{
+  hrsync_http_request r = get("/flaky");
+  const hrsync_http_response *resp;
+  struct timespec t0, t1;
+  hs_err err;
+  long ms;
+  (void)state;
+  flaky_left = 1;
+  retry_after_secs = 30;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  assert_int_equal(hs_http_perform(http, &r, &resp, &err), HS_E_HTTP);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+  assert_true(ms < 1000);
+  assert_null(resp);
+  assert_non_null(strstr(err.msg, "asks to wait 30 s (Retry-After), over the "
+                                  "2 s hrsync waits at most "
+                                  "(limits.retry_wait_seconds)"));
+  assert_non_null(strstr(err.msg, "/flaky"));
+}
+
+/* The cap is never below the connector's declared window: Lucca's 60 s
+** (and a 90 s Retry-After with a 600 s window), whatever the option. */
+static void test_retry_after_cap_covers_window(void **state)
+{
+  (void)state;
+  assert_int_equal(hs_http_retry_after_cap_ms(http), 2000);
+  hs_http_rate_limit(http, 50, 60);
+  assert_int_equal(hs_http_retry_after_cap_ms(http), 61000);
+  assert_int_equal(hs_http_retry_wait_ms(429, 0, 61000, 50,
+                                         hs_http_retry_after_cap_ms(http)),
+                   61000);
+  hs_http_rate_limit(http, 100, 600);
+  assert_int_equal(hs_http_retry_wait_ms(429, 0, 90000, 50,
+                                         hs_http_retry_after_cap_ms(http)),
+                   90000);
+  hs_http_rate_limit(http, 0, 0);
+  /* The default, without any option: 120 s, over every documented
+  ** 60 s window. */
+  assert_int_equal(hs_http_retry_wait_ms(429, 0, 90000, 60000, 120000), 90000);
+  assert_int_equal(hs_http_retry_wait_ms(429, 0, 121000, 60000, 120000), -1);
+  assert_int_equal(hs_http_retry_wait_ms(503, 2, -1, 60000, 120000), 2000);
+  assert_int_equal(hs_http_retry_wait_ms(429, 0, -1, 60000, 120000), 1000);
 }
 
 static void test_retry_after_http_date(void **state)
@@ -412,7 +463,7 @@ static void test_429_exhausted_returns_last(void **state)
 ** it), not the 500 ms first backoff step. */
 static void test_429_without_retry_after_waits_1s(void **state)
 {
-  hs_http_opts o = {0, 5000, 3, 5000, NULL, 0};
+  hs_http_opts o = {0, 5000, 3, 5000, NULL, 0, 0, 0, 0};
   hrsync_http_request r = get("/n429");
   const hrsync_http_response *resp;
   struct timespec t0, t1;
@@ -531,7 +582,7 @@ static void test_quiet_log_has_no_headers(void **state)
 ** limit; one that fits is whole. */
 static void test_body_cap(void **state)
 {
-  hs_http_opts o = {0, 5000, 0, 50, NULL, 4};
+  hs_http_opts o = {0, 5000, 0, 50, NULL, 4, 0, 0, 0};
   hrsync_http_request r = get("/echo");
   const hrsync_http_response *resp = NULL;
   hs_http *small = NULL;
@@ -557,7 +608,12 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_post_headers_exact, reset, done),
       cmocka_unit_test_setup_teardown(test_basic_preemptive, reset, done),
       cmocka_unit_test_setup_teardown(test_retry_after_then_ok, reset, done),
-      cmocka_unit_test_setup_teardown(test_retry_after_capped, reset, done),
+      cmocka_unit_test_setup_teardown(
+          test_retry_after_over_backoff_cap_honoured, reset, done),
+      cmocka_unit_test_setup_teardown(test_retry_after_over_cap_fails, reset,
+                                      done),
+      cmocka_unit_test_setup_teardown(test_retry_after_cap_covers_window,
+                                      reset, done),
       cmocka_unit_test_setup_teardown(test_retry_after_http_date, reset, done),
       cmocka_unit_test_setup_teardown(test_500_not_retried, reset, done),
       cmocka_unit_test_setup_teardown(test_429_exhausted_returns_last, reset,
