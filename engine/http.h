@@ -60,6 +60,12 @@ hs_rc hs_http_perform(hs_http *http, const hrsync_http_request *req,
 hs_rc hs_http_many(hs_http *http, const hrsync_http_request *const *reqs,
                    size_t n, const hrsync_http_response **out, hs_err *err);
 
+/* A deep copy of r (for a stand-in transport's batch); 0, or -1 on out of
+** memory (free *d either way with hs_http_response_free). */
+int hs_http_response_copy(hrsync_http_response *d,
+                          const hrsync_http_response *r);
+void hs_http_response_free(hrsync_http_response *r);
+
 /* The connector's documented limit (host->rate_limit); requests 0 = none.
 ** hs_http_opts.rate_per_minute overrides it. */
 void hs_http_rate_limit(hs_http *http, uint32_t requests, uint32_t seconds);

@@ -238,3 +238,38 @@ hs_rc hs_http_many(hs_http *h, const hrsync_http_request *const *reqs,
   }
   return HS_OK;
 }
+
+int hs_http_response_copy(hrsync_http_response *d,
+                          const hrsync_http_response *r)
+{
+  size_t i, len = 0;
+  hrsync_kv *kv;
+  char *p;
+  for(i = 0; i < r->n_headers; i++)
+    len += strlen(r->headers[i].name) + strlen(r->headers[i].value) + 2;
+  *d = *r;
+  d->body = NULL;
+  /* The pairs, then their text, in one block. */
+  kv = malloc(r->n_headers * sizeof(*kv) + len + 1);
+  d->headers = kv;
+  if(!kv || !(d->body = malloc(r->body_len + 1)))
+    return -1;
+  p = (char *)(kv + r->n_headers);
+  for(i = 0; i < r->n_headers; i++) {
+    kv[i].name = strcpy(p, r->headers[i].name);
+    p += strlen(p) + 1;
+    kv[i].value = strcpy(p, r->headers[i].value);
+    p += strlen(p) + 1;
+  }
+  memcpy((char *)d->body, r->body, r->body_len);
+  ((char *)d->body)[r->body_len] = 0;
+  return 0;
+}
+
+void hs_http_response_free(hrsync_http_response *r)
+{
+  free((void *)r->body);
+  free((void *)r->headers);
+  r->body = NULL;
+  r->headers = NULL;
+}

@@ -11,7 +11,7 @@
 #include <time.h>
 
 #define IN_FLIGHT INT64_MAX
-#define NEVER INT64_MIN
+#define NEVER     INT64_MIN
 #define MAX_SLOTS 100000u
 /* A header asking for more than this (or the declared window) is read
 ** as this: a broken Reset must not stall a run for an hour. */
@@ -23,10 +23,10 @@
 enum { W_DECLARED, W_SECOND, W_HEADER, N_WINDOWS };
 
 typedef struct window {
-  uint32_t max;  /* 0 = no window */
-  int64_t span;  /* ms */
-  int64_t *end;  /* per slot: NEVER, IN_FLIGHT, or when its answer came */
-  unsigned gen;  /* bumped when replaced, so old tickets are ignored */
+  uint32_t max; /* 0 = no window */
+  int64_t span; /* ms */
+  int64_t *end; /* per slot: NEVER, IN_FLIGHT, or when its answer came */
+  unsigned gen; /* bumped when replaced, so old tickets are ignored */
 } window;
 
 struct hs_pace {
@@ -109,8 +109,8 @@ static long window_wait(const window *w, int64_t now)
   int64_t first = IN_FLIGHT;
   uint32_t k;
   for(k = 0; k < w->max; k++) {
-    if(w->end[k] == NEVER || (w->end[k] != IN_FLIGHT &&
-                              w->end[k] + w->span <= now))
+    if(w->end[k] == NEVER ||
+       (w->end[k] != IN_FLIGHT && w->end[k] + w->span <= now))
       return 0;
     if(w->end[k] < first)
       first = w->end[k];
@@ -241,8 +241,7 @@ void hs_pace_read_headers(const hrsync_kv *h, size_t n, long long now_epoch_s,
 }
 
 /* What one answer's headers say about the next requests. */
-static void note_headers(hs_pace *p, int64_t now, const hrsync_kv *h,
-                         size_t n)
+static void note_headers(hs_pace *p, int64_t now, const hrsync_kv *h, size_t n)
 {
   long remaining, reset_ms;
   double rate;
