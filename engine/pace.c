@@ -247,8 +247,11 @@ static void note_headers(hs_pace *p, int64_t now, const hrsync_kv *h, size_t n)
   double rate;
   hs_pace_read_headers(h, n, (long long)time(NULL), &remaining, &reset_ms,
                        &rate);
-  if(rate > 0)
-    set_window(p, W_HEADER, (uint32_t)ceil(rate), 1000);
+  if(rate > 0 && p->w[W_HEADER].max != (uint32_t)ceil(rate) &&
+     !set_window(p, W_HEADER, (uint32_t)ceil(rate), 1000))
+    /* The answer that brought the window counts in it: it was sent
+    ** before there was a window to take a slot in. */
+    p->w[W_HEADER].end[0] = now;
   if(remaining < 0)
     return;
   if(reset_ms < 0)

@@ -4,6 +4,7 @@
 #   the connector declares its documented 300 a minute, the host paces to
 #   it, and the run gets no 429 at all (without the declared pace, the
 #   same run is refused, which shows the emulator does limit);
+# - Personio v2 (no documented limit) paced by its x-ratelimit-* headers;
 # - concurrent paging (Humaans, Personio, Lucca) gives the same store as
 #   one request at a time (limits.concurrency 1);
 # - a request of a batch that fails is the one the error names;
@@ -65,6 +66,25 @@ hr sync --yes >flat.out 2>flat.err || fail "unpaced sync: $(cat flat.err)"
 registry pace
 registry flat
 cmp -s "$T/pace.registry" "$T/flat.registry" || fail "paced and unpaced stores differ"
+emu_stop
+
+# ---- Personio v2: no documented limit, paced by its x-ratelimit-* -----
+# headers (replenish-rate 10 a second, remaining), no 429 at all.
+emu_start --employees 30 --seed 3 --personio-v2-limit 10
+config v2 personio /personio '.settings.api = "v2"'
+emu_ctl DELETE /_emulator/stats >/dev/null
+hr sync --yes >v2.out 2>v2.err || fail "v2 sync: $(cat v2.err)"
+assert_eq "$(count429 personio)" 0 "429s of a Personio v2 sync paced by headers"
+[ "$(emu_ctl GET /_emulator/stats | jq '.requests | length')" -gt 20 ] ||
+  fail "the v2 sync sent too few requests to test a 10/s limit"
+# The limit is real: a burst past it is refused.
+tok=$(curl -s -d grant_type=client_credentials -d client_id=personio-test-id \
+  -d client_secret=personio-test-secret "$EMU_URL/personio/v2/auth/token" | jq -r .access_token)
+emu_ctl DELETE /_emulator/stats >/dev/null
+for _ in $(seq 1 25); do
+  curl -s -o /dev/null -H "Authorization: Bearer $tok" "$EMU_URL/personio/v2/persons?limit=1"
+done
+[ "$(count429 personio)" -gt 0 ] || fail "a burst of 25 at a 10/s limit was not refused"
 emu_stop
 
 # ---- concurrent paging: the same store as one request at a time --------
