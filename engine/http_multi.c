@@ -111,8 +111,12 @@ static void start_jobs(hs_http_multi *m, hs_pace *pace, job *jobs, size_t n,
     }
     hs_http__begin(j->h, j->req, j->headers, &j->a);
     curl_easy_setopt(hs_http__easy(j->h), CURLOPT_PRIVATE, (char *)j);
-    if(curl_multi_add_handle(m->multi, hs_http__easy(j->h)) != CURLM_OK)
+    if(curl_multi_add_handle(m->multi, hs_http__easy(j->h)) != CURLM_OK) {
+      /* Not started after all: give the pace slot back; the next round
+      ** tries again. */
+      hs_pace_done(pace, &j->a.ticket, hs_pace_now_ms(), 0, NULL, 0);
       break;
+    }
     j->state = JOB_RUNNING;
     (*running)++;
   }
