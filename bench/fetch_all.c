@@ -416,6 +416,14 @@ static long lucca(client *c)
        (got = each_element(c, "data", "items")) < 0)
       return -1;
     n += got;
+    /* After a full first page the connector asks for the count (it then
+    ** fetches the other pages concurrently, the same pages). */
+    if(!off && got == 1000 &&
+       call_small(c, "GET",
+                  "/lucca/api/v3/users?fields=collection.count&"
+                  "formerEmployees=true",
+                  NULL, NULL))
+      return -1;
     off += got;
   } while(got == 1000);
   return n;

@@ -184,6 +184,10 @@ def lucca(c):
                    date(e.get("birthDate")), None,
                    date(e.get("dtContractStart")),
                    date(e.get("dtContractEnd")))
+        if off == 0 and len(items) == 1000:
+            # hrsync asks for the count after a full first page
+            c.call("GET", "/lucca/api/v3/users?fields=collection.count"
+                   "&formerEmployees=true")
         off += len(items)
         if len(items) < 1000:
             return

@@ -12,6 +12,8 @@
 #              the bench_floor_requests test), each employee parsed with
 #              json-c, nothing else
 #   first      `hrsync sync --yes` into a new store
+#   first, 1   the same at limits.concurrency 1 (pages one at a time), into
+#              another new store: the gain of concurrent paging (issue 16)
 #   no-change  the same sync again (nothing to apply: a logged run)
 #   1%         after 1% of the people got a new work email (bench/touch.py)
 #   peer       bench/peer.py doing the same job (first, no-change, 1%)
@@ -69,20 +71,31 @@ m()
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 med() { awk '{ print $1 }' "$dir/$1" | median; }
 medw() { awk '{ print $4 }' "$dir/$1" | median; }
+medc() { awk '{ print $3 }' "$dir/$1" | median; }
 maxrss() { cat "$@" | awk '$2 > m { m = $2 } END { printf "%.0f", m / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+# n429: the 429 answers the emulator gave since its stats were cleared.
+n429() { curl -s "$url/_emulator/stats" | jq '[.requests[] | select(.status == 429)] | length'; }
+clear_stats() { curl -s -X DELETE "$url/_emulator/stats" >/dev/null; }
 
 round=0
 rows=()
 wrows=()
+crows=()
 for c in "${connectors[@]}"; do
   cfg="$dir/$c.json"
   bench_config "$hrsync" "$c" "$url" "$cfg" "$dir/$c.db"
+  BENCH_CONCURRENCY=1 bench_config "$hrsync" "$c" "$url" "$dir/$c.seq.json" "$dir/$c.seq.db"
+  n429s=0
   for r in $(seq 1 "$repeats"); do
     round=$((round + 1))
-    rm -f "$dir/$c.db" "$dir/$c.db-wal" "$dir/$c.db-shm" "$dir/$c.peer.db"*
+    rm -f "$dir/$c.db" "$dir/$c.db-wal" "$dir/$c.db-shm" "$dir/$c.peer.db"* "$dir/$c.seq.db"*
     m "$c.floor" "$fetch" "$url" "$c"
+    clear_stats
     m "$c.first" "$hrsync" -q -c "$cfg" sync --yes
+    n429s=$((n429s + $(n429)))
+    m "$c.first1" "$hrsync" -q -c "$dir/$c.seq.json" sync --yes
     m "$c.peer.first" python3 "$here/peer.py" "$url" "$c" "$dir/$c.peer.db"
     m "$c.again" "$hrsync" -q -c "$cfg" sync --yes
     m "$c.peer.again" python3 "$here/peer.py" "$url" "$c" "$dir/$c.peer.db"
@@ -101,6 +114,7 @@ for c in "${connectors[@]}"; do
   rss=$(maxrss "$dir/$c.first" "$dir/$c.again" "$dir/$c.pct")
   rows+=("$c $floor $first $again $pct $rss $pf $pa $pp $store")
   wrows+=("$c $(medw "$c.floor") $(medw "$c.first") $(medw "$c.again") $(medw "$c.pct") $(medw "$c.peer.first") $(medw "$c.peer.again") $(medw "$c.peer.pct")")
+  crows+=("$c $(med "$c.first1") $first $(medc "$c.first1") $(medc "$c.first") $n429s")
   echo "run.sh: $c done" >&2
 done
 emu_rss=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
@@ -128,6 +142,19 @@ work()
   done
 }
 
+# conc: the first sync one page at a time beside the default concurrency
+# (limits.concurrency 4), and the 429s the emulator gave the default runs.
+conc()
+{
+  local row c s1 s4 c1 c4 n
+  echo "| first sync | concurrency 1 s | default (4) s | gain | CPU s at 1 | CPU s at 4 | 429s seen |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for row in "${crows[@]}"; do
+    read -r c s1 s4 c1 c4 n <<<"$row"
+    echo "| $c | $s1 | $s4 | $(ratio "$s1" "$s4")× | $c1 | $c4 | $n |"
+  done
+}
+
 # verdicts: one line per target, met or the worst figure.
 verdicts()
 {
@@ -149,9 +176,12 @@ verdicts()
 
 out=$(table)
 wout=$(work)
+cout=$(conc)
 echo "$out"
 echo
 echo "$wout"
+echo
+echo "$cout"
 echo
 verdicts
 commit=$(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -173,6 +203,10 @@ dirty=$(git -C "$here/.." status --porcelain 2>/dev/null | grep -qv '^??' && ech
   echo "CPU seconds of each step, the client's plus the emulator's during it, medians (stable under load):"
   echo
   echo "$wout"
+  echo
+  echo "Concurrent paging (issue 16): the first sync with one request at a time beside the default, wall and client CPU seconds, medians; 429s summed over the default runs (the emulator runs without rate limits here, and the configs do not pace: limits.requests_per_minute 0):"
+  echo
+  echo "$cout"
   echo
   echo "Targets (wall clock):"
   echo

@@ -209,7 +209,11 @@ static hs_rc parse_limits(hs_limits *lim, json_object *obj, hs_err *err)
   } keys[] = {{"field_bytes", 1LL << 30},
               {"response_bytes", 1LL << 34},
               {"records_per_run", 1LL << 32},
-              {"pages_per_run", 1LL << 32}};
+              {"pages_per_run", 1LL << 32},
+              {"concurrency", 16},
+              {"retry_wait_seconds", 3600},
+              {"requests_per_minute", 1000000}};
+  enum { N_KEYS = sizeof(keys) / sizeof(keys[0]) };
   if(!json_object_is_type(obj, json_type_object))
     return hs_err_set(err, HS_E_CONFIG,
                       "limits: expected an object such as "
@@ -217,27 +221,40 @@ static hs_rc parse_limits(hs_limits *lim, json_object *obj, hs_err *err)
   json_object_object_foreach(obj, k, v)
   {
     long long n = json_object_get_int64(v);
+    /* requests_per_minute 0: no pacing by the declared limit. */
+    long long min = 1;
     size_t i;
-    for(i = 0; i < 4 && strcmp(keys[i].key, k); i++)
+    for(i = 0; i < N_KEYS && strcmp(keys[i].key, k); i++)
       ;
-    if(i == 4)
+    if(i == N_KEYS)
       return hs_err_set(err, HS_E_CONFIG,
                         "limits.%s: unknown limit; expected one of "
                         "field_bytes, response_bytes, records_per_run, "
-                        "pages_per_run",
+                        "pages_per_run, concurrency, retry_wait_seconds, "
+                        "requests_per_minute",
                         k);
-    if(!json_object_is_type(v, json_type_int) || n < 1 || n > keys[i].max)
+    if(i == 6)
+      min = 0;
+    if(!json_object_is_type(v, json_type_int) || n < min || n > keys[i].max)
       return hs_err_set(err, HS_E_CONFIG,
-                        "limits.%s: expected a whole number from 1 to %lld", k,
-                        keys[i].max);
+                        "limits.%s: expected a whole number from %lld to %lld",
+                        k, min, keys[i].max);
     if(i == 0)
       lim->field_bytes = (size_t)n;
     else if(i == 1)
       lim->body_bytes = (size_t)n;
     else if(i == 2)
       lim->records = (unsigned long)n;
-    else
+    else if(i == 3)
       lim->pages = (unsigned long)n;
+    else if(i == 4)
+      lim->concurrency = (unsigned long)n;
+    else if(i == 5)
+      lim->retry_wait_s = (unsigned long)n;
+    else {
+      lim->rate_set = 1;
+      lim->requests_per_minute = (unsigned long)n;
+    }
   }
   return HS_OK;
 }

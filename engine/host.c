@@ -142,6 +142,9 @@ struct hs_conn {
   hs_buf warns;
   size_t n_warns;
 
+  /* http_many's answers over a stand-in transport (copies). */
+  hrsync_http_response *many;
+  size_t n_many;
   /* SDK 1.4 http_stream: a stream is running (its chunk function may not
   ** start another request), and the answer handed out for an http_fn one. */
   int streaming;
@@ -288,6 +291,72 @@ static hrsync_status svc_http(hrsync_host_ctx *ctx,
   return HRSYNC_OK;
 }
 
+/* Frees the copies many_stand_in made. */
+static void many_free(hs_conn *c)
+{
+  size_t i;
+  for(i = 0; i < c->n_many; i++)
+    hs_http_response_free(&c->many[i]);
+  free(c->many);
+  c->many = NULL;
+  c->n_many = 0;
+}
+
+/* http_many over a stand-in transport (the kit's replay, tests): one by
+** one, each answer copied, as a stand-in's answer lives only until the
+** next call. */
+static hrsync_status many_stand_in(hs_conn *c,
+                                   const hrsync_http_request *const *reqs,
+                                   size_t n, const hrsync_http_response **out)
+{
+  size_t i;
+  many_free(c);
+  if(n && !(c->many = calloc(n, sizeof(*c->many))))
+    return HRSYNC_E_NOMEM;
+  for(i = 0; i < n; i++) {
+    const hrsync_http_response *r = NULL;
+    hrsync_status st = svc_http(&c->ctx, reqs[i], &r);
+    if(st != HRSYNC_OK)
+      return st;
+    c->n_many = i + 1;
+    if(hs_http_response_copy(&c->many[i], r))
+      return HRSYNC_E_NOMEM;
+  }
+  for(i = 0; i < n; i++)
+    out[i] = &c->many[i];
+  return HRSYNC_OK;
+}
+
+/* SDK 1.4: a batch through hs_http_many; with a stand-in transport (the
+** kit's replay), one by one through it, each answer copied so all stay
+** valid together. */
+static hrsync_status svc_http_many(hrsync_host_ctx *ctx,
+                                   const hrsync_http_request *const *reqs,
+                                   size_t n, const hrsync_http_response **out)
+{
+  hs_conn *c = conn_of(ctx);
+  hs_err e = {HS_OK, ""};
+  hs_rc rc;
+  size_t i;
+  if(!out || (n && !reqs))
+    return violate(c, "http_many() called without requests or responses");
+  for(i = 0; i < n; i++)
+    out[i] = NULL;
+  if(c->params.http_fn)
+    return many_stand_in(c, reqs, n, out);
+  if(!c->params.http)
+    rc = hs_err_set(&e, HS_E_HTTP, "no HTTP transport configured");
+  else
+    rc = hs_http_many(c->params.http, reqs, n, out, &e);
+  if(rc == HS_E_NOMEM)
+    return HRSYNC_E_NOMEM;
+  if(rc) {
+    svc_set_error(ctx, e.msg);
+    return HRSYNC_E_HTTP;
+  }
+  return HRSYNC_OK;
+}
+
 /* SDK 1.4 http_stream: the plugin's chunk function behind the
 ** transport's, its status kept for the plugin's call to return. */
 typedef struct stream_sink {
@@ -358,6 +427,15 @@ static hrsync_status svc_http_stream(
     return HRSYNC_E_HTTP;
   }
   return HRSYNC_OK;
+}
+
+/* SDK 1.4: the connector's documented limit paces its requests. */
+static void svc_rate_limit(hrsync_host_ctx *ctx, uint32_t requests,
+                           uint32_t seconds)
+{
+  hs_conn *c = conn_of(ctx);
+  if(c->params.http && !c->params.http_fn)
+    hs_http_rate_limit(c->params.http, requests, seconds);
 }
 
 static const char *svc_wanted_field(hrsync_host_ctx *ctx, size_t i)
@@ -861,6 +939,8 @@ static const hrsync_host host_table = {
     .roster_total = svc_roster_total,
     .changed_since = svc_changed_since,
     .changed_only = svc_changed_only,
+    .http_many = svc_http_many,
+    .rate_limit = svc_rate_limit,
     .http_stream = svc_http_stream,
 };
 
@@ -1004,6 +1084,7 @@ static void conn_free(hs_conn *c)
   free(c->seen);
   hs_buf_free(&c->withheld);
   hs_buf_free(&c->warns);
+  many_free(c);
   free(c);
 }
 

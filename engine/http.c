@@ -11,6 +11,7 @@
 ** or a retry) reach the plugin.
 */
 #include "http.h"
+#include "http_int.h"
 
 #include "runlimits.h"
 
@@ -28,6 +29,14 @@
 #endif
 
 #define BACKOFF_FIRST_MS 500L
+/* The longest Retry-After honoured by default: twice the longest window
+** the vendors document (Lucca 50 per minute, HiBob's search 50 per
+** minute, Personio's /auth 60 s cool-down, BambooHR's "try again in 60
+** seconds"), so a window's own rounding up is never refused. */
+#define RETRY_AFTER_DEFAULT_MS 120000L
+/* Never more, whatever the config or a declared window says: a run that
+** would sleep longer is better failed with a clear line. */
+#define RETRY_AFTER_MAX_MS 3600000L
 
 /* A digest of a byte stream, the same however it is split: 8 bytes at a
 ** time (a carry for the split ones), multiply and fold. Not for secrets:
@@ -59,6 +68,16 @@ struct hs_http {
   hs_http_stats stats;
   char errbuf[CURL_ERROR_SIZE];
 
+  /* Pacing and concurrency (issue 16; http_multi.c, pace.c). A child
+  ** (one per request of an http_many batch) shares its parent's pace,
+  ** share and counters. */
+  long max_retry_after_ms;
+  int concurrency;
+  long rate_per_minute; /* hs_http_opts.rate_per_minute */
+  hs_pace *pace;
+  CURLSH *share; /* one connection cache for the handle and the children */
+  hs_http *parent;
+  hs_http_multi *multi;
   /* hs_http_stream: where a 2xx body goes instead of body (NULL: held). */
   hs_http_chunk_fn stream_fn;
   void *stream_arg;
@@ -87,9 +106,21 @@ hs_rc hs_http_new(const hs_http_opts *opts, hs_log *log, hs_http **out,
       opts && opts->max_retry_wait_ms > 0 ? opts->max_retry_wait_ms : 60000;
   h->max_body = opts && opts->max_body_bytes ? opts->max_body_bytes
                                              : HS_LIMIT_BODY_BYTES;
+  h->max_retry_after_ms = opts && opts->max_retry_after_ms > 0
+                              ? opts->max_retry_after_ms
+                              : RETRY_AFTER_DEFAULT_MS;
+  if(h->max_retry_after_ms > RETRY_AFTER_MAX_MS)
+    h->max_retry_after_ms = RETRY_AFTER_MAX_MS;
+  h->concurrency =
+      opts && opts->concurrency > 0 ? opts->concurrency : HS_HTTP_CONCURRENCY;
+  h->rate_per_minute = opts ? opts->rate_per_minute : 0;
   h->user_agent = strdup(ua ? ua : "hrsync/" HRSYNC_VERSION);
   h->easy = curl_easy_init();
-  if(!h->user_agent || !h->easy) {
+  h->pace = hs_pace_new();
+  h->share = curl_share_init();
+  if(h->share)
+    curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  if(!h->user_agent || !h->easy || !h->pace || !h->share) {
     hs_http_free(h);
     return hs_err_set(err, HS_E_NOMEM, "http: cannot create a curl handle");
   }
@@ -101,8 +132,14 @@ void hs_http_free(hs_http *h)
 {
   if(!h)
     return;
+  hs_http_multi_free(h->multi);
   if(h->easy)
     curl_easy_cleanup(h->easy);
+  if(!h->parent) {
+    hs_pace_free(h->pace);
+    if(h->share)
+      curl_share_cleanup(h->share);
+  }
   free(h->user_agent);
   hs_buf_free(&h->body);
   hs_buf_free(&h->hdr);
@@ -113,6 +150,87 @@ void hs_http_free(hs_http *h)
 void hs_http_get_stats(const hs_http *h, hs_http_stats *out)
 {
   *out = h->stats;
+}
+
+/* A handle for one request of an http_many batch: the parent's settings,
+** pace, connection cache and counters; its own buffers and response. */
+hs_http *hs_http__child(hs_http *parent)
+{
+  hs_http *h = calloc(1, sizeof(*h));
+  if(!h)
+    return NULL;
+  h->log = parent->log;
+  h->connect_timeout_ms = parent->connect_timeout_ms;
+  h->total_timeout_ms = parent->total_timeout_ms;
+  h->max_retry_wait_ms = parent->max_retry_wait_ms;
+  h->max_retries = parent->max_retries;
+  h->max_body = parent->max_body;
+  h->max_retry_after_ms = parent->max_retry_after_ms;
+  h->concurrency = 1;
+  h->pace = parent->pace;
+  h->share = parent->share;
+  h->parent = parent;
+  h->user_agent = strdup(parent->user_agent);
+  h->easy = curl_easy_init();
+  if(!h->user_agent || !h->easy) {
+    hs_http_free(h);
+    return NULL;
+  }
+  return h;
+}
+
+int hs_http__concurrency(const hs_http *h)
+{
+  return h->concurrency;
+}
+
+hs_http_multi **hs_http__multi(hs_http *h)
+{
+  return &h->multi;
+}
+
+CURL *hs_http__easy(hs_http *h)
+{
+  return h->easy;
+}
+
+hs_pace *hs_http__pace(hs_http *h)
+{
+  return h->pace;
+}
+
+const hrsync_http_response *hs_http__response(hs_http *h)
+{
+  return &h->resp;
+}
+
+/* The connector's documented limit (host->rate_limit), unless the config
+** set limits.requests_per_minute, which wins (0 there: pace by headers
+** only, for an emulator run flat out or a tenant with a raised limit). */
+void hs_http_rate_limit(hs_http *h, uint32_t requests, uint32_t seconds)
+{
+  if(h->rate_per_minute > 0) {
+    requests = (uint32_t)h->rate_per_minute;
+    seconds = 60;
+  }
+  else if(h->rate_per_minute < 0)
+    requests = seconds = 0;
+  if(hs_pace_declare(h->pace, requests, seconds))
+    return; /* out of memory: the old pace stays, the server's 429s rule */
+  if(requests && seconds)
+    hs_log_printf(h->log, HS_LOG_INFO, "http",
+                  "pacing to %lu requests per %lu s", (unsigned long)requests,
+                  (unsigned long)seconds);
+}
+
+long hs_http_retry_after_cap_ms(const hs_http *h)
+{
+  long cap = h->max_retry_after_ms, window = hs_pace_window_ms(h->pace);
+  /* Never below the vendor's own window: a Retry-After of a whole window
+  ** is what a refused request of a windowed limit is told. */
+  if(window + 1000 > cap)
+    cap = window + 1000;
+  return cap > RETRY_AFTER_MAX_MS ? RETRY_AFTER_MAX_MS : cap;
 }
 
 /* ------------------------------------------------------------------ */
@@ -299,6 +417,8 @@ static void setup(hs_http *h, const hrsync_http_request *req,
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+  if(h->share)
+    curl_easy_setopt(c, CURLOPT_SHARE, h->share);
   if(hs_log_enabled(h->log, HS_LOG_DEBUG)) {
     curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
     curl_easy_setopt(c, CURLOPT_DEBUGDATA, h);
@@ -417,15 +537,21 @@ static void sleep_ms(long ms)
     ;
 }
 
-static long backoff_ms(const hs_http *h, int attempt, long retry_after)
+long hs_http_retry_wait_ms(long status, int attempt, long retry_after,
+                           long backoff_cap, long retry_after_cap)
 {
-  long ms = retry_after;
-  if(ms < 0) {
-    ms = BACKOFF_FIRST_MS;
-    while(attempt-- > 0 && ms < h->max_retry_wait_ms)
-      ms *= 2;
-  }
-  return ms > h->max_retry_wait_ms ? h->max_retry_wait_ms : ms;
+  long ms = BACKOFF_FIRST_MS;
+  if(retry_after >= 0)
+    return retry_after > retry_after_cap ? -1 : retry_after;
+  while(attempt-- > 0 && ms < backoff_cap)
+    ms *= 2;
+  if(ms > backoff_cap)
+    ms = backoff_cap;
+  /* A 429 without Retry-After: Personio asks for at least 1 s, longer
+  ** than the first backoff step (issue 11; within the retry cap). */
+  if(status == 429 && ms < 1000)
+    ms = backoff_cap < 1000 ? backoff_cap : 1000;
+  return ms;
 }
 
 static long elapsed_ms(const struct timespec *t0)
@@ -436,26 +562,21 @@ static long elapsed_ms(const struct timespec *t0)
          (t1.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-hs_rc hs_http_perform(hs_http *h, const hrsync_http_request *req,
-                      const hrsync_http_response **out, hs_err *err)
+hs_rc hs_http__headers(hs_http *h, const hrsync_http_request *req,
+                       struct curl_slist **headers, hs_err *err)
 {
-  struct curl_slist *headers = NULL;
-  const char *method;
-  hs_rc rc = HS_OK;
-  int attempt;
-
-  *out = NULL;
+  size_t i;
+  *headers = NULL;
   /* A plugin built against an older 1.x sends a smaller request: accept
   ** it, and read members added after 1.0 only within its struct_size. */
   if(!req || req->struct_size < HRSYNC_HTTP_REQUEST_V1_0_SIZE || !req->url)
     return hs_err_set(err, HS_E_HTTP,
                       "http: malformed request (struct_size or url)");
-  method = req->method ? req->method : "GET";
   /* Credentials the plugin hands over never reach a log line. */
   if(req->basic_password)
     hs_log_add_secret(h->log, req->basic_password);
-  for(attempt = 0; (size_t)attempt < req->n_headers; attempt++) {
-    const hrsync_kv *kv = &req->headers[attempt];
+  for(i = 0; i < req->n_headers; i++) {
+    const hrsync_kv *kv = &req->headers[i];
     const char *sp;
     if(!kv->name || !kv->value || strlen(kv->name) != 13 ||
        !ieq_prefix(kv->name, 13, "Authorization"))
@@ -465,85 +586,156 @@ hs_rc hs_http_perform(hs_http *h, const hrsync_http_request *req,
     if(sp)
       hs_log_add_secret(h->log, sp + 1);
   }
-  if(build_headers(req, &headers)) {
-    curl_slist_free_all(headers);
+  if(build_headers(req, headers)) {
+    curl_slist_free_all(*headers);
+    *headers = NULL;
     return hs_err_set(err, HS_E_NOMEM, "http: out of memory");
   }
-  for(attempt = 0;; attempt++) {
-    struct timespec t0;
-    CURLcode cc;
-    long status = 0, conns = 0, wait;
-    int last = attempt >= h->max_retries;
+  return HS_OK;
+}
 
-    hs_buf_reset(&h->body);
-    hs_buf_reset(&h->hdr);
-    h->nhdr = 0;
-    h->body_too_big = 0;
-    stream_attempt(h);
-    h->errbuf[0] = 0;
-    setup(h, req, headers);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    cc = curl_easy_perform(h->easy);
-    h->stats.requests++;
-    if(curl_easy_getinfo(h->easy, CURLINFO_NUM_CONNECTS, &conns) == CURLE_OK)
-      h->stats.connections += (unsigned long)conns;
-    if(cc == CURLE_OK) {
-      curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
-      if(finish_response(h, status)) {
-        rc = hs_err_set(err, HS_E_NOMEM, "http: out of memory");
-        break;
-      }
-      hs_log_printf(h->log, HS_LOG_INFO, "http",
-                    "%s %s -> %ld (%ld ms, %zu "
-                    "bytes)",
-                    method, req->url, status, elapsed_ms(&t0),
-                    h->stream_fn ? h->streamed : h->body.len);
-      if(!retry_status(status) || last) {
-        *out = &h->resp;
-        break;
-      }
-      wait = backoff_ms(h, attempt, retry_after_ms(h));
-      /* A 429 without Retry-After: Personio asks for at least 1 s, longer
-      ** than the first backoff step (issue 11; within the retry cap). */
-      if(status == 429 && wait < 1000 && retry_after_ms(h) < 0)
-        wait = h->max_retry_wait_ms < 1000 ? h->max_retry_wait_ms : 1000;
-      hs_log_printf(h->log, HS_LOG_INFO, "http",
-                    "%s %s: HTTP %ld, retry %d of %d in %ld ms", method,
-                    req->url, status, attempt + 1, h->max_retries, wait);
+void hs_http__begin(hs_http *h, const hrsync_http_request *req,
+                    struct curl_slist *headers, hs_http_attempt *a)
+{
+  hs_buf_reset(&h->body);
+  hs_buf_reset(&h->hdr);
+  h->nhdr = 0;
+  h->body_too_big = 0;
+  stream_attempt(h);
+  h->errbuf[0] = 0;
+  setup(h, req, headers);
+  hs_pace_start(h->pace, hs_pace_now_ms(), &a->ticket);
+  clock_gettime(CLOCK_MONOTONIC, &a->t0);
+}
+
+/* The wait before attempt + 1 of a failed or retryable answer, logged;
+** -1 (with err set) when there is to be none. */
+static long plan_retry(hs_http *h, const hrsync_http_request *req,
+                       const char *method, long status, int attempt,
+                       const char *why, hs_err *err)
+{
+  long ra = status ? retry_after_ms(h) : -1,
+       cap = hs_http_retry_after_cap_ms(h),
+       wait = hs_http_retry_wait_ms(status, attempt, ra, h->max_retry_wait_ms,
+                                    cap);
+  if(wait < 0) {
+    /* Retrying before the server allows it only spends the budget of the
+    ** window again: say so instead. */
+    hs_err_set(err, HS_E_HTTP,
+               "%s %s: HTTP %ld asks to wait %ld s (Retry-After), over the "
+               "%ld s hrsync waits at most (limits.retry_wait_seconds)",
+               method, req->url, status, (ra + 999) / 1000, cap / 1000);
+    return -1;
+  }
+  if(status == 429)
+    hs_pace_hold(h->pace, hs_pace_now_ms(), wait);
+  if(status)
+    hs_log_printf(h->log, HS_LOG_INFO, "http",
+                  "%s %s: HTTP %ld, retry %d of %d in %ld ms", method,
+                  req->url, status, attempt + 1, h->max_retries, wait);
+  else
+    hs_log_printf(h->log, HS_LOG_INFO, "http",
+                  "%s %s: %s, retry %d of %d in %ld ms", method, req->url, why,
+                  attempt + 1, h->max_retries, wait);
+  return wait;
+}
+
+int hs_http__end(hs_http *h, const hrsync_http_request *req, CURLcode cc,
+                 hs_http_attempt *a, int attempt, long *wait, hs_rc *rc,
+                 hs_err *err)
+{
+  hs_http *root = h->parent ? h->parent : h;
+  const char *method = req->method ? req->method : "GET";
+  long status = 0, conns = 0;
+  int last = attempt >= h->max_retries;
+
+  root->stats.requests++;
+  if(curl_easy_getinfo(h->easy, CURLINFO_NUM_CONNECTS, &conns) == CURLE_OK)
+    root->stats.connections += (unsigned long)conns;
+  *rc = HS_OK;
+  if(cc == CURLE_OK) {
+    curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
+    if(finish_response(h, status)) {
+      hs_pace_done(h->pace, &a->ticket, hs_pace_now_ms(), 0, NULL, 0);
+      *rc = hs_err_set(err, HS_E_NOMEM, "http: out of memory");
+      return 0;
     }
-    else {
-      char big[96];
-      const char *why = h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc);
-      if(h->body_too_big || cc == CURLE_FILESIZE_EXCEEDED) {
-        snprintf(big, sizeof(big),
-                 "response body over %zu bytes (limits.response_bytes)",
-                 h->max_body);
-        why = big;
-      }
-      if(h->stream_stopped)
-        why = "stopped by its reader";
-      else if(h->stream_changed)
-        why = "the answer asked again after a broken transfer did not begin "
-              "as the first one";
-      hs_log_printf(h->log, HS_LOG_INFO, "http",
-                    "%s %s -> failed: %s "
-                    "(%ld ms)",
-                    method, req->url, why, elapsed_ms(&t0));
-      /* A streamed body cannot be taken back: a retry resumes it. */
-      if(!retry_curl(cc) || last || h->stream_stopped || h->stream_changed) {
-        rc =
-            hs_err_set(err, HS_E_HTTP, "%s %s: %s (after %d attempt%s)",
+    hs_pace_done(h->pace, &a->ticket, hs_pace_now_ms(), (unsigned)status,
+                 h->kv, h->nhdr);
+    hs_log_printf(h->log, HS_LOG_INFO, "http",
+                  "%s %s -> %ld (%ld ms, %zu "
+                  "bytes)",
+                  method, req->url, status, elapsed_ms(&a->t0),
+                  h->stream_fn ? h->streamed : h->body.len);
+    if(!retry_status(status) || last)
+      return 0;
+    if((*wait = plan_retry(h, req, method, status, attempt, NULL, err)) < 0) {
+      *rc = HS_E_HTTP;
+      return 0;
+    }
+  }
+  else {
+    char big[96];
+    const char *why = h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc);
+    hs_pace_done(h->pace, &a->ticket, hs_pace_now_ms(), 0, NULL, 0);
+    if(h->body_too_big || cc == CURLE_FILESIZE_EXCEEDED) {
+      snprintf(big, sizeof(big),
+               "response body over %zu bytes (limits.response_bytes)",
+               h->max_body);
+      why = big;
+    }
+    if(h->stream_stopped)
+      why = "stopped by its reader";
+    else if(h->stream_changed)
+      why = "the answer asked again after a broken transfer did not begin "
+            "as the first one";
+    hs_log_printf(h->log, HS_LOG_INFO, "http",
+                  "%s %s -> failed: %s "
+                  "(%ld ms)",
+                  method, req->url, why, elapsed_ms(&a->t0));
+    /* A streamed body cannot be taken back: a retry resumes it. */
+    if(!retry_curl(cc) || last || h->stream_stopped || h->stream_changed) {
+      *rc = hs_err_set(err, HS_E_HTTP, "%s %s: %s (after %d attempt%s)",
                        method, req->url, why, attempt + 1, attempt ? "s" : "");
-        break;
-      }
-      wait = backoff_ms(h, attempt, -1);
-      hs_log_printf(h->log, HS_LOG_INFO, "http",
-                    "%s %s: %s, retry %d of %d in %ld ms", method, req->url,
-                    why, attempt + 1, h->max_retries, wait);
+      return 0;
     }
-    h->stats.retries++;
+    *wait = plan_retry(h, req, method, 0, attempt, why, err);
+  }
+  root->stats.retries++;
+  return 1;
+}
+
+/* Sleeps until the pace lets a request start. */
+static void pace_wait(hs_http *h)
+{
+  long ms;
+  while((ms = hs_pace_wait_ms(h->pace, hs_pace_now_ms())) > 0)
+    sleep_ms(ms);
+}
+
+hs_rc hs_http_perform(hs_http *h, const hrsync_http_request *req,
+                      const hrsync_http_response **out, hs_err *err)
+{
+  struct curl_slist *headers = NULL;
+  hs_rc rc;
+  int attempt;
+
+  *out = NULL;
+  if((rc = hs_http__headers(h, req, &headers, err)))
+    return rc;
+  for(attempt = 0;; attempt++) {
+    hs_http_attempt a;
+    CURLcode cc;
+    long wait = 0;
+    pace_wait(h);
+    hs_http__begin(h, req, headers, &a);
+    cc = curl_easy_perform(h->easy);
+    if(!hs_http__end(h, req, cc, &a, attempt, &wait, &rc, err))
+      break;
     sleep_ms(wait);
   }
+  if(!rc)
+    *out = &h->resp;
   /* The handle still points at the list; drop it before freeing. */
   curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all(headers);

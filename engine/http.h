@@ -4,7 +4,11 @@
 ** One libcurl easy handle per hs_http, reused so connections stay alive
 ** across pages. TLS verification is always on. Retries 429, 502, 503,
 ** 504 and connection failures with exponential backoff, honouring
-** Retry-After (seconds or HTTP date), capped by max_retry_wait_ms.
+** Retry-After (seconds or HTTP date) up to max_retry_after_ms (a longer
+** one fails the request at once: retrying earlier only gets refused
+** again); other waits are capped by max_retry_wait_ms. Requests are paced
+** (pace.h) by the connector's declared limit and the answers' rate-limit
+** headers. hs_http_many runs a batch on a curl multi (http_multi.c).
 ** Authorization headers, Basic credentials and known secrets never reach
 ** a log line.
 */
@@ -18,6 +22,9 @@
 
 typedef struct hs_http hs_http;
 
+/* Requests of one http_many batch in flight at once, by default. */
+#define HS_HTTP_CONCURRENCY 4
+
 typedef struct hs_http_opts {
   long connect_timeout_ms; /* 0 = 10 s */
   long total_timeout_ms;   /* per attempt; 0 = 120 s */
@@ -25,6 +32,13 @@ typedef struct hs_http_opts {
   long max_retry_wait_ms;  /* cap on one wait; 0 = 60 s */
   const char *user_agent;  /* NULL = "hrsync/<version>" */
   size_t max_body_bytes;   /* a larger body fails; 0 = 256 MiB */
+  /* The longest Retry-After honoured; 0 = 120 s. Never below the
+  ** declared window (+1 s), never over 3600 s. */
+  long max_retry_after_ms;
+  int concurrency; /* http_many's requests in flight; 0 = 4; 1 = one by one */
+  /* 0: pace by the connector's declared limit; N > 0: N per minute
+  ** instead; < 0: no declared pacing (headers and 429s still count). */
+  long rate_per_minute;
 } hs_http_opts;
 
 /* opts may be NULL for defaults. log may be NULL. */
@@ -52,6 +66,34 @@ typedef int (*hs_http_chunk_fn)(void *arg, const char *data, size_t len);
 hs_rc hs_http_stream(hs_http *http, const hrsync_http_request *req,
                      hs_http_chunk_fn fn, void *arg,
                      const hrsync_http_response **out, hs_err *err);
+
+/* n independent requests, up to the concurrency at once, each retried
+** as hs_http_perform retries; out[i] is reqs[i]'s final response, all
+** valid until the next call on http. HS_E_HTTP when one got no response
+** (err names it: "request 3 of 8: GET ...: ..."); the others are
+** dropped. */
+hs_rc hs_http_many(hs_http *http, const hrsync_http_request *const *reqs,
+                   size_t n, const hrsync_http_response **out, hs_err *err);
+
+/* A deep copy of r (for a stand-in transport's batch); 0, or -1 on out of
+** memory (free *d either way with hs_http_response_free). */
+int hs_http_response_copy(hrsync_http_response *d,
+                          const hrsync_http_response *r);
+void hs_http_response_free(hrsync_http_response *r);
+
+/* The connector's documented limit (host->rate_limit); requests 0 = none.
+** hs_http_opts.rate_per_minute overrides it. */
+void hs_http_rate_limit(hs_http *http, uint32_t requests, uint32_t seconds);
+
+/* The longest Retry-After honoured now (the option raised to the declared
+** window). */
+long hs_http_retry_after_cap_ms(const hs_http *http);
+
+/* The wait before the next attempt: Retry-After (retry_after ms, -1 when
+** absent) if within retry_after_cap, -1 (give up) if over it; else the
+** exponential backoff capped by backoff_cap (at least 1 s for a 429). */
+long hs_http_retry_wait_ms(long status, int attempt, long retry_after,
+                           long backoff_cap, long retry_after_cap);
 
 /* Counters for tests and benchmarks. */
 typedef struct hs_http_stats {

@@ -26,6 +26,14 @@ typedef struct hs_limits {
   size_t body_bytes;     /* "response_bytes" */
   unsigned long records; /* "records_per_run" */
   unsigned long pages;   /* "pages_per_run" */
+  /* Requests (issue 16): http_many's requests in flight ("concurrency",
+  ** 0 = 4), the longest Retry-After waited for ("retry_wait_seconds",
+  ** 0 = 120), and the pace ("requests_per_minute": rate_set 0 = the
+  ** connector's declared limit; else requests_per_minute, 0 = none). */
+  unsigned long concurrency;
+  unsigned long retry_wait_s;
+  int rate_set;
+  unsigned long requests_per_minute;
 } hs_limits;
 
 #endif

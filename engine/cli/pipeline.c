@@ -208,6 +208,12 @@ hs_rc hs_session_connect(hs_session *s, hs_err *err)
   memset(&hopts, 0, sizeof(hopts));
   hopts.max_retries = -1;
   hopts.max_body_bytes = cfg->limits.body_bytes;
+  hopts.concurrency = (int)cfg->limits.concurrency;
+  hopts.max_retry_after_ms = (long)cfg->limits.retry_wait_s * 1000;
+  if(cfg->limits.rate_set)
+    hopts.rate_per_minute = cfg->limits.requests_per_minute
+                                ? (long)cfg->limits.requests_per_minute
+                                : -1;
   if((rc = hs_config_wanted(cfg, &s->wanted, &s->n_wanted, err)) ||
      (rc = want_previous_hris(s, err)) ||
      (rc = hs_http_new(&hopts, s->cli->log, &s->http, err)))

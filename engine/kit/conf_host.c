@@ -667,6 +667,59 @@ static hrsync_status ch_http(hrsync_host_ctx *c, const hrsync_http_request *r,
   return st;
 }
 
+static void many_free(hrsync_host_ctx *c)
+{
+  size_t i;
+  for(i = 0; i < c->n_many; i++)
+    hs_http_response_free(&c->many[i]);
+  free(c->many);
+  c->many = NULL;
+  c->n_many = 0;
+}
+
+/* SDK 1.4 http_many: the requests one by one through http(), so every
+** fixture, fault and check applies to each as to a single request; the
+** answers copied, as they must all stay valid together. */
+static hrsync_status ch_http_many(hrsync_host_ctx *c,
+                                  const hrsync_http_request *const *reqs,
+                                  size_t n, const hrsync_http_response **out)
+{
+  size_t i;
+  if(outside(c, "http_many"))
+    return HRSYNC_E_INTERNAL;
+  if(!out || (n && !reqs)) {
+    breach(c, "http_many() with NULL requests or responses in %s",
+           hs_ch_phase_name(c->phase));
+    return HRSYNC_E_INTERNAL;
+  }
+  many_free(c);
+  for(i = 0; i < n; i++)
+    out[i] = NULL;
+  if(n && !(c->many = calloc(n, sizeof(*c->many))))
+    return HRSYNC_E_NOMEM;
+  for(i = 0; i < n; i++) {
+    const hrsync_http_response *r = NULL;
+    hrsync_status st = ch_http(c, reqs[i], &r);
+    if(st != HRSYNC_OK)
+      return st;
+    c->n_many = i + 1;
+    if(hs_http_response_copy(&c->many[i], r))
+      return HRSYNC_E_NOMEM;
+  }
+  for(i = 0; i < n; i++)
+    out[i] = &c->many[i];
+  return HRSYNC_OK;
+}
+
+/* SDK 1.4 rate_limit: replayed answers need no pacing. */
+static void ch_rate_limit(hrsync_host_ctx *c, uint32_t requests,
+                          uint32_t seconds)
+{
+  (void)c;
+  (void)requests;
+  (void)seconds;
+}
+
 /* SDK 1.4 http_stream: the answer http() would give (faults included),
 ** a 2xx body then handed over in HS_CH_STREAM_CHUNK pieces. */
 static hrsync_status
@@ -814,6 +867,8 @@ static const hrsync_host table = {
     .free = ch_free,
     .field_withheld = ch_field_withheld,
     .roster_total = ch_roster_total,
+    .http_many = ch_http_many,
+    .rate_limit = ch_rate_limit,
     .http_stream = ch_http_stream,
 };
 
@@ -843,6 +898,7 @@ void hs_ch_free(hrsync_host_ctx *c)
     free(c->ids[i]);
   free(c->ids);
   free(c->resp_body);
+  many_free(c);
   take_back(c);
   hs_buf_free(&c->held);
   for(i = 0; i < c->n_rec; i++) {

@@ -34,7 +34,7 @@ static uint32_t custom_type(const char *t)
 hrsync_status hm_custom_defs_load(hrsync_conn *c)
 {
   /* A token that may not list custom fields still syncs the rest. */
-  hm_pager pager = {"/custom-fields", 0, HM_LIMIT, 0, 1};
+  hm_pager pager = HM_PAGER("/custom-fields", 1);
   hrsync_status st = HRSYNC_OK;
 
   if(c->custom_defs)
@@ -66,6 +66,7 @@ hrsync_status hm_custom_defs_load(hrsync_conn *c)
     }
     json_object_put(root);
   }
+  hm_pager_free(&pager);
   return st;
 }
 

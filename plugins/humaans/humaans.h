@@ -10,6 +10,7 @@
 #define HUMAANS_H
 
 #include "hsp.h"
+#include "hsp_many.h"
 
 /* Page size asked for; Humaans caps $limit at 250. */
 #define HM_LIMIT 250u
@@ -30,7 +31,22 @@ typedef struct hm_pager {
   size_t limit;     /* $limit of the next request */
   int done;
   int refused_ok; /* a first page refused (400/403/404): an empty list */
+  /* Once the first page gave a total, the next pages are read ahead in
+  ** batches (SDK 1.4 http_many), then handed out in order. */
+  int have_total;
+  size_t total;
+  json_object *ahead[HSP_MANY_BATCH]; /* parsed pages not handed out yet */
+  size_t n_ahead, next_ahead;
 } hm_pager;
+
+/* A pager for path; refused_ok as in hm_pager. */
+#define HM_PAGER(path, refused_ok)                                            \
+  {                                                                           \
+    (path), 0, HM_LIMIT, 0, (refused_ok), 0, 0, {NULL}, 0, 0                  \
+  }
+
+/* Frees the pages read ahead and not handed out (an early stop). */
+void hm_pager_free(hm_pager *pager);
 
 struct hrsync_conn {
   hsp_host hh;
@@ -71,7 +87,8 @@ long long hm_count_of(json_object *root, const char *key);
 /* Fetches pager's next page. *data is the envelope's "data" array,
 ** borrowed from *root, which the caller json_object_put()s. Advances the
 ** pager and sets pager->done after the last page (by total, a short page
-** or an empty one). */
+** or an empty one). With a total and http_many, pages come from batches
+** read ahead: the same requests, the same pages in the same order. */
 hrsync_status hm_page_next(hrsync_conn *c, hm_pager *pager, json_object **root,
                            json_object **data);
 

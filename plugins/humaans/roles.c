@@ -132,7 +132,7 @@ static void role_free(hm_role *r)
 
 hrsync_status hm_roles_load(hrsync_conn *c)
 {
-  hm_pager pager = {"/job-roles", 0, HM_LIMIT, 0, 0};
+  hm_pager pager = HM_PAGER("/job-roles", 0);
   size_t cap = 0, i, n, kept;
   hrsync_status st = HRSYNC_OK;
 
@@ -146,6 +146,7 @@ hrsync_status hm_roles_load(hrsync_conn *c)
       st = keep_role(c, json_object_array_get_idx(data, i), &cap);
     json_object_put(root);
   }
+  hm_pager_free(&pager);
   if(st)
     return st;
   if(c->n_roles)

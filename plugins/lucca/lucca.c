@@ -142,6 +142,7 @@ static hrsync_status lc_open(const hrsync_host *host, hrsync_host_ctx *ctx,
   if(!c)
     return HRSYNC_E_NOMEM;
   c->hh = hh;
+  c->total = -1;
   st = lc_base(c);
   if(!st)
     st = hsp_need(&hh, "api_key", 1, key, sizeof(key));
@@ -173,6 +174,8 @@ static void lc_close(hrsync_conn *c)
   memset(c->auth, 0, sizeof(c->auth));
   memset(c->secret, 0, sizeof(c->secret));
   free(c->next_url);
+  while(c->next_ahead < c->n_ahead)
+    json_object_put(c->ahead[c->next_ahead++]);
   json_object_put(c->nationalities);
   json_object_put(c->ext_labels);
   free(c);
@@ -184,6 +187,8 @@ static hrsync_status lc_authenticate(hrsync_conn *c)
   static const char what[] = "GET " LC_USERS " (authenticate)";
   json_object *root, *items;
   hrsync_status st;
+  if(HRSYNC_HOST_HAS(c->hh.h, rate_limit))
+    c->hh.h->rate_limit(c->hh.ctx, LC_RATE_REQUESTS, LC_RATE_SECONDS);
   if(c->new_api)
     return lc_api_authenticate(c);
   st = lc_get(c, LC_USERS "?fields=id&paging=0,1", what, &root);

@@ -11,9 +11,15 @@
 #define LUCCA_H
 
 #include "hsp.h"
+#include "hsp_many.h"
 
 /* Users per page: the v3 maximum; a shorter page is the last one. */
 #define LC_PAGE 1000u
+/* The Lucca API's documented limit: 50 requests a minute per tenant. The
+** notes leave open whether it covers v3 too; declared for both, as the
+** emulator limits both (SDK 1.4 rate_limit). */
+#define LC_RATE_REQUESTS 50u
+#define LC_RATE_SECONDS  60u
 
 #define LC_USERS         "/api/v3/users"
 #define LC_TOKEN_URL     "https://accounts.world.luccasoftware.com/oauth/token"
@@ -42,6 +48,13 @@ struct hrsync_conn {
   char token_url[512];
   char *next_url; /* links.next.href of the last page */
   int api_started, total_said;
+  /* v3: the users count (fields=collection.count), asked after a full
+  ** first page when the host offers http_many; the pages after it read
+  ** ahead in batches. */
+  int count_asked;
+  long total; /* -1 until counted */
+  json_object *ahead[HSP_MANY_BATCH];
+  size_t n_ahead, next_ahead;
 };
 
 /* GET path_and_query (appended to the base URL), status checked, JSON

@@ -290,6 +290,114 @@ static void check_withheld(hrsync_conn *c, json_object *items)
   }
 }
 
+/* The users page at offset into path: "" for none when it does not fit
+** (-1). */
+static int page_path(const hrsync_conn *c, const char *fields,
+                     const char *since, size_t offset, char *path, size_t cap)
+{
+  int m =
+      snprintf(path, cap, "%s?fields=%s&formerEmployees=true%s&paging=%zu,%u",
+               LC_USERS, fields, since, offset, LC_PAGE);
+  (void)c;
+  return m < 0 || (size_t)m >= cap ? -1 : 0;
+}
+
+static void ahead_drop(hrsync_conn *c)
+{
+  while(c->next_ahead < c->n_ahead)
+    json_object_put(c->ahead[c->next_ahead++]);
+  c->n_ahead = c->next_ahead = 0;
+}
+
+/* v3 sends no total unless asked: after a full first page, one
+** fields=collection.count request (with the same filters) makes the rest
+** of the roster a known number of pages. */
+static hrsync_status ask_count(hrsync_conn *c, const char *since)
+{
+  static const char what[] = "GET " LC_USERS " fields=collection.count";
+  char path[256];
+  json_object *root = NULL, *n;
+  hrsync_status st;
+  c->count_asked = 1;
+  snprintf(path, sizeof(path),
+           "%s?fields=collection.count&formerEmployees=true%s", LC_USERS,
+           since);
+  st = lc_get(c, path, what, &root);
+  if(st == HRSYNC_E_HTTP || st == HRSYNC_E_PARSE) {
+    /* Only a shortcut: without a count the pages come one by one. */
+    hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_INFO,
+                "%s failed; paging one page at a time", what);
+    return HRSYNC_OK;
+  }
+  if(st != HRSYNC_OK)
+    return st;
+  n = hsp_json_path(root, "data.count");
+  if(json_object_is_type(n, json_type_int) && json_object_get_int64(n) >= 0) {
+    c->total = (long)json_object_get_int64(n);
+    if(HRSYNC_HOST_HAS(c->hh.h, roster_total))
+      c->hh.h->roster_total(c->hh.ctx, (uint64_t)c->total);
+  }
+  json_object_put(root);
+  return HRSYNC_OK;
+}
+
+/* The pages from c->offset on, up to the count or a batch, into
+** c->ahead: the requests paging one by one would send. */
+static hrsync_status read_ahead(hrsync_conn *c, const char *fields,
+                                const char *since)
+{
+  char urls[HSP_MANY_BATCH][2600], whats[HSP_MANY_BATCH][128];
+  const char *up[HSP_MANY_BATCH], *wp[HSP_MANY_BATCH];
+  size_t n = 0, off = c->offset;
+  hrsync_status st;
+  for(; n < HSP_MANY_BATCH && off < (size_t)c->total; n++, off += LC_PAGE) {
+    char path[2048];
+    if(page_path(c, fields, since, off, path, sizeof(path)))
+      return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_CONFIG,
+                           "GET %s: too many fields for one request",
+                           LC_USERS);
+    if((st = hsp_url(&c->hh, urls[n], sizeof(urls[n]), c->base, "%s", path)))
+      return st;
+    snprintf(whats[n], sizeof(whats[n]), "GET %s paging=%zu,%u", LC_USERS, off,
+             LC_PAGE);
+    up[n] = urls[n];
+    wp[n] = whats[n];
+  }
+  st = hsp_many_get_json(&c->hh, up, n, c->auth, wp, c->ahead);
+  if(!st) {
+    c->n_ahead = n;
+    c->next_ahead = 0;
+  }
+  return st;
+}
+
+/* The parsed page at c->offset: read ahead once counted, or one GET. */
+static hrsync_status fetch(hrsync_conn *c, const char *fields,
+                           const char *since, const char *what,
+                           json_object **root)
+{
+  char path[2048];
+  hrsync_status st;
+  if(c->next_ahead == c->n_ahead) {
+    c->n_ahead = c->next_ahead = 0;
+    if(c->offset > 0 && !c->count_asked && hsp_many_ok(&c->hh) &&
+       (st = ask_count(c, since)) != HRSYNC_OK)
+      return st;
+    if(c->total >= 0 && c->offset > 0 && c->offset < (size_t)c->total &&
+       hsp_many_ok(&c->hh) && (st = read_ahead(c, fields, since)))
+      return st;
+  }
+  if(c->next_ahead < c->n_ahead) {
+    *root = c->ahead[c->next_ahead];
+    c->ahead[c->next_ahead++] = NULL;
+    return HRSYNC_OK;
+  }
+  if(page_path(c, fields, since, c->offset, path, sizeof(path)))
+    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_CONFIG,
+                         "%s: too many fields for one request", what);
+  return lc_get(c, path, what, root);
+}
+
 hrsync_status lc_next_page(hrsync_conn *c, int *has_more)
 {
   char what[128];
@@ -313,18 +421,12 @@ hrsync_status lc_next_page(hrsync_conn *c, int *has_more)
   if(!st)
     st = fields_param(c, list);
   if(!st) {
-    char path[2048];
     char since[96];
-    int m = since_param(c, since, sizeof(since));
-    if(m >= 0)
-      m = snprintf(path, sizeof(path),
-                   "%s?fields=%s&formerEmployees=true%s&paging=%zu,%u",
-                   LC_USERS, list->buf, since, c->offset, LC_PAGE);
-    if(m < 0 || (size_t)m >= sizeof(path))
+    if(since_param(c, since, sizeof(since)) < 0)
       st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_CONFIG,
                          "%s: too many fields for one request", what);
     else
-      st = lc_get(c, path, what, &root);
+      st = fetch(c, list->buf, since, what, &root);
   }
   if(!st)
     st = lc_items(c, root, what, &items);
@@ -345,6 +447,8 @@ hrsync_status lc_next_page(hrsync_conn *c, int *has_more)
     c->done = 1;
   *has_more = !st && !c->done;
 out:
+  if(st || c->done)
+    ahead_drop(c);
   printbuf_free(list);
   printbuf_free(pb);
   json_object_put(root);

@@ -83,6 +83,8 @@ static void psn_close(hrsync_conn *c)
     return;
   json_object_put(c->seen);
   json_object_put(c->units);
+  while(c->next_ahead < c->n_ahead)
+    json_object_put(c->ahead[c->next_ahead++]);
   free(c->next_url);
   if(c->bearer)
     memset(c->bearer, 0, strlen(c->bearer));
@@ -275,6 +277,22 @@ static hrsync_status adopt_rotated(hrsync_conn *c,
   return set_token(c, v, n);
 }
 
+/* adopt_rotated, and a token that changed marks one-time tokens: each
+** allows one request, so no batch can share it (c->no_many). */
+static hrsync_status adopt_noting(hrsync_conn *c,
+                                  const hrsync_http_response *resp)
+{
+  char *before = c->bearer ? strdup(c->bearer) : NULL;
+  hrsync_status st;
+  if(c->bearer && !before)
+    return HRSYNC_E_NOMEM;
+  st = adopt_rotated(c, resp);
+  if(st == HRSYNC_OK && before && c->bearer && strcmp(before, c->bearer))
+    c->no_many = 1;
+  free(before);
+  return st;
+}
+
 hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
                       json_object **out)
 {
@@ -292,15 +310,80 @@ hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
   return st;
 }
 
-hrsync_status psn_get_url(hrsync_conn *c, const char *url, const char *what,
-                          json_object **out)
+/* One answer of a batch, as psn_get_url takes a 2xx one. */
+static hrsync_status take_answer(hrsync_conn *c,
+                                 const hrsync_http_response *resp,
+                                 const char *what, json_object **out)
+{
+  hrsync_status st = hsp_check_status(&c->hh, resp, what, NULL);
+  if(st == HRSYNC_OK)
+    st = adopt_noting(c, resp);
+  if(st == HRSYNC_OK)
+    st = hsp_parse_json(&c->hh, resp, what, out);
+  if(st == HRSYNC_OK && (st = check_envelope(c, *out, what)) != HRSYNC_OK) {
+    json_object_put(*out);
+    *out = NULL;
+  }
+  return st;
+}
+
+static hrsync_status get_url(hrsync_conn *c, const char *url, const char *what,
+                             json_object **out, int first);
+
+hrsync_status psn_get_many(hrsync_conn *c, const char *const *urls,
+                           const char *const *whats, size_t n,
+                           json_object **roots)
+{
+  hrsync_kv headers[3] = {{"Accept", "application/json"},
+                          {"Authorization", NULL},
+                          {"X-Personio-App-ID", "HRSYNC"}};
+  const hrsync_http_response *resp[HSP_MANY_BATCH];
+  hrsync_status st = HRSYNC_OK;
+  size_t i, k = 0;
+  for(i = 0; i < n; i++)
+    roots[i] = NULL;
+  if(!c->bearer)
+    st = psn_auth(c);
+  if(!st) {
+    headers[1].value = c->bearer;
+    st = hsp_many_get(&c->hh, urls, n, headers, 3, resp);
+  }
+  /* The answers in order, while the token holds; a refused or rotated
+  ** token leaves the rest to psn_get_url, one at a time, as without a
+  ** batch. */
+  for(; !st && k < n && resp[k]->status != 401 && !c->no_many; k++)
+    st = take_answer(c, resp[k], whats[k], &roots[k]);
+  if(!st && k < n && !c->no_many) {
+    st = get_url(c, urls[k], whats[k], &roots[k], 1);
+    k++;
+  }
+  for(; !st && k < n; k++)
+    st = psn_get_url(c, urls[k], whats[k], &roots[k]);
+  if(st)
+    for(i = 0; i < n; i++) {
+      json_object_put(roots[i]);
+      roots[i] = NULL;
+    }
+  return st;
+}
+
+/* psn_get_url from attempt first: 1 when a batch already got this
+** request's 401 (the token is dropped here, as after a first 401). */
+static hrsync_status get_url(hrsync_conn *c, const char *url, const char *what,
+                             json_object **out, int first)
 {
   hrsync_http_request req;
   const hrsync_http_response *resp = NULL;
   hrsync_status st = HRSYNC_OK;
   int attempt;
   *out = NULL;
-  for(attempt = 0; attempt < 2; attempt++) {
+  if(first) {
+    hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_INFO,
+                "%s: token refused (HTTP 401); authenticating again", what);
+    free(c->bearer);
+    c->bearer = NULL;
+  }
+  for(attempt = first; attempt < 2; attempt++) {
     /* X-Personio-App-ID names the customer's integration (one report has
     ** the attributes endpoint demanding it). X-Personio-Partner-ID is for
     ** marketplace partners only: a customer must not send it. */
@@ -325,7 +408,7 @@ hrsync_status psn_get_url(hrsync_conn *c, const char *url, const char *what,
     }
     st = hsp_check_status(&c->hh, resp, what, NULL);
     if(st == HRSYNC_OK)
-      st = adopt_rotated(c, resp);
+      st = adopt_noting(c, resp);
     if(st == HRSYNC_OK)
       st = hsp_parse_json(&c->hh, resp, what, out);
     if(st == HRSYNC_OK && (st = check_envelope(c, *out, what)) != HRSYNC_OK) {
@@ -337,8 +420,18 @@ hrsync_status psn_get_url(hrsync_conn *c, const char *url, const char *what,
   return st;
 }
 
+hrsync_status psn_get_url(hrsync_conn *c, const char *url, const char *what,
+                          json_object **out)
+{
+  return get_url(c, url, what, out, 0);
+}
+
 static hrsync_status psn_authenticate(hrsync_conn *c)
 {
+  /* v1's documented limit (SDK 1.4); v2's are undocumented, so the host
+  ** paces v2 by its x-ratelimit-* headers alone. */
+  if(!c->v2 && HRSYNC_HOST_HAS(c->hh.h, rate_limit))
+    c->hh.h->rate_limit(c->hh.ctx, PSN_RATE_REQUESTS, PSN_RATE_SECONDS);
   return psn_auth(c);
 }
 

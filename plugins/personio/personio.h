@@ -9,9 +9,15 @@
 #define HRSYNC_PERSONIO_H
 
 #include "hsp.h"
+#include "hsp_many.h"
 
 /* Employees per page: Personio refuses more since 2025-01-31. */
 #define PSN_PAGE_LIMIT 100
+/* Documented for GET /company/employees since 2024-05-06: 300 requests
+** a minute (with a burst cap of 15 a second), declared to the host so it
+** paces (SDK 1.4 rate_limit). */
+#define PSN_RATE_REQUESTS 300u
+#define PSN_RATE_SECONDS  60u
 
 struct hrsync_conn {
   hsp_host hh;
@@ -30,6 +36,11 @@ struct hrsync_conn {
   int v2_started;          /* v2: the first page was asked for */
   int total_said;          /* roster_total reported */
   json_object *units;      /* v2: {"department": {"<id>": name}, ...} */
+  /* v1 pages read ahead once the total is known (SDK 1.4 http_many). */
+  json_object *ahead[HSP_MANY_BATCH];
+  size_t n_ahead, next_ahead;
+  long step;   /* the page size the server used (step of the offset) */
+  int no_many; /* tokens rotate per answer: one request at a time */
 };
 
 /* GETs path (appended to base_url) with the bearer token, obtaining one
@@ -40,6 +51,15 @@ struct hrsync_conn {
 ** caller json_object_put()s *out. */
 hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
                       json_object **out);
+
+/* psn_get for n absolute urls in one http_many batch (whats[i] names
+** urls[i] in errors); roots[i] are the parsed answers, all NULL on error.
+** After a 401 (one new token) or a rotated token, the rest are fetched
+** one by one (psn_get_url); a rotated token also sets c->no_many, as
+** one-time tokens allow one request at a time. */
+hrsync_status psn_get_many(hrsync_conn *c, const char *const *urls,
+                           const char *const *whats, size_t n,
+                           json_object **roots);
 
 /* psn_get with an absolute URL (a v2 next link). */
 hrsync_status psn_get_url(hrsync_conn *c, const char *url, const char *what,

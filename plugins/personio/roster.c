@@ -283,11 +283,85 @@ static long step(json_object *root)
   return n > 0 && n < PSN_PAGE_LIMIT ? n : PSN_PAGE_LIMIT;
 }
 
+/* The employees page at offset: a path under base_url (full 0) or an
+** absolute URL (full 1), malloc'd; NULL on out of memory. */
+static char *page_path(const hrsync_conn *c, long offset, int full)
+{
+  size_t cap = strlen(c->query) + strlen(c->base) + 96;
+  char *path = malloc(cap);
+  if(path)
+    snprintf(path, cap, "%s/v1/company/employees?limit=%d&offset=%ld%s",
+             full ? c->base : "", PSN_PAGE_LIMIT, offset, c->query);
+  return path;
+}
+
+/* Drops the pages read ahead and not used. */
+static void ahead_drop(hrsync_conn *c)
+{
+  while(c->next_ahead < c->n_ahead)
+    json_object_put(c->ahead[c->next_ahead++]);
+  c->n_ahead = c->next_ahead = 0;
+}
+
+/* With the total known from the first page (and http_many), the pages
+** from c->offset on, one step apart, up to the total or a batch, into
+** c->ahead: the requests paging one by one would send. */
+static hrsync_status read_ahead(hrsync_conn *c)
+{
+  char *urls[HSP_MANY_BATCH], whats[HSP_MANY_BATCH][96];
+  const char *wp[HSP_MANY_BATCH];
+  size_t n = 0, i;
+  long off = c->offset;
+  hrsync_status st = HRSYNC_OK;
+  for(; n < HSP_MANY_BATCH && off < c->total; n++, off += c->step) {
+    if(!(urls[n] = page_path(c, off, 1))) {
+      st = HRSYNC_E_NOMEM;
+      break;
+    }
+    snprintf(whats[n], sizeof(whats[n]), "/v1/company/employees offset %ld",
+             off);
+    wp[n] = whats[n];
+  }
+  if(!st)
+    st = psn_get_many(c, (const char *const *)urls, wp, n, c->ahead);
+  for(i = 0; i < n; i++)
+    free(urls[i]);
+  if(!st) {
+    c->n_ahead = n;
+    c->next_ahead = 0;
+  }
+  return st;
+}
+
+/* The parsed page at c->offset: read ahead, or one GET. */
+static hrsync_status fetch(hrsync_conn *c, const char *what,
+                           json_object **root)
+{
+  hrsync_status st;
+  char *path;
+  if(c->next_ahead == c->n_ahead) {
+    c->n_ahead = c->next_ahead = 0;
+    if(c->total >= 0 && c->offset > 0 && c->offset < c->total && c->step > 0 &&
+       !c->no_many && hsp_many_ok(&c->hh) && (st = read_ahead(c)) != HRSYNC_OK)
+      return st;
+  }
+  if(c->next_ahead < c->n_ahead) {
+    *root = c->ahead[c->next_ahead];
+    c->ahead[c->next_ahead++] = NULL;
+    return HRSYNC_OK;
+  }
+  if(!(path = page_path(c, c->offset, 0)))
+    return HRSYNC_E_NOMEM;
+  st = psn_get(c, path, what, root);
+  free(path);
+  return st;
+}
+
 static hrsync_status page(hrsync_conn *c)
 {
   json_object *root = NULL, *data;
-  char what[96], *path;
-  size_t i, n, fresh = 0, cap;
+  char what[96];
+  size_t i, n, fresh = 0;
   long total;
   hrsync_status st;
   if(!c->query && (st = build_query(c)) != HRSYNC_OK)
@@ -295,13 +369,7 @@ static hrsync_status page(hrsync_conn *c)
   if(!c->seen && !(c->seen = json_object_new_object()))
     return HRSYNC_E_NOMEM;
   snprintf(what, sizeof(what), "/v1/company/employees offset %ld", c->offset);
-  cap = strlen(c->query) + 96;
-  if(!(path = malloc(cap)))
-    return HRSYNC_E_NOMEM;
-  snprintf(path, cap, "/v1/company/employees?limit=%d&offset=%ld%s",
-           PSN_PAGE_LIMIT, c->offset, c->query);
-  st = psn_get(c, path, what, &root);
-  free(path);
+  st = fetch(c, what, &root);
   if(st != HRSYNC_OK)
     return st;
   if(!json_object_is_type(root, json_type_object) ||
@@ -345,8 +413,13 @@ static hrsync_status page(hrsync_conn *c)
   if(!n || (total >= 0 && c->offset + (long)n >= total) ||
      (total < 0 && last_page_by_number(root)))
     c->done = 1;
-  c->offset += step(root);
+  if(c->step && step(root) != c->step)
+    ahead_drop(c); /* read one step apart: not where the pages now are */
+  c->step = step(root);
+  c->offset += c->step;
 out:
+  if(st != HRSYNC_OK || c->done)
+    ahead_drop(c);
   json_object_put(root);
   return st;
 }

@@ -160,7 +160,7 @@ static void test_bad_values_skip_the_record(void **state)
 
 static void test_field_limit_is_configurable(void **state)
 {
-  hs_limits lim = {8, 0, 0, 0};
+  hs_limits lim = {8, 0, 0, 0, 0, 0, 0, 0};
   hs_err err;
   (void)state;
   next_page_fn = page_bad_values;
@@ -193,7 +193,7 @@ static hrsync_status page_forever(hrsync_conn *c, int *has_more)
 
 static void test_records_per_run(void **state)
 {
-  hs_limits lim = {0, 0, 500, 0};
+  hs_limits lim = {0, 0, 500, 0, 0, 0, 0, 0};
   hs_err err;
   (void)state;
   next_page_fn = page_forever;
@@ -213,7 +213,7 @@ static hrsync_status page_distinct_forever(hrsync_conn *c, int *has_more)
 
 static void test_pages_per_run(void **state)
 {
-  hs_limits lim = {0, 0, 0, 40};
+  hs_limits lim = {0, 0, 0, 40, 0, 0, 0, 0};
   hs_err err;
   (void)state;
   next_page_fn = page_distinct_forever;

@@ -8,6 +8,7 @@
 ** /n429 N x 429 without Retry-After, then 200.
 */
 #include "http.h"
+#include "pace.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -132,6 +133,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
   }
   if(!strcmp(url, "/t429"))
     return reply(c, 429, "{}", "0", attempt);
+  if(!strncmp(url, "/n/", 3)) /* its own name back: which answer is which */
+    return reply(c, 200, url + 3, NULL, attempt);
   return reply(c, 200, "hello", NULL, attempt);
 }
 
@@ -184,7 +187,8 @@ static const char *url_of(const char *path)
 
 static int reset(void **state)
 {
-  hs_http_opts o = {0, 5000, 3, 50, NULL, 0};
+  /* Retry-After honoured up to 2 s here, backoff capped at 50 ms. */
+  hs_http_opts o = {0, 5000, 3, 50, NULL, 0, 2000, 3, 0};
   hs_err err;
   (void)state;
   pthread_mutex_lock(&mu);
@@ -343,7 +347,10 @@ static void test_retry_after_then_ok(void **state)
   assert_non_null(strstr(logbuf, "HTTP 503, retry 1 of 3 in 0 ms"));
 }
 
-static void test_retry_after_capped(void **state)
+/* Issue 16: a Retry-After is never cut to the backoff cap (50 ms here):
+** retrying before the server allows only gets refused again. Within the
+** Retry-After cap (2 s here) it is waited for whole. */
+static void test_retry_after_over_backoff_cap_honoured(void **state)
 {
   hrsync_http_request r = get("/flaky");
   const hrsync_http_response *resp;
@@ -352,15 +359,62 @@ static void test_retry_after_capped(void **state)
   long ms;
   (void)state;
   flaky_left = 1;
-  retry_after_secs = 30; /* capped to the 50 ms max_retry_wait_ms */
+  retry_after_secs = 1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   assert_int_equal(hs_http_perform(http, &r, &resp, &err), HS_OK);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
   assert_int_equal(resp->status, 200);
-  assert_true(ms >= 50);
+  assert_true(ms >= 1000);
   assert_true(ms < 5000);
-  assert_non_null(strstr(logbuf, "retry 1 of 3 in 50 ms"));
+  assert_non_null(strstr(logbuf, "retry 1 of 3 in 1000 ms"));
+}
+
+/* Over the Retry-After cap: the request fails at once, saying why. */
+static void test_retry_after_over_cap_fails(void **state)
+{
+  hrsync_http_request r = get("/flaky");
+  const hrsync_http_response *resp;
+  struct timespec t0, t1;
+  hs_err err;
+  long ms;
+  (void)state;
+  flaky_left = 1;
+  retry_after_secs = 30;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  assert_int_equal(hs_http_perform(http, &r, &resp, &err), HS_E_HTTP);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+  assert_true(ms < 1000);
+  assert_null(resp);
+  assert_non_null(strstr(err.msg, "asks to wait 30 s (Retry-After), over the "
+                                  "2 s hrsync waits at most "
+                                  "(limits.retry_wait_seconds)"));
+  assert_non_null(strstr(err.msg, "/flaky"));
+}
+
+/* The cap is never below the connector's declared window: Lucca's 60 s
+** (and a 90 s Retry-After with a 600 s window), whatever the option. */
+static void test_retry_after_cap_covers_window(void **state)
+{
+  (void)state;
+  assert_int_equal(hs_http_retry_after_cap_ms(http), 2000);
+  hs_http_rate_limit(http, 50, 60);
+  assert_int_equal(hs_http_retry_after_cap_ms(http), 61000);
+  assert_int_equal(hs_http_retry_wait_ms(429, 0, 61000, 50,
+                                         hs_http_retry_after_cap_ms(http)),
+                   61000);
+  hs_http_rate_limit(http, 100, 600);
+  assert_int_equal(hs_http_retry_wait_ms(429, 0, 90000, 50,
+                                         hs_http_retry_after_cap_ms(http)),
+                   90000);
+  hs_http_rate_limit(http, 0, 0);
+  /* The default, without any option: 120 s, over every documented
+  ** 60 s window. */
+  assert_int_equal(hs_http_retry_wait_ms(429, 0, 90000, 60000, 120000), 90000);
+  assert_int_equal(hs_http_retry_wait_ms(429, 0, 121000, 60000, 120000), -1);
+  assert_int_equal(hs_http_retry_wait_ms(503, 2, -1, 60000, 120000), 2000);
+  assert_int_equal(hs_http_retry_wait_ms(429, 0, -1, 60000, 120000), 1000);
 }
 
 static void test_retry_after_http_date(void **state)
@@ -412,7 +466,7 @@ static void test_429_exhausted_returns_last(void **state)
 ** it), not the 500 ms first backoff step. */
 static void test_429_without_retry_after_waits_1s(void **state)
 {
-  hs_http_opts o = {0, 5000, 3, 5000, NULL, 0};
+  hs_http_opts o = {0, 5000, 3, 5000, NULL, 0, 0, 0, 0};
   hrsync_http_request r = get("/n429");
   const hrsync_http_response *resp;
   struct timespec t0, t1;
@@ -531,7 +585,7 @@ static void test_quiet_log_has_no_headers(void **state)
 ** limit; one that fits is whole. */
 static void test_body_cap(void **state)
 {
-  hs_http_opts o = {0, 5000, 0, 50, NULL, 4};
+  hs_http_opts o = {0, 5000, 0, 50, NULL, 4, 0, 0, 0};
   hrsync_http_request r = get("/echo");
   const hrsync_http_response *resp = NULL;
   hs_http *small = NULL;
@@ -549,6 +603,184 @@ static void test_body_cap(void **state)
   hs_http_free(small);
 }
 
+/* ---- http_many (issue 16) ------------------------------------------ */
+
+/* reqs[i] = GET base/paths[i], URLs in urls. */
+static void batch(const char *const *paths, size_t n, char urls[][128],
+                  hrsync_http_request *reqs, const hrsync_http_request **ptrs)
+{
+  size_t i;
+  for(i = 0; i < n; i++) {
+    reqs[i] = get("/");
+    if(!strncmp(paths[i], "http", 4))
+      snprintf(urls[i], 128, "%s", paths[i]);
+    else
+      snprintf(urls[i], 128, "http://127.0.0.1:%u%s", (unsigned)port,
+               paths[i]);
+    reqs[i].url = urls[i];
+    ptrs[i] = &reqs[i];
+  }
+}
+
+/* Answers in request order, all valid together, on kept connections. */
+static void test_many_in_order(void **state)
+{
+  static const char *const paths[] = {"/n/0", "/n/1", "/n/2",
+                                      "/n/3", "/n/4", "/n/5"};
+  char urls[6][128];
+  hrsync_http_request reqs[6];
+  const hrsync_http_request *ptrs[6];
+  const hrsync_http_response *out[6];
+  hs_http_stats st;
+  hs_err err;
+  size_t i;
+  (void)state;
+  batch(paths, 6, urls, reqs, ptrs);
+  assert_int_equal(hs_http_many(http, ptrs, 6, out, &err), HS_OK);
+  for(i = 0; i < 6; i++) {
+    assert_int_equal(out[i]->status, 200);
+    assert_string_equal(out[i]->body, paths[i] + 3);
+  }
+  hs_http_get_stats(http, &st);
+  assert_int_equal(st.requests, 6);
+  /* -v lines as for http(), one per request. */
+  assert_non_null(strstr(logbuf, "GET http://127.0.0.1"));
+  /* At most the concurrency (3) connections. */
+  assert_true(st.connections <= 3);
+}
+
+/* A retryable answer in a batch is retried as http() retries it. */
+static void test_many_retries(void **state)
+{
+  static const char *const paths[] = {"/n/a", "/flaky", "/n/b"};
+  char urls[3][128];
+  hrsync_http_request reqs[3];
+  const hrsync_http_request *ptrs[3];
+  const hrsync_http_response *out[3];
+  hs_http_stats st;
+  hs_err err;
+  (void)state;
+  flaky_left = 2;
+  retry_after_secs = 0;
+  batch(paths, 3, urls, reqs, ptrs);
+  assert_int_equal(hs_http_many(http, ptrs, 3, out, &err), HS_OK);
+  assert_string_equal(out[0]->body, "a");
+  assert_int_equal(out[1]->status, 200);
+  assert_string_equal(out[1]->body, "hello");
+  assert_string_equal(out[2]->body, "b");
+  hs_http_get_stats(http, &st);
+  assert_int_equal(st.retries, 2);
+  assert_int_equal(st.requests, 5);
+  assert_non_null(strstr(logbuf, "HTTP 503, retry 1 of 3 in 0 ms"));
+}
+
+/* A request of a batch that gets no answer: the error names it. */
+static void test_many_failure_named(void **state)
+{
+  char bad[128], urls[3][128];
+  const char *paths[3] = {"/n/a", bad, "/n/c"};
+  hrsync_http_request reqs[3];
+  const hrsync_http_request *ptrs[3];
+  const hrsync_http_response *out[3];
+  hs_err err;
+  (void)state;
+  snprintf(bad, sizeof(bad), "http://127.0.0.1:%u/gone",
+           (unsigned)closed_port());
+  batch(paths, 3, urls, reqs, ptrs);
+  assert_int_equal(hs_http_many(http, ptrs, 3, out, &err), HS_E_HTTP);
+  assert_non_null(strstr(err.msg, "request 2 of 3: GET http://127.0.0.1:"));
+  assert_non_null(strstr(err.msg, "/gone: "));
+  assert_null(out[0]);
+  assert_null(out[1]);
+  assert_null(out[2]);
+}
+
+/* Concurrency 1: one at a time, every answer still valid together. */
+static void test_many_one_by_one(void **state)
+{
+  static const char *const paths[] = {"/n/x", "/n/y"};
+  hs_http_opts o = {0, 5000, 3, 50, NULL, 0, 0, 1, 0};
+  char urls[2][128];
+  hrsync_http_request reqs[2];
+  const hrsync_http_request *ptrs[2];
+  const hrsync_http_response *out[2];
+  hs_http *one;
+  hs_err err;
+  (void)state;
+  assert_int_equal(hs_http_new(&o, lg, &one, &err), HS_OK);
+  batch(paths, 2, urls, reqs, ptrs);
+  assert_int_equal(hs_http_many(one, ptrs, 2, out, &err), HS_OK);
+  assert_string_equal(out[0]->body, "x");
+  assert_string_equal(out[1]->body, "y");
+  hs_http_free(one);
+}
+
+/* The pace: 300 a minute is also 5 a second; a window counts a request
+** until a window after its answer. */
+static void test_pace_windows(void **state)
+{
+  hs_pace *p = hs_pace_new();
+  hs_pace_ticket t[6];
+  int i;
+  (void)state;
+  assert_non_null(p);
+  assert_int_equal(hs_pace_wait_ms(p, 1000), 0);
+  assert_int_equal(hs_pace_declare(p, 300, 60), 0);
+  assert_int_equal(hs_pace_window_ms(p), 60000);
+  for(i = 0; i < 5; i++) {
+    assert_int_equal(hs_pace_wait_ms(p, 1000), 0);
+    hs_pace_start(p, 1000, &t[i]);
+  }
+  assert_true(hs_pace_wait_ms(p, 1000) > 0); /* all five in flight */
+  for(i = 0; i < 5; i++)
+    hs_pace_done(p, &t[i], 1050, 200, NULL, 0);
+  assert_int_equal(hs_pace_wait_ms(p, 1050), 1000);
+  assert_int_equal(hs_pace_wait_ms(p, 2049), 1);
+  assert_int_equal(hs_pace_wait_ms(p, 2050), 0);
+  /* 50 a minute: a burst of 50, then a minute after the first answer. */
+  assert_int_equal(hs_pace_declare(p, 50, 60), 0);
+  for(i = 0; i < 50; i++) {
+    assert_int_equal(hs_pace_wait_ms(p, 5000), 0);
+    hs_pace_start(p, 5000, &t[0]);
+    hs_pace_done(p, &t[0], 5000 + i, 200, NULL, 0);
+  }
+  assert_int_equal(hs_pace_wait_ms(p, 5100), 59900);
+  hs_pace_free(p);
+}
+
+/* Rate-limit headers hold the connection until the budget comes back. */
+static void test_pace_headers(void **state)
+{
+  static const hrsync_kv gh[] = {{"X-RateLimit-Remaining", "0"},
+                                 {"X-RateLimit-Reset", "2"}};
+  static const hrsync_kv v2[] = {{"x-ratelimit-replenish-rate", "10"},
+                                 {"x-ratelimit-burst-capacity", "10"},
+                                 {"x-ratelimit-remaining", "0"}};
+  static const hrsync_kv ietf[] = {
+      {"RateLimit", "limit=100, remaining=0, reset=3"}};
+  static const hrsync_kv epoch[] = {{"RateLimit-Remaining", "7"},
+                                    {"RateLimit-Reset", "1700000030"}};
+  hs_pace *p = hs_pace_new();
+  hs_pace_ticket t;
+  long rem, reset;
+  double rate;
+  (void)state;
+  hs_pace_read_headers(epoch, 2, 1700000000LL, &rem, &reset, &rate);
+  assert_int_equal(rem, 7);
+  assert_int_equal(reset, 30000);
+  hs_pace_read_headers(ietf, 1, 0, &rem, &reset, &rate);
+  assert_int_equal(rem, 0);
+  assert_int_equal(reset, 3000);
+  hs_pace_start(p, 100, &t);
+  hs_pace_done(p, &t, 100, 200, gh, 2);
+  assert_int_equal(hs_pace_wait_ms(p, 100), 2000);
+  assert_int_equal(hs_pace_wait_ms(p, 2100), 0);
+  hs_pace_start(p, 3000, &t);
+  hs_pace_done(p, &t, 3000, 200, v2, 3);
+  assert_int_equal(hs_pace_wait_ms(p, 3000), 100);
+  hs_pace_free(p);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -557,7 +789,12 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_post_headers_exact, reset, done),
       cmocka_unit_test_setup_teardown(test_basic_preemptive, reset, done),
       cmocka_unit_test_setup_teardown(test_retry_after_then_ok, reset, done),
-      cmocka_unit_test_setup_teardown(test_retry_after_capped, reset, done),
+      cmocka_unit_test_setup_teardown(
+          test_retry_after_over_backoff_cap_honoured, reset, done),
+      cmocka_unit_test_setup_teardown(test_retry_after_over_cap_fails, reset,
+                                      done),
+      cmocka_unit_test_setup_teardown(test_retry_after_cap_covers_window,
+                                      reset, done),
       cmocka_unit_test_setup_teardown(test_retry_after_http_date, reset, done),
       cmocka_unit_test_setup_teardown(test_500_not_retried, reset, done),
       cmocka_unit_test_setup_teardown(test_429_exhausted_returns_last, reset,
@@ -565,6 +802,12 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_429_without_retry_after_waits_1s,
                                       reset, done),
       cmocka_unit_test_setup_teardown(test_connection_refused, reset, done),
+      cmocka_unit_test_setup_teardown(test_many_in_order, reset, done),
+      cmocka_unit_test_setup_teardown(test_many_retries, reset, done),
+      cmocka_unit_test_setup_teardown(test_many_failure_named, reset, done),
+      cmocka_unit_test_setup_teardown(test_many_one_by_one, reset, done),
+      cmocka_unit_test(test_pace_windows),
+      cmocka_unit_test(test_pace_headers),
       cmocka_unit_test_setup_teardown(test_keepalive, reset, done),
       cmocka_unit_test_setup_teardown(test_redaction, reset, done),
       cmocka_unit_test_setup_teardown(test_quiet_log_has_no_headers, reset,

@@ -175,7 +175,7 @@ static void sink(void *arg, int level, const char *line)
 static int reset(void **state)
 {
   /* A 4 KiB response cap: every streamed body here is far over it. */
-  hs_http_opts o = {0, 5000, 3, 20, NULL, 4096};
+  hs_http_opts o = {0, 5000, 3, 20, NULL, 4096, 0, 0, 0};
   hs_err err;
   (void)state;
   pthread_mutex_lock(&mu);

@@ -46,6 +46,10 @@ struct hrsync_host_ctx {
   hrsync_kv *resp_headers;
   char *resp_header_text;
   char *resp_body;
+  vec many; /* held: http_many's answers (SDK 1.4), freed as resp is */
+  size_t many_calls, many_requests;
+  uint32_t rate_requests, rate_seconds; /* the last rate_limit (SDK 1.4) */
+  size_t rate_calls;
 
   vec requests;     /* fh_request */
   vec records;      /* fh_record */
@@ -271,8 +275,11 @@ int fh_changed_only(const fh_host *fh)
   return fh->changed_only;
 }
 
+static void free_many(fh_host *fh);
+
 static void free_response(fh_host *fh)
 {
+  free_many(fh);
   free(fh->resp_headers);
   free(fh->resp_header_text);
   free(fh->resp_body);
@@ -418,6 +425,108 @@ static hrsync_status svc_http(hrsync_host_ctx *fh,
   fh->resp.body_len = reply.body_len;
   *out = &fh->resp;
   return HRSYNC_OK;
+}
+
+/* One answer of an http_many batch, owned. */
+typedef struct held {
+  hrsync_http_response resp;
+  hrsync_kv *headers;
+  char *header_text;
+  char *body;
+} held;
+
+static void free_many(fh_host *fh)
+{
+  size_t i;
+  for(i = 0; i < fh->many.n; i++) {
+    held *h = vec_at(&fh->many, i);
+    free(h->headers);
+    free(h->header_text);
+    free(h->body);
+  }
+  fh->many.n = 0;
+}
+
+/* SDK 1.4 http_many: each request through http() in order (so queues,
+** responders and checks apply as to single requests), each answer kept
+** until the next http*() call or the callback's return. */
+static hrsync_status svc_http_many(hrsync_host_ctx *fh,
+                                   const hrsync_http_request *const *reqs,
+                                   size_t n, const hrsync_http_response **out)
+{
+  held *kept;
+  size_t i;
+  free_response(fh);
+  if(!out || (n && !reqs)) {
+    violation(fh, "http_many() with NULL requests or out");
+    return HRSYNC_E_INTERNAL;
+  }
+  fh->many_calls++;
+  fh->many_requests += n;
+  for(i = 0; i < n; i++)
+    out[i] = NULL;
+  for(i = 0; i < n; i++) {
+    const hrsync_http_response *r = NULL;
+    hrsync_status st;
+    vec keep = fh->many;
+    fh->many.n = 0; /* svc_http must not free the answers kept so far */
+    fh->many.items = NULL;
+    fh->many.cap = 0;
+    st = svc_http(fh, reqs[i], &r);
+    free(fh->many.items);
+    fh->many = keep;
+    if(st != HRSYNC_OK) {
+      /* The error names which request of the batch failed. */
+      char *e = fh->error ? xstrdup(fh->error) : NULL;
+      char buf[700];
+      snprintf(buf, sizeof(buf), "request %zu of %zu: %s", i + 1, n,
+               e ? e : "failed");
+      svc_set_error(fh, buf);
+      free(e);
+      return st;
+    }
+    kept = vec_push(&fh->many);
+    kept->resp = *r;
+    kept->headers = fh->resp_headers;
+    kept->header_text = fh->resp_header_text;
+    kept->body = fh->resp_body;
+    fh->resp_headers = NULL;
+    fh->resp_header_text = NULL;
+    fh->resp_body = NULL;
+    memset(&fh->resp, 0, sizeof(fh->resp));
+  }
+  for(i = 0; i < n; i++)
+    out[i] = &((held *)vec_at(&fh->many, i))->resp;
+  return HRSYNC_OK;
+}
+
+static void svc_rate_limit(hrsync_host_ctx *fh, uint32_t requests,
+                           uint32_t seconds)
+{
+  fh->rate_requests = requests;
+  fh->rate_seconds = seconds;
+  fh->rate_calls++;
+}
+
+void fh_set_many(fh_host *fh, int on)
+{
+  fh->table.http_many = on ? svc_http_many : NULL;
+}
+
+size_t fh_many_calls(const fh_host *fh, size_t *requests)
+{
+  if(requests)
+    *requests = fh->many_requests;
+  return fh->many_calls;
+}
+
+size_t fh_rate_limit(const fh_host *fh, uint32_t *requests, uint32_t *seconds)
+{
+  if(requests)
+    *requests = fh->rate_requests;
+  if(seconds)
+    *seconds = fh->rate_seconds;
+  return fh->rate_calls;
 }
 
 /* http(), then a 2xx body handed over in chunks of stream_chunk bytes,
@@ -614,6 +723,9 @@ fh_host *fh_new(void)
   fh->table.roster_total = svc_roster_total;
   fh->table.changed_since = svc_changed_since;
   fh->table.changed_only = svc_changed_only;
+  fh->table.http_many = svc_http_many;
+  fh->table.rate_limit = svc_rate_limit;
+  vec_init(&fh->many, sizeof(held));
   fh->table.http_stream = svc_http_stream;
   fh->stream_chunk = 7; /* small and odd: every test splits tokens */
   fh->break_after = (size_t)-1;
@@ -703,6 +815,7 @@ void fh_free(fh_host *fh)
     return;
   fh_clear(fh);
   free_response(fh);
+  free(fh->many.items);
   free_kvs(&fh->settings);
   free_kvs(&fh->secrets);
   free_strs(&fh->wanted);

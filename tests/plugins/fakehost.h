@@ -195,6 +195,15 @@ long long fh_total(const fh_host *fh);
 void fh_set_changed_since(fh_host *fh, const char *since);
 int fh_changed_only(const fh_host *fh);
 
+/* SDK 1.4: http_many is offered by default (each request through http()
+** in order, every answer valid until the next call); fh_set_many(fh, 0)
+** takes it away, as from an older host. How many batches the plugin sent
+** (and in *requests, how many requests in all); the last rate_limit the
+** plugin declared and how many times it did. */
+void fh_set_many(fh_host *fh, int on);
+size_t fh_many_calls(const fh_host *fh, size_t *requests);
+size_t fh_rate_limit(const fh_host *fh, uint32_t *requests, uint32_t *seconds);
+
 /* Contract violations seen (see the top of this file). */
 size_t fh_violations(const fh_host *fh);
 const char *fh_violation_at(const fh_host *fh, size_t i);

@@ -113,11 +113,16 @@ static int serve_people(void *arg, size_t n, const fh_request *req,
   return 0;
 }
 
+/* 1: the host offers no http_many (pages one by one, as before 1.4). */
+static int without_many;
+
 /* Fetches everything from r with firstName wanted. */
 static fh_host *fetch_roster(roster *r, hrsync_status want_st, size_t *pages)
 {
   fh_host *fh = host();
   hrsync_conn *c;
+  if(without_many)
+    fh_set_many(fh, 0);
   fh_want(fh, "firstName");
   fh_set_responder(fh, serve_people, r);
   c = fh_open_ok(plugin, fh);
@@ -350,10 +355,51 @@ static void test_paging_401_mid_list(void **state)
   roster r = {600, 0, 1, 1, 0, 1, NULL};
   fh_host *fh;
   (void)state;
+  without_many = 1;
   fh = fetch_roster(&r, HRSYNC_E_AUTH, NULL);
+  without_many = 0;
   assert_int_equal(fh_n_requests(fh), 2);
   fh_assert_error_has(fh, "GET /people $skip=250: HTTP 401: Token expired");
   fh_free(fh);
+  /* Read ahead: the batch (skip 250 and 500) was sent; the refused page
+  ** is the one named, and nothing of the batch became a record. */
+  fh = fetch_roster(&r, HRSYNC_E_AUTH, NULL);
+  assert_int_equal(fh_n_requests(fh), 3);
+  assert_int_equal(fh_n_records(fh), 250);
+  fh_assert_error_has(fh, "GET /people $skip=250: HTTP 401: Token expired");
+  fh_free(fh);
+  free(r.body);
+}
+
+/* Issue 16: with a total, the pages after the first come in batches
+** through http_many; the requests, the records and their order are those
+** of paging one by one. */
+static void test_paging_read_ahead_same_as_sequential(void **state)
+{
+  roster r = {2600, 0, 1, 1, 0, (size_t)-1, NULL};
+  fh_host *seq, *many;
+  size_t i, batched = 0;
+  (void)state;
+  without_many = 1;
+  seq = fetch_roster(&r, HRSYNC_OK, NULL);
+  without_many = 0;
+  many = fetch_roster(&r, HRSYNC_OK, NULL);
+  assert_int_equal(fh_many_calls(seq, NULL), 0);
+  /* 11 pages: the first alone, then 8 and 2. */
+  assert_int_equal(fh_many_calls(many, &batched), 2);
+  assert_int_equal(batched, 10);
+  assert_int_equal(fh_n_requests(many), 11);
+  assert_int_equal(fh_n_requests(seq), fh_n_requests(many));
+  for(i = 0; i < fh_n_requests(seq); i++)
+    assert_string_equal(fh_request_at(seq, i)->url,
+                        fh_request_at(many, i)->url);
+  assert_int_equal(fh_n_records(seq), 2600);
+  assert_int_equal(fh_n_records(many), 2600);
+  for(i = 0; i < fh_n_records(seq); i++)
+    assert_string_equal(fh_record_at(seq, i)->hris_id,
+                        fh_record_at(many, i)->hris_id);
+  fh_free(seq);
+  fh_free(many);
   free(r.body);
 }
 
@@ -739,6 +785,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_paging_empty_page_ends),
       cmocka_unit_test(test_paging_skip_ignored_guard),
       cmocka_unit_test(test_paging_401_mid_list),
+      cmocka_unit_test(test_paging_read_ahead_same_as_sequential),
       cmocka_unit_test(test_records),
       cmocka_unit_test(test_job_roles_join),
       cmocka_unit_test(test_job_roles_dates),

@@ -589,6 +589,13 @@ static int serve_users(void *arg, size_t n, const fh_request *req,
   const char *p = strstr(req->url, "paging=");
   size_t off, lim, i;
   json_object *items, *root, *data;
+  if(strstr(req->url, "fields=collection.count&")) {
+    static char count[64];
+    snprintf(count, sizeof(count), "{\"data\":{\"count\":%zu}}", r->total);
+    out->status = 200;
+    out->body = count;
+    return 0;
+  }
   if(!p || sscanf(p, "paging=%zu,%zu", &off, &lim) != 2)
     return 1;
   if(n == r->fail_at) {
@@ -616,10 +623,15 @@ static int serve_users(void *arg, size_t n, const fh_request *req,
   return 0;
 }
 
+/* 1: the host offers http_many (SDK 1.4): a count, then batches. The
+** paging tests below see the one-by-one rules without it. */
+static int with_many;
+
 static fh_host *fetch_users(lroster *r, hrsync_status want)
 {
   fh_host *fh = host();
   hrsync_conn *c;
+  fh_set_many(fh, with_many);
   fh_set_responder(fh, serve_users, r);
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 50, NULL), want);
@@ -674,6 +686,39 @@ static void test_paging_401_mid_list(void **state)
   fh_assert_error_has(fh, "GET /api/v3/users paging=1000,1000: HTTP 401");
   fh_assert_error_has(fh, "Invalid key");
   fh_free(fh);
+  free(r.body);
+}
+
+/* Issue 16: after a full first page, one count request; then the other
+** pages in one batch, the same pages, the same records in the same
+** order as one by one. */
+static void test_paging_read_ahead_same_as_sequential(void **state)
+{
+  lroster r = {4500, (size_t)-1, NULL};
+  fh_host *seq, *many;
+  size_t i, k, batched = 0;
+  (void)state;
+  seq = fetch_users(&r, HRSYNC_OK);
+  with_many = 1;
+  many = fetch_users(&r, HRSYNC_OK);
+  with_many = 0;
+  assert_int_equal(fh_n_requests(seq), 5);
+  assert_int_equal(fh_n_requests(many), 6);
+  assert_int_equal(fh_many_calls(many, &batched), 1);
+  assert_int_equal(batched, 4);
+  assert_lucca_request(fh_request_at(many, 1),
+                       TENANT "/api/v3/users?fields=collection.count"
+                              "&formerEmployees=true");
+  for(i = 0, k = 0; i < fh_n_requests(many); i++)
+    if(i != 1)
+      assert_string_equal(fh_request_at(many, i)->url,
+                          fh_request_at(seq, k++)->url);
+  assert_int_equal(fh_n_records(many), 4500);
+  for(i = 0; i < fh_n_records(seq); i++)
+    assert_string_equal(fh_record_at(seq, i)->hris_id,
+                        fh_record_at(many, i)->hris_id);
+  fh_free(seq);
+  fh_free(many);
   free(r.body);
 }
 
@@ -748,6 +793,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_paging_short_page),
       cmocka_unit_test(test_paging_empty_page),
       cmocka_unit_test(test_paging_401_mid_list),
+      cmocka_unit_test(test_paging_read_ahead_same_as_sequential),
       cmocka_unit_test(test_users_errors),
       cmocka_unit_test(test_transport_error_and_abort),
   };

@@ -44,6 +44,7 @@ typedef struct emu_opts {
   long personio_auth_limit;      /* /auth requests per minute, 0 = off */
   int personio_v2_relative;      /* v2 links relative, not absolute */
   long personio_emp_limit;       /* employees requests per second, 0 = off */
+  long personio_v2_limit;        /* v2 data requests per second, 0 = off */
   long hibob_search_limit;       /* searches per minute, 0 = off */
   long lucca_limit;              /* requests per minute, 0 = off */
   int hibob_shape;             /* EMU_HIBOB_SLASH (default), _NESTED, _BOTH */
@@ -71,6 +72,7 @@ typedef struct emu_ctx {
   size_t auth_n;
   int64_t auth_cooldown;    /* 429 until this time */
   emu_limiter personio_emp; /* the documented limits, when switched on */
+  emu_bucket personio_v2;   /* with Spring-Cloud-Gateway x-ratelimit-* */
   emu_limiter hibob_search;
   emu_limiter lucca;
 } emu_ctx;

@@ -54,3 +54,36 @@ long emu_limiter_hit(emu_limiter *l)
   pthread_mutex_unlock(&l->mu);
   return wait ? (wait < 1 ? 1 : wait) : 0;
 }
+
+int emu_bucket_init(emu_bucket *b, long rate, long burst)
+{
+  memset(b, 0, sizeof(*b));
+  b->rate = rate;
+  b->burst = burst;
+  b->tokens = (double)burst;
+  b->last_ms = now_ms();
+  return pthread_mutex_init(&b->mu, NULL) ? -1 : 0;
+}
+
+void emu_bucket_destroy(emu_bucket *b)
+{
+  pthread_mutex_destroy(&b->mu);
+}
+
+int emu_bucket_take(emu_bucket *b, long *left)
+{
+  int64_t now = now_ms();
+  int ok;
+
+  pthread_mutex_lock(&b->mu);
+  b->tokens += (double)(now - b->last_ms) * (double)b->rate / 1000.0;
+  if(b->tokens > (double)b->burst)
+    b->tokens = (double)b->burst;
+  b->last_ms = now;
+  ok = b->tokens >= 1.0;
+  if(ok)
+    b->tokens -= 1.0;
+  *left = (long)b->tokens;
+  pthread_mutex_unlock(&b->mu);
+  return ok;
+}

@@ -23,5 +23,19 @@ void emu_limiter_destroy(emu_limiter *l);
 /* Admits one request (returns 0) or refuses it, returning the seconds to
  * wait (>= 1) for Retry-After. Refused requests are not counted. */
 long emu_limiter_hit(emu_limiter *l);
+/* A token bucket (Spring Cloud Gateway, as Personio v2 is observed to
+ * use): rate tokens a second, up to burst, one per request. Thread-safe. */
+typedef struct emu_bucket {
+  pthread_mutex_t mu;
+  long rate, burst; /* rate 0 = off */
+  double tokens;
+  int64_t last_ms;
+} emu_bucket;
+
+int emu_bucket_init(emu_bucket *b, long rate, long burst);
+void emu_bucket_destroy(emu_bucket *b);
+/* Takes a token (returns 1) or refuses (0); *left gets the whole tokens
+ * left after it. */
+int emu_bucket_take(emu_bucket *b, long *left);
 
 #endif

@@ -19,7 +19,8 @@ static const char usage[] =
     "stable|rotating]\n"
     "  [--personio-date-shape offset|compact|mixed|utc] "
     "[--personio-auth-limit N]\n"
-    "  [--personio-employees-limit N/s] [--hibob-search-limit N/min]\n"
+    "  [--personio-employees-limit N/s] [--personio-v2-limit N/s]\n"
+    "  [--hibob-search-limit N/min]\n"
     "  [--lucca-rate-limit N/min] [--personio-v2-links absolute|relative]\n"
     "  [--hibob-shape slash|nested|both] [--hibob-hidden FIELD,...]\n"
     "  [--humaans-scope private|public] [--humaans-limit clamp|reject]\n"
@@ -95,6 +96,9 @@ static int parse_args(int argc, char **argv, emu_opts *o, char *err,
     else if(!strcmp(a, "--personio-employees-limit") && !parse_u64(val, &v) &&
             v <= 100000)
       o->personio_emp_limit = (long)v;
+    else if(!strcmp(a, "--personio-v2-limit") && !parse_u64(val, &v) &&
+            v <= 100000)
+      o->personio_v2_limit = (long)v;
     else if(!strcmp(a, "--hibob-search-limit") && !parse_u64(val, &v) &&
             v <= 100000)
       o->hibob_search_limit = (long)v;
@@ -180,6 +184,8 @@ static int ctx_init(emu_ctx *ctx, const emu_opts *o, char *err, size_t errlen)
      pthread_mutex_init(&ctx->tok_mu, NULL) || emu_faults_init(&ctx->faults) ||
      emu_stats_init(&ctx->stats, 50000) ||
      emu_limiter_init(&ctx->personio_emp, o->personio_emp_limit, 1000) ||
+     emu_bucket_init(&ctx->personio_v2, o->personio_v2_limit,
+                     o->personio_v2_limit) ||
      emu_limiter_init(&ctx->hibob_search, o->hibob_search_limit, 60000) ||
      emu_limiter_init(&ctx->lucca, o->lucca_limit, 60000)) {
     snprintf(err, errlen, "cannot initialise locks");
@@ -212,6 +218,7 @@ static void ctx_destroy(emu_ctx *ctx)
   pthread_rwlock_destroy(&ctx->lock);
   pthread_mutex_destroy(&ctx->tok_mu);
   emu_limiter_destroy(&ctx->personio_emp);
+  emu_bucket_destroy(&ctx->personio_v2);
   emu_limiter_destroy(&ctx->hibob_search);
   emu_limiter_destroy(&ctx->lucca);
 }

@@ -434,6 +434,29 @@ static void org_units(emu_req *req, emu_resp *resp, const char *idstr)
     emu_buf_puts(b, "],\"_meta\":{\"links\":{}}}");
 }
 
+/* --personio-v2-limit N: a token bucket as a third party observed it
+** (Spring Cloud Gateway): every answer says x-ratelimit-replenish-rate,
+** -burst-capacity, -requested-tokens and -remaining; over the limit, 429
+** without Retry-After (whether Personio sends one is unknown). */
+static int ratelimited(emu_req *req, emu_resp *resp)
+{
+  emu_bucket *b = &req->ctx->personio_v2;
+  long left;
+  int ok;
+  if(b->rate <= 0)
+    return 0;
+  ok = emu_bucket_take(b, &left);
+  emu_resp_header(resp, "x-ratelimit-replenish-rate", "%ld", b->rate);
+  emu_resp_header(resp, "x-ratelimit-burst-capacity", "%ld", b->burst);
+  emu_resp_header(resp, "x-ratelimit-requested-tokens", "1");
+  emu_resp_header(resp, "x-ratelimit-remaining", "%ld", left);
+  if(ok)
+    return 0;
+  problem(req, resp, 429, "Too Many Requests", "Rate limit exceeded.",
+          "common.too_many_requests");
+  return 1;
+}
+
 void personio_v2(emu_req *req, emu_resp *resp)
 {
   const char *p = req->path + 3; /* after "/v2" */
@@ -453,6 +476,8 @@ void personio_v2(emu_req *req, emu_resp *resp)
             "common.unauthorized");
     return;
   }
+  if(ratelimited(req, resp))
+    return;
   if(strcmp(req->method, "GET"))
     problem(req, resp, 405, "Method not allowed", "Use GET.",
             "common.method_not_allowed");

@@ -350,7 +350,9 @@ typedef struct hrsync_host {
   ** bounded by its own limit and paced to the rate limit; each retried as
   ** http() retries. out[i] is reqs[i]'s final response, every one valid
   ** until the next http*() call or the callback's return. HRSYNC_E_HTTP
-  ** when any request got no response at all (the error names which). */
+  ** when any request got no response at all (the error names which: its
+  ** place in the batch and its URL); then no out[i] is set. The order in
+  ** which the server sees them is not reqs' order; the answers are. */
   hrsync_status (*http_many)(hrsync_host_ctx *ctx,
                              const hrsync_http_request *const *reqs, size_t n,
                              const hrsync_http_response **out);
@@ -359,7 +361,13 @@ typedef struct hrsync_host {
   ** "requests per seconds" (Personio 300 per 60 on employees; Lucca 50
   ** per 60), so the host paces requests and gets no 429 at all, and
   ** never caps a Retry-After below that window. Call it from open or
-  ** authenticate, again if a header revises it; 0 requests = no limit. */
+  ** authenticate, again if a header revises it; 0 requests = no limit.
+  ** The host keeps at most `requests` in any `seconds` (counting each from
+  ** its start to a full window after its answer) and, when the limit is
+  ** one per second or more, at most its per-second share in any second,
+  ** so a per-minute budget is not spent in a burst. Rate-limit headers of
+  ** the answers (X-RateLimit-*, RateLimit-*, Personio v2's x-ratelimit-*)
+  ** pace it further. The user's config may override the number. */
   void (*rate_limit)(hrsync_host_ctx *ctx, uint32_t requests,
                      uint32_t seconds);
 } hrsync_host;

@@ -1,0 +1,34 @@
+/*
+** Concurrent paging for connectors that know their total (SDK 1.4
+** host->http_many): the pages after the first asked for in one batch,
+** then handled one by one in order, exactly as if fetched one at a time.
+*/
+#ifndef HSP_MANY_H
+#define HSP_MANY_H
+
+#include "hsp.h"
+
+/* Pages asked for in one batch: enough to keep the host's concurrency
+** (4 by default) busy through a batch, few enough that the bodies held
+** stay small (8 Humaans or Personio pages are a few MB). */
+#define HSP_MANY_BATCH 8
+
+/* Whether the host offers http_many. */
+int hsp_many_ok(const hsp_host *hh);
+
+/* GETs n absolute urls (n <= HSP_MANY_BATCH) with the same headers in one
+** http_many call; out[i] is urls[i]'s answer, valid until the next http*()
+** call. The host's error names the failed request. */
+hrsync_status hsp_many_get(const hsp_host *hh, const char *const *urls,
+                           size_t n, const hrsync_kv *headers,
+                           size_t n_headers, const hrsync_http_response **out);
+
+/* hsp_many_get with "Accept: application/json" and Authorization auth,
+** then each answer's status checked and its JSON parsed (whats[i] names
+** request i in errors), in order. On error every roots[i] is NULL. The
+** caller json_object_put()s each. */
+hrsync_status hsp_many_get_json(const hsp_host *hh, const char *const *urls,
+                                size_t n, const char *auth,
+                                const char *const *whats, json_object **roots);
+
+#endif
