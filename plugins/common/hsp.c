@@ -58,6 +58,22 @@ hrsync_status hsp_check_status(const hsp_host *hh,
                        (unsigned)resp->status, msg[0] ? ": " : "", msg);
 }
 
+/* Whether a JSON body can decode to a string holding a NUL: a raw NUL
+** byte, or the escape \u0000 (an escaped backslash before "u0000" is
+** skipped as the pair it is). */
+static int hsp_body_may_hold_nul(const char *body, size_t len)
+{
+  const char *p = body, *end = body + len;
+  if(memchr(body, 0, len))
+    return 1;
+  while(p < end && (p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+    if(end - p >= 6 && !memcmp(p, "\\u0000", 6))
+      return 1;
+    p += 2;
+  }
+  return 0;
+}
+
 hrsync_status hsp_parse_json(const hsp_host *hh,
                              const hrsync_http_response *resp,
                              const char *what, json_object **out)
@@ -90,7 +106,10 @@ hrsync_status hsp_parse_json(const hsp_host *hh,
         hh->h, hh->ctx, HRSYNC_E_PARSE, "%s: malformed JSON (%zu bytes): %s",
         what, resp->body_len,
         resp->body_len ? json_tokener_error_desc(jerr) : "empty body");
-  hsp_json_mark_nul(root); /* depth is bounded by json-c's tokener */
+  /* Only a body with an escaped (or raw) NUL needs the walk: most have
+  ** none, and the walk visits every value of every page. */
+  if(hsp_body_may_hold_nul(resp->body, resp->body_len))
+    hsp_json_mark_nul(root); /* depth is bounded by json-c's tokener */
   *out = root;
   return HRSYNC_OK;
 }
@@ -141,6 +160,67 @@ void hsp_json_mark_nul(json_object *root)
   default:
     break;
   }
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+hrsync_status hsp_wanted_load(const hsp_host *hh, hsp_wanted *w)
+{
+  const char *f;
+  size_t i, n = 0, bytes = 0;
+  char *text;
+  if(w->loaded)
+    return HRSYNC_OK;
+  for(; (f = hh->h->wanted_field(hh->ctx, n)) != NULL; n++)
+    bytes += strlen(f) + 1;
+  w->n = n;
+  w->all = n == 0;
+  w->ids = w->sorted = NULL;
+  if(n) {
+    if(!(w->ids = malloc(2 * n * sizeof(char *) + bytes)))
+      return HRSYNC_E_NOMEM;
+    w->sorted = w->ids + n;
+    text = (char *)(w->sorted + n);
+    for(i = 0; i < n && (f = hh->h->wanted_field(hh->ctx, i)) != NULL; i++) {
+      size_t len = strlen(f) + 1;
+      if(len > bytes)
+        break; /* the host's list changed under us: keep what fits */
+      memcpy(text, f, len);
+      w->ids[i] = w->sorted[i] = text;
+      text += len;
+      bytes -= len;
+    }
+    w->n = i;
+    qsort(w->sorted, w->n, sizeof(char *), cmp_str);
+  }
+  w->loaded = 1;
+  return HRSYNC_OK;
+}
+
+int hsp_wanted_has(const hsp_wanted *w, const char *id)
+{
+  return w->all ||
+         bsearch(&id, w->sorted, w->n, sizeof(char *), cmp_str) != NULL;
+}
+
+int hsp_wanted_prefix(const hsp_wanted *w, const char *prefix)
+{
+  size_t i, n = strlen(prefix);
+  if(w->all)
+    return 1;
+  for(i = 0; i < w->n; i++)
+    if(!strncmp(w->ids[i], prefix, n))
+      return 1;
+  return 0;
+}
+
+void hsp_wanted_free(hsp_wanted *w)
+{
+  free(w->ids);
+  memset(w, 0, sizeof(*w));
 }
 
 const char *hsp_json_text(json_object *v, char *tmp, size_t cap)

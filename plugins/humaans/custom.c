@@ -249,8 +249,12 @@ hrsync_status hm_custom_emit(hrsync_conn *c, const char *id)
   }
   else
     json_object_object_get_ex(c->custom_values, id, &mine);
-  for(i = 0; !st && (w = h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
+  /* From the copy people.c loaded: no host call per field per person. */
+  if(!st)
+    st = hsp_wanted_load(&c->hh, &c->want);
+  for(i = 0; !st && i < c->want.n; i++) {
     json_object *v = NULL;
+    w = c->want.ids[i];
     if(strncmp(w, HM_CUSTOM_PREFIX, plen))
       continue;
     if(mine)

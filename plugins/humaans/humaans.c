@@ -167,6 +167,7 @@ static void hm_close(hrsync_conn *c)
     return;
   hm_roles_free(c);
   hm_custom_free(c);
+  hsp_wanted_free(&c->want);
   memset(c->auth, 0, sizeof(c->auth));
   free(c);
 }

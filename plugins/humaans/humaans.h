@@ -11,6 +11,8 @@
 
 #include "hsp.h"
 
+#include <stdint.h>
+
 /* Page size asked for; Humaans caps $limit at 250. */
 #define HM_LIMIT 250u
 
@@ -50,6 +52,10 @@ struct hrsync_conn {
   json_object *custom_values;
   int values_per_person; /* the list form was refused: ask per person */
   int total_said;        /* roster_total reported */
+  /* The fields the engine uses (people.c): a person is built from these
+  ** only. key_mask has bit i for each wanted person_keys[i]. */
+  hsp_wanted want;
+  uint64_t key_mask;
   hm_pager people;
 };
 

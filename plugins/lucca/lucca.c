@@ -175,6 +175,7 @@ static void lc_close(hrsync_conn *c)
   free(c->next_url);
   json_object_put(c->nationalities);
   json_object_put(c->ext_labels);
+  hsp_wanted_free(&c->want);
   free(c);
 }
 
