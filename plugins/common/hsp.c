@@ -4,6 +4,7 @@
 #include "hsp.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,28 @@ void hsp_wanted_free(hsp_wanted *w)
   memset(w, 0, sizeof(*w));
 }
 
+/* "%lld" of n into tmp, without printf (ids are ints on every page). */
+static const char *int_text(int64_t n, char *tmp, size_t cap)
+{
+  char d[24];
+  size_t i = sizeof(d), len;
+  uint64_t u = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+  do {
+    d[--i] = (char)('0' + u % 10);
+    u /= 10;
+  } while(u);
+  if(n < 0)
+    d[--i] = '-';
+  len = sizeof(d) - i;
+  if(len >= cap) {
+    snprintf(tmp, cap, "%lld", (long long)n); /* cut as snprintf cuts */
+    return tmp;
+  }
+  memcpy(tmp, d + i, len);
+  tmp[len] = 0;
+  return tmp;
+}
+
 const char *hsp_json_text(json_object *v, char *tmp, size_t cap)
 {
   switch(json_object_get_type(v)) {
@@ -233,8 +256,7 @@ const char *hsp_json_text(json_object *v, char *tmp, size_t cap)
   case json_type_boolean:
     return json_object_get_boolean(v) ? "true" : "false";
   case json_type_int:
-    snprintf(tmp, cap, "%lld", (long long)json_object_get_int64(v));
-    return tmp;
+    return int_text(json_object_get_int64(v), tmp, cap);
   case json_type_double:
     snprintf(tmp, cap, "%.15g", json_object_get_double(v));
     return tmp;

@@ -11,8 +11,6 @@
 
 #include "hsp.h"
 
-#include <stdint.h>
-
 /* Page size asked for; Humaans caps $limit at 250. */
 #define HM_LIMIT 250u
 
@@ -53,9 +51,10 @@ struct hrsync_conn {
   int values_per_person; /* the list form was refused: ask per person */
   int total_said;        /* roster_total reported */
   /* The fields the engine uses (people.c): a person is built from these
-  ** only. key_mask has bit i for each wanted person_keys[i]. */
+  ** only, keys[] being the indexes of the wanted person_keys, in order. */
   hsp_wanted want;
-  uint64_t key_mask;
+  unsigned char keys[64];
+  size_t n_keys;
   hm_pager people;
 };
 

@@ -109,10 +109,11 @@ static int wants_roles(const hrsync_conn *c)
 }
 
 #define N_PERSON_KEYS (sizeof(person_keys) / sizeof(person_keys[0]))
-_Static_assert(N_PERSON_KEYS <= 64, "key_mask has a bit per person key");
+_Static_assert(N_PERSON_KEYS <= 64, "keys[] holds every person key");
 
-/* Reads the wanted fields once: key_mask gets the person members to copy
-** (all of them when the engine lists none), "id" always. */
+/* Reads the wanted fields once: keys[] gets the person members to copy
+** (all of them when the engine lists none), "id" always. Looking up only
+** those is a third of the lookups of trying every key. */
 static hrsync_status want_load(hrsync_conn *c)
 {
   size_t i;
@@ -121,10 +122,10 @@ static hrsync_status want_load(hrsync_conn *c)
     return HRSYNC_OK;
   if((st = hsp_wanted_load(&c->hh, &c->want)))
     return st;
-  c->key_mask = 0;
+  c->n_keys = 0;
   for(i = 0; i < N_PERSON_KEYS; i++)
     if(i == 0 || hsp_wanted_has(&c->want, person_keys[i]))
-      c->key_mask |= (uint64_t)1 << i;
+      c->keys[c->n_keys++] = (unsigned char)i;
   return HRSYNC_OK;
 }
 
@@ -164,13 +165,11 @@ static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t skip,
   if((st = want_load(c)))
     return st;
   st = h->record_begin(c->hh.ctx, id);
-  for(i = 0; !st && i < N_PERSON_KEYS; i++) {
+  for(i = 0; !st && i < c->n_keys; i++) {
+    const char *key = person_keys[c->keys[i]];
     json_object *v;
-    if(!(c->key_mask & ((uint64_t)1 << i)) ||
-       !json_object_object_get_ex(p, person_keys[i], &v))
-      continue;
-    st = h->record_set(c->hh.ctx, person_keys[i],
-                       hm_text(v, tmp, sizeof(tmp), pb));
+    if(json_object_object_get_ex(p, key, &v))
+      st = h->record_set(c->hh.ctx, key, hm_text(v, tmp, sizeof(tmp), pb));
   }
   if(!st && c->roles_loaded)
     st = emit_role(c, p, id);

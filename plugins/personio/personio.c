@@ -83,6 +83,7 @@ static void psn_close(hrsync_conn *c)
     return;
   json_object_put(c->seen);
   json_object_put(c->units);
+  hsp_wanted_free(&c->want);
   free(c->next_url);
   if(c->bearer)
     memset(c->bearer, 0, strlen(c->bearer));

@@ -30,6 +30,7 @@ struct hrsync_conn {
   int v2_started;          /* v2: the first page was asked for */
   int total_said;          /* roster_total reported */
   json_object *units;      /* v2: {"department": {"<id>": name}, ...} */
+  hsp_wanted want;         /* the fields a record is built from */
 };
 
 /* GETs path (appended to base_url) with the bearer token, obtaining one
