@@ -163,39 +163,49 @@ void hsp_json_mark_nul(json_object *root)
   }
 }
 
-static int cmp_str(const void *a, const void *b)
+/* FNV-1a: a wanted-field lookup is one hash and, mostly, one strcmp. */
+static size_t str_hash(const char *s)
 {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+  size_t h = (size_t)2166136261u;
+  for(; *s; s++)
+    h = (h ^ (unsigned char)*s) * (size_t)16777619u;
+  return h;
 }
 
 hrsync_status hsp_wanted_load(const hsp_host *hh, hsp_wanted *w)
 {
   const char *f;
-  size_t i, n = 0, bytes = 0;
+  size_t i, n = 0, bytes = 0, cap = 4;
   char *text;
   if(w->loaded)
     return HRSYNC_OK;
   for(; (f = hh->h->wanted_field(hh->ctx, n)) != NULL; n++)
     bytes += strlen(f) + 1;
-  w->n = n;
+  while(cap < 2 * n)
+    cap *= 2;
+  memset(w, 0, sizeof(*w));
   w->all = n == 0;
-  w->ids = w->sorted = NULL;
   if(n) {
-    if(!(w->ids = malloc(2 * n * sizeof(char *) + bytes)))
+    if(!(w->ids = calloc(1, (n + cap) * sizeof(char *) + bytes)))
       return HRSYNC_E_NOMEM;
-    w->sorted = w->ids + n;
-    text = (char *)(w->sorted + n);
+    w->slots = w->ids + n;
+    w->mask = cap - 1;
+    text = (char *)(w->slots + cap);
     for(i = 0; i < n && (f = hh->h->wanted_field(hh->ctx, i)) != NULL; i++) {
-      size_t len = strlen(f) + 1;
+      size_t len = strlen(f) + 1, s;
       if(len > bytes)
         break; /* the host's list changed under us: keep what fits */
       memcpy(text, f, len);
-      w->ids[i] = w->sorted[i] = text;
+      w->ids[i] = text;
       text += len;
       bytes -= len;
+      for(s = str_hash(w->ids[i]) & w->mask; w->slots[s];
+          s = (s + 1) & w->mask)
+        if(!strcmp(w->slots[s], w->ids[i]))
+          break;
+      w->slots[s] = w->ids[i];
     }
     w->n = i;
-    qsort(w->sorted, w->n, sizeof(char *), cmp_str);
   }
   w->loaded = 1;
   return HRSYNC_OK;
@@ -203,8 +213,15 @@ hrsync_status hsp_wanted_load(const hsp_host *hh, hsp_wanted *w)
 
 int hsp_wanted_has(const hsp_wanted *w, const char *id)
 {
-  return w->all ||
-         bsearch(&id, w->sorted, w->n, sizeof(char *), cmp_str) != NULL;
+  size_t s;
+  if(w->all)
+    return 1;
+  if(!w->n)
+    return 0;
+  for(s = str_hash(id) & w->mask; w->slots[s]; s = (s + 1) & w->mask)
+    if(!strcmp(w->slots[s], id))
+      return 1;
+  return 0;
 }
 
 int hsp_wanted_prefix(const hsp_wanted *w, const char *prefix)

@@ -46,8 +46,9 @@ void hsp_json_mark_nul(json_object *root);
 ** all: the host lists none (`hrsync fields`, `init`, a config that maps
 ** nothing), so every field is wanted and a connector emits everything. */
 typedef struct hsp_wanted {
-  char **ids;    /* in the host's order; one allocation with the text */
-  char **sorted; /* the same, sorted (for hsp_wanted_has) */
+  char **ids;   /* in the host's order; one allocation with the text */
+  char **slots; /* open-addressed hash of ids (NULL: free), mask + 1 */
+  size_t mask;
   size_t n;
   int all;
   int loaded;

@@ -532,6 +532,12 @@ static void test_api_roster(void **state)
   (void)state;
   fh_want(fh, "firstName");
   fh_want(fh, "dtContractStart");
+  fh_want(fh, "givenName");
+  fh_want(fh, "mail");
+  fh_want(fh, "birthDay.day");
+  fh_want(fh, "applicableEmployment.id");
+  fh_want(fh, "status");
+  fh_want(fh, "employeeStatus");
   fh_queue(fh, 200, JSON_HDR, API_TOKEN);
   fh_queue(fh, 200, JSON_HDR, API_PAGE1);
   fh_queue(fh, 401, JSON_HDR, "{\"status\":401}"); /* token expired */
@@ -567,6 +573,11 @@ static void test_api_roster(void **state)
   fh_assert_value(e, "birthDay.day", "22");
   fh_assert_value(e, "applicableEmployment.id", "154");
   fh_assert_absent(e, "applicableEmployment.url");
+  /* Sent but not wanted: not set (issue 16). */
+  fh_assert_absent(e, "familyName");
+  fh_assert_absent(e, "lastName");
+  fh_assert_absent(e, "email");
+  fh_assert_absent(e, "birthDay.month");
   fh_assert_value(e, "status", "active");
   fh_assert_value(fh_record_find(fh, "417"), "status", "former");
   fh_assert_value(fh_record_find(fh, "417"), "employeeStatus", "deactivated");
