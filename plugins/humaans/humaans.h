@@ -55,6 +55,7 @@ struct hrsync_conn {
   hsp_wanted want;
   unsigned char keys[64];
   size_t n_keys;
+  int keys_ready;
   hm_pager people;
 };
 

@@ -118,10 +118,11 @@ static hrsync_status want_load(hrsync_conn *c)
 {
   size_t i;
   hrsync_status st;
-  if(c->want.loaded)
+  if(c->keys_ready) /* not want.loaded: custom.c may have loaded it */
     return HRSYNC_OK;
   if((st = hsp_wanted_load(&c->hh, &c->want)))
     return st;
+  c->keys_ready = 1;
   c->n_keys = 0;
   for(i = 0; i < N_PERSON_KEYS; i++)
     if(i == 0 || hsp_wanted_has(&c->want, person_keys[i]))

@@ -619,6 +619,9 @@ static void test_custom_values_list_form(void **state)
   fh_assert_value(fh_record_find(fh, "A"), "custom.cost_center", "CC-1");
   fh_assert_value(fh_record_find(fh, "B"), "custom.shirt_size", "L");
   fh_assert_value(fh_record_find(fh, "B"), "custom.cost_center", NULL);
+  /* The wanted list loaded for the custom values still builds the person
+  ** fields (it once left them all out). */
+  fh_assert_value(fh_record_find(fh, "A"), "id", "A");
   fh_done(plugin, fh, c);
 }
 
