@@ -8,11 +8,15 @@
 **
 ** Records are assembled in one arena (hs_buf) and one field array, both
 ** reset, not freed, between records: in steady state a sync allocates
-** nothing per record. Fields are kept as arena offsets while a record is
-** being built (the arena may move as it grows) and turned into pointers
-** only at record_end. A small open-addressing table of field ids finds a
-** field set twice in O(1); it is reset by bumping a generation number,
-** so a wide record does not make every later record pay for clearing it.
+** nothing per record. Field ids are interned (intern.h): the first
+** MAX_IDS distinct ids of a connection are checked and copied once, and
+** each record's fields carry their key and the one copy, so the engine
+** resolves an id once per run. Per key, a generation number says whether
+** this record set it already (set twice: the last value wins); bumping
+** the generation resets that without clearing anything. Ids past the
+** bound go into the arena and a per-record table instead. Values are kept
+** as arena offsets while a record is being built (the arena may move as
+** it grows) and turned into pointers only at record_end.
 **
 ** What the HR system sent is checked against the run's limits (limits.h)
 ** as it arrives: a value too long, not UTF-8 or carrying a NUL (which
@@ -28,6 +32,7 @@
 #include "host.h"
 
 #include "buf.h"
+#include "intern.h"
 #include "term.h"
 
 #include <stdarg.h>
@@ -40,11 +45,25 @@
 ** never send this many empty pages in a row. */
 #define MAX_EMPTY_PAGES 1000
 
+/* Distinct field ids interned per connection; far above any HR system's
+** field list. */
+#define MAX_IDS 4096
+
 typedef struct field_slot {
+  unsigned key; /* interned id, or 0: the id is in the arena at id_off */
   size_t id_off;
   size_t value_off;
   int has_value; /* 0: sent empty/null */
 } field_slot;
+
+/* What the host keeps per interned id. */
+typedef struct key_info {
+  unsigned gen;     /* the generation of the record that set it last */
+  unsigned slot;    /* its slot in that record */
+  size_t wanted;    /* index + 1 among the wanted fields; 0 = not wanted */
+  const char *text; /* the interned copy */
+  size_t len;
+} key_info;
 
 /* A bucket of the field-id table: slot index + 1, valid in generation gen
 ** only (0 = never used). */
@@ -89,8 +108,16 @@ struct hs_conn {
   size_t nslots, slots_cap;
   hs_record_field *fields;
   size_t fields_cap;
-  id_bucket *ids; /* field id -> slot, for this record's generation */
-  size_t ids_cap; /* a power of two, or 0 */
+  hs_intern *names; /* the field ids met so far */
+  key_info *keys;   /* keys[key], for each interned id */
+  size_t keys_cap;
+  size_t id_bytes; /* this record's interned ids' bytes (with NULs) */
+  unsigned *guess; /* per record_set position: the key set there in the
+                      record before (connectors repeat their order) */
+  size_t guess_cap, n_sets;
+  id_bucket *ids;   /* ids past MAX_IDS -> slot, this record only */
+  size_t ids_cap;   /* a power of two, or 0 */
+  size_t n_unkeyed; /* this record's slots without a key */
   unsigned gen;
   char skip[320]; /* why this record must be skipped; "" when fine */
 
@@ -420,8 +447,8 @@ static const char *bad_text(const char *s, size_t len, size_t max,
   return why;
 }
 
-/* Grows the id table to hold at least n ids at half load; rehashes the
-** record's slots so far. -1 on no memory. */
+/* Grows the table of unkeyed ids to hold at least n at half load;
+** rehashes the record's unkeyed slots so far. -1 on no memory. */
 static int ids_grow(hs_conn *c, size_t n)
 {
   size_t cap = c->ids_cap ? c->ids_cap : 64, i;
@@ -435,10 +462,11 @@ static int ids_grow(hs_conn *c, size_t n)
   free(c->ids);
   c->ids = t;
   c->ids_cap = cap;
-  c->gen = 1;
   for(i = 0; i < c->nslots; i++) {
-    size_t b =
-        fnv1a(FNV_BASIS, c->arena.data + c->slots[i].id_off) & (cap - 1);
+    size_t b;
+    if(c->slots[i].key)
+      continue;
+    b = fnv1a(FNV_BASIS, c->arena.data + c->slots[i].id_off) & (cap - 1);
     while(t[b].gen == c->gen)
       b = (b + 1) & (cap - 1);
     t[b].gen = c->gen;
@@ -447,8 +475,8 @@ static int ids_grow(hs_conn *c, size_t n)
   return 0;
 }
 
-/* The bucket for id: its slot when set in this record, else the empty
-** bucket where it goes. */
+/* The bucket for an unkeyed id: its slot when set in this record, else
+** the empty bucket where it goes. */
 static id_bucket *ids_find(hs_conn *c, const char *id)
 {
   size_t b = fnv1a(FNV_BASIS, id) & (c->ids_cap - 1);
@@ -463,6 +491,8 @@ static void ids_reset(hs_conn *c)
   if(++c->gen == 0) { /* wrapped: every bucket could look current */
     if(c->ids)
       memset(c->ids, 0, c->ids_cap * sizeof(*c->ids));
+    for(size_t k = 0; k < c->keys_cap; k++)
+      c->keys[k].gen = 0;
     c->gen = 1;
   }
 }
@@ -488,6 +518,9 @@ static hrsync_status svc_record_begin(hrsync_host_ctx *ctx,
                    c->limits.records);
   hs_buf_reset(&c->arena);
   c->nslots = 0;
+  c->n_unkeyed = 0;
+  c->id_bytes = 0;
+  c->n_sets = 0;
   c->skip[0] = 0;
   ids_reset(c);
   len = strlen(hris_id);
@@ -510,10 +543,9 @@ static hrsync_status svc_record_begin(hrsync_host_ctx *ctx,
   return HRSYNC_OK;
 }
 
-/* A new slot for field_id (already checked) at bucket b. */
-static field_slot *new_slot(hs_conn *c, const char *field_id, id_bucket **b)
+/* The next free slot; NULL on no memory. */
+static field_slot *next_slot(hs_conn *c)
 {
-  field_slot *s;
   if(c->nslots == c->slots_cap) {
     size_t cap = c->slots_cap ? c->slots_cap * 2 : 32;
     field_slot *grown = realloc(c->slots, cap * sizeof(*grown));
@@ -522,38 +554,132 @@ static field_slot *new_slot(hs_conn *c, const char *field_id, id_bucket **b)
     c->slots = grown;
     c->slots_cap = cap;
   }
-  if(2 * (c->nslots + 1) > c->ids_cap) {
-    if(ids_grow(c, c->nslots + 1))
-      return NULL;
-    *b = ids_find(c, field_id);
+  return &c->slots[c->nslots];
+}
+
+/* Interns a new field id (already checked); its key, or 0 when the bound
+** is reached (or memory ran out: the id then goes the unkeyed way). */
+static unsigned intern_id(hs_conn *c, const char *id, size_t len,
+                          unsigned long long hash)
+{
+  unsigned key;
+  size_t i;
+  if(!c->names && !(c->names = hs_intern_new(MAX_IDS)))
+    return 0;
+  if(c->keys_cap < hs_intern_count(c->names) + 2) {
+    size_t cap = c->keys_cap ? c->keys_cap * 2 : 64;
+    key_info *k = realloc(c->keys, cap * sizeof(*k));
+    if(!k)
+      return 0;
+    memset(k + c->keys_cap, 0, (cap - c->keys_cap) * sizeof(*k));
+    c->keys = k;
+    c->keys_cap = cap;
   }
-  s = &c->slots[c->nslots];
-  if(arena_put(c, field_id, &s->id_off))
+  if(!(key = hs_intern_add(c->names, id, len, hash)))
+    return 0;
+  c->keys[key].gen = 0;
+  c->keys[key].wanted = 0;
+  c->keys[key].text = hs_intern_text(c->names, key);
+  c->keys[key].len = len;
+  for(i = 0; i < c->params.n_wanted && !c->keys[key].wanted; i++)
+    if(!strcmp(c->params.wanted_fields[i], id))
+      c->keys[key].wanted = i + 1;
+  return key;
+}
+
+/* The slot for an interned id: the one this record gave it, or a new one. */
+static field_slot *keyed_slot(hs_conn *c, unsigned key, size_t idlen)
+{
+  key_info *k = &c->keys[key];
+  field_slot *s;
+  if(k->gen == c->gen)
+    return &c->slots[k->slot]; /* set twice */
+  if(!(s = next_slot(c)))
     return NULL;
-  (*b)->gen = c->gen;
-  (*b)->slot = (unsigned)c->nslots++;
+  s->key = key;
+  s->id_off = 0;
+  k->gen = c->gen;
+  k->slot = (unsigned)c->nslots++;
+  c->id_bytes += idlen + 1;
   return s;
 }
 
-/* Sets field_id (already checked) to value (NULL: sent empty). */
-static hrsync_status put_field(hs_conn *c, const char *field_id,
-                               const char *value)
+/* The slot for an id past the bound, kept in the arena. */
+static field_slot *unkeyed_slot(hs_conn *c, const char *id)
 {
-  field_slot *s;
   id_bucket *b;
-  if(!c->ids_cap && ids_grow(c, 1))
-    return HRSYNC_E_NOMEM;
-  b = ids_find(c, field_id);
-  /* Set twice: the last value wins. */
+  field_slot *s;
+  if(2 * (c->n_unkeyed + 1) > c->ids_cap && ids_grow(c, c->n_unkeyed + 1))
+    return NULL;
+  b = ids_find(c, id);
   if(b->gen == c->gen)
-    s = &c->slots[b->slot];
-  else if(!(s = new_slot(c, field_id, &b)))
+    return &c->slots[b->slot]; /* set twice */
+  if(!(s = next_slot(c)) || arena_put(c, id, &s->id_off))
+    return NULL;
+  s->key = 0;
+  b->gen = c->gen;
+  b->slot = (unsigned)c->nslots++;
+  c->n_unkeyed++;
+  return s;
+}
+
+/* Sets a field (its id already checked, or interned: key) to value (vlen
+** bytes; NULL: sent empty). */
+static hrsync_status put_field(hs_conn *c, unsigned key, const char *id,
+                               size_t idlen, const char *value, size_t vlen)
+{
+  field_slot *s = key ? keyed_slot(c, key, idlen) : unkeyed_slot(c, id);
+  if(!s)
     return HRSYNC_E_NOMEM;
   s->has_value = value != NULL;
-  s->value_off = 0;
-  if(value && arena_put(c, value, &s->value_off))
+  s->value_off = c->arena.len;
+  if(value && hs_buf_append(&c->arena, value, vlen + 1))
     return HRSYNC_E_NOMEM;
   return HRSYNC_OK;
+}
+
+/* Remembers key as set at record_set position pos (positions past
+** MAX_IDS are not guessed). */
+static void note_guess(hs_conn *c, size_t pos, unsigned key)
+{
+  if(pos >= c->guess_cap) {
+    size_t cap = c->guess_cap ? c->guess_cap * 2 : 64;
+    unsigned *g;
+    while(cap <= pos)
+      cap *= 2;
+    if(pos >= MAX_IDS || !(g = realloc(c->guess, cap * sizeof(*g))))
+      return;
+    memset(g + c->guess_cap, 0, (cap - c->guess_cap) * sizeof(*g));
+    c->guess = g;
+    c->guess_cap = cap;
+  }
+  c->guess[pos] = key;
+}
+
+/* The key of field id, interning it when it is new and good; 0 when it
+** is past the bound. *why is set (and 0 returned) when the id is bad.
+** The key at this position in the record before is tried first: one
+** comparison instead of a hash and a probe. */
+static unsigned field_key(hs_conn *c, const char *id, size_t *len,
+                          const char **why, char *buf, size_t cap)
+{
+  size_t pos = c->n_sets++;
+  unsigned key = pos < c->guess_cap ? c->guess[pos] : 0;
+  unsigned long long h;
+  *why = NULL;
+  if(key && !strcmp(c->keys[key].text, id)) {
+    *len = c->keys[key].len;
+    return key;
+  }
+  h = hs_intern_hash(id, len);
+  key = c->names ? hs_intern_find(c->names, id, *len, h) : 0;
+  if(!key) {
+    if((*why = bad_text(id, *len, HS_LIMIT_ID_BYTES, NULL, buf, cap)))
+      return 0;
+    key = intern_id(c, id, *len, h); /* checked once, when first met */
+  }
+  note_guess(c, pos, key);
+  return key;
 }
 
 static hrsync_status svc_record_set(hrsync_host_ctx *ctx, const char *field_id,
@@ -561,6 +687,8 @@ static hrsync_status svc_record_set(hrsync_host_ctx *ctx, const char *field_id,
 {
   hs_conn *c = conn_of(ctx);
   size_t idlen, len;
+  const char *bad;
+  unsigned key;
   char why[128];
   if(!c->in_record)
     return violate(c, "record_set(%s) outside record_begin/record_end",
@@ -568,9 +696,9 @@ static hrsync_status svc_record_set(hrsync_host_ctx *ctx, const char *field_id,
   if(!field_id || !*field_id)
     return violate(c, "record %s: record_set() without a field id",
                    c->arena.data);
-  idlen = strlen(field_id);
-  if(bad_text(field_id, idlen, HS_LIMIT_ID_BYTES, NULL, why, sizeof(why))) {
-    skip_record(c, "a field id is %s", why);
+  key = field_key(c, field_id, &idlen, &bad, why, sizeof(why));
+  if(bad) {
+    skip_record(c, "a field id is %s", bad);
     return HRSYNC_OK;
   }
   len = value ? strlen(value) : 0;
@@ -580,13 +708,13 @@ static hrsync_status svc_record_set(hrsync_host_ctx *ctx, const char *field_id,
     value = NULL; /* never stored, never cut */
     len = 0;
   }
-  if(c->arena.len + idlen + len > c->limits.body_bytes) {
+  if(c->arena.len + c->id_bytes + idlen + len > c->limits.body_bytes) {
     /* Bigger than any response it could have come from. */
     skip_record(c, "the record is over %zu bytes (limits.response_bytes)",
                 c->limits.body_bytes);
     return HRSYNC_OK;
   }
-  return put_field(c, field_id, value);
+  return put_field(c, key, field_id, idlen, value, len);
 }
 
 /* Marks the wanted fields this record carries a value for. */
@@ -594,15 +722,33 @@ static void note_seen(hs_conn *c, const hs_record *rec)
 {
   size_t i, j;
   for(i = 0; i < rec->n_fields && c->unseen; i++) {
-    if(!rec->fields[i].value)
+    const hs_record_field *f = &rec->fields[i];
+    if(!f->value)
       continue;
+    if(f->key) {
+      j = c->keys[f->key].wanted;
+      if(j && !c->seen[j - 1]) {
+        c->seen[j - 1] = 1;
+        c->unseen--;
+      }
+      continue;
+    }
     for(j = 0; j < c->params.n_wanted; j++)
-      if(!c->seen[j] &&
-         !strcmp(c->params.wanted_fields[j], rec->fields[i].id)) {
+      if(!c->seen[j] && !strcmp(c->params.wanted_fields[j], f->id)) {
         c->seen[j] = 1;
         c->unseen--;
       }
   }
+}
+
+/* The host's own skip reason, as the reserved field. */
+static hrsync_status put_skip_reason(hs_conn *c)
+{
+  const char *id = HRSYNC_FIELD_SKIP_REASON, *bad;
+  size_t idlen;
+  char why[128];
+  unsigned key = field_key(c, id, &idlen, &bad, why, sizeof(why));
+  return put_field(c, key, id, idlen, c->skip, strlen(c->skip));
 }
 
 static hrsync_status svc_record_end(hrsync_host_ctx *ctx)
@@ -612,7 +758,7 @@ static hrsync_status svc_record_end(hrsync_host_ctx *ctx)
   size_t i;
   if(!c->in_record)
     return violate(c, "record_end() without record_begin()");
-  if(c->skip[0] && put_field(c, HRSYNC_FIELD_SKIP_REASON, c->skip))
+  if(c->skip[0] && put_skip_reason(c))
     return HRSYNC_E_NOMEM; /* the host's reason wins: the data is unusable */
   c->in_record = 0;
   c->page_records++;
@@ -624,13 +770,16 @@ static hrsync_status svc_record_end(hrsync_host_ctx *ctx)
     c->fields_cap = c->slots_cap;
   }
   for(i = 0; i < c->nslots; i++) {
-    c->fields[i].id = c->arena.data + c->slots[i].id_off;
-    c->fields[i].value =
-        c->slots[i].has_value ? c->arena.data + c->slots[i].value_off : NULL;
+    const field_slot *s = &c->slots[i];
+    c->fields[i].key = s->key;
+    c->fields[i].id =
+        s->key ? c->keys[s->key].text : c->arena.data + s->id_off;
+    c->fields[i].value = s->has_value ? c->arena.data + s->value_off : NULL;
   }
   rec.hris_id = c->arena.data;
   rec.fields = c->fields;
   rec.n_fields = c->nslots;
+  rec.keyspace = c->names;
   c->stats.records++;
   note_seen(c, &rec);
   if(c->record_fn(c->sink_arg, &rec, &c->cb_err)) {
@@ -846,6 +995,9 @@ static void conn_free(hs_conn *c)
 {
   hs_buf_free(&c->arena);
   free(c->ids);
+  hs_intern_free(c->names);
+  free(c->keys);
+  free(c->guess);
   free(c->pages);
   free(c->slots);
   free(c->fields);

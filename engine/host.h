@@ -20,17 +20,24 @@
 
 typedef struct hs_conn hs_conn;
 
-/* One field of a record. value NULL: the HR system sent it empty/null. */
+/* One field of a record. value NULL: the HR system sent it empty/null.
+** key: the id's number in the record's keyspace (1, 2, ...: the same id
+** has the same key, and its id the same pointer, in every record of the
+** connection), so a stage can resolve each id once; 0 = none (the host
+** interns a bounded number of ids; records built by hand have none). */
 typedef struct hs_record_field {
   const char *id;
   const char *value;
+  unsigned key;
 } hs_record_field;
 
-/* A record as the plugin emitted it; borrowed for the callback only. */
+/* A record as the plugin emitted it; borrowed for the callback only.
+** keyspace: what the fields' keys are numbers in (NULL: no keys). */
 typedef struct hs_record {
   const char *hris_id;
   const hs_record_field *fields;
   size_t n_fields;
+  const void *keyspace;
 } hs_record;
 
 /* The field's value; *present (may be NULL) says whether the plugin set

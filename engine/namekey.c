@@ -82,13 +82,39 @@ static char *sorted_words(char *s)
   return out;
 }
 
+/* The mapping below leaves ASCII as it is but for case (checked for
+** every ASCII character against utf8proc), so an ASCII name, the usual
+** case, skips it. NULL when name is not all ASCII or memory ran out. */
+static char *ascii_lower(const char *name)
+{
+  size_t i, len = strlen(name);
+  char *out = malloc(len + 1);
+  if(!out)
+    return NULL;
+  for(i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)name[i];
+    if(c >= 0x80) {
+      free(out);
+      return NULL;
+    }
+    out[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+  }
+  out[len] = 0;
+  return out;
+}
+
 char *hs_namekey(const char *name)
 {
   utf8proc_uint8_t *mapped = NULL;
   utf8proc_ssize_t n;
-  char *key;
+  char *key, *lower;
   if(!name)
     return NULL;
+  if((lower = ascii_lower(name))) {
+    key = sorted_words(lower);
+    free(lower);
+    return key;
+  }
   /* COMPAT + COMPOSE = NFKC; DECOMPOSE first so marks can be stripped;
   ** STRIPMARK drops them, CASEFOLD folds fully, LUMP turns odd spaces and
   ** dashes into ASCII ones. */

@@ -29,10 +29,12 @@ static int is_digit(char c)
   return c >= '0' && c <= '9';
 }
 
-/* Reads exactly n digits at *p; -1 if they are not there. */
-static int digits(const char **p, int n)
+/* Reads exactly n digits at *p, before end; -1 if they are not there. */
+static int digits(const char **p, const char *end, int n)
 {
   int v = 0, i;
+  if(end - *p < n)
+    return -1;
   for(i = 0; i < n; i++) {
     if(!is_digit((*p)[i]))
       return -1;
@@ -50,154 +52,244 @@ static int days_in_month(int y, int m)
   return dm[m - 1];
 }
 
-int hs_norm_date(const char *s, char iso[11])
+/* The character at p, or 0 at end. */
+#define AT(p, end) ((p) < (end) ? *(p) : 0)
+
+/* The time part after the date's T or space, up to end; -1 when it is not
+** one of the shapes. *hh gets the hour. */
+static int parse_time(const char *p, const char *end, int *hh)
+{
+  int mi, sec = 0;
+  if((*hh = digits(&p, end, 2)) < 0 || AT(p, end) != ':' ||
+     (p++, mi = digits(&p, end, 2)) < 0)
+    return -1;
+  if(AT(p, end) == ':') {
+    p++;
+    if((sec = digits(&p, end, 2)) < 0)
+      return -1;
+    if(AT(p, end) == '.') {
+      p++;
+      if(!is_digit(AT(p, end)))
+        return -1;
+      while(is_digit(AT(p, end)))
+        p++;
+    }
+  }
+  if(*hh > 23 || mi > 59 || sec > 60)
+    return -1;
+  if(AT(p, end) == 'Z')
+    p++;
+  else if(AT(p, end) == '+' || AT(p, end) == '-') {
+    int oh, om;
+    p++;
+    if((oh = digits(&p, end, 2)) < 0)
+      return -1;
+    if(AT(p, end) == ':')
+      p++;
+    if((om = digits(&p, end, 2)) < 0 || oh > 14 || om > 59)
+      return -1;
+  }
+  return p == end ? 0 : -1;
+}
+
+/* hs_norm_date on the bytes [s, end). */
+static int parse_date(const char *s, const char *end, char iso[11])
 {
   const char *p = s;
-  int y, m, d, hh = 0, mi = 0, sec = 0;
-  if((y = digits(&p, 4)) < 0 || *p++ != '-' || (m = digits(&p, 2)) < 0 ||
-     *p++ != '-' || (d = digits(&p, 2)) < 0)
+  int y, m, d, hh = 0;
+  if((y = digits(&p, end, 4)) < 0 || AT(p, end) != '-' ||
+     (p++, m = digits(&p, end, 2)) < 0 || AT(p, end) != '-' ||
+     (p++, d = digits(&p, end, 2)) < 0)
     return -1;
   if(y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
     return -1;
-  if(*p == 'T' || *p == ' ') {
-    p++;
-    if((hh = digits(&p, 2)) < 0 || *p++ != ':' || (mi = digits(&p, 2)) < 0)
+  if(p < end && (*p == 'T' || *p == ' ')) {
+    if(parse_time(p + 1, end, &hh))
       return -1;
-    if(*p == ':') {
-      p++;
-      if((sec = digits(&p, 2)) < 0)
-        return -1;
-      if(*p == '.') {
-        p++;
-        if(!is_digit(*p))
-          return -1;
-        while(is_digit(*p))
-          p++;
-      }
-    }
-    if(hh > 23 || mi > 59 || sec > 60)
-      return -1;
-    if(*p == 'Z')
-      p++;
-    else if(*p == '+' || *p == '-') {
-      int oh, om;
-      p++;
-      if((oh = digits(&p, 2)) < 0)
-        return -1;
-      if(*p == ':')
-        p++;
-      if((om = digits(&p, 2)) < 0 || oh > 14 || om > 59)
-        return -1;
-    }
     /* Nearest midnight of the wall clock as written: 12:00 or later is
     ** the next day's midnight seen from a zone west of the local one. */
-    if(hh >= 12) {
-      if(++d > days_in_month(y, m)) {
-        d = 1;
-        if(++m > 12) {
-          m = 1;
-          y++;
-        }
+    if(hh >= 12 && ++d > days_in_month(y, m)) {
+      d = 1;
+      if(++m > 12) {
+        m = 1;
+        y++;
       }
     }
   }
-  if(*p || y > 9999 || y < year_min || y > year_max)
+  else if(p != end)
     return -1;
-  /* Bounded above: y <= 9999, m <= 12, d <= 31. */
-  snprintf(iso, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+  if(y > 9999 || y < year_min || y > year_max)
+    return -1;
+  iso[0] = (char)('0' + y / 1000);
+  iso[1] = (char)('0' + y / 100 % 10);
+  iso[2] = (char)('0' + y / 10 % 10);
+  iso[3] = (char)('0' + y % 10);
+  iso[4] = '-';
+  iso[5] = (char)('0' + m / 10);
+  iso[6] = (char)('0' + m % 10);
+  iso[7] = '-';
+  iso[8] = (char)('0' + d / 10);
+  iso[9] = (char)('0' + d % 10);
+  iso[10] = 0;
   return 0;
+}
+
+int hs_norm_date(const char *s, char iso[11])
+{
+  return parse_date(s, s + strlen(s), iso);
+}
+
+/* BambooHR's "no date", also seen with a time part. */
+static int empty_range(const char *s, size_t len)
+{
+  return !len || (len >= 10 && !memcmp(s, "0000-00-00", 10) &&
+                  (len == 10 || s[10] == 'T' || s[10] == ' '));
 }
 
 int hs_norm_is_empty(const char *s)
 {
-  /* BambooHR's "no date", also seen with a time part. */
-  return !*s || !strcmp(s, "0000-00-00") || !strncmp(s, "0000-00-00T", 11) ||
-         !strncmp(s, "0000-00-00 ", 11);
+  return empty_range(s, strlen(s));
+}
+
+/* The value in without its surrounding white space: [*b, *e). */
+static void trim(const char *in, const char **b, const char **e)
+{
+  const char *p = in, *q;
+  while(is_space(*p))
+    p++;
+  for(q = p + strlen(p); q > p && is_space(q[-1]); q--)
+    ;
+  *b = p;
+  *e = q;
 }
 
 hs_norm_result hs_norm_value(const char *in, int is_date, char **out)
 {
   const char *b, *e;
+  char iso[11];
   size_t len;
-  char *v;
   *out = NULL;
   if(!in)
     return HS_NORM_ABSENT;
-  for(b = in; is_space(*b); b++)
-    ;
-  for(e = b + strlen(b); e > b && is_space(e[-1]); e--)
-    ;
+  trim(in, &b, &e);
   len = (size_t)(e - b);
-  v = malloc(len + 1);
-  if(!v)
-    return HS_NORM_NOMEM;
-  memcpy(v, b, len);
-  v[len] = 0;
-  if(hs_norm_is_empty(v)) {
-    free(v);
+  if(empty_range(b, len))
     return HS_NORM_ABSENT;
-  }
   if(is_date) {
-    char iso[11];
-    if(hs_norm_date(v, iso)) {
-      free(v);
+    if(parse_date(b, e, iso))
       return HS_NORM_BAD_DATE;
-    }
-    memcpy(v, iso, 11); /* an ISO date is never longer than its source */
+    b = iso;
+    len = 10;
   }
-  *out = v;
+  if(!(*out = malloc(len + 1)))
+    return HS_NORM_NOMEM;
+  memcpy(*out, b, len);
+  (*out)[len] = 0;
   return HS_NORM_VALUE;
 }
 
-hs_rc hs_norm_record(const hs_record *rec, hs_field_type_fn type, void *arg,
-                     hs_nrec *out, hs_buf *skip, hs_err *err)
+hs_rc hs_nrec_init(hs_nrec *out, size_t n, hs_err *err)
 {
-  size_t i;
-  out->hris_id = rec->hris_id;
-  out->n = 0;
-  out->fields = calloc(rec->n_fields ? rec->n_fields : 1, sizeof(hs_nfield));
-  if(!out->fields)
+  size_t k = n ? n : 1;
+  memset(out, 0, sizeof(*out));
+  out->n = n;
+  out->value = calloc(k, sizeof(*out->value));
+  out->present = calloc(k, 1);
+  out->iso = calloc(k, sizeof(*out->iso));
+  out->text_off = calloc(k, sizeof(*out->text_off));
+  if(!out->value || !out->present || !out->iso || !out->text_off) {
+    hs_nrec_free(out);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
-  for(i = 0; i < rec->n_fields; i++) {
-    const hs_record_field *f = &rec->fields[i];
-    int t = type ? type(arg, f->id) : -1;
-    hs_nfield *nf = &out->fields[out->n++];
-    hs_norm_result r;
-    nf->id = f->id;
-    r = hs_norm_value(f->value, t == HRSYNC_FIELD_DATE, &nf->value);
-    if(r == HS_NORM_NOMEM)
-      return hs_err_set(err, HS_E_NOMEM, "out of memory");
-    if(r == HS_NORM_BAD_DATE && !skip->len) {
-      if(hs_buf_printf(skip, "field %s: unparseable date ", f->id) ||
-         hs_buf_json_str(skip, f->value))
-        return hs_err_set(err, HS_E_NOMEM, "out of memory");
-    }
   }
   return HS_OK;
 }
 
-const char *hs_nrec_get(const hs_nrec *r, const char *id, int *present)
+void hs_nrec_free(hs_nrec *r)
 {
-  size_t i;
-  for(i = 0; i < r->n; i++)
-    if(!strcmp(r->fields[i].id, id)) {
-      if(present)
-        *present = 1;
-      return r->fields[i].value;
-    }
-  if(present)
-    *present = 0;
-  return NULL;
+  free(r->value);
+  free(r->present);
+  free(r->iso);
+  free(r->text_off);
+  hs_buf_free(&r->text);
+  memset(r, 0, sizeof(*r));
 }
 
-void hs_nrec_clear(hs_nrec *r)
+static int bad_date(hs_buf *skip, const char *id, const char *value)
 {
-  size_t i;
-  for(i = 0; i < r->n; i++)
-    free(r->fields[i].value);
-  free(r->fields);
-  r->fields = NULL;
-  r->n = 0;
+  if(skip->len)
+    return 0; /* the first reason is the one shown */
+  return hs_buf_printf(skip, "field %s: unparseable date ", id) ||
+         hs_buf_json_str(skip, value);
+}
+
+/* One field's value into slot (-1: none, only a date is checked). A value
+** needing no change is borrowed from the record; a date is written ISO
+** into the slot's own room; a value with white space at its end is the
+** one copy (into text). -1 on no memory. */
+static int norm_field(hs_nrec *out, long slot, int info,
+                      const hs_record_field *f, hs_buf *skip)
+{
+  const char *b, *e;
+  size_t len;
+  if(!f->value)
+    return 0;
+  if(info & HS_NF_RAW) {
+    out->value[slot] = f->value;
+    return 0;
+  }
+  trim(f->value, &b, &e);
+  len = (size_t)(e - b);
+  if(empty_range(b, len))
+    return 0;
+  if(info & HS_NF_DATE) {
+    char iso[11];
+    if(parse_date(b, e, slot >= 0 ? out->iso[slot] : iso))
+      return bad_date(skip, f->id, f->value);
+    if(slot >= 0)
+      out->value[slot] = out->iso[slot];
+    return 0;
+  }
+  if(slot < 0)
+    return 0;
+  if(!*e) {
+    out->value[slot] = b; /* already as it should be */
+    return 0;
+  }
+  out->text_off[slot] = out->text.len + 1;
+  return hs_buf_append(&out->text, b, len) || hs_buf_append(&out->text, "", 1);
+}
+
+hs_rc hs_norm_record(const hs_record *rec, hs_norm_field_fn field, void *arg,
+                     hs_nrec *out, hs_buf *skip, hs_err *err)
+{
+  size_t i, copies = 0;
+  out->hris_id = rec->hris_id;
+  memset(out->value, 0, out->n * sizeof(*out->value));
+  memset(out->present, 0, out->n);
+  hs_buf_reset(&out->text);
+  for(i = 0; i < rec->n_fields; i++) {
+    const hs_record_field *f = &rec->fields[i];
+    int info = field(arg, f);
+    long slot = (long)HS_NF_SLOT(info) - 1;
+    if(slot >= (long)out->n || (slot >= 0 && out->present[slot]))
+      slot = -1; /* none, or taken by an earlier field */
+    if(slot < 0 && !(info & HS_NF_DATE))
+      continue;
+    if(slot >= 0) {
+      out->present[slot] = 1;
+      out->text_off[slot] = 0;
+    }
+    if(norm_field(out, slot, slot >= 0 ? info : info & ~HS_NF_RAW, f, skip))
+      return hs_err_set(err, HS_E_NOMEM, "out of memory");
+    copies += slot >= 0 && out->text_off[slot];
+  }
+  /* The copies' text may have moved while it grew. */
+  for(i = 0; copies && i < out->n; i++)
+    if(out->present[i] && out->text_off[i]) {
+      out->value[i] = out->text.data + out->text_off[i] - 1;
+      copies--;
+    }
+  return HS_OK;
 }
 
 /* Days since 1970-01-01 of a civil date, and back (Howard Hinnant's

@@ -46,7 +46,8 @@ int hs_norm_relative_date(const char *s, const char *today, char iso[11]);
 int hs_norm_is_empty(const char *s);
 
 /* Normalises one value. in may be NULL (sent empty). is_date: the field's
-** type is date. On HS_NORM_VALUE, *out is malloc'd (the caller frees it). */
+** type is date. On HS_NORM_VALUE, *out is malloc'd (the caller frees it).
+** (hs_norm_record does the same without allocating.) */
 hs_norm_result hs_norm_value(const char *in, int is_date, char **out);
 
 /* ---- whole records ---- */
@@ -58,28 +59,53 @@ hs_norm_result hs_norm_value(const char *in, int is_date, char **out);
 /* The type (hrsync_field_type) of HR field id, or -1 when unknown. */
 typedef int (*hs_field_type_fn)(void *arg, const char *id);
 
-typedef struct hs_nfield {
-  const char *id; /* borrowed from the record */
-  char *value;    /* normalised, owned; NULL = absent */
-} hs_nfield;
+/* What one HR field id means to hs_norm_record, packed in an int so that
+** a per-run cache (idcache.h) can keep it: the slot + 1 its value goes to
+** (HS_NF_SLOT; 0 = the config does not use the field), HS_NF_DATE when
+** the field holds dates, HS_NF_RAW when its value is kept as sent (the
+** reserved skip reason). A field without a slot costs nothing unless it
+** holds dates: a date no date parser reads still skips the record, as
+** for a used field. */
+#define HS_NF_DATE    (1 << 24)
+#define HS_NF_RAW     (1 << 25)
+#define HS_NF_SLOT(x) ((x)&0xFFFFFF)
+typedef int (*hs_norm_field_fn)(void *arg, const hs_record_field *f);
 
-/* A record after normalisation. Lives as long as the source record. */
+/* A record after normalisation, one value per slot; made once per run
+** (hs_nrec_init) and refilled per record without allocating, except
+** for values that must be trimmed at the end (kept in text). */
 typedef struct hs_nrec {
   const char *hris_id;
-  hs_nfield *fields;
-  size_t n;
+  const char **value;     /* per slot: normalised, NULL = absent */
+  unsigned char *present; /* per slot: the record carried the field */
+  size_t n;               /* slots */
+  char (*iso)[11];        /* per slot: room for a date made ISO */
+  size_t *text_off;       /* per slot: 1 + offset in text, 0 = none */
+  hs_buf text;            /* trimmed copies, NUL-separated */
 } hs_nrec;
 
-/* Normalises every field of rec into out (free with hs_nrec_clear). When
-** a date field holds no date, out is still filled and *skip gets the
-** reason: `field dateOfBirth: unparseable date "31/12/1990"`. Only running
-** out of memory is an error. */
-hs_rc hs_norm_record(const hs_record *rec, hs_field_type_fn type, void *arg,
+/* Makes out with n slots (free it with hs_nrec_free). */
+hs_rc hs_nrec_init(hs_nrec *out, size_t n, hs_err *err);
+void hs_nrec_free(hs_nrec *r);
+
+/* Normalises rec into out: every slot is cleared, then each field with a
+** slot (field(arg, f)) fills its own; the first of two fields sharing a
+** slot wins. Values point into rec or into out, valid until the next
+** call. When a date field holds no date, *skip (if still empty) gets the
+** reason: `field dateOfBirth: unparseable date "31/12/1990"`. Only
+** running out of memory is an error. */
+hs_rc hs_norm_record(const hs_record *rec, hs_norm_field_fn field, void *arg,
                      hs_nrec *out, hs_buf *skip, hs_err *err);
 
-/* The normalised value of field id (NULL = absent or not sent); *present
-** (may be NULL) says whether the record carried the field at all. */
-const char *hs_nrec_get(const hs_nrec *r, const char *id, int *present);
-
-void hs_nrec_clear(hs_nrec *r);
+/* The value in slot (NULL = absent or not sent); *present (may be NULL)
+** says whether the record carried the field at all. (Inline: the record
+** path asks it for every mapped field of every record.) */
+static inline const char *hs_nrec_get(const hs_nrec *r, size_t slot,
+                                      int *present)
+{
+  int here = slot < r->n && r->present[slot];
+  if(present)
+    *present = here;
+  return here ? r->value[slot] : NULL;
+}
 #endif

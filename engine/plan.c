@@ -4,6 +4,7 @@
 #include "plan.h"
 
 #include "buf.h"
+#include "idcache.h"
 #include "mapping.h"
 #include "match.h"
 #include "namekey.h"
@@ -218,14 +219,33 @@ struct hs_planner {
   char today[11];
   const char **wanted; /* HR fields the config uses (borrowed strings) */
   size_t n_wanted;
-  hs_strmap *wanted_ix; /* id -> index in wanted */
-  unsigned char *seen;  /* per wanted field: 1 some record carried it,
-                           2 some record had a value */
-  hs_strmap *dup_name;  /* registry name keys -> registry index */
-  hs_strmap *dup_email; /* registry e-mail keys -> registry index */
+  hs_strmap *wanted_ix;  /* id -> index in wanted */
+  unsigned char *seen;   /* per wanted field: 1 some record carried it,
+                            2 some record had a value */
+  hs_strmap *dup_name;   /* registry name keys -> registry index */
+  hs_strmap *dup_email;  /* registry e-mail keys -> registry index */
+  int dup_built;         /* both built (on the first create: a run without
+                            creates never needs them) */
+  size_t dup_candidates; /* stakeholders in them */
   const char *remap_from;
   int changed_only; /* an incremental fetch (SDK 1.3): records are only
                        the changed people */
+
+  /* The record path, resolved once per run. A normalised record has a
+  ** slot per wanted field (its index in wanted), then the connector's
+  ** skip reason, then the old HRIS id field when re-keying. */
+  hs_idcache *ids;      /* HR field id -> HS_NF_* for hs_norm_record */
+  const void *keyspace; /* of the keys below (host.h) */
+  int *by_key;          /* per field key: HS_NF_*, -1 = not yet known */
+  const char **key_id;  /* per field key: the id it was known for */
+  size_t n_keys;
+  hs_nrec nrec; /* refilled per record */
+  hs_buf skip;  /* the record's skip reason, reused */
+  hs_map map;
+  size_t skip_slot;
+  long remap_slot;   /* -1: none */
+  long *cond_slot;   /* per condition, then per group rule test */
+  size_t *group_one; /* per group rule: the first rule naming its group */
 };
 
 static hs_rc nomem(hs_err *err)
@@ -248,14 +268,117 @@ static int index_duplicates(hs_planner *p)
   size_t i;
   for(i = 0; i < p->reg->n; i++) {
     char *const *v = p->reg->items[i].v;
-    char *both = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
-                                   HS_NAME_FIRST_LAST);
-    int bad = add_key(p->dup_name, hs_namekey(v[HS_SF_NAME]), i);
+    char *both;
+    int bad;
+    /* Only stakeholders made by hand can be a create's duplicate (see
+    ** near_duplicate): synced ones and organisations are never keyed. */
+    if(v[HS_SF_HRIS_ID] ||
+       (v[HS_SF_TYPE] && !strcmp(v[HS_SF_TYPE], HS_TYPE_ENTITY)))
+      continue;
+    p->dup_candidates++;
+    both = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
+                             HS_NAME_FIRST_LAST);
+    bad = add_key(p->dup_name, hs_namekey(v[HS_SF_NAME]), i);
     if(!bad && v[HS_SF_FIRST_NAME] && v[HS_SF_LAST_NAME])
       bad = add_key(p->dup_name, hs_namekey(both), i);
     free(both);
     if(bad || add_key(p->dup_email, hs_emailkey(v[HS_SF_EMAIL]), i))
       return -1;
+  }
+  return 0;
+}
+
+/* The slot of a wanted HR field id, or -1. */
+static long wanted_slot(void *arg, const char *id)
+{
+  const hs_planner *p = arg;
+  size_t n;
+  const size_t *w = hs_strmap_get(p->wanted_ix, id, &n);
+  return n ? (long)w[0] : -1;
+}
+
+static int planner_type(void *arg, const char *id);
+
+/* What an HR field id means to the normaliser (HS_NF_*); the id cache
+** keeps the answer for the rest of the run. */
+static int resolve_field(void *arg, const char *id)
+{
+  const hs_planner *p = arg;
+  long slot = wanted_slot(arg, id);
+  /* The connector's own rule comes first, even over a config using it. */
+  if(!strcmp(id, HRSYNC_FIELD_SKIP_REASON))
+    return (int)(p->skip_slot + 1) | HS_NF_RAW;
+  if(slot < 0 && p->remap_slot >= 0 && !strcmp(id, p->remap_from))
+    slot = p->remap_slot;
+  return (int)(slot + 1) |
+         (planner_type(arg, id) == HRSYNC_FIELD_DATE ? HS_NF_DATE : 0);
+}
+
+/* Keys the planner remembers answers for (the host interns fewer). */
+#define MAX_KEYS 8192
+
+/* Room for field key k in by_key; -1 when it cannot be had. */
+static int key_room(hs_planner *p, unsigned k)
+{
+  size_t n = p->n_keys ? p->n_keys : 64, i;
+  int *b;
+  const char **ids;
+  if(k < p->n_keys)
+    return 0;
+  if(k >= MAX_KEYS)
+    return -1;
+  while(n <= k)
+    n *= 2;
+  if(!(b = realloc(p->by_key, n * sizeof(*b))))
+    return -1;
+  p->by_key = b;
+  if(!(ids = realloc(p->key_id, n * sizeof(*ids))))
+    return -1;
+  p->key_id = ids;
+  for(i = p->n_keys; i < n; i++)
+    p->by_key[i] = -1;
+  p->n_keys = n;
+  return 0;
+}
+
+/* What field f means to the normaliser: by its key when the host gave
+** one (an array lookup), else by its id through the cache. */
+static int field_info(void *arg, const hs_record_field *f)
+{
+  hs_planner *p = arg;
+  int info;
+  if(f->key && f->key < p->n_keys && p->by_key[f->key] >= 0 &&
+     p->key_id[f->key] == f->id)
+    return p->by_key[f->key];
+  info = hs_idcache_get(p->ids, f->id);
+  if(f->key && p->keyspace && !key_room(p, f->key)) {
+    p->by_key[f->key] = info;
+    p->key_id[f->key] = f->id;
+  }
+  return info;
+}
+
+/* The conditions' and group rules' slots, and which rules name the same
+** group. */
+static int resolve_tests(hs_planner *p)
+{
+  const hs_config *cfg = p->cfg;
+  size_t i, j, k = 0, n = cfg->n_conds;
+  for(i = 0; i < cfg->n_groups; i++)
+    n += cfg->groups[i].n_conds;
+  if(!(p->cond_slot = calloc(n ? n : 1, sizeof(long))) ||
+     !(p->group_one =
+           calloc(cfg->n_groups ? cfg->n_groups : 1, sizeof(size_t))))
+    return -1;
+  for(i = 0; i < cfg->n_conds; i++)
+    p->cond_slot[k++] = wanted_slot(p, cfg->conds[i].field);
+  for(i = 0; i < cfg->n_groups; i++) {
+    for(j = 0; j < cfg->groups[i].n_conds; j++)
+      p->cond_slot[k++] = wanted_slot(p, cfg->groups[i].conds[j].field);
+    for(j = 0; j < i && strcmp(cfg->groups[j].group, cfg->groups[i].group);
+        j++)
+      ;
+    p->group_one[i] = j;
   }
   return 0;
 }
@@ -272,7 +395,13 @@ static hs_rc track_wanted(hs_planner *p, hs_err *err)
   for(i = 0; i < p->n_wanted; i++)
     if(hs_strmap_add(p->wanted_ix, p->wanted[i], i))
       return nomem(err);
-  return HS_OK;
+  p->skip_slot = p->n_wanted;
+  p->remap_slot = -1;
+  hs_map_init(&p->map, p->cfg, wanted_slot, p);
+  /* A bound far above any connector's field list. */
+  if(!(p->ids = hs_idcache_new(resolve_field, p, 4096)) || resolve_tests(p))
+    return nomem(err);
+  return hs_nrec_init(&p->nrec, p->n_wanted + 2, err);
 }
 
 void hs_planner_changed_only(hs_planner *p)
@@ -283,6 +412,9 @@ void hs_planner_changed_only(hs_planner *p)
 void hs_planner_remap(hs_planner *p, const char *old_field)
 {
   p->remap_from = old_field;
+  /* Before the first record, so the id cache has not answered yet. */
+  if(*old_field && (p->remap_slot = wanted_slot(p, old_field)) < 0)
+    p->remap_slot = (long)p->n_wanted + 1;
 }
 
 hs_rc hs_planner_new(const hs_registry *reg, const hs_config *cfg,
@@ -302,8 +434,7 @@ hs_rc hs_planner_new(const hs_registry *reg, const hs_config *cfg,
   p->creating = hs_strmap_new();
   p->dup_name = hs_strmap_new();
   p->dup_email = hs_strmap_new();
-  if(!p->claim || !p->creating || !p->dup_name || !p->dup_email ||
-     index_duplicates(p)) {
+  if(!p->claim || !p->creating || !p->dup_name || !p->dup_email) {
     hs_planner_free(p);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
@@ -339,6 +470,13 @@ void hs_planner_free(hs_planner *p)
   hs_strmap_free(p->wanted_ix);
   free(p->wanted);
   free(p->seen);
+  hs_idcache_free(p->ids);
+  free(p->by_key);
+  free(p->key_id);
+  hs_nrec_free(&p->nrec);
+  hs_buf_free(&p->skip);
+  free(p->cond_slot);
+  free(p->group_one);
   hs_plan_clear(&p->plan);
   free(p);
 }
@@ -361,53 +499,96 @@ static const char *sh_label(const hs_sh *sh)
 /* A termination date after today means "leaving", not "left" (issue 10
 ** case 4): the conditions and group rules see no termination date yet,
 ** so the person stays active until the day comes. */
-static const char *rec_value(const hs_planner *p, const hs_nrec *r,
-                             const char *field)
+static const char *rec_value(const hs_planner *p, const hs_nrec *r, long slot)
 {
-  const char *v = hs_nrec_get(r, field, NULL);
-  const char *tf = p->cfg->mapping[HS_SF_TERMINATION_DATE];
-  if(v && tf && !strcmp(field, tf) && strcmp(v, p->today) > 0)
+  const char *v = slot >= 0 ? hs_nrec_get(r, (size_t)slot, NULL) : NULL;
+  if(v && slot == p->map.slot[HS_SF_TERMINATION_DATE] &&
+     strcmp(v, p->today) > 0)
     return NULL;
   return v;
 }
 
-/* The groups after the rules: a group named by a rule is the rules' to
-** manage (added while a rule for it matches, removed when none does, so a
-** rehired person leaves "Ex-employee"); other groups are left alone. The
-** result is a new string in *out (NULL = no groups). */
-static hs_rc rule_groups(const hs_planner *p, const hs_nrec *r,
-                         const char *current, char **out, hs_err *err)
+/* Whether the ";"-separated list has group g (as hs_groups_add sees it). */
+static int has_group(const char *list, const char *g)
+{
+  size_t glen = strlen(g);
+  const char *q;
+  for(; list && *list; list = *q ? q + 1 : q) {
+    q = strchr(list, ';');
+    if(!q)
+      q = list + strlen(list);
+    if((size_t)(q - list) == glen && !memcmp(list, g, glen))
+      return 1;
+  }
+  return 0;
+}
+
+/* The group rules' verdicts for r into hit[n_groups]: whether each
+** rule's group should be there. 1 when that differs from current. */
+static int rule_hits(const hs_planner *p, const hs_nrec *r,
+                     const char *current, unsigned char *hit)
 {
   const hs_config *cfg = p->cfg;
+  const long *slot = p->cond_slot + cfg->n_conds;
   size_t i, j;
-  int *hit;
-  *out = current ? strdup(current) : NULL;
-  if(current && !*out)
-    return hs_err_set(err, HS_E_NOMEM, "out of memory");
-  if(!cfg->n_groups)
-    return HS_OK;
-  if(!(hit = calloc(cfg->n_groups, sizeof(int))))
-    return hs_err_set(err, HS_E_NOMEM, "out of memory");
-  for(i = 0; i < cfg->n_groups; i++) {
+  int change = 0;
+  for(i = 0; i < cfg->n_groups; slot += cfg->groups[i++].n_conds) {
     const hs_group_rule *g = &cfg->groups[i];
     hit[i] = 1;
     for(j = 0; j < g->n_conds && hit[i]; j++)
-      hit[i] = hs_cond_eval(&g->conds[j], rec_value(p, r, g->conds[j].field));
+      hit[i] =
+          (unsigned char)hs_cond_eval(&g->conds[j], rec_value(p, r, slot[j]));
   }
   /* Two rules may name one group: it stays if either matches. */
+  for(i = 0; i < cfg->n_groups; i++)
+    if(hit[i] && p->group_one[i] != i)
+      hit[p->group_one[i]] = 1;
   for(i = 0; i < cfg->n_groups; i++) {
-    int keep = 0;
-    for(j = 0; j < cfg->n_groups; j++)
-      if(hit[j] && !strcmp(cfg->groups[j].group, cfg->groups[i].group))
-        keep = 1;
-    if((keep ? hs_groups_add(out, cfg->groups[i].group)
-             : hs_groups_remove(out, cfg->groups[i].group)) < 0) {
-      free(hit);
-      return hs_err_set(err, HS_E_NOMEM, "out of memory");
-    }
+    hit[i] = hit[p->group_one[i]];
+    change |= hit[i] != has_group(current, cfg->groups[i].group);
   }
-  free(hit);
-  return HS_OK;
+  return change;
+}
+
+/* The groups after the rules: a group named by a rule is the rules' to
+** manage (added while a rule for it matches, removed when none does, so a
+** rehired person leaves "Ex-employee"); other groups are left alone. When
+** that changes current, *changed is 1 and the result is a new string in
+** *out (NULL = no groups); otherwise *changed is 0 and *out NULL (nothing
+** allocated: the usual case of a no-change run). */
+static hs_rc rule_groups(const hs_planner *p, const hs_nrec *r,
+                         const char *current, char **out, int *changed,
+                         hs_err *err)
+{
+  const hs_config *cfg = p->cfg;
+  unsigned char small[32], *hit = small;
+  size_t i;
+  hs_rc rc = HS_OK;
+  *out = NULL;
+  *changed = 0;
+  if(!cfg->n_groups)
+    return HS_OK;
+  if(cfg->n_groups > sizeof(small) && !(hit = malloc(cfg->n_groups)))
+    return nomem(err);
+  if(!rule_hits(p, r, current, hit))
+    goto done;
+  *changed = 1;
+  if(current && !(*out = strdup(current))) {
+    rc = nomem(err);
+    goto done;
+  }
+  for(i = 0; i < cfg->n_groups; i++)
+    if((hit[i] ? hs_groups_add(out, cfg->groups[i].group)
+               : hs_groups_remove(out, cfg->groups[i].group)) < 0) {
+      free(*out);
+      *out = NULL;
+      rc = nomem(err);
+      goto done;
+    }
+done:
+  if(hit != small)
+    free(hit);
+  return rc;
 }
 
 static int differs(const char *a, const char *b)
@@ -497,7 +678,7 @@ static hs_rc diff_existing(const hs_planner *p, hs_plan_item *it,
 {
   char *groups = NULL;
   hs_rc rc;
-  int f;
+  int f, changed;
   for(f = 0; f < HS_SF_COUNT; f++) {
     if(!hs_sf_mappable(f) || !present[f])
       continue;
@@ -519,9 +700,9 @@ static hs_rc diff_existing(const hs_planner *p, hs_plan_item *it,
   if(!only_left && differs(sh->v[HS_SF_TYPE], HS_TYPE_PERSON) &&
      hs_item_add_change(it, HS_SF_TYPE, sh->v[HS_SF_TYPE], HS_TYPE_PERSON))
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
-  if((rc = rule_groups(p, r, sh->v[HS_SF_GROUPS], &groups, err)))
+  if((rc = rule_groups(p, r, sh->v[HS_SF_GROUPS], &groups, &changed, err)))
     return rc;
-  if(differs(sh->v[HS_SF_GROUPS], groups) &&
+  if(changed && differs(sh->v[HS_SF_GROUPS], groups) &&
      hs_item_add_change(it, HS_SF_GROUPS, sh->v[HS_SF_GROUPS], groups)) {
     free(groups);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
@@ -560,6 +741,8 @@ static long near_duplicate(const hs_planner *p, const hs_plan_item *it,
   char *keys[2];
   long found = -1;
   int k;
+  if(!p->dup_candidates)
+    return -1; /* every stakeholder synced (a first sync: none at all) */
   keys[0] = hs_namekey(it->name);
   keys[1] = hs_emailkey(email);
   for(k = 0; k < 2 && found < 0; k++) {
@@ -594,10 +777,18 @@ static int flag_duplicate(hs_planner *p, hs_plan_item *it,
                           const char *v[HS_SF_COUNT], hs_err *err)
 {
   const char *how = NULL;
-  long idx = near_duplicate(p, it, v[HS_SF_EMAIL], v[HS_SF_IDENTIFIER], &how);
+  long idx;
   const hs_sh *sh;
   hs_buf why = HS_BUF_INIT, fix = HS_BUF_INIT;
   int bad, conflict = p->cfg->duplicates == HS_DUP_CONFLICT;
+  if(!p->dup_built) {
+    if(index_duplicates(p)) {
+      hs_err_set(err, HS_E_NOMEM, "out of memory");
+      return -1;
+    }
+    p->dup_built = 1;
+  }
+  idx = near_duplicate(p, it, v[HS_SF_EMAIL], v[HS_SF_IDENTIFIER], &how);
   if(idx < 0)
     return 0;
   sh = &p->reg->items[idx];
@@ -635,7 +826,7 @@ static hs_rc plan_create(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   size_t n;
   const size_t *prev = hs_strmap_get(p->creating, it->hris_id, &n);
   hs_rc rc;
-  int f;
+  int f, changed;
   if(!it->name) {
     it->action = HS_ACT_SKIPPED;
     it->reason = strdup("no first_name or last_name to build a name from");
@@ -665,9 +856,9 @@ static hs_rc plan_create(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   if(hs_item_add_change(it, HS_SF_NAME, NULL, it->name) ||
      hs_item_add_change(it, HS_SF_TYPE, NULL, HS_TYPE_PERSON))
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
-  if((rc = rule_groups(p, r, NULL, &groups, err)))
+  if((rc = rule_groups(p, r, NULL, &groups, &changed, err)))
     return rc;
-  if(groups && hs_item_add_change(it, HS_SF_GROUPS, NULL, groups)) {
+  if(changed && groups && hs_item_add_change(it, HS_SF_GROUPS, NULL, groups)) {
     free(groups);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
@@ -765,11 +956,21 @@ static long synced_index(const hs_planner *p, const hs_nrec *r,
 {
   if(p->remap_from) {
     /* "" = the record's own id was the HRIS id before. */
-    const char *old =
-        *p->remap_from ? hs_nrec_get(r, p->remap_from, NULL) : r->hris_id;
+    const char *old = p->remap_slot >= 0
+                          ? hs_nrec_get(r, (size_t)p->remap_slot, NULL)
+                          : r->hris_id;
     return old ? hs_match_by_hris_id(p->match, old) : -1;
   }
   return hs_match_by_hris_id(p->match, hris_id);
+}
+
+/* The name a record's item shows (matched items show the stakeholder's
+** instead, so they never build it). */
+static void record_name(const hs_planner *p, hs_plan_item *it,
+                        const char *v[HS_SF_COUNT])
+{
+  it->name = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
+                               p->cfg->name_format);
 }
 
 /* The record with every stage applied; it is the item just pushed. */
@@ -781,11 +982,9 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   size_t i;
   hs_match m;
   hs_rc rc;
-  hs_map_record(p->cfg, r, v, present);
+  hs_map_record(&p->map, r, v, present);
   if(!(it->hris_id = strdup(v[HS_SF_HRIS_ID])))
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
-  it->name = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
-                               p->cfg->name_format);
   if(v[HS_SF_TERMINATION_DATE] &&
      strcmp(v[HS_SF_TERMINATION_DATE], p->today) > 0 &&
      hs_item_note(it, "leaving on %s", v[HS_SF_TERMINATION_DATE]))
@@ -793,6 +992,7 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   if(skip->len) {
     long idx = synced_index(p, r, v[HS_SF_HRIS_ID]);
     p->plan.hris_hits += idx >= 0;
+    record_name(p, it, v);
     it->action = HS_ACT_SKIPPED;
     it->reason = hs_buf_steal(skip);
     /* A synced person whose record is unusable this time is skipped, not
@@ -805,7 +1005,7 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   }
   for(i = 0; i < p->cfg->n_conds; i++) {
     const hs_cond *c = &p->cfg->conds[i];
-    const char *val = rec_value(p, r, c->field);
+    const char *val = rec_value(p, r, p->cond_slot[i]);
     long idx;
     if(hs_cond_eval(c, val))
       continue;
@@ -814,6 +1014,7 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
     idx = synced_index(p, r, v[HS_SF_HRIS_ID]);
     p->plan.hris_hits += idx >= 0;
     if(idx < 0) {
+      record_name(p, it, v);
       it->action = HS_ACT_SKIPPED;
       it->reason = hs_buf_steal(skip);
       return it->reason ? HS_OK : hs_err_set(err, HS_E_NOMEM, "out of memory");
@@ -843,6 +1044,8 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   if(m.level == HS_MATCH_HRIS_ID && m.n == 1 &&
      (rc = check_same_person(p, it, &p->reg->items[m.idx[0]], v, err)))
     return rc;
+  if(m.n != 1)
+    record_name(p, it, v);
   if(m.n > 1)
     return plan_conflict(p, it, &m,
                          m.level == HS_MATCH_HRIS_ID ? v[HS_SF_HRIS_ID]
@@ -872,41 +1075,35 @@ static int planner_type(void *arg, const char *id)
 
 hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err)
 {
-  hs_buf skip = HS_BUF_INIT;
-  hs_nrec r = {NULL, NULL, 0};
+  hs_nrec *r = &p->nrec;
   hs_plan_item *it;
-  const char *reserved = NULL;
-  int carries = 0;
   size_t i;
   hs_rc rc;
   if(!(it = hs_plan_push(&p->plan)))
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   p->plan.records++;
-  rc = hs_norm_record(rec, planner_type, p, &r, &skip, err);
-  for(i = 0; i < rec->n_fields && !rc; i++)
-    if(!strcmp(rec->fields[i].id, HRSYNC_FIELD_SKIP_REASON)) {
-      carries = 1;
-      reserved = rec->fields[i].value;
-    }
-  for(i = 0; i < r.n && !rc; i++) {
-    size_t n;
-    const size_t *w;
-    if((w = hs_strmap_get(p->wanted_ix, r.fields[i].id, &n)) && n &&
-       p->seen[w[0]] < 2)
-      p->seen[w[0]] = r.fields[i].value ? 2 : 1;
+  hs_buf_reset(&p->skip);
+  if(rec->keyspace != p->keyspace) {
+    /* Keys of another source mean other ids. */
+    for(i = 0; i < p->n_keys; i++)
+      p->by_key[i] = -1;
+    p->keyspace = rec->keyspace;
   }
-  if(!rc && carries) {
+  if((rc = hs_norm_record(rec, field_info, p, r, &p->skip, err)))
+    return rc;
+  for(i = 0; i < p->n_wanted; i++)
+    if(r->present[i] && p->seen[i] < 2)
+      p->seen[i] = r->value[i] ? 2 : 1;
+  if(r->present[p->skip_slot]) {
     /* The connector's own rule wins over a date problem. */
-    hs_buf_reset(&skip);
-    if(hs_buf_puts(&skip, reserved && *reserved ? reserved
-                                                : "skipped by the connector"))
-      rc = hs_err_set(err, HS_E_NOMEM, "out of memory");
+    const char *reserved = r->value[p->skip_slot];
+    hs_buf_reset(&p->skip);
+    if(hs_buf_puts(&p->skip, reserved && *reserved
+                                 ? reserved
+                                 : "skipped by the connector"))
+      return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
-  if(!rc)
-    rc = plan_record(p, it, &r, &skip, err);
-  hs_nrec_clear(&r);
-  hs_buf_free(&skip);
-  return rc;
+  return plan_record(p, it, r, &p->skip, err);
 }
 
 hs_rc hs_planner_finish(hs_planner *p, hs_plan *out, hs_err *err)

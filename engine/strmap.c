@@ -1,5 +1,13 @@
 /*
-** Chained hash map, FNV-1a, doubling at load factor 1.
+** Open-addressing hash map (linear probing, 32-bit FNV-1a, at most half
+** full).
+**
+** The match indexes hold a key per stakeholder and are built on every
+** run, so a key costs no allocation of its own and little memory (a
+** 24-byte bucket): key texts are copied into large blocks that never
+** move, and a key's only value is kept in its bucket. Only a key with a
+** second value (a shared name: a conflict the matcher must see) gets a
+** list of its own.
 */
 #include "strmap.h"
 
@@ -7,26 +15,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct entry {
-  struct entry *next;
-  uint64_t hash;
-  size_t *vals;
-  size_t n, cap;
-  char key[]; /* flexible: one allocation per key */
-} entry;
+typedef struct bucket {
+  const char *key; /* NULL = empty; in one of the blocks */
+  size_t val;      /* n == 1: the value; n > 1: its list in multi */
+  uint32_t hash;   /* of key (low bits: the home bucket) */
+  uint32_t n;      /* values */
+} bucket;
+
+/* The values of a key that has more than one. */
+typedef struct list {
+  size_t *v;
+  size_t cap;
+} list;
+
+/* A block of key texts; blocks are chained and freed together. */
+typedef struct block {
+  struct block *next;
+  size_t used, cap;
+  char text[];
+} block;
+
+#define BLOCK_BYTES 65536
 
 struct hs_strmap {
-  entry **slots;
-  size_t nslots, count;
+  bucket *b;
+  size_t nb, count; /* nb: a power of two */
+  list *multi;
+  size_t n_multi, multi_cap;
+  block *blocks;
 };
 
-static uint64_t fnv1a(const char *s)
+static uint32_t fnv1a(const char *s)
 {
-  uint64_t h = 1469598103934665603ULL;
-  for(; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 1099511628211ULL;
-  }
+  const unsigned char *p = (const unsigned char *)s;
+  uint32_t h = 2166136261u;
+  for(; *p; p++)
+    h = (h ^ *p) * 16777619u;
   return h;
 }
 
@@ -35,9 +59,9 @@ hs_strmap *hs_strmap_new(void)
   hs_strmap *m = calloc(1, sizeof(*m));
   if(!m)
     return NULL;
-  m->nslots = 64;
-  m->slots = calloc(m->nslots, sizeof(entry *));
-  if(!m->slots) {
+  m->nb = 64;
+  m->b = calloc(m->nb, sizeof(bucket));
+  if(!m->b) {
     free(m);
     return NULL;
   }
@@ -49,84 +73,144 @@ void hs_strmap_free(hs_strmap *m)
   size_t i;
   if(!m)
     return;
-  for(i = 0; i < m->nslots; i++) {
-    entry *e = m->slots[i];
-    while(e) {
-      entry *next = e->next;
-      free(e->vals);
-      free(e);
-      e = next;
-    }
+  for(i = 0; i < m->n_multi; i++)
+    free(m->multi[i].v);
+  free(m->multi);
+  while(m->blocks) {
+    block *next = m->blocks->next;
+    free(m->blocks);
+    m->blocks = next;
   }
-  free(m->slots);
+  free(m->b);
   free(m);
 }
 
-static entry *find(const hs_strmap *m, const char *key, uint64_t h)
+/* key's bucket, or the empty bucket where it would go. */
+static bucket *find(const hs_strmap *m, const char *key, uint32_t h)
 {
-  entry *e;
-  for(e = m->slots[h & (m->nslots - 1)]; e; e = e->next)
-    if(e->hash == h && !strcmp(e->key, key))
-      return e;
-  return NULL;
+  size_t mask = m->nb - 1, i = (size_t)h & mask;
+  for(;; i = (i + 1) & mask) {
+    bucket *b = &m->b[i];
+    if(!b->key || (b->hash == h && !strcmp(b->key, key)))
+      return b;
+  }
 }
 
-static void grow(hs_strmap *m)
+/* Doubles the table; -1 on no memory (the caller then fails the add: a
+** full table cannot take one more key). */
+static int grow(hs_strmap *m)
 {
-  size_t n = m->nslots * 2, i;
-  entry **slots = calloc(n, sizeof(entry *));
-  if(!slots)
-    return; /* keep working with longer chains */
-  for(i = 0; i < m->nslots; i++) {
-    entry *e = m->slots[i];
-    while(e) {
-      entry *next = e->next;
-      e->next = slots[e->hash & (n - 1)];
-      slots[e->hash & (n - 1)] = e;
-      e = next;
-    }
+  size_t nb = m->nb * 2, mask = nb - 1, i;
+  bucket *t = calloc(nb, sizeof(bucket));
+  if(!t)
+    return -1;
+  for(i = 0; i < m->nb; i++) {
+    size_t j;
+    if(!m->b[i].key)
+      continue;
+    for(j = (size_t)m->b[i].hash & mask; t[j].key; j = (j + 1) & mask)
+      ;
+    t[j] = m->b[i];
   }
-  free(m->slots);
-  m->slots = slots;
-  m->nslots = n;
+  free(m->b);
+  m->b = t;
+  m->nb = nb;
+  return 0;
+}
+
+/* A copy of key (len bytes and its NUL) in the blocks; NULL on no memory. */
+static const char *copy_key(hs_strmap *m, const char *key, size_t len)
+{
+  block *bl = m->blocks;
+  char *d;
+  if(!bl || bl->cap - bl->used < len + 1) {
+    size_t cap = len + 1 > BLOCK_BYTES ? len + 1 : BLOCK_BYTES;
+    if(!(bl = malloc(sizeof(*bl) + cap)))
+      return NULL;
+    bl->next = m->blocks;
+    bl->used = 0;
+    bl->cap = cap;
+    m->blocks = bl;
+  }
+  d = bl->text + bl->used;
+  memcpy(d, key, len + 1);
+  bl->used += len + 1;
+  return d;
+}
+
+/* A second value: the key's values move to a list of their own. */
+static int make_list(hs_strmap *m, bucket *b)
+{
+  list *l;
+  if(m->n_multi == m->multi_cap) {
+    size_t cap = m->multi_cap ? m->multi_cap * 2 : 16;
+    list *g = realloc(m->multi, cap * sizeof(*g));
+    if(!g)
+      return -1;
+    m->multi = g;
+    m->multi_cap = cap;
+  }
+  l = &m->multi[m->n_multi];
+  if(!(l->v = malloc(4 * sizeof(size_t))))
+    return -1;
+  l->cap = 4;
+  l->v[0] = b->val;
+  b->val = m->n_multi++;
+  return 0;
+}
+
+static int add_value(hs_strmap *m, bucket *b, size_t value)
+{
+  list *l;
+  size_t i;
+  if(b->n == 1) {
+    if(b->val == value)
+      return 0;
+    if(make_list(m, b))
+      return -1;
+  }
+  l = &m->multi[b->val];
+  for(i = 0; i < b->n; i++)
+    if(l->v[i] == value)
+      return 0;
+  if(b->n >= (1u << 30)) /* n stays in 32 bits */
+    return -1;
+  if(b->n == l->cap) {
+    size_t *v = realloc(l->v, l->cap * 2 * sizeof(size_t));
+    if(!v)
+      return -1;
+    l->v = v;
+    l->cap *= 2;
+  }
+  l->v[b->n++] = value;
+  return 0;
 }
 
 int hs_strmap_add(hs_strmap *m, const char *key, size_t value)
 {
-  uint64_t h = fnv1a(key);
-  entry *e = find(m, key, h);
-  size_t i;
-  if(!e) {
-    size_t len = strlen(key);
-    if(m->count >= m->nslots)
-      grow(m);
-    e = calloc(1, sizeof(*e) + len + 1);
-    if(!e)
+  uint32_t h = fnv1a(key);
+  bucket *b = find(m, key, h);
+  if(b->key)
+    return add_value(m, b, value);
+  if(2 * (m->count + 1) > m->nb) {
+    if(grow(m))
       return -1;
-    memcpy(e->key, key, len + 1);
-    e->hash = h;
-    e->next = m->slots[h & (m->nslots - 1)];
-    m->slots[h & (m->nslots - 1)] = e;
-    m->count++;
+    b = find(m, key, h);
   }
-  for(i = 0; i < e->n; i++)
-    if(e->vals[i] == value)
-      return 0;
-  if(e->n == e->cap) {
-    size_t cap = e->cap ? e->cap * 2 : 2;
-    size_t *v = realloc(e->vals, cap * sizeof(size_t));
-    if(!v)
-      return -1;
-    e->vals = v;
-    e->cap = cap;
-  }
-  e->vals[e->n++] = value;
+  if(!(b->key = copy_key(m, key, strlen(key))))
+    return -1;
+  b->hash = h;
+  b->val = value;
+  b->n = 1;
+  m->count++;
   return 0;
 }
 
 const size_t *hs_strmap_get(const hs_strmap *m, const char *key, size_t *n)
 {
-  entry *e = find(m, key, fnv1a(key));
-  *n = e ? e->n : 0;
-  return e ? e->vals : NULL;
+  const bucket *b = find(m, key, fnv1a(key));
+  *n = b->n;
+  if(!b->key)
+    return NULL;
+  return b->n == 1 ? &b->val : m->multi[b->val].v;
 }

@@ -3,6 +3,9 @@
 */
 #include "utf8.h"
 
+#include <stdint.h>
+#include <string.h>
+
 static size_t seq_len(const unsigned char *s, size_t avail)
 {
   unsigned c = s[0];
@@ -42,9 +45,19 @@ size_t hs_utf8_seq(const unsigned char *s)
 size_t hs_utf8_check(const char *s, size_t len)
 {
   const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
+  size_t i = 0, n;
+  uint64_t w;
   while(i < len) {
-    size_t n = p[i] ? seq_len(p + i, len - i) : 1;
+    /* Most text is ASCII: eight bytes at a time while no high bit is set
+    ** (a NUL is fine here, as below). */
+    if(len - i >= 8) {
+      memcpy(&w, p + i, 8);
+      if(!(w & 0x8080808080808080ULL)) {
+        i += 8;
+        continue;
+      }
+    }
+    n = p[i] ? seq_len(p + i, len - i) : 1;
     if(!n)
       return i;
     i += n;

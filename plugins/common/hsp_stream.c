@@ -51,7 +51,8 @@ struct hsp_stream {
   json_tokener *tok;
 
   where at;
-  size_t off;   /* bytes fed before the current chunk */
+  size_t off;   /* where the bytes being run begin in the answer */
+  size_t total; /* bytes fed so far */
   size_t count; /* elements handed to fn */
   int found;    /* the array was seen */
   hrsync_status st;
@@ -60,6 +61,11 @@ struct hsp_stream {
   what_value kind;
   size_t start, len;
   char *name; /* the current member's name */
+  /* json_tokener loses track inside a number cut between two calls (it
+  ** accepts "1" then "-2" as one), so bytes that may be part of a number
+  ** at a chunk's end wait here and go with the next chunk's first bytes. */
+  char *carry;
+  size_t carry_len, carry_cap;
 };
 
 static int is_ws(char c)
@@ -126,6 +132,7 @@ void hsp_stream_free(hsp_stream *s)
     return;
   json_tokener_free(s->tok);
   free(s->name);
+  free(s->carry);
   free(s);
 }
 
@@ -289,21 +296,81 @@ static hrsync_status step(hsp_stream *s, char c, size_t at, int *consumed)
   return fail(s, HRSYNC_E_INTERNAL);
 }
 
-hrsync_status hsp_stream_feed(hsp_stream *s, const char *data, size_t len)
+static int is_num_byte(char c)
 {
-  size_t i = 0;
-  while(!s->st && i < len) {
-    if(s->at == W_VALUE_SCAN)
-      value_bytes(s, data, len, &i);
-    else if(is_ws(data[i]))
+  return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' ||
+         c == '+' || c == '-';
+}
+
+static hrsync_status carry_add(hsp_stream *s, const char *d, size_t n)
+{
+  if(s->carry_len + n > s->max)
+    return too_big(s);
+  if(s->carry_len + n > s->carry_cap) {
+    size_t cap = s->carry_cap ? s->carry_cap * 2 : 64;
+    char *grown;
+    while(cap < s->carry_len + n)
+      cap *= 2;
+    if(!(grown = realloc(s->carry, cap)))
+      return fail(s, HRSYNC_E_NOMEM);
+    s->carry = grown;
+    s->carry_cap = cap;
+  }
+  memcpy(s->carry + s->carry_len, d, n);
+  s->carry_len += n;
+  return HRSYNC_OK;
+}
+
+/* Runs the parser over d[0..n), which begins at byte base of the answer.
+** With hold, number bytes ending d inside a value are kept in carry. */
+static void run(hsp_stream *s, const char *d, size_t n, size_t base, int hold)
+{
+  size_t i = 0, tail = n;
+  if(hold)
+    while(tail && is_num_byte(d[tail - 1]))
+      tail--;
+  s->off = base;
+  while(!s->st && i < n) {
+    if(s->at == W_VALUE_SCAN) {
+      if(i >= tail) {
+        carry_add(s, d + i, n - i);
+        return;
+      }
+      value_bytes(s, d, tail, &i);
+    }
+    else if(is_ws(d[i]))
       i++;
     else {
       int consumed;
-      step(s, data[i], s->off + i, &consumed);
+      step(s, d[i], base + i, &consumed);
       i += (size_t)consumed;
     }
   }
-  s->off += len;
+}
+
+hrsync_status hsp_stream_feed(hsp_stream *s, const char *data, size_t len)
+{
+  size_t base = s->total, k = 0;
+  if(s->st || !len)
+    return s->st;
+  s->total += len;
+  if(s->carry_len) {
+    /* The waiting number bytes, this chunk's up to and with the first
+    ** that cannot be one, in one call. */
+    size_t start = base - s->carry_len, n;
+    while(k < len && is_num_byte(data[k]))
+      k++;
+    if(k == len)
+      return carry_add(s, data, len);
+    k++;
+    if(carry_add(s, data, k))
+      return s->st;
+    n = s->carry_len;
+    s->carry_len = 0; /* a run without hold carries nothing */
+    run(s, s->carry, n, start, 0);
+  }
+  if(!s->st && k < len)
+    run(s, data + k, len - k, base + k, 1);
   return s->st;
 }
 
@@ -311,16 +378,24 @@ hrsync_status hsp_stream_end(hsp_stream *s)
 {
   if(s->st)
     return s->st;
+  if(s->carry_len) {
+    size_t n = s->carry_len;
+    s->carry_len = 0;
+    run(s, s->carry, n, s->total - n, 0);
+    if(s->st)
+      return s->st;
+  }
   /* A number may end with the answer itself: a space ends it. */
   if(s->at == W_VALUE_SCAN) {
     size_t i = 0;
+    s->off = s->total;
     if(value_bytes(s, " ", 1, &i))
       return s->st;
   }
-  if(!s->off)
+  if(!s->total)
     return malformed(s, "empty body", 0);
   if(s->at != W_TRAIL)
-    return malformed(s, "unexpected end of data", s->off);
+    return malformed(s, "unexpected end of data", s->total);
   if(!s->found)
     return shape(s);
   return HRSYNC_OK;

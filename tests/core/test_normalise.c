@@ -100,42 +100,113 @@ static void empties_and_trim(void **state)
   assert_null(out);
 }
 
-static int types(void *arg, const char *id)
+/* Slots: name 0, dob 1, end 2, x 3, reason 4 (raw); "hired" is a date
+** the config does not use; anything else has no slot. */
+static int fields(void *arg, const hs_record_field *f)
 {
-  (void)arg;
-  return !strcmp(id, "dob") ? HRSYNC_FIELD_DATE : HRSYNC_FIELD_TEXT;
+  const char *id = f->id;
+  static const char *const ids[] = {"name", "dob", "end", "x", "reason"};
+  int i;
+  if(arg)
+    (*(int *)arg)++;
+  for(i = 0; i < 5; i++)
+    if(!strcmp(id, ids[i]))
+      return (i + 1) | (i == 1 || i == 2 ? HS_NF_DATE : 0) |
+             (i == 4 ? HS_NF_RAW : 0);
+  return !strcmp(id, "hired") ? HS_NF_DATE : 0;
 }
 
 static void records(void **state)
 {
-  hs_record_field f[] = {{"name", " Ada "},
-                         {"dob", "1915-12-10T00:00:00"},
-                         {"end", NULL},
-                         {"x", "0000-00-00"}};
-  hs_record rec = {"7", f, 4};
-  hs_record_field g[] = {{"dob", "10.12.1915"}};
-  hs_record bad = {"8", g, 1};
+  hs_record_field f[] = {{"name", " Ada ", 0},
+                         {"dob", "1915-12-10T00:00:00", 0},
+                         {"end", NULL, 0},
+                         {"x", "0000-00-00", 0},
+                         {"unused", "  kept as it is  ", 0},
+                         {"reason", "  as sent ", 0}};
+  hs_record rec = {"7", f, 6, NULL};
+  hs_record_field g[] = {{"dob", "10.12.1915", 0}, {"hired", "2020-01-01", 0}};
+  hs_record bad = {"8", g, 2, NULL};
+  hs_record_field h[] = {{"hired", "1.1.2020", 0}, {"name", "Grace", 0}};
+  hs_record bad_unused = {"9", h, 2, NULL};
   hs_nrec r;
   hs_buf skip = HS_BUF_INIT;
   hs_err err;
-  int present;
+  int present, calls = 0;
   (void)state;
-  assert_int_equal(hs_norm_record(&rec, types, NULL, &r, &skip, &err), HS_OK);
+  assert_int_equal(hs_nrec_init(&r, 5, &err), HS_OK);
+  assert_int_equal(hs_norm_record(&rec, fields, &calls, &r, &skip, &err),
+                   HS_OK);
+  assert_int_equal(calls, 6);
   assert_int_equal(skip.len, 0);
-  assert_string_equal(hs_nrec_get(&r, "name", &present), "Ada");
-  assert_string_equal(hs_nrec_get(&r, "dob", NULL), "1915-12-10");
-  assert_null(hs_nrec_get(&r, "end", &present));
-  assert_true(present); /* sent empty */
-  assert_null(hs_nrec_get(&r, "x", &present));
+  assert_string_equal(r.hris_id, "7");
+  assert_string_equal(hs_nrec_get(&r, 0, &present), "Ada");
   assert_true(present);
-  assert_null(hs_nrec_get(&r, "missing", &present));
-  assert_false(present); /* withheld */
-  hs_nrec_clear(&r);
-  assert_int_equal(hs_norm_record(&bad, types, NULL, &r, &skip, &err), HS_OK);
+  assert_string_equal(hs_nrec_get(&r, 1, NULL), "1915-12-10");
+  assert_null(hs_nrec_get(&r, 2, &present));
+  assert_true(present); /* sent empty */
+  assert_null(hs_nrec_get(&r, 3, &present));
+  assert_true(present);
+  assert_string_equal(hs_nrec_get(&r, 4, NULL), "  as sent ");
+  assert_null(hs_nrec_get(&r, 5, &present)); /* no such slot */
+  assert_false(present);
+  /* A bad date in a field with a slot: absent, and the reason. */
+  assert_int_equal(hs_norm_record(&bad, fields, NULL, &r, &skip, &err), HS_OK);
   assert_string_equal(hs_buf_str(&skip),
                       "field dob: unparseable date \"10.12.1915\"");
-  hs_nrec_clear(&r);
+  assert_null(hs_nrec_get(&r, 1, &present));
+  assert_true(present);
+  /* The slots of the record before are cleared: withheld now. */
+  assert_null(hs_nrec_get(&r, 0, &present));
+  assert_false(present);
+  hs_buf_reset(&skip);
+  /* A date field the config does not use is still checked. */
+  assert_int_equal(hs_norm_record(&bad_unused, fields, NULL, &r, &skip, &err),
+                   HS_OK);
+  assert_string_equal(hs_buf_str(&skip),
+                      "field hired: unparseable date \"1.1.2020\"");
+  assert_string_equal(hs_nrec_get(&r, 0, NULL), "Grace");
   hs_buf_free(&skip);
+  hs_nrec_free(&r);
+}
+
+/* Values are borrowed from the record unless they must change; copies
+** (white space at the end) stay right however many there are. */
+static void record_copies(void **state)
+{
+  static char values[5][80];
+  hs_record_field f[6];
+  hs_record rec = {"1", f, 6, NULL};
+  hs_nrec r;
+  hs_buf skip = HS_BUF_INIT;
+  hs_err err;
+  int i;
+  (void)state;
+  for(i = 0; i < 5; i++)
+    memset(values[i], 'a' + i, 70), strcpy(values[i] + 70, " \t");
+  memset(f, 0, sizeof(f));
+  f[0].id = "name", f[0].value = values[0];
+  f[1].id = "x", f[1].value = values[1];
+  f[2].id = "name", f[2].value = "second"; /* the first one wins */
+  f[3].id = "end", f[3].value = " 2024-02-29 ";
+  f[4].id = "dob", f[4].value = "1990-01-02";
+  f[5].id = "reason", f[5].value = NULL;
+  assert_int_equal(hs_nrec_init(&r, 5, &err), HS_OK);
+  assert_int_equal(hs_norm_record(&rec, fields, NULL, &r, &skip, &err), HS_OK);
+  assert_int_equal(strlen(hs_nrec_get(&r, 0, NULL)), 70);
+  assert_int_equal(hs_nrec_get(&r, 0, NULL)[69], 'a');
+  assert_int_equal(strlen(hs_nrec_get(&r, 3, NULL)), 70);
+  assert_int_equal(hs_nrec_get(&r, 3, NULL)[0], 'b');
+  assert_string_equal(hs_nrec_get(&r, 2, NULL), "2024-02-29");
+  assert_string_equal(hs_nrec_get(&r, 1, NULL), "1990-01-02");
+  assert_null(hs_nrec_get(&r, 4, NULL));
+  /* Nothing to change: the record's own bytes. */
+  f[0].value = "Ada";
+  assert_int_equal(hs_norm_record(&rec, fields, NULL, &r, &skip, &err), HS_OK);
+  assert_ptr_equal(hs_nrec_get(&r, 0, NULL), f[0].value);
+  assert_int_equal(skip.len, 0);
+  hs_buf_free(&skip);
+  hs_nrec_free(&r);
 }
 
 static void relative_dates(void **state)
@@ -212,7 +283,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(date_shapes),      cmocka_unit_test(bad_dates),
       cmocka_unit_test(empties_and_trim), cmocka_unit_test(records),
-      cmocka_unit_test(relative_dates),   cmocka_unit_test(year_range),
+      cmocka_unit_test(record_copies),    cmocka_unit_test(relative_dates),
+      cmocka_unit_test(year_range),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

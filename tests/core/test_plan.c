@@ -45,6 +45,8 @@ static void mkrec(rec *x, const char *hris, ...)
   x->r.hris_id = hris;
   x->r.fields = x->f;
   x->r.n_fields = 0;
+  x->r.keyspace = NULL;
+  memset(x->f, 0, sizeof(x->f));
   va_start(ap, hris);
   while((k = va_arg(ap, const char *)) != NULL) {
     x->f[x->r.n_fields].id = k;
@@ -476,6 +478,81 @@ static void mass_thresholds(void **state)
   hs_plan_clear(&plan);
 }
 
+/* The record path resolves each field id once per run (issue 16): wide
+** records whose unused fields change order and value from record to
+** record plan as narrow ones; group rules leave groups alone when
+** nothing changes and fix them when something does; re-keying reads an
+** HR field the config does not otherwise use. */
+static void wide_records(void **state)
+{
+  hs_registry reg = {NULL, 0, {0}};
+  hs_config *cfg = config(CONFIG("first_last"));
+  hs_record_field f[3][48] = {{{NULL, NULL, 0}}};
+  hs_record r[3];
+  char ids[40][8], vals[3][40][16];
+  hs_planner *p;
+  hs_plan plan;
+  hs_err err;
+  const hs_plan_item *it;
+  size_t i, k;
+  (void)state;
+  test_add_sh(&reg, 1, "old-7", NULL, "Ada", "Lovelace", "Ada Lovelace");
+  test_add_sh(&reg, 2, "2", NULL, "Grace", "Hopper", "Grace Hopper")
+      ->v[HS_SF_GROUPS] = strdup("Staff;Zeta");
+  test_add_sh(&reg, 3, "3", NULL, "Alan", "Turing", "Alan Turing")
+      ->v[HS_SF_GROUPS] = strdup("Ex-employee;Staff");
+  for(k = 0; k < 3; k++) {
+    static const char *const who[3][3] = {{"7", "Ada", "Lovelace"},
+                                          {"2", "Grace", "Hopper"},
+                                          {"3", "Alan", "Turing"}};
+    size_t n = 0;
+    /* Unused fields first in one record, last in the next, some empty,
+    ** one holding what no parser reads as a date. */
+    for(i = 0; i < 40; i++) {
+      size_t at = k == 1 ? 39 - i : i;
+      snprintf(ids[at], sizeof(ids[at]), "u%zu", at);
+      snprintf(vals[k][at], sizeof(vals[k][at]), " v%zu/%zu ", k, at);
+      f[k][n].id = ids[at];
+      f[k][n++].value = at % 7 ? vals[k][at] : NULL;
+    }
+    f[k][n].id = "first", f[k][n++].value = who[k][1];
+    f[k][n].id = "last", f[k][n++].value = who[k][2];
+    f[k][n].id = "status", f[k][n++].value = " Active";
+    f[k][n].id = "legacy", f[k][n++].value = k == 0 ? " old-7 " : "none";
+    r[k].hris_id = who[k][0];
+    r[k].fields = f[k];
+    r[k].n_fields = n;
+    r[k].keyspace = NULL;
+  }
+  assert_int_equal(hs_planner_new(&reg, cfg, types, NULL, &p, &err), HS_OK);
+  hs_planner_remap(p, "legacy");
+  for(k = 0; k < 3; k++)
+    assert_int_equal(hs_planner_add(p, &r[k], &err), HS_OK);
+  assert_int_equal(hs_planner_finish(p, &plan, &err), HS_OK);
+  hs_planner_free(p);
+  /* Found through the unmapped "legacy" field (trimmed): re-keyed. */
+  it = item(&plan, "7");
+  assert_int_equal(it->action, HS_ACT_UPDATE);
+  assert_int_equal(it->sh_id, 1);
+  assert_string_equal(change(it, HS_SF_HRIS_ID)->before, "old-7");
+  assert_string_equal(change(it, HS_SF_HRIS_ID)->after, "7");
+  assert_string_equal(change(it, HS_SF_GROUPS)->after, "Staff");
+  /* Groups already right (and one the rules do not manage): unchanged. */
+  it = item(&plan, "2");
+  assert_int_equal(it->action, HS_ACT_UNCHANGED);
+  assert_int_equal(it->n_changes, 0);
+  /* Rehired: Ex-employee goes, Staff stays. */
+  it = item(&plan, "3");
+  assert_int_equal(it->action, HS_ACT_UPDATE);
+  assert_int_equal(it->n_changes, 1);
+  assert_string_equal(change(it, HS_SF_GROUPS)->before, "Ex-employee;Staff");
+  assert_string_equal(change(it, HS_SF_GROUPS)->after, "Staff");
+  assert_int_equal(plan.counts[HS_ACT_LEFT], 0);
+  hs_plan_clear(&plan);
+  hs_registry_clear(&reg);
+  hs_config_free(cfg);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -488,6 +565,7 @@ int main(void)
       cmocka_unit_test(skipped_left_and_groups),
       cmocka_unit_test(conflicts),
       cmocka_unit_test(group_lists),
+      cmocka_unit_test(wide_records),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

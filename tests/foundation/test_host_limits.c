@@ -311,6 +311,107 @@ static void test_wide_record_is_linear(void **state)
   assert_true(s < 10.0);
 }
 
+/* ---- field keys (issue 16): ids interned once per connection ---- */
+
+#define MANY_IDS 5000 /* past the host's bound of 4096 interned ids */
+
+static hrsync_status page_keys(hrsync_conn *c, int *has_more)
+{
+  const hrsync_host *h = c->host;
+  char id[32];
+  hrsync_status st = one(c, "1", "city", "Lyon");
+  int i;
+  (void)has_more;
+  if(!st)
+    st = h->record_begin(c->ctx, "2");
+  if(!st)
+    st = h->record_set(c->ctx, "city", "Oslo");
+  if(!st)
+    st = h->record_set(c->ctx, "first", "Grace");
+  for(i = 0; i < MANY_IDS && !st; i++) {
+    snprintf(id, sizeof(id), "k%d", i);
+    st = h->record_set(c->ctx, id, id);
+  }
+  if(!st)
+    st = h->record_set(c->ctx, "k4999", "last wins");
+  if(!st)
+    st = h->record_end(c->ctx);
+  if(!st)
+    st = one(c, "3", "k4999", "x");
+  if(!st)
+    st = one(c, "4", "k0", "y");
+  return st;
+}
+
+static const hs_record_field *field_of(const hs_record *rec, const char *id)
+{
+  size_t i;
+  for(i = 0; i < rec->n_fields; i++)
+    if(!strcmp(rec->fields[i].id, id))
+      return &rec->fields[i];
+  fail_msg("record %s has no field %s", rec->hris_id, id);
+  return NULL;
+}
+
+static const void *key_space;
+static const char *first_id;
+static unsigned first_key, k0_key;
+
+static hs_rc on_keys(void *arg, const hs_record *rec, hs_err *err)
+{
+  const hs_record_field *f = field_of(rec, "first");
+  (void)arg;
+  (void)err;
+  /* The same id: the same key and the same pointer in every record. */
+  assert_non_null(rec->keyspace);
+  assert_int_not_equal(f->key, 0);
+  if(!n_got++) {
+    key_space = rec->keyspace;
+    first_id = f->id;
+    first_key = f->key;
+  }
+  assert_ptr_equal(rec->keyspace, key_space);
+  assert_ptr_equal(f->id, first_id);
+  assert_int_equal(f->key, first_key);
+  if(!strcmp(rec->hris_id, "2")) {
+    assert_int_equal(rec->n_fields, MANY_IDS + 2);
+    assert_int_not_equal(field_of(rec, "city")->key, 0);
+    k0_key = field_of(rec, "k0")->key;
+    assert_int_not_equal(k0_key, 0);
+    assert_int_not_equal(k0_key, first_key);
+    /* Past the bound: no key, but the same record otherwise. */
+    assert_int_equal(field_of(rec, "k4999")->key, 0);
+    assert_string_equal(hs_record_get(rec, "k4999", NULL), "last wins");
+    assert_string_equal(hs_record_get(rec, "k4093", NULL), "k4093");
+    assert_string_equal(hs_record_get(rec, "k4094", NULL), "k4094");
+    assert_string_equal(hs_record_get(rec, "first", NULL), "Grace");
+  }
+  if(!strcmp(rec->hris_id, "3")) {
+    assert_int_equal(rec->n_fields, 2);
+    assert_int_equal(field_of(rec, "k4999")->key, 0);
+    assert_string_equal(hs_record_get(rec, "k4999", NULL), "x");
+  }
+  if(!strcmp(rec->hris_id, "4"))
+    assert_int_equal(field_of(rec, "k0")->key, k0_key);
+  return HS_OK;
+}
+
+static void test_field_keys(void **state)
+{
+  hs_conn_params p;
+  hs_conn *conn = NULL;
+  hs_err err;
+  (void)state;
+  memset(&p, 0, sizeof(p));
+  p.plugin = &fk_plugin;
+  next_page_fn = page_keys;
+  n_got = 0;
+  assert_int_equal(hs_conn_open(&p, &conn, &err), HS_OK);
+  assert_int_equal(hs_conn_fetch(conn, on_keys, NULL, &err), HS_OK);
+  hs_conn_close(conn);
+  assert_int_equal(n_got, 4);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -320,6 +421,7 @@ int main(void)
       cmocka_unit_test(test_pages_per_run),
       cmocka_unit_test(test_repeated_page),
       cmocka_unit_test(test_wide_record_is_linear),
+      cmocka_unit_test(test_field_keys),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,6 +61,13 @@ static void test_utf8(void **state)
   assert_int_equal(hs_utf8_check("x\xc0\x80y", 4), 1);       /* NUL mark */
   assert_int_equal(hs_utf8_check("\xf0\x9f\x98\x80", 4), 4);
   assert_int_equal(hs_utf8_check("\xf0\x9f\x98", 3), 0); /* cut short */
+  /* Long ASCII runs are read eight bytes at a time: a bad byte anywhere
+  ** in or after them is still found, a sequence across a word still read. */
+  assert_int_equal(hs_utf8_check("abcdefghijklm\xffopqrstu", 21), 13);
+  assert_int_equal(hs_utf8_check("abcdefgh\xc0\xafijklmnop", 18), 8);
+  assert_int_equal(hs_utf8_check("abcdefg\xc5\x81ijklmnopq", 18), 18);
+  assert_int_equal(hs_utf8_check("abcdefghijklmnopqrstuvw\xe6\x97", 25), 23);
+  assert_int_equal(hs_utf8_check("abcdefghijklmnop\0rstuvwx", 24), 24);
 }
 
 static void test_json_str_valid_utf8(void **state)

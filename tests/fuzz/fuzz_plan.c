@@ -88,11 +88,13 @@ static void add_record(hs_planner *p, char **cells, size_t n)
     *eq = 0;
     fields[k].id = cells[i];
     fields[k].value = strcmp(eq + 1, "\\N") ? eq + 1 : NULL;
+    fields[k].key = 0;
     k++;
   }
   rec.hris_id = cells[1];
   rec.fields = fields;
   rec.n_fields = k;
+  rec.keyspace = NULL;
   hs_planner_add(p, &rec, &err);
 }
 

@@ -144,6 +144,9 @@ static void test_malformed(void **state)
       {"{\"employees\":[{\"id\":1]]}", "malformed JSON"},
       {"{\"employees\":[tru]}", "malformed JSON"},
       {"{\"employees\":[1,,2]}", "malformed JSON"},
+      /* json_tokener takes "1" then "-2" in two calls as one number. */
+      {"{\"employees\":[1-2]}", "malformed JSON"},
+      {"{\"employees\":[{\"n\":1.5e3-1}]}", "malformed JSON"},
       {"{\"employees\" [1]}", "expected ':'"},
       {"<html>oops</html>", "malformed JSON"},
       {"{}", "\"employees\" is missing or not an array"},
