@@ -4,6 +4,7 @@
 #include "hsp.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,22 @@ hrsync_status hsp_check_status(const hsp_host *hh,
                        (unsigned)resp->status, msg[0] ? ": " : "", msg);
 }
 
+/* Whether a JSON body can decode to a string holding a NUL: a raw NUL
+** byte, or the escape \u0000 (an escaped backslash before "u0000" is
+** skipped as the pair it is). */
+static int hsp_body_may_hold_nul(const char *body, size_t len)
+{
+  const char *p = body, *end = body + len;
+  if(memchr(body, 0, len))
+    return 1;
+  while(p < end && (p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+    if(end - p >= 6 && !memcmp(p, "\\u0000", 6))
+      return 1;
+    p += 2;
+  }
+  return 0;
+}
+
 hrsync_status hsp_parse_json(const hsp_host *hh,
                              const hrsync_http_response *resp,
                              const char *what, json_object **out)
@@ -90,7 +107,10 @@ hrsync_status hsp_parse_json(const hsp_host *hh,
         hh->h, hh->ctx, HRSYNC_E_PARSE, "%s: malformed JSON (%zu bytes): %s",
         what, resp->body_len,
         resp->body_len ? json_tokener_error_desc(jerr) : "empty body");
-  hsp_json_mark_nul(root); /* depth is bounded by json-c's tokener */
+  /* Only a body with an escaped (or raw) NUL needs the walk: most have
+  ** none, and the walk visits every value of every page. */
+  if(hsp_body_may_hold_nul(resp->body, resp->body_len))
+    hsp_json_mark_nul(root); /* depth is bounded by json-c's tokener */
   *out = root;
   return HRSYNC_OK;
 }
@@ -143,6 +163,106 @@ void hsp_json_mark_nul(json_object *root)
   }
 }
 
+/* FNV-1a: a wanted-field lookup is one hash and, mostly, one strcmp. */
+static size_t str_hash(const char *s)
+{
+  size_t h = (size_t)2166136261u;
+  for(; *s; s++)
+    h = (h ^ (unsigned char)*s) * (size_t)16777619u;
+  return h;
+}
+
+hrsync_status hsp_wanted_load(const hsp_host *hh, hsp_wanted *w)
+{
+  const char *f;
+  size_t i, n = 0, bytes = 0, cap = 4;
+  char *text;
+  if(w->loaded)
+    return HRSYNC_OK;
+  for(; (f = hh->h->wanted_field(hh->ctx, n)) != NULL; n++)
+    bytes += strlen(f) + 1;
+  while(cap < 2 * n)
+    cap *= 2;
+  memset(w, 0, sizeof(*w));
+  w->all = n == 0;
+  if(n) {
+    if(!(w->ids = calloc(1, (n + cap) * sizeof(char *) + bytes)))
+      return HRSYNC_E_NOMEM;
+    w->slots = w->ids + n;
+    w->mask = cap - 1;
+    text = (char *)(w->slots + cap);
+    for(i = 0; i < n && (f = hh->h->wanted_field(hh->ctx, i)) != NULL; i++) {
+      size_t len = strlen(f) + 1, s;
+      if(len > bytes)
+        break; /* the host's list changed under us: keep what fits */
+      memcpy(text, f, len);
+      w->ids[i] = text;
+      text += len;
+      bytes -= len;
+      for(s = str_hash(w->ids[i]) & w->mask; w->slots[s];
+          s = (s + 1) & w->mask)
+        if(!strcmp(w->slots[s], w->ids[i]))
+          break;
+      w->slots[s] = w->ids[i];
+    }
+    w->n = i;
+  }
+  w->loaded = 1;
+  return HRSYNC_OK;
+}
+
+int hsp_wanted_has(const hsp_wanted *w, const char *id)
+{
+  size_t s;
+  if(w->all)
+    return 1;
+  if(!w->n)
+    return 0;
+  for(s = str_hash(id) & w->mask; w->slots[s]; s = (s + 1) & w->mask)
+    if(!strcmp(w->slots[s], id))
+      return 1;
+  return 0;
+}
+
+int hsp_wanted_prefix(const hsp_wanted *w, const char *prefix)
+{
+  size_t i, n = strlen(prefix);
+  if(w->all)
+    return 1;
+  for(i = 0; i < w->n; i++)
+    if(!strncmp(w->ids[i], prefix, n))
+      return 1;
+  return 0;
+}
+
+void hsp_wanted_free(hsp_wanted *w)
+{
+  free(w->ids);
+  memset(w, 0, sizeof(*w));
+}
+
+/* "%lld" of n into tmp, without printf (ids are ints on every page). */
+static const char *int_text(int64_t n, char *tmp, size_t cap)
+{
+  char d[24];
+  size_t i = sizeof(d), len;
+  uint64_t u = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+  do {
+    d[--i] = (char)('0' + u % 10);
+    u /= 10;
+  } while(u);
+  if(n < 0)
+    d[--i] = '-';
+  len = sizeof(d) - i;
+  if(len >= cap) {
+    snprintf(tmp, cap, "%lld", (long long)n); /* cut as snprintf cuts */
+    return tmp;
+  }
+  memcpy(tmp, d + i, len);
+  tmp[len] = 0;
+  return tmp;
+}
+
 const char *hsp_json_text(json_object *v, char *tmp, size_t cap)
 {
   switch(json_object_get_type(v)) {
@@ -153,8 +273,7 @@ const char *hsp_json_text(json_object *v, char *tmp, size_t cap)
   case json_type_boolean:
     return json_object_get_boolean(v) ? "true" : "false";
   case json_type_int:
-    snprintf(tmp, cap, "%lld", (long long)json_object_get_int64(v));
-    return tmp;
+    return int_text(json_object_get_int64(v), tmp, cap);
   case json_type_double:
     snprintf(tmp, cap, "%.15g", json_object_get_double(v));
     return tmp;

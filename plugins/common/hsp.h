@@ -41,6 +41,30 @@ hrsync_status hsp_parse_json(const hsp_host *hh,
 ** own tokenizer calls it on each value it parses. */
 void hsp_json_mark_nul(json_object *root);
 
+/* The HR field ids the engine wants (host->wanted_field), copied once so
+** that a record is built from a lookup instead of a host call per field.
+** all: the host lists none (`hrsync fields`, `init`, a config that maps
+** nothing), so every field is wanted and a connector emits everything. */
+typedef struct hsp_wanted {
+  char **ids;   /* in the host's order; one allocation with the text */
+  char **slots; /* open-addressed hash of ids (NULL: free), mask + 1 */
+  size_t mask;
+  size_t n;
+  int all;
+  int loaded;
+} hsp_wanted;
+
+/* Reads the wanted fields into w (a no-op once loaded). HRSYNC_E_NOMEM. */
+hrsync_status hsp_wanted_load(const hsp_host *hh, hsp_wanted *w);
+
+/* Whether field id is wanted: always when w->all. */
+int hsp_wanted_has(const hsp_wanted *w, const char *id);
+
+/* Whether a wanted field starts with prefix (w->all: always). */
+int hsp_wanted_prefix(const hsp_wanted *w, const char *prefix);
+
+void hsp_wanted_free(hsp_wanted *w);
+
 /* A JSON value as record text: strings as they are, numbers and booleans
 ** printed, null as NULL, arrays and objects as compact JSON. The result is
 ** borrowed from v or written into tmp. */

@@ -113,14 +113,31 @@ int hm_custom_wanted(const hrsync_conn *c)
   return 0;
 }
 
-/* Adds each row of data to into ({"<personId>": {"<name>": text}}). */
+/* Whether the config uses custom.<name> (every one when it names none). */
+static int wanted_name(const hrsync_conn *c, const char *name)
+{
+  char id[300];
+  size_t plen = strlen(HM_CUSTOM_PREFIX), n = strlen(name);
+  if(c->want.all)
+    return 1;
+  if(plen + n >= sizeof(id))
+    return 0;
+  memcpy(id, HM_CUSTOM_PREFIX, plen);
+  memcpy(id + plen, name, n + 1);
+  return hsp_wanted_has(&c->want, id);
+}
+
+/* Adds each row of data to into ({"<personId>": {"<name>": text}}), for
+** the custom fields the config uses. */
 static hrsync_status add_values(hrsync_conn *c, json_object *into,
                                 json_object *data)
 {
-  struct printbuf *pb = printbuf_new();
+  struct printbuf *pb;
   size_t i, n = json_object_array_length(data);
-  hrsync_status st = HRSYNC_OK;
-  if(!pb)
+  hrsync_status st = hsp_wanted_load(&c->hh, &c->want);
+  if(st)
+    return st;
+  if(!(pb = printbuf_new()))
     return HRSYNC_E_NOMEM;
   for(i = 0; !st && i < n; i++) {
     json_object *row = json_object_array_get_idx(data, i), *fidv, *def, *v,
@@ -134,6 +151,8 @@ static hrsync_status add_values(hrsync_conn *c, json_object *into,
     if(!fid || !json_object_object_get_ex(c->custom_defs, fid, &def))
       continue; /* a value of a field the token cannot see described */
     name = hsp_json_str(def, "name");
+    if(!name || !wanted_name(c, name))
+      continue; /* kept for the whole run only when the config uses it */
     if(!json_object_object_get_ex(row, "value", &v))
       v = NULL;
     text = hm_text(v, tmp2, sizeof(tmp2), pb);
@@ -250,8 +269,12 @@ hrsync_status hm_custom_emit(hrsync_conn *c, const char *id)
   }
   else
     json_object_object_get_ex(c->custom_values, id, &mine);
-  for(i = 0; !st && (w = h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
+  /* From the copy people.c loaded: no host call per field per person. */
+  if(!st)
+    st = hsp_wanted_load(&c->hh, &c->want);
+  for(i = 0; !st && i < c->want.n; i++) {
     json_object *v = NULL;
+    w = c->want.ids[i];
     if(strncmp(w, HM_CUSTOM_PREFIX, plen))
       continue;
     if(mine)

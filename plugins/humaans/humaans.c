@@ -168,6 +168,7 @@ static void hm_close(hrsync_conn *c)
   hm_roles_free(c);
   hm_custom_free(c);
   hm_pager_free(&c->people);
+  hsp_wanted_free(&c->want);
   memset(c->auth, 0, sizeof(c->auth));
   free(c);
 }

@@ -66,6 +66,12 @@ struct hrsync_conn {
   json_object *custom_values;
   int values_per_person; /* the list form was refused: ask per person */
   int total_said;        /* roster_total reported */
+  /* The fields the engine uses (people.c): a person is built from these
+  ** only, keys[] being the indexes of the wanted person_keys, in order. */
+  hsp_wanted want;
+  unsigned char keys[64];
+  size_t n_keys;
+  int keys_ready;
   hm_pager people;
 };
 

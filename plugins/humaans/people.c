@@ -1,8 +1,9 @@
 /*
 ** Humaans roster: GET /people, one $limit/$skip page per next_page call.
 **
-** Every documented person field the answer carries is set; one it lacks
-** is left unset (a token without private:read does not see personal
+** Every documented person field the config uses (every one when the
+** engine lists none) that the answer carries is set; one it lacks is
+** left unset (a token without private:read does not see personal
 ** fields: absent is not empty). status is passed as sent (active,
 ** offboarded, newHire...). jobTitle and department come from the job-role
 ** table, read first and only when the config uses them.
@@ -107,6 +108,48 @@ static int wants_roles(const hrsync_conn *c)
   return 0;
 }
 
+#define N_PERSON_KEYS (sizeof(person_keys) / sizeof(person_keys[0]))
+_Static_assert(N_PERSON_KEYS <= 64, "keys[] holds every person key");
+
+/* Reads the wanted fields once: keys[] gets the person members to copy
+** (all of them when the engine lists none), "id" always. Looking up only
+** those is a third of the lookups of trying every key. */
+static hrsync_status want_load(hrsync_conn *c)
+{
+  size_t i;
+  hrsync_status st;
+  if(c->keys_ready) /* not want.loaded: custom.c may have loaded it */
+    return HRSYNC_OK;
+  if((st = hsp_wanted_load(&c->hh, &c->want)))
+    return st;
+  c->keys_ready = 1;
+  c->n_keys = 0;
+  for(i = 0; i < N_PERSON_KEYS; i++)
+    if(i == 0 || hsp_wanted_has(&c->want, person_keys[i]))
+      c->keys[c->n_keys++] = (unsigned char)i;
+  return HRSYNC_OK;
+}
+
+/* jobTitle and department from the role table. */
+static hrsync_status emit_role(hrsync_conn *c, json_object *p, const char *id)
+{
+  const hrsync_host *h = c->hh.h;
+  const hm_role *r = hm_roles_find(c, id);
+  const char *title = r ? r->title : NULL;
+  hrsync_status st = HRSYNC_OK;
+  if(hsp_wanted_has(&c->want, "jobTitle")) {
+    if(!r)
+      title = hm_roles_catalogue_title(c, p);
+    /* A person that carries its own title (some shapes do) keeps it. */
+    if(!r && !title)
+      title = hsp_json_str(p, "jobTitle");
+    st = h->record_set(c->hh.ctx, "jobTitle", title);
+  }
+  if(!st && !c->dept_withheld && hsp_wanted_has(&c->want, "department"))
+    st = h->record_set(c->hh.ctx, "department", r ? r->department : NULL);
+  return st;
+}
+
 static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t skip,
                                  size_t idx, struct printbuf *pb)
 {
@@ -120,24 +163,17 @@ static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t skip,
     return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
                          "GET /people $skip=%zu: data[%zu] has no \"id\"",
                          skip, idx);
+  if((st = want_load(c)))
+    return st;
   st = h->record_begin(c->hh.ctx, id);
-  for(i = 0; !st && i < sizeof(person_keys) / sizeof(person_keys[0]); i++) {
+  for(i = 0; !st && i < c->n_keys; i++) {
+    const char *key = person_keys[c->keys[i]];
     json_object *v;
-    if(!json_object_object_get_ex(p, person_keys[i], &v))
-      continue;
-    st = h->record_set(c->hh.ctx, person_keys[i],
-                       hm_text(v, tmp, sizeof(tmp), pb));
+    if(json_object_object_get_ex(p, key, &v))
+      st = h->record_set(c->hh.ctx, key, hm_text(v, tmp, sizeof(tmp), pb));
   }
-  if(!st && c->roles_loaded) {
-    const hm_role *r = hm_roles_find(c, id);
-    const char *title = r ? r->title : hm_roles_catalogue_title(c, p);
-    /* A person that carries its own title (some shapes do) keeps it. */
-    if(!r && !title)
-      title = hsp_json_str(p, "jobTitle");
-    st = h->record_set(c->hh.ctx, "jobTitle", title);
-    if(!st && !c->dept_withheld)
-      st = h->record_set(c->hh.ctx, "department", r ? r->department : NULL);
-  }
+  if(!st && c->roles_loaded)
+    st = emit_role(c, p, id);
   if(!st && (c->custom_values || c->values_per_person))
     st = hm_custom_emit(c, id);
   if(!st)

@@ -261,8 +261,9 @@ static const char *v3_status(const char *s)
   return s;
 }
 
-/* record_set for the fields the schema describes; others are dropped
-** (a record must not carry what list_fields did not list). A null
+/* record_set for the fields the schema describes and the config uses
+** (all of them when it names none); others are dropped (a record must
+** not carry what list_fields did not list). A null
 ** object sets its described sub-fields empty. */
 static hrsync_status put(hrsync_conn *c, const char *id, const char *v)
 {
@@ -270,10 +271,13 @@ static hrsync_status put(hrsync_conn *c, const char *id, const char *v)
   hrsync_status st = HRSYNC_OK;
   for(i = 0; i < sizeof(api_fields) / sizeof(api_fields[0]); i++)
     if(!strcmp(api_fields[i].id, id))
-      return c->hh.h->record_set(c->hh.ctx, id, v);
+      return hsp_wanted_has(&c->want, id)
+                 ? c->hh.h->record_set(c->hh.ctx, id, v)
+                 : HRSYNC_OK; /* not used by the config: not set */
   /* "birthDay": null -> birthDay.day, birthDay.month empty. */
   for(i = 0; !st && i < sizeof(api_fields) / sizeof(api_fields[0]); i++)
-    if(!v && !strncmp(api_fields[i].id, id, n) && api_fields[i].id[n] == '.')
+    if(!v && !strncmp(api_fields[i].id, id, n) && api_fields[i].id[n] == '.' &&
+       hsp_wanted_has(&c->want, api_fields[i].id))
       st = c->hh.h->record_set(c->hh.ctx, api_fields[i].id, NULL);
   return st;
 }
@@ -291,6 +295,8 @@ static hrsync_status emit_employee(hrsync_conn *c, json_object *e, size_t i)
   if(!id || !*id)
     return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
                          "GET " LC_API_EMPLOYEES ": items[%zu] has no id", i);
+  if((st = hsp_wanted_load(&c->hh, &c->want)))
+    return st;
   st = h->record_begin(c->hh.ctx, id);
   {
     json_object_object_foreach(e, key, v)

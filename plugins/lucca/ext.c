@@ -283,6 +283,21 @@ static hrsync_status lc_ext_walk(hrsync_conn *c, json_object *acc,
   }
 }
 
+/* Whether the config uses custom field key, or a sub-field of it. */
+static int wants_ext(const hrsync_conn *c, const char *key)
+{
+  size_t i, n = strlen(key);
+  if(!c->want.loaded || c->want.all)
+    return 1;
+  for(i = 0; i < c->want.n; i++) {
+    const char *w = c->want.ids[i];
+    if(!strncmp(w, "extendedData.", 13) && !strncmp(w + 13, key, n) &&
+       (!w[13 + n] || w[13 + n] == '.'))
+      return 1;
+  }
+  return 0;
+}
+
 hrsync_status lc_ext_flatten(hrsync_conn *c, json_object *ext,
                              json_object *acc, int keys_only)
 {
@@ -296,6 +311,8 @@ hrsync_status lc_ext_flatten(hrsync_conn *c, json_object *ext,
       lc_warn_empty_key(c, "extendedData");
       continue;
     }
+    if(!keys_only && !wants_ext(c, key))
+      continue; /* no label lookups for a field nobody uses */
     snprintf(fid, sizeof(fid), "extendedData.%s", key);
     st = lc_ext_walk(c, acc, fid, key, val, 0, keys_only);
     if(st)

@@ -178,6 +178,7 @@ static void lc_close(hrsync_conn *c)
     json_object_put(c->ahead[c->next_ahead++]);
   json_object_put(c->nationalities);
   json_object_put(c->ext_labels);
+  hsp_wanted_free(&c->want);
   free(c);
 }
 

@@ -39,6 +39,7 @@ struct hrsync_conn {
   json_object *nationalities; /* "<id>" -> name; NULL = not asked */
   json_object *ext_labels;    /* e_x -> {"<entry id>": label} or null */
   int withheld_checked;       /* projection checked on the first page */
+  hsp_wanted want;            /* the fields a user record is built from */
   size_t empty_keys;          /* members named "" skipped */
   int empty_key_warned;
   /* The new Lucca API (api.c). */
@@ -83,7 +84,8 @@ const char *lc_nationality(const hrsync_conn *c, json_object *idv);
 
 /* Flattens an extendedData object into acc ({"extendedData.e_x[.e_sub]":
 ** text or null}); list entry ids become labels. keys_only: every value
-** null (schema discovery). */
+** null (schema discovery). Otherwise, once c->want is loaded, only the
+** custom fields it names (or all, when it names none) are walked. */
 hrsync_status lc_ext_flatten(hrsync_conn *c, json_object *ext,
                              json_object *acc, int keys_only);
 

@@ -12,7 +12,9 @@
 ** A user becomes a flat record: scalars as they are, nested objects as
 ** "department.name", custom fields as "extendedData.e_x", and a derived
 ** "status": future (contract not started), former (contract ended before
-** today) or active.
+** today) or active. Only the fields the config uses are set (all of them
+** when the engine lists none): the base members asked for the status are
+** not copied unless used.
 */
 #include "lucca.h"
 
@@ -91,9 +93,9 @@ static hrsync_status null_wanted(hrsync_conn *c, json_object *obj,
                                  const char *prefix)
 {
   size_t i, n = strlen(prefix);
-  const char *w;
   hrsync_status st = HRSYNC_OK;
-  for(i = 0; !st && (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
+  for(i = 0; !st && i < c->want.n; i++) {
+    const char *w = c->want.ids[i];
     if(strncmp(w, prefix, n) || w[n] != '.')
       continue;
     if(obj && json_object_object_get_ex(obj, w + n + 1, NULL))
@@ -103,43 +105,51 @@ static hrsync_status null_wanted(hrsync_conn *c, json_object *obj,
   return st;
 }
 
-/* extendedData, flattened (ext.c): every id it yields is set, then every
-** wanted extendedData field it lacks is set empty (the custom field has
-** no value for this user: empty, not withheld). */
+/* extendedData, flattened (ext.c): every wanted id it yields is set, then
+** every wanted extendedData field it lacks is set empty (the custom field
+** has no value for this user: empty, not withheld). */
 static hrsync_status emit_ext(hrsync_conn *c, json_object *ext)
 {
-  json_object *acc = json_object_new_object();
-  const char *w;
+  json_object *acc;
   size_t i;
   hrsync_status st;
-  if(!acc)
+  if(!hsp_wanted_prefix(&c->want, "extendedData."))
+    return HRSYNC_OK;
+  if(!(acc = json_object_new_object()))
     return HRSYNC_E_NOMEM;
   st = lc_ext_flatten(c, ext, acc, 0);
   if(!st) {
     json_object_object_foreach(acc, id, val)
     {
+      if(!hsp_wanted_has(&c->want, id))
+        continue; /* a sub-field of a composite the config does not use */
       st = c->hh.h->record_set(c->hh.ctx, id,
                                val ? json_object_get_string(val) : NULL);
       if(st)
         break;
     }
   }
-  for(i = 0; !st && (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++)
+  for(i = 0; !st && i < c->want.n; i++) {
+    const char *w = c->want.ids[i];
     if(!strncmp(w, "extendedData.", 13) &&
        !json_object_object_get_ex(acc, w, NULL))
       st = c->hh.h->record_set(c->hh.ctx, w, NULL);
+  }
   json_object_put(acc);
   return st;
 }
 
-/* A nested object (department, manager, legalEntity...) as key.sub. */
+/* A nested object (department, manager, legalEntity...) as key.sub, for
+** the sub-fields the config uses. */
 static hrsync_status emit_object(hrsync_conn *c, const char *key,
                                  json_object *obj)
 {
   char id[256], tmp[64];
+  size_t klen = strlen(key);
   hrsync_status st = HRSYNC_OK;
   json_object_object_foreach(obj, sub, val)
   {
+    size_t slen;
     if(!*sub) {
       lc_warn_empty_key(c, key);
       continue;
@@ -149,7 +159,14 @@ static hrsync_status emit_object(hrsync_conn *c, const char *key,
     if(json_object_is_type(val, json_type_object) ||
        json_object_is_type(val, json_type_array))
       continue;
-    snprintf(id, sizeof(id), "%s.%s", key, sub);
+    slen = strlen(sub);
+    if(klen + 1 + slen >= sizeof(id))
+      continue; /* no field id that long: never cut into another's */
+    memcpy(id, key, klen);
+    id[klen] = '.';
+    memcpy(id + klen + 1, sub, slen + 1);
+    if(!hsp_wanted_has(&c->want, id))
+      continue;
     st = c->hh.h->record_set(c->hh.ctx, id,
                              hsp_json_text(val, tmp, sizeof(tmp)));
     if(st)
@@ -177,13 +194,53 @@ static const char *array_text(json_object *arr, char *tmp, size_t cap,
   return pb->bpos ? pb->buf : NULL;
 }
 
+/* nationalityId as it is, and its name as "nationality". */
+static hrsync_status emit_nationality(hrsync_conn *c, json_object *val)
+{
+  char tmp[64];
+  hrsync_status st = HRSYNC_OK;
+  if(hsp_wanted_has(&c->want, "nationalityId"))
+    st =
+        c->hh.h->record_set(c->hh.ctx, "nationalityId",
+                            val ? hsp_json_text(val, tmp, sizeof(tmp)) : NULL);
+  if(!st && c->nationalities && hsp_wanted_has(&c->want, "nationality"))
+    st = c->hh.h->record_set(c->hh.ctx, "nationality",
+                             val ? lc_nationality(c, val) : NULL);
+  return st;
+}
+
+/* One member of a user. */
+static hrsync_status emit_member(hrsync_conn *c, const char *key,
+                                 json_object *val, struct printbuf *pb)
+{
+  const hrsync_host *h = c->hh.h;
+  char tmp[64];
+  hrsync_status st = HRSYNC_OK;
+  if(!strcmp(key, "extendedData"))
+    return emit_ext(c, val);
+  if(!strcmp(key, "nationalityId"))
+    return emit_nationality(c, val);
+  if(json_object_is_type(val, json_type_object))
+    return emit_object(c, key, val);
+  if(!hsp_wanted_has(&c->want, key))
+    return val ? HRSYNC_OK : null_wanted(c, NULL, key);
+  if(json_object_is_type(val, json_type_array))
+    return h->record_set(c->hh.ctx, key,
+                         array_text(val, tmp, sizeof(tmp), pb));
+  if(!val) {
+    st = h->record_set(c->hh.ctx, key, NULL);
+    return st ? st : null_wanted(c, NULL, key);
+  }
+  return h->record_set(c->hh.ctx, key, hsp_json_text(val, tmp, sizeof(tmp)));
+}
+
 static hrsync_status emit_user(hrsync_conn *c, json_object *u,
                                const char *what, size_t idx,
                                struct printbuf *pb)
 {
   const hrsync_host *h = c->hh.h;
   json_object *idv = NULL;
-  char idbuf[64], tmp[64];
+  char idbuf[64];
   const char *hris_id = NULL;
   hrsync_status st;
 
@@ -195,6 +252,8 @@ static hrsync_status emit_user(hrsync_conn *c, json_object *u,
   if(!hris_id || !*hris_id)
     return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: data.items[%zu] has no \"id\"", what, idx);
+  if((st = hsp_wanted_load(&c->hh, &c->want)))
+    return st;
   st = h->record_begin(c->hh.ctx, hris_id);
   {
     json_object_object_foreach(u, key, val)
@@ -209,31 +268,10 @@ static hrsync_status emit_user(hrsync_conn *c, json_object *u,
       }
       if(!strcmp(key, "status"))
         continue; /* ours is derived, set below */
-      if(!strcmp(key, "extendedData"))
-        st = emit_ext(c, val);
-      else if(!strcmp(key, "nationalityId")) {
-        st = h->record_set(c->hh.ctx, key,
-                           val ? hsp_json_text(val, tmp, sizeof(tmp)) : NULL);
-        if(!st && c->nationalities)
-          st = h->record_set(c->hh.ctx, "nationality",
-                             val ? lc_nationality(c, val) : NULL);
-      }
-      else if(json_object_is_type(val, json_type_object))
-        st = emit_object(c, key, val);
-      else if(json_object_is_type(val, json_type_array))
-        st = h->record_set(c->hh.ctx, key,
-                           array_text(val, tmp, sizeof(tmp), pb));
-      else if(!val) {
-        st = h->record_set(c->hh.ctx, key, NULL);
-        if(!st)
-          st = null_wanted(c, NULL, key);
-      }
-      else
-        st = h->record_set(c->hh.ctx, key,
-                           hsp_json_text(val, tmp, sizeof(tmp)));
+      st = emit_member(c, key, val, pb);
     }
   }
-  if(!st)
+  if(!st && hsp_wanted_has(&c->want, "status"))
     st = h->record_set(c->hh.ctx, "status", derived_status(c, u));
   if(!st)
     st = h->record_end(c->hh.ctx);

@@ -85,6 +85,7 @@ static void psn_close(hrsync_conn *c)
   json_object_put(c->units);
   while(c->next_ahead < c->n_ahead)
     json_object_put(c->ahead[c->next_ahead++]);
+  hsp_wanted_free(&c->want);
   free(c->next_url);
   if(c->bearer)
     memset(c->bearer, 0, strlen(c->bearer));

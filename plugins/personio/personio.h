@@ -41,6 +41,7 @@ struct hrsync_conn {
   size_t n_ahead, next_ahead;
   long step;   /* the page size the server used (step of the offset) */
   int no_many; /* tokens rotate per answer: one request at a time */
+  hsp_wanted want;         /* the fields a record is built from */
 };
 
 /* GETs path (appended to base_url) with the bearer token, obtaining one

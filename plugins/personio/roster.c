@@ -6,7 +6,8 @@
 ** dropped by id and a page of nothing but repeats stops the scan rather
 ** than looping.
 **
-** Every attribute comes wrapped, {label, value, type, universal_id}:
+** Only the attributes the config uses are set (all when the engine lists
+** none). Every attribute comes wrapped, {label, value, type, universal_id}:
 ** scalars become "first_name", relations "department.name",
 ** "supervisor.id" (from the nested Employee's attributes), lists of
 ** objects such as cost_centers their names joined with ", ". Dates are
@@ -121,8 +122,20 @@ static hrsync_status join_list(json_object *arr, struct printbuf *pb)
   return st;
 }
 
-/* Emits a relation as key.sub for each sub-field; every one NULL when the
-** relation is null. */
+/* dst = key "." sub; 0 when it does not fit (no such field id). */
+static int dotted(char *dst, size_t cap, const char *key, const char *sub)
+{
+  size_t k = strlen(key), n = strlen(sub);
+  if(k + 1 + n >= cap)
+    return 0;
+  memcpy(dst, key, k);
+  dst[k] = '.';
+  memcpy(dst + k + 1, sub, n + 1);
+  return 1;
+}
+
+/* Emits a relation as key.sub for each sub-field the config uses; every
+** one NULL when the relation is null. */
 static hrsync_status emit_relation(hrsync_conn *c, const char *key,
                                    json_object *v, const char *const *sub)
 {
@@ -134,7 +147,8 @@ static hrsync_status emit_relation(hrsync_conn *c, const char *key,
   for(; *sub && st == HRSYNC_OK; sub++) {
     json_object *w = NULL, *x = NULL;
     int has = 1;
-    snprintf(id, sizeof(id), "%s.%s", key, *sub);
+    if(!dotted(id, sizeof(id), key, *sub) || !hsp_wanted_has(&c->want, id))
+      continue;
     if(attrs) {
       if(!json_object_object_get_ex(attrs, *sub, &w))
         continue; /* not sent: not set */
@@ -165,13 +179,17 @@ static hrsync_status emit_attr(hrsync_conn *c, const char *key,
     /* A relation sent as a bare value: a number is its id, text its name
     ** (for a supervisor, always the id), so ids stay the schema's. */
     char id[300];
-    snprintf(id, sizeof(id), "%s.%s", key,
-             sub[1] && strcmp(sub[1], "name") == 0 &&
-                     json_object_is_type(v, json_type_string)
-                 ? "name"
-                 : "id");
+    if(!dotted(id, sizeof(id), key,
+               sub[1] && strcmp(sub[1], "name") == 0 &&
+                       json_object_is_type(v, json_type_string)
+                   ? "name"
+                   : "id") ||
+       !hsp_wanted_has(&c->want, id))
+      return HRSYNC_OK;
     return hsp_emit(&c->hh, id, v);
   }
+  if(strcmp(key, "id") && !hsp_wanted_has(&c->want, key))
+    return HRSYNC_OK; /* not used by the config: not built */
   if(json_object_is_type(v, json_type_object)) {
     /* Not a relation we flatten: the schema lists it as key, so it is
     ** emitted as key, by its name (or its id). */
@@ -234,6 +252,8 @@ static hrsync_status emit_employee(hrsync_conn *c, json_object *item, size_t i,
     return HRSYNC_OK; /* shifted onto this page by a change meanwhile */
   *fresh = 1;
   json_object_object_add(c->seen, id, NULL);
+  if((st = hsp_wanted_load(&c->hh, &c->want)))
+    return st;
   st = c->hh.h->record_begin(c->hh.ctx, id);
   json_object_object_foreach(attrs, key, w)
   {

@@ -398,16 +398,20 @@ static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t i,
   if(json_object_object_get_ex(c->seen, id, NULL))
     return HRSYNC_OK;
   json_object_object_add(c->seen, id, NULL);
-  if(!(acc = json_object_new_object()))
+  if((st = hsp_wanted_load(&c->hh, &c->want)))
+    return st;
+  if(with_emp && !(acc = json_object_new_object()))
     return HRSYNC_E_NOMEM;
   st = with_emp ? fetch_employment(c, id, acc) : HRSYNC_OK;
   if(!st && with_emp)
     name_units(c, acc);
   if(!st)
     st = h->record_begin(c->hh.ctx, id);
+  /* Only the fields the config uses (all when it names none); id always. */
   for(k = 0; !st && person_keys[k]; k++) {
     json_object *v;
-    if(json_object_object_get_ex(p, person_keys[k], &v))
+    if((!k || hsp_wanted_has(&c->want, person_keys[k])) &&
+       json_object_object_get_ex(p, person_keys[k], &v))
       st = h->record_set(c->hh.ctx, person_keys[k],
                          hsp_json_text(v, tmp, sizeof(tmp)));
   }
@@ -417,7 +421,7 @@ static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t i,
     for(k = 0; !st && k < n; k++) {
       json_object *a = json_object_array_get_idx(ca, k), *v = NULL;
       const char *aid = hsp_json_str(a, "id");
-      if(!aid || !*aid)
+      if(!aid || !*aid || !hsp_wanted_has(&c->want, aid))
         continue;
       json_object_object_get_ex(a, "value", &v);
       st = h->record_set(c->hh.ctx, aid, custom_text(v, tmp, sizeof(tmp), pb));
@@ -427,7 +431,8 @@ static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t i,
     /* Only what the schema describes (an id or a link is not a field). */
     for(k = 0; !st && k < N_OF(schema); k++) {
       json_object *ev = NULL;
-      if(strncmp(schema[k].id, "employment.", 11))
+      if(strncmp(schema[k].id, "employment.", 11) ||
+         !hsp_wanted_has(&c->want, schema[k].id))
         continue;
       json_object_object_get_ex(acc, schema[k].id, &ev);
       st = h->record_set(c->hh.ctx, schema[k].id,
@@ -435,6 +440,8 @@ static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t i,
     }
     for(k = 0; !st && k < N_OF(aliases); k++) {
       json_object *av = NULL;
+      if(!hsp_wanted_has(&c->want, aliases[k].v1))
+        continue;
       json_object_object_get_ex(acc, aliases[k].v2, &av);
       st = h->record_set(c->hh.ctx, aliases[k].v1,
                          av ? json_object_get_string(av) : NULL);

@@ -436,8 +436,7 @@ static void test_records(void **state)
   const fh_record *a, *b, *n;
   size_t pages = 0;
   (void)state;
-  fh_want(fh, "firstName");
-  fh_want(fh, "status");
+  /* No wanted field (`hrsync fields`, an old config): every field. */
   fh_queue(fh, 200, JSON_HDR, people_b8);
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, &pages), HRSYNC_OK);
@@ -475,6 +474,41 @@ static void test_records(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* With wanted fields, a person is built from those (and its id) only:
+** the other members the answer carries are never set (issue 16). */
+static void test_records_wanted_only(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *a, *b;
+  (void)state;
+  fh_want(fh, "firstName");
+  fh_want(fh, "status");
+  fh_want(fh, "birthday");
+  fh_queue(fh, 200, JSON_HDR, people_b8);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 3);
+  a = fh_record_find(fh, "VMB1yzL5uL8VvNNCJc9rykJz");
+  b = fh_record_find(fh, "Qx9aP2mT7rLk3VbN8cYdE4Fh");
+  fh_assert_value(a, "id", "VMB1yzL5uL8VvNNCJc9rykJz");
+  fh_assert_value(a, "firstName", "Kelsey");
+  fh_assert_value(a, "status", "active");
+  fh_assert_value(a, "birthday", "1989-07-28");
+  fh_assert_absent(a, "middleName");
+  fh_assert_absent(a, "email");
+  fh_assert_absent(a, "nationalities");
+  fh_assert_absent(a, "teams");
+  fh_assert_absent(a, "workingDays");
+  fh_assert_absent(a, "postcode");
+  fh_assert_absent(a, "employeeId");
+  /* Withheld stays absent too. */
+  fh_assert_absent(b, "birthday");
+  fh_assert_value(b, "status", "offboarded");
+  fh_assert_absent(b, "employmentEndDate");
+  fh_done(plugin, fh, c);
+}
+
 static const char roles_p1[] =
     "{\"total\":5,\"limit\":3,\"skip\":0,\"data\":["
     "{\"id\":\"r1\",\"personId\":\"A\",\"jobTitle\":\"Engineer\","
@@ -498,6 +532,7 @@ static void test_job_roles_join(void **state)
   const fh_record *a, *b, *cc, *d;
   (void)state;
   fh_want(fh, "firstName");
+  fh_want(fh, "jobTitle");
   fh_want(fh, "department");
   fh_queue(fh, 200, JSON_HDR, roles_p1);
   fh_queue(fh, 200, JSON_HDR, roles_p2);
@@ -630,6 +665,9 @@ static void test_custom_values_list_form(void **state)
   fh_assert_value(fh_record_find(fh, "A"), "custom.cost_center", "CC-1");
   fh_assert_value(fh_record_find(fh, "B"), "custom.shirt_size", "L");
   fh_assert_value(fh_record_find(fh, "B"), "custom.cost_center", NULL);
+  /* The wanted list loaded for the custom values still builds the person
+  ** fields (it once left them all out). */
+  fh_assert_value(fh_record_find(fh, "A"), "id", "A");
   fh_done(plugin, fh, c);
 }
 
@@ -684,6 +722,7 @@ static void test_job_roles_dates(void **state)
   hrsync_conn *c;
   (void)state;
   fh_want(fh, "jobTitle");
+  fh_want(fh, "department");
   fh_queue(fh, 200, JSON_HDR,
            "{\"total\":4,\"limit\":250,\"skip\":0,\"data\":["
            "{\"personId\":\"A\",\"jobTitle\":\"Undated\"},"
@@ -700,6 +739,26 @@ static void test_job_roles_dates(void **state)
   fh_assert_value(fh_record_find(fh, "A"), "jobTitle", "Undated");
   fh_assert_value(fh_record_find(fh, "B"), "jobTitle", "Second");
   fh_assert_value(fh_record_find(fh, "A"), "department", NULL);
+  fh_done(plugin, fh, c);
+}
+
+/* jobTitle wanted, department not: the role table gives the title only. */
+static void test_job_roles_title_only(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  fh_want(fh, "jobTitle");
+  fh_queue(fh, 200, JSON_HDR, roles_p1);
+  fh_queue(fh, 200, JSON_HDR, roles_p2);
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":1,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"id\":\"A\",\"firstName\":\"Al\"}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  fh_assert_value(fh_record_find(fh, "A"), "jobTitle", "Senior Engineer");
+  fh_assert_absent(fh_record_find(fh, "A"), "department");
+  fh_assert_absent(fh_record_find(fh, "A"), "firstName");
   fh_done(plugin, fh, c);
 }
 
@@ -787,8 +846,10 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_paging_401_mid_list),
       cmocka_unit_test(test_paging_read_ahead_same_as_sequential),
       cmocka_unit_test(test_records),
+      cmocka_unit_test(test_records_wanted_only),
       cmocka_unit_test(test_job_roles_join),
       cmocka_unit_test(test_job_roles_dates),
+      cmocka_unit_test(test_job_roles_title_only),
       cmocka_unit_test(test_job_roles_catalogue),
       cmocka_unit_test(test_job_roles_mixed_shapes),
       cmocka_unit_test(test_custom_values_list_form),

@@ -301,6 +301,14 @@ static void test_users_records(void **state)
   fh_want(fh, "manager.name");
   fh_want(fh, "extendedData.e_Codepostal");
   fh_want(fh, "legalEntity.name");
+  fh_want(fh, "id");
+  fh_want(fh, "firstName");
+  fh_want(fh, "lastName");
+  fh_want(fh, "mail");
+  fh_want(fh, "dtContractStart");
+  fh_want(fh, "dtContractEnd");
+  fh_want(fh, "birthDate");
+  fh_want(fh, "status");
   fh_queue(fh, 404, JSON_HDR, "{\"status\":404}");
   fh_queue(fh, 200, JSON_HDR, users_c9);
   c = fh_open_ok(plugin, fh);
@@ -315,19 +323,21 @@ static void test_users_records(void **state)
   fh_assert_value(john, "id", "416");
   fh_assert_value(john, "firstName", "John");
   fh_assert_value(john, "lastName", "DOE");
-  fh_assert_value(john, "displayName", "Doe John");
   fh_assert_value(john, "mail", "jdoe@example.com");
+  /* Not wanted: never set (issue 16), though the answer carries them. */
+  fh_assert_absent(john, "displayName");
+  fh_assert_absent(john, "department.id");
+  fh_assert_absent(john, "extendedData.e_food");
+  fh_assert_absent(john, "extendedData.e_eyes");
+  fh_assert_absent(john, "employeeNumber");
   /* Dates as sent; the engine normalises DATE fields. */
   fh_assert_value(john, "dtContractStart", "2014-09-01T00:00:00");
   fh_assert_value(john, "dtContractEnd", NULL);
   fh_assert_value(john, "birthDate", "1989-12-22T00:00:00");
   fh_assert_value(john, "department.name", "BU Timmi/Lucca");
-  fh_assert_value(john, "department.id", "13");
   fh_assert_value(john, "manager.name", "Roger Smith");
   fh_assert_value(john, "legalEntity.name", "Lucca");
   fh_assert_value(john, "extendedData.e_Codepostal", "75002");
-  fh_assert_value(john, "extendedData.e_food", "beer, cheese");
-  fh_assert_value(john, "extendedData.e_eyes", "84");
   fh_assert_value(john, "status", "active");
   fh_assert_absent(john, "department");
   fh_assert_absent(john, "extendedData");
@@ -342,6 +352,38 @@ static void test_users_records(void **state)
   fh_assert_absent(zoe, "department.name");
   fh_assert_value(leo, "status", "active");
   fh_assert_absent(leo, "extendedData.e_Codepostal");
+  fh_done(plugin, fh, c);
+}
+
+/* No wanted field (`hrsync fields`, an old config): every member the
+** answer carries is set, custom fields as sent (no lookups were read). */
+static void test_users_records_all(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *john, *marie;
+  (void)state;
+  fh_queue(fh, 200, JSON_HDR, users_c9);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 1);
+  assert_int_equal(fh_n_records(fh), 4);
+  john = fh_record_find(fh, "416");
+  marie = fh_record_find(fh, "417");
+  fh_assert_value(john, "id", "416");
+  fh_assert_value(john, "displayName", "Doe John");
+  fh_assert_value(john, "employeeNumber", "00057");
+  fh_assert_value(john, "department.id", "13");
+  fh_assert_value(john, "department.name", "BU Timmi/Lucca");
+  fh_assert_value(john, "legalEntity.name", "Lucca");
+  fh_assert_value(john, "extendedData.e_Codepostal", "75002");
+  fh_assert_value(john, "extendedData.e_food", "beer, cheese");
+  fh_assert_value(john, "extendedData.e_eyes", "84");
+  fh_assert_value(john, "status", "active");
+  fh_assert_absent(john, "department.url");
+  fh_assert_value(marie, "manager", NULL);
+  fh_assert_absent(marie, "extendedData");
+  fh_assert_value(marie, "status", "former");
   fh_done(plugin, fh, c);
 }
 
@@ -384,6 +426,12 @@ static void test_users_v3_members_and_lookups(void **state)
   fh_want(fh, "extendedData.e_langs");
   fh_want(fh, "extendedData.e_home.e_home_city");
   fh_want(fh, "birthDate"); /* asked for, never sent: withheld */
+  fh_want(fh, "gender");
+  fh_want(fh, "nationalityId");
+  fh_want(fh, "personalEmail");
+  fh_want(fh, "seniorityDate");
+  fh_want(fh, "culture.id");
+  fh_want(fh, "department.name");
   fh_queue(fh, 200, JSON_HDR,
            "{\"data\":{\"items\":[{\"id\":3,\"name\":\"French\"},"
            "{\"id\":4,\"name\":\"German\"}]}}");
@@ -406,7 +454,8 @@ static void test_users_v3_members_and_lookups(void **state)
                      "/api/v3/extensionuserdefinitions/e_home_city") != NULL);
   assert_non_null(strstr(fh_request_at(fh, 4)->url,
                          "fields=" BASE_FIELDS ",nationalityId,culture,"
-                         "extendedData,birthDate&"));
+                         "extendedData,birthDate,gender,personalEmail,"
+                         "seniorityDate,department&"));
   john = fh_record_find(fh, "416");
   marie = fh_record_find(fh, "417");
   assert_non_null(john);
@@ -426,9 +475,12 @@ static void test_users_v3_members_and_lookups(void **state)
   fh_assert_value(john, "extendedData.e_eyes_color", "Blue");
   fh_assert_value(john, "extendedData.e_langs", "English, French");
   fh_assert_value(john, "extendedData.e_home.e_home_city", "Paris");
-  fh_assert_value(john, "extendedData.e_home.e_home_zip", "75002");
+  /* Unwanted sub-fields and custom fields are not set (issue 16). */
+  fh_assert_absent(john, "extendedData.e_home.e_home_zip");
   fh_assert_absent(john, "extendedData.e_home");
-  fh_assert_value(john, "extendedData.e_kids.e_kid_name", "Ann, Bob");
+  fh_assert_absent(john, "extendedData.e_kids.e_kid_name");
+  fh_assert_absent(john, "department.id");
+  fh_assert_absent(john, "firstName");
   fh_assert_value(marie, "nationality", NULL);
   fh_assert_value(marie, "extendedData.e_eyes_color", NULL);
   fh_assert_value(marie, "extendedData.e_home.e_home_city", NULL);
@@ -480,6 +532,12 @@ static void test_api_roster(void **state)
   (void)state;
   fh_want(fh, "firstName");
   fh_want(fh, "dtContractStart");
+  fh_want(fh, "givenName");
+  fh_want(fh, "mail");
+  fh_want(fh, "birthDay.day");
+  fh_want(fh, "applicableEmployment.id");
+  fh_want(fh, "status");
+  fh_want(fh, "employeeStatus");
   fh_queue(fh, 200, JSON_HDR, API_TOKEN);
   fh_queue(fh, 200, JSON_HDR, API_PAGE1);
   fh_queue(fh, 401, JSON_HDR, "{\"status\":401}"); /* token expired */
@@ -515,6 +573,11 @@ static void test_api_roster(void **state)
   fh_assert_value(e, "birthDay.day", "22");
   fh_assert_value(e, "applicableEmployment.id", "154");
   fh_assert_absent(e, "applicableEmployment.url");
+  /* Sent but not wanted: not set (issue 16). */
+  fh_assert_absent(e, "familyName");
+  fh_assert_absent(e, "lastName");
+  fh_assert_absent(e, "email");
+  fh_assert_absent(e, "birthDay.month");
   fh_assert_value(e, "status", "active");
   fh_assert_value(fh_record_find(fh, "417"), "status", "former");
   fh_assert_value(fh_record_find(fh, "417"), "employeeStatus", "deactivated");
@@ -561,6 +624,7 @@ static void test_users_empty_member_name(void **state)
   hrsync_conn *c;
   (void)state;
   fh_want(fh, "mail");
+  fh_want(fh, "firstName");
   fh_queue(fh, 200, JSON_HDR,
            "{\"data\":{\"items\":["
            "{\"id\":1,\"\":\"x\",\"firstName\":\"A\",\"mail\":\"a@x\"},"
@@ -786,6 +850,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_fields_discovery_errors),
       cmocka_unit_test(test_users_request),
       cmocka_unit_test(test_users_records),
+      cmocka_unit_test(test_users_records_all),
       cmocka_unit_test(test_users_v3_members_and_lookups),
       cmocka_unit_test(test_users_empty_member_name),
       cmocka_unit_test(test_api_roster),

@@ -623,6 +623,44 @@ static void test_records_flattened(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* With wanted fields, only those (and id) are set, relations by their
+** wanted sub-fields: Personio sends more than it was asked for. */
+static void test_records_wanted_only(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *r;
+  (void)state;
+  fh_want(fh, "first_name");
+  fh_want(fh, "department.name");
+  fh_want(fh, "supervisor.id");
+  fh_want(fh, "hire_date");
+  queue_auth(fh, "papi-1");
+  fh_queue(fh, 200, NULL, sample);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 2);
+  r = fh_record_find(fh, "1");
+  assert_non_null(r);
+  assert_value(r, "id", "1");
+  assert_value(r, "first_name", "Alexander");
+  assert_value(r, "department.name", "Customer Support");
+  assert_value(r, "supervisor.id", "2");
+  assert_value(r, "hire_date", "2014-11-08T23:00:00.000Z");
+  fh_assert_absent(r, "email");
+  fh_assert_absent(r, "supervisor.email");
+  fh_assert_absent(r, "department.id");
+  fh_assert_absent(r, "office.name");
+  fh_assert_absent(r, "cost_centers");
+  fh_assert_absent(r, "dynamic_5");
+  r = fh_record_find(fh, "2116365");
+  assert_value(r, "department.name", NULL);
+  assert_value(r, "supervisor.id", NULL);
+  fh_assert_absent(r, "supervisor.email");
+  fh_assert_absent(r, "status");
+  fh_done(plugin, fh, c);
+}
+
 static void test_records_other_object_shapes(void **state)
 {
   fh_host *fh = host();
@@ -1004,6 +1042,26 @@ static void test_v2_roster(void **state)
   (void)state;
   fh_want(fh, "first_name");
   fh_want(fh, "hire_date");
+  {
+    /* What the assertions read; the rest is not set (issue 16). */
+    static const char *const more[] = {
+        "status",
+        "dynamic_305",
+        "dynamic_306",
+        "employment.status",
+        "employment.position.title",
+        "employment.org_units.department.id",
+        "employment.org_units.team.id",
+        "employment.cost_centers",
+        "position",
+        "supervisor.id",
+        "termination_date",
+        "last_working_day",
+    };
+    size_t k;
+    for(k = 0; k < sizeof(more) / sizeof(more[0]); k++)
+      fh_want(fh, more[k]);
+  }
   fh_queue(fh, 200, "Content-Type: application/json", v2_token);
   fh_queue(fh, 200, "Content-Type: application/json", v2_page1);
   fh_queue(fh, 200, "Content-Type: application/json", v2_emp_3003);
@@ -1035,6 +1093,12 @@ static void test_v2_roster(void **state)
   fh_assert_value(jen, "supervisor.id", "1");
   fh_assert_value(jen, "termination_date", NULL);
   fh_assert_absent(jen, "employment.person.id");
+  /* Sent (or in the schema) but not wanted: not set. */
+  fh_assert_absent(jen, "gender");
+  fh_assert_absent(jen, "email");
+  fh_assert_absent(jen, "employment.type");
+  fh_assert_absent(jen, "employment.weekly_working_hours");
+  fh_assert_absent(jen, "team.id");
   /* No termination date: the employment's end date. */
   fh_assert_value(lena, "termination_date", "2024-12-31");
   fh_assert_value(lena, "last_working_day", "2024-12-20");
@@ -1066,6 +1130,31 @@ static void test_v2_no_employments_and_foreign_link(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* No wanted field (`hrsync fields`, an old config): every person member
+** and custom attribute is set; no employment is read. */
+static void test_v2_all_fields(void **state)
+{
+  fh_host *fh = v2_host();
+  hrsync_conn *c;
+  const fh_record *jen;
+  (void)state;
+  fh_queue(fh, 200, "Content-Type: application/json", v2_token);
+  fh_queue(fh, 200, "Content-Type: application/json", v2_page1);
+  fh_queue(fh, 200, "Content-Type: application/json", v2_page2);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 3);
+  jen = fh_record_find(fh, "3003");
+  fh_assert_value(jen, "id", "3003");
+  fh_assert_value(jen, "email", "jen@x.de");
+  fh_assert_value(jen, "gender", "FEMALE");
+  fh_assert_value(jen, "last_name", "Doe");
+  fh_assert_value(jen, "dynamic_305", "Red");
+  fh_assert_value(jen, "dynamic_306", "a, b");
+  fh_assert_absent(jen, "employment.status");
+  fh_done(plugin, fh, c);
+}
+
 /* v2 has no department names inline: /v2/org-units?type=department is
 ** read once (before the persons) and joins them in by id. */
 static void test_v2_org_unit_names(void **state)
@@ -1075,6 +1164,8 @@ static void test_v2_org_unit_names(void **state)
   const fh_record *jen;
   (void)state;
   fh_want(fh, "department.name");
+  fh_want(fh, "department.id");
+  fh_want(fh, "employment.org_units.department.name");
   fh_queue(fh, 200, "Content-Type: application/json", v2_token);
   fh_queue(fh, 200, "Content-Type: application/json",
            "{\"_data\":[{\"id\":\"401\",\"type\":\"department\",\"name\":"
@@ -1131,6 +1222,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_401_twice_fails),
       cmocka_unit_test(test_rotated_token_adopted),
       cmocka_unit_test(test_records_flattened),
+      cmocka_unit_test(test_records_wanted_only),
       cmocka_unit_test(test_records_other_object_shapes),
       cmocka_unit_test(test_attribute_projection),
       cmocka_unit_test(test_changed_since),
@@ -1141,6 +1233,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_v2_roster),
       cmocka_unit_test(test_v2_no_employments_and_foreign_link),
       cmocka_unit_test(test_v2_org_unit_names),
+      cmocka_unit_test(test_v2_all_fields),
       cmocka_unit_test(test_fields_errors),
       cmocka_unit_test(test_transport_error_and_abort),
   };
