@@ -44,6 +44,9 @@ hs_plan_item *hs_plan_push(hs_plan *plan)
   }
   it = &plan->items[plan->n++];
   memset(it, 0, sizeof(*it));
+  /* The planner pushes a record's item before counting the record: this
+  ** is its record number (claims and creates find items by it). */
+  it->seq = (unsigned)plan->records;
   return it;
 }
 
@@ -112,6 +115,7 @@ void hs_plan_count(hs_plan *plan)
   for(i = 0; i < plan->n; i++)
     if(plan->items[i].action >= 0 && plan->items[i].action < HS_ACT_COUNT)
       plan->counts[plan->items[i].action]++;
+  plan->counts[HS_ACT_UNCHANGED] += plan->unlisted;
 }
 
 static void free_changes(hs_change *c, size_t n)
@@ -184,18 +188,23 @@ int hs_item_note(hs_plan_item *it, const char *fmt, ...)
   return 0;
 }
 
+/* Frees what an item owns (not the item). */
+static void item_free(hs_plan_item *it)
+{
+  item_clear_changes(it);
+  free_changes(it->kept, it->n_kept);
+  free(it->hris_id);
+  free(it->name);
+  free(it->reason);
+  free(it->note);
+}
+
 void hs_plan_clear(hs_plan *plan)
 {
   size_t i;
-  for(i = 0; i < plan->n; i++) {
-    hs_plan_item *it = &plan->items[i];
-    item_clear_changes(it);
-    free_changes(it->kept, it->n_kept);
-    free(it->hris_id);
-    free(it->name);
-    free(it->reason);
-    free(it->note);
-  }
+  for(i = 0; i < plan->n; i++)
+    item_free(&plan->items[i]);
+  free(plan->unlisted_ids);
   for(i = 0; i < plan->n_warnings; i++) {
     free(plan->warnings[i].code);
     free(plan->warnings[i].message);
@@ -206,14 +215,31 @@ void hs_plan_clear(hs_plan *plan)
   memset(plan, 0, sizeof(*plan));
 }
 
+/* An unlisted unchanged record (see hs_plan.unlisted) that a later
+** record claimed too: both become conflicts, this one as an item put back
+** in its place by hs_planner_finish. */
+typedef struct relisted {
+  size_t idx; /* registry index */
+  unsigned seq;
+  char *reason;
+} relisted;
+
+/* claim[i] for a stakeholder an unlisted record claimed: the flag and the
+** record's number. */
+#define CLAIM_UNLISTED ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
 struct hs_planner {
   const hs_registry *reg;
   const hs_config *cfg;
   hs_field_type_fn type;
   void *type_arg;
   hs_matcher *match;
-  size_t *claim;       /* per registry index: claiming item index + 1 */
-  hs_strmap *creating; /* hris_id of planned creates -> item index */
+  size_t *claim;       /* per registry index: claiming item index + 1, or
+                          CLAIM_UNLISTED | its record number */
+  relisted *relist;
+  size_t n_relist;
+  size_t unlisted_cap;
+  hs_strmap *creating; /* hris_id of planned creates -> record number */
   hs_plan plan;
   char today[11];
   const char **wanted; /* HR fields the config uses (borrowed strings) */
@@ -329,6 +355,7 @@ hs_rc hs_planner_new(const hs_registry *reg, const hs_config *cfg,
 
 void hs_planner_free(hs_planner *p)
 {
+  size_t i;
   if(!p)
     return;
   hs_match_free(p->match);
@@ -339,6 +366,9 @@ void hs_planner_free(hs_planner *p)
   hs_strmap_free(p->wanted_ix);
   free(p->wanted);
   free(p->seen);
+  for(i = 0; i < p->n_relist; i++)
+    free(p->relist[i].reason);
+  free(p->relist);
   hs_plan_clear(&p->plan);
   free(p);
 }
@@ -530,23 +560,85 @@ static hs_rc diff_existing(const hs_planner *p, hs_plan_item *it,
   return HS_OK;
 }
 
+/* The first claimant of stakeholder idx was an unlisted unchanged
+** record: it becomes a conflict item again (reason replaced when a third
+** record claims it), placed by hs_planner_finish. */
+static int relist_conflict(hs_planner *p, size_t idx, const char *reason)
+{
+  size_t i;
+  relisted *r;
+  char *why = strdup(reason);
+  if(!why)
+    return -1;
+  for(i = 0; i < p->n_relist && p->relist[i].idx != idx; i++)
+    ;
+  if(i == p->n_relist) {
+    if(!(r = realloc(p->relist, (p->n_relist + 1) * sizeof(*r)))) {
+      free(why);
+      return -1;
+    }
+    p->relist = r;
+    r[p->n_relist].idx = idx;
+    r[p->n_relist].seq = (unsigned)(p->claim[idx] & ~CLAIM_UNLISTED);
+    r[p->n_relist++].reason = NULL;
+  }
+  free(p->relist[i].reason);
+  p->relist[i].reason = why;
+  return 0;
+}
+
 /* A second record claims a stakeholder: neither may have it. */
 static hs_rc claim_conflict(hs_planner *p, size_t idx, hs_plan_item *it,
                             hs_err *err)
 {
-  hs_plan_item *first = &p->plan.items[p->claim[idx] - 1];
+  int unlisted = (p->claim[idx] & CLAIM_UNLISTED) != 0;
+  hs_plan_item *first = unlisted ? NULL : &p->plan.items[p->claim[idx] - 1];
   const hs_sh *sh = &p->reg->items[idx];
   hs_buf why = HS_BUF_INIT;
-  int bad = hs_buf_printf(&why,
-                          "stakeholder #%lld \"%s\" is claimed by two "
-                          "records: HRIS ids %s and %s",
-                          sh->id, sh_label(sh), first->hris_id, it->hris_id);
-  if(bad || make_conflict(first, hs_buf_str(&why)) ||
+  int bad = hs_buf_printf(
+      &why,
+      "stakeholder #%lld \"%s\" is claimed by two "
+      "records: HRIS ids %s and %s",
+      sh->id, sh_label(sh), first ? first->hris_id : sh->v[HS_SF_HRIS_ID],
+      it->hris_id);
+  if(bad ||
+     (first ? make_conflict(first, hs_buf_str(&why))
+            : relist_conflict(p, idx, hs_buf_str(&why))) ||
      make_conflict(it, hs_buf_str(&why))) {
     hs_buf_free(&why);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
   hs_buf_free(&why);
+  return HS_OK;
+}
+
+/* An unchanged record with nothing to show is counted, not kept: at
+** 100,000 people a no-change run would otherwise hold an item and two
+** strings per person that nothing reads. Only the just-pushed item of
+** the record being planned (the last one) is dropped; the stakeholder
+** stays claimed. It must be exactly what an item would say: the
+** stakeholder's own HRIS id and name. */
+static hs_rc unlist(hs_planner *p, hs_plan_item *it, size_t idx, hs_err *err)
+{
+  const hs_sh *sh = &p->reg->items[idx];
+  if(it != &p->plan.items[p->plan.n - 1] || it->note || it->n_kept ||
+     it->reason || !sh->v[HS_SF_HRIS_ID] || !it->hris_id ||
+     strcmp(it->hris_id, sh->v[HS_SF_HRIS_ID]) || !it->name ||
+     strcmp(it->name, sh_label(sh)))
+    return HS_OK;
+  if(p->plan.unlisted == p->unlisted_cap) {
+    size_t cap = p->unlisted_cap ? p->unlisted_cap * 2 : 64;
+    long long *n = realloc(p->plan.unlisted_ids, cap * sizeof(*n));
+    if(!n)
+      return nomem(err);
+    p->plan.unlisted_ids = n;
+    p->unlisted_cap = cap;
+  }
+  p->plan.unlisted_ids[p->plan.unlisted++] = sh->id;
+  p->claim[idx] = CLAIM_UNLISTED | it->seq;
+  item_free(it);
+  memset(it, 0, sizeof(*it));
+  p->plan.n--;
   return HS_OK;
 }
 
@@ -696,6 +788,8 @@ static hs_rc plan_matched(hs_planner *p, hs_plan_item *it, size_t idx,
     return rc;
   if(!only_left)
     it->action = it->n_changes ? HS_ACT_UPDATE : HS_ACT_UNCHANGED;
+  if(it->action == HS_ACT_UNCHANGED)
+    return unlist(p, it, idx, err);
   return HS_OK;
 }
 
@@ -909,9 +1003,65 @@ hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err)
   return rc;
 }
 
+static int by_seq(const void *a, const void *b)
+{
+  unsigned x = ((const relisted *)a)->seq, y = ((const relisted *)b)->seq;
+  return x < y ? -1 : x > y;
+}
+
+/* Drops stakeholder id from the unlisted ones. */
+static void drop_unlisted(hs_plan *plan, long long id)
+{
+  size_t i, k = 0;
+  for(i = 0; i < plan->unlisted; i++)
+    if(plan->unlisted_ids[i] != id)
+      plan->unlisted_ids[k++] = plan->unlisted_ids[i];
+  plan->unlisted = k;
+}
+
+/* Puts the relisted conflicts among the record items, in record order. */
+static hs_rc place_relisted(hs_planner *p, hs_err *err)
+{
+  size_t n = p->plan.n + p->n_relist, i, j = 0, k = 0;
+  hs_plan_item *items;
+  int oom = 0;
+  if(!p->n_relist)
+    return HS_OK;
+  if(!(items = calloc(n, sizeof(*items))))
+    return nomem(err);
+  qsort(p->relist, p->n_relist, sizeof(*p->relist), by_seq);
+  for(i = 0; i < n; i++) {
+    if(k < p->n_relist &&
+       (j == p->plan.n || p->relist[k].seq < p->plan.items[j].seq)) {
+      const hs_sh *sh = &p->reg->items[p->relist[k].idx];
+      hs_plan_item *it = &items[i];
+      it->action = HS_ACT_CONFLICT;
+      it->seq = p->relist[k].seq;
+      it->sh_id = sh->id;
+      it->reason = p->relist[k].reason;
+      p->relist[k++].reason = NULL;
+      it->hris_id = strdup(sh->v[HS_SF_HRIS_ID]);
+      it->name = strdup(sh_label(sh));
+      drop_unlisted(&p->plan, sh->id);
+      oom |= !it->hris_id || !it->name;
+    }
+    else
+      items[i] = p->plan.items[j++];
+  }
+  free(p->plan.items);
+  p->plan.items = items;
+  p->plan.n = p->plan.cap = n;
+  p->n_relist = 0;
+  return oom ? nomem(err) : HS_OK;
+}
+
 hs_rc hs_planner_finish(hs_planner *p, hs_plan *out, hs_err *err)
 {
   size_t i;
+  hs_rc rc;
+  if((rc = place_relisted(p, err)))
+    return rc;
+  p->plan.from_records = p->plan.n;
   for(i = 0; i < p->reg->n; i++) {
     const hs_sh *sh = &p->reg->items[i];
     hs_plan_item *it;

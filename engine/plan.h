@@ -39,6 +39,7 @@ typedef struct hs_change {
 
 typedef struct hs_plan_item {
   int action;         /* hs_action */
+  unsigned seq;       /* the planner's record number (0 elsewhere) */
   long long sh_id;    /* the stakeholder; 0 for create, skipped, unmatched */
   char *hris_id;      /* the record's (or the left stakeholder's) */
   char *name;         /* for people reading the plan */
@@ -61,6 +62,15 @@ typedef struct hs_warning {
 typedef struct hs_plan {
   hs_plan_item *items;
   size_t n, cap;
+  /* The planner's items: items[0..from_records) came from records, in
+  ** record order; the rest are the synced stakeholders no record
+  ** returned (left). */
+  size_t from_records;
+  /* Records found unchanged with nothing to show (no note, no kept
+  ** value): counted, not kept as items, since nobody lists, applies or
+  ** logs them. unlisted_ids are their stakeholders (unlisted of them). */
+  size_t unlisted;
+  long long *unlisted_ids;
   size_t counts[HS_ACT_COUNT];
   char fingerprint[65]; /* of the registry the plan was computed against */
   char config_digest[65];
@@ -108,7 +118,7 @@ hs_plan_item *hs_plan_push(hs_plan *plan);
 int hs_item_add_change(hs_plan_item *it, int field, const char *before,
                        const char *after);
 
-/* Recounts plan->counts from the items. */
+/* Recounts plan->counts from the items (and the unlisted unchanged). */
 void hs_plan_count(hs_plan *plan);
 
 void hs_plan_clear(hs_plan *plan);

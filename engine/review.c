@@ -360,13 +360,18 @@ hs_rc hs_review_split(const hs_plan *plan, const hs_policy *pol,
   apply->registry = plan->registry;
   if(!rc && plan->connector && !(apply->connector = strdup(plan->connector)))
     rc = nomem(err);
-  /* The planner pushes one item per record, then the stakeholders no
+  /* The planner keeps the records' items, then the stakeholders no
   ** record claimed: an incremental fetch cannot tell those apart from the
-  ** unchanged. */
-  if(only_records && plan->records < n)
-    n = plan->records;
-  for(i = 0; i < n && !rc; i++)
-    rc = split_item(&sp, &plan->items[i], i < plan->records, pol, apply, err);
+  ** unchanged. The unlisted unchanged records pass as they are. */
+  if(only_records && plan->from_records < n)
+    n = plan->from_records;
+  for(i = 0; i < n && !rc; i++) {
+    rc = split_item(&sp, &plan->items[i], i < plan->from_records, pol, apply,
+                    err);
+    if(i + 1 == plan->from_records)
+      apply->from_records = apply->n;
+  }
+  apply->unlisted = plan->unlisted; /* the count: apply needs no ids */
   hs_plan_count(apply);
   hs_strmap_free(sp.index);
   hs_buf_free(&sp.key);
@@ -456,8 +461,24 @@ static hs_rc fill_scope(hs_store *st, const hs_plan *scope, hs_err *err)
                         "INSERT OR IGNORE INTO review_scope VALUES (?)", -1,
                         &s, NULL) != SQLITE_OK)
     return db_err(st, err, "writing");
-  for(i = 0; i < scope->records && i < scope->n; i++) {
+  for(i = 0; i < scope->from_records && i < scope->n; i++) {
     bind_opt(s, 1, scope->items[i].hris_id);
+    if(sqlite3_step(s) != SQLITE_DONE) {
+      sqlite3_finalize(s);
+      return db_err(st, err, "writing");
+    }
+    sqlite3_reset(s);
+  }
+  sqlite3_finalize(s);
+  /* The unlisted unchanged records: their stakeholders' own HRIS ids. */
+  if(sqlite3_prepare_v2(hs_store_db(st),
+                        "INSERT OR IGNORE INTO review_scope SELECT hris_id "
+                        "FROM stakeholders WHERE id = ? AND hris_id IS NOT "
+                        "NULL",
+                        -1, &s, NULL) != SQLITE_OK)
+    return db_err(st, err, "writing");
+  for(i = 0; i < scope->unlisted; i++) {
+    sqlite3_bind_int64(s, 1, scope->unlisted_ids[i]);
     if(sqlite3_step(s) != SQLITE_DONE) {
       sqlite3_finalize(s);
       return db_err(st, err, "writing");

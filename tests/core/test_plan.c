@@ -76,14 +76,21 @@ static void run_plan(const hs_registry *reg, const hs_config *cfg, rec *recs,
   hs_planner_free(p);
 }
 
-static const hs_plan_item *item(const hs_plan *plan, const char *hris)
+static const hs_plan_item *find_item(const hs_plan *plan, const char *hris)
 {
   size_t i;
   for(i = 0; i < plan->n; i++)
     if(plan->items[i].hris_id && !strcmp(plan->items[i].hris_id, hris))
       return &plan->items[i];
-  fail_msg("no item for %s", hris);
   return NULL;
+}
+
+static const hs_plan_item *item(const hs_plan *plan, const char *hris)
+{
+  const hs_plan_item *it = find_item(plan, hris);
+  if(!it)
+    fail_msg("no item for %s", hris);
+  return it;
 }
 
 static const hs_change *change(const hs_plan_item *it, int field)
@@ -217,7 +224,10 @@ static void diffs(void **state)
   assert_int_equal(it->kept[0].field, HS_SF_CITY);
   assert_string_equal(it->kept[0].before, "London");
   assert_null(change(it, HS_SF_IDENTIFIER));
-  assert_int_equal(item(&plan, "2")->action, HS_ACT_UNCHANGED);
+  /* Unchanged with nothing to show: counted, not kept as an item. */
+  assert_null(find_item(&plan, "2"));
+  assert_int_equal(plan.unlisted, 1);
+  assert_int_equal(plan.unlisted_ids[0], 2);
   assert_int_equal(plan.counts[HS_ACT_UPDATE], 2);
   assert_int_equal(plan.counts[HS_ACT_UNCHANGED], 1);
   assert_string_equal(plan.fingerprint, reg.fingerprint);
@@ -321,6 +331,56 @@ static void conflicts(void **state)
                       "\"John Smith\" and #3 \"Smith, J.\"");
   assert_int_equal(plan.counts[HS_ACT_CONFLICT], 5);
   assert_int_equal(plan.counts[HS_ACT_CREATE], 0);
+  hs_plan_clear(&plan);
+  hs_config_free(cfg);
+  hs_registry_clear(&reg);
+}
+
+/* An unchanged record is counted, not kept as an item (issue 16); when
+** a later record claims its stakeholder too, it comes back as a conflict
+** in its own place, as if it had been kept. */
+static void unlisted_claimed_again(void **state)
+{
+  hs_registry reg = {NULL, 0, {0}};
+  hs_config *cfg = config(CONFIG("first_last"));
+  hs_sh *sh;
+  rec r[4];
+  hs_plan plan;
+  (void)state;
+  sh = test_add_sh(&reg, 1, "1", NULL, "Ada", "Lovelace", "Ada Lovelace");
+  sh->v[HS_SF_GROUPS] = strdup("Staff");
+  sh = test_add_sh(&reg, 2, "3", NULL, "Alan", "Turing", "Alan Turing");
+  sh->v[HS_SF_GROUPS] = strdup("Staff");
+  hs_registry_fingerprint(&reg);
+  mkrec(&r[0], "1", "first", "Ada", "last", "Lovelace", "status", "Active",
+        NULL);
+  mkrec(&r[1], "2", "first", "New", "last", "Person", "status", "Active",
+        NULL);
+  mkrec(&r[2], "3", "first", "Alan", "last", "Turing", "status", "Active",
+        NULL);
+  mkrec(&r[3], "1", "first", "Ada", "last", "Lovelace", "status", "Active",
+        NULL);
+  run_plan(&reg, cfg, r, 4, &plan);
+  assert_int_equal(plan.n, 3);
+  assert_int_equal(plan.from_records, 3);
+  assert_int_equal(plan.items[0].action, HS_ACT_CONFLICT);
+  assert_string_equal(plan.items[0].hris_id, "1");
+  assert_string_equal(plan.items[0].name, "Ada Lovelace");
+  assert_int_equal(plan.items[0].sh_id, 1);
+  assert_string_equal(plan.items[0].reason,
+                      "stakeholder #1 \"Ada Lovelace\" is claimed by two "
+                      "records: HRIS ids 1 and 1");
+  assert_int_equal(plan.items[1].action, HS_ACT_CREATE);
+  assert_string_equal(plan.items[1].hris_id, "2");
+  assert_int_equal(plan.items[2].action, HS_ACT_CONFLICT);
+  assert_string_equal(plan.items[2].reason, plan.items[0].reason);
+  /* Turing is unchanged: only counted, and named by id for the review
+  ** queue's scope. */
+  assert_int_equal(plan.unlisted, 1);
+  assert_int_equal(plan.unlisted_ids[0], 2);
+  assert_int_equal(plan.counts[HS_ACT_UNCHANGED], 1);
+  assert_int_equal(plan.counts[HS_ACT_CONFLICT], 2);
+  assert_int_equal(plan.counts[HS_ACT_CREATE], 1);
   hs_plan_clear(&plan);
   hs_config_free(cfg);
   hs_registry_clear(&reg);
@@ -487,6 +547,7 @@ int main(void)
       cmocka_unit_test(diffs),
       cmocka_unit_test(skipped_left_and_groups),
       cmocka_unit_test(conflicts),
+      cmocka_unit_test(unlisted_claimed_again),
       cmocka_unit_test(group_lists),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -143,6 +143,7 @@ static void make_plan(hs_plan *p, const char *email_after, int create)
   it->name = strdup("Gone Person");
   it->reason = strdup("no longer returned by the HR system");
   p->records = 4;
+  p->from_records = 4; /* the planner's boundary: records, then left */
   hs_plan_count(p);
 }
 
