@@ -234,8 +234,8 @@ struct hs_planner {
   hs_field_type_fn type;
   void *type_arg;
   hs_matcher *match;
-  size_t *claim;       /* per registry index: claiming item index + 1, or
-                          CLAIM_UNLISTED | its record number */
+  size_t *claim; /* per registry index: claiming item index + 1, or
+                    CLAIM_UNLISTED | its record number */
   relisted *relist;
   size_t n_relist;
   size_t unlisted_cap;
@@ -595,12 +595,12 @@ static hs_rc claim_conflict(hs_planner *p, size_t idx, hs_plan_item *it,
   hs_plan_item *first = unlisted ? NULL : &p->plan.items[p->claim[idx] - 1];
   const hs_sh *sh = &p->reg->items[idx];
   hs_buf why = HS_BUF_INIT;
-  int bad = hs_buf_printf(
-      &why,
-      "stakeholder #%lld \"%s\" is claimed by two "
-      "records: HRIS ids %s and %s",
-      sh->id, sh_label(sh), first ? first->hris_id : sh->v[HS_SF_HRIS_ID],
-      it->hris_id);
+  int bad = hs_buf_printf(&why,
+                          "stakeholder #%lld \"%s\" is claimed by two "
+                          "records: HRIS ids %s and %s",
+                          sh->id, sh_label(sh),
+                          first ? first->hris_id : sh->v[HS_SF_HRIS_ID],
+                          it->hris_id);
   if(bad ||
      (first ? make_conflict(first, hs_buf_str(&why))
             : relist_conflict(p, idx, hs_buf_str(&why))) ||

@@ -173,7 +173,7 @@ static hs_rc log_import(hs_store *st, const char *path, const hs_plan *plan,
 static hs_rc plan_import(hs_store *st, hs_csv *table, const char *path,
                          hs_plan *plan, hs_problems *probs, hs_err *err)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   const char *unit = table->delim ? "line" : "row";
   hs_rc rc;
   hs_plan_clear(plan);

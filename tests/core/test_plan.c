@@ -120,7 +120,7 @@ static void name_formats(void **state)
 
 static void creates_with_name_format(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("last_first"));
   rec r[2];
   hs_plan plan;
@@ -150,7 +150,7 @@ static void creates_with_name_format(void **state)
 
 static void mapped_dates_without_types(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("first_last"));
   hs_planner *p;
   hs_plan plan;
@@ -178,7 +178,7 @@ static void mapped_dates_without_types(void **state)
 
 static void diffs(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("first_last"));
   hs_sh *sh;
   rec r[3];
@@ -238,7 +238,7 @@ static void diffs(void **state)
 
 static void skipped_left_and_groups(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("first_last"));
   rec r[5];
   hs_plan plan;
@@ -297,7 +297,7 @@ static void skipped_left_and_groups(void **state)
 
 static void conflicts(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("first_last"));
   rec r[5];
   hs_plan plan;
@@ -341,7 +341,7 @@ static void conflicts(void **state)
 ** in its own place, as if it had been kept. */
 static void unlisted_claimed_again(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("first_last"));
   hs_sh *sh;
   rec r[4];
@@ -415,7 +415,7 @@ static const char *no_reason(void *arg, const char *id)
 ** possible duplicates and the fail-closed check. */
 static void safety(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("first_last"));
   hs_planner *p;
   rec r[5];

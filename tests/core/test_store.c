@@ -174,7 +174,7 @@ static void run_log(void **state)
 
 static void plan_file_round_trip(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_plan plan, back;
   char path[160];
   struct stat sb;

@@ -335,12 +335,10 @@ typedef struct hrsync_host {
   ** the status and headers, body "" and body_len the bytes streamed. A
   ** transfer broken after the first chunk is HRSYNC_E_HTTP. Memory stays
   ** the plugin's own: one element of the answer, say, not the answer. */
-  hrsync_status (*http_stream)(hrsync_host_ctx *ctx,
-                               const hrsync_http_request *req,
-                               hrsync_status (*chunk)(void *arg,
-                                                      const char *data,
-                                                      size_t len),
-                               void *arg, const hrsync_http_response **out);
+  hrsync_status (*http_stream)(
+      hrsync_host_ctx *ctx, const hrsync_http_request *req,
+      hrsync_status (*chunk)(void *arg, const char *data, size_t len),
+      void *arg, const hrsync_http_response **out);
 
   /* http_many: n independent requests (pages whose addresses the plugin
   ** knows from a total), performed concurrently where the host can,
