@@ -4,6 +4,7 @@
 #include "plan.h"
 
 #include "buf.h"
+#include "keyidx.h"
 #include "mapping.h"
 #include "match.h"
 #include "namekey.h"
@@ -75,6 +76,21 @@ static char *put(char **p, const char *s)
   return d;
 }
 
+/* Gives hris_id and name their own copies again, before the changes
+** they point into go; -1 on no memory. */
+static int own_strings(hs_plan_item *it)
+{
+  if((it->borrowed & HS_ITEM_HRIS_ID) && it->hris_id &&
+     !(it->hris_id = strdup(it->hris_id)))
+    return -1;
+  it->borrowed &= ~(unsigned)HS_ITEM_HRIS_ID;
+  if((it->borrowed & HS_ITEM_NAME) && it->name &&
+     !(it->name = strdup(it->name)))
+    return -1;
+  it->borrowed = 0;
+  return 0;
+}
+
 int hs_item_add_change(hs_plan_item *it, int field, const char *before,
                        const char *after)
 {
@@ -82,10 +98,11 @@ int hs_item_add_change(hs_plan_item *it, int field, const char *before,
   size_t head = (n + 1) * sizeof(hs_change);
   size_t need = head + strings_size(it) + (before ? strlen(before) + 1 : 0) +
                 (after ? strlen(after) + 1 : 0);
-  char *blk = malloc(need), *p;
-  hs_change *c = (hs_change *)blk;
-  if(!blk)
+  char *blk, *p;
+  hs_change *c;
+  if(own_strings(it) || !(blk = malloc(need)))
     return -1;
+  c = (hs_change *)blk;
   p = blk + head;
   for(i = 0; i < n; i++) {
     c[i].field = it->changes[i].field;
@@ -106,6 +123,46 @@ static void item_clear_changes(hs_plan_item *it)
   free(it->changes); /* the strings are in the same block */
   it->changes = NULL;
   it->n_changes = 0;
+}
+
+/* A planned create's changes (after values only, in this order) as one
+** block, with the item's hris_id and name pointing at the values of the
+** hris_id and name changes: a create costs the item and one allocation.
+** -1 on no memory. */
+static int set_created(hs_plan_item *it, const int *field,
+                       const char *const *after, size_t n)
+{
+  size_t i, need = n * sizeof(hs_change);
+  char *blk, *p;
+  hs_change *c;
+  for(i = 0; i < n; i++)
+    need += after[i] ? strlen(after[i]) + 1 : 0;
+  if(!(blk = malloc(need ? need : 1)))
+    return -1;
+  c = (hs_change *)blk;
+  p = blk + n * sizeof(hs_change);
+  for(i = 0; i < n; i++) {
+    c[i].field = field[i];
+    c[i].before = NULL;
+    c[i].after = put(&p, after[i]);
+  }
+  item_clear_changes(it);
+  it->changes = c;
+  it->n_changes = n;
+  for(i = 0; i < n; i++)
+    if(c[i].field == HS_SF_HRIS_ID && it->hris_id && c[i].after &&
+       !strcmp(c[i].after, it->hris_id) && !(it->borrowed & HS_ITEM_HRIS_ID)) {
+      free(it->hris_id);
+      it->hris_id = c[i].after;
+      it->borrowed |= HS_ITEM_HRIS_ID;
+    }
+    else if(c[i].field == HS_SF_NAME && it->name && c[i].after &&
+            !strcmp(c[i].after, it->name) && !(it->borrowed & HS_ITEM_NAME)) {
+      free(it->name);
+      it->name = c[i].after;
+      it->borrowed |= HS_ITEM_NAME;
+    }
+  return 0;
 }
 
 void hs_plan_count(hs_plan *plan)
@@ -191,10 +248,13 @@ int hs_item_note(hs_plan_item *it, const char *fmt, ...)
 /* Frees what an item owns (not the item). */
 static void item_free(hs_plan_item *it)
 {
+  if(!(it->borrowed & HS_ITEM_HRIS_ID))
+    free(it->hris_id);
+  if(!(it->borrowed & HS_ITEM_NAME))
+    free(it->name);
+  it->borrowed = 0;
   item_clear_changes(it);
   free_changes(it->kept, it->n_kept);
-  free(it->hris_id);
-  free(it->name);
   free(it->reason);
   free(it->note);
 }
@@ -239,7 +299,7 @@ struct hs_planner {
   relisted *relist;
   size_t n_relist;
   size_t unlisted_cap;
-  hs_strmap *creating; /* hris_id of planned creates -> record number */
+  hs_keyidx *creating; /* hris_id of planned creates -> item index */
   hs_plan plan;
   char today[11];
   const char **wanted; /* HR fields the config uses (borrowed strings) */
@@ -247,8 +307,10 @@ struct hs_planner {
   hs_strmap *wanted_ix; /* id -> index in wanted */
   unsigned char *seen;  /* per wanted field: 1 some record carried it,
                            2 some record had a value */
-  hs_strmap *dup_name;  /* registry name keys -> registry index */
-  hs_strmap *dup_email; /* registry e-mail keys -> registry index */
+  /* The near-duplicate indexes, built when the first create needs them
+  ** (a no-change run never does): registry name keys -> registry index
+  ** * 2 + which name (display, first + last); e-mail keys -> index. */
+  hs_keyidx *dup_name, *dup_email;
   const char *remap_from;
   int changed_only; /* an incremental fetch (SDK 1.3): records are only
                        the changed people */
@@ -259,28 +321,49 @@ static hs_rc nomem(hs_err *err)
   return hs_err_set(err, HS_E_NOMEM, "out of memory");
 }
 
-/* Adds key (freed here) -> i to map; NULL keys are skipped. */
-static int add_key(hs_strmap *map, char *key, size_t i)
+/* Registry stakeholder i's name key: of its display name (which 0) or
+** of first + last (which 1); NULL when it has none. Freed by the
+** caller. */
+static char *dup_name_key(const hs_planner *p, size_t i, int which)
 {
-  int rc = key ? hs_strmap_add(map, key, i) : 0;
-  free(key);
-  return rc;
+  char *const *v = p->reg->items[i].v;
+  char *both, *key;
+  if(!which)
+    return hs_namekey(v[HS_SF_NAME]);
+  if(!v[HS_SF_FIRST_NAME] || !v[HS_SF_LAST_NAME])
+    return NULL;
+  both = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
+                           HS_NAME_FIRST_LAST);
+  key = hs_namekey(both);
+  free(both);
+  return key;
 }
 
 /* The near-duplicate indexes: every stakeholder's name (its display name
-** and first + last) and e-mail, reduced to keys (namekey.h). */
+** and first + last) and e-mail, reduced to keys (namekey.h), of which
+** only the hashes are kept. A key lists a stakeholder once. */
 static int index_duplicates(hs_planner *p)
 {
   size_t i;
+  if(p->dup_name)
+    return 0;
+  if(!(p->dup_name = hs_keyidx_new(p->reg->n * 2)) ||
+     !(p->dup_email = hs_keyidx_new(p->reg->n)))
+    return -1;
   for(i = 0; i < p->reg->n; i++) {
-    char *const *v = p->reg->items[i].v;
-    char *both = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
-                                   HS_NAME_FIRST_LAST);
-    int bad = add_key(p->dup_name, hs_namekey(v[HS_SF_NAME]), i);
-    if(!bad && v[HS_SF_FIRST_NAME] && v[HS_SF_LAST_NAME])
-      bad = add_key(p->dup_name, hs_namekey(both), i);
+    char *name = dup_name_key(p, i, 0), *both = dup_name_key(p, i, 1);
+    char *email = hs_emailkey(p->reg->items[i].v[HS_SF_EMAIL]);
+    int bad = (name && hs_keyidx_add(p->dup_name, hs_keyidx_hash(name),
+                                     (uint32_t)i * 2)) ||
+              (both && (!name || strcmp(name, both)) &&
+               hs_keyidx_add(p->dup_name, hs_keyidx_hash(both),
+                             (uint32_t)i * 2 + 1)) ||
+              (email && hs_keyidx_add(p->dup_email, hs_keyidx_hash(email),
+                                      (uint32_t)i));
+    free(name);
     free(both);
-    if(bad || add_key(p->dup_email, hs_emailkey(v[HS_SF_EMAIL]), i))
+    free(email);
+    if(bad)
       return -1;
   }
   return 0;
@@ -325,11 +408,8 @@ hs_rc hs_planner_new(const hs_registry *reg, const hs_config *cfg,
   p->type = type;
   p->type_arg = type_arg;
   p->claim = calloc(reg->n ? reg->n : 1, sizeof(size_t));
-  p->creating = hs_strmap_new();
-  p->dup_name = hs_strmap_new();
-  p->dup_email = hs_strmap_new();
-  if(!p->claim || !p->creating || !p->dup_name || !p->dup_email ||
-     index_duplicates(p)) {
+  p->creating = hs_keyidx_new(64);
+  if(!p->claim || !p->creating || reg->n >= UINT32_MAX / 2) {
     hs_planner_free(p);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
@@ -360,9 +440,9 @@ void hs_planner_free(hs_planner *p)
     return;
   hs_match_free(p->match);
   free(p->claim);
-  hs_strmap_free(p->creating);
-  hs_strmap_free(p->dup_name);
-  hs_strmap_free(p->dup_email);
+  hs_keyidx_free(p->creating);
+  hs_keyidx_free(p->dup_name);
+  hs_keyidx_free(p->dup_email);
   hs_strmap_free(p->wanted_ix);
   free(p->wanted);
   free(p->seen);
@@ -376,6 +456,8 @@ void hs_planner_free(hs_planner *p)
 /* Turns an item into a conflict: its changes are dropped, never applied. */
 static int make_conflict(hs_plan_item *it, const char *reason)
 {
+  if(own_strings(it))
+    return -1;
   item_clear_changes(it);
   it->action = HS_ACT_CONFLICT;
   free(it->reason);
@@ -642,34 +724,59 @@ static hs_rc unlist(hs_planner *p, hs_plan_item *it, size_t idx, hs_err *err)
   return HS_OK;
 }
 
+/* The registry index of a candidate under key in a duplicate index
+** (k 0: names, 1: e-mails), checked against the stakeholder's own key;
+** -1 when none is left, -2 on no memory. */
+static long dup_next(const hs_planner *p, int k, const char *key,
+                     hs_keyidx_iter *it)
+{
+  uint32_t v;
+  while(hs_keyidx_next(it, &v)) {
+    size_t i = k ? v : v / 2;
+    char *own = k ? hs_emailkey(p->reg->items[i].v[HS_SF_EMAIL])
+                  : dup_name_key(p, i, (int)(v % 2));
+    int same = own && !strcmp(own, key);
+    free(own);
+    if(same)
+      return (long)i;
+  }
+  return -1;
+}
+
 /* A registry stakeholder the new record may duplicate: same name key
 ** (namekey.h) or same e-mail, not synced from another record, not an
-** organisation. -1 when none; *how says which. */
-static long near_duplicate(const hs_planner *p, const hs_plan_item *it,
+** organisation. -1 when none; *how says which; -2 on no memory. */
+static long near_duplicate(hs_planner *p, const hs_plan_item *it,
                            const char *email, const char *ident,
                            const char **how)
 {
   char *keys[2];
   long found = -1;
   int k;
+  if(!p->reg->n)
+    return -1; /* nobody to duplicate: no keys to compute */
+  if(index_duplicates(p))
+    return -2;
   keys[0] = hs_namekey(it->name);
   keys[1] = hs_emailkey(email);
   for(k = 0; k < 2 && found < 0; k++) {
-    size_t n, i;
-    const size_t *v =
-        keys[k] ? hs_strmap_get(k ? p->dup_email : p->dup_name, keys[k], &n)
-                : NULL;
-    for(i = 0; v && i < n && found < 0; i++) {
-      const hs_sh *sh = &p->reg->items[v[i]];
+    hs_keyidx_iter iter;
+    long i;
+    if(!keys[k])
+      continue;
+    hs_keyidx_find(k ? p->dup_email : p->dup_name, hs_keyidx_hash(keys[k]),
+                   &iter);
+    while(found < 0 && (i = dup_next(p, k, keys[k], &iter)) >= 0) {
+      const hs_sh *sh = &p->reg->items[i];
       const char *type = sh->v[HS_SF_TYPE];
-      if(sh->v[HS_SF_HRIS_ID] || p->claim[v[i]] ||
+      if(sh->v[HS_SF_HRIS_ID] || p->claim[i] ||
          (type && !strcmp(type, HS_TYPE_ENTITY)))
         continue;
       /* Another identifier says it is someone else (case 6). */
       if(ident && sh->v[HS_SF_IDENTIFIER] &&
          strcmp(ident, sh->v[HS_SF_IDENTIFIER]))
         continue;
-      found = (long)v[i];
+      found = i;
       *how = k ? "the same e-mail address"
                : "the same name once accents, case, spacing and name order "
                  "are ignored";
@@ -690,6 +797,10 @@ static int flag_duplicate(hs_planner *p, hs_plan_item *it,
   const hs_sh *sh;
   hs_buf why = HS_BUF_INIT, fix = HS_BUF_INIT;
   int bad, conflict = p->cfg->duplicates == HS_DUP_CONFLICT;
+  if(idx == -2) {
+    hs_err_set(err, HS_E_NOMEM, "out of memory");
+    return -1;
+  }
   if(idx < 0)
     return 0;
   sh = &p->reg->items[idx];
@@ -720,12 +831,26 @@ static int flag_duplicate(hs_planner *p, hs_plan_item *it,
   return conflict;
 }
 
+/* The item index of the create planned for hris_id, or -1. */
+static long planned_create(const hs_planner *p, const char *hris_id)
+{
+  hs_keyidx_iter iter;
+  uint32_t v;
+  hs_keyidx_find(p->creating, hs_keyidx_hash(hris_id), &iter);
+  while(hs_keyidx_next(&iter, &v))
+    if(p->plan.items[v].hris_id && !strcmp(p->plan.items[v].hris_id, hris_id))
+      return (long)v;
+  return -1;
+}
+
 static hs_rc plan_create(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
                          const char *v[HS_SF_COUNT], hs_err *err)
 {
   char *groups = NULL;
-  size_t n;
-  const size_t *prev = hs_strmap_get(p->creating, it->hris_id, &n);
+  long prev = planned_create(p, it->hris_id);
+  const char *after[HS_SF_COUNT + 2];
+  int field[HS_SF_COUNT + 2];
+  size_t n = 0;
   hs_rc rc;
   int f;
   if(!it->name) {
@@ -733,10 +858,10 @@ static hs_rc plan_create(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
     it->reason = strdup("no first_name or last_name to build a name from");
     return it->reason ? HS_OK : hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
-  if(n) {
+  if(prev >= 0) {
     hs_buf why = HS_BUF_INIT;
     if(hs_buf_printf(&why, "two records share the HRIS id %s", it->hris_id) ||
-       make_conflict(&p->plan.items[prev[0]], hs_buf_str(&why)) ||
+       make_conflict(&p->plan.items[prev], hs_buf_str(&why)) ||
        make_conflict(it, hs_buf_str(&why))) {
       hs_buf_free(&why);
       return hs_err_set(err, HS_E_NOMEM, "out of memory");
@@ -752,19 +877,26 @@ static hs_rc plan_create(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   }
   it->action = HS_ACT_CREATE;
   for(f = 0; f < HS_SF_COUNT; f++)
-    if(hs_sf_mappable(f) && v[f] && hs_item_add_change(it, f, NULL, v[f]))
-      return hs_err_set(err, HS_E_NOMEM, "out of memory");
-  if(hs_item_add_change(it, HS_SF_NAME, NULL, it->name) ||
-     hs_item_add_change(it, HS_SF_TYPE, NULL, HS_TYPE_PERSON))
-    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+    if(hs_sf_mappable(f) && v[f]) {
+      field[n] = f;
+      after[n++] = v[f];
+    }
+  field[n] = HS_SF_NAME;
+  after[n++] = it->name;
+  field[n] = HS_SF_TYPE;
+  after[n++] = HS_TYPE_PERSON;
   if((rc = rule_groups(p, r, NULL, &groups, err)))
     return rc;
-  if(groups && hs_item_add_change(it, HS_SF_GROUPS, NULL, groups)) {
-    free(groups);
-    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  if(groups) {
+    field[n] = HS_SF_GROUPS;
+    after[n++] = groups;
   }
+  f = set_created(it, field, after, n);
   free(groups);
-  if(hs_strmap_add(p->creating, it->hris_id, p->plan.n - 1))
+  if(f)
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  if(hs_keyidx_add(p->creating, hs_keyidx_hash(it->hris_id),
+                   (uint32_t)(p->plan.n - 1)))
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   return HS_OK;
 }

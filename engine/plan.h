@@ -50,8 +50,13 @@ typedef struct hs_plan_item {
                       duplicate of #3 ...", "name kept ..."; "; "-joined */
   hs_change *kept; /* values the registry keeps although the HR system
                       sent none (on_empty keep): before = kept value */
-  size_t n_kept;
+  unsigned n_kept;
+  /* HS_ITEM_*: hris_id / name are not their own allocations but the
+  ** values of the item's changes (a planned create), freed with them. */
+  unsigned borrowed;
 } hs_plan_item;
+
+enum { HS_ITEM_HRIS_ID = 1, HS_ITEM_NAME = 2 };
 
 /* A warning is data: a stable code per kind and a sentence. */
 typedef struct hs_warning {
