@@ -38,13 +38,15 @@ typedef struct hs_change {
 } hs_change;
 
 typedef struct hs_plan_item {
-  int action;         /* hs_action */
-  unsigned seq;       /* the planner's record number (0 elsewhere) */
-  long long sh_id;    /* the stakeholder; 0 for create, skipped, unmatched */
-  char *hris_id;      /* the record's (or the left stakeholder's) */
-  char *name;         /* for people reading the plan */
-  char *reason;       /* skipped, conflict, left; NULL otherwise */
-  hs_change *changes; /* create: every value set; update/left: diffs */
+  int action;      /* hs_action */
+  unsigned seq;    /* the planner's record number (0 elsewhere) */
+  long long sh_id; /* the stakeholder; 0 for create, skipped, unmatched */
+  char *hris_id;   /* the record's (or the left stakeholder's) */
+  char *name;      /* for people reading the plan */
+  char *reason;    /* skipped, conflict, left; NULL otherwise */
+  /* create: every value set; update/left: diffs. Packed: read them with
+  ** hs_item_changes, write them with hs_item_add_change. */
+  unsigned char *packed;
   size_t n_changes;
   char *note;      /* for people: "leaving on 2027-01-31", "possible
                       duplicate of #3 ...", "name kept ..."; "; "-joined */
@@ -119,7 +121,16 @@ hs_rc hs_plan_check_mass(const hs_plan *plan, double share, hs_err *err);
 /* Appends a zeroed item; NULL on no memory. */
 hs_plan_item *hs_plan_push(hs_plan *plan);
 
-/* Appends a change (copies before and after); -1 on no memory. */
+/* The most changes an item holds: one per stakeholder field. */
+#define HS_ITEM_MAX_CHANGES HS_SF_COUNT
+
+/* Fills out (room for HS_ITEM_MAX_CHANGES) with it's changes, in order,
+** and returns how many (it->n_changes). The strings are it's own: valid
+** until it changes or is cleared. */
+size_t hs_item_changes(const hs_plan_item *it, hs_change *out);
+
+/* Appends a change (copies before and after); -1 on no memory or when
+** the item has HS_ITEM_MAX_CHANGES already. */
 int hs_item_add_change(hs_plan_item *it, int field, const char *before,
                        const char *after);
 

@@ -93,12 +93,14 @@ static const hs_plan_item *item(const hs_plan *plan, const char *hris)
   return it;
 }
 
+/* The item's change of field (valid until the next call), or NULL. */
 static const hs_change *change(const hs_plan_item *it, int field)
 {
-  size_t i;
-  for(i = 0; i < it->n_changes; i++)
-    if(it->changes[i].field == field)
-      return &it->changes[i];
+  static hs_change ch[HS_ITEM_MAX_CHANGES];
+  size_t i, n = hs_item_changes(it, ch);
+  for(i = 0; i < n; i++)
+    if(ch[i].field == field)
+      return &ch[i];
   return NULL;
 }
 

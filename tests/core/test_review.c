@@ -151,6 +151,7 @@ static void test_split_defaults(void **state)
 {
   hs_policy pol;
   hs_plan plan, apply;
+  hs_change ch[HS_ITEM_MAX_CHANGES];
   hs_queue old, found;
   hs_err err;
   (void)state;
@@ -174,7 +175,8 @@ static void test_split_defaults(void **state)
   assert_int_equal(apply.counts[HS_ACT_LEFT], 0);
   assert_int_equal(apply.counts[HS_ACT_UPDATE], 1);
   assert_int_equal(apply.items[0].n_changes, 1);
-  assert_int_equal(apply.items[0].changes[0].field, HS_SF_CITY);
+  assert_int_equal(hs_item_changes(&apply.items[0], ch), 1);
+  assert_int_equal(ch[0].field, HS_SF_CITY);
   hs_plan_clear(&apply);
   hs_queue_clear(&found);
   /* incremental: the stakeholders no record claimed are not asked about */

@@ -175,6 +175,7 @@ static void run_log(void **state)
 static void plan_file_round_trip(void **state)
 {
   hs_registry reg = {0};
+  hs_change ch[HS_ITEM_MAX_CHANGES];
   hs_plan plan, back;
   char path[160];
   struct stat sb;
@@ -194,9 +195,10 @@ static void plan_file_round_trip(void **state)
   assert_int_equal(back.counts[HS_ACT_UNCHANGED], 12);
   assert_int_equal(back.counts[HS_ACT_UPDATE], 1);
   assert_int_equal(back.items[1].sh_id, 7);
-  assert_int_equal(back.items[1].changes[0].field, HS_SF_EMAIL);
-  assert_string_equal(back.items[1].changes[0].after, "grace@x");
-  assert_null(back.items[1].changes[0].before);
+  assert_int_equal(hs_item_changes(&back.items[1], ch), 1);
+  assert_int_equal(ch[0].field, HS_SF_EMAIL);
+  assert_string_equal(ch[0].after, "grace@x");
+  assert_null(ch[0].before);
   assert_string_equal(back.items[2].reason, "two of them");
   hs_plan_clear(&back);
   hs_plan_clear(&plan);
