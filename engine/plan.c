@@ -377,7 +377,7 @@ static int index_duplicates(hs_planner *p)
     return 0;
   if(!(p->dup_name = hs_keyidx_new(p->reg->n * 2)) ||
      !(p->dup_email = hs_keyidx_new(p->reg->n)))
-    return -1;
+    goto fail;
   for(i = 0; i < p->reg->n; i++) {
     char *name = dup_name_key(p, i, 0), *both = dup_name_key(p, i, 1);
     char *email = hs_emailkey(p->reg->items[i].v[HS_SF_EMAIL]);
@@ -392,9 +392,14 @@ static int index_duplicates(hs_planner *p)
     free(both);
     free(email);
     if(bad)
-      return -1;
+      goto fail;
   }
   return 0;
+fail: /* not half built: the next call starts again */
+  hs_keyidx_free(p->dup_name);
+  hs_keyidx_free(p->dup_email);
+  p->dup_name = p->dup_email = NULL;
+  return -1;
 }
 
 static hs_rc track_wanted(hs_planner *p, hs_err *err)
