@@ -126,6 +126,9 @@ static void apply_all_or_nothing(void **state)
   assert_string_equal(after.items[0].v[HS_SF_EMAIL], "grace@x");
   assert_string_equal(after.items[1].v[HS_SF_NAME], "Ada Lovelace");
   assert_string_equal(after.items[1].v[HS_SF_GROUPS], "Board;Staff");
+  assert_null(after.items[0].v[HS_SF_GROUPS]);
+  /* Loaded values live in the registry's arena, not a malloc each. */
+  assert_non_null(after.strings);
   assert_string_not_equal(after.fingerprint, reg.fingerprint);
 
   /* The same plan again: the registry moved on, so it is stale. */
