@@ -114,6 +114,11 @@ struct hs_conn {
   int collect;
   hs_buf warns;
   size_t n_warns;
+
+  /* SDK 1.4 http_stream: a stream is running (its chunk function may not
+  ** start another request), and the answer handed out for an http_fn one. */
+  int streaming;
+  hrsync_http_response stream_resp;
 };
 
 static hs_conn *conn_of(hrsync_host_ctx *ctx)
@@ -238,6 +243,8 @@ static hrsync_status svc_http(hrsync_host_ctx *ctx,
   if(!out)
     return violate(c, "http() called without a response pointer");
   *out = NULL;
+  if(c->streaming)
+    return violate(c, "http() called from http_stream's chunk function");
   if(c->params.http_fn)
     rc = c->params.http_fn(c->params.http_arg, req, out, &e);
   else if(c->params.http)
@@ -248,6 +255,78 @@ static hrsync_status svc_http(hrsync_host_ctx *ctx,
     return HRSYNC_E_NOMEM;
   if(rc) {
     /* The detail the plugin will most likely pass on; it may override. */
+    svc_set_error(ctx, e.msg);
+    return HRSYNC_E_HTTP;
+  }
+  return HRSYNC_OK;
+}
+
+/* SDK 1.4 http_stream: the plugin's chunk function behind the
+** transport's, its status kept for the plugin's call to return. */
+typedef struct stream_sink {
+  hrsync_status (*chunk)(void *arg, const char *data, size_t len);
+  void *arg;
+  hrsync_status st;
+} stream_sink;
+
+static int on_stream_chunk(void *arg, const char *data, size_t len)
+{
+  stream_sink *s = arg;
+  s->st = s->chunk(s->arg, data, len);
+  return s->st != HRSYNC_OK;
+}
+
+/* An http_fn stand-in holds whole answers: a 2xx one is handed over as
+** one chunk, so a plugin reads it the same way. */
+static hs_rc stream_held(hs_conn *c, const hrsync_http_request *req,
+                         stream_sink *s, const hrsync_http_response **out,
+                         hs_err *e)
+{
+  const hrsync_http_response *r = NULL;
+  hs_rc rc = c->params.http_fn(c->params.http_arg, req, &r, e);
+  if(rc || r->status < 200 || r->status >= 300) {
+    *out = r;
+    return rc;
+  }
+  c->stream_resp = *r;
+  c->stream_resp.body = "";
+  *out = &c->stream_resp;
+  if(r->body_len && on_stream_chunk(s, r->body, r->body_len))
+    return hs_err_set(e, HS_E_RUNTIME, "stopped by its reader");
+  return HS_OK;
+}
+
+static hrsync_status svc_http_stream(
+    hrsync_host_ctx *ctx, const hrsync_http_request *req,
+    hrsync_status (*chunk)(void *arg, const char *data, size_t len), void *arg,
+    const hrsync_http_response **out)
+{
+  hs_conn *c = conn_of(ctx);
+  stream_sink s = {chunk, arg, HRSYNC_OK};
+  hs_err e = {HS_OK, ""};
+  hs_rc rc;
+  if(!out || !chunk)
+    return violate(c, "http_stream() called without a response pointer or "
+                      "a chunk function");
+  *out = NULL;
+  if(c->streaming)
+    return violate(c, "http_stream() called from its own chunk function");
+  c->streaming = 1;
+  if(c->params.http_fn)
+    rc = stream_held(c, req, &s, out, &e);
+  else if(c->params.http)
+    rc = hs_http_stream(c->params.http, req, on_stream_chunk, &s, out, &e);
+  else
+    rc = hs_err_set(&e, HS_E_HTTP, "no HTTP transport configured");
+  c->streaming = 0;
+  if(s.st != HRSYNC_OK) {
+    *out = NULL;
+    return s.st; /* the plugin's own, with its own error detail */
+  }
+  if(rc == HS_E_NOMEM)
+    return HRSYNC_E_NOMEM;
+  if(rc) {
+    *out = NULL;
     svc_set_error(ctx, e.msg);
     return HRSYNC_E_HTTP;
   }
@@ -633,6 +712,7 @@ static const hrsync_host host_table = {
     .roster_total = svc_roster_total,
     .changed_since = svc_changed_since,
     .changed_only = svc_changed_only,
+    .http_stream = svc_http_stream,
 };
 
 const hrsync_host *hs_host_table(void)

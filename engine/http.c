@@ -29,6 +29,16 @@
 
 #define BACKOFF_FIRST_MS 500L
 
+/* A digest of a byte stream, the same however it is split: 8 bytes at a
+** time (a carry for the split ones), multiply and fold. Not for secrets:
+** only to see that an answer asked again begins with the same bytes. */
+typedef struct stream_sum {
+  uint64_t h;
+  size_t n;
+  unsigned char carry[8];
+  unsigned nc;
+} stream_sum;
+
 struct hs_http {
   CURL *easy;
   hs_log *log;
@@ -48,6 +58,15 @@ struct hs_http {
   hrsync_http_response resp;
   hs_http_stats stats;
   char errbuf[CURL_ERROR_SIZE];
+
+  /* hs_http_stream: where a 2xx body goes instead of body (NULL: held). */
+  hs_http_chunk_fn stream_fn;
+  void *stream_arg;
+  size_t streamed;    /* bytes handed to stream_fn, all attempts */
+  size_t received;    /* 2xx body bytes of this attempt */
+  int stream_stopped; /* stream_fn asked to stop */
+  int stream_changed; /* a resumed answer did not begin as the first one */
+  stream_sum sum_sent, sum_again; /* digests: handed over / received again */
 };
 
 hs_rc hs_http_new(const hs_http_opts *opts, hs_log *log, hs_http **out,
@@ -99,10 +118,14 @@ void hs_http_get_stats(const hs_http *h, hs_http_stats *out)
 /* ------------------------------------------------------------------ */
 /* curl callbacks                                                       */
 
+static size_t on_stream_body(hs_http *h, const char *data, size_t len);
+
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
   hs_http *h = arg;
   size_t len = size * n;
+  if(h->stream_fn)
+    return on_stream_body(h, data, len);
   if(len > h->max_body || h->body.len > h->max_body - len) {
     h->body_too_big = 1;
     return 0; /* makes curl fail the transfer with CURLE_WRITE_ERROR */
@@ -249,6 +272,9 @@ static int build_headers(const hrsync_http_request *req,
   return 0;
 }
 
+static void setup_stream(hs_http *h);
+static void stream_attempt(hs_http *h);
+
 static void setup(hs_http *h, const hrsync_http_request *req,
                   struct curl_slist *headers)
 {
@@ -278,6 +304,8 @@ static void setup(hs_http *h, const hrsync_http_request *req,
     curl_easy_setopt(c, CURLOPT_DEBUGDATA, h);
     curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
   }
+  if(h->stream_fn)
+    setup_stream(h);
   if(req->basic_user) {
     /* CURLAUTH_BASIC alone makes curl send it on the first request. */
     curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
@@ -451,6 +479,7 @@ hs_rc hs_http_perform(hs_http *h, const hrsync_http_request *req,
     hs_buf_reset(&h->hdr);
     h->nhdr = 0;
     h->body_too_big = 0;
+    stream_attempt(h);
     h->errbuf[0] = 0;
     setup(h, req, headers);
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -467,7 +496,8 @@ hs_rc hs_http_perform(hs_http *h, const hrsync_http_request *req,
       hs_log_printf(h->log, HS_LOG_INFO, "http",
                     "%s %s -> %ld (%ld ms, %zu "
                     "bytes)",
-                    method, req->url, status, elapsed_ms(&t0), h->body.len);
+                    method, req->url, status, elapsed_ms(&t0),
+                    h->stream_fn ? h->streamed : h->body.len);
       if(!retry_status(status) || last) {
         *out = &h->resp;
         break;
@@ -490,11 +520,17 @@ hs_rc hs_http_perform(hs_http *h, const hrsync_http_request *req,
                  h->max_body);
         why = big;
       }
+      if(h->stream_stopped)
+        why = "stopped by its reader";
+      else if(h->stream_changed)
+        why = "the answer asked again after a broken transfer did not begin "
+              "as the first one";
       hs_log_printf(h->log, HS_LOG_INFO, "http",
                     "%s %s -> failed: %s "
                     "(%ld ms)",
                     method, req->url, why, elapsed_ms(&t0));
-      if(!retry_curl(cc) || last) {
+      /* A streamed body cannot be taken back: a retry resumes it. */
+      if(!retry_curl(cc) || last || h->stream_stopped || h->stream_changed) {
         rc =
             hs_err_set(err, HS_E_HTTP, "%s %s: %s (after %d attempt%s)",
                        method, req->url, why, attempt + 1, attempt ? "s" : "");
@@ -511,5 +547,148 @@ hs_rc hs_http_perform(hs_http *h, const hrsync_http_request *req,
   /* The handle still points at the list; drop it before freeing. */
   curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all(headers);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Streaming (SDK 1.4 http_stream)                                      */
+
+/* What an error answer of a stream keeps for the plugin to quote. */
+#define STREAM_ERROR_BODY (64UL * 1024)
+
+static void sum_mix(stream_sum *s, uint64_t w)
+{
+  s->h = (s->h ^ w) * 0x9E3779B97F4A7C15ULL;
+  s->h ^= s->h >> 29;
+}
+
+static void sum_add(stream_sum *s, const char *d, size_t len)
+{
+  uint64_t w;
+  s->n += len;
+  while(len && s->nc) {
+    s->carry[s->nc++] = (unsigned char)*d++;
+    len--;
+    if(s->nc == 8) {
+      memcpy(&w, s->carry, 8);
+      sum_mix(s, w);
+      s->nc = 0;
+    }
+  }
+  for(; len >= 8; d += 8, len -= 8) {
+    memcpy(&w, d, 8);
+    sum_mix(s, w);
+  }
+  while(len--)
+    s->carry[s->nc++] = (unsigned char)*d++;
+}
+
+static int sum_equal(const stream_sum *a, const stream_sum *b)
+{
+  return a->n == b->n && a->h == b->h && a->nc == b->nc &&
+         !memcmp(a->carry, b->carry, a->nc);
+}
+
+/* Every attempt starts receiving the body afresh. */
+static void stream_attempt(hs_http *h)
+{
+  h->received = 0;
+  h->stream_stopped = 0;
+  h->stream_changed = 0;
+  memset(&h->sum_again, 0, sizeof(h->sum_again));
+}
+
+/* A 2xx body goes to the reader as it arrives. After a broken transfer
+** the answer asked again must begin with the bytes already handed over
+** (same digest): they are skipped and only the rest goes on. Any other
+** body is held, its first 64 KiB (enough for any error document). */
+static size_t on_stream_body(hs_http *h, const char *data, size_t len)
+{
+  long status = 0;
+  size_t keep, again;
+  curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
+  if(status >= 200 && status < 300) {
+    again = h->received < h->streamed ? h->streamed - h->received : 0;
+    if(again > len)
+      again = len;
+    h->received += len;
+    if(again) {
+      sum_add(&h->sum_again, data, again);
+      if(h->received >= h->streamed &&
+         !sum_equal(&h->sum_again, &h->sum_sent)) {
+        h->stream_changed = 1;
+        return 0;
+      }
+    }
+    if(len > again) {
+      if(h->stream_fn(h->stream_arg, data + again, len - again)) {
+        h->stream_stopped = 1;
+        return 0; /* curl fails the transfer with CURLE_WRITE_ERROR */
+      }
+      sum_add(&h->sum_sent, data + again, len - again);
+      h->streamed += len - again;
+    }
+    return len;
+  }
+  keep = h->body.len < STREAM_ERROR_BODY ? STREAM_ERROR_BODY - h->body.len : 0;
+  if(keep > len)
+    keep = len;
+  return keep && hs_buf_append(&h->body, data, keep) ? 0 : len;
+}
+
+/* A streamed body is the reader's memory, so the response cap does not
+** apply; and its length is the reader's pace (a big roster parsed and
+** planned as it arrives), so instead of a total timeout a transfer fails
+** when it stalls: under a byte a second for the per-attempt timeout. */
+static void setup_stream(hs_http *h)
+{
+  CURL *c = h->easy;
+  long secs = h->total_timeout_ms / 1000;
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)0);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 0L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, secs > 0 ? secs : 1L);
+}
+
+hs_rc hs_http_stream(hs_http *h, const hrsync_http_request *req,
+                     hs_http_chunk_fn fn, void *arg,
+                     const hrsync_http_response **out, hs_err *err)
+{
+  const char *m = req && req->method ? req->method : "GET";
+  hs_rc rc;
+  *out = NULL;
+  if(!fn)
+    return hs_err_set(err, HS_E_HTTP, "http: stream without a chunk reader");
+  h->stream_fn = fn;
+  h->stream_arg = arg;
+  h->streamed = 0;
+  memset(&h->sum_sent, 0, sizeof(h->sum_sent));
+  rc = hs_http_perform(h, req, out, err);
+  h->stream_fn = NULL;
+  h->stream_arg = NULL;
+  if(h->stream_stopped) {
+    *out = NULL;
+    return hs_err_set(err, HS_E_RUNTIME,
+                      "%s %s: stopped by its reader after %zu bytes", m,
+                      req->url, h->streamed);
+  }
+  if(rc != HS_OK)
+    return rc;
+  if((*out)->status >= 200 && (*out)->status < 300) {
+    if(h->received >= h->streamed) {
+      h->resp.body_len = h->streamed; /* body stays "" */
+      return HS_OK;
+    }
+    rc = hs_err_set(err, HS_E_HTTP,
+                    "%s %s: the answer asked again after a broken transfer "
+                    "is shorter than the %zu bytes already read",
+                    m, req->url, h->streamed);
+  }
+  else if(h->streamed)
+    rc = hs_err_set(err, HS_E_HTTP,
+                    "%s %s: HTTP %u when asked again after a broken transfer",
+                    m, req->url, (unsigned)(*out)->status);
+  if(rc != HS_OK)
+    *out = NULL;
   return rc;
 }

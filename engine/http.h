@@ -38,6 +38,21 @@ void hs_http_free(hs_http *http);
 hs_rc hs_http_perform(hs_http *http, const hrsync_http_request *req,
                       const hrsync_http_response **out, hs_err *err);
 
+/* Reader of a streamed body: 0 to go on, non-zero to stop the transfer. */
+typedef int (*hs_http_chunk_fn)(void *arg, const char *data, size_t len);
+
+/* hs_http_perform for a body too big to hold (SDK 1.4 http_stream): a
+** 2xx body goes to fn chunk by chunk as it arrives, never held, so
+** max_body_bytes does not apply; *out then has the status and headers,
+** body "" and body_len the bytes streamed. Retries happen before the
+** first chunk only; a transfer broken after it is HS_E_HTTP. A non-2xx
+** body is held (its first 64 KiB) as hs_http_perform holds it. Instead
+** of the total timeout, a stream fails when it stalls (under a byte a
+** second for total_timeout_ms). HS_E_RUNTIME when fn stopped it. */
+hs_rc hs_http_stream(hs_http *http, const hrsync_http_request *req,
+                     hs_http_chunk_fn fn, void *arg,
+                     const hrsync_http_response **out, hs_err *err);
+
 /* Counters for tests and benchmarks. */
 typedef struct hs_http_stats {
   unsigned long requests; /* attempts sent, retries included */

@@ -621,6 +621,11 @@ static hrsync_status ch_http(hrsync_host_ctx *c, const hrsync_http_request *r,
     *out = NULL;
   if(outside(c, "http"))
     return HRSYNC_E_INTERNAL;
+  if(c->in_stream) {
+    breach(c, "http() called from http_stream's chunk function in %s",
+           hs_ch_phase_name(c->phase));
+    return HRSYNC_E_INTERNAL;
+  }
   if(!r || !out || r->struct_size < HRSYNC_HTTP_REQUEST_V1_0_SIZE ||
      !r->method || !r->url) {
     breach(c, "http() with a NULL or malformed request in %s",
@@ -660,6 +665,43 @@ static hrsync_status ch_http(hrsync_host_ctx *c, const hrsync_http_request *r,
   if(st == HRSYNC_OK)
     *out = &c->resp;
   return st;
+}
+
+/* SDK 1.4 http_stream: the answer http() would give (faults included),
+** a 2xx body then handed over in HS_CH_STREAM_CHUNK pieces. */
+static hrsync_status
+ch_http_stream(hrsync_host_ctx *c, const hrsync_http_request *r,
+               hrsync_status (*chunk)(void *arg, const char *data, size_t len),
+               void *arg, const hrsync_http_response **out)
+{
+  const hrsync_http_response *resp = NULL;
+  hrsync_status st;
+  size_t off;
+  if(out)
+    *out = NULL;
+  if(!chunk || !out) {
+    if(!outside(c, "http_stream"))
+      breach(c, "http_stream() with a NULL chunk function or out in %s",
+             hs_ch_phase_name(c->phase));
+    return HRSYNC_E_INTERNAL;
+  }
+  st = ch_http(c, r, &resp);
+  if(st || resp->status < 200 || resp->status >= 300) {
+    *out = resp;
+    return st;
+  }
+  c->in_stream = 1;
+  for(off = 0; !st && off < resp->body_len; off += HS_CH_STREAM_CHUNK) {
+    size_t n = resp->body_len - off;
+    st = chunk(arg, resp->body + off,
+               n < HS_CH_STREAM_CHUNK ? n : HS_CH_STREAM_CHUNK);
+  }
+  c->in_stream = 0;
+  if(st)
+    return st;
+  c->resp.body = "";
+  *out = &c->resp;
+  return HRSYNC_OK;
 }
 
 static int fail_here(hrsync_host_ctx *c, hs_ch_outcome *o, hs_ch_phase ph,
@@ -772,6 +814,7 @@ static const hrsync_host table = {
     .free = ch_free,
     .field_withheld = ch_field_withheld,
     .roster_total = ch_roster_total,
+    .http_stream = ch_http_stream,
 };
 
 const hrsync_host *hs_ch_table(void)

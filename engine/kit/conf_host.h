@@ -106,7 +106,13 @@ struct hrsync_host_ctx {
   hs_fixture_exchange *rec; /* record mode: the exchanges, owned */
   size_t n_rec;
   char rec_error[512]; /* why a live exchange could not be kept */
+
+  int in_stream; /* SDK 1.4 http_stream is handing over chunks */
 };
+
+/* http_stream hands a 2xx body over in chunks this big: small and odd, so
+** a connector's stream parser meets tokens split across chunks. */
+#define HS_CH_STREAM_CHUNK 61
 
 /* How a run of the callbacks ended. */
 typedef struct hs_ch_outcome {

@@ -118,7 +118,7 @@ static void bhr_close(hrsync_conn *c)
 {
   if(!c)
     return;
-  json_object_put(c->seen);
+  hsp_idset_free(&c->seen);
   json_object_put(c->meta);
   json_object_put(c->ds_names);
   json_object_put(c->ds_plan);
@@ -139,9 +139,39 @@ static int looks_like_xml(const hrsync_http_response *resp)
   return 0;
 }
 
-static hrsync_status send(hrsync_conn *c, const char *method, const char *path,
-                          const char *body, const char *what,
-                          const hrsync_http_response **out, int quiet_404)
+/* A streamed body's reader: BambooHR's XML (an ignored Accept header)
+** named as such at its first byte, the rest fed to the JSON parser. */
+typedef struct xml_sniff {
+  hrsync_conn *c;
+  const char *what;
+  hsp_chunk_fn chunk;
+  void *arg;
+  int checked;
+} xml_sniff;
+
+static hrsync_status sniff_chunk(void *arg, const char *data, size_t len)
+{
+  xml_sniff *x = arg;
+  size_t i;
+  for(i = 0; !x->checked && i < len; i++) {
+    if(strchr(" \t\r\n", data[i]) && data[i])
+      continue;
+    x->checked = 1;
+    if(data[i] == '<')
+      return hrsync_errorf(x->c->hh.h, x->c->hh.ctx, HRSYNC_E_PARSE,
+                           "%s: expected JSON, got XML (Accept header "
+                           "ignored?)",
+                           x->what);
+  }
+  return x->chunk(x->arg, data, len);
+}
+
+/* send and bhr_send_stream: a 2xx body goes to chunk(arg) when chunk is
+** not NULL (checked for XML on the way), else stays in *out. */
+static hrsync_status request(hrsync_conn *c, const char *method,
+                             const char *path, const char *body,
+                             const char *what, hsp_chunk_fn chunk, void *arg,
+                             const hrsync_http_response **out, int quiet_404)
 {
   const hrsync_kv with_body[] = {{"Accept", "application/json"},
                                  /* Exactly this: "; charset=UTF-8" makes
@@ -150,6 +180,7 @@ static hrsync_status send(hrsync_conn *c, const char *method, const char *path,
                                  {"Content-Type", "application/json"}};
   hrsync_http_request req;
   const hrsync_http_response *resp = NULL;
+  xml_sniff x = {c, what, chunk, arg, 0};
   char url[2048];
   hrsync_status st;
   *out = NULL;
@@ -162,7 +193,8 @@ static hrsync_status send(hrsync_conn *c, const char *method, const char *path,
   req.basic_user = c->api_key;
   req.basic_password = "x";
   c->status = 0;
-  st = c->hh.h->http(c->hh.ctx, &req, &resp);
+  st = chunk ? hsp_send_streamed(&c->hh, &req, sniff_chunk, &x, &resp)
+             : c->hh.h->http(c->hh.ctx, &req, &resp);
   if(st != HRSYNC_OK)
     return st;
   c->status = resp->status;
@@ -171,13 +203,28 @@ static hrsync_status send(hrsync_conn *c, const char *method, const char *path,
   st = hsp_check_status(&c->hh, resp, what, "X-BambooHR-Error-Message");
   if(st != HRSYNC_OK)
     return st;
-  if(looks_like_xml(resp))
+  if(!chunk && looks_like_xml(resp))
     return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: expected JSON, got XML (Accept header "
                          "ignored?)",
                          what);
   *out = resp;
   return HRSYNC_OK;
+}
+
+static hrsync_status send(hrsync_conn *c, const char *method, const char *path,
+                          const char *body, const char *what,
+                          const hrsync_http_response **out, int quiet_404)
+{
+  return request(c, method, path, body, what, NULL, NULL, out, quiet_404);
+}
+
+hrsync_status bhr_send_stream(hrsync_conn *c, const char *method,
+                              const char *path, const char *body,
+                              const char *what, hsp_chunk_fn chunk, void *arg)
+{
+  const hrsync_http_response *resp;
+  return request(c, method, path, body, what, chunk, arg, &resp, 0);
 }
 
 hrsync_status bhr_send(hrsync_conn *c, const char *method, const char *path,

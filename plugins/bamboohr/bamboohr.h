@@ -9,6 +9,7 @@
 #define HRSYNC_BAMBOOHR_H
 
 #include "hsp.h"
+#include "hsp_idset.h"
 #include "hsp_stream.h"
 
 /* The custom report accepts at most this many fields per request. */
@@ -36,7 +37,7 @@ struct hrsync_conn {
   long page_size;    /* dataset: rows per page; 0 = not started */
   unsigned status;   /* HTTP status of bhr_call's last answer; 0 = none */
   int done;          /* the roster has been read to its end */
-  json_object *seen; /* dataset: hris ids emitted so far (a set) */
+  hsp_idset seen;    /* dataset: hris ids emitted so far */
   json_object *meta; /* authenticate's /v1/meta/fields, kept for
                         list_fields (which frees it); NULL otherwise */
   json_object *ds_names; /* dataset: {name: label} from the fields list */
@@ -60,6 +61,13 @@ hrsync_status bhr_call(hrsync_conn *c, const char *method, const char *path,
 hrsync_status bhr_send(hrsync_conn *c, const char *method, const char *path,
                        const char *body, const char *what,
                        const hrsync_http_response **out);
+
+/* bhr_send, but a 2xx body goes to chunk(arg) as it arrives (SDK 1.4
+** http_stream, or whole on an older host), never held by the connector;
+** an XML body fails at its first byte. The status is checked after. */
+hrsync_status bhr_send_stream(hrsync_conn *c, const char *method,
+                              const char *path, const char *body,
+                              const char *what, hsp_chunk_fn chunk, void *arg);
 
 /* bhr_call, but a 404 answer returns HRSYNC_E_HTTP (c->status 404)
 ** without setting the error: the caller has somewhere else to ask. */
@@ -114,7 +122,7 @@ hrsync_status bhr_next_page(hrsync_conn *c, int *has_more);
 /* Emits one employee object (every member a record field; the hire date
 ** rule); seen is the set of ids emitted so far (a repeat is skipped). */
 hrsync_status bhr_emit_employee(hrsync_conn *c, const char *id,
-                                json_object *fields, json_object *seen);
+                                json_object *fields, hsp_idset *seen);
 
 /* SDK 1.3 incremental fetch (changed.c): when the host gives a watermark
 ** and few enough people changed, emits only them and sets *honoured;

@@ -49,11 +49,10 @@ static hrsync_status field_query(json_object *fields, char **out)
 /* Each changed employee that still exists, fetched and emitted. */
 static hrsync_status emit_changed(hrsync_conn *c, json_object *emps)
 {
-  json_object *fields = NULL, *seen = json_object_new_object();
+  json_object *fields = NULL;
+  hsp_idset seen = HSP_IDSET_INIT;
   char *q = NULL;
   hrsync_status st;
-  if(!seen)
-    return HRSYNC_E_NOMEM;
   if((st = bhr_requested_fields(c, &fields)) == HRSYNC_OK)
     st = field_query(fields, &q);
   json_object_object_foreach(emps, key, e)
@@ -91,12 +90,12 @@ static hrsync_status emit_changed(hrsync_conn *c, json_object *emps)
       st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: not an employee object", what);
     if(st == HRSYNC_OK)
-      st = bhr_emit_employee(c, key, one, seen);
+      st = bhr_emit_employee(c, key, one, &seen);
     json_object_put(one);
   }
   free(q);
   json_object_put(fields);
-  json_object_put(seen);
+  hsp_idset_free(&seen);
   return st;
 }
 

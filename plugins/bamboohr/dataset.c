@@ -398,12 +398,14 @@ static hrsync_status emit_row(hrsync_conn *c, const char *id, json_object *f)
   const char *hire_name = dataset_name(c, "hireDate");
   size_t i, n = json_object_array_length(c->ds_plan);
   hrsync_status st;
-  if(json_object_object_get_ex(c->seen, id, NULL)) {
+  int fresh = hsp_idset_add(&c->seen, id);
+  if(fresh < 0)
+    return HRSYNC_E_NOMEM;
+  if(!fresh) {
     hrsync_logf(h, c->hh.ctx, HRSYNC_LOG_INFO,
                 "employee %s listed twice; kept the first", id);
     return HRSYNC_OK;
   }
-  json_object_object_add(c->seen, id, NULL);
   st = h->record_begin(c->hh.ctx, id);
   for(i = 0; i < n && st == HRSYNC_OK; i++) {
     json_object *pair = json_object_array_get_idx(c->ds_plan, i), *v;
@@ -430,8 +432,6 @@ hrsync_status bhr_dataset_page(hrsync_conn *c)
   hrsync_status st;
   size_t i, n, fresh = 0;
   long page, total;
-  if(!c->seen && !(c->seen = json_object_new_object()))
-    return HRSYNC_E_NOMEM;
   st = bhr_dataset_load(c);
   if(st == HRSYNC_OK)
     st = dataset_request(c, &root, &page, what, sizeof(what));
@@ -462,7 +462,7 @@ hrsync_status bhr_dataset_page(hrsync_conn *c)
                          "%s: data[%zu] has no %s", what, i, EEID);
       break;
     }
-    if(!json_object_object_get_ex(c->seen, id, NULL))
+    if(!hsp_idset_has(&c->seen, id))
       fresh++;
     st = emit_row(c, id, f);
   }

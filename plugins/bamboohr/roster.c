@@ -15,6 +15,7 @@
 */
 #include "bamboohr.h"
 
+#include <json-c/printbuf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,17 +125,19 @@ hrsync_status bhr_emit_member(hrsync_conn *c, const char *key,
 ** reason when there is no hire date. id is the hris id; when fields lacks
 ** an "id" member it is added. A repeated id is skipped (seen). */
 hrsync_status bhr_emit_employee(hrsync_conn *c, const char *id,
-                                json_object *fields, json_object *seen)
+                                json_object *fields, hsp_idset *seen)
 {
   json_object *hire = NULL;
   const hrsync_host *h = c->hh.h;
   hrsync_status st;
-  if(json_object_object_get_ex(seen, id, NULL)) {
+  int fresh = hsp_idset_add(seen, id);
+  if(fresh < 0)
+    return HRSYNC_E_NOMEM;
+  if(!fresh) {
     hrsync_logf(h, c->hh.ctx, HRSYNC_LOG_INFO,
                 "employee %s listed twice; kept the first", id);
     return HRSYNC_OK;
   }
-  json_object_object_add(seen, id, NULL);
   st = h->record_begin(c->hh.ctx, id);
   if(st == HRSYNC_OK && !json_object_object_get_ex(fields, "id", NULL))
     st = h->record_set(c->hh.ctx, "id", id);
@@ -169,16 +172,24 @@ static int listed(json_object *got, const char *f)
   return 0;
 }
 
-/* The custom report's answer, read in two streaming passes: first what
-** it says about itself (fields[]) and which fields anyone has a value for,
-** then the employees one by one. */
+/* The custom report's answer, streamed: employees are emitted as they
+** arrive once it is known which fields BambooHR withheld, that is once
+** fields[] has come (it comes first) and some employee has a value for a
+** requested field (the first one does, in any real company). Until then
+** employees wait, as their own JSON text; an answer where fields[] comes
+** last, or where no one has a value, waits whole (the rare shapes cost
+** memory, never correctness). */
 typedef struct report_walk {
   hrsync_conn *c;
   const char *what;
-  json_object *got;     /* the report's fields[] (a reference), or NULL */
-  json_object *nonnull; /* field ids some employee has a value for */
-  json_object *seen;    /* hris ids emitted */
-  size_t n;             /* employees */
+  json_object *asked;       /* the requested field ids (borrowed) */
+  json_object *got;         /* the report's fields[] (a reference), or NULL */
+  int any_value;            /* an employee has a value for a requested field */
+  int resolved;             /* the withheld fields are known */
+  hsp_idset seen;           /* hris ids emitted */
+  size_t n;                 /* employees */
+  struct printbuf *waiting; /* "<idx>\t<json>\0" per waiting employee */
+  size_t n_waiting;
 } report_walk;
 
 /* Records f as withheld: its values are not emitted (absent, not empty,
@@ -223,7 +234,7 @@ static void report_withheld(hrsync_conn *c, json_object *asked,
     if(!strcmp(f, "id"))
       continue; /* every employee carries it whatever fields[] says */
     n_asked++;
-    all_null += rw->n && !json_object_object_get_ex(rw->nonnull, f, NULL);
+    all_null += rw->n && !rw->any_value;
     if(!got || listed(got, f))
       continue;
     n++;
@@ -251,9 +262,9 @@ static void report_withheld(hrsync_conn *c, json_object *asked,
                 n > 1 ? "they do" : "it does", list);
 }
 
-/* Pass 1, members other than employees: fields[] is kept; BambooHR's
-** own {"error": {"message"}} (some endpoints send it with a 200) ends
-** the walk. */
+/* Members other than employees: fields[] is kept; BambooHR's own
+** {"error": {"message"}} (some endpoints send it with a 200) ends the
+** walk. */
 static hrsync_status on_member(void *arg, const char *key, json_object *v)
 {
   report_walk *rw = arg;
@@ -272,28 +283,23 @@ static hrsync_status on_member(void *arg, const char *key, json_object *v)
   return HRSYNC_OK;
 }
 
-/* Pass 1, each employee: which fields carry a value. */
-static hrsync_status on_count(void *arg, json_object *e, size_t idx)
+/* Whether e has a value for a requested field other than the id. */
+static int has_value(const report_walk *rw, json_object *e)
 {
-  report_walk *rw = arg;
-  (void)idx;
-  rw->n++;
-  if(!json_object_is_type(e, json_type_object))
-    return HRSYNC_OK; /* pass 2 says so */
-  {
-    json_object_object_foreach(e, key, val)
-    {
-      if(val && !json_object_object_get_ex(rw->nonnull, key, NULL))
-        json_object_object_add(rw->nonnull, key, NULL);
-    }
+  size_t i, n = json_object_array_length(rw->asked);
+  json_object *v;
+  for(i = 0; i < n; i++) {
+    const char *f =
+        json_object_get_string(json_object_array_get_idx(rw->asked, i));
+    if(strcmp(f, "id") && json_object_object_get_ex(e, f, &v) && v)
+      return 1;
   }
-  return HRSYNC_OK;
+  return 0;
 }
 
-/* Pass 2, each employee: checked and emitted. */
-static hrsync_status on_emit(void *arg, json_object *e, size_t i)
+/* One employee: checked and emitted. */
+static hrsync_status emit_one(report_walk *rw, json_object *e, size_t i)
 {
-  report_walk *rw = arg;
   json_object *idv = NULL;
   char tmp[64];
   const char *id;
@@ -305,16 +311,68 @@ static hrsync_status on_emit(void *arg, json_object *e, size_t i)
   if(!id || !*id)
     return hrsync_errorf(rw->c->hh.h, rw->c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: employees[%zu] has no id", rw->what, i);
-  return bhr_emit_employee(rw->c, id, e, rw->seen);
+  return bhr_emit_employee(rw->c, id, e, &rw->seen);
 }
 
-/* The answer holds everyone at once; it is walked, never parsed whole,
-** so memory is the body plus one employee (10,000 people: see README). */
+/* The withheld fields are known: said, then the waiting employees go. */
+static hrsync_status resolve(report_walk *rw)
+{
+  const char *p = rw->waiting ? rw->waiting->buf : NULL;
+  size_t k;
+  hrsync_status st = HRSYNC_OK;
+  rw->resolved = 1;
+  report_withheld(rw->c, rw->asked, rw);
+  for(k = 0; !st && k < rw->n_waiting; k++) {
+    char *tab;
+    size_t idx = (size_t)strtoul(p, &tab, 10);
+    json_object *e = json_tokener_parse(tab + 1);
+    if(!e)
+      return HRSYNC_E_INTERNAL; /* our own text */
+    st = emit_one(rw, e, idx);
+    json_object_put(e);
+    p = tab + 1 + strlen(tab + 1) + 1;
+  }
+  printbuf_free(rw->waiting);
+  rw->waiting = NULL;
+  rw->n_waiting = 0;
+  return st;
+}
+
+static hrsync_status wait_one(report_walk *rw, json_object *e, size_t i)
+{
+  const char *text = json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN);
+  if(!rw->waiting && !(rw->waiting = printbuf_new()))
+    return HRSYNC_E_NOMEM;
+  if(!text || sprintbuf(rw->waiting, "%zu\t", i) < 0 ||
+     printbuf_memappend(rw->waiting, text, (int)strlen(text) + 1) < 0)
+    return HRSYNC_E_NOMEM;
+  rw->n_waiting++;
+  return HRSYNC_OK;
+}
+
+/* Each employee as it arrives. */
+static hrsync_status on_employee(void *arg, json_object *e, size_t i)
+{
+  report_walk *rw = arg;
+  hrsync_status st;
+  rw->n++;
+  if(rw->resolved)
+    return emit_one(rw, e, i);
+  if(!rw->any_value && json_object_is_type(e, json_type_object))
+    rw->any_value = has_value(rw, e);
+  if(!rw->got || !rw->any_value)
+    return wait_one(rw, e, i);
+  st = resolve(rw);
+  return st ? st : emit_one(rw, e, i);
+}
+
+/* The answer holds everyone at once; it is streamed and read one
+** employee at a time, never held (see README). */
 static hrsync_status custom_report(hrsync_conn *c)
 {
   static const char what[] = "/v1/reports/custom";
-  const hrsync_http_response *resp;
   json_object *fields = NULL, *body = NULL;
+  hsp_stream *s = NULL;
   report_walk rw;
   hrsync_status st;
   memset(&rw, 0, sizeof(rw));
@@ -323,10 +381,9 @@ static hrsync_status custom_report(hrsync_conn *c)
   st = bhr_requested_fields(c, &fields);
   if(st != HRSYNC_OK)
     return st;
+  rw.asked = fields;
   body = json_object_new_object();
-  rw.nonnull = json_object_new_object();
-  rw.seen = json_object_new_object();
-  if(!body || !rw.nonnull || !rw.seen) {
+  if(!body) {
     st = HRSYNC_E_NOMEM;
     goto out;
   }
@@ -335,22 +392,22 @@ static hrsync_status custom_report(hrsync_conn *c)
   /* One row per employee, not one per history-table row. */
   json_object_object_add(body, "filterDuplicates",
                          json_object_new_string("yes"));
-  st = bhr_send(c, "POST", "/v1/reports/custom?format=JSON",
-                json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN),
-                what, &resp);
+  st = hsp_stream_new(&c->hh, what, "employees", on_employee, on_member, &rw,
+                      &s);
   if(st == HRSYNC_OK)
-    st = hsp_stream_array(&c->hh, what, resp->body, resp->body_len,
-                          "employees", on_count, on_member, &rw);
-  if(st != HRSYNC_OK)
-    goto out;
-  report_withheld(c, fields, &rw);
-  /* No request in between: the host's body is still the answer. */
-  st = hsp_stream_array(&c->hh, what, resp->body, resp->body_len, "employees",
-                        on_emit, NULL, &rw);
+    st = bhr_send_stream(
+        c, "POST", "/v1/reports/custom?format=JSON",
+        json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN), what,
+        hsp_stream_chunk, s);
+  if(st == HRSYNC_OK)
+    st = hsp_stream_end(s);
+  if(st == HRSYNC_OK && !rw.resolved)
+    st = resolve(&rw);
 out:
+  hsp_stream_free(s);
+  printbuf_free(rw.waiting);
   json_object_put(rw.got);
-  json_object_put(rw.nonnull);
-  json_object_put(rw.seen);
+  hsp_idset_free(&rw.seen);
   json_object_put(body);
   json_object_put(fields);
   return st;

@@ -38,8 +38,12 @@ static const hrsync_kv hb_mapping[] = {
     {"termination_date", "internal.terminationDate"},
     {NULL, NULL}};
 
-hrsync_status hb_send(hrsync_conn *c, const char *method, const char *path,
-                      const char *body, const hrsync_http_response **resp)
+/* hb_send and hb_send_stream: a 2xx body goes to chunk(arg) when chunk
+** is not NULL, else stays in *resp. */
+static hrsync_status request(hrsync_conn *c, const char *method,
+                             const char *path, const char *body,
+                             hsp_chunk_fn chunk, void *arg,
+                             const hrsync_http_response **resp)
 {
   char url[1024], what[160];
   hrsync_kv headers[2] = {{"Accept", "application/json"},
@@ -59,10 +63,25 @@ hrsync_status hb_send(hrsync_conn *c, const char *method, const char *path,
   req.body_len = body ? strlen(body) : 0;
   req.basic_user = c->user;
   req.basic_password = c->token;
-  st = c->hh.h->http(c->hh.ctx, &req, resp);
+  st = chunk ? hsp_send_streamed(&c->hh, &req, chunk, arg, resp)
+             : c->hh.h->http(c->hh.ctx, &req, resp);
   if(!st)
     st = hsp_check_status(&c->hh, *resp, what, NULL);
   return st;
+}
+
+hrsync_status hb_send(hrsync_conn *c, const char *method, const char *path,
+                      const char *body, const hrsync_http_response **resp)
+{
+  return request(c, method, path, body, NULL, NULL, resp);
+}
+
+hrsync_status hb_send_stream(hrsync_conn *c, const char *method,
+                             const char *path, const char *body,
+                             hsp_chunk_fn chunk, void *arg)
+{
+  const hrsync_http_response *resp;
+  return request(c, method, path, body, chunk, arg, &resp);
 }
 
 hrsync_status hb_call(hrsync_conn *c, const char *method, const char *path,

@@ -40,6 +40,10 @@ struct hrsync_conn {
   /* listId -> {item id -> display name}; NULL until first needed. */
   json_object *lists;
   int done; /* the one search was made */
+  /* The search's answer is being streamed: no request may be made, so a
+  ** named-list lookup sets need_lists instead (the employee waits). */
+  int streaming;
+  int need_lists;
 };
 
 /* Sends method path (appended to base_url) with an optional JSON body
@@ -47,6 +51,13 @@ struct hrsync_conn {
 ** valid until the next request. */
 hrsync_status hb_send(hrsync_conn *c, const char *method, const char *path,
                       const char *body, const hrsync_http_response **resp);
+
+/* hb_send, but a 2xx body goes to chunk(arg) as it arrives (SDK 1.4
+** http_stream, or the whole body on an older host), never held by the
+** connector. The status is checked after the transfer. */
+hrsync_status hb_send_stream(hrsync_conn *c, const char *method,
+                             const char *path, const char *body,
+                             hsp_chunk_fn chunk, void *arg);
 
 /* hb_send, then parses the answer. The caller json_object_put()s *out. */
 hrsync_status hb_call(hrsync_conn *c, const char *method, const char *path,
@@ -66,7 +77,8 @@ hrsync_status hb_list_fields(hrsync_conn *c);
 
 /* The display name of item in list list_id, loading the named lists on
 ** first use. *name is NULL when the list or item is unknown; borrowed
-** from the connection. */
+** from the connection. While streaming, lists not yet loaded are not
+** loaded: *name is NULL and c->need_lists is set. */
 hrsync_status hb_list_item(hrsync_conn *c, const char *list_id,
                            const char *item, const char **name);
 

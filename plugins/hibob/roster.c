@@ -267,18 +267,111 @@ static hb_field field_of(const hrsync_conn *c, const char *id)
   return tmp;
 }
 
-/* Emits one employee as a record: every requested field it carries
-** (present[i] set for each). */
-static hrsync_status emit_employee(hrsync_conn *c, json_object *emp,
-                                   size_t idx, json_object *fields,
-                                   struct printbuf *pb, unsigned char *present)
+/* One employee's record, worked out before any of it is emitted (a
+** value that needs the named lists mid-stream makes it wait whole). */
+typedef struct stage {
+  size_t *field; /* index into the requested fields */
+  size_t *off;   /* its text in vals, or NO_VALUE */
+  size_t n;
+  struct printbuf *vals;
+} stage;
+
+#define NO_VALUE ((size_t)-1)
+
+typedef struct emit_ctx {
+  hrsync_conn *c;
+  json_object *fields;
+  struct printbuf *pb;
+  size_t n;               /* employees seen */
+  unsigned char *present; /* per requested field: some employee had it */
+  stage sg;
+  /* Employees waiting for the named lists: "<idx>\t<json>\0" each. */
+  struct printbuf *waiting;
+  size_t n_waiting;
+} emit_ctx;
+
+/* Works out every requested field emp carries (present[i] set for
+** each) into e->sg. */
+static hrsync_status stage_employee(emit_ctx *e, json_object *emp)
 {
+  hrsync_conn *c = e->c;
+  json_object *mirror = NULL;
+  char tmp[64];
+  size_t i, n = json_object_array_length(e->fields);
+  hrsync_status st = HRSYNC_OK;
+
+  e->sg.n = 0;
+  printbuf_reset(e->sg.vals);
+  json_object_object_get_ex(emp, "humanReadable", &mirror);
+  for(i = 0; !st && i < n; i++) {
+    const char *id =
+        json_object_get_string(json_object_array_get_idx(e->fields, i));
+    hb_field f = field_of(c, id);
+    json_object *raw = NULL, *hr = NULL;
+    const char *text;
+    if(!find(emp, &f, &raw))
+      continue; /* withheld: not set */
+    e->present[i] = 1;
+    if(!find(mirror, &f, &hr))
+      hr = NULL;
+    /* Display values are text; a {"value": x} there is a wrapper. */
+    if(json_object_is_type(hr, json_type_object) &&
+       !json_object_object_get_ex(hr, "value", &hr))
+      hr = NULL;
+    printbuf_reset(e->pb);
+    st = value_text(c, &f, raw, hr, tmp, sizeof(tmp), e->pb, &text);
+    if(st)
+      break;
+    e->sg.field[e->sg.n] = i;
+    e->sg.off[e->sg.n] = text ? (size_t)e->sg.vals->bpos : NO_VALUE;
+    e->sg.n++;
+    if(text && printbuf_memappend(e->sg.vals, text, (int)strlen(text) + 1) < 0)
+      st = HRSYNC_E_NOMEM;
+  }
+  return st;
+}
+
+static hrsync_status emit_staged(emit_ctx *e, const char *hris_id)
+{
+  const hrsync_host *h = e->c->hh.h;
+  hrsync_host_ctx *ctx = e->c->hh.ctx;
+  hrsync_status st = h->record_begin(ctx, hris_id);
+  size_t k;
+  for(k = 0; !st && k < e->sg.n; k++)
+    st = h->record_set(
+        ctx,
+        json_object_get_string(
+            json_object_array_get_idx(e->fields, e->sg.field[k])),
+        e->sg.off[k] == NO_VALUE ? NULL : e->sg.vals->buf + e->sg.off[k]);
+  if(!st)
+    st = h->record_end(ctx);
+  return st;
+}
+
+/* An employee that needs the named lists while the answer streams waits,
+** as its own JSON text, until the stream has ended. */
+static hrsync_status wait_for_lists(emit_ctx *e, json_object *emp, size_t idx)
+{
+  const char *text =
+      json_object_to_json_string_ext(emp, JSON_C_TO_STRING_PLAIN);
+  if(!e->waiting && !(e->waiting = printbuf_new()))
+    return HRSYNC_E_NOMEM;
+  if(!text || sprintbuf(e->waiting, "%zu\t", idx) < 0 ||
+     printbuf_memappend(e->waiting, text, (int)strlen(text) + 1) < 0)
+    return HRSYNC_E_NOMEM;
+  e->n_waiting++;
+  return HRSYNC_OK;
+}
+
+/* Emits one employee as a record, or makes it wait for the lists. */
+static hrsync_status emit_employee(emit_ctx *e, json_object *emp, size_t idx)
+{
+  hrsync_conn *c = e->c;
   const hrsync_host *h = c->hh.h;
   hb_field key = field_of(c, "root.id");
-  json_object *idv = NULL, *mirror = NULL;
-  char idbuf[64], tmp[64];
+  json_object *idv = NULL;
+  char idbuf[64];
   const char *hris_id = NULL;
-  size_t i, n = json_object_array_length(fields);
   hrsync_status st;
 
   if(!json_object_is_type(emp, json_type_object))
@@ -291,46 +384,38 @@ static hrsync_status emit_employee(hrsync_conn *c, json_object *emp,
     return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
                          "POST %s: employees[%zu] has no root.id", SEARCH_PATH,
                          idx);
-  json_object_object_get_ex(emp, "humanReadable", &mirror);
-  st = h->record_begin(c->hh.ctx, hris_id);
-  for(i = 0; !st && i < n; i++) {
-    const char *id =
-        json_object_get_string(json_object_array_get_idx(fields, i));
-    hb_field f = field_of(c, id);
-    json_object *raw = NULL, *hr = NULL;
-    const char *text;
-    if(!find(emp, &f, &raw))
-      continue; /* withheld: not set */
-    present[i] = 1;
-    if(!find(mirror, &f, &hr))
-      hr = NULL;
-    /* Display values are text; a {"value": x} there is a wrapper. */
-    if(json_object_is_type(hr, json_type_object) &&
-       !json_object_object_get_ex(hr, "value", &hr))
-      hr = NULL;
-    printbuf_reset(pb);
-    st = value_text(c, &f, raw, hr, tmp, sizeof(tmp), pb, &text);
-    if(!st)
-      st = h->record_set(c->hh.ctx, id, text);
-  }
-  if(!st)
-    st = h->record_end(c->hh.ctx);
-  return st;
+  c->need_lists = 0;
+  st = stage_employee(e, emp);
+  if(!st && c->need_lists)
+    return wait_for_lists(e, emp, idx);
+  return st ? st : emit_staged(e, hris_id);
 }
-
-typedef struct emit_ctx {
-  hrsync_conn *c;
-  json_object *fields;
-  struct printbuf *pb;
-  size_t n;               /* employees seen */
-  unsigned char *present; /* per requested field: some employee had it */
-} emit_ctx;
 
 static hrsync_status on_employee(void *arg, json_object *emp, size_t idx)
 {
   emit_ctx *e = arg;
   e->n++;
-  return emit_employee(e->c, emp, idx, e->fields, e->pb, e->present);
+  return emit_employee(e, emp, idx);
+}
+
+/* After the stream: the named lists may be loaded now, and the employees
+** that waited for them are emitted, in the answer's order. */
+static hrsync_status emit_waiting(emit_ctx *e)
+{
+  const char *p = e->waiting ? e->waiting->buf : NULL;
+  size_t k;
+  hrsync_status st = HRSYNC_OK;
+  for(k = 0; !st && k < e->n_waiting; k++) {
+    char *tab;
+    size_t idx = (size_t)strtoul(p, &tab, 10);
+    json_object *emp = json_tokener_parse(tab + 1);
+    if(!emp)
+      return HRSYNC_E_INTERNAL; /* our own text */
+    st = emit_employee(e, emp, idx);
+    json_object_put(emp);
+    p = tab + 1 + strlen(tab + 1) + 1;
+  }
+  return st;
 }
 
 static hrsync_status count_only(void *arg, json_object *emp, size_t idx)
@@ -341,6 +426,24 @@ static hrsync_status count_only(void *arg, json_object *emp, size_t idx)
   return HRSYNC_OK;
 }
 
+/* The search, its answer streamed into fn one employee at a time. */
+static hrsync_status search(hrsync_conn *c, const char *body, hsp_elem_fn fn,
+                            emit_ctx *e)
+{
+  hsp_stream *s;
+  hrsync_status st = hsp_stream_new(&c->hh, "POST /v1/people/search",
+                                    "employees", fn, NULL, e, &s);
+  if(st)
+    return st;
+  c->streaming = 1;
+  st = hb_send_stream(c, "POST", SEARCH_PATH, body, hsp_stream_chunk, s);
+  c->streaming = 0;
+  if(!st)
+    st = hsp_stream_end(s);
+  hsp_stream_free(s);
+  return st;
+}
+
 /* The field metadata needs no permission at all, so it proves nothing
 ** about reading people: a one-field search does. Nobody found is a
 ** permission problem (a HiBob company has at least its admin). */
@@ -348,12 +451,10 @@ hrsync_status hb_probe_roster(hrsync_conn *c)
 {
   static const char body[] =
       "{\"fields\":[\"root.id\"],\"showInactive\":true}";
-  const hrsync_http_response *resp;
-  emit_ctx e = {c, NULL, NULL, 0, NULL};
-  hrsync_status st = hb_send(c, "POST", SEARCH_PATH, body, &resp);
-  if(!st)
-    st = hsp_stream_array(&c->hh, "POST /v1/people/search", resp->body,
-                          resp->body_len, "employees", count_only, NULL, &e);
+  emit_ctx e;
+  hrsync_status st;
+  memset(&e, 0, sizeof(e));
+  st = search(c, body, count_only, &e);
   if(!st && !e.n)
     st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_AUTH,
                        "POST %s: no employees: %s", SEARCH_PATH, NO_PEOPLE);
@@ -380,53 +481,53 @@ static void declare_withheld(hrsync_conn *c, const emit_ctx *e)
   }
 }
 
+static void emit_free(emit_ctx *e)
+{
+  free(e->present);
+  free(e->sg.field);
+  free(e->sg.off);
+  printbuf_free(e->sg.vals);
+  printbuf_free(e->waiting);
+  printbuf_free(e->pb);
+}
+
 hrsync_status hb_next_page(hrsync_conn *c, int *has_more)
 {
-  const hrsync_http_response *resp;
   json_object *body = NULL;
-  emit_ctx e = {c, NULL, NULL, 0, NULL};
-  char *copy = NULL;
-  size_t len = 0;
+  emit_ctx e;
+  size_t n;
   hrsync_status st;
 
   *has_more = 0;
+  memset(&e, 0, sizeof(e));
+  e.c = c;
   if(c->done)
     return HRSYNC_OK;
   st = hb_schema_load(c);
   if(!st)
     st = build_body(c, &body);
-  if(!st)
-    st = hb_send(c, "POST", SEARCH_PATH,
-                 json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN),
-                 &resp);
   if(st)
     goto out;
-  /* Our own copy: a named-list lookup mid-walk is another request, which
-  ** ends the life of the host's response. */
-  len = resp->body_len;
-  copy = malloc(len + 1);
-  e.pb = printbuf_new();
-  if(!copy || !e.pb) {
-    st = HRSYNC_E_NOMEM;
-    goto out;
-  }
-  memcpy(copy, resp->body, len);
-  copy[len] = 0;
   json_object_object_get_ex(body, "fields", &e.fields);
-  e.present = calloc(json_object_array_length(e.fields) + 1, 1);
-  if(!e.present) {
+  n = json_object_array_length(e.fields) + 1;
+  e.pb = printbuf_new();
+  e.sg.vals = printbuf_new();
+  e.present = calloc(n, 1);
+  e.sg.field = calloc(n, sizeof(size_t));
+  e.sg.off = calloc(n, sizeof(size_t));
+  if(!e.pb || !e.sg.vals || !e.present || !e.sg.field || !e.sg.off) {
     st = HRSYNC_E_NOMEM;
     goto out;
   }
-  st = hsp_stream_array(&c->hh, "POST /v1/people/search", copy, len,
-                        "employees", on_employee, NULL, &e);
+  st = search(c, json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN),
+              on_employee, &e);
+  if(!st)
+    st = emit_waiting(&e);
   if(!st)
     declare_withheld(c, &e);
   c->done = 1;
 out:
-  free(e.present);
-  free(copy);
-  printbuf_free(e.pb);
+  emit_free(&e);
   json_object_put(body);
   return st;
 }

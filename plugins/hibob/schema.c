@@ -282,6 +282,10 @@ hrsync_status hb_list_item(hrsync_conn *c, const char *list_id,
   *name = NULL;
   if(!list_id)
     return HRSYNC_OK;
+  if(!c->lists && c->streaming) {
+    c->need_lists = 1; /* no request mid-stream: the caller waits */
+    return HRSYNC_OK;
+  }
   if(!c->lists) {
     hrsync_status st = hb_lists_load(c);
     if(st)

@@ -109,6 +109,16 @@ void fh_set_responder(fh_host *fh, fh_responder_fn fn, void *arg);
 /* Makes host->http return HRSYNC_E_ABORTED from request n on (0-based). */
 void fh_abort_at(fh_host *fh, size_t n);
 
+/* SDK 1.4 http_stream: the fake host offers it by default and hands a
+** 2xx body over in chunks of n bytes (default 7; 0 = the whole body in
+** one); fh_no_stream makes it an older host without it. The body of the
+** first chunk starting at or past bytes fails the transfer
+** (HRSYNC_E_HTTP), a connection reset mid-body. fh_n_streams: calls. */
+void fh_stream_chunk(fh_host *fh, size_t n);
+void fh_no_stream(fh_host *fh);
+void fh_stream_break_after(fh_host *fh, size_t bytes);
+size_t fh_n_streams(const fh_host *fh);
+
 /* The service table to hand to a plugin, and its context (fh itself). */
 const hrsync_host *fh_table(fh_host *fh);
 

@@ -485,6 +485,67 @@ static void test_report_records(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* SDK 1.4: the custom report is streamed (http_stream) and read the same
+** in 1-byte chunks, in one chunk, and on an older host (http()).
+** Employees are emitted as they arrive: a transfer broken after the
+** second one has already emitted them, and fails the sync. */
+static void test_report_streamed_in_chunks(void **state)
+{
+  static const size_t chunks[] = {1, 5, 0};
+  size_t i, cut = (size_t)(strstr(report, "{\"id\": \"6\"") - report);
+  fh_host *fh;
+  hrsync_conn *c;
+  (void)state;
+  for(i = 0; i <= sizeof(chunks) / sizeof(chunks[0]); i++) {
+    fh = host();
+    if(i < sizeof(chunks) / sizeof(chunks[0]))
+      fh_stream_chunk(fh, chunks[i]);
+    else
+      fh_no_stream(fh);
+    want_basic(fh);
+    fh_queue(fh, 200, JSON_HDR, report);
+    c = fh_open_ok(plugin, fh);
+    assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+    assert_int_equal(fh_n_streams(fh), i < 3 ? 1 : 0);
+    assert_int_equal(fh_n_records(fh), 7);
+    assert_string_equal(
+        fh_record_get(fh_record_find(fh, "4"), "firstName", NULL),
+        "Charlotte");
+    assert_string_equal(
+        fh_record_get(fh_record_find(fh, "7"), HRSYNC_FIELD_SKIP_REASON, NULL),
+        "no hire date in BambooHR");
+    fh_done(plugin, fh, c);
+  }
+  fh = host();
+  fh_stream_chunk(fh, 1);
+  fh_stream_break_after(fh, cut);
+  want_basic(fh);
+  fh_queue(fh, 200, JSON_HDR, report);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_HTTP);
+  fh_assert_error_has(fh, "connection reset mid-body");
+  assert_int_equal(fh_n_records(fh), 2); /* 4 and 5, before the break */
+  plugin->close(c);
+  assert_int_equal(fh_violations(fh), 0);
+  fh_free(fh);
+}
+
+/* An XML answer to a streamed report is named at its first byte. */
+static void test_report_streamed_xml(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  (void)state;
+  want_basic(fh);
+  fh_stream_chunk(fh, 1);
+  fh_queue(fh, 200, "Content-Type: text/xml",
+           "  <?xml version=\"1.0\"?><reports/>");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_E_PARSE);
+  fh_assert_error_has(fh, "/v1/reports/custom: expected JSON, got XML");
+  fh_done(plugin, fh, c);
+}
+
 static void test_report_withheld_fields_explained(void **state)
 {
   fh_host *fh = host();
@@ -1070,6 +1131,8 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_fields_bad_shapes),
       cmocka_unit_test(test_report_request),
       cmocka_unit_test(test_report_records),
+      cmocka_unit_test(test_report_streamed_in_chunks),
+      cmocka_unit_test(test_report_streamed_xml),
       cmocka_unit_test(test_report_withheld_fields_explained),
       cmocka_unit_test(test_report_withheld_null_shape),
       cmocka_unit_test(test_report_all_null_withheld),

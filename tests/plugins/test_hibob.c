@@ -810,6 +810,70 @@ static void test_unknown_wanted_field(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* SDK 1.4: the search answer is streamed (http_stream) and read the same
+** in 1-byte chunks, in one chunk, and on an older host without it
+** (http()); a transfer broken mid-body fails the sync, naming it. */
+static void run_nested(fh_host *fh, hrsync_status want)
+{
+  hrsync_conn *c;
+  want_all(fh);
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR, one_person);
+  fh_queue(fh, 200, JSON_HDR, search_nested);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), want);
+  plugin->close(c);
+}
+
+static void assert_nested_records(const fh_host *fh)
+{
+  const fh_record *a = fh_record_find(fh, "3332883884017713238");
+  const fh_record *b = fh_record_find(fh, "3332883884017713999");
+  assert_int_equal(fh_n_records(fh), 2);
+  assert_non_null(a);
+  assert_non_null(b);
+  fh_assert_value(a, "root.surname", "Sanchez");
+  fh_assert_value(a, "work.title", "Data Engineer");
+  fh_assert_value(a, "personal.nationality", "American, French");
+  fh_assert_value(b, "internal.terminationDate", "2024-12-31");
+  fh_assert_absent(b, "personal.birthDate");
+}
+
+static void test_search_streamed_in_chunks(void **state)
+{
+  static const size_t chunks[] = {1, 2, 3, 0};
+  fh_host *fh;
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+    fh = host();
+    fh_stream_chunk(fh, chunks[i]);
+    run_nested(fh, HRSYNC_OK);
+    /* The probe and the search, both streamed; nothing else. */
+    assert_int_equal(fh_n_requests(fh), 3);
+    assert_int_equal(fh_n_streams(fh), 2);
+    assert_nested_records(fh);
+    assert_int_equal(fh_violations(fh), 0);
+    fh_free(fh);
+  }
+  fh = host();
+  fh_no_stream(fh); /* a 1.3 host: the same records through http() */
+  run_nested(fh, HRSYNC_OK);
+  assert_int_equal(fh_n_streams(fh), 0);
+  assert_nested_records(fh);
+  assert_int_equal(fh_violations(fh), 0);
+  fh_free(fh);
+
+  fh = host();
+  fh_stream_chunk(fh, 16);
+  fh_stream_break_after(fh, 64); /* the probe is shorter: only the search */
+  run_nested(fh, HRSYNC_E_HTTP);
+  fh_assert_error_has(fh, "connection reset mid-body");
+  assert_int_equal(fh_violations(fh), 0);
+  fh_free(fh);
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
@@ -835,6 +899,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_search_stream_shapes),
       cmocka_unit_test(test_search_stream_errors),
       cmocka_unit_test(test_unknown_wanted_field),
+      cmocka_unit_test(test_search_streamed_in_chunks),
   };
   plugin = fh_load(argc > 1 ? argv[1] : NULL);
   if(!plugin) {

@@ -330,11 +330,16 @@ typedef struct hrsync_host {
   ** http_stream: http(), but a 2xx body is never held whole: the host
   ** hands it to chunk as it arrives (any split, in order; chunk returns
   ** non-OK to stop the transfer, and that status is returned). Retries
-  ** happen before the first chunk only. A non-2xx answer is held (up to
-  ** 64 KiB) and returned in *out as http() does; for a 2xx one, *out has
-  ** the status and headers, body "" and body_len the bytes streamed. A
-  ** transfer broken after the first chunk is HRSYNC_E_HTTP. Memory stays
-  ** the plugin's own: one element of the answer, say, not the answer. */
+  ** happen as for http() before the first chunk; a transfer broken after
+  ** it is asked again and resumed only when the new answer begins with
+  ** the very bytes already handed over (the host keeps a digest of them,
+  ** not the bytes): chunk then sees only the rest, else the call is
+  ** HRSYNC_E_HTTP. A non-2xx answer is held (up to 64 KiB) and returned
+  ** in *out as http() does; for a 2xx one, *out has the status and
+  ** headers, body "" and body_len the bytes streamed. The response-size
+  ** limit does not apply: memory stays the plugin's own (one element of
+  ** the answer, say, not the answer). chunk may call the record, log and
+  ** error services, but no http*() (the connection is busy). */
   hrsync_status (*http_stream)(
       hrsync_host_ctx *ctx, const hrsync_http_request *req,
       hrsync_status (*chunk)(void *arg, const char *data, size_t len),
