@@ -30,9 +30,8 @@ static void keyidx_order_across_growth(void **state)
   assert_non_null(ix);
   /* Hashes 0, 16, 32 share a home slot in a small table; 15 wraps. */
   for(v = 0; v < 4000; v++)
-    assert_int_equal(hs_keyidx_add(ix, (v % 4) * 16 + (v % 4 == 3 ? 15 : 0),
-                                   v),
-                     0);
+    assert_int_equal(
+        hs_keyidx_add(ix, (v % 4) * 16 + (v % 4 == 3 ? 15 : 0), v), 0);
   for(h = 0; h < 4; h++) {
     uint32_t hash = h * 16 + (h == 3 ? 15 : 0);
     want = h;
