@@ -10,14 +10,15 @@
 static hs_rc apply_create(hs_store *st, hs_runlog *rl, const hs_plan_item *it,
                           hs_err *err)
 {
+  hs_change ch[HS_ITEM_MAX_CHANGES];
   hs_sh sh;
-  size_t i;
+  size_t i, n = hs_item_changes(it, ch);
   hs_rc rc;
   memset(&sh, 0, sizeof(sh));
   /* Borrowed pointers: sh is never cleared, only read by insert. */
-  for(i = 0; i < it->n_changes; i++)
-    if(it->changes[i].field >= 0 && it->changes[i].field < HS_SF_COUNT)
-      sh.v[it->changes[i].field] = it->changes[i].after;
+  for(i = 0; i < n; i++)
+    if(ch[i].field >= 0 && ch[i].field < HS_SF_COUNT)
+      sh.v[ch[i].field] = ch[i].after;
   if((rc = hs_store_insert(st, &sh, err)))
     return rc;
   return hs_runlog_plan_item(rl, it, sh.id, err);
@@ -26,15 +27,17 @@ static hs_rc apply_create(hs_store *st, hs_runlog *rl, const hs_plan_item *it,
 static hs_rc apply_item(hs_store *st, hs_runlog *rl, const hs_plan_item *it,
                         hs_err *err)
 {
-  size_t i;
+  hs_change ch[HS_ITEM_MAX_CHANGES];
+  size_t i, n;
   hs_rc rc;
   switch(it->action) {
   case HS_ACT_CREATE:
     return apply_create(st, rl, it, err);
   case HS_ACT_UPDATE:
   case HS_ACT_LEFT:
-    for(i = 0; i < it->n_changes; i++) {
-      const hs_change *c = &it->changes[i];
+    n = hs_item_changes(it, ch);
+    for(i = 0; i < n; i++) {
+      const hs_change *c = &ch[i];
       if((rc = hs_store_set(st, it->sh_id, c->field, c->after, err)))
         return rc;
     }

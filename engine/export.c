@@ -37,7 +37,7 @@ void hs_registry_keep_group(hs_registry *reg, const char *group)
   for(i = 0; i < reg->n; i++) {
     if(in_group(reg->items[i].v[HS_SF_GROUPS], group))
       reg->items[k++] = reg->items[i];
-    else
+    else if(!reg->strings) /* an arena's strings go with the arena */
       hs_sh_clear(&reg->items[i]);
   }
   reg->n = k;

@@ -3,39 +3,91 @@
 */
 #include "match.h"
 
-#include "strmap.h"
+#include "keyidx.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* The indexes hold registry indexes, never keys: a candidate's key is
+** read from the registry. by_name holds i * 4 + the form of the name
+** (NAME_*). */
 struct hs_matcher {
   const hs_registry *reg;
-  hs_strmap *by_hris, *by_ident, *by_name;
+  hs_keyidx *by_hris, *by_ident, *by_name;
 };
+
+enum { NAME_AS_IS = 0, NAME_FIRST_LAST = 1, NAME_LAST_FIRST = 2 };
 
 void hs_match_free(hs_matcher *m)
 {
   if(!m)
     return;
-  hs_strmap_free(m->by_hris);
-  hs_strmap_free(m->by_ident);
-  hs_strmap_free(m->by_name);
+  hs_keyidx_free(m->by_hris);
+  hs_keyidx_free(m->by_ident);
+  hs_keyidx_free(m->by_name);
   free(m);
 }
 
-static int add_name(hs_strmap *map, const char *first, const char *last,
-                    int format, size_t i)
+/* The two parts of a name form, and what joins them ("" for NAME_AS_IS:
+** the whole name is a). */
+static void name_parts(const hs_sh *sh, int form, const char **a,
+                       const char **sep, const char **b)
 {
-  char *n;
-  int rc;
+  *sep = *b = "";
+  if(form == NAME_AS_IS)
+    *a = sh->v[HS_SF_NAME];
+  else if(form == NAME_FIRST_LAST) {
+    *a = sh->v[HS_SF_FIRST_NAME];
+    *sep = " ";
+    *b = sh->v[HS_SF_LAST_NAME];
+  }
+  else {
+    *a = sh->v[HS_SF_LAST_NAME];
+    *sep = ", ";
+    *b = sh->v[HS_SF_FIRST_NAME];
+  }
+}
+
+/* True when a + sep + b is key, without building it. */
+static int joined_is(const char *a, const char *sep, const char *b,
+                     const char *key)
+{
+  size_t la = strlen(a), ls = strlen(sep);
+  return !strncmp(key, a, la) && !strncmp(key + la, sep, ls) &&
+         !strcmp(key + la + ls, b);
+}
+
+static uint32_t joined_hash(const char *a, const char *sep, const char *b)
+{
+  uint32_t h = hs_keyidx_feed(HS_KEYIDX_SEED, a, strlen(a));
+  h = hs_keyidx_feed(h, sep, strlen(sep));
+  return hs_keyidx_feed(h, b, strlen(b));
+}
+
+/* Indexes stakeholder i's names: as it is, first + last, last + first
+** (the latter two when both parts are there), each distinct form once
+** (a key lists a stakeholder once, or the count of candidates would
+** double). */
+static int add_names(hs_matcher *m, size_t i)
+{
+  const hs_sh *sh = &m->reg->items[i];
+  const char *first = sh->v[HS_SF_FIRST_NAME], *last = sh->v[HS_SF_LAST_NAME];
+  const char *name = sh->v[HS_SF_NAME];
+  int form;
+  if(name && hs_keyidx_add(m->by_name, hs_keyidx_hash(name), (uint32_t)i * 4))
+    return -1;
   if(!first || !last || !*first || !*last)
     return 0;
-  n = hs_sh_format_name(first, last, format);
-  if(!n)
-    return -1;
-  rc = hs_strmap_add(map, n, i);
-  free(n);
-  return rc;
+  for(form = NAME_FIRST_LAST; form <= NAME_LAST_FIRST; form++) {
+    const char *a, *sep, *b;
+    name_parts(sh, form, &a, &sep, &b);
+    if(name && joined_is(a, sep, b, name))
+      continue;
+    if(hs_keyidx_add(m->by_name, joined_hash(a, sep, b),
+                     (uint32_t)(i * 4 + (size_t)form)))
+      return -1;
+  }
+  return 0;
 }
 
 hs_rc hs_match_new(const hs_registry *reg, hs_matcher **out, hs_err *err)
@@ -46,24 +98,27 @@ hs_rc hs_match_new(const hs_registry *reg, hs_matcher **out, hs_err *err)
   if(!m)
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   m->reg = reg;
-  m->by_hris = hs_strmap_new();
-  m->by_ident = hs_strmap_new();
-  m->by_name = hs_strmap_new();
+  /* Registry indexes must fit the index's 32 bits, times 4. */
+  if(reg->n >= UINT32_MAX / 4) {
+    free(m);
+    return hs_err_set(err, HS_E_NOMEM, "registry too large to index");
+  }
+  m->by_hris = hs_keyidx_new(reg->n);
+  m->by_ident = hs_keyidx_new(16);
+  m->by_name = hs_keyidx_new(reg->n * 2);
   if(!m->by_hris || !m->by_ident || !m->by_name)
     goto nomem;
   for(i = 0; i < reg->n; i++) {
     char *const *v = reg->items[i].v;
-    if(v[HS_SF_HRIS_ID] && hs_strmap_add(m->by_hris, v[HS_SF_HRIS_ID], i))
+    if(v[HS_SF_HRIS_ID] &&
+       hs_keyidx_add(m->by_hris, hs_keyidx_hash(v[HS_SF_HRIS_ID]),
+                     (uint32_t)i))
       goto nomem;
     if(v[HS_SF_IDENTIFIER] &&
-       hs_strmap_add(m->by_ident, v[HS_SF_IDENTIFIER], i))
+       hs_keyidx_add(m->by_ident, hs_keyidx_hash(v[HS_SF_IDENTIFIER]),
+                     (uint32_t)i))
       goto nomem;
-    if(v[HS_SF_NAME] && hs_strmap_add(m->by_name, v[HS_SF_NAME], i))
-      goto nomem;
-    if(add_name(m->by_name, v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
-                HS_NAME_FIRST_LAST, i) ||
-       add_name(m->by_name, v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
-                HS_NAME_LAST_FIRST, i))
+    if(add_names(m, i))
       goto nomem;
   }
   *out = m;
@@ -73,20 +128,66 @@ nomem:
   return hs_err_set(err, HS_E_NOMEM, "out of memory");
 }
 
+/* Walks the registry indexes whose field f (by_hris, by_ident) or name
+** form (by_name) is key, in the order they were indexed. */
+typedef struct walk {
+  const hs_matcher *m;
+  const hs_keyidx *ix;
+  int f; /* the field, or -1 for names */
+  const char *key;
+  hs_keyidx_iter it;
+} walk;
+
+static void walk_start(walk *w, const hs_matcher *m, const hs_keyidx *ix,
+                       int f, const char *key)
+{
+  w->m = m;
+  w->ix = ix;
+  w->f = f;
+  w->key = key;
+  hs_keyidx_find(ix, hs_keyidx_hash(key), &w->it);
+}
+
+static int walk_next(walk *w, size_t *idx)
+{
+  uint32_t v;
+  while(hs_keyidx_next(&w->it, &v)) {
+    const hs_sh *sh;
+    const char *a, *sep, *b;
+    if(w->f >= 0) {
+      sh = &w->m->reg->items[v];
+      if(sh->v[w->f] && !strcmp(sh->v[w->f], w->key)) {
+        *idx = v;
+        return 1;
+      }
+      continue;
+    }
+    sh = &w->m->reg->items[v / 4];
+    name_parts(sh, (int)(v % 4), &a, &sep, &b);
+    if(a && b && joined_is(a, sep, b, w->key)) {
+      *idx = v / 4;
+      return 1;
+    }
+  }
+  return 0;
+}
+
 /* Adds the candidates of one key, skipping people that belong to another
 ** HRIS record, people whose identifier says they are someone else (two
 ** namesakes told apart by the identifier, issue 10 case 6), and those
 ** already counted. */
-static void collect(const hs_matcher *m, const hs_strmap *map, const char *key,
-                    const char *hris_id, const char *identifier, size_t *seen,
-                    size_t *nseen, hs_match *out)
+static void collect(const hs_matcher *m, const hs_keyidx *ix, int f,
+                    const char *key, const char *hris_id,
+                    const char *identifier, size_t *seen, size_t *nseen,
+                    hs_match *out)
 {
-  size_t n, i, j;
-  const size_t *v = hs_strmap_get(map, key, &n);
-  for(i = 0; i < n; i++) {
-    const char *h = m->reg->items[v[i]].v[HS_SF_HRIS_ID];
-    const char *type = m->reg->items[v[i]].v[HS_SF_TYPE];
-    const char *ident = m->reg->items[v[i]].v[HS_SF_IDENTIFIER];
+  size_t j, i;
+  walk w;
+  walk_start(&w, m, ix, f, key);
+  while(walk_next(&w, &i)) {
+    const char *h = m->reg->items[i].v[HS_SF_HRIS_ID];
+    const char *type = m->reg->items[i].v[HS_SF_TYPE];
+    const char *ident = m->reg->items[i].v[HS_SF_IDENTIFIER];
     int dup = 0;
     if(h && strcmp(h, hris_id))
       continue;
@@ -96,14 +197,14 @@ static void collect(const hs_matcher *m, const hs_strmap *map, const char *key,
     if(type && !strcmp(type, HS_TYPE_ENTITY))
       continue;
     for(j = 0; j < *nseen; j++)
-      if(seen[j] == v[i])
+      if(seen[j] == i)
         dup = 1;
     if(dup)
       continue;
     if(*nseen < 16)
-      seen[(*nseen)++] = v[i];
+      seen[(*nseen)++] = i;
     if(out->n < 2)
-      out->idx[out->n] = v[i];
+      out->idx[out->n] = i;
     out->n++;
   }
 }
@@ -112,20 +213,22 @@ void hs_match_find(const hs_matcher *m, const char *hris_id,
                    const char *identifier, const char *first, const char *last,
                    hs_match *out)
 {
-  size_t n, seen[16], nseen = 0;
-  const size_t *v = hs_strmap_get(m->by_hris, hris_id, &n);
+  size_t seen[16], nseen = 0, i;
+  walk w;
   memset(out, 0, sizeof(*out));
-  if(n) {
+  walk_start(&w, m, m->by_hris, HS_SF_HRIS_ID, hris_id);
+  while(walk_next(&w, &i)) {
+    if(out->n < 2)
+      out->idx[out->n] = i;
+    out->n++;
+  }
+  if(out->n) {
     out->level = HS_MATCH_HRIS_ID;
-    out->n = n;
-    out->idx[0] = v[0];
-    if(n > 1)
-      out->idx[1] = v[1];
     return;
   }
   if(identifier) {
-    collect(m, m->by_ident, identifier, hris_id, identifier, seen, &nseen,
-            out);
+    collect(m, m->by_ident, HS_SF_IDENTIFIER, identifier, hris_id, identifier,
+            seen, &nseen, out);
     if(out->n) {
       out->level = HS_MATCH_IDENTIFIER;
       return;
@@ -135,9 +238,9 @@ void hs_match_find(const hs_matcher *m, const char *hris_id,
     char *a = hs_sh_format_name(first, last, HS_NAME_FIRST_LAST);
     char *b = hs_sh_format_name(first, last, HS_NAME_LAST_FIRST);
     if(a)
-      collect(m, m->by_name, a, hris_id, identifier, seen, &nseen, out);
+      collect(m, m->by_name, -1, a, hris_id, identifier, seen, &nseen, out);
     if(b)
-      collect(m, m->by_name, b, hris_id, identifier, seen, &nseen, out);
+      collect(m, m->by_name, -1, b, hris_id, identifier, seen, &nseen, out);
     free(a);
     free(b);
     if(out->n)
@@ -147,9 +250,15 @@ void hs_match_find(const hs_matcher *m, const char *hris_id,
 
 long hs_match_by_hris_id(const hs_matcher *m, const char *hris_id)
 {
-  size_t n;
-  const size_t *v = hs_strmap_get(m->by_hris, hris_id, &n);
-  return n == 1 ? (long)v[0] : -1;
+  size_t i, first = 0, n = 0;
+  walk w;
+  walk_start(&w, m, m->by_hris, HS_SF_HRIS_ID, hris_id);
+  while(n < 2 && walk_next(&w, &i)) {
+    if(!n)
+      first = i;
+    n++;
+  }
+  return n == 1 ? (long)first : -1;
 }
 
 const char *hs_match_level_name(int level)

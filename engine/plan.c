@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "idcache.h"
+#include "keyidx.h"
 #include "mapping.h"
 #include "match.h"
 #include "namekey.h"
@@ -45,65 +46,152 @@ hs_plan_item *hs_plan_push(hs_plan *plan)
   }
   it = &plan->items[plan->n++];
   memset(it, 0, sizeof(*it));
+  /* The planner pushes a record's item before counting the record: this
+  ** is its record number (claims and creates find items by it). */
+  it->seq = (unsigned)plan->records;
   return it;
 }
 
-/* An item's changes and the strings they point to live in one block: the
-** hs_change array, then the strings. A created person has about 17
-** values: one live allocation instead of 35, which at 100,000 people is
-** most of a first sync's memory and of its allocator's work. */
-static size_t strings_size(const hs_plan_item *it)
+/* An item's changes live in one block, packed: a field byte and a flags
+** byte per change (HAS_BEFORE, HAS_AFTER), then the strings that are
+** there, each NUL-terminated, in order. A created Humaans person (18
+** values) costs some 180 bytes instead of 430 for an hs_change array
+** and its strings: at 100,000 people that is most of a first sync's
+** memory. hs_item_changes unpacks them into hs_change views. */
+enum { HAS_BEFORE = 1, HAS_AFTER = 2 };
+
+size_t hs_item_changes(const hs_plan_item *it, hs_change *out)
 {
-  size_t i, n = 0;
-  for(i = 0; i < it->n_changes; i++)
-    n += (it->changes[i].before ? strlen(it->changes[i].before) + 1 : 0) +
-         (it->changes[i].after ? strlen(it->changes[i].after) + 1 : 0);
+  const unsigned char *head = it->packed;
+  const char *p;
+  size_t i, n = it->n_changes;
+  if(!head)
+    return 0;
+  p = (const char *)head + 2 * n;
+  for(i = 0; i < n; i++) {
+    out[i].field = head[2 * i];
+    out[i].before = out[i].after = NULL;
+    if(head[2 * i + 1] & HAS_BEFORE) {
+      out[i].before = (char *)p;
+      p += strlen(p) + 1;
+    }
+    if(head[2 * i + 1] & HAS_AFTER) {
+      out[i].after = (char *)p;
+      p += strlen(p) + 1;
+    }
+  }
   return n;
 }
 
-static char *put(char **p, const char *s)
+static void put(char **p, const char *s)
 {
-  char *d;
   size_t len;
   if(!s)
-    return NULL;
+    return;
   len = strlen(s) + 1;
-  d = memcpy(*p, s, len);
+  memcpy(*p, s, len);
   *p += len;
-  return d;
+}
+
+/* Packs n changes into a new block for it (replacing its changes). The
+** values may point into the old block. -1 on no memory or more than
+** HS_ITEM_MAX_CHANGES. */
+static int pack(hs_plan_item *it, const hs_change *c, size_t n)
+{
+  size_t i, need = 2 * n;
+  unsigned char *blk;
+  char *p;
+  if(n > HS_ITEM_MAX_CHANGES)
+    return -1;
+  for(i = 0; i < n; i++)
+    need += (c[i].before ? strlen(c[i].before) + 1 : 0) +
+            (c[i].after ? strlen(c[i].after) + 1 : 0);
+  if(!(blk = malloc(need ? need : 1)))
+    return -1;
+  p = (char *)blk + 2 * n;
+  for(i = 0; i < n; i++) {
+    blk[2 * i] = (unsigned char)c[i].field;
+    blk[2 * i + 1] = (unsigned char)((c[i].before ? HAS_BEFORE : 0) |
+                                     (c[i].after ? HAS_AFTER : 0));
+    put(&p, c[i].before);
+    put(&p, c[i].after);
+  }
+  free(it->packed);
+  it->packed = blk;
+  it->n_changes = n;
+  return 0;
+}
+
+/* Gives hris_id and name their own copies again, before the changes
+** they point into go; -1 on no memory. */
+static int own_strings(hs_plan_item *it)
+{
+  if((it->borrowed & HS_ITEM_HRIS_ID) && it->hris_id &&
+     !(it->hris_id = strdup(it->hris_id)))
+    return -1;
+  it->borrowed &= ~(unsigned)HS_ITEM_HRIS_ID;
+  if((it->borrowed & HS_ITEM_NAME) && it->name &&
+     !(it->name = strdup(it->name)))
+    return -1;
+  it->borrowed = 0;
+  return 0;
 }
 
 int hs_item_add_change(hs_plan_item *it, int field, const char *before,
                        const char *after)
 {
-  size_t n = it->n_changes, i;
-  size_t head = (n + 1) * sizeof(hs_change);
-  size_t need = head + strings_size(it) + (before ? strlen(before) + 1 : 0) +
-                (after ? strlen(after) + 1 : 0);
-  char *blk = malloc(need), *p;
-  hs_change *c = (hs_change *)blk;
-  if(!blk)
+  hs_change c[HS_ITEM_MAX_CHANGES + 1];
+  size_t n;
+  if(field < 0 || field >= HS_SF_COUNT ||
+     it->n_changes >= HS_ITEM_MAX_CHANGES || own_strings(it))
     return -1;
-  p = blk + head;
-  for(i = 0; i < n; i++) {
-    c[i].field = it->changes[i].field;
-    c[i].before = put(&p, it->changes[i].before);
-    c[i].after = put(&p, it->changes[i].after);
-  }
+  n = hs_item_changes(it, c);
   c[n].field = field;
-  c[n].before = put(&p, before);
-  c[n].after = put(&p, after);
-  free(it->changes);
-  it->changes = c;
-  it->n_changes = n + 1;
-  return 0;
+  c[n].before = (char *)before;
+  c[n].after = (char *)after;
+  return pack(it, c, n + 1);
 }
 
 static void item_clear_changes(hs_plan_item *it)
 {
-  free(it->changes); /* the strings are in the same block */
-  it->changes = NULL;
+  free(it->packed); /* the strings are in the same block */
+  it->packed = NULL;
   it->n_changes = 0;
+}
+
+/* A planned create's changes (after values only, in this order) as one
+** block, with the item's hris_id and name pointing at the values of the
+** hris_id and name changes: a create costs the item and one allocation.
+** -1 on no memory. */
+static int set_created(hs_plan_item *it, const int *field,
+                       const char *const *after, size_t n)
+{
+  hs_change c[HS_ITEM_MAX_CHANGES];
+  size_t i;
+  if(n > HS_ITEM_MAX_CHANGES || own_strings(it))
+    return -1;
+  for(i = 0; i < n; i++) {
+    c[i].field = field[i];
+    c[i].before = NULL;
+    c[i].after = (char *)after[i];
+  }
+  if(pack(it, c, n))
+    return -1;
+  hs_item_changes(it, c);
+  for(i = 0; i < n; i++)
+    if(c[i].field == HS_SF_HRIS_ID && it->hris_id && c[i].after &&
+       !strcmp(c[i].after, it->hris_id) && !(it->borrowed & HS_ITEM_HRIS_ID)) {
+      free(it->hris_id);
+      it->hris_id = c[i].after;
+      it->borrowed |= HS_ITEM_HRIS_ID;
+    }
+    else if(c[i].field == HS_SF_NAME && it->name && c[i].after &&
+            !strcmp(c[i].after, it->name) && !(it->borrowed & HS_ITEM_NAME)) {
+      free(it->name);
+      it->name = c[i].after;
+      it->borrowed |= HS_ITEM_NAME;
+    }
+  return 0;
 }
 
 void hs_plan_count(hs_plan *plan)
@@ -113,6 +201,7 @@ void hs_plan_count(hs_plan *plan)
   for(i = 0; i < plan->n; i++)
     if(plan->items[i].action >= 0 && plan->items[i].action < HS_ACT_COUNT)
       plan->counts[plan->items[i].action]++;
+  plan->counts[HS_ACT_UNCHANGED] += plan->unlisted;
 }
 
 static void free_changes(hs_change *c, size_t n)
@@ -185,18 +274,26 @@ int hs_item_note(hs_plan_item *it, const char *fmt, ...)
   return 0;
 }
 
+/* Frees what an item owns (not the item). */
+static void item_free(hs_plan_item *it)
+{
+  if(!(it->borrowed & HS_ITEM_HRIS_ID))
+    free(it->hris_id);
+  if(!(it->borrowed & HS_ITEM_NAME))
+    free(it->name);
+  it->borrowed = 0;
+  item_clear_changes(it);
+  free_changes(it->kept, it->n_kept);
+  free(it->reason);
+  free(it->note);
+}
+
 void hs_plan_clear(hs_plan *plan)
 {
   size_t i;
-  for(i = 0; i < plan->n; i++) {
-    hs_plan_item *it = &plan->items[i];
-    item_clear_changes(it);
-    free_changes(it->kept, it->n_kept);
-    free(it->hris_id);
-    free(it->name);
-    free(it->reason);
-    free(it->note);
-  }
+  for(i = 0; i < plan->n; i++)
+    item_free(&plan->items[i]);
+  free(plan->unlisted_ids);
   for(i = 0; i < plan->n_warnings; i++) {
     free(plan->warnings[i].code);
     free(plan->warnings[i].message);
@@ -207,26 +304,43 @@ void hs_plan_clear(hs_plan *plan)
   memset(plan, 0, sizeof(*plan));
 }
 
+/* An unlisted unchanged record (see hs_plan.unlisted) that a later
+** record claimed too: both become conflicts, this one as an item put back
+** in its place by hs_planner_finish. */
+typedef struct relisted {
+  size_t idx; /* registry index */
+  unsigned seq;
+  char *reason;
+} relisted;
+
+/* claim[i] for a stakeholder an unlisted record claimed: the flag and the
+** record's number. */
+#define CLAIM_UNLISTED ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
 struct hs_planner {
   const hs_registry *reg;
   const hs_config *cfg;
   hs_field_type_fn type;
   void *type_arg;
   hs_matcher *match;
-  size_t *claim;       /* per registry index: claiming item index + 1 */
-  hs_strmap *creating; /* hris_id of planned creates -> item index */
+  size_t *claim; /* per registry index: claiming item index + 1, or
+                    CLAIM_UNLISTED | its record number */
+  relisted *relist;
+  size_t n_relist;
+  size_t unlisted_cap;
+  hs_keyidx *creating; /* hris_id of planned creates -> item index */
   hs_plan plan;
   char today[11];
   const char **wanted; /* HR fields the config uses (borrowed strings) */
   size_t n_wanted;
-  hs_strmap *wanted_ix;  /* id -> index in wanted */
-  unsigned char *seen;   /* per wanted field: 1 some record carried it,
-                            2 some record had a value */
-  hs_strmap *dup_name;   /* registry name keys -> registry index */
-  hs_strmap *dup_email;  /* registry e-mail keys -> registry index */
-  int dup_built;         /* both built (on the first create: a run without
-                            creates never needs them) */
-  size_t dup_candidates; /* stakeholders in them */
+  hs_strmap *wanted_ix; /* id -> index in wanted */
+  unsigned char *seen;  /* per wanted field: 1 some record carried it,
+                           2 some record had a value */
+  /* The near-duplicate indexes, built when the first create needs them
+  ** (a no-change run never does): registry name keys -> registry index
+  ** * 2 + which name (display, first + last); e-mail keys -> index. */
+  hs_keyidx *dup_name, *dup_email;
+  size_t dup_candidates; /* stakeholders made by hand in them */
   const char *remap_from;
   int changed_only; /* an incremental fetch (SDK 1.3): records are only
                        the changed people */
@@ -253,22 +367,38 @@ static hs_rc nomem(hs_err *err)
   return hs_err_set(err, HS_E_NOMEM, "out of memory");
 }
 
-/* Adds key (freed here) -> i to map; NULL keys are skipped. */
-static int add_key(hs_strmap *map, char *key, size_t i)
+/* Registry stakeholder i's name key: of its display name (which 0) or
+** of first + last (which 1); NULL when it has none. Freed by the
+** caller. */
+static char *dup_name_key(const hs_planner *p, size_t i, int which)
 {
-  int rc = key ? hs_strmap_add(map, key, i) : 0;
-  free(key);
-  return rc;
+  char *const *v = p->reg->items[i].v;
+  char *both, *key;
+  if(!which)
+    return hs_namekey(v[HS_SF_NAME]);
+  if(!v[HS_SF_FIRST_NAME] || !v[HS_SF_LAST_NAME])
+    return NULL;
+  both = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
+                           HS_NAME_FIRST_LAST);
+  key = hs_namekey(both);
+  free(both);
+  return key;
 }
 
 /* The near-duplicate indexes: every stakeholder's name (its display name
-** and first + last) and e-mail, reduced to keys (namekey.h). */
+** and first + last) and e-mail, reduced to keys (namekey.h), of which
+** only the hashes are kept. A key lists a stakeholder once. */
 static int index_duplicates(hs_planner *p)
 {
   size_t i;
+  if(p->dup_name)
+    return 0;
+  if(!(p->dup_name = hs_keyidx_new(p->reg->n * 2)) ||
+     !(p->dup_email = hs_keyidx_new(p->reg->n)))
+    goto fail;
   for(i = 0; i < p->reg->n; i++) {
     char *const *v = p->reg->items[i].v;
-    char *both;
+    char *name, *both, *email;
     int bad;
     /* Only stakeholders made by hand can be a create's duplicate (see
     ** near_duplicate): synced ones and organisations are never keyed. */
@@ -276,16 +406,29 @@ static int index_duplicates(hs_planner *p)
        (v[HS_SF_TYPE] && !strcmp(v[HS_SF_TYPE], HS_TYPE_ENTITY)))
       continue;
     p->dup_candidates++;
-    both = hs_sh_format_name(v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME],
-                             HS_NAME_FIRST_LAST);
-    bad = add_key(p->dup_name, hs_namekey(v[HS_SF_NAME]), i);
-    if(!bad && v[HS_SF_FIRST_NAME] && v[HS_SF_LAST_NAME])
-      bad = add_key(p->dup_name, hs_namekey(both), i);
+    name = dup_name_key(p, i, 0);
+    both = dup_name_key(p, i, 1);
+    email = hs_emailkey(v[HS_SF_EMAIL]);
+    bad = (name && hs_keyidx_add(p->dup_name, hs_keyidx_hash(name),
+                                 (uint32_t)i * 2)) ||
+          (both && (!name || strcmp(name, both)) &&
+           hs_keyidx_add(p->dup_name, hs_keyidx_hash(both),
+                         (uint32_t)i * 2 + 1)) ||
+          (email &&
+           hs_keyidx_add(p->dup_email, hs_keyidx_hash(email), (uint32_t)i));
+    free(name);
     free(both);
-    if(bad || add_key(p->dup_email, hs_emailkey(v[HS_SF_EMAIL]), i))
-      return -1;
+    free(email);
+    if(bad)
+      goto fail;
   }
   return 0;
+fail: /* not half built: the next call starts again */
+  hs_keyidx_free(p->dup_name);
+  hs_keyidx_free(p->dup_email);
+  p->dup_name = p->dup_email = NULL;
+  p->dup_candidates = 0;
+  return -1;
 }
 
 /* The slot of a wanted HR field id, or -1. */
@@ -431,10 +574,8 @@ hs_rc hs_planner_new(const hs_registry *reg, const hs_config *cfg,
   p->type = type;
   p->type_arg = type_arg;
   p->claim = calloc(reg->n ? reg->n : 1, sizeof(size_t));
-  p->creating = hs_strmap_new();
-  p->dup_name = hs_strmap_new();
-  p->dup_email = hs_strmap_new();
-  if(!p->claim || !p->creating || !p->dup_name || !p->dup_email) {
+  p->creating = hs_keyidx_new(64);
+  if(!p->claim || !p->creating || reg->n >= UINT32_MAX / 2) {
     hs_planner_free(p);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
@@ -460,13 +601,14 @@ hs_rc hs_planner_new(const hs_registry *reg, const hs_config *cfg,
 
 void hs_planner_free(hs_planner *p)
 {
+  size_t i;
   if(!p)
     return;
   hs_match_free(p->match);
   free(p->claim);
-  hs_strmap_free(p->creating);
-  hs_strmap_free(p->dup_name);
-  hs_strmap_free(p->dup_email);
+  hs_keyidx_free(p->creating);
+  hs_keyidx_free(p->dup_name);
+  hs_keyidx_free(p->dup_email);
   hs_strmap_free(p->wanted_ix);
   free(p->wanted);
   free(p->seen);
@@ -477,6 +619,9 @@ void hs_planner_free(hs_planner *p)
   hs_buf_free(&p->skip);
   free(p->cond_slot);
   free(p->group_one);
+  for(i = 0; i < p->n_relist; i++)
+    free(p->relist[i].reason);
+  free(p->relist);
   hs_plan_clear(&p->plan);
   free(p);
 }
@@ -484,6 +629,8 @@ void hs_planner_free(hs_planner *p)
 /* Turns an item into a conflict: its changes are dropped, never applied. */
 static int make_conflict(hs_plan_item *it, const char *reason)
 {
+  if(own_strings(it))
+    return -1;
   item_clear_changes(it);
   it->action = HS_ACT_CONFLICT;
   free(it->reason);
@@ -615,11 +762,12 @@ static int add_kept(hs_plan_item *it, int f, const char *value)
 static const char *after_update(const hs_plan_item *it, const hs_sh *sh, int f,
                                 int *changed)
 {
-  size_t i;
-  for(i = 0; i < it->n_changes; i++)
-    if(it->changes[i].field == f) {
+  hs_change c[HS_ITEM_MAX_CHANGES];
+  size_t i, n = hs_item_changes(it, c);
+  for(i = 0; i < n; i++)
+    if(c[i].field == f) {
       *changed = 1;
-      return it->changes[i].after;
+      return c[i].after; /* in the item's block: valid until it changes */
     }
   return sh->v[f];
 }
@@ -711,18 +859,50 @@ static hs_rc diff_existing(const hs_planner *p, hs_plan_item *it,
   return HS_OK;
 }
 
+/* The first claimant of stakeholder idx was an unlisted unchanged
+** record: it becomes a conflict item again (reason replaced when a third
+** record claims it), placed by hs_planner_finish. */
+static int relist_conflict(hs_planner *p, size_t idx, const char *reason)
+{
+  size_t i;
+  relisted *r;
+  char *why = strdup(reason);
+  if(!why)
+    return -1;
+  for(i = 0; i < p->n_relist && p->relist[i].idx != idx; i++)
+    ;
+  if(i == p->n_relist) {
+    if(!(r = realloc(p->relist, (p->n_relist + 1) * sizeof(*r)))) {
+      free(why);
+      return -1;
+    }
+    p->relist = r;
+    r[p->n_relist].idx = idx;
+    r[p->n_relist].seq = (unsigned)(p->claim[idx] & ~CLAIM_UNLISTED);
+    r[p->n_relist++].reason = NULL;
+  }
+  free(p->relist[i].reason);
+  p->relist[i].reason = why;
+  return 0;
+}
+
 /* A second record claims a stakeholder: neither may have it. */
 static hs_rc claim_conflict(hs_planner *p, size_t idx, hs_plan_item *it,
                             hs_err *err)
 {
-  hs_plan_item *first = &p->plan.items[p->claim[idx] - 1];
+  int unlisted = (p->claim[idx] & CLAIM_UNLISTED) != 0;
+  hs_plan_item *first = unlisted ? NULL : &p->plan.items[p->claim[idx] - 1];
   const hs_sh *sh = &p->reg->items[idx];
   hs_buf why = HS_BUF_INIT;
   int bad = hs_buf_printf(&why,
                           "stakeholder #%lld \"%s\" is claimed by two "
                           "records: HRIS ids %s and %s",
-                          sh->id, sh_label(sh), first->hris_id, it->hris_id);
-  if(bad || make_conflict(first, hs_buf_str(&why)) ||
+                          sh->id, sh_label(sh),
+                          first ? first->hris_id : sh->v[HS_SF_HRIS_ID],
+                          it->hris_id);
+  if(bad ||
+     (first ? make_conflict(first, hs_buf_str(&why))
+            : relist_conflict(p, idx, hs_buf_str(&why))) ||
      make_conflict(it, hs_buf_str(&why))) {
     hs_buf_free(&why);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
@@ -731,36 +911,91 @@ static hs_rc claim_conflict(hs_planner *p, size_t idx, hs_plan_item *it,
   return HS_OK;
 }
 
+/* An unchanged record with nothing to show is counted, not kept: at
+** 100,000 people a no-change run would otherwise hold an item and two
+** strings per person that nothing reads. Only the just-pushed item of
+** the record being planned (the last one) is dropped; the stakeholder
+** stays claimed. It must be exactly what an item would say: the
+** stakeholder's own HRIS id and name. */
+static hs_rc unlist(hs_planner *p, hs_plan_item *it, size_t idx, hs_err *err)
+{
+  const hs_sh *sh = &p->reg->items[idx];
+  if(it != &p->plan.items[p->plan.n - 1] || it->note || it->n_kept ||
+     it->reason || !sh->v[HS_SF_HRIS_ID] || !it->hris_id ||
+     strcmp(it->hris_id, sh->v[HS_SF_HRIS_ID]) || !it->name ||
+     strcmp(it->name, sh_label(sh)))
+    return HS_OK;
+  if(p->plan.unlisted == p->unlisted_cap) {
+    size_t cap = p->unlisted_cap ? p->unlisted_cap * 2 : 64;
+    long long *n = realloc(p->plan.unlisted_ids, cap * sizeof(*n));
+    if(!n)
+      return nomem(err);
+    p->plan.unlisted_ids = n;
+    p->unlisted_cap = cap;
+  }
+  p->plan.unlisted_ids[p->plan.unlisted++] = sh->id;
+  p->claim[idx] = CLAIM_UNLISTED | it->seq;
+  item_free(it);
+  memset(it, 0, sizeof(*it));
+  p->plan.n--;
+  return HS_OK;
+}
+
+/* The registry index of a candidate under key in a duplicate index
+** (k 0: names, 1: e-mails), checked against the stakeholder's own key;
+** -1 when none is left, -2 on no memory. */
+static long dup_next(const hs_planner *p, int k, const char *key,
+                     hs_keyidx_iter *it)
+{
+  uint32_t v;
+  while(hs_keyidx_next(it, &v)) {
+    size_t i = k ? v : v / 2;
+    char *own = k ? hs_emailkey(p->reg->items[i].v[HS_SF_EMAIL])
+                  : dup_name_key(p, i, (int)(v % 2));
+    int same = own && !strcmp(own, key);
+    free(own);
+    if(same)
+      return (long)i;
+  }
+  return -1;
+}
+
 /* A registry stakeholder the new record may duplicate: same name key
 ** (namekey.h) or same e-mail, not synced from another record, not an
-** organisation. -1 when none; *how says which. */
-static long near_duplicate(const hs_planner *p, const hs_plan_item *it,
+** organisation. -1 when none; *how says which; -2 on no memory. */
+static long near_duplicate(hs_planner *p, const hs_plan_item *it,
                            const char *email, const char *ident,
                            const char **how)
 {
   char *keys[2];
   long found = -1;
   int k;
+  if(!p->reg->n)
+    return -1; /* nobody to duplicate: no keys to compute */
+  if(index_duplicates(p))
+    return -2;
   if(!p->dup_candidates)
-    return -1; /* every stakeholder synced (a first sync: none at all) */
+    return -1; /* every stakeholder synced */
   keys[0] = hs_namekey(it->name);
   keys[1] = hs_emailkey(email);
   for(k = 0; k < 2 && found < 0; k++) {
-    size_t n, i;
-    const size_t *v =
-        keys[k] ? hs_strmap_get(k ? p->dup_email : p->dup_name, keys[k], &n)
-                : NULL;
-    for(i = 0; v && i < n && found < 0; i++) {
-      const hs_sh *sh = &p->reg->items[v[i]];
+    hs_keyidx_iter iter;
+    long i;
+    if(!keys[k])
+      continue;
+    hs_keyidx_find(k ? p->dup_email : p->dup_name, hs_keyidx_hash(keys[k]),
+                   &iter);
+    while(found < 0 && (i = dup_next(p, k, keys[k], &iter)) >= 0) {
+      const hs_sh *sh = &p->reg->items[i];
       const char *type = sh->v[HS_SF_TYPE];
-      if(sh->v[HS_SF_HRIS_ID] || p->claim[v[i]] ||
+      if(sh->v[HS_SF_HRIS_ID] || p->claim[i] ||
          (type && !strcmp(type, HS_TYPE_ENTITY)))
         continue;
       /* Another identifier says it is someone else (case 6). */
       if(ident && sh->v[HS_SF_IDENTIFIER] &&
          strcmp(ident, sh->v[HS_SF_IDENTIFIER]))
         continue;
-      found = (long)v[i];
+      found = i;
       *how = k ? "the same e-mail address"
                : "the same name once accents, case, spacing and name order "
                  "are ignored";
@@ -781,14 +1016,11 @@ static int flag_duplicate(hs_planner *p, hs_plan_item *it,
   const hs_sh *sh;
   hs_buf why = HS_BUF_INIT, fix = HS_BUF_INIT;
   int bad, conflict = p->cfg->duplicates == HS_DUP_CONFLICT;
-  if(!p->dup_built) {
-    if(index_duplicates(p)) {
-      hs_err_set(err, HS_E_NOMEM, "out of memory");
-      return -1;
-    }
-    p->dup_built = 1;
-  }
   idx = near_duplicate(p, it, v[HS_SF_EMAIL], v[HS_SF_IDENTIFIER], &how);
+  if(idx == -2) {
+    hs_err_set(err, HS_E_NOMEM, "out of memory");
+    return -1;
+  }
   if(idx < 0)
     return 0;
   sh = &p->reg->items[idx];
@@ -819,12 +1051,26 @@ static int flag_duplicate(hs_planner *p, hs_plan_item *it,
   return conflict;
 }
 
+/* The item index of the create planned for hris_id, or -1. */
+static long planned_create(const hs_planner *p, const char *hris_id)
+{
+  hs_keyidx_iter iter;
+  uint32_t v;
+  hs_keyidx_find(p->creating, hs_keyidx_hash(hris_id), &iter);
+  while(hs_keyidx_next(&iter, &v))
+    if(p->plan.items[v].hris_id && !strcmp(p->plan.items[v].hris_id, hris_id))
+      return (long)v;
+  return -1;
+}
+
 static hs_rc plan_create(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
                          const char *v[HS_SF_COUNT], hs_err *err)
 {
   char *groups = NULL;
-  size_t n;
-  const size_t *prev = hs_strmap_get(p->creating, it->hris_id, &n);
+  long prev = planned_create(p, it->hris_id);
+  const char *after[HS_SF_COUNT + 2];
+  int field[HS_SF_COUNT + 2];
+  size_t n = 0;
   hs_rc rc;
   int f, changed;
   if(!it->name) {
@@ -832,10 +1078,10 @@ static hs_rc plan_create(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
     it->reason = strdup("no first_name or last_name to build a name from");
     return it->reason ? HS_OK : hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
-  if(n) {
+  if(prev >= 0) {
     hs_buf why = HS_BUF_INIT;
     if(hs_buf_printf(&why, "two records share the HRIS id %s", it->hris_id) ||
-       make_conflict(&p->plan.items[prev[0]], hs_buf_str(&why)) ||
+       make_conflict(&p->plan.items[prev], hs_buf_str(&why)) ||
        make_conflict(it, hs_buf_str(&why))) {
       hs_buf_free(&why);
       return hs_err_set(err, HS_E_NOMEM, "out of memory");
@@ -851,19 +1097,26 @@ static hs_rc plan_create(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
   }
   it->action = HS_ACT_CREATE;
   for(f = 0; f < HS_SF_COUNT; f++)
-    if(hs_sf_mappable(f) && v[f] && hs_item_add_change(it, f, NULL, v[f]))
-      return hs_err_set(err, HS_E_NOMEM, "out of memory");
-  if(hs_item_add_change(it, HS_SF_NAME, NULL, it->name) ||
-     hs_item_add_change(it, HS_SF_TYPE, NULL, HS_TYPE_PERSON))
-    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+    if(hs_sf_mappable(f) && v[f]) {
+      field[n] = f;
+      after[n++] = v[f];
+    }
+  field[n] = HS_SF_NAME;
+  after[n++] = it->name;
+  field[n] = HS_SF_TYPE;
+  after[n++] = HS_TYPE_PERSON;
   if((rc = rule_groups(p, r, NULL, &groups, &changed, err)))
     return rc;
-  if(changed && groups && hs_item_add_change(it, HS_SF_GROUPS, NULL, groups)) {
-    free(groups);
-    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  if(changed && groups) {
+    field[n] = HS_SF_GROUPS;
+    after[n++] = groups;
   }
+  f = set_created(it, field, after, n);
   free(groups);
-  if(hs_strmap_add(p->creating, it->hris_id, p->plan.n - 1))
+  if(f)
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  if(hs_keyidx_add(p->creating, hs_keyidx_hash(it->hris_id),
+                   (uint32_t)(p->plan.n - 1)))
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
   return HS_OK;
 }
@@ -887,6 +1140,8 @@ static hs_rc plan_matched(hs_planner *p, hs_plan_item *it, size_t idx,
     return rc;
   if(!only_left)
     it->action = it->n_changes ? HS_ACT_UPDATE : HS_ACT_UNCHANGED;
+  if(it->action == HS_ACT_UNCHANGED)
+    return unlist(p, it, idx, err);
   return HS_OK;
 }
 
@@ -1106,9 +1361,65 @@ hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err)
   return plan_record(p, it, r, &p->skip, err);
 }
 
+static int by_seq(const void *a, const void *b)
+{
+  unsigned x = ((const relisted *)a)->seq, y = ((const relisted *)b)->seq;
+  return x < y ? -1 : x > y;
+}
+
+/* Drops stakeholder id from the unlisted ones. */
+static void drop_unlisted(hs_plan *plan, long long id)
+{
+  size_t i, k = 0;
+  for(i = 0; i < plan->unlisted; i++)
+    if(plan->unlisted_ids[i] != id)
+      plan->unlisted_ids[k++] = plan->unlisted_ids[i];
+  plan->unlisted = k;
+}
+
+/* Puts the relisted conflicts among the record items, in record order. */
+static hs_rc place_relisted(hs_planner *p, hs_err *err)
+{
+  size_t n = p->plan.n + p->n_relist, i, j = 0, k = 0;
+  hs_plan_item *items;
+  int oom = 0;
+  if(!p->n_relist)
+    return HS_OK;
+  if(!(items = calloc(n, sizeof(*items))))
+    return nomem(err);
+  qsort(p->relist, p->n_relist, sizeof(*p->relist), by_seq);
+  for(i = 0; i < n; i++) {
+    if(k < p->n_relist &&
+       (j == p->plan.n || p->relist[k].seq < p->plan.items[j].seq)) {
+      const hs_sh *sh = &p->reg->items[p->relist[k].idx];
+      hs_plan_item *it = &items[i];
+      it->action = HS_ACT_CONFLICT;
+      it->seq = p->relist[k].seq;
+      it->sh_id = sh->id;
+      it->reason = p->relist[k].reason;
+      p->relist[k++].reason = NULL;
+      it->hris_id = strdup(sh->v[HS_SF_HRIS_ID]);
+      it->name = strdup(sh_label(sh));
+      drop_unlisted(&p->plan, sh->id);
+      oom |= !it->hris_id || !it->name;
+    }
+    else
+      items[i] = p->plan.items[j++];
+  }
+  free(p->plan.items);
+  p->plan.items = items;
+  p->plan.n = p->plan.cap = n;
+  p->n_relist = 0;
+  return oom ? nomem(err) : HS_OK;
+}
+
 hs_rc hs_planner_finish(hs_planner *p, hs_plan *out, hs_err *err)
 {
   size_t i;
+  hs_rc rc;
+  if((rc = place_relisted(p, err)))
+    return rc;
+  p->plan.from_records = p->plan.n;
   for(i = 0; i < p->reg->n; i++) {
     const hs_sh *sh = &p->reg->items[i];
     hs_plan_item *it;
@@ -1266,13 +1577,17 @@ hs_rc hs_plan_check_mass(const hs_plan *plan, double share, hs_err *err)
                       "--allow-mass-change, or raise mass_change.max_share",
                       left, plan->synced, share * 100, limit);
   memset(cleared, 0, sizeof(cleared));
-  for(i = 0; i < plan->n; i++)
-    for(j = 0; j < plan->items[i].n_changes; j++) {
-      const hs_change *c = &plan->items[i].changes[j];
-      if(plan->items[i].action == HS_ACT_UPDATE && c->before && !c->after &&
-         c->field >= 0 && c->field < HS_SF_COUNT)
+  for(i = 0; i < plan->n; i++) {
+    hs_change ch[HS_ITEM_MAX_CHANGES];
+    size_t n = plan->items[i].action == HS_ACT_UPDATE
+                   ? hs_item_changes(&plan->items[i], ch)
+                   : 0;
+    for(j = 0; j < n; j++) {
+      const hs_change *c = &ch[j];
+      if(c->before && !c->after && c->field >= 0 && c->field < HS_SF_COUNT)
         cleared[c->field]++;
     }
+  }
   for(f = 0; f < HS_SF_COUNT; f++)
     if(cleared[f] > limit)
       return hs_err_set(err, HS_E_REFUSED,

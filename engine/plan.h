@@ -38,19 +38,27 @@ typedef struct hs_change {
 } hs_change;
 
 typedef struct hs_plan_item {
-  int action;         /* hs_action */
-  long long sh_id;    /* the stakeholder; 0 for create, skipped, unmatched */
-  char *hris_id;      /* the record's (or the left stakeholder's) */
-  char *name;         /* for people reading the plan */
-  char *reason;       /* skipped, conflict, left; NULL otherwise */
-  hs_change *changes; /* create: every value set; update/left: diffs */
+  int action;      /* hs_action */
+  unsigned seq;    /* the planner's record number (0 elsewhere) */
+  long long sh_id; /* the stakeholder; 0 for create, skipped, unmatched */
+  char *hris_id;   /* the record's (or the left stakeholder's) */
+  char *name;      /* for people reading the plan */
+  char *reason;    /* skipped, conflict, left; NULL otherwise */
+  /* create: every value set; update/left: diffs. Packed: read them with
+  ** hs_item_changes, write them with hs_item_add_change. */
+  unsigned char *packed;
   size_t n_changes;
   char *note;      /* for people: "leaving on 2027-01-31", "possible
                       duplicate of #3 ...", "name kept ..."; "; "-joined */
   hs_change *kept; /* values the registry keeps although the HR system
                       sent none (on_empty keep): before = kept value */
-  size_t n_kept;
+  unsigned n_kept;
+  /* HS_ITEM_*: hris_id / name are not their own allocations but the
+  ** values of the item's changes (a planned create), freed with them. */
+  unsigned borrowed;
 } hs_plan_item;
+
+enum { HS_ITEM_HRIS_ID = 1, HS_ITEM_NAME = 2 };
 
 /* A warning is data: a stable code per kind and a sentence. */
 typedef struct hs_warning {
@@ -61,6 +69,15 @@ typedef struct hs_warning {
 typedef struct hs_plan {
   hs_plan_item *items;
   size_t n, cap;
+  /* The planner's items: items[0..from_records) came from records, in
+  ** record order; the rest are the synced stakeholders no record
+  ** returned (left). */
+  size_t from_records;
+  /* Records found unchanged with nothing to show (no note, no kept
+  ** value): counted, not kept as items, since nobody lists, applies or
+  ** logs them. unlisted_ids are their stakeholders (unlisted of them). */
+  size_t unlisted;
+  long long *unlisted_ids;
   size_t counts[HS_ACT_COUNT];
   char fingerprint[65]; /* of the registry the plan was computed against */
   char config_digest[65];
@@ -104,11 +121,20 @@ hs_rc hs_plan_check_mass(const hs_plan *plan, double share, hs_err *err);
 /* Appends a zeroed item; NULL on no memory. */
 hs_plan_item *hs_plan_push(hs_plan *plan);
 
-/* Appends a change (copies before and after); -1 on no memory. */
+/* The most changes an item holds: one per stakeholder field. */
+#define HS_ITEM_MAX_CHANGES HS_SF_COUNT
+
+/* Fills out (room for HS_ITEM_MAX_CHANGES) with it's changes, in order,
+** and returns how many (it->n_changes). The strings are it's own: valid
+** until it changes or is cleared. */
+size_t hs_item_changes(const hs_plan_item *it, hs_change *out);
+
+/* Appends a change (copies before and after); -1 on no memory or when
+** the item has HS_ITEM_MAX_CHANGES already. */
 int hs_item_add_change(hs_plan_item *it, int field, const char *before,
                        const char *after);
 
-/* Recounts plan->counts from the items. */
+/* Recounts plan->counts from the items (and the unlisted unchanged). */
 void hs_plan_count(hs_plan *plan);
 
 void hs_plan_clear(hs_plan *plan);

@@ -19,7 +19,8 @@ static int json_opt(hs_buf *b, const char *s)
 
 static int item_json(const hs_plan_item *it, hs_buf *b)
 {
-  size_t i;
+  hs_change ch[HS_ITEM_MAX_CHANGES];
+  size_t i, n = hs_item_changes(it, ch);
   if(hs_buf_printf(
          b, "{\"action\":\"%s\",\"hris_id\":", hs_action_name(it->action)) ||
      json_opt(b, it->hris_id) || hs_buf_puts(b, ",\"stakeholder_id\":"))
@@ -30,8 +31,8 @@ static int item_json(const hs_plan_item *it, hs_buf *b)
      hs_buf_puts(b, ",\"reason\":") || json_opt(b, it->reason) ||
      hs_buf_puts(b, ",\"fields\":{"))
     return -1;
-  for(i = 0; i < it->n_changes; i++) {
-    const hs_change *c = &it->changes[i];
+  for(i = 0; i < n; i++) {
+    const hs_change *c = &ch[i];
     if((i && hs_buf_puts(b, ",")) ||
        hs_buf_json_str(b, hs_sf_name(c->field)) ||
        hs_buf_puts(b, ":{\"before\":") || json_opt(b, c->before) ||

@@ -184,12 +184,13 @@ hs_rc hs_review_load(hs_store *st, int with_rejected, hs_queue *q, hs_err *err)
 static char *changes_json(const hs_plan_item *it)
 {
   json_object *arr = json_object_new_array();
-  size_t i;
+  hs_change ch[HS_ITEM_MAX_CHANGES];
+  size_t i, n = hs_item_changes(it, ch);
   char *s = NULL;
   if(!arr)
     return NULL;
-  for(i = 0; i < it->n_changes; i++) {
-    const hs_change *c = &it->changes[i];
+  for(i = 0; i < n; i++) {
+    const hs_change *c = &ch[i];
     json_object *row = json_object_new_array();
     if(!row)
       goto out;
@@ -247,12 +248,13 @@ static int add_found(splitter *sp, const hs_plan_item *pi, int kind,
     q->reg_value = dup_opt(c->before, &oom);
   }
   else {
-    size_t i;
+    hs_change ch[HS_ITEM_MAX_CHANGES];
+    size_t i, nch = hs_item_changes(pi, ch);
     if(!(q->changes = changes_json(pi)))
       oom = 1;
-    for(i = 0; kind == HS_RQ_TERMINATION && i < pi->n_changes; i++)
-      if(pi->changes[i].field == HS_SF_TERMINATION_DATE)
-        q->hr_value = dup_opt(pi->changes[i].after, &oom);
+    for(i = 0; kind == HS_RQ_TERMINATION && i < nch; i++)
+      if(ch[i].field == HS_SF_TERMINATION_DATE)
+        q->hr_value = dup_opt(ch[i].after, &oom);
     if(kind == HS_RQ_TERMINATION)
       q->reason = dup_opt(pi->reason, &oom);
   }
@@ -275,7 +277,8 @@ static hs_rc copy_item(hs_plan *to, const hs_plan_item *it, const int *keep,
                        hs_err *err)
 {
   hs_plan_item *c = hs_plan_push(to);
-  size_t i;
+  hs_change ch[HS_ITEM_MAX_CHANGES];
+  size_t i, n;
   int oom = 0;
   if(!c)
     return nomem(err);
@@ -284,10 +287,10 @@ static hs_rc copy_item(hs_plan *to, const hs_plan_item *it, const int *keep,
   c->hris_id = dup_opt(it->hris_id, &oom);
   c->name = dup_opt(it->name, &oom);
   c->reason = dup_opt(it->reason, &oom);
-  for(i = 0; i < it->n_changes && !oom; i++)
+  n = hs_item_changes(it, ch);
+  for(i = 0; i < n && !oom; i++)
     if((!keep || keep[i]) &&
-       hs_item_add_change(c, it->changes[i].field, it->changes[i].before,
-                          it->changes[i].after))
+       hs_item_add_change(c, ch[i].field, ch[i].before, ch[i].after))
       oom = 1;
   if(it->action == HS_ACT_UPDATE && !c->n_changes)
     c->action = HS_ACT_UNCHANGED;
@@ -302,8 +305,10 @@ static hs_rc split_update(splitter *sp, const hs_plan_item *it,
   hs_rc rc;
   if(!keep)
     return nomem(err);
-  for(i = 0; i < it->n_changes; i++) {
-    const hs_change *c = &it->changes[i];
+  hs_change ch[HS_ITEM_MAX_CHANGES];
+  size_t n = hs_item_changes(it, ch);
+  for(i = 0; i < n; i++) {
+    const hs_change *c = &ch[i];
     keep[i] =
         c->field < 0 || c->field >= HS_SF_COUNT || !pol->review[c->field];
     if(!keep[i] && add_found(sp, it, HS_RQ_UPDATE, c) < 0) {
@@ -360,13 +365,18 @@ hs_rc hs_review_split(const hs_plan *plan, const hs_policy *pol,
   apply->registry = plan->registry;
   if(!rc && plan->connector && !(apply->connector = strdup(plan->connector)))
     rc = nomem(err);
-  /* The planner pushes one item per record, then the stakeholders no
+  /* The planner keeps the records' items, then the stakeholders no
   ** record claimed: an incremental fetch cannot tell those apart from the
-  ** unchanged. */
-  if(only_records && plan->records < n)
-    n = plan->records;
-  for(i = 0; i < n && !rc; i++)
-    rc = split_item(&sp, &plan->items[i], i < plan->records, pol, apply, err);
+  ** unchanged. The unlisted unchanged records pass as they are. */
+  if(only_records && plan->from_records < n)
+    n = plan->from_records;
+  for(i = 0; i < n && !rc; i++) {
+    rc = split_item(&sp, &plan->items[i], i < plan->from_records, pol, apply,
+                    err);
+    if(i + 1 == plan->from_records)
+      apply->from_records = apply->n;
+  }
+  apply->unlisted = plan->unlisted; /* the count: apply needs no ids */
   hs_plan_count(apply);
   hs_strmap_free(sp.index);
   hs_buf_free(&sp.key);
@@ -456,8 +466,24 @@ static hs_rc fill_scope(hs_store *st, const hs_plan *scope, hs_err *err)
                         "INSERT OR IGNORE INTO review_scope VALUES (?)", -1,
                         &s, NULL) != SQLITE_OK)
     return db_err(st, err, "writing");
-  for(i = 0; i < scope->records && i < scope->n; i++) {
+  for(i = 0; i < scope->from_records && i < scope->n; i++) {
     bind_opt(s, 1, scope->items[i].hris_id);
+    if(sqlite3_step(s) != SQLITE_DONE) {
+      sqlite3_finalize(s);
+      return db_err(st, err, "writing");
+    }
+    sqlite3_reset(s);
+  }
+  sqlite3_finalize(s);
+  /* The unlisted unchanged records: their stakeholders' own HRIS ids. */
+  if(sqlite3_prepare_v2(hs_store_db(st),
+                        "INSERT OR IGNORE INTO review_scope SELECT hris_id "
+                        "FROM stakeholders WHERE id = ? AND hris_id IS NOT "
+                        "NULL",
+                        -1, &s, NULL) != SQLITE_OK)
+    return db_err(st, err, "writing");
+  for(i = 0; i < scope->unlisted; i++) {
+    sqlite3_bind_int64(s, 1, scope->unlisted_ids[i]);
     if(sqlite3_step(s) != SQLITE_DONE) {
       sqlite3_finalize(s);
       return db_err(st, err, "writing");

@@ -152,8 +152,10 @@ hs_rc hs_runlog_item(hs_runlog *rl, const char *action, long long sh_id,
 hs_rc hs_runlog_plan_item(hs_runlog *rl, const hs_plan_item *it,
                           long long sh_id, hs_err *err)
 {
+  hs_change ch[HS_ITEM_MAX_CHANGES];
+  size_t n = hs_item_changes(it, ch);
   return hs_runlog_item(rl, hs_action_name(it->action), sh_id, it->hris_id,
-                        it->name, it->reason, it->changes, it->n_changes, err);
+                        it->name, it->reason, ch, n, err);
 }
 
 hs_rc hs_runlog_end(hs_runlog *rl, const size_t counts[HS_ACT_COUNT],

@@ -3,6 +3,7 @@
 */
 #include "stakeholder.h"
 
+#include "arena.h"
 #include "buf.h"
 #include "digest.h"
 
@@ -68,8 +69,12 @@ void hs_sh_clear(hs_sh *sh)
 void hs_registry_clear(hs_registry *reg)
 {
   size_t i;
-  for(i = 0; i < reg->n; i++)
-    hs_sh_clear(&reg->items[i]);
+  if(reg->strings)
+    hs_arena_free(reg->strings);
+  else
+    for(i = 0; i < reg->n; i++)
+      hs_sh_clear(&reg->items[i]);
+  reg->strings = NULL;
   free(reg->items);
   reg->items = NULL;
   reg->n = 0;

@@ -53,16 +53,23 @@ typedef struct hs_sh {
   char *v[HS_SF_COUNT];
 } hs_sh;
 
-/* The whole registry, loaded once for matching. fingerprint is the
-** SHA-256 (hex) of its canonical form, so a saved plan can tell whether
-** the registry changed since. */
+struct hs_arena;
+
+/* The whole registry, loaded once for matching. fingerprint tells
+** whether the registry changed since a saved plan was made (see
+** hs_store_fingerprint). strings: hs_store_load puts every item's
+** strings in one arena (so they are not freed one by one); NULL when
+** each is its own malloc (a registry built by hand). Initialise a
+** registry with {0}. */
 typedef struct hs_registry {
   hs_sh *items;
   size_t n;
   char fingerprint[65];
+  struct hs_arena *strings;
 } hs_registry;
 
-/* Frees the strings of sh (not sh itself). */
+/* Frees the strings of sh (not sh itself); never for an item of a
+** registry with an arena. */
 void hs_sh_clear(hs_sh *sh);
 
 /* Frees every stakeholder and the array; leaves reg empty. */

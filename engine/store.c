@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* renameat2 */
 #include "store.h"
 
+#include "arena.h"
 #include "buf.h"
 #include "digest.h"
 
@@ -776,44 +777,76 @@ static hs_rc column_list(hs_buf *b)
   return HS_OK;
 }
 
-static char *col_text(sqlite3_stmt *s, int i, int *oom)
+/* Column i as a string in the registry's arena (NULL stays NULL). */
+static char *col_text(sqlite3_stmt *s, int i, hs_arena *a, int *oom)
 {
   const unsigned char *t = sqlite3_column_text(s, i);
   char *c;
   if(!t)
     return NULL;
-  c = strdup((const char *)t);
+  c = hs_arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(s, i));
   if(!c)
     *oom = 1;
   return c;
+}
+
+/* Moves the ";"-joined list *acc (a malloc'd string) into item sh's
+** groups, in the arena. */
+static int put_groups(hs_registry *reg, hs_sh *sh, char **acc)
+{
+  if(!*acc)
+    return 0;
+  sh->v[HS_SF_GROUPS] = hs_arena_strndup(reg->strings, *acc, strlen(*acc));
+  free(*acc);
+  *acc = NULL;
+  return sh->v[HS_SF_GROUPS] ? 0 : -1;
 }
 
 static hs_rc load_groups(hs_store *st, hs_registry *reg, hs_err *err)
 {
   sqlite3_stmt *s;
   size_t i = 0;
-  int rc;
+  char *acc = NULL; /* the groups of items[i] so far */
+  int rc, oom = 0;
   if(sqlite3_prepare_v2(st->db,
                         "SELECT stakeholder_id, name FROM stakeholder_groups "
                         "ORDER BY stakeholder_id, name",
                         -1, &s, NULL) != SQLITE_OK)
     return db_err(st, err, "reading groups");
   /* Both lists are in id order: walk them side by side. */
-  while((rc = sqlite3_step(s)) == SQLITE_ROW) {
+  while(!oom && (rc = sqlite3_step(s)) == SQLITE_ROW) {
     long long id = sqlite3_column_int64(s, 0);
     const char *name = (const char *)sqlite3_column_text(s, 1);
-    while(i < reg->n && reg->items[i].id < id)
-      i++;
-    if(i < reg->n && reg->items[i].id == id && name &&
-       hs_groups_add(&reg->items[i].v[HS_SF_GROUPS], name) < 0) {
-      sqlite3_finalize(s);
-      return hs_err_set(err, HS_E_NOMEM, "out of memory");
-    }
+    while(i < reg->n && reg->items[i].id < id && !oom)
+      oom = put_groups(reg, &reg->items[i++], &acc);
+    if(!oom && i < reg->n && reg->items[i].id == id && name &&
+       hs_groups_add(&acc, name) < 0)
+      oom = 1;
   }
   sqlite3_finalize(s);
+  if(!oom && i < reg->n)
+    oom = put_groups(reg, &reg->items[i], &acc);
+  free(acc);
+  if(oom)
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
   if(rc != SQLITE_DONE)
     return db_err(st, err, "reading groups");
   return HS_OK;
+}
+
+/* How many stakeholders there are, so the items are allocated once: a
+** doubling array would hold up to twice the memory, and copy it. */
+static hs_rc count_rows(hs_store *st, size_t *n, hs_err *err)
+{
+  sqlite3_stmt *s;
+  int rc;
+  if(sqlite3_prepare_v2(st->db, "SELECT count(*) FROM stakeholders", -1, &s,
+                        NULL) != SQLITE_OK)
+    return db_err(st, err, "reading stakeholders");
+  rc = sqlite3_step(s);
+  *n = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+  sqlite3_finalize(s);
+  return rc == SQLITE_ROW ? HS_OK : db_err(st, err, "reading stakeholders");
 }
 
 /* The fingerprint of a store from its id and generation; *hashed = 0
@@ -862,19 +895,20 @@ hs_rc hs_store_fingerprint(hs_store *st, char out[65], hs_err *err)
   return HS_OK;
 }
 
-hs_rc hs_store_load(hs_store *st, hs_registry *reg, hs_err *err)
+/* The rows and groups of hs_store_load, inside its savepoint. On an
+** error reg is left for the caller to clear. */
+static hs_rc load_rows(hs_store *st, hs_registry *reg, hs_err *err)
 {
   hs_buf sql = HS_BUF_INIT;
   sqlite3_stmt *s = NULL;
   size_t cap = 0;
   int rc, oom = 0;
   hs_rc hrc;
-  memset(reg, 0, sizeof(*reg));
-  if(!st) {
-    hs_registry_fingerprint(reg);
-    return HS_OK;
-  }
-  if(hs_buf_puts(&sql, "SELECT id, ") || column_list(&sql) ||
+  if((hrc = count_rows(st, &cap, err)))
+    return hrc;
+  if(!(reg->strings = hs_arena_new()) ||
+     !(reg->items = malloc((cap ? cap : 1) * sizeof(hs_sh))) ||
+     hs_buf_puts(&sql, "SELECT id, ") || column_list(&sql) ||
      hs_buf_puts(&sql, " FROM stakeholders ORDER BY id")) {
     hs_buf_free(&sql);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
@@ -883,48 +917,45 @@ hs_rc hs_store_load(hs_store *st, hs_registry *reg, hs_err *err)
   hs_buf_free(&sql);
   if(rc != SQLITE_OK)
     return db_err(st, err, "reading stakeholders");
-  while((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    hs_sh *sh;
+  while(!oom && reg->n < cap && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    hs_sh *sh = &reg->items[reg->n++];
     int f;
-    if(reg->n == cap) {
-      size_t ncap = cap ? cap * 2 : 64;
-      hs_sh *n = realloc(reg->items, ncap * sizeof(hs_sh));
-      if(!n) {
-        oom = 1;
-        break;
-      }
-      reg->items = n;
-      cap = ncap;
-    }
-    sh = &reg->items[reg->n++];
     memset(sh, 0, sizeof(*sh));
     sh->id = sqlite3_column_int64(s, 0);
     for(f = 0; f < HS_SF_GROUPS; f++)
-      sh->v[f] = col_text(s, f + 1, &oom);
+      sh->v[f] = col_text(s, f + 1, reg->strings, &oom);
   }
+  if(!oom && reg->n == cap)
+    rc = sqlite3_step(s); /* the count said this is the end */
   sqlite3_finalize(s);
-  if(oom) {
-    hs_registry_clear(reg);
+  if(oom)
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  if(rc != SQLITE_DONE)
+    return db_err(st, err, "reading stakeholders");
+  return load_groups(st, reg, err);
+}
+
+hs_rc hs_store_load(hs_store *st, hs_registry *reg, hs_err *err)
+{
+  int done = 0;
+  hs_rc rc;
+  memset(reg, 0, sizeof(*reg));
+  if(!st) {
+    hs_registry_fingerprint(reg);
+    return HS_OK;
   }
-  if(rc != SQLITE_DONE) {
-    hrc = db_err(st, err, "reading stakeholders");
+  /* One read transaction: the count and the rows agree. */
+  if(sqlite3_exec(st->db, "SAVEPOINT hs_load", NULL, NULL, NULL) != SQLITE_OK)
+    return db_err(st, err, "reading stakeholders");
+  if(!(rc = load_rows(st, reg, err)))
+    rc = generation_fingerprint(st, reg->fingerprint, &done, err);
+  sqlite3_exec(st->db, "RELEASE hs_load", NULL, NULL, NULL);
+  if(rc) {
     hs_registry_clear(reg);
-    return hrc;
+    return rc;
   }
-  if((hrc = load_groups(st, reg, err))) {
-    hs_registry_clear(reg);
-    return hrc;
-  }
-  {
-    int done;
-    if((hrc = generation_fingerprint(st, reg->fingerprint, &done, err))) {
-      hs_registry_clear(reg);
-      return hrc;
-    }
-    if(!done)
-      hs_registry_fingerprint(reg);
-  }
+  if(!done)
+    hs_registry_fingerprint(reg);
   return HS_OK;
 }
 

@@ -107,18 +107,19 @@ static hs_rc apply_plan(hs_store *st, hs_plan *plan, hs_err *err)
   hs_rc rc = HS_OK;
   for(i = 0; i < plan->n && !rc; i++) {
     hs_plan_item *it = &plan->items[i];
+    hs_change ch[HS_ITEM_MAX_CHANGES];
+    size_t n = hs_item_changes(it, ch);
     if(it->action == HS_ACT_CREATE) {
       hs_sh sh;
       memset(&sh, 0, sizeof(sh));
-      for(k = 0; k < it->n_changes; k++)
-        sh.v[it->changes[k].field] = it->changes[k].after;
+      for(k = 0; k < n; k++)
+        sh.v[ch[k].field] = ch[k].after;
       rc = hs_store_insert(st, &sh, err);
       it->sh_id = sh.id; /* the strings stay the plan's */
     }
     else if(it->action == HS_ACT_UPDATE)
-      for(k = 0; k < it->n_changes && !rc; k++)
-        rc = hs_store_set(st, it->sh_id, it->changes[k].field,
-                          it->changes[k].after, err);
+      for(k = 0; k < n && !rc; k++)
+        rc = hs_store_set(st, it->sh_id, ch[k].field, ch[k].after, err);
     if(rc)
       hs_err_prefix(err, "stakeholder %s", it->name ? it->name : "?");
   }
@@ -134,8 +135,8 @@ static hs_rc log_import(hs_store *st, const char *path, const hs_plan *plan,
 {
   hs_run_info info;
   hs_runlog *rl = NULL;
-  hs_change v[HS_SF_COUNT];
-  size_t i, k, n;
+  hs_change v[HS_SF_COUNT], ch[HS_ITEM_MAX_CHANGES];
+  size_t i, k, n, nch;
   hs_rc rc;
   memset(&info, 0, sizeof(info));
   info.kind = HS_RUN_IMPORT;
@@ -149,8 +150,9 @@ static hs_rc log_import(hs_store *st, const char *path, const hs_plan *plan,
       rc = hs_runlog_plan_item(rl, it, it->sh_id, err);
     if(it->action != HS_ACT_CREATE || rc)
       continue;
-    for(k = n = 0; k < it->n_changes && n < HS_SF_COUNT; k++) {
-      v[n] = it->changes[k];
+    nch = hs_item_changes(it, ch);
+    for(k = n = 0; k < nch && n < HS_SF_COUNT; k++) {
+      v[n] = ch[k];
       typed |= v[n++].field == HS_SF_TYPE;
     }
     if(!typed && n < HS_SF_COUNT) {
@@ -173,7 +175,7 @@ static hs_rc log_import(hs_store *st, const char *path, const hs_plan *plan,
 static hs_rc plan_import(hs_store *st, hs_csv *table, const char *path,
                          hs_plan *plan, hs_problems *probs, hs_err *err)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   const char *unit = table->delim ? "line" : "row";
   hs_rc rc;
   hs_plan_clear(plan);

@@ -332,7 +332,7 @@ static hs_rc revert(hs_store *st, hs_runlog *rl, const u_item *it,
 static hs_rc undo_items(hs_store *st, long long id, const u_run *r,
                         hs_undo_result *res, hs_buf *why, hs_err *err)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_strmap *later = hs_strmap_new();
   hs_runlog *rl = NULL;
   hs_run_info info;

@@ -126,9 +126,9 @@ static void choose_fetch(const auto_opts *o, const hs_config *cfg,
 static void cut_plan(const hs_session *s, auto_state *a, const hs_plan *plan)
 {
   a->view = *plan;
-  if(!a->incremental || plan->records >= plan->n)
+  if(!a->incremental || plan->from_records >= plan->n)
     return;
-  a->view.n = plan->records;
+  a->view.n = plan->from_records;
   hs_plan_count(&a->view);
   a->view.left_known = hs_session_known_left(s, &a->view);
 }

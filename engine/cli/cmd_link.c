@@ -91,7 +91,7 @@ static hs_rc link_plan(const hs_registry *reg, const hs_sh *sh,
 static int run_link(hs_cli *cli, const char *cmd, const char *who,
                     const char *hris)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_store *st = NULL;
   hs_lock *lock = NULL;
   hs_plan plan;

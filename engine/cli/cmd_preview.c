@@ -14,7 +14,7 @@ int hs_cmd_preview(hs_cli *cli, int argc, char **argv)
 {
   const char *plan_path = NULL;
   hs_session s;
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_plan plan;
   char *db = NULL;
   hs_err err;

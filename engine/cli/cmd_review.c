@@ -201,7 +201,8 @@ static hs_rc plan_one(hs_plan *plan, const hs_registry *reg,
   const hs_sh *sh =
       find_sh(reg, q->kind == HS_RQ_CREATE ? 0 : q->sh_id, q->hris_id);
   hs_plan_item *it = NULL;
-  size_t i;
+  hs_change ch[HS_ITEM_MAX_CHANGES];
+  size_t i, n;
   if(q->kind == HS_RQ_CREATE && sh)
     return stale(q, err, "a stakeholder got this HRIS id");
   if(q->kind != HS_RQ_CREATE && !sh)
@@ -234,8 +235,9 @@ static hs_rc plan_one(hs_plan *plan, const hs_registry *reg,
     if(rc)
       return rc;
   }
-  for(i = 0; sh && i < it->n_changes; i++)
-    if(!same(sh->v[it->changes[i].field], it->changes[i].before))
+  n = hs_item_changes(it, ch);
+  for(i = 0; sh && i < n; i++)
+    if(!same(sh->v[ch[i].field], ch[i].before))
       return stale(q, err, "the registry value changed");
   return HS_OK;
 }

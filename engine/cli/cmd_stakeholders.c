@@ -62,7 +62,7 @@ static const char *or_blank(const char *s)
 int hs_cmd_stakeholders(hs_cli *cli, int argc, char **argv)
 {
   hs_store *st = NULL;
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   char *db = NULL;
   hs_err err;
   const char *group = NULL;

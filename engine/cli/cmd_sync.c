@@ -40,7 +40,7 @@ static hs_rc make_plan(hs_cli *cli, const char *db, const sync_opts *o,
                        hs_plan *plan, hs_err *err)
 {
   hs_session s;
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_rc rc;
   if(!(rc = hs_session_config(cli, &s, err))) {
     s.remap = o->remap;

@@ -473,7 +473,8 @@ static void print_value(FILE *f, const char *v)
 static void print_item(FILE *f, const hs_plan_item *it)
 {
   static const char marks[HS_ACT_COUNT] = {'+', '~', '=', '-', '!', '<'};
-  size_t i;
+  hs_change ch[HS_ITEM_MAX_CHANGES];
+  size_t i, n;
   /* HR text goes through hs_term: escaped, it cannot drive the terminal. */
   fprintf(f, "%c %-9s ", marks[it->action], hs_action_name(it->action));
   hs_term_fpad(f, it->hris_id, 12);
@@ -495,11 +496,12 @@ static void print_item(FILE *f, const hs_plan_item *it)
     print_value(f, it->kept[i].before);
     fputs(" kept (the HR system sent no value)\n", f);
   }
+  n = hs_item_changes(it, ch);
   if(it->action == HS_ACT_CREATE) {
     /* One line: a new person's values, not a diff against nothing. */
     int first = 1;
-    for(i = 0; i < it->n_changes; i++) {
-      const hs_change *c = &it->changes[i];
+    for(i = 0; i < n; i++) {
+      const hs_change *c = &ch[i];
       if(c->field == HS_SF_NAME || c->field == HS_SF_TYPE ||
          c->field == HS_SF_HRIS_ID)
         continue;
@@ -511,11 +513,11 @@ static void print_item(FILE *f, const hs_plan_item *it)
       fputc('\n', f);
     return;
   }
-  for(i = 0; i < it->n_changes; i++) {
-    fprintf(f, "    %-16s ", hs_sf_name(it->changes[i].field));
-    print_value(f, it->changes[i].before);
+  for(i = 0; i < n; i++) {
+    fprintf(f, "    %-16s ", hs_sf_name(ch[i].field));
+    print_value(f, ch[i].before);
     fputs(" -> ", f);
-    print_value(f, it->changes[i].after);
+    print_value(f, ch[i].after);
     fputc('\n', f);
   }
 }

@@ -39,9 +39,9 @@ struct hrsync_conn {
   /* v1 pages read ahead once the total is known (SDK 1.4 http_many). */
   json_object *ahead[HSP_MANY_BATCH];
   size_t n_ahead, next_ahead;
-  long step;   /* the page size the server used (step of the offset) */
-  int no_many; /* tokens rotate per answer: one request at a time */
-  hsp_wanted want;         /* the fields a record is built from */
+  long step;       /* the page size the server used (step of the offset) */
+  int no_many;     /* tokens rotate per answer: one request at a time */
+  hsp_wanted want; /* the fields a record is built from */
 };
 
 /* GETs path (appended to base_url) with the bearer token, obtaining one

@@ -78,22 +78,31 @@ static void run_plan(const hs_registry *reg, const hs_config *cfg, rec *recs,
   hs_planner_free(p);
 }
 
-static const hs_plan_item *item(const hs_plan *plan, const char *hris)
+static const hs_plan_item *find_item(const hs_plan *plan, const char *hris)
 {
   size_t i;
   for(i = 0; i < plan->n; i++)
     if(plan->items[i].hris_id && !strcmp(plan->items[i].hris_id, hris))
       return &plan->items[i];
-  fail_msg("no item for %s", hris);
   return NULL;
 }
 
+static const hs_plan_item *item(const hs_plan *plan, const char *hris)
+{
+  const hs_plan_item *it = find_item(plan, hris);
+  if(!it)
+    fail_msg("no item for %s", hris);
+  return it;
+}
+
+/* The item's change of field (valid until the next call), or NULL. */
 static const hs_change *change(const hs_plan_item *it, int field)
 {
-  size_t i;
-  for(i = 0; i < it->n_changes; i++)
-    if(it->changes[i].field == field)
-      return &it->changes[i];
+  static hs_change ch[HS_ITEM_MAX_CHANGES];
+  size_t i, n = hs_item_changes(it, ch);
+  for(i = 0; i < n; i++)
+    if(ch[i].field == field)
+      return &ch[i];
   return NULL;
 }
 
@@ -115,7 +124,7 @@ static void name_formats(void **state)
 
 static void creates_with_name_format(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("last_first"));
   rec r[2];
   hs_plan plan;
@@ -145,7 +154,7 @@ static void creates_with_name_format(void **state)
 
 static void mapped_dates_without_types(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("first_last"));
   hs_planner *p;
   hs_plan plan;
@@ -173,7 +182,7 @@ static void mapped_dates_without_types(void **state)
 
 static void diffs(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("first_last"));
   hs_sh *sh;
   rec r[3];
@@ -219,7 +228,10 @@ static void diffs(void **state)
   assert_int_equal(it->kept[0].field, HS_SF_CITY);
   assert_string_equal(it->kept[0].before, "London");
   assert_null(change(it, HS_SF_IDENTIFIER));
-  assert_int_equal(item(&plan, "2")->action, HS_ACT_UNCHANGED);
+  /* Unchanged with nothing to show: counted, not kept as an item. */
+  assert_null(find_item(&plan, "2"));
+  assert_int_equal(plan.unlisted, 1);
+  assert_int_equal(plan.unlisted_ids[0], 2);
   assert_int_equal(plan.counts[HS_ACT_UPDATE], 2);
   assert_int_equal(plan.counts[HS_ACT_UNCHANGED], 1);
   assert_string_equal(plan.fingerprint, reg.fingerprint);
@@ -230,7 +242,7 @@ static void diffs(void **state)
 
 static void skipped_left_and_groups(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("first_last"));
   rec r[5];
   hs_plan plan;
@@ -289,7 +301,7 @@ static void skipped_left_and_groups(void **state)
 
 static void conflicts(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("first_last"));
   rec r[5];
   hs_plan plan;
@@ -328,6 +340,56 @@ static void conflicts(void **state)
   hs_registry_clear(&reg);
 }
 
+/* An unchanged record is counted, not kept as an item (issue 16); when
+** a later record claims its stakeholder too, it comes back as a conflict
+** in its own place, as if it had been kept. */
+static void unlisted_claimed_again(void **state)
+{
+  hs_registry reg = {0};
+  hs_config *cfg = config(CONFIG("first_last"));
+  hs_sh *sh;
+  rec r[4];
+  hs_plan plan;
+  (void)state;
+  sh = test_add_sh(&reg, 1, "1", NULL, "Ada", "Lovelace", "Ada Lovelace");
+  sh->v[HS_SF_GROUPS] = strdup("Staff");
+  sh = test_add_sh(&reg, 2, "3", NULL, "Alan", "Turing", "Alan Turing");
+  sh->v[HS_SF_GROUPS] = strdup("Staff");
+  hs_registry_fingerprint(&reg);
+  mkrec(&r[0], "1", "first", "Ada", "last", "Lovelace", "status", "Active",
+        NULL);
+  mkrec(&r[1], "2", "first", "New", "last", "Person", "status", "Active",
+        NULL);
+  mkrec(&r[2], "3", "first", "Alan", "last", "Turing", "status", "Active",
+        NULL);
+  mkrec(&r[3], "1", "first", "Ada", "last", "Lovelace", "status", "Active",
+        NULL);
+  run_plan(&reg, cfg, r, 4, &plan);
+  assert_int_equal(plan.n, 3);
+  assert_int_equal(plan.from_records, 3);
+  assert_int_equal(plan.items[0].action, HS_ACT_CONFLICT);
+  assert_string_equal(plan.items[0].hris_id, "1");
+  assert_string_equal(plan.items[0].name, "Ada Lovelace");
+  assert_int_equal(plan.items[0].sh_id, 1);
+  assert_string_equal(plan.items[0].reason,
+                      "stakeholder #1 \"Ada Lovelace\" is claimed by two "
+                      "records: HRIS ids 1 and 1");
+  assert_int_equal(plan.items[1].action, HS_ACT_CREATE);
+  assert_string_equal(plan.items[1].hris_id, "2");
+  assert_int_equal(plan.items[2].action, HS_ACT_CONFLICT);
+  assert_string_equal(plan.items[2].reason, plan.items[0].reason);
+  /* Turing is unchanged: only counted, and named by id for the review
+  ** queue's scope. */
+  assert_int_equal(plan.unlisted, 1);
+  assert_int_equal(plan.unlisted_ids[0], 2);
+  assert_int_equal(plan.counts[HS_ACT_UNCHANGED], 1);
+  assert_int_equal(plan.counts[HS_ACT_CONFLICT], 2);
+  assert_int_equal(plan.counts[HS_ACT_CREATE], 1);
+  hs_plan_clear(&plan);
+  hs_config_free(cfg);
+  hs_registry_clear(&reg);
+}
+
 static void group_lists(void **state)
 {
   char *g = NULL;
@@ -357,7 +419,7 @@ static const char *no_reason(void *arg, const char *id)
 ** possible duplicates and the fail-closed check. */
 static void safety(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("first_last"));
   hs_planner *p;
   rec r[5];
@@ -485,7 +547,7 @@ static void mass_thresholds(void **state)
 ** HR field the config does not otherwise use. */
 static void wide_records(void **state)
 {
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_config *cfg = config(CONFIG("first_last"));
   hs_record_field f[3][48] = {{{NULL, NULL, 0}}};
   hs_record r[3];
@@ -564,6 +626,7 @@ int main(void)
       cmocka_unit_test(diffs),
       cmocka_unit_test(skipped_left_and_groups),
       cmocka_unit_test(conflicts),
+      cmocka_unit_test(unlisted_claimed_again),
       cmocka_unit_test(group_lists),
       cmocka_unit_test(wide_records),
   };

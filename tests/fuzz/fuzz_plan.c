@@ -101,7 +101,7 @@ static void add_record(hs_planner *p, char **cells, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   static hs_config *cfg;
-  hs_registry reg = {NULL, 0, {0}};
+  hs_registry reg = {0};
   hs_planner *p = NULL;
   hs_plan plan;
   hs_err err;
