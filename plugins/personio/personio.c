@@ -81,7 +81,7 @@ static void psn_close(hrsync_conn *c)
 {
   if(!c)
     return;
-  json_object_put(c->seen);
+  hsp_idset_free(&c->seen);
   json_object_put(c->units);
   while(c->next_ahead < c->n_ahead)
     json_object_put(c->ahead[c->next_ahead++]);

@@ -9,6 +9,7 @@
 #define HRSYNC_PERSONIO_H
 
 #include "hsp.h"
+#include "hsp_idset.h"
 #include "hsp_many.h"
 
 /* Employees per page: Personio refuses more since 2025-01-31. */
@@ -30,7 +31,8 @@ struct hrsync_conn {
   long total;              /* metadata.total_elements first seen; -1 */
   int total_warned;        /* the count-changed warning was given */
   int done;                /* the list has been read to its end */
-  json_object *seen;       /* hris ids emitted so far (a set) */
+  hsp_idset seen;          /* hris ids emitted so far (a compact set:
+                              a json-c object took 16 MB at 100,000) */
   int v2;                  /* settings.api = "v2" */
   char *next_url;          /* v2: the next persons page, malloc'd */
   int v2_started;          /* v2: the first page was asked for */

@@ -248,10 +248,13 @@ static hrsync_status emit_employee(hrsync_conn *c, json_object *item, size_t i,
   if(!id || !*id)
     return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: data[%zu] has no attributes.id.value", what, i);
-  if(json_object_object_get_ex(c->seen, id, NULL))
+  switch(hsp_idset_add(&c->seen, id)) {
+  case 0:
     return HRSYNC_OK; /* shifted onto this page by a change meanwhile */
+  case -1:
+    return HRSYNC_E_NOMEM;
+  }
   *fresh = 1;
-  json_object_object_add(c->seen, id, NULL);
   if((st = hsp_wanted_load(&c->hh, &c->want)))
     return st;
   st = c->hh.h->record_begin(c->hh.ctx, id);
@@ -386,8 +389,6 @@ static hrsync_status page(hrsync_conn *c)
   hrsync_status st;
   if(!c->query && (st = build_query(c)) != HRSYNC_OK)
     return st;
-  if(!c->seen && !(c->seen = json_object_new_object()))
-    return HRSYNC_E_NOMEM;
   snprintf(what, sizeof(what), "/v1/company/employees offset %ld", c->offset);
   st = fetch(c, what, &root);
   if(st != HRSYNC_OK)

@@ -395,9 +395,12 @@ static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t i,
   if(!id || !*id)
     return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: _data[%zu] has no id", what, i);
-  if(json_object_object_get_ex(c->seen, id, NULL))
-    return HRSYNC_OK;
-  json_object_object_add(c->seen, id, NULL);
+  switch(hsp_idset_add(&c->seen, id)) {
+  case 0:
+    return HRSYNC_OK; /* listed twice */
+  case -1:
+    return HRSYNC_E_NOMEM;
+  }
   if((st = hsp_wanted_load(&c->hh, &c->want)))
     return st;
   if(with_emp && !(acc = json_object_new_object()))
@@ -486,8 +489,6 @@ static hrsync_status v2_page(hrsync_conn *c, int *done)
   int with_emp = wants_employment(c);
 
   *done = 0;
-  if(!c->seen && !(c->seen = json_object_new_object()))
-    return HRSYNC_E_NOMEM;
   if(!c->v2_started) {
     st = with_emp ? psn_v2_units_load(c) : HRSYNC_OK;
     if(st)
