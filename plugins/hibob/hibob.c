@@ -151,7 +151,13 @@ static hrsync_status hb_open(const hrsync_host *host, hrsync_host_ctx *ctx,
 ** proves the roster can be read (one of the 50 searches a minute). */
 static hrsync_status hb_authenticate(hrsync_conn *c)
 {
-  hrsync_status st = hb_schema_load(c);
+  hrsync_status st;
+  /* The documented limit is on /people/search (50 a minute); a run makes
+  ** a few requests of any kind, so pacing them all by it costs nothing
+  ** and keeps a run started right after another clear of 429s. */
+  if(HRSYNC_HOST_HAS(c->hh.h, rate_limit))
+    c->hh.h->rate_limit(c->hh.ctx, HB_RATE_REQUESTS, HB_RATE_SECONDS);
+  st = hb_schema_load(c);
   return st ? st : hb_probe_roster(c);
 }
 

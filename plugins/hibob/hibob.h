@@ -11,6 +11,10 @@
 #include "hsp.h"
 #include "hsp_stream.h"
 
+/* HiBob's documented limit: 50 /people/search requests a minute. */
+#define HB_RATE_REQUESTS 50u
+#define HB_RATE_SECONDS  60u
+
 /* How a field's value is turned into record text. */
 typedef enum hb_kind {
   HB_PLAIN = 0, /* text, date, number...: the machine value as text */

@@ -251,6 +251,24 @@ static void test_auth_request_and_base_urls(void **state)
   }
 }
 
+/* Issue 16: the documented 50 searches a minute is declared to the host
+** (SDK 1.4 rate_limit) before the first request, so the host paces. */
+static void test_rate_limit_declared(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  uint32_t requests = 0, seconds = 0;
+  (void)state;
+  fh_queue(fh, 200, JSON_HDR, "[]");
+  fh_queue(fh, 200, JSON_HDR, one_person);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(plugin->authenticate(c), HRSYNC_OK);
+  assert_int_equal(fh_rate_limit(fh, &requests, &seconds), 1);
+  assert_int_equal(requests, 50);
+  assert_int_equal(seconds, 60);
+  fh_done(plugin, fh, c);
+}
+
 static void test_auth_401_no_retry(void **state)
 {
   fh_host *fh = host();
@@ -880,6 +898,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_descriptor),
       cmocka_unit_test(test_open_config_errors),
       cmocka_unit_test(test_auth_request_and_base_urls),
+      cmocka_unit_test(test_rate_limit_declared),
       cmocka_unit_test(test_auth_401_no_retry),
       cmocka_unit_test(test_transport_error_and_abort),
       cmocka_unit_test(test_fields_schema),
