@@ -142,9 +142,7 @@ struct hs_conn {
   hs_buf warns;
   size_t n_warns;
 
-  /* http_many's answers over a stand-in transport (copies). */
-  hrsync_http_response *many;
-  size_t n_many;
+  hs_http_copies many; /* http_many's answers over a stand-in transport */
   /* SDK 1.4 http_stream: a stream is running (its chunk function may not
   ** start another request), and the answer handed out for an http_fn one. */
   int streaming;
@@ -291,42 +289,6 @@ static hrsync_status svc_http(hrsync_host_ctx *ctx,
   return HRSYNC_OK;
 }
 
-/* Frees the copies many_stand_in made. */
-static void many_free(hs_conn *c)
-{
-  size_t i;
-  for(i = 0; i < c->n_many; i++)
-    hs_http_response_free(&c->many[i]);
-  free(c->many);
-  c->many = NULL;
-  c->n_many = 0;
-}
-
-/* http_many over a stand-in transport (the kit's replay, tests): one by
-** one, each answer copied, as a stand-in's answer lives only until the
-** next call. */
-static hrsync_status many_stand_in(hs_conn *c,
-                                   const hrsync_http_request *const *reqs,
-                                   size_t n, const hrsync_http_response **out)
-{
-  size_t i;
-  many_free(c);
-  if(n && !(c->many = calloc(n, sizeof(*c->many))))
-    return HRSYNC_E_NOMEM;
-  for(i = 0; i < n; i++) {
-    const hrsync_http_response *r = NULL;
-    hrsync_status st = svc_http(&c->ctx, reqs[i], &r);
-    if(st != HRSYNC_OK)
-      return st;
-    c->n_many = i + 1;
-    if(hs_http_response_copy(&c->many[i], r))
-      return HRSYNC_E_NOMEM;
-  }
-  for(i = 0; i < n; i++)
-    out[i] = &c->many[i];
-  return HRSYNC_OK;
-}
-
 /* SDK 1.4: a batch through hs_http_many; with a stand-in transport (the
 ** kit's replay), one by one through it, each answer copied so all stay
 ** valid together. */
@@ -343,7 +305,7 @@ static hrsync_status svc_http_many(hrsync_host_ctx *ctx,
   for(i = 0; i < n; i++)
     out[i] = NULL;
   if(c->params.http_fn)
-    return many_stand_in(c, reqs, n, out);
+    return hs_http_one_by_one(&c->many, svc_http, ctx, reqs, n, out);
   if(!c->params.http)
     rc = hs_err_set(&e, HS_E_HTTP, "no HTTP transport configured");
   else
@@ -1084,7 +1046,7 @@ static void conn_free(hs_conn *c)
   free(c->seen);
   hs_buf_free(&c->withheld);
   hs_buf_free(&c->warns);
-  many_free(c);
+  hs_http_copies_free(&c->many);
   free(c);
 }
 

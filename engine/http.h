@@ -75,11 +75,23 @@ hs_rc hs_http_stream(hs_http *http, const hrsync_http_request *req,
 hs_rc hs_http_many(hs_http *http, const hrsync_http_request *const *reqs,
                    size_t n, const hrsync_http_response **out, hs_err *err);
 
-/* A deep copy of r (for a stand-in transport's batch); 0, or -1 on out of
-** memory (free *d either way with hs_http_response_free). */
-int hs_http_response_copy(hrsync_http_response *d,
-                          const hrsync_http_response *r);
-void hs_http_response_free(hrsync_http_response *r);
+/* http_many over a stand-in transport (the kit's replay, tests): the
+** requests one by one through http (a host table's http service, with
+** ctx), each answer copied into copies, since a stand-in's answer lives
+** only until the next request. out[i] points into copies, valid until
+** the next call or hs_http_copies_free. */
+typedef struct hs_http_copies {
+  hrsync_http_response *r;
+  size_t n;
+} hs_http_copies;
+
+hrsync_status hs_http_one_by_one(
+    hs_http_copies *copies,
+    hrsync_status (*http)(hrsync_host_ctx *ctx, const hrsync_http_request *req,
+                          const hrsync_http_response **out),
+    hrsync_host_ctx *ctx, const hrsync_http_request *const *reqs, size_t n,
+    const hrsync_http_response **out);
+void hs_http_copies_free(hs_http_copies *copies);
 
 /* The connector's documented limit (host->rate_limit); requests 0 = none.
 ** hs_http_opts.rate_per_minute overrides it. */

@@ -243,8 +243,9 @@ hs_rc hs_http_many(hs_http *h, const hrsync_http_request *const *reqs,
   return HS_OK;
 }
 
-int hs_http_response_copy(hrsync_http_response *d,
-                          const hrsync_http_response *r)
+/* A deep copy of r; 0, or -1 on out of memory (free *d either way). */
+static int response_copy(hrsync_http_response *d,
+                         const hrsync_http_response *r)
 {
   size_t i, len = 0;
   hrsync_kv *kv;
@@ -270,10 +271,39 @@ int hs_http_response_copy(hrsync_http_response *d,
   return 0;
 }
 
-void hs_http_response_free(hrsync_http_response *r)
+void hs_http_copies_free(hs_http_copies *copies)
 {
-  free((void *)r->body);
-  free((void *)r->headers);
-  r->body = NULL;
-  r->headers = NULL;
+  size_t i;
+  for(i = 0; i < copies->n; i++) {
+    free((void *)copies->r[i].body);
+    free((void *)copies->r[i].headers);
+  }
+  free(copies->r);
+  copies->r = NULL;
+  copies->n = 0;
+}
+
+hrsync_status hs_http_one_by_one(
+    hs_http_copies *copies,
+    hrsync_status (*http)(hrsync_host_ctx *ctx, const hrsync_http_request *req,
+                          const hrsync_http_response **out),
+    hrsync_host_ctx *ctx, const hrsync_http_request *const *reqs, size_t n,
+    const hrsync_http_response **out)
+{
+  size_t i;
+  hs_http_copies_free(copies);
+  if(n && !(copies->r = calloc(n, sizeof(*copies->r))))
+    return HRSYNC_E_NOMEM;
+  for(i = 0; i < n; i++) {
+    const hrsync_http_response *r = NULL;
+    hrsync_status st = http(ctx, reqs[i], &r);
+    if(st != HRSYNC_OK)
+      return st;
+    copies->n = i + 1;
+    if(response_copy(&copies->r[i], r))
+      return HRSYNC_E_NOMEM;
+  }
+  for(i = 0; i < n; i++)
+    out[i] = &copies->r[i];
+  return HRSYNC_OK;
 }

@@ -667,16 +667,6 @@ static hrsync_status ch_http(hrsync_host_ctx *c, const hrsync_http_request *r,
   return st;
 }
 
-static void many_free(hrsync_host_ctx *c)
-{
-  size_t i;
-  for(i = 0; i < c->n_many; i++)
-    hs_http_response_free(&c->many[i]);
-  free(c->many);
-  c->many = NULL;
-  c->n_many = 0;
-}
-
 /* SDK 1.4 http_many: the requests one by one through http(), so every
 ** fixture, fault and check applies to each as to a single request; the
 ** answers copied, as they must all stay valid together. */
@@ -692,23 +682,9 @@ static hrsync_status ch_http_many(hrsync_host_ctx *c,
            hs_ch_phase_name(c->phase));
     return HRSYNC_E_INTERNAL;
   }
-  many_free(c);
   for(i = 0; i < n; i++)
     out[i] = NULL;
-  if(n && !(c->many = calloc(n, sizeof(*c->many))))
-    return HRSYNC_E_NOMEM;
-  for(i = 0; i < n; i++) {
-    const hrsync_http_response *r = NULL;
-    hrsync_status st = ch_http(c, reqs[i], &r);
-    if(st != HRSYNC_OK)
-      return st;
-    c->n_many = i + 1;
-    if(hs_http_response_copy(&c->many[i], r))
-      return HRSYNC_E_NOMEM;
-  }
-  for(i = 0; i < n; i++)
-    out[i] = &c->many[i];
-  return HRSYNC_OK;
+  return hs_http_one_by_one(&c->many, ch_http, c, reqs, n, out);
 }
 
 /* SDK 1.4 rate_limit: replayed answers need no pacing. */
@@ -898,7 +874,7 @@ void hs_ch_free(hrsync_host_ctx *c)
     free(c->ids[i]);
   free(c->ids);
   free(c->resp_body);
-  many_free(c);
+  hs_http_copies_free(&c->many);
   take_back(c);
   hs_buf_free(&c->held);
   for(i = 0; i < c->n_rec; i++) {

@@ -99,11 +99,10 @@ struct hrsync_host_ctx {
   char **lent; /* settings, secrets, wanted ids of this callback, owned */
   size_t n_lent;
 
-  hrsync_http_response resp;  /* the last answer given to the plugin */
-  char *resp_body;            /* owned copy, for transformed bodies */
-  hrsync_kv synth_header;     /* for injected answers */
-  hrsync_http_response *many; /* http_many's answers (copies), owned */
-  size_t n_many;
+  hrsync_http_response resp; /* the last answer given to the plugin */
+  char *resp_body;           /* owned copy, for transformed bodies */
+  hrsync_kv synth_header;    /* for injected answers */
+  hs_http_copies many;       /* http_many's answers (copies), owned */
 
   hs_fixture_exchange *rec; /* record mode: the exchanges, owned */
   size_t n_rec;
