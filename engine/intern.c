@@ -1,9 +1,11 @@
 /*
 ** Interned strings: an open-addressing table (linear probing, at most
-** half full) of keys into an array of copies kept in blocks that never
-** move.
+** half full) of keys into an array of copies kept in an hs_arena (they
+** never move).
 */
 #include "intern.h"
+
+#include "arena.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +16,12 @@ typedef struct entry {
   uint64_t hash;
 } entry;
 
-typedef struct block {
-  struct block *next;
-  size_t used, cap;
-  char text[];
-} block;
-
-#define BLOCK_BYTES 16384
-
 struct hs_intern {
   unsigned *slots; /* key, 0 = empty */
   size_t nslots;   /* a power of two */
   entry *e;        /* e[key - 1] */
   size_t n, cap, max;
-  block *blocks;
+  hs_arena *text; /* the copies; made with the first one */
 };
 
 hs_intern *hs_intern_new(size_t max)
@@ -43,11 +37,7 @@ void hs_intern_free(hs_intern *t)
 {
   if(!t)
     return;
-  while(t->blocks) {
-    block *next = t->blocks->next;
-    free(t->blocks);
-    t->blocks = next;
-  }
+  hs_arena_free(t->text);
   free(t->slots);
   free(t->e);
   free(t);
@@ -113,22 +103,9 @@ static int make_room(hs_intern *t)
 
 static const char *copy(hs_intern *t, const char *s, size_t len)
 {
-  block *b = t->blocks;
-  char *d;
-  if(!b || b->cap - b->used < len + 1) {
-    size_t cap = len + 1 > BLOCK_BYTES ? len + 1 : BLOCK_BYTES;
-    if(!(b = malloc(sizeof(*b) + cap)))
-      return NULL;
-    b->next = t->blocks;
-    b->used = 0;
-    b->cap = cap;
-    t->blocks = b;
-  }
-  d = b->text + b->used;
-  memcpy(d, s, len);
-  d[len] = 0;
-  b->used += len + 1;
-  return d;
+  if(!t->text && !(t->text = hs_arena_new()))
+    return NULL;
+  return hs_arena_strndup(t->text, s, len);
 }
 
 unsigned hs_intern_add(hs_intern *t, const char *s, size_t len, uint64_t hash)

@@ -4,19 +4,21 @@
 **
 ** The match indexes hold a key per stakeholder and are built on every
 ** run, so a key costs no allocation of its own and little memory (a
-** 24-byte bucket): key texts are copied into large blocks that never
-** move, and a key's only value is kept in its bucket. Only a key with a
+** 24-byte bucket): key texts are copied into an hs_arena (they never
+** move), and a key's only value is kept in its bucket. Only a key with a
 ** second value (a shared name: a conflict the matcher must see) gets a
 ** list of its own.
 */
 #include "strmap.h"
+
+#include "arena.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct bucket {
-  const char *key; /* NULL = empty; in one of the blocks */
+  const char *key; /* NULL = empty; in the arena */
   size_t val;      /* n == 1: the value; n > 1: its list in multi */
   uint32_t hash;   /* of key (low bits: the home bucket) */
   uint32_t n;      /* values */
@@ -28,21 +30,12 @@ typedef struct list {
   size_t cap;
 } list;
 
-/* A block of key texts; blocks are chained and freed together. */
-typedef struct block {
-  struct block *next;
-  size_t used, cap;
-  char text[];
-} block;
-
-#define BLOCK_BYTES 65536
-
 struct hs_strmap {
   bucket *b;
   size_t nb, count; /* nb: a power of two */
   list *multi;
   size_t n_multi, multi_cap;
-  block *blocks;
+  hs_arena *keys; /* the key texts; made with the first key */
 };
 
 static uint32_t fnv1a(const char *s)
@@ -76,11 +69,7 @@ void hs_strmap_free(hs_strmap *m)
   for(i = 0; i < m->n_multi; i++)
     free(m->multi[i].v);
   free(m->multi);
-  while(m->blocks) {
-    block *next = m->blocks->next;
-    free(m->blocks);
-    m->blocks = next;
-  }
+  hs_arena_free(m->keys);
   free(m->b);
   free(m);
 }
@@ -118,24 +107,12 @@ static int grow(hs_strmap *m)
   return 0;
 }
 
-/* A copy of key (len bytes and its NUL) in the blocks; NULL on no memory. */
+/* A copy of key (len bytes and its NUL) in the arena; NULL on no memory. */
 static const char *copy_key(hs_strmap *m, const char *key, size_t len)
 {
-  block *bl = m->blocks;
-  char *d;
-  if(!bl || bl->cap - bl->used < len + 1) {
-    size_t cap = len + 1 > BLOCK_BYTES ? len + 1 : BLOCK_BYTES;
-    if(!(bl = malloc(sizeof(*bl) + cap)))
-      return NULL;
-    bl->next = m->blocks;
-    bl->used = 0;
-    bl->cap = cap;
-    m->blocks = bl;
-  }
-  d = bl->text + bl->used;
-  memcpy(d, key, len + 1);
-  bl->used += len + 1;
-  return d;
+  if(!m->keys && !(m->keys = hs_arena_new()))
+    return NULL;
+  return hs_arena_strndup(m->keys, key, len);
 }
 
 /* A second value: the key's values move to a list of their own. */
