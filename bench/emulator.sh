@@ -2,7 +2,8 @@
 # Sourced by the bench scripts: bench_emulator EMU_BIN EMPLOYEES starts the
 # emulator on a free loopback port with a generated company (seed 1, no
 # auth rate limit), waits for it, sets $port and $pid, and stops it (and
-# removes $dir, its scratch folder) on exit.
+# removes $dir, its scratch folder) on exit. Sourcing it also exports the
+# emulator's test credentials, as the connectors read them (HRSYNC_*).
 dir=$(mktemp -d)
 pid=
 bench_cleanup()
@@ -25,3 +26,11 @@ bench_emulator()
   [ -s "$dir/port" ] || { echo "bench: emulator did not start" >&2; exit 1; }
   port=$(cat "$dir/port")
 }
+
+# The emulator's test credentials (not secrets: the emulator accepts them).
+export HRSYNC_BAMBOOHR_API_KEY=bamboo-test-key
+export HRSYNC_PERSONIO_CLIENT_ID=personio-test-id
+export HRSYNC_PERSONIO_CLIENT_SECRET=personio-test-secret
+export HRSYNC_HIBOB_SERVICE_USER_ID=SERVICE-TEST HRSYNC_HIBOB_TOKEN=hibob-test-token
+export HRSYNC_HUMAANS_TOKEN=humaans-test-token
+export HRSYNC_LUCCA_API_KEY=lucca-test-key

@@ -18,12 +18,6 @@ hrsync="$build/bin/hrsync"
 . "$here/configs.sh"
 bench_emulator "$build/bin/hris-emulator" "$employees"
 url="http://127.0.0.1:$port"
-export HRSYNC_BAMBOOHR_API_KEY=bamboo-test-key
-export HRSYNC_PERSONIO_CLIENT_ID=personio-test-id
-export HRSYNC_PERSONIO_CLIENT_SECRET=personio-test-secret
-export HRSYNC_HIBOB_SERVICE_USER_ID=SERVICE-TEST HRSYNC_HIBOB_TOKEN=hibob-test-token
-export HRSYNC_HUMAANS_TOKEN=humaans-test-token
-export HRSYNC_LUCCA_API_KEY=lucca-test-key
 
 printf '%-9s %10s %14s %14s %16s %16s\n' connector employees "first s" "no-change s" "first RSS MiB" "no-change MiB"
 for c in "${connectors[@]}"; do

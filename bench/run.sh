@@ -46,12 +46,6 @@ btype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt" 2>/dev/n
 . "$here/configs.sh"
 bench_emulator "$emu" "$employees"
 url="http://127.0.0.1:$port"
-export HRSYNC_BAMBOOHR_API_KEY=bamboo-test-key
-export HRSYNC_PERSONIO_CLIENT_ID=personio-test-id
-export HRSYNC_PERSONIO_CLIENT_SECRET=personio-test-secret
-export HRSYNC_HIBOB_SERVICE_USER_ID=SERVICE-TEST HRSYNC_HIBOB_TOKEN=hibob-test-token
-export HRSYNC_HUMAANS_TOKEN=humaans-test-token
-export HRSYNC_LUCCA_API_KEY=lucca-test-key
 
 # emu_cpu: the emulator's CPU seconds so far (user + system).
 emu_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$pid/stat"; }

@@ -21,12 +21,6 @@ done
 bench_emulator "$emu" "$employees"
 url="http://127.0.0.1:$port"
 
-export HRSYNC_BAMBOOHR_API_KEY=bamboo-test-key
-export HRSYNC_PERSONIO_CLIENT_ID=personio-test-id
-export HRSYNC_PERSONIO_CLIENT_SECRET=personio-test-secret
-export HRSYNC_HIBOB_SERVICE_USER_ID=SERVICE-TEST HRSYNC_HIBOB_TOKEN=hibob-test-token
-export HRSYNC_HUMAANS_TOKEN=humaans-test-token
-export HRSYNC_LUCCA_API_KEY=lucca-test-key
 
 # base_url jq edit per connector: where the emulator mounts it.
 declare -A edit=(
