@@ -564,11 +564,26 @@ hs_rc hs_planner_new(const hs_registry *reg, const hs_config *cfg,
                      hs_field_type_fn type, void *type_arg, hs_planner **out,
                      hs_err *err)
 {
+  hs_matcher *m;
+  hs_rc rc;
+  *out = NULL;
+  if((rc = hs_match_new(reg, &m, err)))
+    return rc;
+  return hs_planner_new_matched(reg, m, cfg, type, type_arg, out, err);
+}
+
+hs_rc hs_planner_new_matched(const hs_registry *reg, hs_matcher *m,
+                             const hs_config *cfg, hs_field_type_fn type,
+                             void *type_arg, hs_planner **out, hs_err *err)
+{
   hs_planner *p = calloc(1, sizeof(*p));
   hs_rc rc;
   *out = NULL;
-  if(!p)
+  if(!p) {
+    hs_match_free(m);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  }
+  p->match = m;
   p->reg = reg;
   p->cfg = cfg;
   p->type = type;
@@ -585,10 +600,6 @@ hs_rc hs_planner_new(const hs_registry *reg, const hs_config *cfg,
   }
   hs_norm_set_years(cfg->year_min, cfg->year_max);
   hs_norm_today(p->today);
-  if((rc = hs_match_new(reg, &p->match, err))) {
-    hs_planner_free(p);
-    return rc;
-  }
   memcpy(p->plan.fingerprint, reg->fingerprint, sizeof(reg->fingerprint));
   memcpy(p->plan.config_digest, cfg->digest, sizeof(cfg->digest));
   if(!(p->plan.connector = strdup(cfg->connector))) {

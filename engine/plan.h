@@ -147,6 +147,14 @@ hs_rc hs_planner_new(const hs_registry *reg, const hs_config *cfg,
                      hs_field_type_fn type, void *type_arg, hs_planner **out,
                      hs_err *err);
 
+/* The same with reg's match indexes already built (hs_match_new, e.g. on
+** another thread while the connector connected): the planner takes m,
+** also when it fails. */
+struct hs_matcher;
+hs_rc hs_planner_new_matched(const hs_registry *reg, struct hs_matcher *m,
+                             const hs_config *cfg, hs_field_type_fn type,
+                             void *type_arg, hs_planner **out, hs_err *err);
+
 /* Plans one record. Only running out of memory is an error: a record
 ** that cannot be synced becomes a skipped or conflict item. */
 hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err);

@@ -34,11 +34,13 @@ int hs_cmd_preview(hs_cli *cli, int argc, char **argv)
   if((rc = hs_session_config(cli, &s, &err)))
     goto out;
   if((rc = hs_cli_db_path(cli, &db, &err)) ||
-     (rc = hs_session_registry(&s, db, &reg, &err)))
+     (rc = hs_session_registry_start(&s, db, &reg, &err)))
     goto out;
-  if((rc = hs_session_connect(&s, &err)) ||
-     (rc = hs_session_fields(&s, 1, &err)) ||
-     (rc = hs_session_plan(&s, &reg, &plan, &err)))
+  /* The registry loads meanwhile (regload.h); its error comes first. */
+  if(!(rc = hs_session_connect(&s, &err)) &&
+     !(rc = hs_session_fields(&s, 1, &err)))
+    rc = hs_session_plan(&s, &reg, &plan, &err);
+  if((rc = hs_session_registry_wait(&s, rc, &err)))
     goto out;
   /* A preview shows what sync would refuse, as a warning. */
   if(hs_plan_check_mass(&plan, s.cfg->mass_share, &err) &&
@@ -57,9 +59,9 @@ int hs_cmd_preview(hs_cli *cli, int argc, char **argv)
             "sync --plan %s`\n",
             plan_path, plan_path);
 out:
+  hs_session_close(&s); /* first: it waits for a load still running */
   hs_registry_clear(&reg);
   hs_plan_clear(&plan);
-  hs_session_close(&s);
   free(db);
   return rc ? hs_cli_fail(cli, &err) : 0;
 }

@@ -35,7 +35,8 @@ typedef struct sync_opts {
 
 /* The plan, computed now from the HR system against the store's current
 ** registry. The fetch can take minutes: no handle on the store is held
-** meanwhile (hs_session_registry closes it). */
+** meanwhile (the registry's loader closes it). The registry loads and is
+** indexed while the connector connects and fetches (regload.h). */
 static hs_rc make_plan(hs_cli *cli, const char *db, const sync_opts *o,
                        hs_plan *plan, hs_err *err)
 {
@@ -44,13 +45,17 @@ static hs_rc make_plan(hs_cli *cli, const char *db, const sync_opts *o,
   hs_rc rc;
   if(!(rc = hs_session_config(cli, &s, err))) {
     s.remap = o->remap;
-    if(!(rc = hs_session_registry(&s, db, &reg, err)) &&
-       !(rc = hs_session_connect(&s, err)) &&
-       !(rc = hs_session_fields(&s, 1, err)))
-      rc = hs_session_plan(&s, &reg, plan, err);
+    if(!(rc = hs_session_registry_start(&s, db, &reg, err))) {
+      if(!(rc = hs_session_connect(&s, err)) &&
+         !(rc = hs_session_fields(&s, 1, err)))
+        rc = hs_session_plan(&s, &reg, plan, err);
+      rc = hs_session_registry_wait(&s, rc, err);
+      if(rc)
+        hs_plan_clear(plan);
+    }
   }
-  hs_registry_clear(&reg);
   hs_session_close(&s);
+  hs_registry_clear(&reg);
   return rc;
 }
 

@@ -80,6 +80,32 @@ hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
   return HS_OK;
 }
 
+hs_rc hs_session_registry_start(hs_session *s, const char *db,
+                                hs_registry *reg, hs_err *err)
+{
+  hs_regload_meta meta = {HS_META_HRIS_FIELD, HS_META_LEFT, NULL, NULL};
+  hs_rc rc = hs_regload_start(db, reg, &meta, &s->regload, err);
+  s->hris_prev = meta.hris_prev;
+  s->left_prev = meta.left_prev;
+  return rc;
+}
+
+hs_rc hs_session_registry_wait(hs_session *s, hs_rc rc, hs_err *err)
+{
+  hs_err mine;
+  hs_rc lrc;
+  if(!s->regload)
+    return rc;
+  hs_err_clear(&mine);
+  if((lrc = hs_regload_wait(s->regload, NULL, &mine))) {
+    *err = mine;
+    rc = lrc;
+  }
+  hs_regload_free(s->regload);
+  s->regload = NULL;
+  return rc;
+}
+
 /* A changed mapping.hris_id (issue 10 case 8) is refused when it would
 ** re-key people: the new ids find (almost) nobody, so everyone would be
 ** created again and the old ones left. A field renamed with the same
@@ -314,13 +340,40 @@ hs_rc hs_session_fields(hs_session *s, int check, hs_err *err)
 
 typedef struct fetch_ctx {
   hs_session *s;
-  hs_planner *planner;
+  const hs_registry *reg;
+  hs_planner *planner;  /* NULL until the registry is there */
   hs_progress progress; /* the terminal's progress line (progress.c) */
 } fetch_ctx;
+
+/* The planner, once the registry is there (waited for when it loads in
+** the background). */
+static hs_rc make_planner(fetch_ctx *f, hs_err *err)
+{
+  hs_session *s = f->s;
+  hs_matcher *m = NULL;
+  hs_rc rc;
+  if(s->regload && (rc = hs_regload_wait(s->regload, &m, err)))
+    return rc;
+  rc = m ? hs_planner_new_matched(f->reg, m, s->cfg,
+                                  s->fields.n ? field_type : NULL, &s->fields,
+                                  &f->planner, err)
+         : hs_planner_new(f->reg, s->cfg, s->fields.n ? field_type : NULL,
+                          &s->fields, &f->planner, err);
+  if(rc)
+    return rc;
+  if(s->remap && s->hris_prev)
+    hs_planner_remap(f->planner, strcmp(s->hris_prev, HS_HRIS_RECORD_ID)
+                                     ? s->hris_prev
+                                     : "");
+  return HS_OK;
+}
 
 static hs_rc on_record(void *arg, const hs_record *rec, hs_err *err)
 {
   fetch_ctx *f = arg;
+  hs_rc rc;
+  if(!f->planner && (rc = make_planner(f, err)))
+    return rc;
   f->s->records++;
   if(f->progress.f) {
     hs_fetch_stats st;
@@ -362,16 +415,17 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
   hs_rc rc;
   memset(plan, 0, sizeof(*plan));
   f.s = s;
-  if((rc = hs_planner_new(reg, s->cfg, s->fields.n ? field_type : NULL,
-                          &s->fields, &f.planner, err)))
+  f.reg = reg;
+  f.planner = NULL;
+  /* A registry loading in the background is waited for by the first
+  ** record (or after a fetch of none). */
+  if(!s->regload && (rc = make_planner(&f, err)))
     return rc;
-  if(s->remap && s->hris_prev)
-    hs_planner_remap(f.planner, strcmp(s->hris_prev, HS_HRIS_RECORD_ID)
-                                    ? s->hris_prev
-                                    : "");
   hs_progress_start(&f.progress, s->cli);
   hs_conn_collect_warnings(s->conn);
   rc = hs_conn_fetch(s->conn, on_record, &f, err);
+  if(!rc && !f.planner)
+    rc = make_planner(&f, err);
   if(rc)
     hs_progress_end(&f.progress); /* the error follows on its own line */
   else
@@ -400,6 +454,7 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
 void hs_session_close(hs_session *s)
 {
   size_t i;
+  hs_regload_free(s->regload); /* waits: the registry is the caller's */
   hs_conn_close(s->conn);
   hs_http_free(s->http);
   for(i = 0; i < s->n_secrets; i++) {

@@ -9,6 +9,7 @@
 #include "../config.h"
 #include "../host.h"
 #include "../plan.h"
+#include "../regload.h"
 #include "../store.h"
 #include "../strmap.h"
 #include "cli.h"
@@ -45,6 +46,8 @@ typedef struct hs_session {
   char *left_prev;       /* meta "left": HRIS ids left after the last sync, one
                             a line */
   const char *changed_since; /* incremental fetch (sync --auto); borrowed */
+  hs_regload *regload;       /* the registry loading meanwhile
+                                (hs_session_registry_start), or NULL */
 } hs_session;
 
 /* The meta key naming the HR field that fed hris_id, and its value when
@@ -61,6 +64,19 @@ const char *hs_session_hris_field(const hs_session *s);
 ** re-mapped hris_id that would re-key people, unless s->remap). */
 hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
                           hs_err *err);
+
+/* The same, in the background (regload.h): the store is opened and its
+** meta read now (their errors come back here), the rows are loaded and
+** indexed while the connector connects and fetches; hs_session_plan's
+** first record waits for them. reg must stay put and untouched until
+** hs_session_registry_wait. */
+hs_rc hs_session_registry_start(hs_session *s, const char *db,
+                                hs_registry *reg, hs_err *err);
+
+/* Ends a background load (idempotent; nothing to do without one): rc is
+** the result of what ran meanwhile; the load's own error wins over it,
+** as it came first when the load ran first. Call before clearing reg. */
+hs_rc hs_session_registry_wait(hs_session *s, hs_rc rc, hs_err *err);
 
 /* Records in the store, inside the run's own transaction (an
 ** hs_apply_fn's work): which HR field fed the HRIS ids (so a re-mapping is
