@@ -108,6 +108,16 @@ void hs_keyidx_find(const hs_keyidx *ix, uint32_t hash, hs_keyidx_iter *it)
   it->pos = hash & (ix->cap - 1);
 }
 
+void hs_keyidx_prefetch(const hs_keyidx *ix, uint32_t hash)
+{
+#if defined(__GNUC__)
+  __builtin_prefetch(&ix->slots[hash & (ix->cap - 1)], 1);
+#else
+  (void)ix;
+  (void)hash;
+#endif
+}
+
 int hs_keyidx_next(hs_keyidx_iter *it, uint32_t *value)
 {
   const hs_keyidx *ix = it->ix;

@@ -14,6 +14,16 @@
 struct hs_matcher {
   const hs_registry *reg;
   hs_keyidx *by_hris, *by_ident, *by_name;
+  /* by_ident and by_name are built when a record first needs them: in a
+  ** run where every record finds its HRIS id (a no-change run), never. */
+  int rest_built;
+  /* Every hris_id in the registry is distinct (the store's UNIQUE
+  ** constraint; a registry built by hand may break it): then a record
+  ** whose id is that of the stakeholder after the last one found is that
+  ** one, without a probe. Records come in the order they did last time,
+  ** which is the order they were stored in. */
+  int hris_unique;
+  size_t next; /* the registry index after the last HRIS id match */
 };
 
 enum { NAME_AS_IS = 0, NAME_FIRST_LAST = 1, NAME_LAST_FIRST = 2 };
@@ -90,10 +100,81 @@ static int add_names(hs_matcher *m, size_t i)
   return 0;
 }
 
+/* The identifier and name indexes, once; -1 on no memory (and nothing
+** half built: the next call starts again). */
+static int build_rest(hs_matcher *m)
+{
+  const hs_registry *reg = m->reg;
+  size_t i;
+  if(m->rest_built)
+    return 0;
+  if(!(m->by_ident = hs_keyidx_new(16)) ||
+     !(m->by_name = hs_keyidx_new(reg->n * 2)))
+    goto nomem;
+  for(i = 0; i < reg->n; i++) {
+    const char *ident = reg->items[i].v[HS_SF_IDENTIFIER];
+    if(ident && hs_keyidx_add(m->by_ident, hs_keyidx_hash(ident), (uint32_t)i))
+      goto nomem;
+    if(add_names(m, i))
+      goto nomem;
+  }
+  m->rest_built = 1;
+  return 0;
+nomem:
+  hs_keyidx_free(m->by_ident);
+  hs_keyidx_free(m->by_name);
+  m->by_ident = m->by_name = NULL;
+  return -1;
+}
+
+/* Whether stakeholder j's hris_id (hash h) is already in by_hris. */
+static int hris_seen(const hs_matcher *m, uint32_t h, const char *id)
+{
+  hs_keyidx_iter it;
+  uint32_t v;
+  hs_keyidx_find(m->by_hris, h, &it);
+  while(hs_keyidx_next(&it, &v))
+    if(!strcmp(m->reg->items[v].v[HS_SF_HRIS_ID], id))
+      return 1;
+  return 0;
+}
+
+/* How far ahead the slots of the index being built are prefetched: its
+** adds are random writes into a table of megabytes. */
+#define AHEAD 8
+
+static int build_hris(hs_matcher *m)
+{
+  const hs_registry *reg = m->reg;
+  uint32_t *h = malloc((reg->n ? reg->n : 1) * sizeof(*h));
+  size_t i;
+  if(!h)
+    return -1;
+  for(i = 0; i < reg->n; i++) {
+    const char *id = reg->items[i].v[HS_SF_HRIS_ID];
+    h[i] = id ? hs_keyidx_hash(id) : 0;
+  }
+  m->hris_unique = 1;
+  for(i = 0; i < reg->n; i++) {
+    const char *id = reg->items[i].v[HS_SF_HRIS_ID];
+    if(i + AHEAD < reg->n)
+      hs_keyidx_prefetch(m->by_hris, h[i + AHEAD]);
+    if(!id)
+      continue;
+    if(m->hris_unique && hris_seen(m, h[i], id))
+      m->hris_unique = 0;
+    if(hs_keyidx_add(m->by_hris, h[i], (uint32_t)i)) {
+      free(h);
+      return -1;
+    }
+  }
+  free(h);
+  return 0;
+}
+
 hs_rc hs_match_new(const hs_registry *reg, hs_matcher **out, hs_err *err)
 {
   hs_matcher *m = calloc(1, sizeof(*m));
-  size_t i;
   *out = NULL;
   if(!m)
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
@@ -103,29 +184,12 @@ hs_rc hs_match_new(const hs_registry *reg, hs_matcher **out, hs_err *err)
     free(m);
     return hs_err_set(err, HS_E_NOMEM, "registry too large to index");
   }
-  m->by_hris = hs_keyidx_new(reg->n);
-  m->by_ident = hs_keyidx_new(16);
-  m->by_name = hs_keyidx_new(reg->n * 2);
-  if(!m->by_hris || !m->by_ident || !m->by_name)
-    goto nomem;
-  for(i = 0; i < reg->n; i++) {
-    char *const *v = reg->items[i].v;
-    if(v[HS_SF_HRIS_ID] &&
-       hs_keyidx_add(m->by_hris, hs_keyidx_hash(v[HS_SF_HRIS_ID]),
-                     (uint32_t)i))
-      goto nomem;
-    if(v[HS_SF_IDENTIFIER] &&
-       hs_keyidx_add(m->by_ident, hs_keyidx_hash(v[HS_SF_IDENTIFIER]),
-                     (uint32_t)i))
-      goto nomem;
-    if(add_names(m, i))
-      goto nomem;
+  if(!(m->by_hris = hs_keyidx_new(reg->n)) || build_hris(m)) {
+    hs_match_free(m);
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
   }
   *out = m;
   return HS_OK;
-nomem:
-  hs_match_free(m);
-  return hs_err_set(err, HS_E_NOMEM, "out of memory");
 }
 
 /* Walks the registry indexes whose field f (by_hris, by_ident) or name
@@ -209,13 +273,31 @@ static void collect(const hs_matcher *m, const hs_keyidx *ix, int f,
   }
 }
 
-void hs_match_find(const hs_matcher *m, const char *hris_id,
-                   const char *identifier, const char *first, const char *last,
-                   hs_match *out)
+/* The stakeholder after the last one found, when its hris_id is this
+** one (see hris_unique); else -1. */
+static long next_in_order(const hs_matcher *m, const char *hris_id)
+{
+  const char *h;
+  if(!m->hris_unique || m->next >= m->reg->n)
+    return -1;
+  h = m->reg->items[m->next].v[HS_SF_HRIS_ID];
+  return h && !strcmp(h, hris_id) ? (long)m->next : -1;
+}
+
+int hs_match_find(hs_matcher *m, const char *hris_id, const char *identifier,
+                  const char *first, const char *last, hs_match *out)
 {
   size_t seen[16], nseen = 0, i;
+  long at = next_in_order(m, hris_id);
   walk w;
   memset(out, 0, sizeof(*out));
+  if(at >= 0) {
+    out->level = HS_MATCH_HRIS_ID;
+    out->n = 1;
+    out->idx[0] = (size_t)at;
+    m->next = (size_t)at + 1;
+    return 0;
+  }
   walk_start(&w, m, m->by_hris, HS_SF_HRIS_ID, hris_id);
   while(walk_next(&w, &i)) {
     if(out->n < 2)
@@ -224,14 +306,20 @@ void hs_match_find(const hs_matcher *m, const char *hris_id,
   }
   if(out->n) {
     out->level = HS_MATCH_HRIS_ID;
-    return;
+    if(out->n == 1)
+      m->next = out->idx[0] + 1;
+    return 0;
   }
+  if(!identifier && !(first && last && *first && *last))
+    return 0;
+  if(build_rest(m))
+    return -1;
   if(identifier) {
     collect(m, m->by_ident, HS_SF_IDENTIFIER, identifier, hris_id, identifier,
             seen, &nseen, out);
     if(out->n) {
       out->level = HS_MATCH_IDENTIFIER;
-      return;
+      return 0;
     }
   }
   if(first && last && *first && *last) {
@@ -246,6 +334,7 @@ void hs_match_find(const hs_matcher *m, const char *hris_id,
     if(out->n)
       out->level = HS_MATCH_NAME;
   }
+  return 0;
 }
 
 long hs_match_by_hris_id(const hs_matcher *m, const char *hris_id)

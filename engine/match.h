@@ -38,10 +38,10 @@ hs_rc hs_match_new(const hs_registry *reg, hs_matcher **out, hs_err *err);
 void hs_match_free(hs_matcher *m);
 
 /* Finds the candidates for a record; any argument but hris_id may be
-** NULL. */
-void hs_match_find(const hs_matcher *m, const char *hris_id,
-                   const char *identifier, const char *first, const char *last,
-                   hs_match *out);
+** NULL. -1 on no memory (the identifier and name indexes are built when
+** a record first needs them), else 0. */
+int hs_match_find(hs_matcher *m, const char *hris_id, const char *identifier,
+                  const char *first, const char *last, hs_match *out);
 
 /* The registry index of the stakeholder whose hris_id is hris_id, or -1
 ** (hris_id is unique in the store). */

@@ -1304,8 +1304,9 @@ static hs_rc plan_record(hs_planner *p, hs_plan_item *it, const hs_nrec *r,
     if(idx >= 0)
       return plan_matched(p, it, (size_t)idx, r, v, present, 0, err);
   }
-  hs_match_find(p->match, v[HS_SF_HRIS_ID], v[HS_SF_IDENTIFIER],
-                v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME], &m);
+  if(hs_match_find(p->match, v[HS_SF_HRIS_ID], v[HS_SF_IDENTIFIER],
+                   v[HS_SF_FIRST_NAME], v[HS_SF_LAST_NAME], &m))
+    return nomem(err);
   p->plan.hris_hits += m.level == HS_MATCH_HRIS_ID;
   if(m.level == HS_MATCH_HRIS_ID && m.n == 1 &&
      (rc = check_same_person(p, it, &p->reg->items[m.idx[0]], v, err)))
