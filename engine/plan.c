@@ -560,6 +560,20 @@ void hs_planner_remap(hs_planner *p, const char *old_field)
     p->remap_slot = (long)p->n_wanted + 1;
 }
 
+void hs_planner_registry_fields(const hs_config *cfg,
+                                unsigned char need[HS_SF_COUNT])
+{
+  static const int always[] = {HS_SF_HRIS_ID,    HS_SF_IDENTIFIER, HS_SF_NAME,
+                               HS_SF_FIRST_NAME, HS_SF_LAST_NAME,  HS_SF_EMAIL,
+                               HS_SF_TYPE,       HS_SF_GROUPS};
+  size_t i;
+  int f;
+  for(f = 0; f < HS_SF_COUNT; f++)
+    need[f] = cfg->mapping[f] != NULL;
+  for(i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+    need[always[i]] = 1;
+}
+
 hs_rc hs_planner_new(const hs_registry *reg, const hs_config *cfg,
                      hs_field_type_fn type, void *type_arg, hs_planner **out,
                      hs_err *err)

@@ -147,6 +147,13 @@ hs_rc hs_planner_new(const hs_registry *reg, const hs_config *cfg,
                      hs_field_type_fn type, void *type_arg, hs_planner **out,
                      hs_err *err);
 
+/* The registry fields a planner with cfg reads (need[f] = 1), so that
+** the registry may be loaded with only those (hs_store_load_fields): the
+** match keys and names, e-mail (near duplicates), type, groups, and the
+** mapped fields (the only ones a record can change or keep). */
+void hs_planner_registry_fields(const hs_config *cfg,
+                                unsigned char need[HS_SF_COUNT]);
+
 /* The same with reg's match indexes already built (hs_match_new, e.g. on
 ** another thread while the connector connected): the planner takes m,
 ** also when it fails. */

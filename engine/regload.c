@@ -17,6 +17,8 @@ struct hs_regload {
   hs_matcher *match;
   hs_rc rc;
   hs_err err;
+  unsigned char need[HS_SF_COUNT];
+  int some; /* need says which fields; else all */
   pthread_t thread;
   int running; /* a thread to join */
 };
@@ -24,7 +26,8 @@ struct hs_regload {
 /* Loads, closes the store, indexes: the whole job, on whichever thread. */
 static void load(hs_regload *l)
 {
-  l->rc = hs_store_load(l->st, l->reg, &l->err);
+  l->rc =
+      hs_store_load_fields(l->st, l->reg, l->some ? l->need : NULL, &l->err);
   hs_store_close(l->st);
   l->st = NULL;
   if(!l->rc && (l->rc = hs_match_new(l->reg, &l->match, &l->err)))
@@ -54,12 +57,21 @@ static void read_meta(hs_store *st, hs_regload_meta *meta)
 hs_rc hs_regload_start(const char *db, hs_registry *reg, hs_regload_meta *meta,
                        hs_regload **out, hs_err *err)
 {
+  return hs_regload_start_fields(db, reg, NULL, meta, out, err);
+}
+
+hs_rc hs_regload_start_fields(const char *db, hs_registry *reg,
+                              const unsigned char *need, hs_regload_meta *meta,
+                              hs_regload **out, hs_err *err)
+{
   hs_regload *l = calloc(1, sizeof(*l));
   hs_rc rc;
   *out = NULL;
   memset(reg, 0, sizeof(*reg));
   if(!l)
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  if((l->some = need != NULL))
+    memcpy(l->need, need, sizeof(l->need));
   hs_err_clear(&l->err);
   l->reg = reg;
   if((rc = hs_store_open(db, HS_STORE_READ, &l->st, err))) {

@@ -9,8 +9,8 @@
 ** its meta data on the caller's thread, then hands the handle to the
 ** loading thread, which loads, closes it and builds the indexes. The
 ** caller touches neither the handle nor the registry until
-** hs_regload_wait returns. The result is the same as hs_store_load then
-** hs_match_new on the caller's thread.
+** hs_regload_wait returns. The result is the same as hs_store_load (or
+** hs_store_load_fields) then hs_match_new on the caller's thread.
 */
 #ifndef HS_REGLOAD_H
 #define HS_REGLOAD_H
@@ -35,6 +35,12 @@ typedef struct hs_regload_meta {
 ** hs_regload_free. */
 hs_rc hs_regload_start(const char *db, hs_registry *reg, hs_regload_meta *meta,
                        hs_regload **out, hs_err *err);
+
+/* The same, loading only the fields need[f] asks for
+** (hs_store_load_fields; need is copied). */
+hs_rc hs_regload_start_fields(const char *db, hs_registry *reg,
+                              const unsigned char *need, hs_regload_meta *meta,
+                              hs_regload **out, hs_err *err);
 
 /* Waits for the load to end: its result (the load's error, with its
 ** detail in err), and on success the match indexes of the registry in

@@ -777,6 +777,24 @@ static hs_rc column_list(hs_buf *b)
   return HS_OK;
 }
 
+/* The columns a load reads (", a, b", in hs_sf order, groups left out):
+** those with need[f], all when need is NULL. Their fields go to
+** col[0..*n). */
+static hs_rc load_columns(hs_buf *b, const unsigned char *need, int *col,
+                          int *n)
+{
+  int f;
+  *n = 0;
+  for(f = 0; f < HS_SF_GROUPS; f++) {
+    if(need && !need[f])
+      continue;
+    if(hs_buf_printf(b, ", %s", hs_sf_name(f)))
+      return HS_E_NOMEM;
+    col[(*n)++] = f;
+  }
+  return HS_OK;
+}
+
 /* Column i as a string in the registry's arena (NULL stays NULL). */
 static char *col_text(sqlite3_stmt *s, int i, hs_arena *a, int *oom)
 {
@@ -895,20 +913,22 @@ hs_rc hs_store_fingerprint(hs_store *st, char out[65], hs_err *err)
   return HS_OK;
 }
 
-/* The rows and groups of hs_store_load, inside its savepoint. On an
-** error reg is left for the caller to clear. */
-static hs_rc load_rows(hs_store *st, hs_registry *reg, hs_err *err)
+/* The rows and groups of hs_store_load, inside its savepoint; the
+** fields need asks for (NULL: all). On an error reg is left for the
+** caller to clear. */
+static hs_rc load_rows(hs_store *st, hs_registry *reg,
+                       const unsigned char *need, hs_err *err)
 {
   hs_buf sql = HS_BUF_INIT;
   sqlite3_stmt *s = NULL;
   size_t cap = 0;
-  int rc, oom = 0;
+  int rc, oom = 0, col[HS_SF_GROUPS], ncol = 0;
   hs_rc hrc;
   if((hrc = count_rows(st, &cap, err)))
     return hrc;
   if(!(reg->strings = hs_arena_new()) ||
      !(reg->items = malloc((cap ? cap : 1) * sizeof(hs_sh))) ||
-     hs_buf_puts(&sql, "SELECT id, ") || column_list(&sql) ||
+     hs_buf_puts(&sql, "SELECT id") || load_columns(&sql, need, col, &ncol) ||
      hs_buf_puts(&sql, " FROM stakeholders ORDER BY id")) {
     hs_buf_free(&sql);
     return hs_err_set(err, HS_E_NOMEM, "out of memory");
@@ -919,11 +939,11 @@ static hs_rc load_rows(hs_store *st, hs_registry *reg, hs_err *err)
     return db_err(st, err, "reading stakeholders");
   while(!oom && reg->n < cap && (rc = sqlite3_step(s)) == SQLITE_ROW) {
     hs_sh *sh = &reg->items[reg->n++];
-    int f;
+    int c;
     memset(sh, 0, sizeof(*sh));
     sh->id = sqlite3_column_int64(s, 0);
-    for(f = 0; f < HS_SF_GROUPS; f++)
-      sh->v[f] = col_text(s, f + 1, reg->strings, &oom);
+    for(c = 0; c < ncol; c++)
+      sh->v[col[c]] = col_text(s, c + 1, reg->strings, &oom);
   }
   if(!oom && reg->n == cap)
     rc = sqlite3_step(s); /* the count said this is the end */
@@ -937,6 +957,12 @@ static hs_rc load_rows(hs_store *st, hs_registry *reg, hs_err *err)
 
 hs_rc hs_store_load(hs_store *st, hs_registry *reg, hs_err *err)
 {
+  return hs_store_load_fields(st, reg, NULL, err);
+}
+
+hs_rc hs_store_load_fields(hs_store *st, hs_registry *reg,
+                           const unsigned char *need, hs_err *err)
+{
   int done = 0;
   hs_rc rc;
   memset(reg, 0, sizeof(*reg));
@@ -947,8 +973,9 @@ hs_rc hs_store_load(hs_store *st, hs_registry *reg, hs_err *err)
   /* One read transaction: the count and the rows agree. */
   if(sqlite3_exec(st->db, "SAVEPOINT hs_load", NULL, NULL, NULL) != SQLITE_OK)
     return db_err(st, err, "reading stakeholders");
-  if(!(rc = load_rows(st, reg, err)))
-    rc = generation_fingerprint(st, reg->fingerprint, &done, err);
+  /* The fingerprint first: when it hashes the rows, it needs them all. */
+  if(!(rc = generation_fingerprint(st, reg->fingerprint, &done, err)))
+    rc = load_rows(st, reg, done ? need : NULL, err);
   sqlite3_exec(st->db, "RELEASE hs_load", NULL, NULL, NULL);
   if(rc) {
     hs_registry_clear(reg);

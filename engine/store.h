@@ -49,6 +49,14 @@ int hs_store_created(const hs_store *st);
 ** hs_registry_clear. */
 hs_rc hs_store_load(hs_store *st, hs_registry *reg, hs_err *err);
 
+/* The same with only the fields f where need[f] is set (the others stay
+** NULL; groups are always there): a planner reads a few, and each column
+** read costs, NULL or not. need NULL: all of them. When the fingerprint
+** must hash the rows (a store hrsync never wrote to) every field is
+** loaded. */
+hs_rc hs_store_load_fields(hs_store *st, hs_registry *reg,
+                           const unsigned char *need, hs_err *err);
+
 hs_rc hs_store_begin(hs_store *st, hs_err *err);
 hs_rc hs_store_commit(hs_store *st, hs_err *err);
 void hs_store_rollback(hs_store *st);

@@ -84,7 +84,11 @@ hs_rc hs_session_registry_start(hs_session *s, const char *db,
                                 hs_registry *reg, hs_err *err)
 {
   hs_regload_meta meta = {HS_META_HRIS_FIELD, HS_META_LEFT, NULL, NULL};
-  hs_rc rc = hs_regload_start(db, reg, &meta, &s->regload, err);
+  unsigned char need[HS_SF_COUNT];
+  hs_rc rc;
+  /* Only what the planner reads: the registry is not kept after. */
+  hs_planner_registry_fields(s->cfg, need);
+  rc = hs_regload_start_fields(db, reg, need, &meta, &s->regload, err);
   s->hris_prev = meta.hris_prev;
   s->left_prev = meta.left_prev;
   return rc;
