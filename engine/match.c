@@ -337,16 +337,23 @@ int hs_match_find(hs_matcher *m, const char *hris_id, const char *identifier,
   return 0;
 }
 
-long hs_match_by_hris_id(const hs_matcher *m, const char *hris_id)
+long hs_match_by_hris_id(hs_matcher *m, const char *hris_id)
 {
   size_t i, first = 0, n = 0;
+  long at = next_in_order(m, hris_id);
   walk w;
+  if(at >= 0) {
+    m->next = (size_t)at + 1;
+    return at;
+  }
   walk_start(&w, m, m->by_hris, HS_SF_HRIS_ID, hris_id);
   while(n < 2 && walk_next(&w, &i)) {
     if(!n)
       first = i;
     n++;
   }
+  if(n == 1)
+    m->next = first + 1;
   return n == 1 ? (long)first : -1;
 }
 

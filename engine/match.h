@@ -45,7 +45,7 @@ int hs_match_find(hs_matcher *m, const char *hris_id, const char *identifier,
 
 /* The registry index of the stakeholder whose hris_id is hris_id, or -1
 ** (hris_id is unique in the store). */
-long hs_match_by_hris_id(const hs_matcher *m, const char *hris_id);
+long hs_match_by_hris_id(hs_matcher *m, const char *hris_id);
 
 /* Level name for messages: "HRIS id", "identifier", "name". */
 const char *hs_match_level_name(int level);

@@ -936,6 +936,14 @@ static hs_rc claim_conflict(hs_planner *p, size_t idx, hs_plan_item *it,
   return HS_OK;
 }
 
+/* A matched item shows its stakeholder's name. */
+static hs_rc name_item(hs_plan_item *it, const hs_sh *sh, hs_err *err)
+{
+  if(!(it->name = strdup(sh_label(sh))))
+    return nomem(err);
+  return HS_OK;
+}
+
 /* An unchanged record with nothing to show is counted, not kept: at
 ** 100,000 people a no-change run would otherwise hold an item and two
 ** strings per person that nothing reads. Only the just-pushed item of
@@ -945,11 +953,12 @@ static hs_rc claim_conflict(hs_planner *p, size_t idx, hs_plan_item *it,
 static hs_rc unlist(hs_planner *p, hs_plan_item *it, size_t idx, hs_err *err)
 {
   const hs_sh *sh = &p->reg->items[idx];
+  /* Its name would be the stakeholder's (plan_matched gives it that one
+  ** only when it is kept). */
   if(it != &p->plan.items[p->plan.n - 1] || it->note || it->n_kept ||
      it->reason || !sh->v[HS_SF_HRIS_ID] || !it->hris_id ||
-     strcmp(it->hris_id, sh->v[HS_SF_HRIS_ID]) || !it->name ||
-     strcmp(it->name, sh_label(sh)))
-    return HS_OK;
+     strcmp(it->hris_id, sh->v[HS_SF_HRIS_ID]))
+    return name_item(it, sh, err);
   if(p->plan.unlisted == p->unlisted_cap) {
     size_t cap = p->unlisted_cap ? p->unlisted_cap * 2 : 64;
     long long *n = realloc(p->plan.unlisted_ids, cap * sizeof(*n));
@@ -1155,19 +1164,21 @@ static hs_rc plan_matched(hs_planner *p, hs_plan_item *it, size_t idx,
   hs_rc rc;
   it->sh_id = sh->id;
   free(it->name);
-  it->name = strdup(sh_label(sh));
-  if(!it->name)
-    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  it->name = NULL;
   if(p->claim[idx])
-    return claim_conflict(p, idx, it, err);
+    return (rc = name_item(it, sh, err)) ? rc
+                                         : claim_conflict(p, idx, it, err);
   p->claim[idx] = p->plan.n; /* this item's index + 1 */
+  /* The item's name, the stakeholder's, is copied once it is known to be
+  ** kept: an unchanged record mostly is not (unlist). Nothing on the way
+  ** reads it. */
   if((rc = diff_existing(p, it, sh, r, v, present, only_left, err)))
     return rc;
   if(!only_left)
     it->action = it->n_changes ? HS_ACT_UPDATE : HS_ACT_UNCHANGED;
   if(it->action == HS_ACT_UNCHANGED)
     return unlist(p, it, idx, err);
-  return HS_OK;
+  return name_item(it, sh, err);
 }
 
 /* Same HRIS id, but name and birth date both changed: the HR system may
