@@ -12,6 +12,8 @@
 #include "core_fixtures.h"
 #include "match.h"
 
+#include <stdio.h>
+
 static hs_registry reg;
 static hs_matcher *m;
 
@@ -137,6 +139,97 @@ static void another_identifier_is_someone_else(void **state)
                    4);
 }
 
+/* A registry of distinct HRIS ids, read in its own order (as a sync
+** after the first one reads it), out of order, twice, and with ids it
+** does not have: each record finds its own stakeholder, whichever way it
+** is found (by the next in order or through the index). */
+static void in_order_and_out_of_order(void **state)
+{
+  static const char *const order[] = {"a0", "a1", "a2", "a5", "a3", "zz",
+                                      "a4", "a4", "a0", "a6", "a7", "a7"};
+  static const long want[] = {0, 1, 2, 5, 3, -1, 4, 4, 0, 6, 7, 7};
+  hs_registry r;
+  hs_matcher *mm;
+  hs_match res;
+  hs_err err;
+  size_t i;
+  (void)state;
+  memset(&r, 0, sizeof(r));
+  for(i = 0; i < 8; i++) {
+    char id[8];
+    snprintf(id, sizeof(id), "a%zu", i);
+    test_add_sh(&r, (long long)i + 1, id, NULL, NULL, NULL, id);
+  }
+  assert_int_equal(hs_match_new(&r, &mm, &err), HS_OK);
+  for(i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+    assert_int_equal(hs_match_find(mm, order[i], NULL, NULL, NULL, &res), 0);
+    assert_int_equal(res.n, want[i] >= 0);
+    if(want[i] >= 0) {
+      assert_int_equal(res.level, HS_MATCH_HRIS_ID);
+      assert_int_equal(res.idx[0], want[i]);
+    }
+    assert_int_equal(hs_match_by_hris_id(mm, order[i]), want[i]);
+  }
+  hs_match_free(mm);
+  hs_registry_clear(&r);
+}
+
+/* A registry made by hand may hold one HRIS id twice: both are candidates
+** (a conflict), also when the first of them is the next in order. */
+static void hris_id_twice_is_a_conflict(void **state)
+{
+  hs_registry r;
+  hs_matcher *mm;
+  hs_match res;
+  hs_err err;
+  (void)state;
+  memset(&r, 0, sizeof(r));
+  test_add_sh(&r, 1, "x1", NULL, NULL, NULL, "One");
+  test_add_sh(&r, 2, "x2", NULL, NULL, NULL, "Two");
+  test_add_sh(&r, 3, "x3", NULL, NULL, NULL, "Three");
+  test_add_sh(&r, 4, "x2", NULL, NULL, NULL, "Two again");
+  assert_int_equal(hs_match_new(&r, &mm, &err), HS_OK);
+  assert_int_equal(hs_match_find(mm, "x1", NULL, NULL, NULL, &res), 0);
+  assert_int_equal(res.n, 1);
+  assert_int_equal(hs_match_find(mm, "x2", NULL, NULL, NULL, &res), 0);
+  assert_int_equal(res.level, HS_MATCH_HRIS_ID);
+  assert_int_equal(res.n, 2);
+  assert_int_equal(res.idx[0], 1);
+  assert_int_equal(res.idx[1], 3);
+  assert_int_equal(hs_match_find(mm, "x3", NULL, NULL, NULL, &res), 0);
+  assert_int_equal(res.n, 1);
+  assert_int_equal(hs_match_by_hris_id(mm, "x1"), 0);
+  assert_int_equal(hs_match_by_hris_id(mm, "x2"), -1);
+  hs_match_free(mm);
+  hs_registry_clear(&r);
+}
+
+/* The identifier and name indexes come when a record first needs them:
+** after records found by HRIS id, names and identifiers still match. */
+static void name_index_built_when_needed(void **state)
+{
+  hs_registry r;
+  hs_matcher *mm;
+  hs_match res;
+  hs_err err;
+  (void)state;
+  memset(&r, 0, sizeof(r));
+  test_add_sh(&r, 1, "h1", "E1", "Ada", "Lovelace", "Ada Lovelace");
+  test_add_sh(&r, 2, NULL, "E2", "Alan", "Turing", "Alan Turing");
+  test_add_sh(&r, 3, NULL, NULL, "Grace", "Hopper", "Hopper, Grace");
+  assert_int_equal(hs_match_new(&r, &mm, &err), HS_OK);
+  assert_int_equal(hs_match_find(mm, "h1", "E1", "Ada", "Lovelace", &res), 0);
+  assert_int_equal(res.level, HS_MATCH_HRIS_ID);
+  assert_int_equal(hs_match_find(mm, "h2", "E2", NULL, NULL, &res), 0);
+  assert_int_equal(res.level, HS_MATCH_IDENTIFIER);
+  assert_int_equal(res.idx[0], 1);
+  assert_int_equal(hs_match_find(mm, "h3", NULL, "Grace", "Hopper", &res), 0);
+  assert_int_equal(res.level, HS_MATCH_NAME);
+  assert_int_equal(res.idx[0], 2);
+  hs_match_free(mm);
+  hs_registry_clear(&r);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -148,6 +241,9 @@ int main(void)
       cmocka_unit_test(legal_entities_are_not_people),
       cmocka_unit_test(no_match),
       cmocka_unit_test(another_identifier_is_someone_else),
+      cmocka_unit_test(in_order_and_out_of_order),
+      cmocka_unit_test(hris_id_twice_is_a_conflict),
+      cmocka_unit_test(name_index_built_when_needed),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
