@@ -16,11 +16,18 @@ typedef struct hsp_idset {
   size_t len, cap;
   struct hsp_idset_slot *slots; /* a power of two of them, or NULL */
   size_t n_slots, n;
+  /* Ids that came in increasing order (by length, then bytes) are not
+  ** hashed: an id above the largest so far cannot be in the set, so it
+  ** costs a comparison and an append instead of a probe into a table of
+  ** megabytes (a cache miss per person). up[] are their offsets in the
+  ** arena, increasing; the table holds the others. */
+  uint32_t *up;
+  size_t n_up, up_cap;
 } hsp_idset;
 
 #define HSP_IDSET_INIT                                                        \
   {                                                                           \
-    NULL, 0, 0, NULL, 0, 0                                                    \
+    NULL, 0, 0, NULL, 0, 0, NULL, 0, 0                                        \
   }
 
 /* Adds id (copied): 1 when it is new, 0 when it was there, -1 on no

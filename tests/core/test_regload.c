@@ -213,9 +213,9 @@ static void foreign_file_refused_at_start(void **state)
   (void)state;
   unlink(db);
   assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(raw, "CREATE TABLE invoices(id INTEGER)", NULL,
-                                NULL, NULL),
-                   SQLITE_OK);
+  assert_int_equal(
+      sqlite3_exec(raw, "CREATE TABLE invoices(id INTEGER)", NULL, NULL, NULL),
+      SQLITE_OK);
   sqlite3_close(raw);
   assert_int_equal(hs_regload_start(db, &reg, &meta, &l, &err), HS_E_DB);
   assert_null(l);
