@@ -104,7 +104,8 @@ static int put_text(hsp_jdoc *d, const char *s, size_t len, size_t *off,
   if(!nuls) {
     memcpy(d->text + d->tlen, s, len);
     j = len;
-  } else {
+  }
+  else {
     char *o = d->text + d->tlen;
     for(i = j = 0; i < len; i++) {
       if(s[i]) {
@@ -225,7 +226,8 @@ const hsp_jv *hsp_jdoc__finish(hsp_jdoc *d)
     if(v->type == HSP_JV_BOOL) {
       v->text = v->len ? "true" : "false";
       v->len = v->len ? 4 : 5;
-    } else if(v->text) {
+    }
+    else if(v->text) {
       v->text = d->text + (uintptr_t)v->text - 1;
     }
   }
@@ -282,8 +284,8 @@ static hsp_jv_type number_type(const char *s, size_t n)
 
 static int on_number(void *a, const char *s, size_t n)
 {
-  return keep(a, hsp_jdoc__scalar(((parse_ctx *)a)->d, number_type(s, n), s,
-                                  n));
+  return keep(a,
+              hsp_jdoc__scalar(((parse_ctx *)a)->d, number_type(s, n), s, n));
 }
 
 static int on_string(void *a, const unsigned char *s, size_t n)
@@ -317,9 +319,8 @@ static const yajl_callbacks doc_callbacks = {
     on_null,      on_bool, NULL,   NULL,           on_number, on_string,
     on_start_map, on_key,  on_end, on_start_array, on_end};
 
-hrsync_status hsp_jdoc_parse(const hsp_host *hh, hsp_jdoc *d,
-                             const char *what, const char *body, size_t len,
-                             const hsp_jv **root)
+hrsync_status hsp_jdoc_parse(const hsp_host *hh, hsp_jdoc *d, const char *what,
+                             const char *body, size_t len, const hsp_jv **root)
 {
   parse_ctx p = {d, HSP_JB_OK};
   yajl_handle y;
@@ -534,14 +535,30 @@ static int put_escaped(struct printbuf *pb, const char *s, size_t n)
     const char *esc = NULL;
     char u[7];
     switch(c) {
-    case '\b': esc = "\\b"; break;
-    case '\n': esc = "\\n"; break;
-    case '\r': esc = "\\r"; break;
-    case '\t': esc = "\\t"; break;
-    case '\f': esc = "\\f"; break;
-    case '"': esc = "\\\""; break;
-    case '\\': esc = "\\\\"; break;
-    case '/': esc = "\\/"; break;
+    case '\b':
+      esc = "\\b";
+      break;
+    case '\n':
+      esc = "\\n";
+      break;
+    case '\r':
+      esc = "\\r";
+      break;
+    case '\t':
+      esc = "\\t";
+      break;
+    case '\f':
+      esc = "\\f";
+      break;
+    case '"':
+      esc = "\\\"";
+      break;
+    case '\\':
+      esc = "\\\\";
+      break;
+    case '/':
+      esc = "\\/";
+      break;
     default:
       if(c < ' ') {
         memcpy(u, "\\u00", 4);
