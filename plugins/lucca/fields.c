@@ -67,33 +67,31 @@ static const hrsync_field_def lc_fields[] = {
 static hrsync_status lc_discover(hrsync_conn *c)
 {
   static const char what[] = "GET " LC_USERS " (extendedData fields)";
-  json_object *root, *items, *seen;
+  const hsp_jv *root, *items, *u;
+  hsp_jdoc *doc = hsp_jdoc_new();
+  json_object *seen = NULL;
   const char *w;
-  hrsync_status st;
-  size_t i, n;
+  hrsync_status st = doc ? HRSYNC_OK : HRSYNC_E_NOMEM;
+  size_t i;
 
-  st = lc_get(c,
-              LC_USERS "?fields=id,extendedData&formerEmployees=true"
-                       "&paging=0,1000",
-              what, &root);
   if(!st)
-    st = lc_items(c, root, what, &items);
+    st = lc_get_jv(c,
+                   LC_USERS "?fields=id,extendedData&formerEmployees=true"
+                            "&paging=0,1000",
+                   what, doc, &root);
+  if(!st)
+    st = lc_items_jv(c, root, what, &items);
+  if(!st && !(seen = json_object_new_object()))
+    st = HRSYNC_E_NOMEM;
   if(st) {
-    json_object_put(root);
+    hsp_jdoc_free(doc);
     return st;
-  }
-  seen = json_object_new_object();
-  if(!seen) {
-    json_object_put(root);
-    return HRSYNC_E_NOMEM;
   }
   /* Every flattened id any user on the page has (composites give one
   ** per sub-property), described once. */
-  n = json_object_array_length(items);
-  for(i = 0; !st && i < n; i++) {
-    json_object *ext;
-    if(json_object_object_get_ex(json_object_array_get_idx(items, i),
-                                 "extendedData", &ext))
+  for(u = hsp_jv_first(items); !st && u; u = hsp_jv_next(items, u)) {
+    const hsp_jv *ext = hsp_jv_get(u, "extendedData");
+    if(ext)
       st = lc_ext_flatten(c, ext, seen, 1);
   }
   if(!st) {
@@ -128,7 +126,7 @@ static hrsync_status lc_discover(hrsync_conn *c)
     st = c->hh.h->field(c->hh.ctx, &d);
   }
   json_object_put(seen);
-  json_object_put(root);
+  hsp_jdoc_free(doc);
   return st;
 }
 

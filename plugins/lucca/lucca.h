@@ -11,6 +11,7 @@
 #define LUCCA_H
 
 #include "hsp.h"
+#include "hsp_jv.h"
 #include "hsp_many.h"
 
 /* Users per page: the v3 maximum; a shorter page is the last one. */
@@ -54,8 +55,12 @@ struct hrsync_conn {
   ** ahead in batches. */
   int count_asked;
   long total; /* -1 until counted */
-  json_object *ahead[HSP_MANY_BATCH];
+  /* Pages parsed flat (hsp_jv): docs[i] holds ahead[i], a page read
+  ** ahead; docs[0] also a page fetched alone. Reused, freed at close. */
+  hsp_jdoc *docs[HSP_MANY_BATCH];
+  const hsp_jv *ahead[HSP_MANY_BATCH];
   size_t n_ahead, next_ahead;
+  struct printbuf *pb, *tpb; /* a list's text; a nested value's text */
 };
 
 /* GET path_and_query (appended to the base URL), status checked, JSON
@@ -64,29 +69,32 @@ struct hrsync_conn {
 hrsync_status lc_get(hrsync_conn *c, const char *path_and_query,
                      const char *what, json_object **out);
 
+/* lc_get with the body parsed flat into doc (*root lives in it). */
+hrsync_status lc_get_jv(hrsync_conn *c, const char *path_and_query,
+                        const char *what, hsp_jdoc *doc, const hsp_jv **root);
+
+/* The page documents and text buffers, made once. HRSYNC_E_NOMEM. */
+hrsync_status lc_docs_ready(hrsync_conn *c);
+
 /* The "items" array of a {"data": {"items": [...]}} answer, borrowed from
 ** root; HRSYNC_E_PARSE naming the member (and what) otherwise. */
 hrsync_status lc_items(hrsync_conn *c, json_object *root, const char *what,
                        json_object **items);
-
-/* Record text of one extendedData value: {id, value} -> value, an array
-** of those -> values joined with ", ". Borrowed from v, tmp or pb. */
-struct printbuf;
-const char *lc_ext_text(json_object *v, char *tmp, size_t cap,
-                        struct printbuf *pb);
+hrsync_status lc_items_jv(hrsync_conn *c, const hsp_jv *root, const char *what,
+                          const hsp_jv **items);
 
 /* Reads the nationalities and the definitions of the custom fields the
 ** config uses (ext.c). Once per connection. */
 hrsync_status lc_lookups_load(hrsync_conn *c);
 
 /* The name of nationality idv (an id), or NULL when unknown. */
-const char *lc_nationality(const hrsync_conn *c, json_object *idv);
+const char *lc_nationality(hrsync_conn *c, const hsp_jv *idv);
 
 /* Flattens an extendedData object into acc ({"extendedData.e_x[.e_sub]":
 ** text or null}); list entry ids become labels. keys_only: every value
 ** null (schema discovery). Otherwise, once c->want is loaded, only the
 ** custom fields it names (or all, when it names none) are walked. */
-hrsync_status lc_ext_flatten(hrsync_conn *c, json_object *ext,
+hrsync_status lc_ext_flatten(hrsync_conn *c, const hsp_jv *ext,
                              json_object *acc, int keys_only);
 
 /* Counts a member named "" that was skipped; warns once per run. */
