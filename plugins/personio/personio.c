@@ -89,6 +89,8 @@ static void psn_close(hrsync_conn *c)
     hsp_jdoc_free(c->docs[i]);
   if(c->pb)
     printbuf_free(c->pb);
+  if(c->tpb)
+    printbuf_free(c->tpb);
   hsp_wanted_free(&c->want);
   free(c->next_url);
   if(c->bearer)
@@ -463,6 +465,19 @@ static hrsync_status get_url(hrsync_conn *c, const char *url, const char *what,
     break;
   }
   return st;
+}
+
+hrsync_status psn_docs_ready(hrsync_conn *c)
+{
+  size_t i;
+  for(i = 0; i < HSP_MANY_BATCH; i++)
+    if(!c->docs[i] && !(c->docs[i] = hsp_jdoc_new()))
+      return HRSYNC_E_NOMEM;
+  if(!c->pb && !(c->pb = printbuf_new()))
+    return HRSYNC_E_NOMEM;
+  if(!c->tpb && !(c->tpb = printbuf_new()))
+    return HRSYNC_E_NOMEM;
+  return HRSYNC_OK;
 }
 
 hrsync_status psn_get_jv(hrsync_conn *c, const char *url, const char *what,

@@ -39,16 +39,17 @@ struct hrsync_conn {
   int v2_started;          /* v2: the first page was asked for */
   int total_said;          /* roster_total reported */
   json_object *units;      /* v2: {"department": {"<id>": name}, ...} */
-  /* v1 pages, parsed flat (hsp_jv): docs[i] holds ahead[i], a page read
+  /* Pages, parsed flat (hsp_jv): docs[i] holds ahead[i], a v1 page read
   ** ahead once the total is known (SDK 1.4 http_many); docs[0] also the
-  ** page fetched alone. Reused page after page, freed at close. */
+  ** page fetched alone (v2: the persons page, docs[1] an employments
+  ** answer). Reused page after page, freed at close. */
   hsp_jdoc *docs[HSP_MANY_BATCH];
   const hsp_jv *ahead[HSP_MANY_BATCH];
   size_t n_ahead, next_ahead;
-  struct printbuf *pb; /* a list attribute's text, reused */
-  long step;           /* the page size the server used (step of the offset) */
-  int no_many;         /* tokens rotate per answer: one request at a time */
-  hsp_wanted want;     /* the fields a record is built from */
+  struct printbuf *pb, *tpb; /* a list's text; a nested value's text */
+  long step;       /* the page size the server used (step of the offset) */
+  int no_many;     /* tokens rotate per answer: one request at a time */
+  hsp_wanted want; /* the fields a record is built from */
 };
 
 /* GETs path (appended to base_url) with the bearer token, obtaining one
@@ -59,6 +60,9 @@ struct hrsync_conn {
 ** caller json_object_put()s *out. */
 hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
                       json_object **out);
+
+/* The page documents and text buffers, made once. HRSYNC_E_NOMEM. */
+hrsync_status psn_docs_ready(hrsync_conn *c);
 
 /* psn_get for an absolute url, the body parsed flat into doc; *root
 ** lives in doc until it is reused. */

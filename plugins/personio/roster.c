@@ -225,8 +225,6 @@ static hrsync_status emit_attr(hrsync_conn *c, const char *key,
     return emit_scalar(c, key, object_name(v));
   if(k != HSP_JV_ARRAY)
     return emit_scalar(c, key, v);
-  if(!c->pb && !(c->pb = printbuf_new()))
-    return HRSYNC_E_NOMEM;
   st = join_list(v, c->pb);
   if(!st)
     st = c->hh.h->record_set(c->hh.ctx, key, c->pb->bpos ? c->pb->buf : NULL);
@@ -333,16 +331,6 @@ static void ahead_drop(hrsync_conn *c)
   c->n_ahead = c->next_ahead = 0;
 }
 
-/* The page documents, made with the first page. */
-static hrsync_status docs_ready(hrsync_conn *c)
-{
-  size_t i;
-  for(i = 0; i < HSP_MANY_BATCH; i++)
-    if(!c->docs[i] && !(c->docs[i] = hsp_jdoc_new()))
-      return HRSYNC_E_NOMEM;
-  return HRSYNC_OK;
-}
-
 /* With the total known from the first page (and http_many), the pages
 ** from c->offset on, one step apart, up to the total or a batch, into
 ** c->ahead: the requests paging one by one would send. */
@@ -406,7 +394,7 @@ static hrsync_status page(hrsync_conn *c)
   hrsync_status st;
   if(!c->query && (st = build_query(c)) != HRSYNC_OK)
     return st;
-  if((st = docs_ready(c)) != HRSYNC_OK)
+  if((st = psn_docs_ready(c)) != HRSYNC_OK)
     return st;
   snprintf(what, sizeof(what), "/v1/company/employees offset %ld", c->offset);
   st = fetch(c, what, &root);
