@@ -366,7 +366,8 @@ static hrsync_status take_body(hrsync_conn *c,
   return st;
 }
 
-/* One 2xx-or-error answer taken: status, a rotated token, the body. */
+/* One answer taken: its status checked, a rotated token adopted, the body
+** parsed into out. */
 static hrsync_status take_answer(hrsync_conn *c,
                                  const hrsync_http_response *resp,
                                  const char *what, const psn_sink *out)
