@@ -181,7 +181,8 @@ static void personio_page(char *s, size_t cap, long offset)
         "\"2020-01-01T00:00:00+01:00\", \"type\": \"date\"},"
         "\"department\": {\"label\": \"Department\", \"value\": {\"type\": "
         "\"Department\", \"attributes\": {\"id\": 7, \"name\": \"Sales\"}}},"
-        "\"cost_centers\": {\"label\": \"Cost center\", \"value\": [{\"type\": "
+        "\"cost_centers\": {\"label\": \"Cost center\", \"value\": "
+        "[{\"type\": "
         "\"CostCenter\", \"attributes\": {\"id\": 1, \"name\": \"R&D\"}}]}}}",
         i ? "," : "", offset + i + 1, offset + i + 1, offset + i + 1);
   snprintf(s + len, cap - len, "]}");
@@ -318,8 +319,7 @@ static void test_page_allocations(void **state)
 
 int main(int argc, char **argv)
 {
-  const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_page_allocations)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_page_allocations)};
   int rc;
   if(argc != 3)
     return 2;
