@@ -844,11 +844,19 @@ static void test_users_errors(void **state)
       {200, "{\"data\":{\"items\":[{\"id\":null}]}}", HRSYNC_E_PARSE,
        "data.items[0] has no \"id\""},
       {500, "{\"Message\":\"Oops\"}", HRSYNC_E_HTTP, "HTTP 500"},
+      /* Deeper than json-c's 32 levels: refused as json-c refused it,
+      ** never a crash (a list's text recursed once per level). */
+      {200,
+       "{\"data\":{\"items\":[{\"id\":1,\"tags\":"
+       "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+       "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]}}",
+       HRSYNC_E_PARSE, "nesting too deep"},
   };
   size_t i;
   (void)state;
   for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     fh_host *fh = host();
+    fh_want(fh, "tags");
     hrsync_conn *c;
     fh_queue(fh, cases[i].status, JSON_HDR, cases[i].body);
     c = fh_open_ok(plugin, fh);
