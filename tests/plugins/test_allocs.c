@@ -9,7 +9,7 @@
 ** below one per employee. With json-c trees a page cost several
 ** allocations per attribute of every employee.
 ** usage: test_plugin_allocs CONNECTOR PLUGIN.so
-** Skipped under AddressSanitizer, which owns malloc.
+** Under AddressSanitizer, which owns malloc, nothing is counted.
 */
 #include "fakehost.h"
 
@@ -275,8 +275,6 @@ static void test_page_allocations(void **state)
   size_t page = 0, worst = 0, per_page;
   int more = 1;
   (void)state;
-  if(!ALLOCS_COUNTED)
-    skip();
   assert_non_null(d);
   configure(fh);
   fh_set_responder(fh, serve, NULL);
@@ -314,7 +312,9 @@ static void test_page_allocations(void **state)
       strcmp(conn_name, "personio") ? "Finance" : "Sales");
   d->close(conn);
   fh_free(fh);
-  assert_true(worst <= MAX_PER_PAGE);
+  /* Under ASan the pages are still read (and checked for leaks and
+  ** overruns), but nothing is counted. */
+  assert_true(!ALLOCS_COUNTED || worst <= MAX_PER_PAGE);
 }
 
 int main(int argc, char **argv)
