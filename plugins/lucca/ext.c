@@ -19,7 +19,6 @@
 */
 #include "lucca.h"
 
-#include <json-c/printbuf.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -200,51 +199,23 @@ static const char *entry_label(const hrsync_conn *c, const char *key,
   return json_object_get_string(name);
 }
 
-/* acc[fid] += text (joined with ", "); text NULL only makes it exist. */
-static hrsync_status acc_add(json_object *acc, const char *fid,
-                             const char *text)
-{
-  json_object *cur;
-  struct printbuf *pb;
-  hrsync_status st;
-  if(!json_object_object_get_ex(acc, fid, &cur) || !cur) {
-    if(!text && json_object_object_get_ex(acc, fid, NULL))
-      return HRSYNC_OK;
-    return json_object_object_add(
-               acc, fid, text && *text ? json_object_new_string(text) : NULL)
-               ? HRSYNC_E_NOMEM
-               : HRSYNC_OK;
-  }
-  if(!text || !*text)
-    return HRSYNC_OK;
-  if(!(pb = printbuf_new()))
-    return HRSYNC_E_NOMEM;
-  st = hsp_join(pb, json_object_get_string(cur));
-  if(!st)
-    st = hsp_join(pb, text);
-  if(!st && json_object_object_add(acc, fid, json_object_new_string(pb->buf)))
-    st = HRSYNC_E_NOMEM;
-  printbuf_free(pb);
-  return st;
-}
-
-static hrsync_status lc_ext_walk(hrsync_conn *c, json_object *acc,
-                                 const char *fid, const char *key,
-                                 const hsp_jv *v, int depth, int keys_only)
+static hrsync_status lc_ext_walk(hrsync_conn *c, lc_acc *acc, const char *fid,
+                                 const char *key, const hsp_jv *v, int depth,
+                                 int keys_only)
 {
   char tmp[64], sub[512];
   hrsync_status st = HRSYNC_OK;
   const hsp_jv *inner, *e;
 
   if(depth > 8)
-    return acc_add(acc, fid, NULL); /* deeper than any Lucca composite */
+    return lc_acc_add(acc, fid, NULL); /* deeper than any Lucca composite */
   if((inner = hsp_jv_get(v, "value")) != NULL)
     v = inner;
   switch(hsp_jv_kind(v)) {
   case HSP_JV_NULL:
-    return acc_add(acc, fid, NULL);
+    return lc_acc_add(acc, fid, NULL);
   case HSP_JV_ARRAY:
-    st = acc_add(acc, fid, NULL);
+    st = lc_acc_add(acc, fid, NULL);
     for(e = hsp_jv_first(v); !st && e; e = hsp_jv_next(v, e))
       st = lc_ext_walk(c, acc, fid, key, e, depth + 1, keys_only);
     return st;
@@ -271,11 +242,11 @@ static hrsync_status lc_ext_walk(hrsync_conn *c, json_object *acc,
     break;
   }
   if(keys_only)
-    return acc_add(acc, fid, NULL);
+    return lc_acc_add(acc, fid, NULL);
   {
     const char *label = entry_label(c, key, v);
-    return acc_add(acc, fid,
-                   label ? label : hsp_jv_text(v, tmp, sizeof(tmp), NULL));
+    return lc_acc_add(acc, fid,
+                      label ? label : hsp_jv_text(v, tmp, sizeof(tmp), NULL));
   }
 }
 
@@ -294,8 +265,8 @@ static int wants_ext(const hrsync_conn *c, const char *key)
   return 0;
 }
 
-hrsync_status lc_ext_flatten(hrsync_conn *c, const hsp_jv *ext,
-                             json_object *acc, int keys_only)
+hrsync_status lc_ext_flatten(hrsync_conn *c, const hsp_jv *ext, lc_acc *acc,
+                             int keys_only)
 {
   char fid[512];
   const hsp_jv *m;

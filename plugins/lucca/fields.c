@@ -11,7 +11,6 @@
 */
 #include "lucca.h"
 
-#include <json-c/printbuf.h>
 #include <string.h>
 
 #define T HRSYNC_FIELD_TEXT
@@ -69,7 +68,7 @@ static hrsync_status lc_discover(hrsync_conn *c)
   static const char what[] = "GET " LC_USERS " (extendedData fields)";
   const hsp_jv *root, *items, *u;
   hsp_jdoc *doc = hsp_jdoc_new();
-  json_object *seen = NULL;
+  lc_acc seen = {0};
   const char *w;
   hrsync_status st = doc ? HRSYNC_OK : HRSYNC_E_NOMEM;
   size_t i;
@@ -81,8 +80,6 @@ static hrsync_status lc_discover(hrsync_conn *c)
                    what, doc, &root);
   if(!st)
     st = lc_items_jv(c, root, what, &items);
-  if(!st && !(seen = json_object_new_object()))
-    st = HRSYNC_E_NOMEM;
   if(st) {
     hsp_jdoc_free(doc);
     return st;
@@ -92,31 +89,25 @@ static hrsync_status lc_discover(hrsync_conn *c)
   for(u = hsp_jv_first(items); !st && u; u = hsp_jv_next(items, u)) {
     const hsp_jv *ext = hsp_jv_get(u, "extendedData");
     if(ext)
-      st = lc_ext_flatten(c, ext, seen, 1);
+      st = lc_ext_flatten(c, ext, &seen, 1);
   }
-  if(!st) {
-    json_object_object_foreach(seen, id, val)
-    {
-      char label[600];
-      hrsync_field_def d;
-      (void)val;
-      snprintf(label, sizeof(label), "Custom field %s", id + 13);
-      memset(&d, 0, sizeof(d));
-      d.struct_size = sizeof(d);
-      d.type = HRSYNC_FIELD_TEXT;
-      d.id = id;
-      d.label = label;
-      st = c->hh.h->field(c->hh.ctx, &d);
-      if(st)
-        break;
-    }
+  for(i = 0; !st && i < lc_acc_count(&seen); i++) {
+    const char *id = lc_acc_id(&seen, i);
+    char label[600];
+    hrsync_field_def d;
+    snprintf(label, sizeof(label), "Custom field %s", id + 13);
+    memset(&d, 0, sizeof(d));
+    d.struct_size = sizeof(d);
+    d.type = HRSYNC_FIELD_TEXT;
+    d.id = id;
+    d.label = label;
+    st = c->hh.h->field(c->hh.ctx, &d);
   }
   /* A custom field the config names but nobody on the first page has set
   ** still exists: describe it rather than have the config refused. */
   for(i = 0; !st && (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
     hrsync_field_def d;
-    if(strncmp(w, "extendedData.", 13) || !w[13] ||
-       json_object_object_get_ex(seen, w, NULL))
+    if(strncmp(w, "extendedData.", 13) || !w[13] || lc_acc_has(&seen, w))
       continue;
     memset(&d, 0, sizeof(d));
     d.struct_size = sizeof(d);
@@ -125,7 +116,7 @@ static hrsync_status lc_discover(hrsync_conn *c)
     d.label = "Custom field (not seen on the first page of users)";
     st = c->hh.h->field(c->hh.ctx, &d);
   }
-  json_object_put(seen);
+  lc_acc_free(&seen);
   hsp_jdoc_free(doc);
   return st;
 }

@@ -234,6 +234,7 @@ static void lc_close(hrsync_conn *c)
     printbuf_free(c->pb);
   if(c->tpb)
     printbuf_free(c->tpb);
+  lc_acc_free(&c->ext);
   json_object_put(c->nationalities);
   json_object_put(c->ext_labels);
   hsp_wanted_free(&c->want);

@@ -28,6 +28,28 @@
 #define LC_NATIONALITIES "/api/v3/nationalities"
 #define LC_EXT_DEFS      "/api/v3/extensionuserdefinitions"
 
+/* Flattened extendedData: ids in the order first met, each with its text
+** or null (acc.c). Zeroed is empty; one owner frees it. */
+typedef struct lc_acc_ent {
+  size_t id, value; /* offsets in buf; value SIZE_MAX: null */
+} lc_acc_ent;
+typedef struct lc_acc {
+  char *buf;
+  size_t len, cap;
+  lc_acc_ent *ents;
+  size_t n, ecap;
+} lc_acc;
+
+void lc_acc_reset(lc_acc *a);
+void lc_acc_free(lc_acc *a);
+/* a[id] += text, joined with ", "; NULL or "" only makes id exist.
+** HRSYNC_E_NOMEM. */
+hrsync_status lc_acc_add(lc_acc *a, const char *id, const char *text);
+size_t lc_acc_count(const lc_acc *a);
+const char *lc_acc_id(const lc_acc *a, size_t i);
+const char *lc_acc_value(const lc_acc *a, size_t i); /* NULL: null */
+int lc_acc_has(const lc_acc *a, const char *id);
+
 struct hrsync_conn {
   hsp_host hh;
   char base[512];
@@ -61,6 +83,7 @@ struct hrsync_conn {
   const hsp_jv *ahead[HSP_MANY_BATCH];
   size_t n_ahead, next_ahead;
   struct printbuf *pb, *tpb; /* a list's text; a nested value's text */
+  lc_acc ext;                /* a user's extendedData, flattened */
 };
 
 /* GET path_and_query (appended to the base URL), status checked, JSON
@@ -90,12 +113,12 @@ hrsync_status lc_lookups_load(hrsync_conn *c);
 /* The name of nationality idv (an id), or NULL when unknown. */
 const char *lc_nationality(hrsync_conn *c, const hsp_jv *idv);
 
-/* Flattens an extendedData object into acc ({"extendedData.e_x[.e_sub]":
-** text or null}); list entry ids become labels. keys_only: every value
+/* Flattens an extendedData object into acc ("extendedData.e_x[.e_sub]":
+** text or null); list entry ids become labels. keys_only: every value
 ** null (schema discovery). Otherwise, once c->want is loaded, only the
 ** custom fields it names (or all, when it names none) are walked. */
-hrsync_status lc_ext_flatten(hrsync_conn *c, const hsp_jv *ext,
-                             json_object *acc, int keys_only);
+hrsync_status lc_ext_flatten(hrsync_conn *c, const hsp_jv *ext, lc_acc *acc,
+                             int keys_only);
 
 /* Counts a member named "" that was skipped; warns once per run. */
 void lc_warn_empty_key(hrsync_conn *c, const char *where);

@@ -110,32 +110,24 @@ static hrsync_status null_wanted(hrsync_conn *c, const hsp_jv *obj,
 ** has no value for this user: empty, not withheld). */
 static hrsync_status emit_ext(hrsync_conn *c, const hsp_jv *ext)
 {
-  json_object *acc;
+  lc_acc *acc = &c->ext;
   size_t i;
   hrsync_status st;
   if(!hsp_wanted_prefix(&c->want, "extendedData."))
     return HRSYNC_OK;
-  if(!(acc = json_object_new_object()))
-    return HRSYNC_E_NOMEM;
+  lc_acc_reset(acc);
   st = lc_ext_flatten(c, ext, acc, 0);
-  if(!st) {
-    json_object_object_foreach(acc, id, val)
-    {
-      if(!hsp_wanted_has(&c->want, id))
-        continue; /* a sub-field of a composite the config does not use */
-      st = c->hh.h->record_set(c->hh.ctx, id,
-                               val ? json_object_get_string(val) : NULL);
-      if(st)
-        break;
-    }
+  for(i = 0; !st && i < lc_acc_count(acc); i++) {
+    const char *id = lc_acc_id(acc, i);
+    if(!hsp_wanted_has(&c->want, id))
+      continue; /* a sub-field of a composite the config does not use */
+    st = c->hh.h->record_set(c->hh.ctx, id, lc_acc_value(acc, i));
   }
   for(i = 0; !st && i < c->want.n; i++) {
     const char *w = c->want.ids[i];
-    if(!strncmp(w, "extendedData.", 13) &&
-       !json_object_object_get_ex(acc, w, NULL))
+    if(!strncmp(w, "extendedData.", 13) && !lc_acc_has(acc, w))
       st = c->hh.h->record_set(c->hh.ctx, w, NULL);
   }
-  json_object_put(acc);
   return st;
 }
 

@@ -257,6 +257,7 @@ static void configure(fh_host *fh)
     fh_want(fh, "dtContractStart");
     fh_want(fh, "department.name");
     fh_want(fh, "status");
+    fh_want(fh, "extendedData.e_ville");
   }
 }
 
@@ -310,6 +311,10 @@ static void test_page_allocations(void **state)
   assert_string_equal(
       fh_record_get(fh_record_find(fh, "1999"), "department.name", NULL),
       strcmp(conn_name, "personio") ? "Finance" : "Sales");
+  if(strcmp(conn_name, "personio"))
+    assert_string_equal(fh_record_get(fh_record_find(fh, "1999"),
+                                      "extendedData.e_ville", NULL),
+                        "Lyon");
   d->close(conn);
   fh_free(fh);
   /* Under ASan the pages are still read (and checked for leaks and
