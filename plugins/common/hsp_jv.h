@@ -36,10 +36,10 @@ typedef struct hsp_jv {
   const char *key;  /* the member's name (an object's child), else NULL */
   const char *text; /* string: its text; number: as sent; bool: "true" */
   uint32_t key_len;
-  uint32_t len;  /* text bytes; array: elements; object: distinct members */
-  uint32_t size; /* nodes in this value, itself included */
-  uint32_t hash; /* of key */
-  uint8_t type;  /* hsp_jv_type */
+  uint32_t len;     /* text bytes; array: elements; object: distinct members */
+  uint32_t size;    /* nodes in this value, itself included */
+  uint32_t hash;    /* of key */
+  uint8_t type;     /* hsp_jv_type */
   uint8_t shadowed; /* a later member of the same object has this name */
 } hsp_jv;
 
@@ -59,8 +59,9 @@ const char *hsp_jv_string(const hsp_jv *v);
 /* obj's member key as a string, or NULL when absent or not a string. */
 const char *hsp_jv_str(const hsp_jv *obj, const char *key);
 
-/* An array's elements or an object's members, one by one (shadowed
-** members skipped): for(c = hsp_jv_first(v); c; c = hsp_jv_next(v, c)).
+/* An array's elements or an object's members, one by one: for(c =
+** hsp_jv_first(v); c; c = hsp_jv_next(v, c)). A repeated name comes once,
+** where it last came (json-c lists it where it first came).
 ** NULL for a value that is not an array or object. */
 const hsp_jv *hsp_jv_first(const hsp_jv *v);
 const hsp_jv *hsp_jv_next(const hsp_jv *parent, const hsp_jv *child);
@@ -102,8 +103,8 @@ void hsp_jdoc_free(hsp_jdoc *d);
 /* Parses body (len bytes) into d, dropping what d held. HRSYNC_E_PARSE
 ** "<what>: malformed JSON (N bytes): <why>" when it is not one JSON
 ** value, HRSYNC_E_NOMEM. *root lives until d is reused or freed. */
-hrsync_status hsp_jdoc_parse(const hsp_host *hh, hsp_jdoc *d,
-                             const char *what, const char *body, size_t len,
+hrsync_status hsp_jdoc_parse(const hsp_host *hh, hsp_jdoc *d, const char *what,
+                             const char *body, size_t len,
                              const hsp_jv **root);
 
 /* hsp_call_json with the body read into d. */
