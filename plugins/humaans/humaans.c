@@ -155,7 +155,9 @@ static hrsync_status hm_open(const hrsync_host *host, hrsync_host_ctx *ctx,
   if(!c)
     return HRSYNC_E_NOMEM;
   c->hh = hh;
-  st = hsp_need(&hh, "base_url", 0, c->base, sizeof(c->base));
+  st = hm_textbuf_init(&c->tb);
+  if(!st)
+    st = hsp_need(&hh, "base_url", 0, c->base, sizeof(c->base));
   if(!st && strncmp(c->base, "http://", 7) && strncmp(c->base, "https://", 8))
     st = hrsync_errorf(host, ctx, HRSYNC_E_CONFIG,
                        "settings.base_url must start with https:// "
@@ -163,6 +165,7 @@ static hrsync_status hm_open(const hrsync_host *host, hrsync_host_ctx *ctx,
   if(!st)
     st = hsp_need(&hh, "token", 1, token, sizeof(token));
   if(st) {
+    hm_textbuf_free(&c->tb);
     free(c);
     return st;
   }

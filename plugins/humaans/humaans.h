@@ -60,6 +60,22 @@ typedef struct hm_textbuf {
   char tmp[64];
 } hm_textbuf;
 
+/* Custom values kept for the run: (person, field name, text) rows whose
+** strings are in one text block (offsets + 1 while it grows, pointers
+** once complete), then sorted by person, name and order seen. No
+** allocation per row. */
+typedef struct hm_cval {
+  const char *person, *name, *text; /* text NULL: empty */
+  size_t seq;
+} hm_cval;
+
+typedef struct hm_cvals {
+  hm_cval *rows;
+  size_t n, cap;
+  char *text;
+  size_t tlen, tcap;
+} hm_cvals;
+
 struct hrsync_conn {
   hsp_host hh;
   char base[512];
@@ -72,18 +88,21 @@ struct hrsync_conn {
   ** resolved through the person's role reference. */
   json_object *role_names;
   int dept_withheld; /* a catalogue only: no departments to join */
-  /* Custom fields: "<customFieldId>" -> name; values by person:
-  ** "<personId>" -> {"<name>": value}. NULL until loaded. */
+  /* Custom fields: "<customFieldId>" -> definition, NULL until loaded;
+  ** the values of the wanted ones, as rows (custom.c). */
   json_object *custom_defs;
-  json_object *custom_values;
+  hm_cvals values;       /* the list form, read once */
+  int values_loaded;     /* values holds the list form */
   int values_per_person; /* the list form was refused: ask per person */
+  hm_cvals own;          /* one person's, asked per person */
+  hsp_jdoc *vdoc;        /* a /custom-values page */
   int total_said;        /* roster_total reported */
   /* The fields the engine uses (people.c): a person is built from these
   ** only, keys[] being the indexes of the wanted person_keys, in order. */
   hsp_wanted want;
   unsigned char keys[64];
-  unsigned char klen[64];    /* strlen of each keys[] name */
-  unsigned char kslot[128];  /* position in keys[] + 1 by name, 0: free */
+  unsigned char klen[64];   /* strlen of each keys[] name */
+  unsigned char kslot[128]; /* position in keys[] + 1 by name, 0: free */
   size_t n_keys;
   int keys_ready;
   hm_pager people;
@@ -109,8 +128,8 @@ long long hm_count_of(const hsp_jv *root, const char *key);
 /* The "data" array of the envelope root, the answer to what asked at
 ** skip, into *data: HRSYNC_E_PARSE when it is missing or not an array, or
 ** when the envelope says it is for another skip. */
-hrsync_status hm_envelope(hrsync_conn *c, const hsp_jv *root,
-                          const char *what, size_t skip, const hsp_jv **data);
+hrsync_status hm_envelope(hrsync_conn *c, const hsp_jv *root, const char *what,
+                          size_t skip, const hsp_jv **data);
 
 /* Fetches pager's next page. *data is the envelope's "data" array,
 ** borrowed like *root from the pager until its next page (or its free).

@@ -23,8 +23,8 @@ long long hm_count_of(const hsp_jv *root, const char *key)
   return (long long)hsp_jv_int(v);
 }
 
-hrsync_status hm_envelope(hrsync_conn *c, const hsp_jv *root,
-                          const char *what, size_t skip, const hsp_jv **data)
+hrsync_status hm_envelope(hrsync_conn *c, const hsp_jv *root, const char *what,
+                          size_t skip, const hsp_jv **data)
 {
   long long at;
   *data = hsp_jv_get(root, "data");

@@ -231,7 +231,7 @@ static hrsync_status emit_person(hrsync_conn *c, const hsp_jv *p, size_t skip,
                          hm_text(vals[i], &c->tb));
   if(!st && c->roles_loaded)
     st = emit_role(c, p, id);
-  if(!st && (c->custom_values || c->values_per_person))
+  if(!st && (c->values_loaded || c->values_per_person))
     st = hm_custom_emit(c, id);
   if(!st)
     st = h->record_end(c->hh.ctx);
@@ -243,17 +243,16 @@ hrsync_status hm_next_page(hrsync_conn *c, int *has_more)
   const hsp_jv *root = NULL, *data, *p;
   size_t i, skip = c->people.skip;
   long long total;
-  hrsync_status st = HRSYNC_OK;
+  hrsync_status st;
 
   *has_more = 0;
   if(c->people.done)
     return HRSYNC_OK;
+  st = HRSYNC_OK;
   if(!c->roles_loaded && skip == 0 && wants_roles(c))
     st = hm_roles_load(c);
   if(!st && skip == 0 && hm_custom_wanted(c))
     st = hm_custom_values_load(c);
-  if(!st)
-    st = hm_textbuf_init(&c->tb);
   if(!st)
     st = hm_page_next(c, &c->people, &root, &data);
   if(st)

@@ -42,9 +42,7 @@ static hrsync_status catalogue_add(hrsync_conn *c, const hsp_jv *role)
   const char *id;
   if(!name || !idv)
     return HRSYNC_OK;
-  /* A scalar id: its text needs no buffer (an object or array id is no
-  ** id, and the json-c form of its text never matched a reference). */
-  id = hsp_jv_text(idv, tmp, sizeof(tmp), NULL);
+  id = hsp_jv_text(idv, tmp, sizeof(tmp), c->tb.item);
   if(!id || !*id)
     return HRSYNC_OK;
   if(!c->role_names && !(c->role_names = json_object_new_object()))
@@ -69,15 +67,14 @@ const char *hm_roles_catalogue_title(const hrsync_conn *c, const hsp_jv *p)
   if(!ref || hsp_jv_kind(ref) == HSP_JV_OBJECT ||
      hsp_jv_kind(ref) == HSP_JV_ARRAY)
     return NULL;
-  id = hsp_jv_text(ref, tmp, sizeof(tmp), NULL);
+  id = hsp_jv_text(ref, tmp, sizeof(tmp), c->tb.item);
   if(!id || !json_object_object_get_ex(c->role_names, id, &name))
     return NULL;
   return json_object_get_string(name);
 }
 
 /* Adds role if it is in effect today; future roles are ignored. */
-static hrsync_status keep_role(hrsync_conn *c, const hsp_jv *role,
-                               size_t *cap)
+static hrsync_status keep_role(hrsync_conn *c, const hsp_jv *role, size_t *cap)
 {
   const char *person = hsp_jv_str(role, "personId");
   const char *date = hsp_jv_str(role, "effectiveDate");
@@ -139,8 +136,7 @@ hrsync_status hm_roles_load(hrsync_conn *c)
   while(!st && !pager.done) {
     const hsp_jv *root, *data, *role;
     st = hm_page_next(c, &pager, &root, &data);
-    for(role = hsp_jv_first(data); !st && role;
-        role = hsp_jv_next(data, role))
+    for(role = hsp_jv_first(data); !st && role; role = hsp_jv_next(data, role))
       st = keep_role(c, role, &cap);
   }
   hm_pager_free(&pager);
