@@ -132,35 +132,15 @@ static int wanted_name(const hrsync_conn *c, const char *name)
 
 static void cv_reset(hm_cvals *t)
 {
-  t->n = t->tlen = 0;
+  t->n = 0;
+  hm_strs_reset(&t->text);
 }
 
 static void cv_free(hm_cvals *t)
 {
   free(t->rows);
-  free(t->text);
+  hm_strs_free(&t->text);
   memset(t, 0, sizeof(*t));
-}
-
-/* Copies s (NUL-terminated) into t's text block: its offset + 1 (a
-** pointer once the block stops growing: cv_finish) in *off. */
-static hrsync_status cv_text(hm_cvals *t, const char *s, const char **off)
-{
-  size_t n = strlen(s) + 1;
-  if(t->tlen + n > t->tcap) {
-    size_t cap = t->tcap ? t->tcap : 4096;
-    char *grown;
-    while(cap < t->tlen + n)
-      cap *= 2;
-    if(!(grown = realloc(t->text, cap)))
-      return HRSYNC_E_NOMEM;
-    t->text = grown;
-    t->tcap = cap;
-  }
-  memcpy(t->text + t->tlen, s, n);
-  *off = (const char *)(uintptr_t)(t->tlen + 1);
-  t->tlen += n;
-  return HRSYNC_OK;
 }
 
 /* A row (person, name, text or NULL). */
@@ -178,20 +158,13 @@ static hrsync_status cv_add(hm_cvals *t, const char *person, const char *name,
     t->cap = cap;
   }
   r = &t->rows[t->n];
-  memset(r, 0, sizeof(*r));
   r->seq = t->n;
-  if((st = cv_text(t, person, &r->person)) ||
-     (st = cv_text(t, name, &r->name)))
-    return st;
-  if(text && (st = cv_text(t, text, &r->text)))
+  if((st = hm_strs_add(&t->text, person, &r->person)) ||
+     (st = hm_strs_add(&t->text, name, &r->name)) ||
+     (st = hm_strs_add(&t->text, text, &r->text)))
     return st;
   t->n++;
   return HRSYNC_OK;
-}
-
-static const char *cv_ptr(const hm_cvals *t, const char *off)
-{
-  return off ? t->text + (uintptr_t)off - 1 : NULL;
 }
 
 /* Person, then name, then the order seen (the last one wins). */
@@ -210,9 +183,9 @@ static void cv_finish(hm_cvals *t)
   size_t i;
   for(i = 0; i < t->n; i++) {
     hm_cval *r = &t->rows[i];
-    r->person = cv_ptr(t, r->person);
-    r->name = cv_ptr(t, r->name);
-    r->text = cv_ptr(t, r->text);
+    r->person = hm_strs_at(&t->text, r->person);
+    r->name = hm_strs_at(&t->text, r->name);
+    r->text = hm_strs_at(&t->text, r->text);
   }
   if(t->n > 1)
     qsort(t->rows, t->n, sizeof(*t->rows), by_person_name);

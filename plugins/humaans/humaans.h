@@ -16,13 +16,26 @@
 /* Page size asked for; Humaans caps $limit at 250. */
 #define HM_LIMIT 250u
 
-/* A person's current job role. Strings owned by the connection. */
+/* Strings of a table loaded once, in one block (strs.c). */
+typedef struct hm_strs {
+  char *text;
+  size_t len, cap;
+} hm_strs;
+
+/* Copies s (NULL: *off NULL) into b; *off is its place in b, to be read
+** with hm_strs_at once b no longer grows. HRSYNC_E_NOMEM. */
+hrsync_status hm_strs_add(hm_strs *b, const char *s, const char **off);
+const char *hm_strs_at(const hm_strs *b, const char *off);
+void hm_strs_reset(hm_strs *b); /* empty, keeping the block */
+void hm_strs_free(hm_strs *b);
+
+/* A person's current job role. Strings in the connection's role_text. */
 typedef struct hm_role {
-  char *person;     /* personId */
-  char *title;      /* jobTitle, or NULL */
-  char *department; /* department name, or NULL */
-  char date[11];    /* effectiveDate, YYYY-MM-DD */
-  size_t seq;       /* order seen, the tie-break between equal dates */
+  const char *person;     /* personId */
+  const char *title;      /* jobTitle, or NULL */
+  const char *department; /* department name, or NULL */
+  char date[11];          /* effectiveDate, YYYY-MM-DD */
+  size_t seq;             /* order seen, the tie-break between equal dates */
 } hm_role;
 
 /* Paging state of one list endpoint. */
@@ -72,8 +85,7 @@ typedef struct hm_cval {
 typedef struct hm_cvals {
   hm_cval *rows;
   size_t n, cap;
-  char *text;
-  size_t tlen, tcap;
+  hm_strs text;
 } hm_cvals;
 
 struct hrsync_conn {
@@ -83,6 +95,7 @@ struct hrsync_conn {
   char today[11];  /* UTC date at open, YYYY-MM-DD */
   hm_role *roles;  /* sorted by person once loaded */
   size_t n_roles;
+  hm_strs role_text;
   int roles_loaded;
   /* /job-roles as a catalogue {id, companyId, name}: "<id>" -> name,
   ** resolved through the person's role reference. */

@@ -19,11 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_or_null(const char *s)
-{
-  return s ? strdup(s) : NULL;
-}
-
 /* department is a name; accept {"name": ...} too. */
 static const char *dept_of(const hsp_jv *role)
 {
@@ -79,6 +74,7 @@ static hrsync_status keep_role(hrsync_conn *c, const hsp_jv *role, size_t *cap)
   const char *person = hsp_jv_str(role, "personId");
   const char *date = hsp_jv_str(role, "effectiveDate");
   hm_role *r;
+  hrsync_status st;
   if(!person || !*person)
     return catalogue_add(c, role);
   /* No date: the role has always applied. */
@@ -96,15 +92,27 @@ static hrsync_status keep_role(hrsync_conn *c, const hsp_jv *role, size_t *cap)
   }
   r = &c->roles[c->n_roles];
   memset(r, 0, sizeof(*r));
-  r->person = strdup(person);
-  r->title = dup_or_null(hsp_jv_str(role, "jobTitle"));
-  r->department = dup_or_null(dept_of(role));
   snprintf(r->date, sizeof(r->date), "%.10s", date);
   r->seq = c->n_roles;
+  if((st = hm_strs_add(&c->role_text, person, &r->person)) ||
+     (st = hm_strs_add(&c->role_text, hsp_jv_str(role, "jobTitle"),
+                       &r->title)) ||
+     (st = hm_strs_add(&c->role_text, dept_of(role), &r->department)))
+    return st;
   c->n_roles++;
-  if(!r->person)
-    return HRSYNC_E_NOMEM;
   return HRSYNC_OK;
+}
+
+/* Every role read: the places of its strings become pointers. */
+static void roles_finish(hrsync_conn *c)
+{
+  size_t i;
+  for(i = 0; i < c->n_roles; i++) {
+    hm_role *r = &c->roles[i];
+    r->person = hm_strs_at(&c->role_text, r->person);
+    r->title = hm_strs_at(&c->role_text, r->title);
+    r->department = hm_strs_at(&c->role_text, r->department);
+  }
 }
 
 /* Person ascending, then latest date (and latest seen) first. */
@@ -118,13 +126,6 @@ static int by_person_latest(const void *a, const void *b)
   if(d)
     return d;
   return x->seq < y->seq ? 1 : -1;
-}
-
-static void role_free(hm_role *r)
-{
-  free(r->person);
-  free(r->title);
-  free(r->department);
 }
 
 hrsync_status hm_roles_load(hrsync_conn *c)
@@ -142,14 +143,13 @@ hrsync_status hm_roles_load(hrsync_conn *c)
   hm_pager_free(&pager);
   if(st)
     return st;
+  roles_finish(c);
   if(c->n_roles)
     qsort(c->roles, c->n_roles, sizeof(*c->roles), by_person_latest);
   /* Keep the first (current) role of each person. */
   for(i = 0, kept = 0; i < c->n_roles; i++) {
-    if(kept && !strcmp(c->roles[kept - 1].person, c->roles[i].person)) {
-      role_free(&c->roles[i]);
+    if(kept && !strcmp(c->roles[kept - 1].person, c->roles[i].person))
       continue;
-    }
     c->roles[kept++] = c->roles[i];
   }
   c->n_roles = kept;
@@ -185,10 +185,8 @@ const hm_role *hm_roles_find(const hrsync_conn *c, const char *person)
 
 void hm_roles_free(hrsync_conn *c)
 {
-  size_t i;
-  for(i = 0; i < c->n_roles; i++)
-    role_free(&c->roles[i]);
   free(c->roles);
+  hm_strs_free(&c->role_text);
   c->roles = NULL;
   c->n_roles = 0;
   c->roles_loaded = 0;
