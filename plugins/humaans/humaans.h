@@ -5,6 +5,8 @@
 **   roles.c    the current job role of every person, from /job-roles
 **   custom.c   custom fields (/custom-fields) and their values
 **   people.c   /people pages turned into records
+**   strs.c     the strings of the role and custom-value tables, one block
+** Every list page is parsed flat (hsp_jv.h), not into a json-c tree.
 */
 #ifndef HUMAANS_H
 #define HUMAANS_H

@@ -243,12 +243,11 @@ hrsync_status hm_next_page(hrsync_conn *c, int *has_more)
   const hsp_jv *root = NULL, *data, *p;
   size_t i, skip = c->people.skip;
   long long total;
-  hrsync_status st;
+  hrsync_status st = HRSYNC_OK;
 
   *has_more = 0;
   if(c->people.done)
     return HRSYNC_OK;
-  st = HRSYNC_OK;
   if(!c->roles_loaded && skip == 0 && wants_roles(c))
     st = hm_roles_load(c);
   if(!st && skip == 0 && hm_custom_wanted(c))
