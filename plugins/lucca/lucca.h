@@ -6,6 +6,8 @@
 **   users.c   /api/v3/users pages turned into flat records
 **   ext.c     lookups (nationalities, list entries), extendedData
 **   api.c     the new Lucca API: OAuth, /lucca-api/employees, cursors
+**   acc.c     a user's flattened extendedData, in one reused buffer
+** Every users page is parsed flat (hsp_jv.h), not into a json-c tree.
 */
 #ifndef LUCCA_H
 #define LUCCA_H

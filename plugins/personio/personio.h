@@ -1,9 +1,10 @@
 /*
-** Personio connector internals, shared by its three files:
+** Personio connector internals, shared by its four files:
 **   personio.c  descriptor, settings, the token, the request helper
 **   fields.c    the field schema, and the attribute tables roster.c uses
 **   roster.c    GET /v1/company/employees, paged, flattened to records
 **   v2.c        API v2: /v2/persons (cursor) + /v2/persons/{id}/employments
+** Every roster page is parsed flat (hsp_jv.h), not into a json-c tree.
 */
 #ifndef HRSYNC_PERSONIO_H
 #define HRSYNC_PERSONIO_H
