@@ -1,6 +1,6 @@
 /*
 ** HiBob connector, internal interface between its files (the streaming
-** reader is plugins/common/hsp_stream.c):
+** reader is plugins/common/hsp_jstream.c):
 **   hibob.c   descriptor, settings, open/close/authenticate, requests
 **   schema.c  field metadata (/v1/company/people/fields), named lists
 **   roster.c  POST /v1/people/search and turning employees into records
@@ -9,6 +9,7 @@
 #define HIBOB_H
 
 #include "hsp.h"
+#include "hsp_jstream.h"
 #include "hsp_stream.h"
 
 /* HiBob's documented limit: 50 /people/search requests a minute. */
