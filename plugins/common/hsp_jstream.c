@@ -30,15 +30,15 @@ struct hsp_jstream {
   yajl_handle y;
   hsp_jdoc *doc;
 
-  size_t depth;    /* containers open in the answer */
-  building b;      /* a value being built into doc */
-  size_t skip;     /* > 0: inside a value nobody reads, to this depth */
-  int top_object;  /* the answer is an object */
-  int in_array;    /* inside the streamed array */
-  int found;       /* the array was seen */
-  int done;        /* the answer's value is complete */
-  size_t total;    /* bytes fed */
-  size_t count;    /* elements handed to fn */
+  size_t depth;   /* containers open in the answer */
+  building b;     /* a value being built into doc */
+  size_t skip;    /* > 0: inside a value nobody reads, to this depth */
+  int top_object; /* the answer is an object */
+  int in_array;   /* inside the streamed array */
+  int found;      /* the array was seen */
+  int done;       /* the answer's value is complete */
+  size_t total;   /* bytes fed */
+  size_t count;   /* elements handed to fn */
   hrsync_status st;
   char *name; /* the current top-level member's name */
   size_t name_cap;
@@ -109,9 +109,11 @@ static int begins(hsp_jstream *s, int array)
       return 0;
     }
     s->b = B_MEMBER;
-  } else if(s->depth == 2 && s->in_array) {
+  }
+  else if(s->depth == 2 && s->in_array) {
     s->b = B_ELEM;
-  } else {
+  }
+  else {
     return 0;
   }
   hsp_jdoc__reset(s->doc, s->max);

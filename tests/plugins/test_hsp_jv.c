@@ -51,8 +51,7 @@ static hrsync_status on_elem(void *arg, const hsp_jv *e, size_t idx)
   return HRSYNC_OK;
 }
 
-static hrsync_status on_member(void *arg, const char *key,
-                               const hsp_jv *v)
+static hrsync_status on_member(void *arg, const char *key, const hsp_jv *v)
 {
   seen *s = arg;
   char prefix[64];
@@ -303,7 +302,8 @@ static void test_same_as_json_c(void **state)
     if(!a || !b) {
       if(a != b)
         fail_msg("%s: %s vs %s", key, a ? a : "NULL", b ? b : "NULL");
-    } else if(strcmp(a, b)) {
+    }
+    else if(strcmp(a, b)) {
       fail_msg("%s: json-c \"%s\", hsp_jv \"%s\"", key, a, b);
     }
     if(json_object_get_type(jv) == json_type_object ||
@@ -336,7 +336,10 @@ static void test_same_as_json_c(void **state)
   assert_string_equal(hsp_jv_string(hsp_jv_at(hsp_jv_get(root, "arr"), 1)),
                       "two");
   assert_null(hsp_jv_at(hsp_jv_get(root, "arr"), 7));
-  assert_memory_equal(hsp_jv_str(root, "nul"), "a\xc0\x80" "b", 5);
+  assert_memory_equal(hsp_jv_str(root, "nul"),
+                      "a\xc0\x80"
+                      "b",
+                      5);
   /* The whole object bridged: the same members and values (json-c lists
   ** a repeated name where it first came, hsp_jv where it last did). */
   bridged = hsp_jv_json(root);
