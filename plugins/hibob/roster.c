@@ -518,8 +518,8 @@ static hrsync_status emit_waiting(emit_ctx *e)
     char *tab;
     size_t idx = (size_t)strtoul(p, &tab, 10), len = strlen(tab + 1);
     const hsp_jv *emp;
-    st =
-        hsp_jdoc_parse(&e->c->hh, d, "a waiting employee", tab + 1, len, &emp);
+    st = hsp_jdoc_parse(&e->c->hh, d, "POST /v1/people/search", tab + 1, len,
+                        &emp);
     if(!st)
       st = emit_employee(e, emp, idx);
     p = tab + 1 + len + 1;
