@@ -28,144 +28,6 @@ static const char NO_PEOPLE[] =
     "the service user's permission group cannot see employees (People > "
     "Permissions: Employed, Hired, Terminated)";
 
-/* One requested field, resolved once per search: its metadata, the
-** "/category/field" keys of its id and its path, and where those names
-** are in the search's name table. */
-typedef struct want {
-  const char *id; /* as requested (borrowed from the search body) */
-  hb_field f;     /* strings borrowed from the connection or id */
-  char slash[2][256];
-  const char *rest; /* the path after its first segment, or NULL */
-  int whole;        /* the path is "": the object itself */
-  uint32_t name[3]; /* hb_names index: first segment, slash[0], slash[1] */
-} want;
-
-/* The names a requested field may sit under at an employee's top level
-** (first path segments and slash keys), each once. An employee's members
-** are matched against them in one pass, a hash probe each, instead of a
-** search through the members for every name of every field. */
-typedef struct hb_names {
-  const char **s; /* borrowed from the wants */
-  uint32_t *len;
-  size_t n, cap;
-  uint32_t *slot; /* open-addressed: name index + 1, 0 free; mask + 1 */
-  size_t mask;
-} hb_names;
-
-#define NO_NAME UINT32_MAX
-
-static uint32_t name_hash(const char *s, size_t n)
-{
-  uint32_t h = 2166136261u;
-  size_t i;
-  for(i = 0; i < n; i++)
-    h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
-}
-
-/* Room for cap names. */
-static int names_init(hb_names *nm, size_t cap)
-{
-  size_t size = 16;
-  while(size < 2 * cap)
-    size *= 2;
-  nm->s = calloc(cap, sizeof(*nm->s));
-  nm->len = calloc(cap, sizeof(*nm->len));
-  nm->slot = calloc(size, sizeof(*nm->slot));
-  nm->cap = cap;
-  nm->mask = size - 1;
-  return nm->s && nm->len && nm->slot ? 0 : -1;
-}
-
-static void names_free(hb_names *nm)
-{
-  free(nm->s);
-  free(nm->len);
-  free(nm->slot);
-}
-
-/* The index of name s (n bytes); added when add is set and there is room,
-** else NO_NAME when absent. */
-static uint32_t names_at(hb_names *nm, const char *s, size_t n, int add)
-{
-  size_t i = name_hash(s, n) & nm->mask;
-  for(; nm->slot[i]; i = (i + 1) & nm->mask) {
-    uint32_t k = nm->slot[i] - 1;
-    if(nm->len[k] == n && !memcmp(nm->s[k], s, n))
-      return k;
-  }
-  if(!add || nm->n >= nm->cap)
-    return NO_NAME;
-  nm->s[nm->n] = s;
-  nm->len[nm->n] = (uint32_t)n;
-  nm->slot[i] = (uint32_t)++nm->n;
-  return (uint32_t)(nm->n - 1);
-}
-
-/* at[k] = obj's member named names k (NULL when obj has none). */
-static void names_index(hb_names *nm, const hsp_jv *obj, const hsp_jv **at)
-{
-  const hsp_jv *m;
-  memset(at, 0, nm->n * sizeof(*at));
-  if(hsp_jv_kind(obj) != HSP_JV_OBJECT)
-    return;
-  for(m = hsp_jv_first(obj); m; m = hsp_jv_next(obj, m)) {
-    uint32_t k = names_at(nm, m->key, m->key_len, 0);
-    if(k != NO_NAME)
-      at[k] = m; /* hsp_jv_next skips shadowed members: the last counts */
-  }
-}
-
-/* The "/category/field" key of a dotted name. */
-static void slash_key(char *dst, size_t cap, const char *dotted)
-{
-  size_t i = 0;
-  if(cap < 2)
-    return;
-  dst[i++] = '/';
-  for(; *dotted && i + 1 < cap; dotted++)
-    dst[i++] = *dotted == '.' ? '/' : *dotted;
-  dst[i] = 0;
-}
-
-/* A JSON null as NULL: what json-c gave for it, and what the text rules
-** below expect. */
-static const hsp_jv *nonnull(const hsp_jv *v)
-{
-  return hsp_jv_kind(v) == HSP_JV_NULL ? NULL : v;
-}
-
-/* Finds field w in obj (an employee or its humanReadable mirror, whose
-** members names_index put in at), in either documented shape: at its
-** path, else under a slash key. Returns 1 when present (*out NULL for a
-** JSON null). */
-static int find(const hsp_jv *obj, const hsp_jv *const *at, const want *w,
-                const hsp_jv **out)
-{
-  const hsp_jv *v;
-  size_t i;
-  if(!obj)
-    return 0;
-  v = w->whole ? obj : at[w->name[0]];
-  if(v && w->rest)
-    v = hsp_jv_path(v, w->rest);
-  if(v) {
-    *out = nonnull(v);
-    return 1;
-  }
-  for(i = 0; i < 2; i++) {
-    if(!(v = at[w->name[1 + i]]))
-      continue;
-    if(hsp_jv_kind(v) == HSP_JV_OBJECT) {
-      const hsp_jv *inner = hsp_jv_get(v, "value");
-      v = inner ? inner : v;
-    }
-    *out = nonnull(v);
-    return 1;
-  }
-  return 0;
-}
-
 static int is_scalar(const hsp_jv *v)
 {
   hsp_jv_type t = hsp_jv_kind(v);
@@ -253,7 +115,7 @@ static hrsync_status object_text(hrsync_conn *c, const hb_field *f,
     return HRSYNC_OK;
   }
   if((v = hsp_jv_get(raw, "value")) || (v = hsp_jv_get(raw, "id")))
-    return value_text(c, f, nonnull(v), hr, sc, out);
+    return value_text(c, f, hb_nonnull(v), hr, sc, out);
   if(!(*out = hsp_jv_text(raw, sc->tmp, sizeof(sc->tmp), sc->pb)))
     return HRSYNC_E_NOMEM;
   return HRSYNC_OK;
@@ -337,41 +199,6 @@ static hrsync_status build_body(hrsync_conn *c, json_object **out)
   return HRSYNC_OK;
 }
 
-/* The metadata of a requested field id; fields HiBob did not describe
-** (an id the search still accepted) are read at the id's own path. */
-static hb_field field_of(const hrsync_conn *c, const char *id)
-{
-  const hb_field *f = hb_schema_find(c, id);
-  hb_field tmp;
-  if(f)
-    return *f;
-  memset(&tmp, 0, sizeof(tmp));
-  tmp.id = (char *)id;
-  tmp.path = (char *)(!strncmp(id, "root.", 5) ? id + 5 : id);
-  tmp.kind = HB_PLAIN;
-  return tmp;
-}
-
-/* Resolves requested field id into w, its names into nm (room for
-** three). */
-static void want_init(want *w, hb_names *nm, const hrsync_conn *c,
-                      const char *id)
-{
-  const char *dot;
-  size_t i;
-  w->id = id;
-  w->f = field_of(c, id);
-  slash_key(w->slash[0], sizeof(w->slash[0]), w->f.id);
-  slash_key(w->slash[1], sizeof(w->slash[1]), w->f.path);
-  dot = strchr(w->f.path, '.');
-  w->rest = dot ? dot + 1 : NULL;
-  w->whole = !*w->f.path;
-  w->name[0] = names_at(
-      nm, w->f.path, dot ? (size_t)(dot - w->f.path) : strlen(w->f.path), 1);
-  for(i = 0; i < 2; i++)
-    w->name[1 + i] = names_at(nm, w->slash[i], strlen(w->slash[i]), 1);
-}
-
 /* One employee's record, worked out before any of it is emitted (a
 ** value that needs the named lists mid-stream makes it wait whole). */
 typedef struct stage {
@@ -385,9 +212,9 @@ typedef struct stage {
 
 typedef struct emit_ctx {
   hrsync_conn *c;
-  want *wants; /* the requested fields, in the search body's order */
+  hb_want *wants; /* the requested fields, in the search body's order */
   size_t n_wants;
-  want key; /* root.id */
+  hb_want key; /* root.id */
   hb_names names;
   uint32_t hr_name;      /* "humanReadable" in names */
   const hsp_jv **at_emp; /* per name: the employee's member, or NULL */
@@ -406,24 +233,24 @@ typedef struct emit_ctx {
 static hrsync_status stage_employee(emit_ctx *e, const hsp_jv *emp)
 {
   hrsync_conn *c = e->c;
-  const hsp_jv *mirror = nonnull(e->at_emp[e->hr_name]);
+  const hsp_jv *mirror = hb_nonnull(e->at_emp[e->hr_name]);
   size_t i;
   hrsync_status st = HRSYNC_OK;
 
   e->sg.n = 0;
   printbuf_reset(e->sg.vals);
   for(i = 0; !st && i < e->n_wants; i++) {
-    const want *w = &e->wants[i];
+    const hb_want *w = &e->wants[i];
     const hsp_jv *raw = NULL, *hr = NULL;
     const char *text;
-    if(!find(emp, e->at_emp, w, &raw))
+    if(!hb_find(emp, e->at_emp, w, &raw))
       continue; /* withheld: not set */
     e->present[i] = 1;
-    if(!find(mirror, e->at_hr, w, &hr))
+    if(!hb_find(mirror, e->at_hr, w, &hr))
       hr = NULL;
     /* Display values are text; a {"value": x} there is a wrapper. */
     if(hsp_jv_kind(hr) == HSP_JV_OBJECT)
-      hr = nonnull(hsp_jv_get(hr, "value"));
+      hr = hb_nonnull(hsp_jv_get(hr, "value"));
     printbuf_reset(e->sc.pb);
     st = value_text(c, &w->f, raw, hr, &e->sc, &text);
     if(st)
@@ -480,9 +307,9 @@ static hrsync_status emit_employee(emit_ctx *e, const hsp_jv *emp, size_t idx)
     return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
                          "POST %s: employees[%zu] is not an object",
                          SEARCH_PATH, idx);
-  names_index(&e->names, emp, e->at_emp);
-  names_index(&e->names, nonnull(e->at_emp[e->hr_name]), e->at_hr);
-  if(find(emp, e->at_emp, &e->key, &idv) && is_scalar(idv))
+  hb_names_index(&e->names, emp, e->at_emp);
+  hb_names_index(&e->names, hb_nonnull(e->at_emp[e->hr_name]), e->at_hr);
+  if(hb_find(emp, e->at_emp, &e->key, &idv) && is_scalar(idv))
     hris_id = hsp_jv_text(idv, idbuf, sizeof(idbuf), NULL);
   if(!hris_id || !*hris_id)
     return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
@@ -594,7 +421,7 @@ static hrsync_status emit_init(emit_ctx *e, json_object *fields)
 {
   size_t i, n = json_object_array_length(fields);
   e->n_wants = n;
-  e->wants = calloc(n + 1, sizeof(want));
+  e->wants = calloc(n + 1, sizeof(hb_want));
   e->sc.pb = printbuf_new();
   e->sc.js = printbuf_new();
   e->sg.vals = printbuf_new();
@@ -606,19 +433,19 @@ static hrsync_status emit_init(emit_ctx *e, json_object *fields)
   e->at_hr = calloc(3 * n + 4, sizeof(*e->at_hr));
   if(!e->wants || !e->sc.pb || !e->sc.js || !e->sg.vals || !e->present ||
      !e->sg.field || !e->sg.off || !e->at_emp || !e->at_hr ||
-     names_init(&e->names, 3 * n + 4))
+     hb_names_init(&e->names, 3 * n + 4))
     return HRSYNC_E_NOMEM;
   for(i = 0; i < n; i++)
-    want_init(&e->wants[i], &e->names, e->c,
-              json_object_get_string(json_object_array_get_idx(fields, i)));
-  want_init(&e->key, &e->names, e->c, "root.id");
-  e->hr_name = names_at(&e->names, "humanReadable", 13, 1);
+    hb_want_init(&e->wants[i], &e->names, e->c,
+                 json_object_get_string(json_object_array_get_idx(fields, i)));
+  hb_want_init(&e->key, &e->names, e->c, "root.id");
+  e->hr_name = hb_names_add(&e->names, "humanReadable", 13);
   return HRSYNC_OK;
 }
 
 static void emit_free(emit_ctx *e)
 {
-  names_free(&e->names);
+  hb_names_free(&e->names);
   free(e->at_emp);
   free(e->at_hr);
   free(e->wants);
