@@ -326,8 +326,7 @@ static hrsync_status resolve(report_walk *rw)
     char *tab;
     size_t idx = (size_t)strtoul(p, &tab, 10), len = strlen(tab + 1);
     const hsp_jv *e;
-    st = hsp_jdoc_parse(&rw->c->hh, rw->c->doc, rw->what, tab + 1,
-                        len, &e);
+    st = hsp_jdoc_parse(&rw->c->hh, rw->c->doc, rw->what, tab + 1, len, &e);
     if(!st)
       st = emit_one(rw, e, idx);
     p = tab + 1 + len + 1;
