@@ -10,13 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Field names share long prefixes ("/address/city", "/address/line1"):
+** their length and last eight bytes tell them apart, at the cost of two
+** loads instead of a multiply per byte. */
 static uint32_t name_hash(const char *s, size_t n)
 {
-  uint32_t h = 2166136261u;
-  size_t i;
-  for(i = 0; i < n; i++)
-    h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
+  uint64_t a = 0, b = 0, h;
+  memcpy(&a, s, n < 8 ? n : 8);
+  if(n > 8)
+    memcpy(&b, s + n - 8, 8);
+  h = a * 0x9E3779B97F4A7C15ull ^ (b + n) * 0xC2B2AE3D27D4EB4Full;
+  h ^= h >> 29;
+  return (uint32_t)h ^ (uint32_t)(h >> 32);
 }
 
 /* Room for cap names. */
