@@ -391,18 +391,39 @@ static hrsync_status dataset_request(hrsync_conn *c, const hsp_jv **root,
   }
 }
 
-/* Emits one row: each planned field under the config's name. */
-static hrsync_status emit_row(hrsync_conn *c, const char *id, const hsp_jv *f)
+/* Row f's member name, looked for from just after *at, the member found
+** last: rows list their fields in the order asked, so a planned field
+** costs one comparison, not a walk of the row. *at gets what was found. */
+static const hsp_jv *row_member(const hsp_jv *f, const char *name,
+                                const hsp_jv **at)
+{
+  size_t len = strlen(name), n = hsp_jv_count(f), i;
+  const hsp_jv *m = *at;
+  for(i = 0; i < n; i++) {
+    m = m ? hsp_jv_next(f, m) : NULL;
+    if(!m)
+      m = hsp_jv_first(f);
+    if(m->key_len == len && !memcmp(m->key, name, len)) {
+      *at = m;
+      return m;
+    }
+  }
+  return NULL;
+}
+
+/* Emits one row: each planned field under the config's name. *fresh is
+** 0 for an id already read (the row is skipped). */
+static hrsync_status emit_row(hrsync_conn *c, const char *id, const hsp_jv *f,
+                              int *fresh)
 {
   const hrsync_host *h = c->hh.h;
-  const hsp_jv *hire = NULL, *v;
+  const hsp_jv *hire = NULL, *v, *at = NULL;
   const char *hire_name = dataset_name(c, "hireDate");
   size_t i, n = json_object_array_length(c->ds_plan);
   hrsync_status st;
-  int fresh = hsp_idset_add(&c->seen, id);
-  if(fresh < 0)
+  if((*fresh = hsp_idset_add(&c->seen, id)) < 0)
     return HRSYNC_E_NOMEM;
-  if(!fresh) {
+  if(!*fresh) {
     hrsync_logf(h, c->hh.ctx, HRSYNC_LOG_INFO,
                 "employee %s listed twice; kept the first", id);
     return HRSYNC_OK;
@@ -414,7 +435,7 @@ static hrsync_status emit_row(hrsync_conn *c, const char *id, const hsp_jv *f)
         json_object_get_string(json_object_array_get_idx(pair, 0));
     const char *ds =
         json_object_get_string(json_object_array_get_idx(pair, 1));
-    if((v = hsp_jv_get(f, ds)))
+    if((v = row_member(f, ds, &at)))
       st = bhr_emit_member(c, want, v);
   }
   if(hire_name)
@@ -449,6 +470,7 @@ hrsync_status bhr_dataset_page(hrsync_conn *c)
     const hsp_jv *f = hsp_jv_get(row, "fields");
     char tmp[64];
     const char *id;
+    int is_new = 0;
     if(hsp_jv_kind(f) != HSP_JV_OBJECT) {
       st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: data[%zu].fields is not an object", what, i);
@@ -460,9 +482,8 @@ hrsync_status bhr_dataset_page(hrsync_conn *c)
                          "%s: data[%zu] has no %s", what, i, EEID);
       break;
     }
-    if(!hsp_idset_has(&c->seen, id))
-      fresh++;
-    st = emit_row(c, id, f);
+    st = emit_row(c, id, f, &is_new);
+    fresh += is_new > 0;
   }
   if(st != HRSYNC_OK)
     goto out;

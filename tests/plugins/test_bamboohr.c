@@ -1092,6 +1092,64 @@ static void test_dataset_alias_translation(void **state)
 ** aliases it has a twin for; a wanted classic field without a twin is
 ** warned about at list_fields and stops the roster before any request
 ** (the real API answers 400 to an unknown name). */
+/* A row's fields are found whatever their order (rows usually list them
+** as asked), a repeated name read as its last, and emitted in the plan's
+** order; a field a row lacks is not set, one not asked for not emitted. */
+static void test_dataset_rows_in_any_order(void **state)
+{
+  static const char *const order[] = {"eeid",  "workEmail", "zipcode",
+                                      "email", "hireDate",  "status"};
+  fh_host *fh = fh_new();
+  hrsync_conn *c;
+  const fh_record *a, *b;
+  size_t i;
+  (void)state;
+  fh_setting(fh, "subdomain", "acme");
+  fh_secret(fh, "api_key", "bamboo-secret-key");
+  fh_setting(fh, "roster", "dataset");
+  fh_want(fh, "workEmail");
+  fh_want(fh, "zipcode");
+  fh_want(fh, "email");
+  fh_queue(fh, 200, JSON_HDR,
+           "[{\"name\": \"eeid\"}, {\"name\": \"email\"},"
+           " {\"name\": \"zipcode\"}, {\"name\": \"hireDate\"},"
+           " {\"name\": \"status\"}]");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\": [{\"fields\": {\"eeid\": \"1\", \"email\": "
+           "\"a@x.example\", \"zipcode\": \"10115\", \"hireDate\": "
+           "\"2020-01-01\", \"status\": \"Active\"}},"
+           "{\"fields\": {\"status\": \"Inactive\", \"extra\": \"x\", "
+           "\"email\": \"old@x.example\", \"hireDate\": \"2021-02-03\", "
+           "\"email\": \"b@x.example\", \"eeid\": 2}},"
+           "{\"fields\": {\"zipcode\": null, \"eeid\": \"3\"}}],"
+           " \"meta\": {\"page\": 1, \"totalPages\": 1}}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 3);
+  a = fh_record_find(fh, "1");
+  b = fh_record_find(fh, "2");
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_int_equal(a->n_fields, 6);
+  for(i = 0; i < a->n_fields; i++)
+    assert_string_equal(a->fields[i].name, order[i]);
+  fh_assert_value(a, "workEmail", "a@x.example");
+  fh_assert_value(a, "zipcode", "10115");
+  fh_assert_value(b, "eeid", "2");
+  fh_assert_value(b, "workEmail", "b@x.example");
+  fh_assert_value(b, "email", "b@x.example");
+  fh_assert_value(b, "hireDate", "2021-02-03");
+  fh_assert_value(b, "status", "Inactive");
+  fh_assert_absent(b, "zipcode");
+  fh_assert_absent(b, "extra");
+  assert_int_equal(b->n_fields, 5);
+  for(i = 0; i < b->n_fields; i++)
+    assert_string_equal(b->fields[i].name, order[i + (i >= 2)]);
+  fh_assert_value(fh_record_find(fh, "3"), "zipcode", NULL);
+  fh_assert_absent(fh_record_find(fh, "3"), "email");
+  fh_done(plugin, fh, c);
+}
+
 static void test_dataset_schema_and_untwinned(void **state)
 {
   fh_host *fh = dataset_host();
@@ -1246,6 +1304,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_dataset_too_much_data),
       cmocka_unit_test(test_dataset_too_much_data_always),
       cmocka_unit_test(test_dataset_alias_translation),
+      cmocka_unit_test(test_dataset_rows_in_any_order),
       cmocka_unit_test(test_dataset_schema_and_untwinned),
       cmocka_unit_test(test_dataset_fields_fallback_and_pages),
       cmocka_unit_test(test_error_object_with_200),
