@@ -642,6 +642,8 @@ const char *hsp_jv_text(const hsp_jv *v, char *tmp, size_t cap,
     snprintf(tmp, cap, "%.15g", strtod(v->text, NULL));
     return tmp;
   default:
+    if(!pb)
+      return NULL;
     printbuf_reset(pb);
     if(put_json(pb, v) < 0)
       return NULL;
