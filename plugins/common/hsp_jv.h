@@ -82,7 +82,7 @@ int hsp_jv_bool(const hsp_jv *v);
 ** numbers as "%.15g", booleans "true" / "false", null NULL, arrays and
 ** objects as compact JSON (json-c's JSON_C_TO_STRING_PLAIN) written into
 ** pb. The result is borrowed from v, tmp or pb: valid until pb is reused.
-** NULL also when pb cannot grow. */
+** NULL also when pb cannot grow, or is NULL and v a container. */
 const char *hsp_jv_text(const hsp_jv *v, char *tmp, size_t cap,
                         struct printbuf *pb);
 
