@@ -8,6 +8,7 @@
 #include "store.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,8 @@ struct hs_regload {
   unsigned char need[HS_SF_COUNT];
   int some; /* need says which fields; else all */
   pthread_t thread;
-  int running; /* a thread to join */
+  int running;     /* a thread to join */
+  atomic_int done; /* the thread's work is over (set last by it) */
 };
 
 /* Loads, closes the store, indexes: the whole job, on whichever thread. */
@@ -32,6 +34,7 @@ static void load(hs_regload *l)
   l->st = NULL;
   if(!l->rc && (l->rc = hs_match_new(l->reg, &l->match, &l->err)))
     hs_registry_clear(l->reg);
+  atomic_store(&l->done, 1);
 }
 
 static void *run(void *arg)
@@ -73,6 +76,7 @@ hs_rc hs_regload_start_fields(const char *db, hs_registry *reg,
   if((l->some = need != NULL))
     memcpy(l->need, need, sizeof(l->need));
   hs_err_clear(&l->err);
+  atomic_init(&l->done, 0);
   l->reg = reg;
   if((rc = hs_store_open(db, HS_STORE_READ, &l->st, err))) {
     free(l);
@@ -86,6 +90,11 @@ hs_rc hs_regload_start_fields(const char *db, hs_registry *reg,
     l->running = 1;
   *out = l;
   return HS_OK;
+}
+
+int hs_regload_done(hs_regload *l)
+{
+  return atomic_load(&l->done);
 }
 
 hs_rc hs_regload_wait(hs_regload *l, hs_matcher **m, hs_err *err)

@@ -42,6 +42,10 @@ hs_rc hs_regload_start_fields(const char *db, hs_registry *reg,
                               const unsigned char *need, hs_regload_meta *meta,
                               hs_regload **out, hs_err *err);
 
+/* Whether the load is over (hs_regload_wait would not wait); nothing of
+** it may be touched before hs_regload_wait all the same. */
+int hs_regload_done(hs_regload *l);
+
 /* Waits for the load to end: its result (the load's error, with its
 ** detail in err), and on success the match indexes of the registry in
 ** *m (the caller's; NULL after the first call). May be called again: the

@@ -5,6 +5,7 @@
 #include "progress.h"
 
 #include "../planfile.h"
+#include "../recq.h"
 #include "../runlog.h"
 #include "../secret.h"
 #include "../store.h"
@@ -346,8 +347,13 @@ typedef struct fetch_ctx {
   hs_session *s;
   const hs_registry *reg;
   hs_planner *planner;  /* NULL until the registry is there */
+  hs_recq *waiting;     /* records fetched before it was (recq.h) */
   hs_progress progress; /* the terminal's progress line (progress.c) */
 } fetch_ctx;
+
+/* What records may wait for the registry, in copied bytes: some 10,000
+** people, a tenth of a second of fetching. */
+#define HS_WAITING_BYTES (4u << 20)
 
 /* The planner, once the registry is there (waited for when it loads in
 ** the background). */
@@ -372,17 +378,53 @@ static hs_rc make_planner(fetch_ctx *f, hs_err *err)
   return HS_OK;
 }
 
+/* The planner, then the records that waited for it, in their order. */
+static hs_rc start_planning(fetch_ctx *f, hs_err *err)
+{
+  size_t i, n = f->waiting ? hs_recq_count(f->waiting) : 0;
+  hs_rc rc = make_planner(f, err);
+  for(i = 0; i < n && !rc; i++) {
+    hs_record rec;
+    hs_recq_get(f->waiting, i, &rec);
+    rc = hs_planner_add(f->planner, &rec, err);
+  }
+  hs_recq_free(f->waiting);
+  f->waiting = NULL;
+  return rc;
+}
+
+/* Before the registry is there, a record waits in the queue (while
+** there is room) and the fetch goes on: 1 when it was queued. */
+static int queue_record(fetch_ctx *f, const hs_record *rec, hs_err *err)
+{
+  int q;
+  if(!f->s->regload || hs_regload_done(f->s->regload))
+    return 0;
+  if(!f->waiting && !(f->waiting = hs_recq_new(HS_WAITING_BYTES)))
+    return hs_err_set(err, HS_E_NOMEM, "out of memory"), -1;
+  if((q = hs_recq_push(f->waiting, rec)) < 0)
+    return hs_err_set(err, HS_E_NOMEM, "out of memory"), -1;
+  return q == 0;
+}
+
 static hs_rc on_record(void *arg, const hs_record *rec, hs_err *err)
 {
   fetch_ctx *f = arg;
   hs_rc rc;
-  if(!f->planner && (rc = make_planner(f, err)))
-    return rc;
+  int queued;
   f->s->records++;
   if(f->progress.f) {
     hs_fetch_stats st;
     hs_conn_get_stats(f->s->conn, &st);
     hs_progress_fetch(&f->progress, f->s->records, st.total, st.has_total);
+  }
+  if(!f->planner) {
+    if((queued = queue_record(f, rec, err)) < 0)
+      return HS_E_NOMEM;
+    if(queued)
+      return HS_OK;
+    if((rc = start_planning(f, err)))
+      return rc;
   }
   return hs_planner_add(f->planner, rec, err);
 }
@@ -421,6 +463,7 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
   f.s = s;
   f.reg = reg;
   f.planner = NULL;
+  f.waiting = NULL;
   /* A registry loading in the background is waited for by the first
   ** record (or after a fetch of none). */
   if(!s->regload && (rc = make_planner(&f, err)))
@@ -429,7 +472,8 @@ hs_rc hs_session_plan(hs_session *s, const hs_registry *reg, hs_plan *plan,
   hs_conn_collect_warnings(s->conn);
   rc = hs_conn_fetch(s->conn, on_record, &f, err);
   if(!rc && !f.planner)
-    rc = make_planner(&f, err);
+    rc = start_planning(&f, err);
+  hs_recq_free(f.waiting); /* a fetch that failed with records waiting */
   if(rc)
     hs_progress_end(&f.progress); /* the error follows on its own line */
   else
