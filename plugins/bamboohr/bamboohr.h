@@ -11,7 +11,6 @@
 #include "hsp.h"
 #include "hsp_idset.h"
 #include "hsp_jstream.h"
-#include "hsp_stream.h"
 
 /* The custom report accepts at most this many fields per request. */
 #define BHR_MAX_FIELDS 400

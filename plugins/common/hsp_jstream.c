@@ -335,6 +335,23 @@ hrsync_status hsp_jstream_chunk(void *stream, const char *data, size_t len)
   return hsp_jstream_feed(stream, data, len);
 }
 
+hrsync_status hsp_send_streamed(const hsp_host *hh,
+                                const hrsync_http_request *req,
+                                hsp_chunk_fn chunk, void *arg,
+                                const hrsync_http_response **resp)
+{
+  hrsync_status st;
+  *resp = NULL;
+  if(HRSYNC_HOST_HAS(hh->h, http_stream))
+    return hh->h->http_stream(hh->ctx, req, chunk, arg, resp);
+  /* An older host: the body arrives whole, and is read the same way. */
+  st = hh->h->http(hh->ctx, req, resp);
+  if(!st && (*resp)->status >= 200 && (*resp)->status < 300 &&
+     (*resp)->body_len)
+    st = chunk(arg, (*resp)->body, (*resp)->body_len);
+  return st;
+}
+
 hrsync_status hsp_jstream_array(const hsp_host *hh, const char *what,
                                 const char *body, size_t len, const char *key,
                                 hsp_jelem_fn fn, hsp_jmember_fn other,

@@ -61,8 +61,24 @@ size_t hsp_jstream_count(const hsp_jstream *s);
 
 void hsp_jstream_free(hsp_jstream *s);
 
-/* An hsp_chunk_fn (hsp_stream.h) feeding the hsp_jstream arg. */
+/* A reader of a streamed body (host->http_stream's chunk function). */
+typedef hrsync_status (*hsp_chunk_fn)(void *arg, const char *data, size_t len);
+
+/* An hsp_chunk_fn feeding the hsp_jstream arg. */
 hrsync_status hsp_jstream_chunk(void *stream, const char *data, size_t len);
+
+/* Performs req, its 2xx body handed to chunk(arg) as it arrives: through
+** host->http_stream when the host has it (SDK 1.4; the body is never held
+** whole), else through host->http and one call with the whole body. No
+** host service but record_*, log, set_error and the like may be called
+** from chunk: no request. *resp is the answer for the caller's status
+** checks (body "" when streamed; a non-2xx body is never passed to
+** chunk), valid until the next request. Returns chunk's first non-OK
+** status, or the host's. */
+hrsync_status hsp_send_streamed(const hsp_host *hh,
+                                const hrsync_http_request *req,
+                                hsp_chunk_fn chunk, void *arg,
+                                const hrsync_http_response **resp);
 
 /* The whole answer at once (body, len bytes): new, one feed, end, free. */
 hrsync_status hsp_jstream_array(const hsp_host *hh, const char *what,

@@ -11,7 +11,6 @@
 
 #include "hsp.h"
 #include "hsp_jstream.h"
-#include "hsp_stream.h"
 
 /* HiBob's documented limit: 50 /people/search requests a minute. */
 #define HB_RATE_REQUESTS 50u

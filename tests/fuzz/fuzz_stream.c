@@ -1,16 +1,15 @@
 /*
-** Fuzz target: plugins/common/hsp_stream, differentially. The input is
+** Fuzz target: plugins/common/hsp_jstream, differentially. The input is
 ** an answer (after one leading byte, the chunk size); it is fed whole,
 ** then one byte at a time, then in chunks of the given size. When the
 ** answer is strict JSON the three runs must agree on everything: the
 ** elements and members handed over (as JSON text), the status, and the
 ** error detail (a shape error names the same thing). A push parser that
 ** loses state at a chunk boundary disagrees with itself here. Other input
-** must only be survived: json-c's lenient extras (comments after a
-** value, say) are read only when they arrive in the same call.
+** must only be survived.
 */
 #include "fakehost.h"
-#include "hsp_stream.h"
+#include "hsp_jstream.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -24,8 +23,9 @@ typedef struct run {
   size_t len, cap;
 } run;
 
-static hrsync_status add(run *r, const char *tag, json_object *v)
+static hrsync_status add(run *r, const char *tag, const hsp_jv *jv)
 {
+  json_object *v = hsp_jv_json(jv);
   const char *t =
       v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null";
   size_t n = strlen(tag) + strlen(t) + 2;
@@ -39,16 +39,17 @@ static hrsync_status add(run *r, const char *tag, json_object *v)
   }
   r->len +=
       (size_t)snprintf(r->out + r->len, r->cap - r->len, "%s=%s\n", tag, t);
+  json_object_put(v);
   return HRSYNC_OK;
 }
 
-static hrsync_status on_elem(void *arg, json_object *e, size_t idx)
+static hrsync_status on_elem(void *arg, const hsp_jv *e, size_t idx)
 {
   (void)idx;
   return add(arg, "e", e);
 }
 
-static hrsync_status on_member(void *arg, const char *key, json_object *v)
+static hrsync_status on_member(void *arg, const char *key, const hsp_jv *v)
 {
   return add(arg, key, v);
 }
@@ -60,25 +61,25 @@ static hrsync_status feed(const char *body, size_t len, size_t step, run *r,
 {
   fh_host *fh = fh_new();
   hsp_host hh = {fh_table(fh), fh};
-  hsp_stream *s;
+  hsp_jstream *s;
   hrsync_status st;
   size_t off = 0;
   memset(r, 0, sizeof(*r));
-  if(hsp_stream_new(&hh, "fuzz", "employees", on_elem, on_member, r, &s))
+  if(hsp_jstream_new(&hh, "fuzz", "employees", on_elem, on_member, r, &s))
     abort();
-  hsp_stream_set_max(s, 4096);
+  hsp_jstream_set_max(s, 4096);
   if(!step)
     step = len ? len : 1;
   st = HRSYNC_OK;
   while(!st && off < len) {
     size_t n = len - off < step ? len - off : step;
-    st = hsp_stream_feed(s, body + off, n);
+    st = hsp_jstream_feed(s, body + off, n);
     off += n;
   }
   if(!st)
-    st = hsp_stream_end(s);
+    st = hsp_jstream_end(s);
   snprintf(err, cap, "%s", fh_error(fh) ? fh_error(fh) : "");
-  hsp_stream_free(s);
+  hsp_jstream_free(s);
   fh_free(fh);
   return st;
 }
@@ -104,6 +105,17 @@ static int strict_json(const char *body, size_t len)
   return ok;
 }
 
+/* The same error, but where yajl places it: its lexer may name the byte
+** after a token cut by a chunk boundary (json-c's strict mode takes some
+** numbers yajl refuses, "-002", so such input still reaches here). */
+static int same_error(const char *a, const char *b)
+{
+  const char *pa = strstr(a, " at byte "), *pb = strstr(b, " at byte ");
+  size_t na = pa ? (size_t)(pa - a) : strlen(a);
+  size_t nb = pb ? (size_t)(pb - b) : strlen(b);
+  return na == nb && !memcmp(a, b, na);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   static const size_t steps[] = {1, 0};
@@ -121,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t k = i < 2 ? steps[i] : step;
     s1 = feed((const char *)data + 1, size - 1, k, &r1, err1, sizeof(err1));
     if(strict_json((const char *)data + 1, size - 1) &&
-       (s0 != s1 || strcmp(err0, err1) || r0.len != r1.len ||
+       (s0 != s1 || !same_error(err0, err1) || r0.len != r1.len ||
         (r0.len && memcmp(r0.out, r1.out, r0.len)))) {
       fprintf(stderr,
               "fuzz_stream: chunks of %zu disagree with one feed:\n"
