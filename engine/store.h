@@ -50,6 +50,10 @@ int hs_store_created(const hs_store *st);
 hs_rc hs_store_load(hs_store *st, hs_registry *reg, hs_err *err);
 
 hs_rc hs_store_begin(hs_store *st, hs_err *err);
+/* hs_store_begin without waiting for another program's lock: the early
+** writes of `sync --yes` (apply.h) start only when nobody is in the way;
+** otherwise the plain apply waits and reports as before. */
+hs_rc hs_store_begin_nowait(hs_store *st, hs_err *err);
 hs_rc hs_store_commit(hs_store *st, hs_err *err);
 void hs_store_rollback(hs_store *st);
 

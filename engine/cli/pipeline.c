@@ -321,13 +321,17 @@ typedef struct fetch_ctx {
 static hs_rc on_record(void *arg, const hs_record *rec, hs_err *err)
 {
   fetch_ctx *f = arg;
+  hs_rc rc;
   f->s->records++;
   if(f->progress.f) {
     hs_fetch_stats st;
     hs_conn_get_stats(f->s->conn, &st);
     hs_progress_fetch(&f->progress, f->s->records, st.total, st.has_total);
   }
-  return hs_planner_add(f->planner, rec, err);
+  rc = hs_planner_add(f->planner, rec, err);
+  if(!rc && f->s->planned)
+    f->s->planned(f->s->planned_arg, hs_planner_plan(f->planner));
+  return rc;
 }
 
 static const char *conn_withheld(void *arg, const char *field_id)

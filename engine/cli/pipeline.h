@@ -45,6 +45,10 @@ typedef struct hs_session {
   char *left_prev;       /* meta "left": HRIS ids left after the last sync, one
                             a line */
   const char *changed_since; /* incremental fetch (sync --auto); borrowed */
+  /* Called after each record is planned, with the plan so far (`sync
+  ** --yes` writes while it plans: hs_apply_stream_feed); may be NULL. */
+  void (*planned)(void *arg, const hs_plan *so_far);
+  void *planned_arg;
 } hs_session;
 
 /* The meta key naming the HR field that fed hris_id, and its value when
