@@ -15,6 +15,7 @@ HRSYNC_DEB_PACKAGES+=(scdoc man-db groff-base) # man pages: built, and checked b
 HRSYNC_DEB_PACKAGES+=(zsh) # the zsh completion's test (tests/docs)
 HRSYNC_DEB_PACKAGES+=(libxlsxwriter-dev libzip-dev libexpat1-dev libreoffice-calc-nogui) # XLSX export/import; LibreOffice makes the round-trip tests' files
 HRSYNC_DEB_PACKAGES+=(clang libclang-rt-14-dev) # libFuzzer targets (tests/fuzz, build-ci-fuzz)
+HRSYNC_DEB_PACKAGES+=(libyajl-dev) # the connectors' event JSON reader (plugins/common/hsp_jv.c)
 
 # The packages of HRSYNC_DEB_PACKAGES not installed yet, one per line.
 hrsync_missing_deps()

@@ -12,7 +12,6 @@
 */
 #include "humaans.h"
 
-#include <json-c/printbuf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +41,7 @@ hrsync_status hm_custom_defs_load(hrsync_conn *c)
   if(!(c->custom_defs = json_object_new_object()))
     return HRSYNC_E_NOMEM;
   while(!st && !pager.done) {
-    json_object *root, *data;
-    size_t i, n;
+    const hsp_jv *root, *data, *d;
     st = hm_page_next(c, &pager, &root, &data);
     if(st)
       break;
@@ -52,19 +50,24 @@ hrsync_status hm_custom_defs_load(hrsync_conn *c)
                   "GET /custom-fields was refused: no custom fields");
       break;
     }
-    n = json_object_array_length(data);
-    for(i = 0; !st && i < n; i++) {
-      json_object *d = json_object_array_get_idx(data, i), *idv;
-      const char *name = hsp_json_str(d, "name");
+    for(d = hsp_jv_first(data); !st && d; d = hsp_jv_next(data, d)) {
+      const hsp_jv *idv = hsp_jv_get(d, "id");
+      const char *name = hsp_jv_str(d, "name");
+      json_object *def;
       char tmp[64];
       const char *id;
-      if(!name || !*name || !json_object_object_get_ex(d, "id", &idv))
+      if(!name || !*name || !idv)
         continue;
-      id = hsp_json_text(idv, tmp, sizeof(tmp));
-      if(id && *id)
-        json_object_object_add(c->custom_defs, id, json_object_get(d));
+      id = hsp_jv_text(idv, tmp, sizeof(tmp), c->tb.item);
+      if(!id || !*id)
+        continue;
+      /* Kept whole, as json-c: a few definitions, read when described. */
+      if(!(def = hsp_jv_json(d)) ||
+         json_object_object_add(c->custom_defs, id, def)) {
+        json_object_put(def);
+        st = HRSYNC_E_NOMEM;
+      }
     }
-    json_object_put(root);
   }
   hm_pager_free(&pager);
   return st;
@@ -127,101 +130,163 @@ static int wanted_name(const hrsync_conn *c, const char *name)
   return hsp_wanted_has(&c->want, id);
 }
 
-/* Adds each row of data to into ({"<personId>": {"<name>": text}}), for
-** the custom fields the config uses. */
-static hrsync_status add_values(hrsync_conn *c, json_object *into,
-                                json_object *data)
+static void cv_reset(hm_cvals *t)
 {
-  struct printbuf *pb;
-  size_t i, n = json_object_array_length(data);
-  hrsync_status st = hsp_wanted_load(&c->hh, &c->want);
-  if(st)
+  t->n = 0;
+  hm_strs_reset(&t->text);
+}
+
+static void cv_free(hm_cvals *t)
+{
+  free(t->rows);
+  hm_strs_free(&t->text);
+  memset(t, 0, sizeof(*t));
+}
+
+/* A row (person, name, text or NULL). */
+static hrsync_status cv_add(hm_cvals *t, const char *person, const char *name,
+                            const char *text)
+{
+  hm_cval *r;
+  hrsync_status st;
+  if(t->n == t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 256;
+    hm_cval *grown = realloc(t->rows, cap * sizeof(*grown));
+    if(!grown)
+      return HRSYNC_E_NOMEM;
+    t->rows = grown;
+    t->cap = cap;
+  }
+  r = &t->rows[t->n];
+  r->seq = t->n;
+  if((st = hm_strs_add(&t->text, person, &r->person)) ||
+     (st = hm_strs_add(&t->text, name, &r->name)) ||
+     (st = hm_strs_add(&t->text, text, &r->text)))
     return st;
-  if(!(pb = printbuf_new()))
-    return HRSYNC_E_NOMEM;
-  for(i = 0; !st && i < n; i++) {
-    json_object *row = json_object_array_get_idx(data, i), *fidv, *def, *v,
-                *person;
-    const char *pid = hsp_json_str(row, "personId"), *fid, *name, *text;
-    char tmp[64], tmp2[64];
-    if(!pid || !*pid ||
-       !json_object_object_get_ex(row, "customFieldId", &fidv))
+  t->n++;
+  return HRSYNC_OK;
+}
+
+/* Person, then name, then the order seen (the last one wins). */
+static int by_person_name(const void *a, const void *b)
+{
+  const hm_cval *x = a, *y = b;
+  int d = strcmp(x->person, y->person);
+  if(!d)
+    d = strcmp(x->name, y->name);
+  return d ? d : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Every row read: offsets become pointers, rows sorted for cv_find. */
+static void cv_finish(hm_cvals *t)
+{
+  size_t i;
+  for(i = 0; i < t->n; i++) {
+    hm_cval *r = &t->rows[i];
+    r->person = hm_strs_at(&t->text, r->person);
+    r->name = hm_strs_at(&t->text, r->name);
+    r->text = hm_strs_at(&t->text, r->text);
+  }
+  if(t->n > 1)
+    qsort(t->rows, t->n, sizeof(*t->rows), by_person_name);
+}
+
+/* The rows of person in the finished t: [*lo, *hi). */
+static void cv_find(const hm_cvals *t, const char *person, size_t *lo,
+                    size_t *hi)
+{
+  size_t a = 0, b = t->n;
+  while(a < b) {
+    size_t m = a + (b - a) / 2;
+    if(strcmp(t->rows[m].person, person) < 0)
+      a = m + 1;
+    else
+      b = m;
+  }
+  *lo = b = a;
+  while(b < t->n && !strcmp(t->rows[b].person, person))
+    b++;
+  *hi = b;
+}
+
+/* The text of name among rows [lo, hi) of t: the last row of that name
+** (a later value replaces an earlier one), NULL when none or empty. */
+static const char *cv_get(const hm_cvals *t, size_t lo, size_t hi,
+                          const char *name)
+{
+  const char *text = NULL;
+  for(; lo < hi; lo++)
+    if(!strcmp(t->rows[lo].name, name))
+      text = t->rows[lo].text;
+  return text;
+}
+
+/* Adds each row of data to into, for the custom fields the config uses. */
+static hrsync_status add_values(hrsync_conn *c, hm_cvals *into,
+                                const hsp_jv *data)
+{
+  const hsp_jv *row;
+  hrsync_status st = hsp_wanted_load(&c->hh, &c->want);
+  for(row = hsp_jv_first(data); !st && row; row = hsp_jv_next(data, row)) {
+    const hsp_jv *fidv = hsp_jv_get(row, "customFieldId");
+    const char *pid = hsp_jv_str(row, "personId"), *fid, *name;
+    json_object *def;
+    char tmp[64];
+    if(!pid || !*pid || !fidv)
       continue;
-    fid = hsp_json_text(fidv, tmp, sizeof(tmp));
+    fid = hsp_jv_text(fidv, tmp, sizeof(tmp), c->tb.item);
     if(!fid || !json_object_object_get_ex(c->custom_defs, fid, &def))
       continue; /* a value of a field the token cannot see described */
     name = hsp_json_str(def, "name");
     if(!name || !wanted_name(c, name))
       continue; /* kept for the whole run only when the config uses it */
-    if(!json_object_object_get_ex(row, "value", &v))
-      v = NULL;
-    text = hm_text(v, tmp2, sizeof(tmp2), pb);
-    if(!json_object_object_get_ex(into, pid, &person)) {
-      person = json_object_new_object();
-      if(!person || json_object_object_add(into, pid, person)) {
-        json_object_put(person);
-        st = HRSYNC_E_NOMEM;
-        break;
-      }
-    }
-    if(json_object_object_add(person, name,
-                              text ? json_object_new_string(text) : NULL))
-      st = HRSYNC_E_NOMEM;
+    st = cv_add(into, pid, name, hm_text(hsp_jv_get(row, "value"), &c->tb));
   }
-  printbuf_free(pb);
   return st;
 }
 
-/* Pages of path ("...?" query already started or not, per sep) into
-** into; *refused set when the first page was refused (refused_ok). */
+/* Pages of base (its query started or not) into into, sorted once read;
+** *refused set when the first page was refused (refused_ok). */
 static hrsync_status read_values(hrsync_conn *c, const char *base,
-                                 json_object *into, int refused_ok,
-                                 int *refused)
+                                 hm_cvals *into, int refused_ok, int *refused)
 {
   size_t skip = 0, limit = HM_LIMIT;
   char sep = strchr(base, '?') ? '&' : '?';
   hrsync_status st = HRSYNC_OK;
   int page;
   *refused = 0;
+  if(!c->vdoc && !(c->vdoc = hsp_jdoc_new()))
+    return HRSYNC_E_NOMEM;
   /* Bounded: a server that ignores $skip is caught by the skip check. */
   for(page = 0; !st && page < 100000; page++) {
     char path[512], what[600];
-    json_object *root = NULL, *data;
-    long long total, lim, at;
+    const hsp_jv *root, *data;
+    long long total, lim;
     size_t n;
     snprintf(path, sizeof(path), "%s%c$limit=%zu&$skip=%zu", base, sep, limit,
              skip);
     snprintf(what, sizeof(what), "GET %s", path);
-    st = hm_get_ex(c, path, what, &root, refused_ok && skip == 0);
+    st = hm_get_jv(c, path, what, c->vdoc, &root, refused_ok && skip == 0);
     if(st)
       break;
     if(!root) {
       *refused = 1;
       break;
     }
-    if(!json_object_object_get_ex(root, "data", &data) ||
-       !json_object_is_type(data, json_type_array)) {
-      json_object_put(root);
-      return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                           "%s: \"data\" is missing or not an array", what);
-    }
-    at = hm_count_of(root, "skip");
-    if(at >= 0 && (size_t)at != skip) {
-      json_object_put(root);
-      return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                           "%s: the answer is for skip %lld", what, at);
-    }
+    if((st = hm_envelope(c, root, what, skip, &data)))
+      return st;
     st = add_values(c, into, data);
-    n = json_object_array_length(data);
+    n = hsp_jv_count(data);
     total = hm_count_of(root, "total");
     lim = hm_count_of(root, "limit");
-    json_object_put(root);
     if(lim > 0 && (size_t)lim < limit)
       limit = (size_t)lim;
     skip += n;
     if(n == 0 || n < limit || (total >= 0 && skip >= (size_t)total))
       break;
   }
+  if(!st)
+    cv_finish(into);
   return st;
 }
 
@@ -229,30 +294,29 @@ hrsync_status hm_custom_values_load(hrsync_conn *c)
 {
   int refused = 0;
   hrsync_status st;
-  if(c->custom_values || c->values_per_person)
+  if(c->values_loaded || c->values_per_person)
     return HRSYNC_OK;
   st = hm_custom_defs_load(c);
-  if(!st && !(c->custom_values = json_object_new_object()))
-    st = HRSYNC_E_NOMEM;
   if(!st)
-    st = read_values(c, "/custom-values", c->custom_values, 1, &refused);
+    st = read_values(c, "/custom-values", &c->values, 1, &refused);
   if(!st && refused) {
     hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_INFO,
                 "GET /custom-values without personId was refused; asking "
                 "per person");
-    json_object_put(c->custom_values);
-    c->custom_values = NULL;
+    cv_free(&c->values);
     c->values_per_person = 1;
   }
+  else if(!st)
+    c->values_loaded = 1;
   return st;
 }
 
 hrsync_status hm_custom_emit(hrsync_conn *c, const char *id)
 {
   const hrsync_host *h = c->hh.h;
-  json_object *own = NULL, *mine = NULL;
+  const hm_cvals *t = &c->values;
   const char *w;
-  size_t i, plen = strlen(HM_CUSTOM_PREFIX);
+  size_t i, lo, hi, plen = strlen(HM_CUSTOM_PREFIX);
   hrsync_status st = HRSYNC_OK;
 
   if(c->values_per_person) {
@@ -262,33 +326,31 @@ hrsync_status hm_custom_emit(hrsync_conn *c, const char *id)
       return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
                            "person id \"%.64s\" is too long", id);
     snprintf(base, sizeof(base), "/custom-values?personId=%s", esc);
-    if(!(own = json_object_new_object()))
-      return HRSYNC_E_NOMEM;
-    st = read_values(c, base, own, 0, &refused);
-    json_object_object_get_ex(own, id, &mine);
+    cv_reset(&c->own);
+    st = read_values(c, base, &c->own, 0, &refused);
+    t = &c->own;
   }
-  else
-    json_object_object_get_ex(c->custom_values, id, &mine);
+  if(st)
+    return st;
+  cv_find(t, id, &lo, &hi);
   /* From the copy people.c loaded: no host call per field per person. */
-  if(!st)
-    st = hsp_wanted_load(&c->hh, &c->want);
+  st = hsp_wanted_load(&c->hh, &c->want);
   for(i = 0; !st && i < c->want.n; i++) {
-    json_object *v = NULL;
     w = c->want.ids[i];
     if(strncmp(w, HM_CUSTOM_PREFIX, plen))
       continue;
-    if(mine)
-      json_object_object_get_ex(mine, w + plen, &v);
-    st = h->record_set(c->hh.ctx, w, v ? json_object_get_string(v) : NULL);
+    st = h->record_set(c->hh.ctx, w, cv_get(t, lo, hi, w + plen));
   }
-  json_object_put(own);
   return st;
 }
 
 void hm_custom_free(hrsync_conn *c)
 {
   json_object_put(c->custom_defs);
-  json_object_put(c->custom_values);
   c->custom_defs = NULL;
-  c->custom_values = NULL;
+  cv_free(&c->values);
+  cv_free(&c->own);
+  hsp_jdoc_free(c->vdoc);
+  c->vdoc = NULL;
+  c->values_loaded = 0;
 }

@@ -111,17 +111,33 @@ hrsync_status hm_list_fields(hrsync_conn *c)
   return st;
 }
 
-hrsync_status hm_get_ex(hrsync_conn *c, const char *path, const char *what,
-                        json_object **out, int refused_ok)
-{
-  return hsp_get_json(&c->hh, c->base, path, c->auth, what,
-                      refused_ok ? HSP_REFUSED_OK : 0, NULL, out);
-}
-
 hrsync_status hm_get(hrsync_conn *c, const char *path, const char *what,
                      json_object **out)
 {
-  return hm_get_ex(c, path, what, out, 0);
+  return hsp_get_json(&c->hh, c->base, path, c->auth, what, 0, NULL, out);
+}
+
+hrsync_status hm_get_jv(hrsync_conn *c, const char *path, const char *what,
+                        hsp_jdoc *d, const hsp_jv **root, int refused_ok)
+{
+  char url[2048];
+  hrsync_kv headers[2] = {{"Accept", "application/json"},
+                          {"Authorization", c->auth}};
+  hrsync_http_request req;
+  const hrsync_http_response *resp = NULL;
+  hrsync_status st;
+  *root = NULL;
+  if((st = hsp_url(&c->hh, url, sizeof(url), c->base, "%s", path)))
+    return st;
+  hsp_request(&req, "GET", url, headers, 2);
+  if((st = c->hh.h->http(c->hh.ctx, &req, &resp)))
+    return st;
+  if(refused_ok &&
+     (resp->status == 400 || resp->status == 403 || resp->status == 404))
+    return HRSYNC_OK;
+  if((st = hsp_check_status(&c->hh, resp, what, NULL)))
+    return st;
+  return hsp_jdoc_parse(&c->hh, d, what, resp->body, resp->body_len, root);
 }
 
 static hrsync_status hm_open(const hrsync_host *host, hrsync_host_ctx *ctx,
@@ -139,7 +155,9 @@ static hrsync_status hm_open(const hrsync_host *host, hrsync_host_ctx *ctx,
   if(!c)
     return HRSYNC_E_NOMEM;
   c->hh = hh;
-  st = hsp_need(&hh, "base_url", 0, c->base, sizeof(c->base));
+  st = hm_textbuf_init(&c->tb);
+  if(!st)
+    st = hsp_need(&hh, "base_url", 0, c->base, sizeof(c->base));
   if(!st && strncmp(c->base, "http://", 7) && strncmp(c->base, "https://", 8))
     st = hrsync_errorf(host, ctx, HRSYNC_E_CONFIG,
                        "settings.base_url must start with https:// "
@@ -147,6 +165,7 @@ static hrsync_status hm_open(const hrsync_host *host, hrsync_host_ctx *ctx,
   if(!st)
     st = hsp_need(&hh, "token", 1, token, sizeof(token));
   if(st) {
+    hm_textbuf_free(&c->tb);
     free(c);
     return st;
   }
@@ -168,6 +187,7 @@ static void hm_close(hrsync_conn *c)
   hm_roles_free(c);
   hm_custom_free(c);
   hm_pager_free(&c->people);
+  hm_textbuf_free(&c->tb);
   hsp_wanted_free(&c->want);
   memset(c->auth, 0, sizeof(c->auth));
   free(c);

@@ -6,26 +6,66 @@
 ** comes first, so a server that omits total or caps $limit below what we
 ** asked still ends. When the envelope's limit is smaller than ours, the
 ** server capped it: later requests ask for that size.
+**
+** Pages are parsed flat (hsp_jv) into documents the pager keeps and
+** reuses: a roster page costs no tree and, once the documents have grown,
+** no allocation (issue 16).
 */
 #include "humaans.h"
 
 #include <string.h>
 
-long long hm_count_of(json_object *root, const char *key)
+long long hm_count_of(const hsp_jv *root, const char *key)
 {
-  json_object *v;
-  if(!json_object_object_get_ex(root, key, &v) ||
-     !json_object_is_type(v, json_type_int))
+  const hsp_jv *v = hsp_jv_get(root, key);
+  if(hsp_jv_kind(v) != HSP_JV_INT)
     return -1;
-  return (long long)json_object_get_int64(v);
+  return (long long)hsp_jv_int(v);
+}
+
+hrsync_status hm_envelope(hrsync_conn *c, const hsp_jv *root, const char *what,
+                          size_t skip, const hsp_jv **data)
+{
+  long long at;
+  *data = hsp_jv_get(root, "data");
+  if(hsp_jv_kind(*data) != HSP_JV_ARRAY) {
+    *data = NULL;
+    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: \"data\" is missing or not an array", what);
+  }
+  at = hm_count_of(root, "skip");
+  if(at >= 0 && (size_t)at != skip) {
+    /* A server ignoring $skip would send page one forever. */
+    *data = NULL;
+    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                         "%s: the answer is for skip %lld", what, at);
+  }
+  return HRSYNC_OK;
+}
+
+/* Forgets the pages read ahead and not handed out (an early stop, or
+** pages no longer where the next ones are); their documents stay. */
+static void drop_ahead(hm_pager *pager)
+{
+  pager->n_ahead = pager->next_ahead = 0;
 }
 
 void hm_pager_free(hm_pager *pager)
 {
   size_t i;
-  for(i = pager->next_ahead; i < pager->n_ahead; i++)
-    json_object_put(pager->ahead[i]);
-  pager->n_ahead = pager->next_ahead = 0;
+  drop_ahead(pager);
+  for(i = 0; i < HSP_MANY_BATCH; i++) {
+    hsp_jdoc_free(pager->docs[i]);
+    pager->docs[i] = NULL;
+  }
+}
+
+/* pager->docs[i], made when first needed. */
+static hsp_jdoc *doc_at(hm_pager *pager, size_t i)
+{
+  if(!pager->docs[i])
+    pager->docs[i] = hsp_jdoc_new();
+  return pager->docs[i];
 }
 
 /* Whether the next pages may be read ahead: the total is known from the
@@ -37,12 +77,16 @@ static int can_read_ahead(const hrsync_conn *c, const hm_pager *pager)
 }
 
 /* Reads the pages from pager->skip on, one $limit apart, up to the total
-** or a batch, into pager->ahead. */
+** or a batch, into pager->docs: every answer checked and parsed in order
+** before any is handed out, so a bad one stops the run where it did. */
 static hrsync_status read_ahead(hrsync_conn *c, hm_pager *pager)
 {
   char urls[HSP_MANY_BATCH][700], whats[HSP_MANY_BATCH][256];
-  const char *up[HSP_MANY_BATCH], *wp[HSP_MANY_BATCH];
-  size_t n = 0, skip = pager->skip;
+  const char *up[HSP_MANY_BATCH];
+  const hrsync_http_response *resp[HSP_MANY_BATCH];
+  hrsync_kv headers[2] = {{"Accept", "application/json"},
+                          {"Authorization", c->auth}};
+  size_t n = 0, i, skip = pager->skip;
   hrsync_status st;
   for(; n < HSP_MANY_BATCH && skip < pager->total; n++, skip += pager->limit) {
     if((st = hsp_url(&c->hh, urls[n], sizeof(urls[n]), c->base,
@@ -52,9 +96,16 @@ static hrsync_status read_ahead(hrsync_conn *c, hm_pager *pager)
     snprintf(whats[n], sizeof(whats[n]), "GET %s $skip=%zu", pager->path,
              skip);
     up[n] = urls[n];
-    wp[n] = whats[n];
+    if(!doc_at(pager, n))
+      return HRSYNC_E_NOMEM;
   }
-  st = hsp_many_get_json(&c->hh, up, n, c->auth, wp, pager->ahead);
+  st = hsp_many_get(&c->hh, up, n, headers, 2, resp);
+  for(i = 0; !st && i < n; i++) {
+    st = hsp_check_status(&c->hh, resp[i], whats[i], NULL);
+    if(!st)
+      st = hsp_jdoc_parse(&c->hh, pager->docs[i], whats[i], resp[i]->body,
+                          resp[i]->body_len, &pager->roots[i]);
+  }
   if(!st) {
     pager->n_ahead = n;
     pager->next_ahead = 0;
@@ -65,30 +116,32 @@ static hrsync_status read_ahead(hrsync_conn *c, hm_pager *pager)
 /* The next page's parsed answer into *root (NULL: refused, and the caller
 ** accepts that): the next one read ahead, or one GET. */
 static hrsync_status fetch(hrsync_conn *c, hm_pager *pager, const char *what,
-                           json_object **root)
+                           const hsp_jv **root)
 {
   char path[256];
   hrsync_status st;
   if(pager->next_ahead == pager->n_ahead) {
-    pager->n_ahead = pager->next_ahead = 0;
+    drop_ahead(pager);
     if(can_read_ahead(c, pager) && (st = read_ahead(c, pager)))
       return st;
   }
   if(pager->next_ahead < pager->n_ahead) {
-    *root = pager->ahead[pager->next_ahead];
-    pager->ahead[pager->next_ahead++] = NULL;
+    *root = pager->roots[pager->next_ahead++];
     return HRSYNC_OK;
   }
+  if(!doc_at(pager, 0))
+    return HRSYNC_E_NOMEM;
   snprintf(path, sizeof(path), "%s?$limit=%zu&$skip=%zu", pager->path,
            pager->limit, pager->skip);
-  return hm_get_ex(c, path, what, root, pager->refused_ok && pager->skip == 0);
+  return hm_get_jv(c, path, what, pager->docs[0], root,
+                   pager->refused_ok && pager->skip == 0);
 }
 
-hrsync_status hm_page_next(hrsync_conn *c, hm_pager *pager, json_object **root,
-                           json_object **data)
+hrsync_status hm_page_next(hrsync_conn *c, hm_pager *pager,
+                           const hsp_jv **root, const hsp_jv **data)
 {
   char what[256];
-  long long total, limit, skip;
+  long long total, limit;
   size_t n;
   hrsync_status st;
 
@@ -103,33 +156,18 @@ hrsync_status hm_page_next(hrsync_conn *c, hm_pager *pager, json_object **root,
     pager->done = 1;
     return HRSYNC_OK;
   }
-  if(!json_object_is_type(*root, json_type_object) ||
-     !json_object_object_get_ex(*root, "data", data) ||
-     !json_object_is_type(*data, json_type_array)) {
-    json_object_put(*root);
+  if((st = hm_envelope(c, *root, what, pager->skip, data))) {
     *root = NULL;
-    *data = NULL;
-    hm_pager_free(pager);
-    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                         "%s: \"data\" is missing or not an array", what);
+    drop_ahead(pager);
+    return st;
   }
-  skip = hm_count_of(*root, "skip");
-  if(skip >= 0 && (size_t)skip != pager->skip) {
-    /* A server ignoring $skip would send page one forever. */
-    json_object_put(*root);
-    *root = NULL;
-    *data = NULL;
-    hm_pager_free(pager);
-    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                         "%s: the answer is for skip %lld", what, skip);
-  }
-  n = json_object_array_length(*data);
+  n = hsp_jv_count(*data);
   total = hm_count_of(*root, "total");
   limit = hm_count_of(*root, "limit");
   if(limit > 0 && (size_t)limit < pager->limit) {
     pager->limit = (size_t)limit;
     /* Read ahead one limit apart: no longer where the next pages are. */
-    hm_pager_free(pager);
+    drop_ahead(pager);
   }
   if(total >= 0) {
     pager->have_total = 1;
@@ -140,6 +178,6 @@ hrsync_status hm_page_next(hrsync_conn *c, hm_pager *pager, json_object **root,
      (total >= 0 && pager->skip >= (size_t)total))
     pager->done = 1;
   if(pager->done)
-    hm_pager_free(pager);
+    drop_ahead(pager);
   return HRSYNC_OK;
 }

@@ -19,33 +19,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_or_null(const char *s)
-{
-  return s ? strdup(s) : NULL;
-}
-
 /* department is a name; accept {"name": ...} too. */
-static const char *dept_of(json_object *role)
+static const char *dept_of(const hsp_jv *role)
 {
-  json_object *d;
-  if(!json_object_object_get_ex(role, "department", &d))
-    return NULL;
-  if(json_object_is_type(d, json_type_object))
-    return hsp_json_str(d, "name");
-  return json_object_is_type(d, json_type_string) ? json_object_get_string(d)
-                                                  : NULL;
+  const hsp_jv *d = hsp_jv_get(role, "department");
+  if(hsp_jv_kind(d) == HSP_JV_OBJECT)
+    return hsp_jv_str(d, "name");
+  return hsp_jv_string(d);
 }
 
 /* A catalogue entry {id, name}: kept as "<id>" -> name. */
-static hrsync_status catalogue_add(hrsync_conn *c, json_object *role)
+static hrsync_status catalogue_add(hrsync_conn *c, const hsp_jv *role)
 {
-  json_object *idv;
-  const char *name = hsp_json_str(role, "name");
+  const hsp_jv *idv = hsp_jv_get(role, "id");
+  const char *name = hsp_jv_str(role, "name");
   char tmp[64];
   const char *id;
-  if(!name || !json_object_object_get_ex(role, "id", &idv))
+  if(!name || !idv)
     return HRSYNC_OK;
-  id = hsp_json_text(idv, tmp, sizeof(tmp));
+  id = hsp_jv_text(idv, tmp, sizeof(tmp), c->tb.item);
   if(!id || !*id)
     return HRSYNC_OK;
   if(!c->role_names && !(c->role_names = json_object_new_object()))
@@ -56,32 +48,33 @@ static hrsync_status catalogue_add(hrsync_conn *c, json_object *role)
              : HRSYNC_OK;
 }
 
-const char *hm_roles_catalogue_title(const hrsync_conn *c, json_object *p)
+const char *hm_roles_catalogue_title(const hrsync_conn *c, const hsp_jv *p)
 {
-  json_object *ref = NULL, *name;
+  const hsp_jv *ref;
+  json_object *name;
   char tmp[64];
   const char *id;
   if(!c->role_names)
     return NULL;
-  if(!json_object_object_get_ex(p, "jobRoleId", &ref) &&
-     json_object_object_get_ex(p, "jobRole", &ref) &&
-     json_object_is_type(ref, json_type_object))
-    json_object_object_get_ex(ref, "id", &ref);
-  if(!ref || json_object_is_type(ref, json_type_object) ||
-     json_object_is_type(ref, json_type_array))
+  if(!(ref = hsp_jv_get(p, "jobRoleId")) &&
+     hsp_jv_kind(ref = hsp_jv_get(p, "jobRole")) == HSP_JV_OBJECT)
+    ref = hsp_jv_get(ref, "id");
+  if(!ref || hsp_jv_kind(ref) == HSP_JV_OBJECT ||
+     hsp_jv_kind(ref) == HSP_JV_ARRAY)
     return NULL;
-  id = hsp_json_text(ref, tmp, sizeof(tmp));
+  id = hsp_jv_text(ref, tmp, sizeof(tmp), c->tb.item);
   if(!id || !json_object_object_get_ex(c->role_names, id, &name))
     return NULL;
   return json_object_get_string(name);
 }
 
 /* Adds role if it is in effect today; future roles are ignored. */
-static hrsync_status keep_role(hrsync_conn *c, json_object *role, size_t *cap)
+static hrsync_status keep_role(hrsync_conn *c, const hsp_jv *role, size_t *cap)
 {
-  const char *person = hsp_json_str(role, "personId");
-  const char *date = hsp_json_str(role, "effectiveDate");
+  const char *person = hsp_jv_str(role, "personId");
+  const char *date = hsp_jv_str(role, "effectiveDate");
   hm_role *r;
+  hrsync_status st;
   if(!person || !*person)
     return catalogue_add(c, role);
   /* No date: the role has always applied. */
@@ -99,15 +92,27 @@ static hrsync_status keep_role(hrsync_conn *c, json_object *role, size_t *cap)
   }
   r = &c->roles[c->n_roles];
   memset(r, 0, sizeof(*r));
-  r->person = strdup(person);
-  r->title = dup_or_null(hsp_json_str(role, "jobTitle"));
-  r->department = dup_or_null(dept_of(role));
   snprintf(r->date, sizeof(r->date), "%.10s", date);
   r->seq = c->n_roles;
+  if((st = hm_strs_add(&c->role_text, person, &r->person)) ||
+     (st = hm_strs_add(&c->role_text, hsp_jv_str(role, "jobTitle"),
+                       &r->title)) ||
+     (st = hm_strs_add(&c->role_text, dept_of(role), &r->department)))
+    return st;
   c->n_roles++;
-  if(!r->person)
-    return HRSYNC_E_NOMEM;
   return HRSYNC_OK;
+}
+
+/* Every role read: the places of its strings become pointers. */
+static void roles_finish(hrsync_conn *c)
+{
+  size_t i;
+  for(i = 0; i < c->n_roles; i++) {
+    hm_role *r = &c->roles[i];
+    r->person = hm_strs_at(&c->role_text, r->person);
+    r->title = hm_strs_at(&c->role_text, r->title);
+    r->department = hm_strs_at(&c->role_text, r->department);
+  }
 }
 
 /* Person ascending, then latest date (and latest seen) first. */
@@ -123,40 +128,28 @@ static int by_person_latest(const void *a, const void *b)
   return x->seq < y->seq ? 1 : -1;
 }
 
-static void role_free(hm_role *r)
-{
-  free(r->person);
-  free(r->title);
-  free(r->department);
-}
-
 hrsync_status hm_roles_load(hrsync_conn *c)
 {
   hm_pager pager = HM_PAGER("/job-roles", 0);
-  size_t cap = 0, i, n, kept;
+  size_t cap = 0, i, kept;
   hrsync_status st = HRSYNC_OK;
 
   while(!st && !pager.done) {
-    json_object *root, *data;
+    const hsp_jv *root, *data, *role;
     st = hm_page_next(c, &pager, &root, &data);
-    if(st)
-      break;
-    n = json_object_array_length(data);
-    for(i = 0; !st && i < n; i++)
-      st = keep_role(c, json_object_array_get_idx(data, i), &cap);
-    json_object_put(root);
+    for(role = hsp_jv_first(data); !st && role; role = hsp_jv_next(data, role))
+      st = keep_role(c, role, &cap);
   }
   hm_pager_free(&pager);
   if(st)
     return st;
+  roles_finish(c);
   if(c->n_roles)
     qsort(c->roles, c->n_roles, sizeof(*c->roles), by_person_latest);
   /* Keep the first (current) role of each person. */
   for(i = 0, kept = 0; i < c->n_roles; i++) {
-    if(kept && !strcmp(c->roles[kept - 1].person, c->roles[i].person)) {
-      role_free(&c->roles[i]);
+    if(kept && !strcmp(c->roles[kept - 1].person, c->roles[i].person))
       continue;
-    }
     c->roles[kept++] = c->roles[i];
   }
   c->n_roles = kept;
@@ -192,10 +185,8 @@ const hm_role *hm_roles_find(const hrsync_conn *c, const char *person)
 
 void hm_roles_free(hrsync_conn *c)
 {
-  size_t i;
-  for(i = 0; i < c->n_roles; i++)
-    role_free(&c->roles[i]);
   free(c->roles);
+  hm_strs_free(&c->role_text);
   c->roles = NULL;
   c->n_roles = 0;
   c->roles_loaded = 0;

@@ -511,6 +511,54 @@ static void test_records_wanted_only(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* Issue 16: pages are read flat (hsp_jv), not as json-c trees; every
+** value shape comes out as the json-c reading gave it: lists joined
+** (objects by "name", other objects and nested lists as compact JSON,
+** numbers as json-c prints them), a repeated member's last value. */
+static void test_records_value_shapes(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *a;
+  (void)state;
+  fh_want(fh, "firstName");
+  fh_want(fh, "teams");
+  fh_want(fh, "nationalities");
+  fh_want(fh, "gender");
+  fh_want(fh, "leavingReason");
+  fh_want(fh, "employeeId");
+  fh_want(fh, "taxId");
+  fh_want(fh, "status");
+  fh_want(fh, "workingDays");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":1,\"limit\":250,\"skip\":0,\"data\":[{"
+           "\"firstName\":\"A\",\"id\":\"P1\",\"firstName\":\"B\","
+           "\"teams\":[{\"id\":7},{\"name\":\"Ops\"},[\"a\",1],{}],"
+           "\"nationalities\":[1,2.5,true,null,\"x\",-0],"
+           "\"gender\":{\"name\":\"female\"},"
+           "\"leavingReason\":{\"code\":\"x/y\",\"n\":[1,{\"k\":null}]},"
+           "\"employeeId\":42,\"taxId\":1e3,\"status\":true,"
+           "\"workingDays\":[{\"day\":\"monday\",\"name\":\"Mon\"}],"
+           "\"profile\":{\"id\":\"nested\",\"firstName\":\"C\"}}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 1);
+  a = fh_record_find(fh, "P1");
+  assert_non_null(a);
+  fh_assert_value(a, "firstName", "B");
+  fh_assert_value(a, "teams", "{\"id\":7}, Ops, [\"a\",1], {}");
+  fh_assert_value(a, "nationalities", "1, 2.5, true, x, 0");
+  fh_assert_value(a, "gender", "female");
+  fh_assert_value(a, "leavingReason",
+                  "{\"code\":\"x\\/y\",\"n\":[1,{\"k\":null}]}");
+  fh_assert_value(a, "employeeId", "42");
+  fh_assert_value(a, "taxId", "1000");
+  fh_assert_value(a, "status", "true");
+  fh_assert_value(a, "workingDays", "Mon");
+  fh_assert_absent(a, "profile");
+  fh_done(plugin, fh, c);
+}
+
 static const char roles_p1[] =
     "{\"total\":5,\"limit\":3,\"skip\":0,\"data\":["
     "{\"id\":\"r1\",\"personId\":\"A\",\"jobTitle\":\"Engineer\","
@@ -673,6 +721,57 @@ static void test_custom_values_list_form(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* Issue 16: custom values are kept as rows, not a json-c object per
+** person; as before, a later row of a person's field replaces an earlier
+** one (null included), ids may be numbers, rows of undescribed fields are
+** dropped, and the rows may come in any order of people. */
+static void test_custom_values_rows(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *a, *b, *cc, *d;
+  (void)state;
+  fh_want(fh, "custom.shirt_size");
+  fh_want(fh, "custom.cost_center");
+  fh_want(fh, "custom.badge");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":3,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"id\":\"cf1\",\"name\":\"shirt_size\",\"type\":\"text\"},"
+           "{\"id\":\"cf2\",\"name\":\"cost_center\",\"type\":\"text\"},"
+           "{\"id\":7,\"name\":\"badge\",\"type\":\"number\"}]}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":9,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"personId\":\"C\",\"customFieldId\":\"cf1\",\"value\":\"S\"},"
+           "{\"personId\":\"A\",\"customFieldId\":\"cf1\",\"value\":\"M\"},"
+           "{\"personId\":\"B\",\"customFieldId\":\"cf2\","
+           "\"value\":[\"x\",{\"name\":\"y\"}]},"
+           "{\"personId\":\"A\",\"customFieldId\":\"cf1\",\"value\":\"L\"},"
+           "{\"personId\":\"C\",\"customFieldId\":\"cf1\",\"value\":null},"
+           "{\"personId\":\"A\",\"customFieldId\":7,\"value\":12.50},"
+           "{\"personId\":\"B\",\"customFieldId\":\"cf9\",\"value\":\"?\"},"
+           "{\"personId\":\"\",\"customFieldId\":\"cf1\",\"value\":\"?\"},"
+           "{\"personId\":\"B\",\"customFieldId\":\"cf1\"}]}");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"total\":4,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"id\":\"A\"},{\"id\":\"B\"},{\"id\":\"C\"},{\"id\":\"D\"}]}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), 3);
+  a = fh_record_find(fh, "A");
+  b = fh_record_find(fh, "B");
+  cc = fh_record_find(fh, "C");
+  d = fh_record_find(fh, "D");
+  fh_assert_value(a, "custom.shirt_size", "L");
+  fh_assert_value(a, "custom.badge", "12.5");
+  fh_assert_value(a, "custom.cost_center", NULL);
+  fh_assert_value(b, "custom.cost_center", "x, y");
+  fh_assert_value(b, "custom.shirt_size", NULL);
+  fh_assert_value(cc, "custom.shirt_size", NULL);
+  fh_assert_value(d, "custom.shirt_size", NULL);
+  fh_assert_value(d, "custom.badge", NULL);
+  fh_done(plugin, fh, c);
+}
+
 /* A server that wants ?personId= (400 on the list form): per person. */
 static void test_custom_values_per_person(void **state)
 {
@@ -688,8 +787,10 @@ static void test_custom_values_per_person(void **state)
   fh_queue(fh, 200, JSON_HDR,
            "{\"total\":1,\"limit\":250,\"skip\":0,\"data\":["
            "{\"personId\":\"A\",\"customFieldId\":\"cf1\",\"value\":\"S\"}]}");
+  /* B's answer carries a row of A's: not B's value. */
   fh_queue(fh, 200, JSON_HDR,
-           "{\"total\":0,\"limit\":250,\"skip\":0,\"data\":[]}");
+           "{\"total\":1,\"limit\":250,\"skip\":0,\"data\":["
+           "{\"personId\":\"A\",\"customFieldId\":\"cf1\",\"value\":\"X\"}]}");
   c = fh_open_ok(plugin, fh);
   assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
   assert_int_equal(fh_n_requests(fh), 5);
@@ -849,12 +950,14 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_paging_read_ahead_same_as_sequential),
       cmocka_unit_test(test_records),
       cmocka_unit_test(test_records_wanted_only),
+      cmocka_unit_test(test_records_value_shapes),
       cmocka_unit_test(test_job_roles_join),
       cmocka_unit_test(test_job_roles_dates),
       cmocka_unit_test(test_job_roles_title_only),
       cmocka_unit_test(test_job_roles_catalogue),
       cmocka_unit_test(test_job_roles_mixed_shapes),
       cmocka_unit_test(test_custom_values_list_form),
+      cmocka_unit_test(test_custom_values_rows),
       cmocka_unit_test(test_custom_values_per_person),
       cmocka_unit_test(test_custom_fields_refused),
       cmocka_unit_test(test_job_roles_errors),

@@ -1,0 +1,33 @@
+/*
+** The document builder behind hsp_jv.h, shared by hsp_jv.c (whole
+** bodies) and hsp_jstream.c (one element at a time). Not for connectors.
+**
+** Values arrive as yajl reports them: hsp_jdoc__key before a member's
+** value, hsp_jdoc__scalar for a leaf, __open / __close around a container.
+** While it is built a node holds offsets into the text block, which may
+** move as it grows; hsp_jdoc__finish turns them into pointers.
+*/
+#ifndef HSP_JV_INT_H
+#define HSP_JV_INT_H
+
+#include "hsp_jv.h"
+
+/* Builder results: 0 ok, else why it stopped. */
+enum { HSP_JB_OK, HSP_JB_NOMEM, HSP_JB_BIG };
+
+void hsp_jdoc__reset(hsp_jdoc *d, size_t limit);
+int hsp_jdoc__key(hsp_jdoc *d, const char *s, size_t len);
+int hsp_jdoc__scalar(hsp_jdoc *d, hsp_jv_type type, const char *s, size_t len);
+int hsp_jdoc__open(hsp_jdoc *d, hsp_jv_type type);
+int hsp_jdoc__close(hsp_jdoc *d);
+
+/* Containers still open. */
+size_t hsp_jdoc__depth(const hsp_jdoc *d);
+
+/* The value is complete: its root. */
+const hsp_jv *hsp_jdoc__finish(hsp_jdoc *d);
+
+/* yajl's error as one short line (no "parse error: ", no newline). */
+void hsp_jdoc__yajl_error(void *yajl, char *dst, size_t cap);
+
+#endif
