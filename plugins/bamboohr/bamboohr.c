@@ -8,6 +8,7 @@
 */
 #include "bamboohr.h"
 
+#include <json-c/printbuf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +91,8 @@ static hrsync_status bhr_open(const hrsync_host *host, hrsync_host_ctx *ctx,
   c->hh.h = host;
   c->hh.ctx = ctx;
   *out = c;
+  if(!(c->pb = printbuf_new()))
+    return HRSYNC_E_NOMEM;
   st = hsp_need(&c->hh, "subdomain", 0, subdomain, sizeof(subdomain));
   if(st == HRSYNC_OK)
     st = hsp_need(&c->hh, "api_key", 1, c->api_key, sizeof(c->api_key));
@@ -123,6 +126,8 @@ static void bhr_close(hrsync_conn *c)
   json_object_put(c->ds_names);
   json_object_put(c->ds_plan);
   json_object_put(c->withheld);
+  hsp_jdoc_free(c->doc);
+  printbuf_free(c->pb);
   /* The key is a secret: do not leave it in freed memory. */
   memset(c->api_key, 0, sizeof(c->api_key));
   free(c);
@@ -250,6 +255,20 @@ hrsync_status bhr_call(hrsync_conn *c, const char *method, const char *path,
                        const char *body, const char *what, json_object **out)
 {
   return call(c, method, path, body, what, out, 0);
+}
+
+hrsync_status bhr_call_jv(hrsync_conn *c, const char *method, const char *path,
+                          const char *body, const char *what, int quiet_404,
+                          const hsp_jv **out)
+{
+  const hrsync_http_response *resp;
+  hrsync_status st = send(c, method, path, body, what, &resp, quiet_404);
+  *out = NULL;
+  if(st != HRSYNC_OK)
+    return st;
+  if(!c->doc && !(c->doc = hsp_jdoc_new()))
+    return HRSYNC_E_NOMEM;
+  return hsp_jdoc_parse(&c->hh, c->doc, what, resp->body, resp->body_len, out);
 }
 
 hrsync_status bhr_call_or_404(hrsync_conn *c, const char *method,

@@ -10,6 +10,7 @@
 
 #include "hsp.h"
 #include "hsp_idset.h"
+#include "hsp_jstream.h"
 #include "hsp_stream.h"
 
 /* The custom report accepts at most this many fields per request. */
@@ -44,6 +45,9 @@ struct hrsync_conn {
   json_object *ds_plan;  /* dataset: [[wanted id, dataset name], ...] */
   json_object *withheld; /* fields declared withheld (a set), or NULL */
   int warned_empty_key;  /* an answer had a "" member: warned once */
+  hsp_jdoc *doc;         /* bhr_call_jv's answers (dataset pages, changed
+                            employees), reused; NULL until the first */
+  struct printbuf *pb;   /* an object or array value's JSON text */
 };
 
 /* Sends method path (appended to the API root) with Accept:
@@ -55,6 +59,13 @@ struct hrsync_conn {
 ** HTTP status. */
 hrsync_status bhr_call(hrsync_conn *c, const char *method, const char *path,
                        const char *body, const char *what, json_object **out);
+
+/* bhr_call, but the body is read into c->doc (hsp_jv, no json-c tree):
+** *out lives until the next bhr_call_jv. With quiet_404 a 404 answer
+** returns HRSYNC_E_HTTP (c->status 404) without setting the error. */
+hrsync_status bhr_call_jv(hrsync_conn *c, const char *method, const char *path,
+                          const char *body, const char *what, int quiet_404,
+                          const hsp_jv **out);
 
 /* bhr_call without the parse: *out is the host's answer (2xx, not XML),
 ** valid until the next request. */
@@ -80,10 +91,10 @@ hrsync_status bhr_call_or_404(hrsync_conn *c, const char *method,
 extern const char *const bhr_report_only[];
 
 /* A hire date BambooHR left empty: absent, null, "" or "0000-00-00". */
-int bhr_no_hire_date(json_object *v);
+int bhr_no_hire_date(const hsp_jv *v);
 
 /* The employee id as text (string or number), or NULL. */
-const char *bhr_id_text(json_object *v, char *tmp, size_t cap);
+const char *bhr_id_text(const hsp_jv *v, char *tmp, size_t cap);
 
 /* The custom report's field list: "id", the wanted fields, hireDate and
 ** status, each once (at most BHR_MAX_FIELDS). The caller puts *out. */
@@ -91,14 +102,14 @@ hrsync_status bhr_requested_fields(hrsync_conn *c, json_object **out);
 
 /* The error for an answer without its list member: BambooHR's own
 ** {"error": {"message"}} when it sent one, else the shape. */
-hrsync_status bhr_shape_error(hrsync_conn *c, json_object *root,
+hrsync_status bhr_shape_error(hrsync_conn *c, const hsp_jv *root,
                               const char *what, const char *member);
 
 /* record_set for one member of an answer, unless its name cannot be a
 ** field id: "" (warned about once a run, issue: one odd key must not
 ** abort a sync) or a reserved "hrsync." id. */
 hrsync_status bhr_emit_member(hrsync_conn *c, const char *key,
-                              json_object *val);
+                              const hsp_jv *val);
 
 /* Dataset mode: reads the dataset's field names (GET /v1_2/datasets/
 ** employee/fields, or the v1 path when that is 404). */
@@ -122,7 +133,7 @@ hrsync_status bhr_next_page(hrsync_conn *c, int *has_more);
 /* Emits one employee object (every member a record field; the hire date
 ** rule); seen is the set of ids emitted so far (a repeat is skipped). */
 hrsync_status bhr_emit_employee(hrsync_conn *c, const char *id,
-                                json_object *fields, hsp_idset *seen);
+                                const hsp_jv *fields, hsp_idset *seen);
 
 /* SDK 1.3 incremental fetch (changed.c): when the host gives a watermark
 ** and few enough people changed, emits only them and sets *honoured;

@@ -57,7 +57,8 @@ static hrsync_status emit_changed(hrsync_conn *c, json_object *emps)
     st = field_query(fields, &q);
   json_object_object_foreach(emps, key, e)
   {
-    json_object *action = NULL, *one = NULL;
+    json_object *action = NULL;
+    const hsp_jv *one = NULL;
     char what[128], esc[96];
     const char *act;
     size_t cap;
@@ -80,18 +81,17 @@ static hrsync_status emit_changed(hrsync_conn *c, json_object *emps)
       break;
     }
     snprintf(full, cap, "%s?fields=%s", what, q);
-    st = bhr_call_or_404(c, "GET", full, NULL, what, &one);
+    st = bhr_call_jv(c, "GET", full, NULL, what, 1, &one);
     free(full);
     if(st == HRSYNC_E_HTTP && c->status == 404) {
       st = HRSYNC_OK; /* gone between the two requests: a full run sees it */
       continue;
     }
-    if(st == HRSYNC_OK && !json_object_is_type(one, json_type_object))
+    if(st == HRSYNC_OK && hsp_jv_kind(one) != HSP_JV_OBJECT)
       st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: not an employee object", what);
     if(st == HRSYNC_OK)
       st = bhr_emit_employee(c, key, one, &seen);
-    json_object_put(one);
   }
   free(q);
   json_object_put(fields);

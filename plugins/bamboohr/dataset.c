@@ -330,13 +330,13 @@ out:
 }
 
 /* Reads meta.totalPages; -1 when the page does not say. */
-static long total_pages(json_object *root)
+static long total_pages(const hsp_jv *root)
 {
-  json_object *v = hsp_json_path(root, "meta.totalPages");
-  if(json_object_is_type(v, json_type_int))
-    return (long)json_object_get_int64(v);
-  if(json_object_is_type(v, json_type_string))
-    return strtol(json_object_get_string(v), NULL, 10);
+  const hsp_jv *v = hsp_jv_path(root, "meta.totalPages");
+  if(hsp_jv_kind(v) == HSP_JV_INT)
+    return (long)hsp_jv_int(v);
+  if(hsp_jv_kind(v) == HSP_JV_STRING)
+    return strtol(hsp_jv_string(v), NULL, 10);
   return -1;
 }
 
@@ -353,8 +353,8 @@ static long smaller_page(long size)
 
 /* POSTs for the page holding row c->offset; on 413 ("too much data")
 ** asks again with smaller pages. *page gets the page number asked for
-** and what its name. */
-static hrsync_status dataset_request(hrsync_conn *c, json_object **root,
+** and what its name; *root lives in c->doc. */
+static hrsync_status dataset_request(hrsync_conn *c, const hsp_jv **root,
                                      long *page, char *what, size_t cap)
 {
   json_object *fields = NULL, *body;
@@ -377,9 +377,10 @@ static hrsync_status dataset_request(hrsync_conn *c, json_object **root,
     json_object_object_add(body, "page", json_object_new_int64(*page));
     json_object_object_add(body, "pageSize",
                            json_object_new_int64(c->page_size));
-    st = bhr_call(c, "POST", DATA_PATH,
-                  json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN),
-                  what, root);
+    st = bhr_call_jv(
+        c, "POST", DATA_PATH,
+        json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN), what, 0,
+        root);
     json_object_put(body);
     if(st != HRSYNC_E_HTTP || c->status != 413 || !smaller_page(c->page_size))
       return st;
@@ -390,34 +391,55 @@ static hrsync_status dataset_request(hrsync_conn *c, json_object **root,
   }
 }
 
-/* Emits one row: each planned field under the config's name. */
-static hrsync_status emit_row(hrsync_conn *c, const char *id, json_object *f)
+/* Row f's member name, looked for from just after *at, the member found
+** last: rows list their fields in the order asked, so a planned field
+** costs one comparison, not a walk of the row. *at gets what was found. */
+static const hsp_jv *row_member(const hsp_jv *f, const char *name,
+                                const hsp_jv **at)
+{
+  size_t len = strlen(name), n = hsp_jv_count(f), i;
+  const hsp_jv *m = *at;
+  for(i = 0; i < n; i++) {
+    m = m ? hsp_jv_next(f, m) : NULL;
+    if(!m)
+      m = hsp_jv_first(f);
+    if(m->key_len == len && !memcmp(m->key, name, len)) {
+      *at = m;
+      return m;
+    }
+  }
+  return NULL;
+}
+
+/* Emits one row: each planned field under the config's name. *fresh is
+** 0 for an id already read (the row is skipped). */
+static hrsync_status emit_row(hrsync_conn *c, const char *id, const hsp_jv *f,
+                              int *fresh)
 {
   const hrsync_host *h = c->hh.h;
-  json_object *hire = NULL;
+  const hsp_jv *hire = NULL, *v, *at = NULL;
   const char *hire_name = dataset_name(c, "hireDate");
   size_t i, n = json_object_array_length(c->ds_plan);
   hrsync_status st;
-  int fresh = hsp_idset_add(&c->seen, id);
-  if(fresh < 0)
+  if((*fresh = hsp_idset_add(&c->seen, id)) < 0)
     return HRSYNC_E_NOMEM;
-  if(!fresh) {
+  if(!*fresh) {
     hrsync_logf(h, c->hh.ctx, HRSYNC_LOG_INFO,
                 "employee %s listed twice; kept the first", id);
     return HRSYNC_OK;
   }
   st = h->record_begin(c->hh.ctx, id);
   for(i = 0; i < n && st == HRSYNC_OK; i++) {
-    json_object *pair = json_object_array_get_idx(c->ds_plan, i), *v;
+    json_object *pair = json_object_array_get_idx(c->ds_plan, i);
     const char *want =
         json_object_get_string(json_object_array_get_idx(pair, 0));
     const char *ds =
         json_object_get_string(json_object_array_get_idx(pair, 1));
-    if(json_object_object_get_ex(f, ds, &v))
+    if((v = row_member(f, ds, &at)))
       st = bhr_emit_member(c, want, v);
   }
   if(hire_name)
-    json_object_object_get_ex(f, hire_name, &hire);
+    hire = hsp_jv_get(f, hire_name);
   if(st == HRSYNC_OK && bhr_no_hire_date(hire))
     st = h->record_set(c->hh.ctx, HRSYNC_FIELD_SKIP_REASON, BHR_NO_HIRE_DATE);
   if(st == HRSYNC_OK)
@@ -427,7 +449,7 @@ static hrsync_status emit_row(hrsync_conn *c, const char *id, json_object *f)
 
 hrsync_status bhr_dataset_page(hrsync_conn *c)
 {
-  json_object *root = NULL, *data;
+  const hsp_jv *root = NULL, *data, *row;
   char what[96];
   hrsync_status st;
   size_t i, n, fresh = 0;
@@ -437,34 +459,31 @@ hrsync_status bhr_dataset_page(hrsync_conn *c)
     st = dataset_request(c, &root, &page, what, sizeof(what));
   if(st != HRSYNC_OK)
     goto out;
-  if(!json_object_is_type(root, json_type_object) ||
-     !json_object_object_get_ex(root, "data", &data) ||
-     !json_object_is_type(data, json_type_array)) {
+  data = hsp_jv_get(root, "data");
+  if(hsp_jv_kind(data) != HSP_JV_ARRAY) {
     st = bhr_shape_error(c, root, what, "data");
     goto out;
   }
-  n = json_object_array_length(data);
-  for(i = 0; i < n && st == HRSYNC_OK; i++) {
-    json_object *row = json_object_array_get_idx(data, i), *f, *idv = NULL;
+  n = hsp_jv_count(data);
+  for(i = 0, row = hsp_jv_first(data); row && st == HRSYNC_OK;
+      i++, row = hsp_jv_next(data, row)) {
+    const hsp_jv *f = hsp_jv_get(row, "fields");
     char tmp[64];
     const char *id;
-    if(!json_object_is_type(row, json_type_object) ||
-       !json_object_object_get_ex(row, "fields", &f) ||
-       !json_object_is_type(f, json_type_object)) {
+    int is_new = 0;
+    if(hsp_jv_kind(f) != HSP_JV_OBJECT) {
       st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: data[%zu].fields is not an object", what, i);
       break;
     }
-    json_object_object_get_ex(f, EEID, &idv);
-    id = bhr_id_text(idv, tmp, sizeof(tmp));
+    id = bhr_id_text(hsp_jv_get(f, EEID), tmp, sizeof(tmp));
     if(!id || !*id) {
       st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: data[%zu] has no %s", what, i, EEID);
       break;
     }
-    if(!hsp_idset_has(&c->seen, id))
-      fresh++;
-    st = emit_row(c, id, f);
+    st = emit_row(c, id, f, &is_new);
+    fresh += is_new > 0;
   }
   if(st != HRSYNC_OK)
     goto out;
@@ -482,6 +501,5 @@ hrsync_status bhr_dataset_page(hrsync_conn *c)
   if(!n || (total >= 0 && page >= total))
     c->done = 1;
 out:
-  json_object_put(root);
   return st;
 }

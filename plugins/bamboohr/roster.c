@@ -64,14 +64,13 @@ hrsync_status bhr_requested_fields(hrsync_conn *c, json_object **out)
   return st;
 }
 
-int bhr_no_hire_date(json_object *v)
+int bhr_no_hire_date(const hsp_jv *v)
 {
-  const char *s;
-  if(!v || json_object_is_type(v, json_type_null))
+  const char *s = hsp_jv_string(v);
+  if(hsp_jv_kind(v) == HSP_JV_NULL)
     return 1;
-  if(!json_object_is_type(v, json_type_string))
+  if(!s)
     return 0;
-  s = json_object_get_string(v);
   while(*s == ' ')
     s++;
   return !*s || !strncmp(s, "0000-00-00", 10);
@@ -80,11 +79,12 @@ int bhr_no_hire_date(json_object *v)
 /* The error for an answer without its list member: BambooHR's own
 ** {"error": {"message"}} when it sent one (some endpoints do, with 200),
 ** else the shape. */
-hrsync_status bhr_shape_error(hrsync_conn *c, json_object *root,
+hrsync_status bhr_shape_error(hrsync_conn *c, const hsp_jv *root,
                               const char *what, const char *member)
 {
+  char tmp[64];
   const char *msg =
-      json_object_get_string(hsp_json_path(root, "error.message"));
+      hsp_jv_text(hsp_jv_path(root, "error.message"), tmp, sizeof(tmp), c->pb);
   if(msg && *msg)
     return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_HTTP,
                          "%s: BambooHR error: %s", what, msg);
@@ -92,16 +92,16 @@ hrsync_status bhr_shape_error(hrsync_conn *c, json_object *root,
                        "%s: '%s' is not an array", what, member);
 }
 
-const char *bhr_id_text(json_object *v, char *tmp, size_t cap)
+const char *bhr_id_text(const hsp_jv *v, char *tmp, size_t cap)
 {
-  if(!json_object_is_type(v, json_type_string) &&
-     !json_object_is_type(v, json_type_int))
+  hsp_jv_type t = hsp_jv_kind(v);
+  if(t != HSP_JV_STRING && t != HSP_JV_INT)
     return NULL;
-  return hsp_json_text(v, tmp, cap);
+  return hsp_jv_text(v, tmp, cap, NULL); /* a scalar: no printbuf */
 }
 
 hrsync_status bhr_emit_member(hrsync_conn *c, const char *key,
-                              json_object *val)
+                              const hsp_jv *val)
 {
   if(c->withheld && json_object_object_get_ex(c->withheld, key, NULL))
     return HRSYNC_OK; /* withheld: absent, not empty */
@@ -117,7 +117,7 @@ hrsync_status bhr_emit_member(hrsync_conn *c, const char *key,
   /* "hrsync." ids are reserved: an answer cannot skip people. */
   if(!strncmp(key, "hrsync.", 7))
     return HRSYNC_OK;
-  return hsp_emit(&c->hh, key, val);
+  return hsp_emit_jv(&c->hh, key, val, c->pb);
 }
 
 /* Emits one employee: every member of fields as a record field (values
@@ -125,9 +125,9 @@ hrsync_status bhr_emit_member(hrsync_conn *c, const char *key,
 ** reason when there is no hire date. id is the hris id; when fields lacks
 ** an "id" member it is added. A repeated id is skipped (seen). */
 hrsync_status bhr_emit_employee(hrsync_conn *c, const char *id,
-                                json_object *fields, hsp_idset *seen)
+                                const hsp_jv *fields, hsp_idset *seen)
 {
-  json_object *hire = NULL;
+  const hsp_jv *m;
   const hrsync_host *h = c->hh.h;
   hrsync_status st;
   int fresh = hsp_idset_add(seen, id);
@@ -139,16 +139,12 @@ hrsync_status bhr_emit_employee(hrsync_conn *c, const char *id,
     return HRSYNC_OK;
   }
   st = h->record_begin(c->hh.ctx, id);
-  if(st == HRSYNC_OK && !json_object_object_get_ex(fields, "id", NULL))
+  if(st == HRSYNC_OK && !hsp_jv_get(fields, "id"))
     st = h->record_set(c->hh.ctx, "id", id);
-  json_object_object_foreach(fields, key, val)
-  {
-    if(st != HRSYNC_OK)
-      break;
-    st = bhr_emit_member(c, key, val);
-  }
-  json_object_object_get_ex(fields, "hireDate", &hire);
-  if(st == HRSYNC_OK && bhr_no_hire_date(hire))
+  for(m = hsp_jv_first(fields); m && st == HRSYNC_OK;
+      m = hsp_jv_next(fields, m))
+    st = bhr_emit_member(c, m->key, m);
+  if(st == HRSYNC_OK && bhr_no_hire_date(hsp_jv_get(fields, "hireDate")))
     st = h->record_set(c->hh.ctx, HRSYNC_FIELD_SKIP_REASON, BHR_NO_HIRE_DATE);
   if(st == HRSYNC_OK)
     st = h->record_end(c->hh.ctx);
@@ -265,49 +261,51 @@ static void report_withheld(hrsync_conn *c, json_object *asked,
 /* Members other than employees: fields[] is kept; BambooHR's own
 ** {"error": {"message"}} (some endpoints send it with a 200) ends the
 ** walk. */
-static hrsync_status on_member(void *arg, const char *key, json_object *v)
+static hrsync_status on_member(void *arg, const char *key, const hsp_jv *v)
 {
   report_walk *rw = arg;
+  char tmp[64];
   const char *msg;
   if(!strcmp(key, "fields")) {
-    if(!json_object_is_type(v, json_type_array))
+    if(hsp_jv_kind(v) != HSP_JV_ARRAY)
       return hrsync_errorf(rw->c->hh.h, rw->c->hh.ctx, HRSYNC_E_PARSE,
                            "%s: 'fields' is not an array", rw->what);
+    /* Once a report, small: the json-c helpers above read it. */
     json_object_put(rw->got);
-    rw->got = json_object_get(v);
+    if(!(rw->got = hsp_jv_json(v)))
+      return HRSYNC_E_NOMEM;
   }
   else if(!strcmp(key, "error") &&
-          (msg = json_object_get_string(hsp_json_path(v, "message"))) && *msg)
+          (msg = hsp_jv_text(hsp_jv_path(v, "message"), tmp, sizeof(tmp),
+                             rw->c->pb)) &&
+          *msg)
     return hrsync_errorf(rw->c->hh.h, rw->c->hh.ctx, HRSYNC_E_HTTP,
                          "%s: BambooHR error: %s", rw->what, msg);
   return HRSYNC_OK;
 }
 
 /* Whether e has a value for a requested field other than the id. */
-static int has_value(const report_walk *rw, json_object *e)
+static int has_value(const report_walk *rw, const hsp_jv *e)
 {
   size_t i, n = json_object_array_length(rw->asked);
-  json_object *v;
   for(i = 0; i < n; i++) {
     const char *f =
         json_object_get_string(json_object_array_get_idx(rw->asked, i));
-    if(strcmp(f, "id") && json_object_object_get_ex(e, f, &v) && v)
+    if(strcmp(f, "id") && hsp_jv_kind(hsp_jv_get(e, f)) != HSP_JV_NULL)
       return 1;
   }
   return 0;
 }
 
 /* One employee: checked and emitted. */
-static hrsync_status emit_one(report_walk *rw, json_object *e, size_t i)
+static hrsync_status emit_one(report_walk *rw, const hsp_jv *e, size_t i)
 {
-  json_object *idv = NULL;
   char tmp[64];
   const char *id;
-  if(!json_object_is_type(e, json_type_object))
+  if(hsp_jv_kind(e) != HSP_JV_OBJECT)
     return hrsync_errorf(rw->c->hh.h, rw->c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: employees[%zu] is not an object", rw->what, i);
-  json_object_object_get_ex(e, "id", &idv);
-  id = bhr_id_text(idv, tmp, sizeof(tmp));
+  id = bhr_id_text(hsp_jv_get(e, "id"), tmp, sizeof(tmp));
   if(!id || !*id)
     return hrsync_errorf(rw->c->hh.h, rw->c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: employees[%zu] has no id", rw->what, i);
@@ -322,15 +320,16 @@ static hrsync_status resolve(report_walk *rw)
   hrsync_status st = HRSYNC_OK;
   rw->resolved = 1;
   report_withheld(rw->c, rw->asked, rw);
+  if(rw->n_waiting && !rw->c->doc && !(rw->c->doc = hsp_jdoc_new()))
+    return HRSYNC_E_NOMEM;
   for(k = 0; !st && k < rw->n_waiting; k++) {
     char *tab;
-    size_t idx = (size_t)strtoul(p, &tab, 10);
-    json_object *e = json_tokener_parse(tab + 1);
-    if(!e)
-      return HRSYNC_E_INTERNAL; /* our own text */
-    st = emit_one(rw, e, idx);
-    json_object_put(e);
-    p = tab + 1 + strlen(tab + 1) + 1;
+    size_t idx = (size_t)strtoul(p, &tab, 10), len = strlen(tab + 1);
+    const hsp_jv *e;
+    st = hsp_jdoc_parse(&rw->c->hh, rw->c->doc, rw->what, tab + 1, len, &e);
+    if(!st)
+      st = emit_one(rw, e, idx);
+    p = tab + 1 + len + 1;
   }
   printbuf_free(rw->waiting);
   rw->waiting = NULL;
@@ -338,9 +337,13 @@ static hrsync_status resolve(report_walk *rw)
   return st;
 }
 
-static hrsync_status wait_one(report_walk *rw, json_object *e, size_t i)
+static hrsync_status wait_one(report_walk *rw, const hsp_jv *e, size_t i)
 {
-  const char *text = json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN);
+  /* Anything but an object fails as such once read again. */
+  char tmp[64];
+  const char *text = hsp_jv_kind(e) == HSP_JV_OBJECT
+                         ? hsp_jv_text(e, tmp, sizeof(tmp), rw->c->pb)
+                         : "null";
   if(!rw->waiting && !(rw->waiting = printbuf_new()))
     return HRSYNC_E_NOMEM;
   if(!text || sprintbuf(rw->waiting, "%zu\t", i) < 0 ||
@@ -351,14 +354,14 @@ static hrsync_status wait_one(report_walk *rw, json_object *e, size_t i)
 }
 
 /* Each employee as it arrives. */
-static hrsync_status on_employee(void *arg, json_object *e, size_t i)
+static hrsync_status on_employee(void *arg, const hsp_jv *e, size_t i)
 {
   report_walk *rw = arg;
   hrsync_status st;
   rw->n++;
   if(rw->resolved)
     return emit_one(rw, e, i);
-  if(!rw->any_value && json_object_is_type(e, json_type_object))
+  if(!rw->any_value && hsp_jv_kind(e) == HSP_JV_OBJECT)
     rw->any_value = has_value(rw, e);
   if(!rw->got || !rw->any_value)
     return wait_one(rw, e, i);
@@ -372,7 +375,7 @@ static hrsync_status custom_report(hrsync_conn *c)
 {
   static const char what[] = "/v1/reports/custom";
   json_object *fields = NULL, *body = NULL;
-  hsp_stream *s = NULL;
+  hsp_jstream *s = NULL;
   report_walk rw;
   hrsync_status st;
   memset(&rw, 0, sizeof(rw));
@@ -392,19 +395,19 @@ static hrsync_status custom_report(hrsync_conn *c)
   /* One row per employee, not one per history-table row. */
   json_object_object_add(body, "filterDuplicates",
                          json_object_new_string("yes"));
-  st = hsp_stream_new(&c->hh, what, "employees", on_employee, on_member, &rw,
-                      &s);
+  st = hsp_jstream_new(&c->hh, what, "employees", on_employee, on_member, &rw,
+                       &s);
   if(st == HRSYNC_OK)
     st = bhr_send_stream(
         c, "POST", "/v1/reports/custom?format=JSON",
         json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN), what,
-        hsp_stream_chunk, s);
+        hsp_jstream_chunk, s);
   if(st == HRSYNC_OK)
-    st = hsp_stream_end(s);
+    st = hsp_jstream_end(s);
   if(st == HRSYNC_OK && !rw.resolved)
     st = resolve(&rw);
 out:
-  hsp_stream_free(s);
+  hsp_jstream_free(s);
   printbuf_free(rw.waiting);
   json_object_put(rw.got);
   hsp_idset_free(&rw.seen);

@@ -64,11 +64,17 @@ static int oversize(hsp_jstream *s)
   return 0;
 }
 
+static hrsync_status malformed(hsp_jstream *s, const char *why, size_t at);
+
 /* A builder result: 1 to go on, 0 to stop yajl. */
 static int built(hsp_jstream *s, int rc)
 {
   if(rc == HSP_JB_NOMEM) {
     fail(s, HRSYNC_E_NOMEM);
+    return 0;
+  }
+  if(rc == HSP_JB_DEEP) {
+    malformed(s, "nesting too deep", s->total + yajl_get_bytes_consumed(s->y));
     return 0;
   }
   return rc == HSP_JB_BIG ? oversize(s) : 1;

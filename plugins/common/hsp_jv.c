@@ -188,10 +188,12 @@ static hsp_jv *push(hsp_jdoc *d, hsp_jv_type type)
 
 int hsp_jdoc__scalar(hsp_jdoc *d, hsp_jv_type type, const char *s, size_t len)
 {
-  hsp_jv *v = push(d, type);
+  hsp_jv *v;
   size_t off = 0;
   int rc;
-  if(!v)
+  if(d->depth >= HSP_JV_MAX_DEPTH)
+    return HSP_JB_DEEP;
+  if(!(v = push(d, type)))
     return HSP_JB_NOMEM;
   if(type == HSP_JV_BOOL) {
     v->len = len != 0; /* the value, until finish */
@@ -208,8 +210,11 @@ int hsp_jdoc__scalar(hsp_jdoc *d, hsp_jv_type type, const char *s, size_t len)
 
 int hsp_jdoc__open(hsp_jdoc *d, hsp_jv_type type)
 {
-  hsp_jv *v = push(d, type);
+  hsp_jv *v;
   jb_open *o;
+  if(d->depth >= HSP_JV_MAX_DEPTH)
+    return HSP_JB_DEEP;
+  v = push(d, type);
   if(!v || grow((void **)&d->stack, &d->scap, d->depth + 1, sizeof(jb_open)))
     return HSP_JB_NOMEM;
   o = &d->stack[d->depth++];
@@ -346,7 +351,9 @@ hrsync_status hsp_jdoc_parse(const hsp_host *hh, hsp_jdoc *d, const char *what,
   ys = yajl_parse(y, (const unsigned char *)body, len);
   if(ys == yajl_status_ok)
     ys = yajl_complete_parse(y);
-  if(ys != yajl_status_ok && p.rc == HSP_JB_OK && len)
+  if(p.rc == HSP_JB_DEEP)
+    snprintf(why, sizeof(why), "nesting too deep");
+  else if(ys != yajl_status_ok && p.rc == HSP_JB_OK && len)
     hsp_jdoc__yajl_error(y, why, sizeof(why));
   yajl_free(y);
   if(p.rc == HSP_JB_NOMEM)

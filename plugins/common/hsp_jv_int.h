@@ -13,7 +13,13 @@
 #include "hsp_jv.h"
 
 /* Builder results: 0 ok, else why it stopped. */
-enum { HSP_JB_OK, HSP_JB_NOMEM, HSP_JB_BIG };
+enum { HSP_JB_OK, HSP_JB_NOMEM, HSP_JB_BIG, HSP_JB_DEEP };
+
+/* Values nested deeper than this are refused, as json-c's tokener refused
+** them (JSON_TOKENER_DEFAULT_DEPTH, "nesting too deep"): a value's depth
+** is the containers around it plus one. It also bounds the recursion of
+** hsp_jv_text and hsp_jv_json on a hostile answer. */
+#define HSP_JV_MAX_DEPTH 32
 
 void hsp_jdoc__reset(hsp_jdoc *d, size_t limit);
 int hsp_jdoc__key(hsp_jdoc *d, const char *s, size_t len);

@@ -24,12 +24,4 @@ hrsync_status hsp_many_get(const hsp_host *hh, const char *const *urls,
                            size_t n, const hrsync_kv *headers,
                            size_t n_headers, const hrsync_http_response **out);
 
-/* hsp_many_get with "Accept: application/json" and Authorization auth,
-** then each answer's status checked and its JSON parsed (whats[i] names
-** request i in errors), in order. On error every roots[i] is NULL. The
-** caller json_object_put()s each. */
-hrsync_status hsp_many_get_json(const hsp_host *hh, const char *const *urls,
-                                size_t n, const char *auth,
-                                const char *const *whats, json_object **roots);
-
 #endif

@@ -1,14 +1,16 @@
 /*
 ** HiBob connector, internal interface between its files (the streaming
-** reader is plugins/common/hsp_stream.c):
+** reader is plugins/common/hsp_jstream.c):
 **   hibob.c   descriptor, settings, open/close/authenticate, requests
 **   schema.c  field metadata (/v1/company/people/fields), named lists
+**   locate.c  where a requested field sits in an employee
 **   roster.c  POST /v1/people/search and turning employees into records
 */
 #ifndef HIBOB_H
 #define HIBOB_H
 
 #include "hsp.h"
+#include "hsp_jstream.h"
 #include "hsp_stream.h"
 
 /* HiBob's documented limit: 50 /people/search requests a minute. */
@@ -49,6 +51,59 @@ struct hrsync_conn {
   int streaming;
   int need_lists;
 };
+
+/* One requested field, resolved once per search: its metadata, the
+** "/category/field" keys of its id and its path, and where those names
+** are in the search's name table. */
+typedef struct hb_want {
+  const char *id; /* as requested (borrowed from the search body) */
+  hb_field f;     /* strings borrowed from the connection or id */
+  char slash[2][256];
+  const char *rest; /* the path after its first segment, or NULL */
+  int whole;        /* the path is "": the object itself */
+  uint32_t name[3]; /* hb_names index: first segment, slash[0], slash[1] */
+} hb_want;
+
+/* The names a requested field may sit under at an employee's top level
+** (first path segments and slash keys), each once. An employee's members
+** are matched against them in one pass, a hash probe each, instead of a
+** search through the members for every name of every field. */
+typedef struct hb_names {
+  const char **s; /* borrowed from the wants */
+  uint32_t *len;
+  size_t n, cap;
+  uint32_t *slot; /* open-addressed: name index + 1, 0 free; mask + 1 */
+  size_t mask;
+} hb_names;
+
+#define HB_NO_NAME UINT32_MAX
+
+/* Room for cap names: 0, or -1 out of memory. */
+int hb_names_init(hb_names *nm, size_t cap);
+void hb_names_free(hb_names *nm);
+
+/* The index of name s (n bytes, borrowed for nm's life), added when new;
+** HB_NO_NAME when nm is full. */
+uint32_t hb_names_add(hb_names *nm, const char *s, size_t n);
+
+/* at[k] = obj's member named name k, NULL when it has none (or obj is not
+** an object); at has room for every name of nm. */
+void hb_names_index(const hb_names *nm, const hsp_jv *obj, const hsp_jv **at);
+
+/* Resolves requested field id (borrowed) into w, adding its three names
+** to nm. */
+void hb_want_init(hb_want *w, hb_names *nm, const hrsync_conn *c,
+                  const char *id);
+
+/* Finds field w in obj (an employee or its humanReadable mirror, whose
+** members hb_names_index put in at), in either documented shape: at its
+** path, else under a slash key. Returns 1 when present (*out NULL for a
+** JSON null). */
+int hb_find(const hsp_jv *obj, const hsp_jv *const *at, const hb_want *w,
+            const hsp_jv **out);
+
+/* A JSON null as NULL (what json-c gave, what the text rules expect). */
+const hsp_jv *hb_nonnull(const hsp_jv *v);
 
 /* Sends method path (appended to base_url) with an optional JSON body
 ** and checks the status (401/403 -> HRSYNC_E_AUTH). *resp is the host's,

@@ -28,80 +28,29 @@ static const char NO_PEOPLE[] =
     "the service user's permission group cannot see employees (People > "
     "Permissions: Employed, Hired, Terminated)";
 
-/* Walks a dotted path. Returns 1 when every member exists (*out may then
-** be NULL: a JSON null), 0 when one is missing. */
-static int walk(json_object *obj, const char *path, json_object **out)
+static int is_scalar(const hsp_jv *v)
 {
-  char key[128];
-  while(*path) {
-    const char *dot = strchr(path, '.');
-    size_t n = dot ? (size_t)(dot - path) : strlen(path);
-    if(n >= sizeof(key) || !json_object_is_type(obj, json_type_object))
-      return 0;
-    memcpy(key, path, n);
-    key[n] = 0;
-    if(!json_object_object_get_ex(obj, key, &obj))
-      return 0;
-    path += n + (dot ? 1 : 0);
-  }
-  *out = obj;
-  return 1;
+  hsp_jv_type t = hsp_jv_kind(v);
+  return t == HSP_JV_STRING || t == HSP_JV_INT || t == HSP_JV_DOUBLE ||
+         t == HSP_JV_BOOL;
 }
 
-/* The "/category/field" key of a dotted name. */
-static void slash_key(char *dst, size_t cap, const char *dotted)
-{
-  size_t i = 0;
-  if(cap < 2)
-    return;
-  dst[i++] = '/';
-  for(; *dotted && i + 1 < cap; dotted++)
-    dst[i++] = *dotted == '.' ? '/' : *dotted;
-  dst[i] = 0;
-}
-
-/* Finds field f in obj (an employee or its humanReadable mirror), in
-** either documented shape. Returns 1 when present. */
-static int find(json_object *obj, const hb_field *f, json_object **out)
-{
-  const char *names[2];
-  char key[256];
-  size_t i;
-  if(!obj)
-    return 0;
-  if(walk(obj, f->path, out))
-    return 1;
-  names[0] = f->id;
-  names[1] = f->path;
-  for(i = 0; i < 2; i++) {
-    json_object *v, *inner;
-    slash_key(key, sizeof(key), names[i]);
-    if(json_object_object_get_ex(obj, key, &v)) {
-      if(json_object_is_type(v, json_type_object) &&
-         json_object_object_get_ex(v, "value", &inner))
-        v = inner;
-      *out = v;
-      return 1;
-    }
-  }
-  return 0;
-}
-
-static int is_scalar(json_object *v)
-{
-  return json_object_is_type(v, json_type_string) ||
-         json_object_is_type(v, json_type_int) ||
-         json_object_is_type(v, json_type_double) ||
-         json_object_is_type(v, json_type_boolean);
-}
+/* Scratch for turning values into text: tmp for numbers, pb for the
+** value being built, js for the compact JSON of an array's object item. */
+typedef struct scratch {
+  char tmp[64];
+  struct printbuf *pb;
+  struct printbuf *js;
+} scratch;
 
 /* One list item id (string or number) -> its display name, or the id
 ** itself when the named lists do not know it. */
 static hrsync_status item_name(hrsync_conn *c, const hb_field *f,
-                               json_object *item, char *tmp, size_t cap,
+                               const hsp_jv *item, scratch *sc,
                                const char **out)
 {
-  const char *id = hsp_json_text(item, tmp, cap), *name = NULL;
+  const char *id = hsp_jv_text(item, sc->tmp, sizeof(sc->tmp), sc->js);
+  const char *name = NULL;
   hrsync_status st = HRSYNC_OK;
   if(id && f->list_id)
     st = hb_list_item(c, f->list_id, id, &name);
@@ -109,49 +58,77 @@ static hrsync_status item_name(hrsync_conn *c, const hb_field *f,
   return st;
 }
 
+/* Joins the text of every element of arr into sc->pb. */
+static hrsync_status join_all(const hsp_jv *arr, scratch *sc)
+{
+  const hsp_jv *it;
+  hrsync_status st = HRSYNC_OK;
+  for(it = hsp_jv_first(arr); !st && it; it = hsp_jv_next(arr, it))
+    st = hsp_join(sc->pb, hsp_jv_text(it, sc->tmp, sizeof(sc->tmp), sc->js));
+  return st;
+}
+
 /* Joins the display values of a multi-list: the mirror when HiBob sent
 ** one, else each item resolved through the named lists. */
 static hrsync_status multi_text(hrsync_conn *c, const hb_field *f,
-                                json_object *raw, json_object *hr,
-                                struct printbuf *pb)
+                                const hsp_jv *raw, const hsp_jv *hr,
+                                scratch *sc)
 {
-  char tmp[64];
-  size_t i, n;
+  const hsp_jv *it;
   hrsync_status st = HRSYNC_OK;
-  if(json_object_is_type(hr, json_type_array)) {
-    n = json_object_array_length(hr);
-    for(i = 0; !st && i < n; i++)
-      st = hsp_join(pb, hsp_json_text(json_object_array_get_idx(hr, i), tmp,
-                                      sizeof(tmp)));
-    return st;
-  }
-  n = json_object_array_length(raw);
-  for(i = 0; !st && i < n; i++) {
+  if(hsp_jv_kind(hr) == HSP_JV_ARRAY)
+    return join_all(hr, sc);
+  for(it = hsp_jv_first(raw); !st && it; it = hsp_jv_next(raw, it)) {
     const char *name;
-    json_object *it = json_object_array_get_idx(raw, i);
     if(!is_scalar(it))
       continue;
-    st = item_name(c, f, it, tmp, sizeof(tmp), &name);
+    st = item_name(c, f, it, sc, &name);
     if(!st)
-      st = hsp_join(pb, name);
+      st = hsp_join(sc->pb, name);
   }
   return st;
 }
 
+/* The record text of an employee reference {id, displayName, ...} or a
+** currency or other {value: x} wrapper. */
+static hrsync_status value_text(hrsync_conn *c, const hb_field *f,
+                                const hsp_jv *raw, const hsp_jv *hr,
+                                scratch *sc, const char **out);
+
+static hrsync_status object_text(hrsync_conn *c, const hb_field *f,
+                                 const hsp_jv *raw, const hsp_jv *hr,
+                                 scratch *sc, const char **out)
+{
+  const char *s = hsp_jv_str(raw, "displayName"), *fn, *sn;
+  const hsp_jv *v;
+  if(s && *s) {
+    *out = s;
+    return HRSYNC_OK;
+  }
+  fn = hsp_jv_str(raw, "firstName");
+  sn = hsp_jv_str(raw, "surname");
+  if(fn || sn) {
+    if(sprintbuf(sc->pb, "%s%s%s", fn ? fn : "", fn && sn ? " " : "",
+                 sn ? sn : "") < 0)
+      return HRSYNC_E_NOMEM;
+    *out = sc->pb->bpos ? sc->pb->buf : NULL;
+    return HRSYNC_OK;
+  }
+  if((v = hsp_jv_get(raw, "value")) || (v = hsp_jv_get(raw, "id")))
+    return value_text(c, f, hb_nonnull(v), hr, sc, out);
+  if(!(*out = hsp_jv_text(raw, sc->tmp, sizeof(sc->tmp), sc->pb)))
+    return HRSYNC_E_NOMEM;
+  return HRSYNC_OK;
+}
+
 /* The record text of field f, given its machine value raw and its
 ** humanReadable mirror hr (NULL when none). *out is NULL for an empty
-** value; it is borrowed from raw, hr, the connection, tmp or pb. */
+** value; it is borrowed from raw, hr, the connection or sc. */
 static hrsync_status value_text(hrsync_conn *c, const hb_field *f,
-                                json_object *raw, json_object *hr, char *tmp,
-                                size_t cap, struct printbuf *pb,
-                                const char **out)
+                                const hsp_jv *raw, const hsp_jv *hr,
+                                scratch *sc, const char **out)
 {
-  const char *hr_text = json_object_is_type(hr, json_type_string)
-                            ? json_object_get_string(hr)
-                            : NULL;
-  json_object *v;
-  const char *fn, *sn;
-  size_t i, n;
+  const char *hr_text = hsp_jv_string(hr);
   hrsync_status st = HRSYNC_OK;
 
   *out = NULL;
@@ -159,48 +136,22 @@ static hrsync_status value_text(hrsync_conn *c, const hb_field *f,
     return HRSYNC_OK;
   if(hr_text && !*hr_text)
     hr_text = NULL;
-  if(json_object_is_type(raw, json_type_array)) {
-    if(f->kind == HB_PLAIN && !hr) {
-      n = json_object_array_length(raw);
-      for(i = 0; !st && i < n; i++)
-        st = hsp_join(
-            pb, hsp_json_text(json_object_array_get_idx(raw, i), tmp, cap));
-    }
+  if(hsp_jv_kind(raw) == HSP_JV_ARRAY) {
+    if(f->kind == HB_PLAIN && !hr)
+      st = join_all(raw, sc);
     else if(hr_text) {
       *out = hr_text;
       return HRSYNC_OK;
     }
-    else {
-      st = multi_text(c, f, raw, hr, pb);
-    }
-    *out = pb->bpos ? pb->buf : NULL;
+    else
+      st = multi_text(c, f, raw, hr, sc);
+    *out = sc->pb->bpos ? sc->pb->buf : NULL;
     return st;
   }
-  if(json_object_is_type(raw, json_type_object)) {
-    /* An employee reference {id, displayName, ...}, or a currency or
-    ** other {value: x} wrapper. */
-    const char *s = hsp_json_str(raw, "displayName");
-    if(s && *s) {
-      *out = s;
-      return HRSYNC_OK;
-    }
-    fn = hsp_json_str(raw, "firstName");
-    sn = hsp_json_str(raw, "surname");
-    if(fn || sn) {
-      if(sprintbuf(pb, "%s%s%s", fn ? fn : "", fn && sn ? " " : "",
-                   sn ? sn : "") < 0)
-        return HRSYNC_E_NOMEM;
-      *out = pb->bpos ? pb->buf : NULL;
-      return HRSYNC_OK;
-    }
-    if(json_object_object_get_ex(raw, "value", &v) ||
-       json_object_object_get_ex(raw, "id", &v))
-      return value_text(c, f, v, hr, tmp, cap, pb, out);
-    *out = hsp_json_text(raw, tmp, cap);
-    return HRSYNC_OK;
-  }
-  if(f->kind == HB_PLAIN) {
-    *out = hsp_json_text(raw, tmp, cap);
+  if(hsp_jv_kind(raw) == HSP_JV_OBJECT)
+    return object_text(c, f, raw, hr, sc, out);
+  if(f->kind == HB_PLAIN || (!hr_text && f->kind == HB_REF)) {
+    *out = hsp_jv_text(raw, sc->tmp, sizeof(sc->tmp), sc->pb);
     return HRSYNC_OK;
   }
   /* A list item id or an employee id: prefer the display value. */
@@ -208,11 +159,7 @@ static hrsync_status value_text(hrsync_conn *c, const hb_field *f,
     *out = hr_text;
     return HRSYNC_OK;
   }
-  if(f->kind == HB_REF) {
-    *out = hsp_json_text(raw, tmp, cap);
-    return HRSYNC_OK;
-  }
-  return item_name(c, f, raw, tmp, cap, out);
+  return item_name(c, f, raw, sc, out);
 }
 
 /* The search body: the wanted fields plus root.id, each once. */
@@ -252,21 +199,6 @@ static hrsync_status build_body(hrsync_conn *c, json_object **out)
   return HRSYNC_OK;
 }
 
-/* The metadata of a requested field id; fields HiBob did not describe
-** (an id the search still accepted) are read at the id's own path. */
-static hb_field field_of(const hrsync_conn *c, const char *id)
-{
-  const hb_field *f = hb_schema_find(c, id);
-  hb_field tmp;
-  if(f)
-    return *f;
-  memset(&tmp, 0, sizeof(tmp));
-  tmp.id = (char *)id;
-  tmp.path = (char *)(!strncmp(id, "root.", 5) ? id + 5 : id);
-  tmp.kind = HB_PLAIN;
-  return tmp;
-}
-
 /* One employee's record, worked out before any of it is emitted (a
 ** value that needs the named lists mid-stream makes it wait whole). */
 typedef struct stage {
@@ -280,8 +212,14 @@ typedef struct stage {
 
 typedef struct emit_ctx {
   hrsync_conn *c;
-  json_object *fields;
-  struct printbuf *pb;
+  hb_want *wants; /* the requested fields, in the search body's order */
+  size_t n_wants;
+  hb_want key; /* root.id */
+  hb_names names;
+  uint32_t hr_name;      /* "humanReadable" in names */
+  const hsp_jv **at_emp; /* per name: the employee's member, or NULL */
+  const hsp_jv **at_hr;  /* per name: the mirror's member, or NULL */
+  scratch sc;
   size_t n;               /* employees seen */
   unsigned char *present; /* per requested field: some employee had it */
   stage sg;
@@ -292,34 +230,29 @@ typedef struct emit_ctx {
 
 /* Works out every requested field emp carries (present[i] set for
 ** each) into e->sg. */
-static hrsync_status stage_employee(emit_ctx *e, json_object *emp)
+static hrsync_status stage_employee(emit_ctx *e, const hsp_jv *emp)
 {
   hrsync_conn *c = e->c;
-  json_object *mirror = NULL;
-  char tmp[64];
-  size_t i, n = json_object_array_length(e->fields);
+  const hsp_jv *mirror = hb_nonnull(e->at_emp[e->hr_name]);
+  size_t i;
   hrsync_status st = HRSYNC_OK;
 
   e->sg.n = 0;
   printbuf_reset(e->sg.vals);
-  json_object_object_get_ex(emp, "humanReadable", &mirror);
-  for(i = 0; !st && i < n; i++) {
-    const char *id =
-        json_object_get_string(json_object_array_get_idx(e->fields, i));
-    hb_field f = field_of(c, id);
-    json_object *raw = NULL, *hr = NULL;
+  for(i = 0; !st && i < e->n_wants; i++) {
+    const hb_want *w = &e->wants[i];
+    const hsp_jv *raw = NULL, *hr = NULL;
     const char *text;
-    if(!find(emp, &f, &raw))
+    if(!hb_find(emp, e->at_emp, w, &raw))
       continue; /* withheld: not set */
     e->present[i] = 1;
-    if(!find(mirror, &f, &hr))
+    if(!hb_find(mirror, e->at_hr, w, &hr))
       hr = NULL;
     /* Display values are text; a {"value": x} there is a wrapper. */
-    if(json_object_is_type(hr, json_type_object) &&
-       !json_object_object_get_ex(hr, "value", &hr))
-      hr = NULL;
-    printbuf_reset(e->pb);
-    st = value_text(c, &f, raw, hr, tmp, sizeof(tmp), e->pb, &text);
+    if(hsp_jv_kind(hr) == HSP_JV_OBJECT)
+      hr = hb_nonnull(hsp_jv_get(hr, "value"));
+    printbuf_reset(e->sc.pb);
+    st = value_text(c, &w->f, raw, hr, &e->sc, &text);
     if(st)
       break;
     e->sg.field[e->sg.n] = i;
@@ -339,9 +272,7 @@ static hrsync_status emit_staged(emit_ctx *e, const char *hris_id)
   size_t k;
   for(k = 0; !st && k < e->sg.n; k++)
     st = h->record_set(
-        ctx,
-        json_object_get_string(
-            json_object_array_get_idx(e->fields, e->sg.field[k])),
+        ctx, e->wants[e->sg.field[k]].id,
         e->sg.off[k] == NO_VALUE ? NULL : e->sg.vals->buf + e->sg.off[k]);
   if(!st)
     st = h->record_end(ctx);
@@ -350,10 +281,9 @@ static hrsync_status emit_staged(emit_ctx *e, const char *hris_id)
 
 /* An employee that needs the named lists while the answer streams waits,
 ** as its own JSON text, until the stream has ended. */
-static hrsync_status wait_for_lists(emit_ctx *e, json_object *emp, size_t idx)
+static hrsync_status wait_for_lists(emit_ctx *e, const hsp_jv *emp, size_t idx)
 {
-  const char *text =
-      json_object_to_json_string_ext(emp, JSON_C_TO_STRING_PLAIN);
+  const char *text = hsp_jv_text(emp, e->sc.tmp, sizeof(e->sc.tmp), e->sc.js);
   if(!e->waiting && !(e->waiting = printbuf_new()))
     return HRSYNC_E_NOMEM;
   if(!text || sprintbuf(e->waiting, "%zu\t", idx) < 0 ||
@@ -364,22 +294,23 @@ static hrsync_status wait_for_lists(emit_ctx *e, json_object *emp, size_t idx)
 }
 
 /* Emits one employee as a record, or makes it wait for the lists. */
-static hrsync_status emit_employee(emit_ctx *e, json_object *emp, size_t idx)
+static hrsync_status emit_employee(emit_ctx *e, const hsp_jv *emp, size_t idx)
 {
   hrsync_conn *c = e->c;
   const hrsync_host *h = c->hh.h;
-  hb_field key = field_of(c, "root.id");
-  json_object *idv = NULL;
+  const hsp_jv *idv = NULL;
   char idbuf[64];
   const char *hris_id = NULL;
   hrsync_status st;
 
-  if(!json_object_is_type(emp, json_type_object))
+  if(hsp_jv_kind(emp) != HSP_JV_OBJECT)
     return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
                          "POST %s: employees[%zu] is not an object",
                          SEARCH_PATH, idx);
-  if(find(emp, &key, &idv) && is_scalar(idv))
-    hris_id = hsp_json_text(idv, idbuf, sizeof(idbuf));
+  hb_names_index(&e->names, emp, e->at_emp);
+  hb_names_index(&e->names, hb_nonnull(e->at_emp[e->hr_name]), e->at_hr);
+  if(hb_find(emp, e->at_emp, &e->key, &idv) && is_scalar(idv))
+    hris_id = hsp_jv_text(idv, idbuf, sizeof(idbuf), NULL);
   if(!hris_id || !*hris_id)
     return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
                          "POST %s: employees[%zu] has no root.id", SEARCH_PATH,
@@ -391,7 +322,7 @@ static hrsync_status emit_employee(emit_ctx *e, json_object *emp, size_t idx)
   return st ? st : emit_staged(e, hris_id);
 }
 
-static hrsync_status on_employee(void *arg, json_object *emp, size_t idx)
+static hrsync_status on_employee(void *arg, const hsp_jv *emp, size_t idx)
 {
   emit_ctx *e = arg;
   e->n++;
@@ -403,22 +334,28 @@ static hrsync_status on_employee(void *arg, json_object *emp, size_t idx)
 static hrsync_status emit_waiting(emit_ctx *e)
 {
   const char *p = e->waiting ? e->waiting->buf : NULL;
+  hsp_jdoc *d;
   size_t k;
   hrsync_status st = HRSYNC_OK;
+  if(!e->n_waiting)
+    return HRSYNC_OK;
+  if(!(d = hsp_jdoc_new()))
+    return HRSYNC_E_NOMEM;
   for(k = 0; !st && k < e->n_waiting; k++) {
     char *tab;
-    size_t idx = (size_t)strtoul(p, &tab, 10);
-    json_object *emp = json_tokener_parse(tab + 1);
-    if(!emp)
-      return HRSYNC_E_INTERNAL; /* our own text */
-    st = emit_employee(e, emp, idx);
-    json_object_put(emp);
-    p = tab + 1 + strlen(tab + 1) + 1;
+    size_t idx = (size_t)strtoul(p, &tab, 10), len = strlen(tab + 1);
+    const hsp_jv *emp;
+    st = hsp_jdoc_parse(&e->c->hh, d, "POST /v1/people/search", tab + 1, len,
+                        &emp);
+    if(!st)
+      st = emit_employee(e, emp, idx);
+    p = tab + 1 + len + 1;
   }
+  hsp_jdoc_free(d);
   return st;
 }
 
-static hrsync_status count_only(void *arg, json_object *emp, size_t idx)
+static hrsync_status count_only(void *arg, const hsp_jv *emp, size_t idx)
 {
   (void)emp;
   (void)idx;
@@ -427,20 +364,20 @@ static hrsync_status count_only(void *arg, json_object *emp, size_t idx)
 }
 
 /* The search, its answer streamed into fn one employee at a time. */
-static hrsync_status search(hrsync_conn *c, const char *body, hsp_elem_fn fn,
+static hrsync_status search(hrsync_conn *c, const char *body, hsp_jelem_fn fn,
                             emit_ctx *e)
 {
-  hsp_stream *s;
-  hrsync_status st = hsp_stream_new(&c->hh, "POST /v1/people/search",
-                                    "employees", fn, NULL, e, &s);
+  hsp_jstream *s;
+  hrsync_status st = hsp_jstream_new(&c->hh, "POST /v1/people/search",
+                                     "employees", fn, NULL, e, &s);
   if(st)
     return st;
   c->streaming = 1;
-  st = hb_send_stream(c, "POST", SEARCH_PATH, body, hsp_stream_chunk, s);
+  st = hb_send_stream(c, "POST", SEARCH_PATH, body, hsp_jstream_chunk, s);
   c->streaming = 0;
   if(!st)
-    st = hsp_stream_end(s);
-  hsp_stream_free(s);
+    st = hsp_jstream_end(s);
+  hsp_jstream_free(s);
   return st;
 }
 
@@ -467,35 +404,64 @@ hrsync_status hb_probe_roster(hrsync_conn *c)
 ** root.id is every record's key and not checked. */
 static void declare_withheld(hrsync_conn *c, const emit_ctx *e)
 {
-  size_t i, n = json_object_array_length(e->fields);
+  size_t i;
   if(!e->n || !HRSYNC_HOST_HAS(c->hh.h, field_withheld))
     return;
-  for(i = 0; i < n; i++) {
-    const char *id =
-        json_object_get_string(json_object_array_get_idx(e->fields, i));
-    if(!e->present[i] && strcmp(id, "root.id"))
-      c->hh.h->field_withheld(c->hh.ctx, id,
+  for(i = 0; i < e->n_wants; i++)
+    if(!e->present[i] && strcmp(e->wants[i].id, "root.id"))
+      c->hh.h->field_withheld(c->hh.ctx, e->wants[i].id,
                               "no employee carried it: the service user's "
                               "permission group may not see it (Settings > "
                               "Permission groups > the field's category)");
-  }
+}
+
+/* Resolves the search body's fields once, and the buffers an employee
+** needs. */
+static hrsync_status emit_init(emit_ctx *e, json_object *fields)
+{
+  size_t i, n = json_object_array_length(fields);
+  e->n_wants = n;
+  e->wants = calloc(n + 1, sizeof(hb_want));
+  e->sc.pb = printbuf_new();
+  e->sc.js = printbuf_new();
+  e->sg.vals = printbuf_new();
+  e->present = calloc(n + 1, 1);
+  e->sg.field = calloc(n + 1, sizeof(size_t));
+  e->sg.off = calloc(n + 1, sizeof(size_t));
+  /* Three names a field, root.id's and "humanReadable". */
+  e->at_emp = calloc(3 * n + 4, sizeof(*e->at_emp));
+  e->at_hr = calloc(3 * n + 4, sizeof(*e->at_hr));
+  if(!e->wants || !e->sc.pb || !e->sc.js || !e->sg.vals || !e->present ||
+     !e->sg.field || !e->sg.off || !e->at_emp || !e->at_hr ||
+     hb_names_init(&e->names, 3 * n + 4))
+    return HRSYNC_E_NOMEM;
+  for(i = 0; i < n; i++)
+    hb_want_init(&e->wants[i], &e->names, e->c,
+                 json_object_get_string(json_object_array_get_idx(fields, i)));
+  hb_want_init(&e->key, &e->names, e->c, "root.id");
+  e->hr_name = hb_names_add(&e->names, "humanReadable", 13);
+  return HRSYNC_OK;
 }
 
 static void emit_free(emit_ctx *e)
 {
+  hb_names_free(&e->names);
+  free(e->at_emp);
+  free(e->at_hr);
+  free(e->wants);
   free(e->present);
   free(e->sg.field);
   free(e->sg.off);
   printbuf_free(e->sg.vals);
   printbuf_free(e->waiting);
-  printbuf_free(e->pb);
+  printbuf_free(e->sc.pb);
+  printbuf_free(e->sc.js);
 }
 
 hrsync_status hb_next_page(hrsync_conn *c, int *has_more)
 {
-  json_object *body = NULL;
+  json_object *body = NULL, *fields = NULL;
   emit_ctx e;
-  size_t n;
   hrsync_status st;
 
   *has_more = 0;
@@ -506,19 +472,12 @@ hrsync_status hb_next_page(hrsync_conn *c, int *has_more)
   st = hb_schema_load(c);
   if(!st)
     st = build_body(c, &body);
+  if(!st) {
+    json_object_object_get_ex(body, "fields", &fields);
+    st = emit_init(&e, fields);
+  }
   if(st)
     goto out;
-  json_object_object_get_ex(body, "fields", &e.fields);
-  n = json_object_array_length(e.fields) + 1;
-  e.pb = printbuf_new();
-  e.sg.vals = printbuf_new();
-  e.present = calloc(n, 1);
-  e.sg.field = calloc(n, sizeof(size_t));
-  e.sg.off = calloc(n, sizeof(size_t));
-  if(!e.pb || !e.sg.vals || !e.present || !e.sg.field || !e.sg.off) {
-    st = HRSYNC_E_NOMEM;
-    goto out;
-  }
   st = search(c, json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN),
               on_employee, &e);
   if(!st)

@@ -136,13 +136,14 @@ static hrsync_status api_token(hrsync_conn *c)
   return st;
 }
 
-/* GET url with the bearer token and Api-Version; one new token on 401. */
+/* GET url with the bearer token and Api-Version, the body parsed flat into
+** doc; one new token on 401. */
 static hrsync_status api_get(hrsync_conn *c, const char *url, const char *what,
-                             json_object **out)
+                             hsp_jdoc *doc, const hsp_jv **root)
 {
   int attempt;
   hrsync_status st = HRSYNC_OK;
-  *out = NULL;
+  *root = NULL;
   for(attempt = 0; attempt < 2; attempt++) {
     hrsync_kv headers[3] = {{"Accept", "application/json"},
                             {"Authorization", c->auth},
@@ -161,7 +162,7 @@ static hrsync_status api_get(hrsync_conn *c, const char *url, const char *what,
     }
     st = hsp_check_status(&c->hh, resp, what, NULL);
     if(!st)
-      st = hsp_parse_json(&c->hh, resp, what, out);
+      st = hsp_jdoc_parse(&c->hh, doc, what, resp->body, resp->body_len, root);
     return st;
   }
   return st;
@@ -170,14 +171,16 @@ static hrsync_status api_get(hrsync_conn *c, const char *url, const char *what,
 hrsync_status lc_api_authenticate(hrsync_conn *c)
 {
   char url[1024];
-  json_object *root = NULL;
-  hrsync_status st = api_token(c);
+  const hsp_jv *root;
+  hrsync_status st = lc_docs_ready(c);
+  if(!st)
+    st = api_token(c);
   if(!st)
     st = hsp_url(&c->hh, url, sizeof(url), c->base,
                  LC_API_EMPLOYEES "?limit=1");
   if(!st)
-    st = api_get(c, url, "GET " LC_API_EMPLOYEES " (authenticate)", &root);
-  json_object_put(root);
+    st = api_get(c, url, "GET " LC_API_EMPLOYEES " (authenticate)", c->docs[0],
+                 &root);
   return st;
 }
 
@@ -282,67 +285,90 @@ static hrsync_status put(hrsync_conn *c, const char *id, const char *v)
   return st;
 }
 
-static hrsync_status emit_employee(hrsync_conn *c, json_object *e, size_t i)
+/* put(id, text of scalar v). */
+static hrsync_status put_jv(hrsync_conn *c, const char *id, const hsp_jv *v)
+{
+  char tmp[64];
+  return put(c, id, hsp_jv_text(v, tmp, sizeof(tmp), NULL));
+}
+
+/* birthDay {day, month}, applicableEmployment {id, type, url}: key.sub for
+** each scalar. */
+static hrsync_status emit_nested(hrsync_conn *c, const char *key,
+                                 const hsp_jv *v)
+{
+  char sub[300];
+  const hsp_jv *m;
+  hrsync_status st = HRSYNC_OK;
+  for(m = hsp_jv_first(v); !st && m; m = hsp_jv_next(v, m)) {
+    hsp_jv_type k = hsp_jv_kind(m);
+    if(!*m->key || !strcmp(m->key, "url") || !strcmp(m->key, "type") ||
+       k == HSP_JV_OBJECT || k == HSP_JV_ARRAY)
+      continue;
+    snprintf(sub, sizeof(sub), "%s.%s", key, m->key);
+    st = put_jv(c, sub, m);
+  }
+  return st;
+}
+
+/* The status as json-c's json_object_get_string reads a scalar: a number
+** as it was sent, null NULL. */
+static const char *status_word(const hsp_jv *v, char *tmp, size_t cap)
+{
+  return hsp_jv_kind(v) == HSP_JV_DOUBLE ? v->text
+                                         : hsp_jv_text(v, tmp, cap, NULL);
+}
+
+/* One member of an employee. */
+static hrsync_status emit_member(hrsync_conn *c, const char *key,
+                                 const hsp_jv *v)
+{
+  char tmp[64];
+  hrsync_status st;
+  if(!strcmp(key, "links") || !strcmp(key, "url") || !strcmp(key, "type") ||
+     !strcmp(key, "portrait") || hsp_jv_kind(v) == HSP_JV_ARRAY)
+    return HRSYNC_OK;
+  if(hsp_jv_kind(v) == HSP_JV_OBJECT)
+    return emit_nested(c, key, v);
+  if(!strcmp(key, "status")) {
+    st = put_jv(c, "employeeStatus", v);
+    if(!st)
+      st = put(c, "status", v3_status(status_word(v, tmp, sizeof(tmp))));
+    return st;
+  }
+  st = put_jv(c, key, v);
+  /* The v3 names a v3 config maps. */
+  if(!st && !strcmp(key, "givenName"))
+    st = put_jv(c, "firstName", v);
+  else if(!st && !strcmp(key, "familyName"))
+    st = put_jv(c, "lastName", v);
+  else if(!st && !strcmp(key, "email"))
+    st = put_jv(c, "mail", v);
+  return st;
+}
+
+static hrsync_status emit_employee(hrsync_conn *c, const hsp_jv *e, size_t i)
 {
   const hrsync_host *h = c->hh.h;
-  json_object *idv;
-  char idbuf[64], tmp[64], sub[300];
+  const hsp_jv *idv = hsp_jv_get(e, "id"), *m;
+  char idbuf[64];
   const char *id = NULL;
   hrsync_status st;
 
-  if(json_object_object_get_ex(e, "id", &idv))
-    id = hsp_json_text(idv, idbuf, sizeof(idbuf));
+  if(idv)
+    id = hsp_jv_text(idv, idbuf, sizeof(idbuf), c->tpb);
   if(!id || !*id)
     return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
                          "GET " LC_API_EMPLOYEES ": items[%zu] has no id", i);
   if((st = hsp_wanted_load(&c->hh, &c->want)))
     return st;
   st = h->record_begin(c->hh.ctx, id);
-  {
-    json_object_object_foreach(e, key, v)
-    {
-      if(st)
-        break;
-      if(!*key) {
-        lc_warn_empty_key(c, LC_API_EMPLOYEES);
-        continue;
-      }
-      if(!strcmp(key, "links") || !strcmp(key, "url") ||
-         !strcmp(key, "type") || !strcmp(key, "portrait") ||
-         json_object_is_type(v, json_type_array))
-        continue;
-      if(json_object_is_type(v, json_type_object)) {
-        /* birthDay {day, month}, applicableEmployment {id, type, url}. */
-        json_object_object_foreach(v, k2, v2)
-        {
-          if(!*k2 || !strcmp(k2, "url") || !strcmp(k2, "type") ||
-             json_object_is_type(v2, json_type_object) ||
-             json_object_is_type(v2, json_type_array))
-            continue;
-          snprintf(sub, sizeof(sub), "%s.%s", key, k2);
-          st = put(c, sub, hsp_json_text(v2, tmp, sizeof(tmp)));
-          if(st)
-            break;
-        }
-        continue;
-      }
-      if(!strcmp(key, "status")) {
-        st = put(c, "employeeStatus", hsp_json_text(v, tmp, sizeof(tmp)));
-        if(!st)
-          st = put(c, "status", v3_status(json_object_get_string(v)));
-        continue;
-      }
-      st = put(c, key, hsp_json_text(v, tmp, sizeof(tmp)));
-      if(st)
-        break;
-      /* The v3 names a v3 config maps. */
-      if(!strcmp(key, "givenName"))
-        st = put(c, "firstName", hsp_json_text(v, tmp, sizeof(tmp)));
-      else if(!strcmp(key, "familyName"))
-        st = put(c, "lastName", hsp_json_text(v, tmp, sizeof(tmp)));
-      else if(!strcmp(key, "email"))
-        st = put(c, "mail", hsp_json_text(v, tmp, sizeof(tmp)));
+  for(m = hsp_jv_first(e); !st && m; m = hsp_jv_next(e, m)) {
+    if(!*m->key) {
+      lc_warn_empty_key(c, LC_API_EMPLOYEES);
+      continue;
     }
+    st = emit_member(c, m->key, m);
   }
   if(!st)
     st = h->record_end(c->hh.ctx);
@@ -368,13 +394,15 @@ hrsync_status lc_api_next_page(hrsync_conn *c, int *has_more)
 {
   char first[1200];
   const char *url = c->next_url;
-  json_object *root = NULL, *items, *href, *total;
+  const hsp_jv *root = NULL, *items, *e, *total;
   hrsync_status st;
   size_t i, n;
 
   *has_more = 0;
   if(c->done)
     return HRSYNC_OK;
+  if((st = lc_docs_ready(c)) != HRSYNC_OK)
+    return st;
   if(!c->api_started) {
     st = hsp_url(&c->hh, first, sizeof(first), c->base,
                  LC_API_EMPLOYEES "?include=links,totalCount&limit=%d"
@@ -386,31 +414,25 @@ hrsync_status lc_api_next_page(hrsync_conn *c, int *has_more)
     c->api_started = 1;
     api_withheld(c);
   }
-  st = api_get(c, url, "GET " LC_API_EMPLOYEES, &root);
+  st = api_get(c, url, "GET " LC_API_EMPLOYEES, c->docs[0], &root);
   if(st)
     return st;
-  if(!json_object_object_get_ex(root, "items", &items) ||
-     !json_object_is_type(items, json_type_array)) {
-    json_object_put(root);
+  items = hsp_jv_get(root, "items");
+  if(hsp_jv_kind(items) != HSP_JV_ARRAY)
     return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                          "GET " LC_API_EMPLOYEES ": \"items\" is missing or "
                          "not an array");
-  }
+  total = hsp_jv_get(root, "totalCount");
   if(!c->total_said && HRSYNC_HOST_HAS(c->hh.h, roster_total) &&
-     json_object_object_get_ex(root, "totalCount", &total) &&
-     json_object_is_type(total, json_type_int) &&
-     json_object_get_int64(total) >= 0) {
+     hsp_jv_kind(total) == HSP_JV_INT && hsp_jv_int(total) >= 0) {
     c->total_said = 1;
-    c->hh.h->roster_total(c->hh.ctx, (uint64_t)json_object_get_int64(total));
+    c->hh.h->roster_total(c->hh.ctx, (uint64_t)hsp_jv_int(total));
   }
-  n = json_object_array_length(items);
-  for(i = 0; !st && i < n; i++)
-    st = emit_employee(c, json_object_array_get_idx(items, i), i);
-  href = hsp_json_path(root, "links.next.href");
+  n = hsp_jv_count(items);
+  for(e = hsp_jv_first(items), i = 0; !st && e; e = hsp_jv_next(items, e), i++)
+    st = emit_employee(c, e, i);
   if(!st) {
-    const char *h = json_object_is_type(href, json_type_string)
-                        ? json_object_get_string(href)
-                        : NULL;
+    const char *h = hsp_jv_string(hsp_jv_path(root, "links.next.href"));
     size_t nb = strlen(c->base);
     char *next = NULL;
     if(h && *h && n) {
@@ -431,7 +453,6 @@ hrsync_status lc_api_next_page(hrsync_conn *c, int *has_more)
     if(!next)
       c->done = 1;
   }
-  json_object_put(root);
   *has_more = !st && !c->done;
   return st;
 }

@@ -19,7 +19,6 @@
 */
 #include "lucca.h"
 
-#include <json-c/printbuf.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -171,11 +170,11 @@ hrsync_status lc_lookups_load(hrsync_conn *c)
   return st;
 }
 
-const char *lc_nationality(const hrsync_conn *c, json_object *idv)
+const char *lc_nationality(hrsync_conn *c, const hsp_jv *idv)
 {
   json_object *name;
   char tmp[64];
-  const char *id = hsp_json_text(idv, tmp, sizeof(tmp));
+  const char *id = hsp_jv_text(idv, tmp, sizeof(tmp), c->tpb);
   if(!id || !c->nationalities ||
      !json_object_object_get_ex(c->nationalities, id, &name))
     return NULL;
@@ -184,7 +183,7 @@ const char *lc_nationality(const hrsync_conn *c, json_object *idv)
 
 /* The label of list entry v of custom field key, or NULL. */
 static const char *entry_label(const hrsync_conn *c, const char *key,
-                               json_object *v)
+                               const hsp_jv *v)
 {
   json_object *map, *name;
   char tmp[64];
@@ -192,94 +191,62 @@ static const char *entry_label(const hrsync_conn *c, const char *key,
   if(!c->ext_labels || !json_object_object_get_ex(c->ext_labels, key, &map) ||
      !map)
     return NULL;
-  if(!json_object_is_type(v, json_type_int) &&
-     !json_object_is_type(v, json_type_string))
+  if(hsp_jv_kind(v) != HSP_JV_INT && hsp_jv_kind(v) != HSP_JV_STRING)
     return NULL;
-  id = hsp_json_text(v, tmp, sizeof(tmp));
+  id = hsp_jv_text(v, tmp, sizeof(tmp), NULL);
   if(!id || !json_object_object_get_ex(map, id, &name))
     return NULL;
   return json_object_get_string(name);
 }
 
-/* acc[fid] += text (joined with ", "); text NULL only makes it exist. */
-static hrsync_status acc_add(json_object *acc, const char *fid,
-                             const char *text)
-{
-  json_object *cur;
-  struct printbuf *pb;
-  hrsync_status st;
-  if(!json_object_object_get_ex(acc, fid, &cur) || !cur) {
-    if(!text && json_object_object_get_ex(acc, fid, NULL))
-      return HRSYNC_OK;
-    return json_object_object_add(
-               acc, fid, text && *text ? json_object_new_string(text) : NULL)
-               ? HRSYNC_E_NOMEM
-               : HRSYNC_OK;
-  }
-  if(!text || !*text)
-    return HRSYNC_OK;
-  if(!(pb = printbuf_new()))
-    return HRSYNC_E_NOMEM;
-  st = hsp_join(pb, json_object_get_string(cur));
-  if(!st)
-    st = hsp_join(pb, text);
-  if(!st && json_object_object_add(acc, fid, json_object_new_string(pb->buf)))
-    st = HRSYNC_E_NOMEM;
-  printbuf_free(pb);
-  return st;
-}
-
-static hrsync_status lc_ext_walk(hrsync_conn *c, json_object *acc,
-                                 const char *fid, const char *key,
-                                 json_object *v, int depth, int keys_only)
+static hrsync_status lc_ext_walk(hrsync_conn *c, lc_acc *acc, const char *fid,
+                                 const char *key, const hsp_jv *v, int depth,
+                                 int keys_only)
 {
   char tmp[64], sub[512];
   hrsync_status st = HRSYNC_OK;
-  json_object *inner;
+  const hsp_jv *inner, *e;
 
   if(depth > 8)
-    return acc_add(acc, fid, NULL); /* deeper than any Lucca composite */
-  if(json_object_is_type(v, json_type_object) &&
-     json_object_object_get_ex(v, "value", &inner))
+    return lc_acc_add(acc, fid, NULL); /* deeper than any Lucca composite */
+  if((inner = hsp_jv_get(v, "value")) != NULL)
     v = inner;
-  if(!v)
-    return acc_add(acc, fid, NULL);
-  if(json_object_is_type(v, json_type_array)) {
-    size_t i, n = json_object_array_length(v);
-    st = acc_add(acc, fid, NULL);
-    for(i = 0; !st && i < n; i++)
-      st = lc_ext_walk(c, acc, fid, key, json_object_array_get_idx(v, i),
-                       depth + 1, keys_only);
+  switch(hsp_jv_kind(v)) {
+  case HSP_JV_NULL:
+    return lc_acc_add(acc, fid, NULL);
+  case HSP_JV_ARRAY:
+    st = lc_acc_add(acc, fid, NULL);
+    for(e = hsp_jv_first(v); !st && e; e = hsp_jv_next(v, e))
+      st = lc_ext_walk(c, acc, fid, key, e, depth + 1, keys_only);
     return st;
-  }
-  if(json_object_is_type(v, json_type_object)) {
+  case HSP_JV_OBJECT:
     /* A composite: one sub-field per nested e_ property. */
-    json_object_object_foreach(v, k, val)
-    {
-      if(!*k) {
+    for(e = hsp_jv_first(v); !st && e; e = hsp_jv_next(v, e)) {
+      if(!*e->key) {
         lc_warn_empty_key(c, "extendedData");
         continue;
       }
       /* A path that does not fit is never cut into another field's id. */
-      if((size_t)snprintf(sub, sizeof(sub), "%s.%s", fid, k) >= sizeof(sub)) {
+      if((size_t)snprintf(sub, sizeof(sub), "%s.%s", fid, e->key) >=
+         sizeof(sub)) {
         hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_WARN,
                     "extendedData: a sub-field id longer than %zu bytes "
                     "under %.64s... skipped",
                     sizeof(sub) - 1, fid);
         continue;
       }
-      st = lc_ext_walk(c, acc, sub, k, val, depth + 1, keys_only);
-      if(st)
-        break;
+      st = lc_ext_walk(c, acc, sub, e->key, e, depth + 1, keys_only);
     }
     return st;
+  default:
+    break;
   }
   if(keys_only)
-    return acc_add(acc, fid, NULL);
+    return lc_acc_add(acc, fid, NULL);
   {
     const char *label = entry_label(c, key, v);
-    return acc_add(acc, fid,
-                   label ? label : hsp_json_text(v, tmp, sizeof(tmp)));
+    return lc_acc_add(acc, fid,
+                      label ? label : hsp_jv_text(v, tmp, sizeof(tmp), NULL));
   }
 }
 
@@ -298,25 +265,23 @@ static int wants_ext(const hrsync_conn *c, const char *key)
   return 0;
 }
 
-hrsync_status lc_ext_flatten(hrsync_conn *c, json_object *ext,
-                             json_object *acc, int keys_only)
+hrsync_status lc_ext_flatten(hrsync_conn *c, const hsp_jv *ext, lc_acc *acc,
+                             int keys_only)
 {
   char fid[512];
+  const hsp_jv *m;
   hrsync_status st = HRSYNC_OK;
-  if(!json_object_is_type(ext, json_type_object))
+  if(hsp_jv_kind(ext) != HSP_JV_OBJECT)
     return HRSYNC_OK;
-  json_object_object_foreach(ext, key, val)
-  {
-    if(!*key) {
+  for(m = hsp_jv_first(ext); !st && m; m = hsp_jv_next(ext, m)) {
+    if(!*m->key) {
       lc_warn_empty_key(c, "extendedData");
       continue;
     }
-    if(!keys_only && !wants_ext(c, key))
+    if(!keys_only && !wants_ext(c, m->key))
       continue; /* no label lookups for a field nobody uses */
-    snprintf(fid, sizeof(fid), "extendedData.%s", key);
-    st = lc_ext_walk(c, acc, fid, key, val, 0, keys_only);
-    if(st)
-      break;
+    snprintf(fid, sizeof(fid), "extendedData.%s", m->key);
+    st = lc_ext_walk(c, acc, fid, m->key, m, 0, keys_only);
   }
   return st;
 }

@@ -11,7 +11,6 @@
 */
 #include "lucca.h"
 
-#include <json-c/printbuf.h>
 #include <string.h>
 
 #define T HRSYNC_FIELD_TEXT
@@ -67,58 +66,48 @@ static const hrsync_field_def lc_fields[] = {
 static hrsync_status lc_discover(hrsync_conn *c)
 {
   static const char what[] = "GET " LC_USERS " (extendedData fields)";
-  json_object *root, *items, *seen;
+  const hsp_jv *root, *items, *u;
+  hsp_jdoc *doc = hsp_jdoc_new();
+  lc_acc seen = {0};
   const char *w;
-  hrsync_status st;
-  size_t i, n;
+  hrsync_status st = doc ? HRSYNC_OK : HRSYNC_E_NOMEM;
+  size_t i;
 
-  st = lc_get(c,
-              LC_USERS "?fields=id,extendedData&formerEmployees=true"
-                       "&paging=0,1000",
-              what, &root);
   if(!st)
-    st = lc_items(c, root, what, &items);
+    st = lc_get_jv(c,
+                   LC_USERS "?fields=id,extendedData&formerEmployees=true"
+                            "&paging=0,1000",
+                   what, doc, &root);
+  if(!st)
+    st = lc_items_jv(c, root, what, &items);
   if(st) {
-    json_object_put(root);
+    hsp_jdoc_free(doc);
     return st;
-  }
-  seen = json_object_new_object();
-  if(!seen) {
-    json_object_put(root);
-    return HRSYNC_E_NOMEM;
   }
   /* Every flattened id any user on the page has (composites give one
   ** per sub-property), described once. */
-  n = json_object_array_length(items);
-  for(i = 0; !st && i < n; i++) {
-    json_object *ext;
-    if(json_object_object_get_ex(json_object_array_get_idx(items, i),
-                                 "extendedData", &ext))
-      st = lc_ext_flatten(c, ext, seen, 1);
+  for(u = hsp_jv_first(items); !st && u; u = hsp_jv_next(items, u)) {
+    const hsp_jv *ext = hsp_jv_get(u, "extendedData");
+    if(ext)
+      st = lc_ext_flatten(c, ext, &seen, 1);
   }
-  if(!st) {
-    json_object_object_foreach(seen, id, val)
-    {
-      char label[600];
-      hrsync_field_def d;
-      (void)val;
-      snprintf(label, sizeof(label), "Custom field %s", id + 13);
-      memset(&d, 0, sizeof(d));
-      d.struct_size = sizeof(d);
-      d.type = HRSYNC_FIELD_TEXT;
-      d.id = id;
-      d.label = label;
-      st = c->hh.h->field(c->hh.ctx, &d);
-      if(st)
-        break;
-    }
+  for(i = 0; !st && i < lc_acc_count(&seen); i++) {
+    const char *id = lc_acc_id(&seen, i);
+    char label[600];
+    hrsync_field_def d;
+    snprintf(label, sizeof(label), "Custom field %s", id + 13);
+    memset(&d, 0, sizeof(d));
+    d.struct_size = sizeof(d);
+    d.type = HRSYNC_FIELD_TEXT;
+    d.id = id;
+    d.label = label;
+    st = c->hh.h->field(c->hh.ctx, &d);
   }
   /* A custom field the config names but nobody on the first page has set
   ** still exists: describe it rather than have the config refused. */
   for(i = 0; !st && (w = c->hh.h->wanted_field(c->hh.ctx, i)) != NULL; i++) {
     hrsync_field_def d;
-    if(strncmp(w, "extendedData.", 13) || !w[13] ||
-       json_object_object_get_ex(seen, w, NULL))
+    if(strncmp(w, "extendedData.", 13) || !w[13] || lc_acc_has(&seen, w))
       continue;
     memset(&d, 0, sizeof(d));
     d.struct_size = sizeof(d);
@@ -127,8 +116,8 @@ static hrsync_status lc_discover(hrsync_conn *c)
     d.label = "Custom field (not seen on the first page of users)";
     st = c->hh.h->field(c->hh.ctx, &d);
   }
-  json_object_put(seen);
-  json_object_put(root);
+  lc_acc_free(&seen);
+  hsp_jdoc_free(doc);
   return st;
 }
 

@@ -10,6 +10,7 @@
 */
 #include "lucca.h"
 
+#include <json-c/printbuf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -63,6 +64,46 @@ hrsync_status lc_get(hrsync_conn *c, const char *path_and_query,
   return hsp_call_json(&c->hh, &req, what, out);
 }
 
+hrsync_status lc_get_jv(hrsync_conn *c, const char *path_and_query,
+                        const char *what, hsp_jdoc *doc, const hsp_jv **root)
+{
+  char url[2048];
+  hrsync_kv headers[2] = {{"Accept", "application/json"},
+                          {"Authorization", c->auth}};
+  hrsync_http_request req;
+  hrsync_status st;
+
+  *root = NULL;
+  st = hsp_url(&c->hh, url, sizeof(url), c->base, "%s", path_and_query);
+  if(st)
+    return st;
+  hsp_request(&req, "GET", url, headers, 2);
+  return hsp_call_jv(&c->hh, &req, what, doc, root);
+}
+
+hrsync_status lc_docs_ready(hrsync_conn *c)
+{
+  size_t i;
+  for(i = 0; i < HSP_MANY_BATCH; i++)
+    if(!c->docs[i] && !(c->docs[i] = hsp_jdoc_new()))
+      return HRSYNC_E_NOMEM;
+  if(!c->pb && !(c->pb = printbuf_new()))
+    return HRSYNC_E_NOMEM;
+  if(!c->tpb && !(c->tpb = printbuf_new()))
+    return HRSYNC_E_NOMEM;
+  return HRSYNC_OK;
+}
+
+/* lc_items' refusal: the member that is not there (data, or 1 for
+** data.items). */
+static hrsync_status items_refused(hrsync_conn *c, const char *what, int inner)
+{
+  return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
+                       inner ? "%s: \"data.items\" is missing or not an array"
+                             : "%s: \"data\" is missing or not an object",
+                       what);
+}
+
 hrsync_status lc_items(hrsync_conn *c, json_object *root, const char *what,
                        json_object **items)
 {
@@ -71,14 +112,26 @@ hrsync_status lc_items(hrsync_conn *c, json_object *root, const char *what,
   if(!json_object_is_type(root, json_type_object) ||
      !json_object_object_get_ex(root, "data", &data) ||
      !json_object_is_type(data, json_type_object))
-    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                         "%s: \"data\" is missing or not an object", what);
+    return items_refused(c, what, 0);
   if(!json_object_object_get_ex(data, "items", items) ||
      !json_object_is_type(*items, json_type_array)) {
     *items = NULL;
-    return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
-                         "%s: \"data.items\" is missing or not an array",
-                         what);
+    return items_refused(c, what, 1);
+  }
+  return HRSYNC_OK;
+}
+
+hrsync_status lc_items_jv(hrsync_conn *c, const hsp_jv *root, const char *what,
+                          const hsp_jv **items)
+{
+  const hsp_jv *data = hsp_jv_get(root, "data");
+  *items = NULL;
+  if(hsp_jv_kind(data) != HSP_JV_OBJECT)
+    return items_refused(c, what, 0);
+  *items = hsp_jv_get(data, "items");
+  if(hsp_jv_kind(*items) != HSP_JV_ARRAY) {
+    *items = NULL;
+    return items_refused(c, what, 1);
   }
   return HRSYNC_OK;
 }
@@ -169,13 +222,19 @@ static hrsync_status lc_open(const hrsync_host *host, hrsync_host_ctx *ctx,
 
 static void lc_close(hrsync_conn *c)
 {
+  size_t i;
   if(!c)
     return;
   memset(c->auth, 0, sizeof(c->auth));
   memset(c->secret, 0, sizeof(c->secret));
   free(c->next_url);
-  while(c->next_ahead < c->n_ahead)
-    json_object_put(c->ahead[c->next_ahead++]);
+  for(i = 0; i < HSP_MANY_BATCH; i++)
+    hsp_jdoc_free(c->docs[i]);
+  if(c->pb)
+    printbuf_free(c->pb);
+  if(c->tpb)
+    printbuf_free(c->tpb);
+  lc_acc_free(&c->ext);
   json_object_put(c->nationalities);
   json_object_put(c->ext_labels);
   hsp_wanted_free(&c->want);

@@ -75,10 +75,10 @@ static hrsync_status fields_param(hrsync_conn *c, struct printbuf *list)
 }
 
 /* active / former / future from the contract dates (YYYY-MM-DD...). */
-static const char *derived_status(const hrsync_conn *c, json_object *u)
+static const char *derived_status(const hrsync_conn *c, const hsp_jv *u)
 {
-  const char *start = hsp_json_str(u, "dtContractStart");
-  const char *end = hsp_json_str(u, "dtContractEnd");
+  const char *start = hsp_jv_str(u, "dtContractStart");
+  const char *end = hsp_jv_str(u, "dtContractEnd");
   if(start && strlen(start) >= 10 && strncmp(start, c->today, 10) > 0)
     return "future";
   if(end && strlen(end) >= 10 && strncmp(end, c->today, 10) < 0)
@@ -89,7 +89,7 @@ static const char *derived_status(const hrsync_conn *c, json_object *u)
 /* Sets "prefix.sub" = NULL for every wanted field under prefix: the
 ** member came back null (or, for extendedData.e_x, the custom field has
 ** no value), which is empty, not withheld. */
-static hrsync_status null_wanted(hrsync_conn *c, json_object *obj,
+static hrsync_status null_wanted(hrsync_conn *c, const hsp_jv *obj,
                                  const char *prefix)
 {
   size_t i, n = strlen(prefix);
@@ -98,7 +98,7 @@ static hrsync_status null_wanted(hrsync_conn *c, json_object *obj,
     const char *w = c->want.ids[i];
     if(strncmp(w, prefix, n) || w[n] != '.')
       continue;
-    if(obj && json_object_object_get_ex(obj, w + n + 1, NULL))
+    if(hsp_jv_get(obj, w + n + 1))
       continue; /* already set from its value */
     st = c->hh.h->record_set(c->hh.ctx, w, NULL);
   }
@@ -108,58 +108,66 @@ static hrsync_status null_wanted(hrsync_conn *c, json_object *obj,
 /* extendedData, flattened (ext.c): every wanted id it yields is set, then
 ** every wanted extendedData field it lacks is set empty (the custom field
 ** has no value for this user: empty, not withheld). */
-static hrsync_status emit_ext(hrsync_conn *c, json_object *ext)
+static hrsync_status emit_ext(hrsync_conn *c, const hsp_jv *ext)
 {
-  json_object *acc;
+  lc_acc *acc = &c->ext;
   size_t i;
   hrsync_status st;
   if(!hsp_wanted_prefix(&c->want, "extendedData."))
     return HRSYNC_OK;
-  if(!(acc = json_object_new_object()))
-    return HRSYNC_E_NOMEM;
+  lc_acc_reset(acc);
   st = lc_ext_flatten(c, ext, acc, 0);
-  if(!st) {
-    json_object_object_foreach(acc, id, val)
-    {
-      if(!hsp_wanted_has(&c->want, id))
-        continue; /* a sub-field of a composite the config does not use */
-      st = c->hh.h->record_set(c->hh.ctx, id,
-                               val ? json_object_get_string(val) : NULL);
-      if(st)
-        break;
-    }
+  for(i = 0; !st && i < lc_acc_count(acc); i++) {
+    const char *id = lc_acc_id(acc, i);
+    if(!hsp_wanted_has(&c->want, id))
+      continue; /* a sub-field of a composite the config does not use */
+    st = c->hh.h->record_set(c->hh.ctx, id, lc_acc_value(acc, i));
   }
   for(i = 0; !st && i < c->want.n; i++) {
     const char *w = c->want.ids[i];
-    if(!strncmp(w, "extendedData.", 13) &&
-       !json_object_object_get_ex(acc, w, NULL))
+    if(!strncmp(w, "extendedData.", 13) && !lc_acc_has(acc, w))
       st = c->hh.h->record_set(c->hh.ctx, w, NULL);
   }
-  json_object_put(acc);
   return st;
+}
+
+static int is_container(const hsp_jv *v)
+{
+  hsp_jv_type k = hsp_jv_kind(v);
+  return k == HSP_JV_OBJECT || k == HSP_JV_ARRAY;
+}
+
+/* host->record_set(id, text of v); a nested value's JSON goes through
+** c->tpb. */
+static hrsync_status set_text(hrsync_conn *c, const char *id, const hsp_jv *v)
+{
+  char tmp[64];
+  const char *text = hsp_jv_text(v, tmp, sizeof(tmp), c->tpb);
+  if(!text && hsp_jv_kind(v) != HSP_JV_NULL)
+    return HRSYNC_E_NOMEM;
+  return c->hh.h->record_set(c->hh.ctx, id, text);
 }
 
 /* A nested object (department, manager, legalEntity...) as key.sub, for
 ** the sub-fields the config uses. */
 static hrsync_status emit_object(hrsync_conn *c, const char *key,
-                                 json_object *obj)
+                                 const hsp_jv *obj)
 {
-  char id[256], tmp[64];
+  char id[256];
   size_t klen = strlen(key);
+  const hsp_jv *val;
   hrsync_status st = HRSYNC_OK;
-  json_object_object_foreach(obj, sub, val)
-  {
-    size_t slen;
+  for(val = hsp_jv_first(obj); val && !st; val = hsp_jv_next(obj, val)) {
+    const char *sub = val->key;
+    size_t slen = val->key_len;
     if(!*sub) {
       lc_warn_empty_key(c, key);
       continue;
     }
     if(!strcmp(sub, "url"))
       continue; /* a link to the object, not a field */
-    if(json_object_is_type(val, json_type_object) ||
-       json_object_is_type(val, json_type_array))
+    if(is_container(val))
       continue;
-    slen = strlen(sub);
     if(klen + 1 + slen >= sizeof(id))
       continue; /* no field id that long: never cut into another's */
     memcpy(id, key, klen);
@@ -167,109 +175,91 @@ static hrsync_status emit_object(hrsync_conn *c, const char *key,
     memcpy(id + klen + 1, sub, slen + 1);
     if(!hsp_wanted_has(&c->want, id))
       continue;
-    st = c->hh.h->record_set(c->hh.ctx, id,
-                             hsp_json_text(val, tmp, sizeof(tmp)));
-    if(st)
-      break;
+    st = set_text(c, id, val);
   }
   if(!st)
     st = null_wanted(c, obj, key);
   return st;
 }
 
-/* An array member: its items' names or values, joined. */
-static const char *array_text(json_object *arr, char *tmp, size_t cap,
-                              struct printbuf *pb)
+/* An array member: its items' names or values, joined into c->pb. */
+static const char *array_text(hrsync_conn *c, const hsp_jv *arr)
 {
-  size_t i, n = json_object_array_length(arr);
-  printbuf_reset(pb);
-  for(i = 0; i < n; i++) {
-    json_object *it = json_object_array_get_idx(arr, i);
-    const char *s = json_object_is_type(it, json_type_object)
-                        ? hsp_json_str(it, "name")
-                        : hsp_json_text(it, tmp, cap);
+  const hsp_jv *it;
+  char tmp[64];
+  printbuf_reset(c->pb);
+  for(it = hsp_jv_first(arr); it; it = hsp_jv_next(arr, it)) {
+    const char *s = hsp_jv_kind(it) == HSP_JV_OBJECT
+                        ? hsp_jv_str(it, "name")
+                        : hsp_jv_text(it, tmp, sizeof(tmp), c->tpb);
     /* Returns text, not a status: no memory only shortens the list. */
-    (void)hsp_join(pb, s);
+    (void)hsp_join(c->pb, s);
   }
-  return pb->bpos ? pb->buf : NULL;
+  return c->pb->bpos ? c->pb->buf : NULL;
 }
 
 /* nationalityId as it is, and its name as "nationality". */
-static hrsync_status emit_nationality(hrsync_conn *c, json_object *val)
+static hrsync_status emit_nationality(hrsync_conn *c, const hsp_jv *val)
 {
-  char tmp[64];
   hrsync_status st = HRSYNC_OK;
   if(hsp_wanted_has(&c->want, "nationalityId"))
-    st =
-        c->hh.h->record_set(c->hh.ctx, "nationalityId",
-                            val ? hsp_json_text(val, tmp, sizeof(tmp)) : NULL);
+    st = set_text(c, "nationalityId", val);
   if(!st && c->nationalities && hsp_wanted_has(&c->want, "nationality"))
-    st = c->hh.h->record_set(c->hh.ctx, "nationality",
-                             val ? lc_nationality(c, val) : NULL);
+    st = c->hh.h->record_set(c->hh.ctx, "nationality", lc_nationality(c, val));
   return st;
 }
 
 /* One member of a user. */
 static hrsync_status emit_member(hrsync_conn *c, const char *key,
-                                 json_object *val, struct printbuf *pb)
+                                 const hsp_jv *val)
 {
   const hrsync_host *h = c->hh.h;
-  char tmp[64];
   hrsync_status st = HRSYNC_OK;
+  hsp_jv_type k = hsp_jv_kind(val);
   if(!strcmp(key, "extendedData"))
     return emit_ext(c, val);
   if(!strcmp(key, "nationalityId"))
     return emit_nationality(c, val);
-  if(json_object_is_type(val, json_type_object))
+  if(k == HSP_JV_OBJECT)
     return emit_object(c, key, val);
   if(!hsp_wanted_has(&c->want, key))
-    return val ? HRSYNC_OK : null_wanted(c, NULL, key);
-  if(json_object_is_type(val, json_type_array))
-    return h->record_set(c->hh.ctx, key,
-                         array_text(val, tmp, sizeof(tmp), pb));
-  if(!val) {
+    return k != HSP_JV_NULL ? HRSYNC_OK : null_wanted(c, NULL, key);
+  if(k == HSP_JV_ARRAY)
+    return h->record_set(c->hh.ctx, key, array_text(c, val));
+  if(k == HSP_JV_NULL) {
     st = h->record_set(c->hh.ctx, key, NULL);
     return st ? st : null_wanted(c, NULL, key);
   }
-  return h->record_set(c->hh.ctx, key, hsp_json_text(val, tmp, sizeof(tmp)));
+  return set_text(c, key, val);
 }
 
-static hrsync_status emit_user(hrsync_conn *c, json_object *u,
-                               const char *what, size_t idx,
-                               struct printbuf *pb)
+static hrsync_status emit_user(hrsync_conn *c, const hsp_jv *u,
+                               const char *what, size_t idx)
 {
   const hrsync_host *h = c->hh.h;
-  json_object *idv = NULL;
+  const hsp_jv *idv = hsp_jv_get(u, "id"), *m;
   char idbuf[64];
   const char *hris_id = NULL;
   hrsync_status st;
 
-  if(json_object_is_type(u, json_type_object) &&
-     json_object_object_get_ex(u, "id", &idv) &&
-     (json_object_is_type(idv, json_type_int) ||
-      json_object_is_type(idv, json_type_string)))
-    hris_id = hsp_json_text(idv, idbuf, sizeof(idbuf));
+  if(hsp_jv_kind(idv) == HSP_JV_INT || hsp_jv_kind(idv) == HSP_JV_STRING)
+    hris_id = hsp_jv_text(idv, idbuf, sizeof(idbuf), NULL);
   if(!hris_id || !*hris_id)
     return hrsync_errorf(h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: data.items[%zu] has no \"id\"", what, idx);
   if((st = hsp_wanted_load(&c->hh, &c->want)))
     return st;
   st = h->record_begin(c->hh.ctx, hris_id);
-  {
-    json_object_object_foreach(u, key, val)
-    {
-      if(st)
-        break;
-      if(!*key) {
-        /* No field can have an empty id: skipping it keeps the SDK
-        ** contract whatever Lucca sends (issue 15, case 8). */
-        lc_warn_empty_key(c, what);
-        continue;
-      }
-      if(!strcmp(key, "status"))
-        continue; /* ours is derived, set below */
-      st = emit_member(c, key, val, pb);
+  for(m = hsp_jv_first(u); m && !st; m = hsp_jv_next(u, m)) {
+    if(!*m->key) {
+      /* No field can have an empty id: skipping it keeps the SDK
+      ** contract whatever Lucca sends (issue 15, case 8). */
+      lc_warn_empty_key(c, what);
+      continue;
     }
+    if(!strcmp(m->key, "status"))
+      continue; /* ours is derived, set below */
+    st = emit_member(c, m->key, m);
   }
   if(!st && hsp_wanted_has(&c->want, "status"))
     st = h->record_set(c->hh.ctx, "status", derived_status(c, u));
@@ -301,10 +291,10 @@ static int since_param(hrsync_conn *c, char *out, size_t cap)
 /* The fields= projection asked for each wanted member; one that no user
 ** of the first page carries at all (not even as null) was dropped by
 ** Lucca: the key's role may not see it. Said once per field (SDK 1.2). */
-static void check_withheld(hrsync_conn *c, json_object *items)
+static void check_withheld(hrsync_conn *c, const hsp_jv *items)
 {
   const hrsync_host *h = c->hh.h;
-  size_t i, j, n = json_object_array_length(items);
+  size_t i;
   const char *w;
   if(!HRSYNC_HOST_HAS(h, field_withheld))
     return;
@@ -312,15 +302,15 @@ static void check_withheld(hrsync_conn *c, json_object *items)
     const char *m = lc_member_of(w);
     char top[256];
     size_t len = strcspn(m, ".");
+    const hsp_jv *u;
     int found = 0;
     if(!strcmp(w, "status") || !len || len >= sizeof(top) ||
        !strncmp(w, "hrsync.", 7))
       continue;
     memcpy(top, m, len);
     top[len] = 0;
-    for(j = 0; !found && j < n; j++)
-      found = json_object_object_get_ex(json_object_array_get_idx(items, j),
-                                        top, NULL);
+    for(u = hsp_jv_first(items); !found && u; u = hsp_jv_next(items, u))
+      found = hsp_jv_get(u, top) != NULL;
     if(!found)
       h->field_withheld(c->hh.ctx, w,
                         "Lucca left it out of the fields= projection: the "
@@ -340,10 +330,9 @@ static int page_path(const hrsync_conn *c, const char *fields,
   return m < 0 || (size_t)m >= cap ? -1 : 0;
 }
 
+/* Forgets the pages read ahead and not used (their documents stay). */
 static void ahead_drop(hrsync_conn *c)
 {
-  while(c->next_ahead < c->n_ahead)
-    json_object_put(c->ahead[c->next_ahead++]);
   c->n_ahead = c->next_ahead = 0;
 }
 
@@ -379,6 +368,26 @@ static hrsync_status ask_count(hrsync_conn *c, const char *since)
   return HRSYNC_OK;
 }
 
+/* n absolute urls in one http_many batch, each answer's status checked
+** and parsed into docs[i] (whats[i] names it in errors), in order, into
+** c->ahead; none kept on error. */
+static hrsync_status many_get_jv(hrsync_conn *c, const char *const *urls,
+                                 const char *const *whats, size_t n)
+{
+  hrsync_kv headers[2] = {{"Accept", "application/json"},
+                          {"Authorization", c->auth}};
+  const hrsync_http_response *resp[HSP_MANY_BATCH];
+  hrsync_status st = hsp_many_get(&c->hh, urls, n, headers, 2, resp);
+  size_t i;
+  for(i = 0; !st && i < n; i++) {
+    st = hsp_check_status(&c->hh, resp[i], whats[i], NULL);
+    if(!st)
+      st = hsp_jdoc_parse(&c->hh, c->docs[i], whats[i], resp[i]->body,
+                          resp[i]->body_len, &c->ahead[i]);
+  }
+  return st;
+}
+
 /* The pages from c->offset on, up to the count or a batch, into
 ** c->ahead: the requests paging one by one would send. */
 static hrsync_status read_ahead(hrsync_conn *c, const char *fields,
@@ -401,7 +410,7 @@ static hrsync_status read_ahead(hrsync_conn *c, const char *fields,
     up[n] = urls[n];
     wp[n] = whats[n];
   }
-  st = hsp_many_get_json(&c->hh, up, n, c->auth, wp, c->ahead);
+  st = many_get_jv(c, up, wp, n);
   if(!st) {
     c->n_ahead = n;
     c->next_ahead = 0;
@@ -409,10 +418,11 @@ static hrsync_status read_ahead(hrsync_conn *c, const char *fields,
   return st;
 }
 
-/* The parsed page at c->offset: read ahead once counted, or one GET. */
+/* The parsed page at c->offset: read ahead once counted, or one GET
+** (into docs[0]: nothing is read ahead then). */
 static hrsync_status fetch(hrsync_conn *c, const char *fields,
                            const char *since, const char *what,
-                           json_object **root)
+                           const hsp_jv **root)
 {
   char path[2048];
   hrsync_status st;
@@ -426,23 +436,22 @@ static hrsync_status fetch(hrsync_conn *c, const char *fields,
       return st;
   }
   if(c->next_ahead < c->n_ahead) {
-    *root = c->ahead[c->next_ahead];
-    c->ahead[c->next_ahead++] = NULL;
+    *root = c->ahead[c->next_ahead++];
     return HRSYNC_OK;
   }
   if(page_path(c, fields, since, c->offset, path, sizeof(path)))
     return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_CONFIG,
                          "%s: too many fields for one request", what);
-  return lc_get(c, path, what, root);
+  return lc_get_jv(c, path, what, c->docs[0], root);
 }
 
 hrsync_status lc_next_page(hrsync_conn *c, int *has_more)
 {
   char what[128];
-  struct printbuf *list = NULL, *pb = NULL;
-  json_object *root = NULL, *items;
+  struct printbuf *list = NULL;
+  const hsp_jv *root = NULL, *items, *u;
   hrsync_status st;
-  size_t i, n;
+  size_t i;
 
   *has_more = 0;
   if(c->done)
@@ -450,12 +459,13 @@ hrsync_status lc_next_page(hrsync_conn *c, int *has_more)
   snprintf(what, sizeof(what), "GET %s paging=%zu,%u", LC_USERS, c->offset,
            LC_PAGE);
   list = printbuf_new();
-  pb = printbuf_new();
-  if(!list || !pb) {
+  if(!list) {
     st = HRSYNC_E_NOMEM;
     goto out;
   }
-  st = lc_lookups_load(c);
+  st = lc_docs_ready(c);
+  if(!st)
+    st = lc_lookups_load(c);
   if(!st)
     st = fields_param(c, list);
   if(!st) {
@@ -467,28 +477,26 @@ hrsync_status lc_next_page(hrsync_conn *c, int *has_more)
       st = fetch(c, list->buf, since, what, &root);
   }
   if(!st)
-    st = lc_items(c, root, what, &items);
+    st = lc_items_jv(c, root, what, &items);
   if(st)
     goto out;
-  n = json_object_array_length(items);
-  if(!c->withheld_checked && n) {
+  if(!c->withheld_checked && hsp_jv_count(items)) {
     c->withheld_checked = 1;
     check_withheld(c, items);
   }
-  for(i = 0; !st && i < n; i++)
-    st = emit_user(c, json_object_array_get_idx(items, i), what, i, pb);
+  for(u = hsp_jv_first(items), i = 0; !st && u; u = hsp_jv_next(items, u), i++)
+    st = emit_user(c, u, what, i);
+  i = hsp_jv_count(items);
   /* v3 sends no total; a short first page is the whole roster. */
-  if(c->offset == 0 && n < LC_PAGE && HRSYNC_HOST_HAS(c->hh.h, roster_total))
-    c->hh.h->roster_total(c->hh.ctx, (uint64_t)n);
-  c->offset += n;
-  if(n < LC_PAGE)
+  if(c->offset == 0 && i < LC_PAGE && HRSYNC_HOST_HAS(c->hh.h, roster_total))
+    c->hh.h->roster_total(c->hh.ctx, (uint64_t)i);
+  c->offset += i;
+  if(i < LC_PAGE)
     c->done = 1;
   *has_more = !st && !c->done;
 out:
   if(st || c->done)
     ahead_drop(c);
   printbuf_free(list);
-  printbuf_free(pb);
-  json_object_put(root);
   return st;
 }

@@ -11,6 +11,7 @@
 */
 #include "personio.h"
 
+#include <json-c/printbuf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,12 +80,17 @@ static hrsync_status psn_open(const hrsync_host *host, hrsync_host_ctx *ctx,
 
 static void psn_close(hrsync_conn *c)
 {
+  size_t i;
   if(!c)
     return;
   hsp_idset_free(&c->seen);
   json_object_put(c->units);
-  while(c->next_ahead < c->n_ahead)
-    json_object_put(c->ahead[c->next_ahead++]);
+  for(i = 0; i < HSP_MANY_BATCH; i++)
+    hsp_jdoc_free(c->docs[i]);
+  if(c->pb)
+    printbuf_free(c->pb);
+  if(c->tpb)
+    printbuf_free(c->tpb);
   hsp_wanted_free(&c->want);
   free(c->next_url);
   if(c->bearer)
@@ -133,6 +139,23 @@ static hrsync_status check_envelope(hrsync_conn *c, json_object *root,
                        n == 401 || n == 403 ? HRSYNC_E_AUTH : HRSYNC_E_HTTP,
                        "%s: Personio error %ld: %s", what, n,
                        msg && *msg ? msg : "(no message)");
+}
+
+/* check_envelope on a flat answer: only a refusal (success false, rare)
+** is turned into json-c to be read. */
+static hrsync_status check_envelope_jv(hrsync_conn *c, const hsp_jv *root,
+                                       const char *what)
+{
+  const hsp_jv *ok = hsp_jv_get(root, "success");
+  json_object *tree;
+  hrsync_status st;
+  if(hsp_jv_kind(ok) != HSP_JV_BOOL || hsp_jv_bool(ok))
+    return HRSYNC_OK;
+  if(!(tree = hsp_jv_json(root)))
+    return HRSYNC_E_NOMEM;
+  st = check_envelope(c, tree, what);
+  json_object_put(tree);
+  return st;
 }
 
 /* A token request's answer, parsed. A refused credential request is an
@@ -311,38 +334,72 @@ hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
   return st;
 }
 
-/* One answer of a batch, as psn_get_url takes a 2xx one. */
+/* Where an answer's body goes: a json-c tree (*json) or, with doc, a
+** flat document (its root in *root). */
+typedef struct psn_sink {
+  json_object **json;
+  hsp_jdoc *doc;
+  const hsp_jv **root;
+} psn_sink;
+
+/* The body parsed into out and its envelope checked; nothing kept on
+** error. */
+static hrsync_status take_body(hrsync_conn *c,
+                               const hrsync_http_response *resp,
+                               const char *what, const psn_sink *out)
+{
+  hrsync_status st;
+  if(out->doc) {
+    st = hsp_jdoc_parse(&c->hh, out->doc, what, resp->body, resp->body_len,
+                        out->root);
+    if(st == HRSYNC_OK &&
+       (st = check_envelope_jv(c, *out->root, what)) != HRSYNC_OK)
+      *out->root = NULL;
+    return st;
+  }
+  st = hsp_parse_json(&c->hh, resp, what, out->json);
+  if(st == HRSYNC_OK &&
+     (st = check_envelope(c, *out->json, what)) != HRSYNC_OK) {
+    json_object_put(*out->json);
+    *out->json = NULL;
+  }
+  return st;
+}
+
+/* One answer taken: its status checked, a rotated token adopted, the body
+** parsed into out. */
 static hrsync_status take_answer(hrsync_conn *c,
                                  const hrsync_http_response *resp,
-                                 const char *what, json_object **out)
+                                 const char *what, const psn_sink *out)
 {
   hrsync_status st = hsp_check_status(&c->hh, resp, what, NULL);
   if(st == HRSYNC_OK)
     st = adopt_noting(c, resp);
   if(st == HRSYNC_OK)
-    st = hsp_parse_json(&c->hh, resp, what, out);
-  if(st == HRSYNC_OK && (st = check_envelope(c, *out, what)) != HRSYNC_OK) {
-    json_object_put(*out);
-    *out = NULL;
-  }
+    st = take_body(c, resp, what, out);
   return st;
 }
 
 static hrsync_status get_url(hrsync_conn *c, const char *url, const char *what,
-                             json_object **out, int first);
+                             const psn_sink *out, int first);
 
 hrsync_status psn_get_many(hrsync_conn *c, const char *const *urls,
                            const char *const *whats, size_t n,
-                           json_object **roots)
+                           hsp_jdoc *const *docs, const hsp_jv **roots)
 {
   hrsync_kv headers[3] = {{"Accept", "application/json"},
                           {"Authorization", NULL},
                           {"X-Personio-App-ID", "HRSYNC"}};
   const hrsync_http_response *resp[HSP_MANY_BATCH];
+  psn_sink sinks[HSP_MANY_BATCH];
   hrsync_status st = HRSYNC_OK;
   size_t i, k = 0;
-  for(i = 0; i < n; i++)
+  for(i = 0; i < n; i++) {
     roots[i] = NULL;
+    sinks[i].json = NULL;
+    sinks[i].doc = docs[i];
+    sinks[i].root = &roots[i];
+  }
   if(!c->bearer)
     st = psn_auth(c);
   if(!st) {
@@ -350,34 +407,32 @@ hrsync_status psn_get_many(hrsync_conn *c, const char *const *urls,
     st = hsp_many_get(&c->hh, urls, n, headers, 3, resp);
   }
   /* The answers in order, while the token holds; a refused or rotated
-  ** token leaves the rest to psn_get_url, one at a time, as without a
+  ** token leaves the rest to get_url, one at a time, as without a
   ** batch. */
   for(; !st && k < n && resp[k]->status != 401 && !c->no_many; k++)
-    st = take_answer(c, resp[k], whats[k], &roots[k]);
+    st = take_answer(c, resp[k], whats[k], &sinks[k]);
   if(!st && k < n && !c->no_many) {
-    st = get_url(c, urls[k], whats[k], &roots[k], 1);
+    st = get_url(c, urls[k], whats[k], &sinks[k], 1);
     k++;
   }
   for(; !st && k < n; k++)
-    st = psn_get_url(c, urls[k], whats[k], &roots[k]);
+    st = get_url(c, urls[k], whats[k], &sinks[k], 0);
   if(st)
-    for(i = 0; i < n; i++) {
-      json_object_put(roots[i]);
+    for(i = 0; i < n; i++)
       roots[i] = NULL;
-    }
   return st;
 }
 
-/* psn_get_url from attempt first: 1 when a batch already got this
-** request's 401 (the token is dropped here, as after a first 401). */
+/* One GET of url into out, from attempt first: 1 when a batch already
+** got this request's 401 (the token is dropped here, as after a first
+** 401). */
 static hrsync_status get_url(hrsync_conn *c, const char *url, const char *what,
-                             json_object **out, int first)
+                             const psn_sink *out, int first)
 {
   hrsync_http_request req;
   const hrsync_http_response *resp = NULL;
   hrsync_status st = HRSYNC_OK;
   int attempt;
-  *out = NULL;
   if(first) {
     hrsync_logf(c->hh.h, c->hh.ctx, HRSYNC_LOG_INFO,
                 "%s: token refused (HTTP 401); authenticating again", what);
@@ -407,24 +462,39 @@ static hrsync_status get_url(hrsync_conn *c, const char *url, const char *what,
       c->bearer = NULL;
       continue;
     }
-    st = hsp_check_status(&c->hh, resp, what, NULL);
-    if(st == HRSYNC_OK)
-      st = adopt_noting(c, resp);
-    if(st == HRSYNC_OK)
-      st = hsp_parse_json(&c->hh, resp, what, out);
-    if(st == HRSYNC_OK && (st = check_envelope(c, *out, what)) != HRSYNC_OK) {
-      json_object_put(*out);
-      *out = NULL;
-    }
+    st = take_answer(c, resp, what, out);
     break;
   }
   return st;
 }
 
+hrsync_status psn_docs_ready(hrsync_conn *c)
+{
+  size_t i;
+  for(i = 0; i < HSP_MANY_BATCH; i++)
+    if(!c->docs[i] && !(c->docs[i] = hsp_jdoc_new()))
+      return HRSYNC_E_NOMEM;
+  if(!c->pb && !(c->pb = printbuf_new()))
+    return HRSYNC_E_NOMEM;
+  if(!c->tpb && !(c->tpb = printbuf_new()))
+    return HRSYNC_E_NOMEM;
+  return HRSYNC_OK;
+}
+
+hrsync_status psn_get_jv(hrsync_conn *c, const char *url, const char *what,
+                         hsp_jdoc *doc, const hsp_jv **root)
+{
+  psn_sink out = {NULL, doc, root};
+  *root = NULL;
+  return get_url(c, url, what, &out, 0);
+}
+
 hrsync_status psn_get_url(hrsync_conn *c, const char *url, const char *what,
                           json_object **out)
 {
-  return get_url(c, url, what, out, 0);
+  psn_sink sink = {out, NULL, NULL};
+  *out = NULL;
+  return get_url(c, url, what, &sink, 0);
 }
 
 static hrsync_status psn_authenticate(hrsync_conn *c)

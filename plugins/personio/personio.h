@@ -1,15 +1,17 @@
 /*
-** Personio connector internals, shared by its three files:
+** Personio connector internals, shared by its four files:
 **   personio.c  descriptor, settings, the token, the request helper
 **   fields.c    the field schema, and the attribute tables roster.c uses
 **   roster.c    GET /v1/company/employees, paged, flattened to records
 **   v2.c        API v2: /v2/persons (cursor) + /v2/persons/{id}/employments
+** Every roster page is parsed flat (hsp_jv.h), not into a json-c tree.
 */
 #ifndef HRSYNC_PERSONIO_H
 #define HRSYNC_PERSONIO_H
 
 #include "hsp.h"
 #include "hsp_idset.h"
+#include "hsp_jv.h"
 #include "hsp_many.h"
 
 /* Employees per page: Personio refuses more since 2025-01-31. */
@@ -38,9 +40,14 @@ struct hrsync_conn {
   int v2_started;          /* v2: the first page was asked for */
   int total_said;          /* roster_total reported */
   json_object *units;      /* v2: {"department": {"<id>": name}, ...} */
-  /* v1 pages read ahead once the total is known (SDK 1.4 http_many). */
-  json_object *ahead[HSP_MANY_BATCH];
+  /* Pages, parsed flat (hsp_jv): docs[i] holds ahead[i], a v1 page read
+  ** ahead once the total is known (SDK 1.4 http_many); docs[0] also the
+  ** page fetched alone (v2: the persons page, docs[1] an employments
+  ** answer). Reused page after page, freed at close. */
+  hsp_jdoc *docs[HSP_MANY_BATCH];
+  const hsp_jv *ahead[HSP_MANY_BATCH];
   size_t n_ahead, next_ahead;
+  struct printbuf *pb, *tpb; /* a list's text; a nested value's text */
   long step;       /* the page size the server used (step of the offset) */
   int no_many;     /* tokens rotate per answer: one request at a time */
   hsp_wanted want; /* the fields a record is built from */
@@ -55,14 +62,22 @@ struct hrsync_conn {
 hrsync_status psn_get(hrsync_conn *c, const char *path, const char *what,
                       json_object **out);
 
-/* psn_get for n absolute urls in one http_many batch (whats[i] names
-** urls[i] in errors); roots[i] are the parsed answers, all NULL on error.
-** After a 401 (one new token) or a rotated token, the rest are fetched
-** one by one (psn_get_url); a rotated token also sets c->no_many, as
-** one-time tokens allow one request at a time. */
+/* The page documents and text buffers, made once. HRSYNC_E_NOMEM. */
+hrsync_status psn_docs_ready(hrsync_conn *c);
+
+/* psn_get for an absolute url, the body parsed flat into doc; *root
+** lives in doc until it is reused. */
+hrsync_status psn_get_jv(hrsync_conn *c, const char *url, const char *what,
+                         hsp_jdoc *doc, const hsp_jv **root);
+
+/* psn_get_jv for n absolute urls in one http_many batch (whats[i] names
+** urls[i] in errors); roots[i] are the parsed answers, in docs[i], all
+** NULL on error. After a 401 (one new token) or a rotated token, the rest
+** are fetched one by one (psn_get_jv); a rotated token also sets
+** c->no_many, as one-time tokens allow one request at a time. */
 hrsync_status psn_get_many(hrsync_conn *c, const char *const *urls,
                            const char *const *whats, size_t n,
-                           json_object **roots);
+                           hsp_jdoc *const *docs, const hsp_jv **roots);
 
 /* psn_get with an absolute URL (a v2 next link). */
 hrsync_status psn_get_url(hrsync_conn *c, const char *url, const char *what,

@@ -15,6 +15,7 @@
 */
 #include "personio.h"
 
+#include <json-c/printbuf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,37 +88,43 @@ static hrsync_status build_query(hrsync_conn *c)
 }
 
 /* The value inside an attribute wrapper; a bare value is its own. *has
-** is 0 when a wrapper carries no value member at all. */
-static json_object *unwrap(json_object *w, int *has)
+** is 0 when a wrapper carries no value member at all. A JSON null is a
+** node of kind HSP_JV_NULL (or NULL): read with hsp_jv_kind. */
+static const hsp_jv *unwrap(const hsp_jv *w, int *has)
 {
-  json_object *v = NULL;
+  const hsp_jv *v;
   *has = 1;
-  if(!json_object_is_type(w, json_type_object) ||
-     json_object_object_get_ex(w, "attributes", NULL))
+  if(hsp_jv_kind(w) != HSP_JV_OBJECT || hsp_jv_get(w, "attributes"))
     return w;
-  if(!json_object_object_get_ex(w, "value", &v))
+  if(!(v = hsp_jv_get(w, "value")))
     *has = 0;
   return v;
 }
 
+static int is_container(const hsp_jv *v)
+{
+  hsp_jv_type k = hsp_jv_kind(v);
+  return k == HSP_JV_OBJECT || k == HSP_JV_ARRAY;
+}
+
 /* A list as text: scalars, or typed objects by their name, joined with
 ** ", " into pb (reset first). */
-static hrsync_status join_list(json_object *arr, struct printbuf *pb)
+static hrsync_status join_list(const hsp_jv *arr, struct printbuf *pb)
 {
-  size_t i, n = json_object_array_length(arr);
+  const hsp_jv *e;
   hrsync_status st = HRSYNC_OK;
   char tmp[64];
   printbuf_reset(pb);
-  for(i = 0; i < n && !st; i++) {
-    json_object *e = json_object_array_get_idx(arr, i);
+  for(e = hsp_jv_first(arr); e && !st; e = hsp_jv_next(arr, e)) {
+    const hsp_jv *x = e;
     int has;
-    if(json_object_is_type(e, json_type_object)) {
-      json_object *name = hsp_json_path(e, "attributes.name");
-      e = name ? unwrap(name, &has) : NULL;
+    if(hsp_jv_kind(e) == HSP_JV_OBJECT) {
+      const hsp_jv *name = hsp_jv_path(e, "attributes.name");
+      x = name ? unwrap(name, &has) : NULL;
     }
-    if(e && !json_object_is_type(e, json_type_object) &&
-       !json_object_is_type(e, json_type_array))
-      st = hsp_join(pb, hsp_json_text(e, tmp, sizeof(tmp)));
+    /* Scalars only: no buffer needed for their text. */
+    if(x && !is_container(x))
+      st = hsp_join(pb, hsp_jv_text(x, tmp, sizeof(tmp), NULL));
   }
   return st;
 }
@@ -134,114 +141,119 @@ static int dotted(char *dst, size_t cap, const char *key, const char *sub)
   return 1;
 }
 
+/* host->record_set(id, text of scalar v): NULL for null. */
+static hrsync_status emit_scalar(hrsync_conn *c, const char *id,
+                                 const hsp_jv *v)
+{
+  char tmp[64];
+  return c->hh.h->record_set(c->hh.ctx, id,
+                             hsp_jv_text(v, tmp, sizeof(tmp), NULL));
+}
+
 /* Emits a relation as key.sub for each sub-field the config uses; every
 ** one NULL when the relation is null. */
 static hrsync_status emit_relation(hrsync_conn *c, const char *key,
-                                   json_object *v, const char *const *sub)
+                                   const hsp_jv *v, const char *const *sub)
 {
-  json_object *attrs = NULL;
+  const hsp_jv *attrs = NULL;
   hrsync_status st = HRSYNC_OK;
   char id[300];
-  if(v && !json_object_object_get_ex(v, "attributes", &attrs))
+  if(hsp_jv_kind(v) == HSP_JV_OBJECT && !(attrs = hsp_jv_get(v, "attributes")))
     attrs = v;
+  if(hsp_jv_kind(attrs) == HSP_JV_NULL)
+    attrs = NULL; /* a null relation (or attributes): every sub-field null */
   for(; *sub && st == HRSYNC_OK; sub++) {
-    json_object *w = NULL, *x = NULL;
+    const hsp_jv *w, *x = NULL;
     int has = 1;
     if(!dotted(id, sizeof(id), key, *sub) || !hsp_wanted_has(&c->want, id))
       continue;
     if(attrs) {
-      if(!json_object_object_get_ex(attrs, *sub, &w))
+      if(!(w = hsp_jv_get(attrs, *sub)))
         continue; /* not sent: not set */
       x = unwrap(w, &has);
       if(!has)
         continue;
     }
-    if(json_object_is_type(x, json_type_object) ||
-       json_object_is_type(x, json_type_array))
-      x = NULL;
-    st = hsp_emit(&c->hh, id, x);
+    st = emit_scalar(c, id, is_container(x) ? NULL : x);
   }
   return st;
 }
 
+/* An object attribute we do not flatten, by its name (or its id); NULL
+** when it has neither as a scalar. */
+static const hsp_jv *object_name(const hsp_jv *v)
+{
+  const hsp_jv *attrs = hsp_jv_get(v, "attributes"), *x;
+  int got = 0;
+  if(!attrs)
+    attrs = v;
+  if((x = hsp_jv_get(attrs, "name")) || (x = hsp_jv_get(attrs, "id")))
+    x = unwrap(x, &got);
+  return got && !is_container(x) ? x : NULL;
+}
+
 /* Emits one attribute of an employee. */
 static hrsync_status emit_attr(hrsync_conn *c, const char *key,
-                               json_object *wrapper)
+                               const hsp_jv *wrapper)
 {
   const char *const *sub = psn_relation_subfields(key);
   int has;
-  json_object *v = unwrap(wrapper, &has);
+  const hsp_jv *v = unwrap(wrapper, &has);
+  hsp_jv_type k = hsp_jv_kind(v);
+  hrsync_status st;
   if(!has)
     return HRSYNC_OK;
-  if(sub && (!v || json_object_is_type(v, json_type_object)))
+  if(sub && (k == HSP_JV_NULL || k == HSP_JV_OBJECT))
     return emit_relation(c, key, v, sub);
-  if(sub && !json_object_is_type(v, json_type_array)) {
+  if(sub && k != HSP_JV_ARRAY) {
     /* A relation sent as a bare value: a number is its id, text its name
     ** (for a supervisor, always the id), so ids stay the schema's. */
     char id[300];
     if(!dotted(id, sizeof(id), key,
-               sub[1] && strcmp(sub[1], "name") == 0 &&
-                       json_object_is_type(v, json_type_string)
+               sub[1] && strcmp(sub[1], "name") == 0 && k == HSP_JV_STRING
                    ? "name"
                    : "id") ||
        !hsp_wanted_has(&c->want, id))
       return HRSYNC_OK;
-    return hsp_emit(&c->hh, id, v);
+    return emit_scalar(c, id, v);
   }
   if(strcmp(key, "id") && !hsp_wanted_has(&c->want, key))
     return HRSYNC_OK; /* not used by the config: not built */
-  if(json_object_is_type(v, json_type_object)) {
-    /* Not a relation we flatten: the schema lists it as key, so it is
-    ** emitted as key, by its name (or its id). */
-    json_object *attrs = v, *x = NULL;
-    int got = 0;
-    if(!json_object_object_get_ex(v, "attributes", &attrs))
-      attrs = v;
-    if(json_object_object_get_ex(attrs, "name", &x) ||
-       json_object_object_get_ex(attrs, "id", &x))
-      x = unwrap(x, &got);
-    if(!got || json_object_is_type(x, json_type_object) ||
-       json_object_is_type(x, json_type_array))
-      x = NULL;
-    return hsp_emit(&c->hh, key, x);
-  }
-  if(json_object_is_type(v, json_type_array)) {
-    struct printbuf *pb = printbuf_new();
-    hrsync_status st = pb ? join_list(v, pb) : HRSYNC_E_NOMEM;
-    if(!st)
-      st = c->hh.h->record_set(c->hh.ctx, key, pb->bpos ? pb->buf : NULL);
-    printbuf_free(pb);
-    return st;
-  }
-  return hsp_emit(&c->hh, key, v);
+  /* Not a relation we flatten: the schema lists it as key, so it is
+  ** emitted as key, by its name (or its id). */
+  if(k == HSP_JV_OBJECT)
+    return emit_scalar(c, key, object_name(v));
+  if(k != HSP_JV_ARRAY)
+    return emit_scalar(c, key, v);
+  st = join_list(v, c->pb);
+  if(!st)
+    st = c->hh.h->record_set(c->hh.ctx, key, c->pb->bpos ? c->pb->buf : NULL);
+  return st;
 }
 
 /* The employee's id as text, or NULL. */
-static const char *employee_id(json_object *attrs, char *tmp, size_t cap)
+static const char *employee_id(const hsp_jv *attrs, char *tmp, size_t cap)
 {
-  json_object *w, *v;
+  const hsp_jv *w = hsp_jv_get(attrs, "id"), *v;
   int has;
-  if(!json_object_object_get_ex(attrs, "id", &w))
+  if(!w)
     return NULL;
   v = unwrap(w, &has);
-  if(!json_object_is_type(v, json_type_int) &&
-     !json_object_is_type(v, json_type_string))
+  if(hsp_jv_kind(v) != HSP_JV_INT && hsp_jv_kind(v) != HSP_JV_STRING)
     return NULL;
-  return hsp_json_text(v, tmp, cap);
+  return hsp_jv_text(v, tmp, cap, NULL);
 }
 
 /* Emits data[i]; *fresh is set when its id had not been seen before. */
-static hrsync_status emit_employee(hrsync_conn *c, json_object *item, size_t i,
-                                   const char *what, int *fresh)
+static hrsync_status emit_employee(hrsync_conn *c, const hsp_jv *item,
+                                   size_t i, const char *what, int *fresh)
 {
-  json_object *attrs;
+  const hsp_jv *attrs = hsp_jv_get(item, "attributes"), *m;
   char tmp[64];
   const char *id;
   hrsync_status st;
   *fresh = 0;
-  if(!json_object_is_type(item, json_type_object) ||
-     !json_object_object_get_ex(item, "attributes", &attrs) ||
-     !json_object_is_type(attrs, json_type_object))
+  if(hsp_jv_kind(attrs) != HSP_JV_OBJECT)
     return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: data[%zu].attributes is not an object", what, i);
   id = employee_id(attrs, tmp, sizeof(tmp));
@@ -258,71 +270,64 @@ static hrsync_status emit_employee(hrsync_conn *c, json_object *item, size_t i,
   if((st = hsp_wanted_load(&c->hh, &c->want)))
     return st;
   st = c->hh.h->record_begin(c->hh.ctx, id);
-  json_object_object_foreach(attrs, key, w)
-  {
-    if(st != HRSYNC_OK)
-      break;
-    st = emit_attr(c, key, w);
-  }
+  for(m = hsp_jv_first(attrs); m && st == HRSYNC_OK; m = hsp_jv_next(attrs, m))
+    st = emit_attr(c, m->key, m);
   if(st == HRSYNC_OK)
     st = c->hh.h->record_end(c->hh.ctx);
   return st;
 }
 
 /* metadata.total_elements, or -1. */
-static long total_elements(json_object *root)
+static long total_elements(const hsp_jv *root)
 {
-  json_object *v = hsp_json_path(root, "metadata.total_elements");
-  if(json_object_is_type(v, json_type_int))
-    return (long)json_object_get_int64(v);
-  if(json_object_is_type(v, json_type_string))
-    return strtol(json_object_get_string(v), NULL, 10);
+  const hsp_jv *v = hsp_jv_path(root, "metadata.total_elements");
+  if(hsp_jv_kind(v) == HSP_JV_INT)
+    return (long)hsp_jv_int(v);
+  if(hsp_jv_kind(v) == HSP_JV_STRING)
+    return strtol(hsp_jv_string(v), NULL, 10);
   return -1;
 }
 
 /* True when metadata says this was the last page by number:
 ** current_page (0-based) reached total_pages - 1. Used only when
 ** total_elements is missing. */
-static int last_page_by_number(json_object *root)
+static int last_page_by_number(const hsp_jv *root)
 {
-  json_object *cur = hsp_json_path(root, "metadata.current_page");
-  json_object *pages = hsp_json_path(root, "metadata.total_pages");
-  if(!json_object_is_type(cur, json_type_int) ||
-     !json_object_is_type(pages, json_type_int))
+  const hsp_jv *cur = hsp_jv_path(root, "metadata.current_page");
+  const hsp_jv *pages = hsp_jv_path(root, "metadata.total_pages");
+  if(hsp_jv_kind(cur) != HSP_JV_INT || hsp_jv_kind(pages) != HSP_JV_INT)
     return 0;
-  return json_object_get_int64(cur) + 1 >= json_object_get_int64(pages);
+  return hsp_jv_int(cur) + 1 >= hsp_jv_int(pages);
 }
 
 /* The page size the server says it used, when smaller than ours: a
 ** server that caps the limit silently must not make us skip items. */
-static long step(json_object *root)
+static long step(const hsp_jv *root)
 {
-  json_object *v;
+  const hsp_jv *v = hsp_jv_get(root, "limit");
   long n;
-  if(!json_object_object_get_ex(root, "limit", &v) ||
-     !json_object_is_type(v, json_type_int))
+  if(hsp_jv_kind(v) != HSP_JV_INT)
     return PSN_PAGE_LIMIT;
-  n = (long)json_object_get_int64(v);
+  n = (long)hsp_jv_int(v);
   return n > 0 && n < PSN_PAGE_LIMIT ? n : PSN_PAGE_LIMIT;
 }
 
-/* The employees page at offset: a path under base_url (full 0) or an
-** absolute URL (full 1), malloc'd; NULL on out of memory. */
-static char *page_path(const hrsync_conn *c, long offset, int full)
+/* The employees page at offset, an absolute URL, malloc'd; NULL on out
+** of memory. */
+static char *page_url(const hrsync_conn *c, long offset)
 {
   size_t cap = strlen(c->query) + strlen(c->base) + 96;
-  char *path = malloc(cap);
-  if(path)
-    snprintf(path, cap, "%s/v1/company/employees?limit=%d&offset=%ld%s",
-             full ? c->base : "", PSN_PAGE_LIMIT, offset, c->query);
-  return path;
+  char *url = malloc(cap);
+  if(url)
+    snprintf(url, cap, "%s/v1/company/employees?limit=%d&offset=%ld%s",
+             c->base, PSN_PAGE_LIMIT, offset, c->query);
+  return url;
 }
 
-/* Drops the pages read ahead and not used. */
+/* Forgets the pages read ahead and not used (their documents stay, to be
+** reused). */
 static void ahead_drop(hrsync_conn *c)
 {
-  while(c->next_ahead < c->n_ahead)
-    json_object_put(c->ahead[c->next_ahead++]);
   c->n_ahead = c->next_ahead = 0;
 }
 
@@ -337,7 +342,7 @@ static hrsync_status read_ahead(hrsync_conn *c)
   long off = c->offset;
   hrsync_status st = HRSYNC_OK;
   for(; n < HSP_MANY_BATCH && off < c->total; n++, off += c->step) {
-    if(!(urls[n] = page_path(c, off, 1))) {
+    if(!(urls[n] = page_url(c, off))) {
       st = HRSYNC_E_NOMEM;
       break;
     }
@@ -346,7 +351,7 @@ static hrsync_status read_ahead(hrsync_conn *c)
     wp[n] = whats[n];
   }
   if(!st)
-    st = psn_get_many(c, (const char *const *)urls, wp, n, c->ahead);
+    st = psn_get_many(c, (const char *const *)urls, wp, n, c->docs, c->ahead);
   for(i = 0; i < n; i++)
     free(urls[i]);
   if(!st) {
@@ -356,12 +361,13 @@ static hrsync_status read_ahead(hrsync_conn *c)
   return st;
 }
 
-/* The parsed page at c->offset: read ahead, or one GET. */
+/* The parsed page at c->offset: read ahead, or one GET (into docs[0]:
+** nothing is read ahead then). */
 static hrsync_status fetch(hrsync_conn *c, const char *what,
-                           json_object **root)
+                           const hsp_jv **root)
 {
   hrsync_status st;
-  char *path;
+  char *url;
   if(c->next_ahead == c->n_ahead) {
     c->n_ahead = c->next_ahead = 0;
     if(c->total >= 0 && c->offset > 0 && c->offset < c->total && c->step > 0 &&
@@ -369,43 +375,44 @@ static hrsync_status fetch(hrsync_conn *c, const char *what,
       return st;
   }
   if(c->next_ahead < c->n_ahead) {
-    *root = c->ahead[c->next_ahead];
-    c->ahead[c->next_ahead++] = NULL;
+    *root = c->ahead[c->next_ahead++];
     return HRSYNC_OK;
   }
-  if(!(path = page_path(c, c->offset, 0)))
+  if(!(url = page_url(c, c->offset)))
     return HRSYNC_E_NOMEM;
-  st = psn_get(c, path, what, root);
-  free(path);
+  st = psn_get_jv(c, url, what, c->docs[0], root);
+  free(url);
   return st;
 }
 
 static hrsync_status page(hrsync_conn *c)
 {
-  json_object *root = NULL, *data;
+  const hsp_jv *root = NULL, *data, *e;
   char what[96];
-  size_t i, n, fresh = 0;
+  size_t i, n = 0, fresh = 0;
   long total;
   hrsync_status st;
   if(!c->query && (st = build_query(c)) != HRSYNC_OK)
+    return st;
+  if((st = psn_docs_ready(c)) != HRSYNC_OK)
     return st;
   snprintf(what, sizeof(what), "/v1/company/employees offset %ld", c->offset);
   st = fetch(c, what, &root);
   if(st != HRSYNC_OK)
     return st;
-  if(!json_object_is_type(root, json_type_object) ||
-     !json_object_object_get_ex(root, "data", &data) ||
-     !json_object_is_type(data, json_type_array)) {
+  data = hsp_jv_get(root, "data");
+  if(hsp_jv_kind(data) != HSP_JV_ARRAY) {
     st = hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                        "%s: 'data' is not an array", what);
     goto out;
   }
-  n = json_object_array_length(data);
-  for(i = 0; i < n && st == HRSYNC_OK; i++) {
+  for(e = hsp_jv_first(data), i = 0; e && st == HRSYNC_OK;
+      e = hsp_jv_next(data, e), i++) {
     int f;
-    st = emit_employee(c, json_object_array_get_idx(data, i), i, what, &f);
+    st = emit_employee(c, e, i, what, &f);
     fresh += (size_t)f;
   }
+  n = i;
   if(st != HRSYNC_OK)
     goto out;
   if(n && !fresh) {
@@ -441,7 +448,6 @@ static hrsync_status page(hrsync_conn *c)
 out:
   if(st != HRSYNC_OK || c->done)
     ahead_drop(c);
-  json_object_put(root);
   return st;
 }
 

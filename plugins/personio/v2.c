@@ -131,96 +131,104 @@ static int wants_employment(hrsync_conn *c)
 }
 
 /* Text of a custom attribute value: a string, a list (of strings or of
-** objects with "value"/"name"), or any scalar. */
-static const char *custom_text(json_object *v, char *tmp, size_t cap,
-                               struct printbuf *pb)
+** objects with "value"/"name"), or any scalar; a list is joined in pb, a
+** nested value's JSON written in tpb. */
+static const char *custom_text(const hsp_jv *v, char *tmp, size_t cap,
+                               struct printbuf *pb, struct printbuf *tpb)
 {
-  size_t i, n;
-  if(!json_object_is_type(v, json_type_array))
-    return json_object_is_type(v, json_type_object)
-               ? hsp_json_str(v, "value")
-               : hsp_json_text(v, tmp, cap);
+  const hsp_jv *e;
+  if(hsp_jv_kind(v) != HSP_JV_ARRAY)
+    return hsp_jv_kind(v) == HSP_JV_OBJECT ? hsp_jv_str(v, "value")
+                                           : hsp_jv_text(v, tmp, cap, tpb);
   printbuf_reset(pb);
-  n = json_object_array_length(v);
-  for(i = 0; i < n; i++) {
-    json_object *e = json_object_array_get_idx(v, i);
-    const char *s = json_object_is_type(e, json_type_object)
-                        ? (hsp_json_str(e, "value") ? hsp_json_str(e, "value")
-                                                    : hsp_json_str(e, "name"))
-                        : hsp_json_text(e, tmp, cap);
+  for(e = hsp_jv_first(v); e; e = hsp_jv_next(v, e)) {
+    const char *s = hsp_jv_kind(e) == HSP_JV_OBJECT
+                        ? (hsp_jv_str(e, "value") ? hsp_jv_str(e, "value")
+                                                  : hsp_jv_str(e, "name"))
+                        : hsp_jv_text(e, tmp, cap, tpb);
     (void)hsp_join(pb, s); /* no memory only shortens the list */
   }
   return pb->bpos ? pb->buf : NULL;
 }
 
+/* acc[id] = text (NULL: null); 0 or -1 on no memory. */
+static int acc_set(json_object *acc, const char *id, const char *text)
+{
+  json_object *s = NULL;
+  if(text && !(s = json_object_new_string(text)))
+    return -1;
+  return json_object_object_add(acc, id, s);
+}
+
+/* An array member of an employment into acc: org_units by type
+** (id.<type>.id), others as their elements' ids joined. */
+static hrsync_status flatten_array(json_object *acc, const char *id,
+                                   const char *key, const hsp_jv *v,
+                                   struct printbuf *tpb)
+{
+  struct printbuf *pb = printbuf_new();
+  const hsp_jv *e;
+  char tmp[64];
+  hrsync_status st = HRSYNC_OK;
+  int units = !strcmp(key, "org_units");
+  if(!pb)
+    return HRSYNC_E_NOMEM;
+  for(e = hsp_jv_first(v); e && !st; e = hsp_jv_next(v, e)) {
+    const char *type = hsp_jv_str(e, "type");
+    const hsp_jv *eid;
+    if(units && type && *type) {
+      char sub[400];
+      snprintf(sub, sizeof(sub), "%s.%s.id", id, type);
+      if((eid = hsp_jv_get(e, "id")) != NULL &&
+         !json_object_object_get_ex(acc, sub, NULL) &&
+         acc_set(acc, sub, hsp_jv_text(eid, tmp, sizeof(tmp), tpb)))
+        st = HRSYNC_E_NOMEM;
+    }
+    else {
+      eid = hsp_jv_kind(e) == HSP_JV_OBJECT ? hsp_jv_get(e, "id") : e;
+      st = hsp_join(pb, hsp_jv_text(eid, tmp, sizeof(tmp), tpb));
+    }
+  }
+  if(!st && !units && acc_set(acc, id, pb->bpos ? pb->buf : NULL))
+    st = HRSYNC_E_NOMEM;
+  printbuf_free(pb);
+  return st;
+}
+
 /* Flattens obj into acc under prefix: scalars as prefix.key, objects
 ** recursively, org_units by type, other arrays of objects by their ids. */
 static hrsync_status flatten(json_object *acc, const char *prefix,
-                             json_object *obj, int depth)
+                             const hsp_jv *obj, int depth,
+                             struct printbuf *tpb)
 {
   char id[300], tmp[64];
+  const hsp_jv *v;
   hrsync_status st = HRSYNC_OK;
-  if(depth > 4 || !json_object_is_type(obj, json_type_object))
+  if(depth > 4 || hsp_jv_kind(obj) != HSP_JV_OBJECT)
     return HRSYNC_OK;
-  json_object_object_foreach(obj, key, v)
-  {
+  for(v = hsp_jv_first(obj); v && !st; v = hsp_jv_next(obj, v)) {
+    const char *key = v->key;
     if(!*key || !strcmp(key, "_meta") || !strcmp(key, "person"))
       continue;
     snprintf(id, sizeof(id), "%s.%s", prefix, key);
-    if(json_object_is_type(v, json_type_object))
-      st = flatten(acc, id, v, depth + 1);
-    else if(json_object_is_type(v, json_type_array)) {
-      size_t i, n = json_object_array_length(v);
-      struct printbuf *pb = printbuf_new();
-      if(!pb)
-        return HRSYNC_E_NOMEM;
-      for(i = 0; i < n && !st; i++) {
-        json_object *e = json_object_array_get_idx(v, i);
-        const char *type = hsp_json_str(e, "type");
-        if(!strcmp(key, "org_units") && type && *type) {
-          char sub[400];
-          json_object *eid;
-          snprintf(sub, sizeof(sub), "%s.%s.id", id, type);
-          if(json_object_object_get_ex(e, "id", &eid) &&
-             !json_object_object_get_ex(acc, sub, NULL))
-            json_object_object_add(
-                acc, sub,
-                json_object_new_string(hsp_json_text(eid, tmp, sizeof(tmp))));
-        }
-        else {
-          json_object *eid = NULL;
-          if(json_object_is_type(e, json_type_object))
-            json_object_object_get_ex(e, "id", &eid);
-          else
-            eid = e;
-          st = hsp_join(pb, eid ? hsp_json_text(eid, tmp, sizeof(tmp)) : NULL);
-        }
-      }
-      if(!st && strcmp(key, "org_units"))
-        json_object_object_add(
-            acc, id, pb->bpos ? json_object_new_string(pb->buf) : NULL);
-      printbuf_free(pb);
-    }
-    else {
-      const char *t = hsp_json_text(v, tmp, sizeof(tmp));
-      json_object_object_add(acc, id, t ? json_object_new_string(t) : NULL);
-    }
-    if(st)
-      break;
+    if(hsp_jv_kind(v) == HSP_JV_OBJECT)
+      st = flatten(acc, id, v, depth + 1, tpb);
+    else if(hsp_jv_kind(v) == HSP_JV_ARRAY)
+      st = flatten_array(acc, id, key, v, tpb);
+    else if(acc_set(acc, id, hsp_jv_text(v, tmp, sizeof(tmp), tpb)))
+      st = HRSYNC_E_NOMEM;
   }
   return st;
 }
 
 /* The employment that started last among data[] (most recent first per
 ** the docs; the start date decides if the order differs). */
-static json_object *current_employment(json_object *data)
+static const hsp_jv *current_employment(const hsp_jv *data)
 {
-  json_object *best = NULL;
+  const hsp_jv *best = NULL, *e;
   const char *best_start = NULL;
-  size_t i, n = json_object_array_length(data);
-  for(i = 0; i < n; i++) {
-    json_object *e = json_object_array_get_idx(data, i);
-    const char *s = hsp_json_str(e, "employment_start_date");
+  for(e = hsp_jv_first(data); e; e = hsp_jv_next(data, e)) {
+    const char *s = hsp_jv_str(e, "employment_start_date");
     if(!best || (s && (!best_start || strcmp(s, best_start) > 0))) {
       best = e;
       best_start = s;
@@ -229,32 +237,31 @@ static json_object *current_employment(json_object *data)
   return best;
 }
 
+/* The person's current employment into acc, its answer parsed into
+** docs[1] (docs[0] holds the page of persons). */
 static hrsync_status fetch_employment(hrsync_conn *c, const char *pid,
                                       json_object *acc)
 {
-  char path[256], what[256], esc[96];
-  json_object *root = NULL, *data, *e;
+  char url[1400], what[256], esc[96];
+  const hsp_jv *root = NULL, *data, *e;
   hrsync_status st;
   if(hrsync_url_escape(esc, sizeof(esc), pid) == (size_t)-1)
     return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                          "person id \"%.40s\" is too long", pid);
-  snprintf(path, sizeof(path), "/v2/persons/%s/employments?limit=%d", esc,
-           V2_LIMIT);
-  snprintf(what, sizeof(what), "/v2/persons/%s/employments", esc);
-  st = psn_get(c, path, what, &root);
+  st = hsp_url(&c->hh, url, sizeof(url), c->base,
+               "/v2/persons/%s/employments?limit=%d", esc, V2_LIMIT);
   if(st)
     return st;
-  if(!json_object_object_get_ex(root, "_data", &data) ||
-     !json_object_is_type(data, json_type_array)) {
-    json_object_put(root);
+  snprintf(what, sizeof(what), "/v2/persons/%s/employments", esc);
+  st = psn_get_jv(c, url, what, c->docs[1], &root);
+  if(st)
+    return st;
+  data = hsp_jv_get(root, "_data");
+  if(hsp_jv_kind(data) != HSP_JV_ARRAY)
     return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: '_data' is not an array", what);
-  }
   e = current_employment(data);
-  if(e)
-    st = flatten(acc, "employment", e, 0);
-  json_object_put(root);
-  if(st)
+  if(e && (st = flatten(acc, "employment", e, 0, c->tpb)) != HRSYNC_OK)
     return st;
   {
     /* termination_date falls back on the employment's end date. */
@@ -381,14 +388,14 @@ hrsync_status psn_v2_units_load(hrsync_conn *c)
 }
 
 /* Emits one person (and its employment when wanted). */
-static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t i,
-                                 const char *what, int with_emp,
-                                 struct printbuf *pb)
+static hrsync_status emit_person(hrsync_conn *c, const hsp_jv *p, size_t i,
+                                 const char *what, int with_emp)
 {
   const hrsync_host *h = c->hh.h;
-  json_object *acc = NULL, *ca;
+  json_object *acc = NULL;
+  const hsp_jv *ca, *a;
   char tmp[64];
-  const char *id = hsp_json_str(p, "id");
+  const char *id = hsp_jv_str(p, "id");
   hrsync_status st;
   size_t k;
 
@@ -412,23 +419,20 @@ static hrsync_status emit_person(hrsync_conn *c, json_object *p, size_t i,
     st = h->record_begin(c->hh.ctx, id);
   /* Only the fields the config uses (all when it names none); id always. */
   for(k = 0; !st && person_keys[k]; k++) {
-    json_object *v;
+    const hsp_jv *v;
     if((!k || hsp_wanted_has(&c->want, person_keys[k])) &&
-       json_object_object_get_ex(p, person_keys[k], &v))
-      st = h->record_set(c->hh.ctx, person_keys[k],
-                         hsp_json_text(v, tmp, sizeof(tmp)));
+       (v = hsp_jv_get(p, person_keys[k])) != NULL)
+      st = hsp_emit_jv(&c->hh, person_keys[k], v, c->tpb);
   }
-  if(!st && json_object_object_get_ex(p, "custom_attributes", &ca) &&
-     json_object_is_type(ca, json_type_array)) {
-    size_t n = json_object_array_length(ca);
-    for(k = 0; !st && k < n; k++) {
-      json_object *a = json_object_array_get_idx(ca, k), *v = NULL;
-      const char *aid = hsp_json_str(a, "id");
-      if(!aid || !*aid || !hsp_wanted_has(&c->want, aid))
-        continue;
-      json_object_object_get_ex(a, "value", &v);
-      st = h->record_set(c->hh.ctx, aid, custom_text(v, tmp, sizeof(tmp), pb));
-    }
+  ca = hsp_jv_get(p, "custom_attributes");
+  for(a = hsp_jv_kind(ca) == HSP_JV_ARRAY ? hsp_jv_first(ca) : NULL; !st && a;
+      a = hsp_jv_next(ca, a)) {
+    const char *aid = hsp_jv_str(a, "id");
+    if(!aid || !*aid || !hsp_wanted_has(&c->want, aid))
+      continue;
+    st = h->record_set(
+        c->hh.ctx, aid,
+        custom_text(hsp_jv_get(a, "value"), tmp, sizeof(tmp), c->pb, c->tpb));
   }
   if(!st && with_emp) {
     /* Only what the schema describes (an id or a link is not a field). */
@@ -481,14 +485,15 @@ static hrsync_status next_url_of(hrsync_conn *c, const char *href,
 static hrsync_status v2_page(hrsync_conn *c, int *done)
 {
   char what[160], first[1200];
-  json_object *root = NULL, *data, *href;
-  struct printbuf *pb;
-  const char *url = c->next_url;
+  const hsp_jv *root = NULL, *data, *p;
+  const char *url = c->next_url, *href;
   hrsync_status st;
   size_t i, n;
   int with_emp = wants_employment(c);
 
   *done = 0;
+  if((st = psn_docs_ready(c)) != HRSYNC_OK)
+    return st;
   if(!c->v2_started) {
     st = with_emp ? psn_v2_units_load(c) : HRSYNC_OK;
     if(st)
@@ -502,30 +507,21 @@ static hrsync_status v2_page(hrsync_conn *c, int *done)
   }
   snprintf(what, sizeof(what), "/v2/persons%s",
            url == first ? "" : " (next page)");
-  st = psn_get_url(c, url, what, &root);
+  st = psn_get_jv(c, url, what, c->docs[0], &root);
   if(st)
     return st;
-  if(!json_object_object_get_ex(root, "_data", &data) ||
-     !json_object_is_type(data, json_type_array)) {
-    json_object_put(root);
+  data = hsp_jv_get(root, "_data");
+  if(hsp_jv_kind(data) != HSP_JV_ARRAY)
     return hrsync_errorf(c->hh.h, c->hh.ctx, HRSYNC_E_PARSE,
                          "%s: '_data' is not an array", what);
-  }
-  if(!(pb = printbuf_new())) {
-    json_object_put(root);
-    return HRSYNC_E_NOMEM;
-  }
-  n = json_object_array_length(data);
-  for(i = 0, st = HRSYNC_OK; !st && i < n; i++)
-    st = emit_person(c, json_object_array_get_idx(data, i), i, what, with_emp,
-                     pb);
-  printbuf_free(pb);
-  href = hsp_json_path(root, "_meta.links.next.href");
+  n = hsp_jv_count(data);
+  for(p = hsp_jv_first(data), i = 0; !st && p; p = hsp_jv_next(data, p), i++)
+    st = emit_person(c, p, i, what, with_emp);
+  href = hsp_jv_string(hsp_jv_path(root, "_meta.links.next.href"));
   if(!st) {
     char *next = NULL;
-    if(json_object_is_type(href, json_type_string) &&
-       json_object_get_string_len(href) && n) {
-      st = next_url_of(c, json_object_get_string(href), what, &next);
+    if(href && *href && n) {
+      st = next_url_of(c, href, what, &next);
       if(!st && c->next_url && !strcmp(next, c->next_url)) {
         free(next);
         next = NULL;
@@ -537,7 +533,6 @@ static hrsync_status v2_page(hrsync_conn *c, int *done)
     c->next_url = next;
     *done = !next;
   }
-  json_object_put(root);
   return st;
 }
 

@@ -74,3 +74,23 @@ void fh_assert_field(fh_host *fh, const char *id, uint32_t type,
   if(label)
     assert_string_equal(f->label, label);
 }
+
+void fh_assert_same_records(const fh_host *a, const fh_host *b)
+{
+  size_t i, j;
+  assert_int_equal(fh_n_records(a), fh_n_records(b));
+  for(i = 0; i < fh_n_records(a); i++) {
+    const fh_record *ra = fh_record_at(a, i), *rb = fh_record_at(b, i);
+    assert_string_equal(ra->hris_id, rb->hris_id);
+    if(ra->n_fields != rb->n_fields)
+      fail_msg("record %s: %zu fields, then %zu", ra->hris_id, ra->n_fields,
+               rb->n_fields);
+    for(j = 0; j < ra->n_fields; j++) {
+      const char *va = ra->fields[j].value, *vb = rb->fields[j].value;
+      assert_string_equal(ra->fields[j].name, rb->fields[j].name);
+      if(!va != !vb || (va && strcmp(va, vb)))
+        fail_msg("record %s: %s = '%s', then '%s'", ra->hris_id,
+                 ra->fields[j].name, va ? va : "(null)", vb ? vb : "(null)");
+    }
+  }
+}

@@ -30,4 +30,7 @@ void fh_assert_absent(const fh_record *rec, const char *id);
 void fh_assert_field(fh_host *fh, const char *id, uint32_t type,
                      const char *label);
 
+/* a and b got the same records: ids, fields and values, in order. */
+void fh_assert_same_records(const fh_host *a, const fh_host *b);
+
 #endif

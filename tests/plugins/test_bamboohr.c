@@ -666,6 +666,99 @@ static void test_report_without_fields_array(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* The json-c reading the connector kept through the port to hsp_jv
+** (hsp_json_text): each member of emp (JSON text) as record text. */
+static void assert_like_json_c(const fh_record *r, const char *emp)
+{
+  json_object *o = json_tokener_parse(emp);
+  char tmp[64];
+  assert_non_null(o);
+  assert_non_null(r);
+  json_object_object_foreach(o, key, v)
+  {
+    const char *want = NULL;
+    switch(json_object_get_type(v)) {
+    case json_type_null:
+      break;
+    case json_type_string:
+      want = json_object_get_string(v);
+      break;
+    case json_type_boolean:
+      want = json_object_get_boolean(v) ? "true" : "false";
+      break;
+    case json_type_int:
+      snprintf(tmp, sizeof(tmp), "%lld", (long long)json_object_get_int64(v));
+      want = tmp;
+      break;
+    case json_type_double:
+      snprintf(tmp, sizeof(tmp), "%.15g", json_object_get_double(v));
+      want = tmp;
+      break;
+    default:
+      want = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+    }
+    fh_assert_value(r, key, want);
+  }
+  json_object_put(o);
+}
+
+/* Odd values read the same whether an employee is emitted as it arrives
+** (fields[] first) or waits, as JSON text read again, until fields[] has
+** come (fields[] last): as json-c read them, "\u0000" marked. */
+#define ODD_ONE                                                               \
+  "{\"id\": \"1\", \"firstName\": \"A\\\"/\\\\\\t\\u00e9\xc3\xa9\\ud83d"      \
+  "\\ude00\", \"hireDate\": \"2020-01-01\", \"custom\": {\"a\": [1, 2.50, "   \
+  "-0, 1e3, true, null, \"x/y\"], \"b\": {}, \"b\": {\"c\": []}}, "           \
+  "\"big\": 99999999999999999999, \"neg\": -9223372036854775808, \"z\": "     \
+  "-0, \"dbl\": 1.50, \"exp\": 12E-1, \"flag\": false, \"none\": null, "      \
+  "\"dup\": 1, \"dup\": \"last\"}"
+#define ODD_TWO "{\"id\": 2, \"firstName\": \"B\\u0000C\", \"hireDate\": null}"
+static const char odd_fields[] =
+    "\"fields\": [{\"id\": \"firstName\"}, {\"id\": \"hireDate\"}, "
+    "{\"id\": \"status\"}]";
+
+static fh_host *run_odd(const char *body)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  fh_want(fh, "firstName");
+  fh_queue(fh, 200, JSON_HDR, body);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  plugin->close(c);
+  fh_assert_clean(fh);
+  return fh;
+}
+
+static void test_report_waiting_reads_the_same(void **state)
+{
+  char first[2048], last[2048];
+  fh_host *now, *later;
+  (void)state;
+  snprintf(first, sizeof(first), "{%s, \"employees\": [%s, %s]}", odd_fields,
+           ODD_ONE, ODD_TWO);
+  snprintf(last, sizeof(last), "{\"employees\": [%s, %s], %s}", ODD_ONE,
+           ODD_TWO, odd_fields);
+  now = run_odd(first);
+  later = run_odd(last);
+  assert_int_equal(fh_n_records(now), 2);
+  assert_like_json_c(fh_record_find(now, "1"), ODD_ONE);
+  fh_assert_value(fh_record_find(now, "1"), "big", "9223372036854775807");
+  fh_assert_value(
+      fh_record_find(now, "1"), "custom",
+      "{\"a\":[1,2.50,0,1e3,true,null,\"x\\/y\"],\"b\":{\"c\":[]}}");
+  fh_assert_same_records(now, later);
+  /* B\u0000C arrives whole, its NUL marked (the host skips it). */
+  fh_assert_value(fh_record_find(later, "2"), "firstName",
+                  "B\xc0\x80"
+                  "C");
+  assert_string_equal(fh_record_get(fh_record_find(later, "2"),
+                                    HRSYNC_FIELD_SKIP_REASON, NULL),
+                      "no hire date in BambooHR");
+  fh_free(now);
+  fh_free(later);
+}
+
 static void test_report_empty_and_duplicates(void **state)
 {
   fh_host *fh = host();
@@ -713,6 +806,11 @@ static void test_report_errors(void **state)
        "employees[0] has no id", HRSYNC_E_PARSE},
       {200, NULL, "{\"employees\": [\"4\"]}", "employees[0] is not an object",
        HRSYNC_E_PARSE},
+      /* Not objects, waiting for fields[] (never sent) and read again. */
+      {200, NULL, "{\"employees\": [\"a\\\"b\"]}",
+       "employees[0] is not an object", HRSYNC_E_PARSE},
+      {200, NULL, "{\"employees\": [[{\"id\": \"1\"}]]}",
+       "employees[0] is not an object", HRSYNC_E_PARSE},
       {200, NULL, "{\"employees\": [{\"id\": \"1\", \"firstName\": \"Ch",
        "/v1/reports/custom: malformed JSON", HRSYNC_E_PARSE},
       {200, NULL, "{\"employees\": []} trailing", "malformed JSON",
@@ -994,6 +1092,64 @@ static void test_dataset_alias_translation(void **state)
 ** aliases it has a twin for; a wanted classic field without a twin is
 ** warned about at list_fields and stops the roster before any request
 ** (the real API answers 400 to an unknown name). */
+/* A row's fields are found whatever their order (rows usually list them
+** as asked), a repeated name read as its last, and emitted in the plan's
+** order; a field a row lacks is not set, one not asked for not emitted. */
+static void test_dataset_rows_in_any_order(void **state)
+{
+  static const char *const order[] = {"eeid",  "workEmail", "zipcode",
+                                      "email", "hireDate",  "status"};
+  fh_host *fh = fh_new();
+  hrsync_conn *c;
+  const fh_record *a, *b;
+  size_t i;
+  (void)state;
+  fh_setting(fh, "subdomain", "acme");
+  fh_secret(fh, "api_key", "bamboo-secret-key");
+  fh_setting(fh, "roster", "dataset");
+  fh_want(fh, "workEmail");
+  fh_want(fh, "zipcode");
+  fh_want(fh, "email");
+  fh_queue(fh, 200, JSON_HDR,
+           "[{\"name\": \"eeid\"}, {\"name\": \"email\"},"
+           " {\"name\": \"zipcode\"}, {\"name\": \"hireDate\"},"
+           " {\"name\": \"status\"}]");
+  fh_queue(fh, 200, JSON_HDR,
+           "{\"data\": [{\"fields\": {\"eeid\": \"1\", \"email\": "
+           "\"a@x.example\", \"zipcode\": \"10115\", \"hireDate\": "
+           "\"2020-01-01\", \"status\": \"Active\"}},"
+           "{\"fields\": {\"status\": \"Inactive\", \"extra\": \"x\", "
+           "\"email\": \"old@x.example\", \"hireDate\": \"2021-02-03\", "
+           "\"email\": \"b@x.example\", \"eeid\": 2}},"
+           "{\"fields\": {\"zipcode\": null, \"eeid\": \"3\"}}],"
+           " \"meta\": {\"page\": 1, \"totalPages\": 1}}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 3);
+  a = fh_record_find(fh, "1");
+  b = fh_record_find(fh, "2");
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_int_equal(a->n_fields, 6);
+  for(i = 0; i < a->n_fields; i++)
+    assert_string_equal(a->fields[i].name, order[i]);
+  fh_assert_value(a, "workEmail", "a@x.example");
+  fh_assert_value(a, "zipcode", "10115");
+  fh_assert_value(b, "eeid", "2");
+  fh_assert_value(b, "workEmail", "b@x.example");
+  fh_assert_value(b, "email", "b@x.example");
+  fh_assert_value(b, "hireDate", "2021-02-03");
+  fh_assert_value(b, "status", "Inactive");
+  fh_assert_absent(b, "zipcode");
+  fh_assert_absent(b, "extra");
+  assert_int_equal(b->n_fields, 5);
+  for(i = 0; i < b->n_fields; i++)
+    assert_string_equal(b->fields[i].name, order[i + (i >= 2)]);
+  fh_assert_value(fh_record_find(fh, "3"), "zipcode", NULL);
+  fh_assert_absent(fh_record_find(fh, "3"), "email");
+  fh_done(plugin, fh, c);
+}
+
 static void test_dataset_schema_and_untwinned(void **state)
 {
   fh_host *fh = dataset_host();
@@ -1138,6 +1294,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_report_all_null_withheld),
       cmocka_unit_test(test_report_empty_member_name),
       cmocka_unit_test(test_report_without_fields_array),
+      cmocka_unit_test(test_report_waiting_reads_the_same),
       cmocka_unit_test(test_report_empty_and_duplicates),
       cmocka_unit_test(test_report_errors),
       cmocka_unit_test(test_report_too_many_fields),
@@ -1147,6 +1304,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_dataset_too_much_data),
       cmocka_unit_test(test_dataset_too_much_data_always),
       cmocka_unit_test(test_dataset_alias_translation),
+      cmocka_unit_test(test_dataset_rows_in_any_order),
       cmocka_unit_test(test_dataset_schema_and_untwinned),
       cmocka_unit_test(test_dataset_fields_fallback_and_pages),
       cmocka_unit_test(test_error_object_with_200),

@@ -649,6 +649,61 @@ static void test_named_list_fallback(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* Odd values read the same whether an employee is emitted as it arrives
+** (its department mirrored) or waits for the named lists, as JSON text
+** read again after the answer: as json-c read them, "\u0000" marked. */
+#define ODD_PERSON(mirror)                                                    \
+  "{\"employees\":[{\"id\":\"1\",\"firstName\":\"A\\\"/\\\\\\t\\u00e9"        \
+  "\xc3\xa9\\ud83d\\ude00\\u0000Z\",\"surname\":{\"x\":[1,2.50,-0,1e3,"       \
+  "\"a/b\"],\"y\":true,\"y\":false},\"email\":\"\",\"work\":{\"department\""  \
+  ":\"143565567\",\"employeeIdInCompany\":99999999999999999999,"              \
+  "\"startDate\":12E-1},\"personal\":{\"birthDate\":1.50},\"internal\":"      \
+  "{\"status\":[1,{\"a\":\"/\"},null,\"s\"],\"terminationDate\":null}" mirror \
+  "}]}"
+
+static fh_host *run_odd(const char *search, int lists)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  want_all(fh);
+  fh_queue(fh, 200, JSON_HDR, meta);
+  fh_queue(fh, 200, JSON_HDR, search);
+  if(lists)
+    fh_queue(fh, 200, JSON_HDR, named_lists);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_requests(fh), lists ? 3 : 2);
+  plugin->close(c);
+  fh_assert_clean(fh);
+  return fh;
+}
+
+static void test_waiting_reads_the_same(void **state)
+{
+  fh_host *waited = run_odd(ODD_PERSON(""), 1);
+  fh_host *now =
+      run_odd(ODD_PERSON(",\"humanReadable\":{\"work\":{\"department\":"
+                         "\"Engineering\"}}"),
+              0);
+  const fh_record *a = fh_record_find(waited, "1");
+  (void)state;
+  assert_non_null(a);
+  fh_assert_value(a, "root.firstName",
+                  "A\"/\\\t\xc3\xa9\xc3\xa9\xf0\x9f\x98\x80\xc0\x80Z");
+  fh_assert_value(a, "root.surname",
+                  "{\"x\":[1,2.50,0,1e3,\"a\\/b\"],\"y\":false}");
+  fh_assert_value(a, "root.email", "");
+  fh_assert_value(a, "work.department", "Engineering");
+  fh_assert_value(a, "work.employeeIdInCompany", "9223372036854775807");
+  fh_assert_value(a, "work.startDate", "1.2");
+  fh_assert_value(a, "personal.birthDate", "1.5");
+  fh_assert_value(a, "internal.status", "1, {\"a\":\"\\/\"}, s");
+  fh_assert_value(a, "internal.terminationDate", NULL);
+  fh_assert_same_records(waited, now);
+  fh_free(waited);
+  fh_free(now);
+}
+
 static void test_named_list_errors(void **state)
 {
   fh_host *fh = host();
@@ -911,6 +966,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_no_people_is_auth_error),
       cmocka_unit_test(test_withheld_when_absent_for_everyone),
       cmocka_unit_test(test_named_list_fallback),
+      cmocka_unit_test(test_waiting_reads_the_same),
       cmocka_unit_test(test_named_list_errors),
       cmocka_unit_test(test_named_lists_array_shape),
       cmocka_unit_test(test_named_lists_refused),

@@ -387,6 +387,88 @@ static void test_doc_errors(void **state)
   }
 }
 
+/* "[[...]]" n deep, or an object around n - 2 arrays around a number
+** (n values deep). Caller frees. */
+static char *nested(size_t n, int obj)
+{
+  char *b = malloc(2 * n + 16);
+  size_t i, len = 0;
+  assert_non_null(b);
+  if(obj)
+    len += (size_t)sprintf(b, "{\"a\":");
+  for(i = obj; i < n - (size_t)obj; i++)
+    b[len++] = '[';
+  if(obj)
+    b[len++] = '1';
+  for(i = obj; i < n - (size_t)obj; i++)
+    b[len++] = ']';
+  if(obj)
+    b[len++] = '}';
+  b[len] = 0;
+  return b;
+}
+
+/* Nesting as deep as json-c accepts (32 values) parses; one more is
+** refused as json-c refused it, "nesting too deep", not parsed into a
+** value whose text (hsp_jv_text recurses) overflows the stack; the same
+** for a streamed element, counted from the element. */
+static void test_nesting_depth(void **state)
+{
+  static const struct {
+    size_t n;
+    int obj, ok;
+  } cases[] = {{32, 0, 1}, {33, 0, 0}, {32, 1, 1}, {33, 1, 0}, {100000, 0, 0}};
+  size_t i;
+  (void)state;
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = fh_new();
+    hsp_host hh = {fh_table(fh), fh};
+    hsp_jdoc *d = hsp_jdoc_new();
+    const hsp_jv *root = NULL;
+    char *body = nested(cases[i].n, cases[i].obj);
+    hrsync_status st =
+        hsp_jdoc_parse(&hh, d, "GET /x", body, strlen(body), &root);
+    if(cases[i].ok) {
+      struct printbuf *pb = printbuf_new();
+      char tmp[64];
+      assert_int_equal(st, HRSYNC_OK);
+      assert_string_equal(hsp_jv_text(root, tmp, sizeof(tmp), pb), body);
+      printbuf_free(pb);
+    }
+    else {
+      assert_int_equal(st, HRSYNC_E_PARSE);
+      if(!strstr(fh_error(fh), "GET /x: malformed JSON (") ||
+         !strstr(fh_error(fh), "bytes): nesting too deep"))
+        fail_msg("case %zu: %s", i, fh_error(fh));
+      assert_null(root);
+    }
+    hsp_jdoc_free(d);
+    fh_free(fh);
+    free(body);
+  }
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    fh_host *fh = fh_new();
+    char *elem = nested(cases[i].n, cases[i].obj);
+    char *body = malloc(strlen(elem) + 32);
+    seen out;
+    hrsync_status st;
+    assert_non_null(body);
+    sprintf(body, "{\"employees\":[%s]}", elem);
+    st = feed_split(fh, body, strlen(body), 7, 5, &out);
+    if(cases[i].ok)
+      assert_int_equal(st, HRSYNC_OK);
+    else {
+      assert_int_equal(st, HRSYNC_E_PARSE);
+      if(!strstr(fh_error(fh), "GET /x: malformed JSON: nesting too deep "
+                               "at byte "))
+        fail_msg("stream case %zu: %s", i, fh_error(fh));
+    }
+    fh_free(fh);
+    free(body);
+    free(elem);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -397,6 +479,7 @@ int main(void)
       cmocka_unit_test(test_big_answer_small_limit),
       cmocka_unit_test(test_same_as_json_c),
       cmocka_unit_test(test_doc_errors),
+      cmocka_unit_test(test_nesting_depth),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

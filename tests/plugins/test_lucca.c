@@ -387,6 +387,42 @@ static void test_users_records_all(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* The page is read as json-c read it (issue 16 moved it to hsp_jv): a
+** repeated member is its last value; a list holding a list gives that
+** list's compact JSON; numbers, booleans and escapes as before; a null
+** sub-member is set empty; a nested object's number keeps its text. */
+static const char users_values[] =
+    "{\"data\":{\"items\":["
+    "{\"id\":\"u-1\",\"firstName\":\"First\",\"lastName\":\"L\\u00e9\\n\","
+    "\"firstName\":\"Second\",\"tags\":[[\"x\",1],\"y\",{\"name\":\"z\"},"
+    "2.50,true,null],\"manager\":{\"id\":5,\"name\":null},"
+    "\"legalEntity\":{\"id\":1e2,\"name\":\"Acme\\/SAS\"},"
+    "\"directLine\":12345678901234,\"login\":false}]}}";
+
+static void test_users_values_as_json_c(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *r;
+  (void)state;
+  fh_queue(fh, 200, JSON_HDR, users_values);
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 5, NULL), HRSYNC_OK);
+  assert_int_equal(fh_n_records(fh), 1);
+  r = fh_record_find(fh, "u-1");
+  assert_non_null(r);
+  fh_assert_value(r, "firstName", "Second");
+  fh_assert_value(r, "lastName", "L\xc3\xa9\n");
+  fh_assert_value(r, "tags", "[\"x\",1], y, z, 2.5, true");
+  fh_assert_value(r, "manager.id", "5");
+  fh_assert_value(r, "manager.name", NULL);
+  fh_assert_value(r, "legalEntity.id", "100");
+  fh_assert_value(r, "legalEntity.name", "Acme/SAS");
+  fh_assert_value(r, "directLine", "12345678901234");
+  fh_assert_value(r, "login", "false");
+  fh_done(plugin, fh, c);
+}
+
 /* The v3 user's newer members with their types; nationalityId resolved
 ** through the nationalities endpoint; a list-type custom field's entry
 ** id resolved to its label through its definition (read once, not per
@@ -808,11 +844,19 @@ static void test_users_errors(void **state)
       {200, "{\"data\":{\"items\":[{\"id\":null}]}}", HRSYNC_E_PARSE,
        "data.items[0] has no \"id\""},
       {500, "{\"Message\":\"Oops\"}", HRSYNC_E_HTTP, "HTTP 500"},
+      /* Deeper than json-c's 32 levels: refused as json-c refused it,
+      ** never a crash (a list's text recursed once per level). */
+      {200,
+       "{\"data\":{\"items\":[{\"id\":1,\"tags\":"
+       "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+       "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]}}",
+       HRSYNC_E_PARSE, "nesting too deep"},
   };
   size_t i;
   (void)state;
   for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     fh_host *fh = host();
+    fh_want(fh, "tags");
     hrsync_conn *c;
     fh_queue(fh, cases[i].status, JSON_HDR, cases[i].body);
     c = fh_open_ok(plugin, fh);
@@ -851,6 +895,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_users_request),
       cmocka_unit_test(test_users_records),
       cmocka_unit_test(test_users_records_all),
+      cmocka_unit_test(test_users_values_as_json_c),
       cmocka_unit_test(test_users_v3_members_and_lookups),
       cmocka_unit_test(test_users_empty_member_name),
       cmocka_unit_test(test_api_roster),

@@ -706,6 +706,50 @@ static void test_records_other_object_shapes(void **state)
   fh_done(plugin, fh, c);
 }
 
+/* The page is read as json-c read it (issue 16 moved it to hsp_jv): a
+** repeated attribute is its last wrapper; a relation whose attributes are
+** null, or a wrapper that is null itself, sets every sub-field empty; a
+** list skips nested lists; decimals "%.15g"; booleans and escapes as
+** before. */
+static void test_records_values_as_json_c(void **state)
+{
+  fh_host *fh = host();
+  hrsync_conn *c;
+  const fh_record *r;
+  (void)state;
+  queue_auth(fh, "papi-1");
+  fh_queue(fh, 200, NULL,
+           "{\"success\": true, \"data\": [{\"type\": \"Employee\", "
+           "\"attributes\": {\"id\": {\"value\": 7},"
+           "\"first_name\": {\"value\": \"First\"},"
+           "\"last_name\": {\"value\": \"M\\u00fcller\\t\\\"x\\\"\"},"
+           "\"first_name\": {\"value\": \"Second\"},"
+           "\"department\": {\"value\": {\"type\": \"Department\", "
+           "\"attributes\": null}},"
+           "\"office\": null,"
+           "\"weekly_working_hours\": {\"value\": 37.50},"
+           "\"fix_salary\": {\"value\": 1e3},"
+           "\"dynamic_1\": {\"value\": true},"
+           "\"dynamic_2\": {\"value\": [[\"a\"], \"b\", 3, {\"type\": \"X\", "
+           "\"attributes\": {\"name\": {\"value\": \"c\"}}}]}}}], "
+           "\"metadata\": {\"total_elements\": 1}}");
+  c = fh_open_ok(plugin, fh);
+  assert_int_equal(fh_fetch_all(fh, plugin, c, 20, NULL), HRSYNC_OK);
+  r = fh_record_find(fh, "7");
+  assert_non_null(r);
+  assert_value(r, "first_name", "Second");
+  assert_value(r, "last_name", "M\xc3\xbcller\t\"x\"");
+  assert_value(r, "department.id", NULL);
+  assert_value(r, "department.name", NULL);
+  assert_value(r, "office.id", NULL);
+  assert_value(r, "office.name", NULL);
+  assert_value(r, "weekly_working_hours", "37.5");
+  assert_value(r, "fix_salary", "1000");
+  assert_value(r, "dynamic_1", "true");
+  assert_value(r, "dynamic_2", "b, 3, c");
+  fh_done(plugin, fh, c);
+}
+
 static void test_attribute_projection(void **state)
 {
   fh_host *fh = host();
@@ -1224,6 +1268,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(test_records_flattened),
       cmocka_unit_test(test_records_wanted_only),
       cmocka_unit_test(test_records_other_object_shapes),
+      cmocka_unit_test(test_records_values_as_json_c),
       cmocka_unit_test(test_attribute_projection),
       cmocka_unit_test(test_changed_since),
       cmocka_unit_test(test_page_errors),
