@@ -3,7 +3,7 @@
 */
 #include "apply.h"
 
-#include "runlog.h"
+#include "apply_int.h"
 
 #include <string.h>
 
@@ -49,6 +49,71 @@ static hs_rc apply_item(hs_store *st, hs_runlog *rl, const hs_plan_item *it,
   }
 }
 
+hs_rc hs_apply_one(hs_store *st, hs_runlog *rl, const hs_plan_item *it,
+                   hs_err *err)
+{
+  hs_rc rc = apply_item(st, rl, it, err);
+  if(rc)
+    hs_err_prefix(err, "applying %s of %s", hs_action_name(it->action),
+                  it->hris_id ? it->hris_id : "?");
+  return rc;
+}
+
+void hs_apply_run_info(const hs_plan *plan, hs_run_info *info)
+{
+  memset(info, 0, sizeof(*info));
+  /* `hrsync link` / `unlink` (and `review approve`) apply a plan that
+  ** names itself as the connector: their runs are of that kind. */
+  info->kind = plan->connector && (!strcmp(plan->connector, HS_RUN_LINK) ||
+                                   !strcmp(plan->connector, HS_RUN_UNLINK) ||
+                                   !strcmp(plan->connector, HS_RUN_REVIEW))
+                   ? plan->connector
+                   : HS_RUN_SYNC;
+  info->source = plan->connector;
+  info->config_digest = plan->config_digest;
+  info->fingerprint = plan->fingerprint;
+}
+
+hs_rc hs_apply_open(hs_store *st, const hs_run_info *info, int nowait,
+                    hs_runlog **rl, hs_err *err)
+{
+  char now[65];
+  hs_rc rc;
+  *rl = NULL;
+  if((rc = nowait ? hs_store_begin_nowait(st, err) : hs_store_begin(st, err)))
+    return rc;
+  /* Read inside the write lock: nobody can change it between the check
+  ** and the writes. */
+  if((rc = hs_store_fingerprint(st, now, err)))
+    goto fail;
+  if(strcmp(now, info->fingerprint)) {
+    rc = hs_err_set(err, HS_E_REFUSED,
+                    "the registry changed since the plan was made (plan "
+                    "%.12s, registry now %.12s); run `hrsync preview` again",
+                    info->fingerprint, now);
+    goto fail;
+  }
+  if((rc = hs_runlog_begin(st, info, rl, err)))
+    goto fail;
+  return HS_OK;
+fail:
+  hs_store_rollback(st);
+  return rc;
+}
+
+hs_rc hs_apply_close(hs_store *st, hs_runlog *rl, const hs_plan *plan,
+                     hs_apply_fn fn, void *arg, hs_err *err)
+{
+  long long run_id = hs_runlog_id(rl);
+  hs_rc rc = hs_runlog_end(rl, plan->counts, 0, err);
+  if(rc || (fn && (rc = fn(arg, st, run_id, err))) ||
+     (rc = hs_store_commit(st, err))) {
+    hs_store_rollback(st);
+    return rc;
+  }
+  return HS_OK;
+}
+
 hs_rc hs_apply(hs_store *st, const hs_plan *plan, long long *run_id,
                hs_err *err)
 {
@@ -59,54 +124,21 @@ hs_rc hs_apply_with(hs_store *st, const hs_plan *plan, hs_apply_fn fn,
                     void *arg, long long *run_id, hs_err *err)
 {
   hs_run_info info;
-  hs_runlog *rl = NULL;
-  char now[65];
+  hs_runlog *rl;
   size_t i;
   hs_rc rc;
   *run_id = 0;
-  if((rc = hs_store_begin(st, err)))
+  hs_apply_run_info(plan, &info);
+  if((rc = hs_apply_open(st, &info, 0, &rl, err)))
     return rc;
-  /* Read inside the write lock: nobody can change it between the check
-  ** and the writes. */
-  if((rc = hs_store_fingerprint(st, now, err)))
-    goto fail;
-  if(strcmp(now, plan->fingerprint)) {
-    rc = hs_err_set(err, HS_E_REFUSED,
-                    "the registry changed since the plan was made (plan "
-                    "%.12s, registry now %.12s); run `hrsync preview` again",
-                    plan->fingerprint, now);
-    goto fail;
-  }
-  memset(&info, 0, sizeof(info));
-  /* `hrsync link` / `unlink` (and `review approve`) apply a plan that
-  ** names itself as the connector: their runs are of that kind. */
-  info.kind = plan->connector && (!strcmp(plan->connector, HS_RUN_LINK) ||
-                                  !strcmp(plan->connector, HS_RUN_UNLINK) ||
-                                  !strcmp(plan->connector, HS_RUN_REVIEW))
-                  ? plan->connector
-                  : HS_RUN_SYNC;
-  info.source = plan->connector;
-  info.config_digest = plan->config_digest;
-  info.fingerprint = plan->fingerprint;
-  if((rc = hs_runlog_begin(st, &info, &rl, err)))
-    goto fail;
-  *run_id = hs_runlog_id(rl);
   for(i = 0; i < plan->n; i++)
-    if((rc = apply_item(st, rl, &plan->items[i], err))) {
-      hs_err_prefix(err, "applying %s of %s",
-                    hs_action_name(plan->items[i].action),
-                    plan->items[i].hris_id ? plan->items[i].hris_id : "?");
-      goto fail;
+    if((rc = hs_apply_one(st, rl, &plan->items[i], err))) {
+      hs_runlog_free(rl);
+      hs_store_rollback(st);
+      return rc;
     }
-  rc = hs_runlog_end(rl, plan->counts, 0, err);
-  rl = NULL;
-  if(rc || (fn && (rc = fn(arg, st, *run_id, err))) ||
-     (rc = hs_store_commit(st, err)))
-    goto fail;
-  return HS_OK;
-fail:
-  hs_runlog_free(rl);
-  hs_store_rollback(st);
-  *run_id = 0;
+  *run_id = hs_runlog_id(rl);
+  if((rc = hs_apply_close(st, rl, plan, fn, arg, err)))
+    *run_id = 0;
   return rc;
 }

@@ -1398,6 +1398,11 @@ hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err)
   return plan_record(p, it, r, &p->skip, err);
 }
 
+const hs_plan *hs_planner_plan(const hs_planner *p)
+{
+  return &p->plan;
+}
+
 static int by_seq(const void *a, const void *b)
 {
   unsigned x = ((const relisted *)a)->seq, y = ((const relisted *)b)->seq;

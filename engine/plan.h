@@ -166,6 +166,10 @@ hs_rc hs_planner_new_matched(const hs_registry *reg, struct hs_matcher *m,
 ** that cannot be synced becomes a skipped or conflict item. */
 hs_rc hs_planner_add(hs_planner *p, const hs_record *rec, hs_err *err);
 
+/* The plan so far (items of the records planned until now; an item may
+** still change with a later record). Valid until the next call. */
+const hs_plan *hs_planner_plan(const hs_planner *p);
+
 /* Adds the left stakeholders, counts, and moves the plan to *out (free it
 ** with hs_plan_clear). */
 hs_rc hs_planner_finish(hs_planner *p, hs_plan *out, hs_err *err);

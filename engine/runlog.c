@@ -96,7 +96,15 @@ long long hs_runlog_id(const hs_runlog *rl)
 
 static int json_opt(hs_buf *b, const char *v)
 {
-  return v ? hs_buf_json_str(b, v) : hs_buf_puts(b, "null");
+  return v ? hs_buf_json_str(b, v) : hs_buf_append(b, "null", 4);
+}
+
+/* ,"field": (the first without the comma). */
+static int json_key(hs_buf *b, int field, int first)
+{
+  const char *name = hs_sf_name(field);
+  return (first ? hs_buf_append(b, "\"", 1) : hs_buf_append(b, ",\"", 2)) |
+         hs_buf_append(b, name, strlen(name)) | hs_buf_append(b, "\":", 2);
 }
 
 /* {"field": value, ...} (values_only) or {"field": [before, after], ...}. */
@@ -104,18 +112,17 @@ static int changes_json(hs_buf *b, const hs_change *c, size_t n,
                         int values_only, int deleted)
 {
   size_t i;
-  int bad = hs_buf_puts(b, "{");
+  int bad = hs_buf_append(b, "{", 1);
   for(i = 0; i < n && !bad; i++) {
-    bad |= hs_buf_puts(b, i ? ",\"" : "\"") |
-           hs_buf_puts(b, hs_sf_name(c[i].field)) | hs_buf_puts(b, "\":");
+    bad |= json_key(b, c[i].field, i == 0);
     if(values_only)
       bad |= json_opt(b, deleted ? c[i].before : c[i].after);
     else
-      bad |= hs_buf_puts(b, "[") | json_opt(b, c[i].before) |
-             hs_buf_puts(b, ",") | json_opt(b, c[i].after) |
-             hs_buf_puts(b, "]");
+      bad |= hs_buf_append(b, "[", 1) | json_opt(b, c[i].before) |
+             hs_buf_append(b, ",", 1) | json_opt(b, c[i].after) |
+             hs_buf_append(b, "]", 1);
   }
-  return bad | hs_buf_puts(b, "}");
+  return bad | hs_buf_append(b, "}", 1);
 }
 
 hs_rc hs_runlog_item(hs_runlog *rl, const char *action, long long sh_id,

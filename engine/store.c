@@ -24,6 +24,9 @@
 
 #define HS_STMT_CACHE 32
 
+/* How long a statement waits for another program's lock on the store. */
+#define HS_STORE_BUSY_MS 5000
+
 /* Statements run once per row of a big sync (inserts, field updates, run
 ** log rows) are prepared once per store: preparing them per row cost more
 ** than running them. */
@@ -475,7 +478,7 @@ static hs_rc open_db(hs_store *st, const char *file, int flags, hs_err *err)
   if(sqlite3_open_v2(file, &st->db, flags, NULL) != SQLITE_OK)
     return db_err(st, err, "cannot open the store");
   sqlite3_extended_result_codes(st->db, 1);
-  sqlite3_busy_timeout(st->db, 5000);
+  sqlite3_busy_timeout(st->db, HS_STORE_BUSY_MS);
   /* synchronous=FULL, stated rather than left to the build's default:
   ** the journal (the WAL once the store is published) is synced at each
   ** commit, so a run reported as applied survives a power cut, not only a
@@ -995,6 +998,15 @@ hs_rc hs_store_begin(hs_store *st, hs_err *err)
   if(sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     return db_err(st, err, "cannot start a transaction");
   return HS_OK;
+}
+
+hs_rc hs_store_begin_nowait(hs_store *st, hs_err *err)
+{
+  hs_rc rc;
+  sqlite3_busy_timeout(st->db, 0);
+  rc = hs_store_begin(st, err);
+  sqlite3_busy_timeout(st->db, HS_STORE_BUSY_MS);
+  return rc;
 }
 
 /* Puts the new store in place, refusing to replace a file that appeared

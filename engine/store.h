@@ -58,6 +58,10 @@ hs_rc hs_store_load_fields(hs_store *st, hs_registry *reg,
                            const unsigned char *need, hs_err *err);
 
 hs_rc hs_store_begin(hs_store *st, hs_err *err);
+/* hs_store_begin without waiting for another program's lock: the early
+** writes of `sync --yes` (apply.h) start only when nobody is in the way;
+** otherwise the plain apply waits and reports as before. */
+hs_rc hs_store_begin_nowait(hs_store *st, hs_err *err);
 hs_rc hs_store_commit(hs_store *st, hs_err *err);
 void hs_store_rollback(hs_store *st);
 

@@ -33,18 +33,92 @@ typedef struct sync_opts {
   int yes, allow_mass, remap, strict, summary;
 } sync_opts;
 
+/* `sync --yes`: the store opened for writing during the fetch, and the
+** writer that applies the plan into it while it is made
+** (hs_apply_stream). st and w stay NULL when the writes wait for the
+** plan. */
+typedef struct early_write {
+  const char *db;
+  hs_session *s;
+  const hs_registry *reg;
+  int tried;
+  hs_store *st;
+  hs_apply_stream *w;
+} early_write;
+
+static int current_schema(void)
+{
+  int n = 0;
+  while(hs_store_migration(n))
+    n++;
+  return n;
+}
+
+/* Starts the writer when opening the store for writing leaves it as it
+** is (no store yet, or one of the current schema: an older one would be
+** migrated before the guards had their say). Anything in the way and
+** the writes wait for the plan, as before, where the same trouble is
+** reported in its usual place. */
+static void start_early(early_write *ew)
+{
+  hs_store *probe = NULL;
+  hs_run_info info;
+  hs_plan stub;
+  hs_err ignored;
+  if(hs_store_open(ew->db, HS_STORE_READ, &probe, &ignored))
+    return;
+  if(probe && hs_store_schema(probe) != current_schema()) {
+    hs_store_close(probe);
+    return;
+  }
+  hs_store_close(probe);
+  if(hs_store_open(ew->db, HS_STORE_WRITE, &ew->st, &ignored))
+    return;
+  /* The run as hs_apply_with would name it from the plan. */
+  memset(&stub, 0, sizeof(stub));
+  stub.connector = ew->s->cfg->connector;
+  memcpy(stub.config_digest, ew->s->cfg->digest, sizeof(stub.config_digest));
+  memcpy(stub.fingerprint, ew->reg->fingerprint, sizeof(stub.fingerprint));
+  hs_apply_run_info(&stub, &info);
+  if(hs_apply_stream_start(ew->st, &info, &ew->w, &ignored)) {
+    hs_store_close(ew->st);
+    ew->st = NULL;
+  }
+}
+
+/* After each planned record. The writer starts with the first: the
+** registry (loaded meanwhile, regload.h) and so its fingerprint are
+** there by then. */
+static void feed(void *arg, const hs_plan *so_far)
+{
+  early_write *ew = arg;
+  if(!ew->tried) {
+    ew->tried = 1;
+    start_early(ew);
+  }
+  hs_apply_stream_feed(ew->w, so_far);
+}
+
 /* The plan, computed now from the HR system against the store's current
 ** registry. The fetch can take minutes: no handle on the store is held
-** meanwhile (the registry's loader closes it). The registry loads and is
-** indexed while the connector connects and fetches (regload.h). */
+** meanwhile (the registry's loader closes it), unless ew (sync --yes)
+** gets the writer started. The registry loads and is indexed while the
+** connector connects and fetches (regload.h). */
 static hs_rc make_plan(hs_cli *cli, const char *db, const sync_opts *o,
-                       hs_plan *plan, hs_err *err)
+                       hs_plan *plan, early_write *ew, hs_err *err)
 {
   hs_session s;
   hs_registry reg = {0};
   hs_rc rc;
   if(!(rc = hs_session_config(cli, &s, err))) {
     s.remap = o->remap;
+    if(ew) {
+      ew->db = db;
+      ew->s = &s;
+      ew->reg = &reg;
+      s.planned = feed;
+      s.planned_arg = ew;
+    }
     if(!(rc = hs_session_registry_start(&s, db, &reg, err))) {
       if(!(rc = hs_session_connect(&s, err)) &&
          !(rc = hs_session_fields(&s, 1, err)))
@@ -56,6 +130,8 @@ static hs_rc make_plan(hs_cli *cli, const char *db, const sync_opts *o,
   }
   hs_session_close(&s);
   hs_registry_clear(&reg);
+  if(ew)
+    ew->s = NULL, ew->reg = NULL; /* they were make_plan's */
   return rc;
 }
 
@@ -128,10 +204,12 @@ static int parse_args(hs_cli *cli, int argc, char **argv, sync_opts *o)
   return 0;
 }
 
-/* hs_apply, with the write phase on the terminal's progress line. */
+/* hs_apply (or the end of the early writes: *w, then NULL), with the
+** write phase on the terminal's progress line. */
 static hs_rc apply_with_progress(hs_cli *cli, hs_store *st,
                                  const hs_plan *plan, run_extra *x,
-                                 long long *run, hs_err *err)
+                                 hs_apply_stream **w, long long *run,
+                                 hs_err *err)
 {
   hs_progress p;
   char what[96];
@@ -141,7 +219,11 @@ static hs_rc apply_with_progress(hs_cli *cli, hs_store *st,
            plan->counts[HS_ACT_CREATE] + plan->counts[HS_ACT_UPDATE] +
                plan->counts[HS_ACT_LEFT]);
   hs_progress_phase(&p, what);
-  rc = hs_apply_with(st, plan, with_run, x, run, err);
+  if(*w)
+    rc = hs_apply_stream_finish(*w, plan, with_run, x, run, err);
+  else
+    rc = hs_apply_with(st, plan, with_run, x, run, err);
+  *w = NULL;
   hs_progress_end(&p);
   return rc;
 }
@@ -154,6 +236,7 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   hs_lock *lock = NULL;
   hs_config *cfg = NULL;
   run_extra x;
+  early_write ew = {0};
   hs_plan plan;
   long long run = 0;
   char *db = NULL;
@@ -175,7 +258,8 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   if(o.plan_path)
     rc = hs_planfile_load(o.plan_path, &plan, &err);
   else
-    rc = make_plan(cli, db, &o, &plan, &err);
+    rc = make_plan(cli, db, &o, &plan, o.yes ? &ew : NULL, &err);
+  st = ew.st; /* closed at out, after the writer stopped */
   if(rc)
     goto out;
   writes = hs_plan_writes(&plan);
@@ -203,10 +287,10 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
   ** do" is an audit fact. It needs no approval: it changes no stakeholder. */
   x.plan = &plan;
   if((!o.plan_path && (rc = hs_config_load(cli->config_path, &cfg, &err))) ||
-     (rc = hs_store_open(db, HS_STORE_WRITE, &st, &err)))
+     (!st && (rc = hs_store_open(db, HS_STORE_WRITE, &st, &err))))
     goto out;
   x.cfg = cfg;
-  if((rc = apply_with_progress(cli, st, &plan, &x, &run, &err)))
+  if((rc = apply_with_progress(cli, st, &plan, &x, &ew.w, &run, &err)))
     goto out;
   hs_store_close(st);
   st = NULL;
@@ -229,7 +313,9 @@ int hs_cmd_sync(hs_cli *cli, int argc, char **argv)
                     plan.counts[HS_ACT_CONFLICT] == 1 ? "" : "s");
 out:
   /* A store this run was creating exists only once committed: a refusal
-  ** leaves no file, and never takes anyone else's runs with it. */
+  ** leaves no file, and never takes anyone else's runs with it. Early
+  ** writes not finished are rolled back first. */
+  hs_apply_stream_abort(ew.w);
   hs_store_close(st);
   hs_lock_release(lock);
   hs_config_free(cfg);

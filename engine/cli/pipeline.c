@@ -426,7 +426,10 @@ static hs_rc on_record(void *arg, const hs_record *rec, hs_err *err)
     if((rc = start_planning(f, err)))
       return rc;
   }
-  return hs_planner_add(f->planner, rec, err);
+  rc = hs_planner_add(f->planner, rec, err);
+  if(!rc && f->s->planned)
+    f->s->planned(f->s->planned_arg, hs_planner_plan(f->planner));
+  return rc;
 }
 
 static const char *conn_withheld(void *arg, const char *field_id)

@@ -48,6 +48,10 @@ typedef struct hs_session {
   const char *changed_since; /* incremental fetch (sync --auto); borrowed */
   hs_regload *regload;       /* the registry loading meanwhile
                                 (hs_session_registry_start), or NULL */
+  /* Called after each record is planned, with the plan so far (`sync
+  ** --yes` writes while it plans: hs_apply_stream_feed); may be NULL. */
+  void (*planned)(void *arg, const hs_plan *so_far);
+  void *planned_arg;
 } hs_session;
 
 /* The meta key naming the HR field that fed hris_id, and its value when

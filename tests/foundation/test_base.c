@@ -69,6 +69,24 @@ static void test_buf(void **state)
   hs_buf_reset(&b);
   assert_int_equal(hs_buf_json_str(&b, "q\"b\\n\n\t\x01\xc3\xa9"), 0);
   assert_string_equal(b.data, "\"q\\\"b\\\\n\\n\\t\\u0001\xc3\xa9\"");
+  /* Appended after what is there; runs of plain bytes around escapes,
+  ** a bad byte (not UTF-8) as U+FFFD, a 4-byte sequence whole. */
+  hs_buf_reset(&b);
+  assert_int_equal(hs_buf_append(&b, "x=", 2), 0);
+  assert_int_equal(hs_buf_json_str(&b, "ab\x1f\x7f\xff\xf0\x9f\x98\x80"
+                                       "cd\"\\"),
+                   0);
+  assert_string_equal(b.data, "x=\"ab\\u001f\x7f\\ufffd\xf0\x9f\x98\x80"
+                              "cd\\\"\\\\\"");
+  assert_int_equal(b.len, strlen(b.data));
+  assert_int_equal(hs_buf_json_str(&b, ""), 0);
+  assert_int_equal(b.len, strlen(b.data));
+  assert_string_equal(b.data + b.len - 2, "\"\"");
+  hs_buf_reset(&b);
+  assert_int_equal(hs_buf_json_str(&b, "\xc3"), 0); /* cut sequence */
+  assert_string_equal(b.data, "\"\\ufffd\"");
+  hs_buf_reset(&b);
+  assert_int_equal(hs_buf_json_str(&b, "q\"b\\n\n\t\x01\xc3\xa9"), 0);
   s = hs_buf_steal(&b);
   assert_null(b.data);
   assert_int_equal(b.len, 0);
