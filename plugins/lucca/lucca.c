@@ -47,38 +47,44 @@ static const hrsync_kv lc_mapping[] = {{"hris_id", "id"},
                                        {"termination_date", "dtContractEnd"},
                                        {NULL, NULL}};
 
+/* The GET of base + path_and_query that every Lucca read is. url and
+** headers are the caller's, for req's life. */
+static hrsync_status get_request(hrsync_conn *c, const char *path_and_query,
+                                 char *url, size_t cap, hrsync_kv headers[2],
+                                 hrsync_http_request *req)
+{
+  hrsync_status st = hsp_url(&c->hh, url, cap, c->base, "%s", path_and_query);
+  headers[0].name = "Accept";
+  headers[0].value = "application/json";
+  headers[1].name = "Authorization";
+  headers[1].value = c->auth;
+  if(!st)
+    hsp_request(req, "GET", url, headers, 2);
+  return st;
+}
+
 hrsync_status lc_get(hrsync_conn *c, const char *path_and_query,
                      const char *what, json_object **out)
 {
   char url[2048];
-  hrsync_kv headers[2] = {{"Accept", "application/json"},
-                          {"Authorization", c->auth}};
+  hrsync_kv headers[2];
   hrsync_http_request req;
   hrsync_status st;
-
   *out = NULL;
-  st = hsp_url(&c->hh, url, sizeof(url), c->base, "%s", path_and_query);
-  if(st)
-    return st;
-  hsp_request(&req, "GET", url, headers, 2);
-  return hsp_call_json(&c->hh, &req, what, out);
+  st = get_request(c, path_and_query, url, sizeof(url), headers, &req);
+  return st ? st : hsp_call_json(&c->hh, &req, what, out);
 }
 
 hrsync_status lc_get_jv(hrsync_conn *c, const char *path_and_query,
                         const char *what, hsp_jdoc *doc, const hsp_jv **root)
 {
   char url[2048];
-  hrsync_kv headers[2] = {{"Accept", "application/json"},
-                          {"Authorization", c->auth}};
+  hrsync_kv headers[2];
   hrsync_http_request req;
   hrsync_status st;
-
   *root = NULL;
-  st = hsp_url(&c->hh, url, sizeof(url), c->base, "%s", path_and_query);
-  if(st)
-    return st;
-  hsp_request(&req, "GET", url, headers, 2);
-  return hsp_call_jv(&c->hh, &req, what, doc, root);
+  st = get_request(c, path_and_query, url, sizeof(url), headers, &req);
+  return st ? st : hsp_call_jv(&c->hh, &req, what, doc, root);
 }
 
 hrsync_status lc_docs_ready(hrsync_conn *c)
