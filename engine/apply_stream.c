@@ -6,22 +6,20 @@
 ** changes) and hands full batches over a small bounded queue; the writer
 ** rebuilds an item from each record and writes it with the same code as
 ** hs_apply_with. At the finish the writer has stopped (joined), and the
-** plan's items are compared with what was written by a keyed 128-bit
-** digest of each record (SipHash-2-4, a key drawn per run, so no HR value
-** can be made to collide); any difference and the run is redone.
+** plan's items are compared with what was written by a digest of each
+** record (SHA-256, libcrypto: no HR value can be made to collide); any
+** difference and the run is redone.
 */
 #include "apply.h"
 
 #include "apply_int.h"
 #include "buf.h"
+#include "digest.h"
 
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
-#include <unistd.h>
 
 /* A batch is handed over once this full; at most QUEUE_MAX wait. */
 #define BATCH_BYTES (64 * 1024)
@@ -43,7 +41,6 @@ struct hs_apply_stream {
   pthread_t thread;
   pthread_mutex_t mu;
   pthread_cond_t more, room;
-  uint64_t key[2];
   /* Under mu: full batches waiting (a ring), empty ones to reuse. */
   hs_buf *queue[QUEUE_MAX];
   size_t qhead, qlen;
@@ -56,70 +53,12 @@ struct hs_apply_stream {
   int broken;     /* a copy failed (no memory): redo at the finish */
   hs_buf scratch; /* the finish's copies */
   /* The writer's until it is joined. */
-  uint64_t (*digest)[2]; /* of each item written, in order */
+  hs_sha256_ctx *wsha;         /* the writer's */
+  unsigned char (*digest)[32]; /* of each item written, in order */
   size_t written, cap;
   hs_rc rc; /* the first failed write */
   hs_err err;
 };
-
-/* SipHash-2-4 with a 128-bit result (Aumasson and Bernstein's reference
-** algorithm, public domain); words in host order, as both sides of the
-** comparison run in this process. */
-#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND                                                              \
-  do {                                                                        \
-    v0 += v1;                                                                 \
-    v1 = ROTL(v1, 13);                                                        \
-    v1 ^= v0;                                                                 \
-    v0 = ROTL(v0, 32);                                                        \
-    v2 += v3;                                                                 \
-    v3 = ROTL(v3, 16);                                                        \
-    v3 ^= v2;                                                                 \
-    v0 += v3;                                                                 \
-    v3 = ROTL(v3, 21);                                                        \
-    v3 ^= v0;                                                                 \
-    v2 += v1;                                                                 \
-    v1 = ROTL(v1, 17);                                                        \
-    v1 ^= v2;                                                                 \
-    v2 = ROTL(v2, 32);                                                        \
-  } while(0)
-
-static void siphash128(const uint64_t key[2], const unsigned char *p,
-                       size_t len, uint64_t out[2])
-{
-  uint64_t v0 = 0x736f6d6570736575ULL ^ key[0];
-  uint64_t v1 = 0x646f72616e646f6dULL ^ key[1] ^ 0xee;
-  uint64_t v2 = 0x6c7967656e657261ULL ^ key[0];
-  uint64_t v3 = 0x7465646279746573ULL ^ key[1];
-  uint64_t m, b = (uint64_t)len << 56;
-  size_t i, left = len & 7;
-  const unsigned char *end = p + (len - left);
-  for(; p != end; p += 8) {
-    memcpy(&m, p, 8);
-    v3 ^= m;
-    SIPROUND;
-    SIPROUND;
-    v0 ^= m;
-  }
-  for(i = 0; i < left; i++)
-    b |= (uint64_t)p[i] << (8 * i);
-  v3 ^= b;
-  SIPROUND;
-  SIPROUND;
-  v0 ^= b;
-  v2 ^= 0xee;
-  SIPROUND;
-  SIPROUND;
-  SIPROUND;
-  SIPROUND;
-  out[0] = v0 ^ v1 ^ v2 ^ v3;
-  v1 ^= 0xdd;
-  SIPROUND;
-  SIPROUND;
-  SIPROUND;
-  SIPROUND;
-  out[1] = v0 ^ v1 ^ v2 ^ v3;
-}
 
 /* The bytes of it's packed changes. */
 static size_t packed_len(const hs_plan_item *it)
@@ -202,7 +141,7 @@ static void write_batch(hs_apply_stream *w, const hs_buf *b)
     size_t n = get_item(b->data + off, &it);
     if(w->written == w->cap) {
       size_t cap = w->cap ? w->cap * 2 : 1024;
-      uint64_t(*d)[2] = realloc(w->digest, cap * sizeof(*d));
+      unsigned char(*d)[32] = realloc(w->digest, cap * sizeof(*d));
       if(!d) {
         w->rc = hs_err_set(&w->err, HS_E_NOMEM, "out of memory");
         return;
@@ -210,8 +149,10 @@ static void write_batch(hs_apply_stream *w, const hs_buf *b)
       w->digest = d;
       w->cap = cap;
     }
-    siphash128(w->key, (const unsigned char *)b->data + off, n,
-               w->digest[w->written++]);
+    if(hs_sha256_raw(w->wsha, b->data + off, n, w->digest[w->written++])) {
+      w->rc = hs_err_set(&w->err, HS_E_NOMEM, "out of memory");
+      return;
+    }
     if((w->rc = hs_apply_one(w->st, w->rl, &it, &w->err)))
       return;
     off += n;
@@ -284,6 +225,7 @@ static void stream_free(hs_apply_stream *w)
   hs_buf_free(&w->scratch);
   hs_runlog_free(w->rl);
   free(w->digest);
+  hs_sha256_ctx_free(w->wsha);
   pthread_mutex_destroy(&w->mu);
   pthread_cond_destroy(&w->more);
   pthread_cond_destroy(&w->room);
@@ -303,18 +245,6 @@ static void join_writer(hs_apply_stream *w, int stop)
   pthread_join(w->thread, NULL);
 }
 
-static void draw_key(uint64_t key[2])
-{
-  if(getrandom(key, 2 * sizeof(uint64_t), 0) != 2 * sizeof(uint64_t)) {
-    /* No entropy (an old kernel): a key nobody outside can know in
-    ** advance still comes from the clock, the pid and an address. */
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    key[0] = (uint64_t)t.tv_nsec ^ ((uint64_t)t.tv_sec << 32);
-    key[1] = (uint64_t)getpid() ^ (uint64_t)(uintptr_t)key;
-  }
-}
-
 hs_rc hs_apply_stream_start(hs_store *st, const hs_run_info *info,
                             hs_apply_stream **out, hs_err *err)
 {
@@ -329,7 +259,10 @@ hs_rc hs_apply_stream_start(hs_store *st, const hs_run_info *info,
   pthread_mutex_init(&w->mu, NULL);
   pthread_cond_init(&w->more, NULL);
   pthread_cond_init(&w->room, NULL);
-  draw_key(w->key);
+  if(!(w->wsha = hs_sha256_ctx_new())) {
+    stream_free(w);
+    return hs_err_set(err, HS_E_NOMEM, "out of memory");
+  }
   if((rc = hs_apply_open(st, info, 1, &w->rl, err))) {
     stream_free(w);
     return rc;
@@ -367,19 +300,18 @@ void hs_apply_stream_feed(hs_apply_stream *w, const hs_plan *so_far)
 static int same_as_written(hs_apply_stream *w, const hs_plan *plan)
 {
   size_t i;
+  int same = 1;
   if(w->broken || w->rc || w->written != w->sent || plan->n < w->sent)
     return 0;
-  for(i = 0; i < w->written; i++) {
-    uint64_t d[2];
+  /* The writer is joined: its context is the main thread's now. */
+  for(i = 0; i < w->written && same; i++) {
+    unsigned char d[32];
     hs_buf_reset(&w->scratch);
-    if(put_item(&w->scratch, &plan->items[i]))
-      return 0;
-    siphash128(w->key, (const unsigned char *)w->scratch.data, w->scratch.len,
-               d);
-    if(d[0] != w->digest[i][0] || d[1] != w->digest[i][1])
-      return 0;
+    same = !put_item(&w->scratch, &plan->items[i]) &&
+           !hs_sha256_raw(w->wsha, w->scratch.data, w->scratch.len, d) &&
+           !memcmp(d, w->digest[i], sizeof(d));
   }
-  return 1;
+  return same;
 }
 
 hs_rc hs_apply_stream_finish(hs_apply_stream *w, const hs_plan *plan,

@@ -5,6 +5,7 @@
 #include "digest.h"
 
 #include <openssl/evp.h>
+#include <stdlib.h>
 
 static void to_hex(const unsigned char *md, unsigned n, char hex[65])
 {
@@ -50,4 +51,40 @@ void hs_sha256_buf(const void *data, size_t len, char hex[65])
     hex[0] = 0;
   else
     to_hex(md, n, hex);
+}
+
+struct hs_sha256_ctx {
+  EVP_MD_CTX *ctx;
+  EVP_MD *md;
+};
+
+hs_sha256_ctx *hs_sha256_ctx_new(void)
+{
+  hs_sha256_ctx *c = calloc(1, sizeof(*c));
+  if(c && (!(c->ctx = EVP_MD_CTX_new()) ||
+           !(c->md = EVP_MD_fetch(NULL, "SHA256", NULL)))) {
+    hs_sha256_ctx_free(c);
+    c = NULL;
+  }
+  return c;
+}
+
+void hs_sha256_ctx_free(hs_sha256_ctx *c)
+{
+  if(!c)
+    return;
+  EVP_MD_CTX_free(c->ctx);
+  EVP_MD_free(c->md);
+  free(c);
+}
+
+int hs_sha256_raw(hs_sha256_ctx *c, const void *data, size_t len,
+                  unsigned char out[32])
+{
+  unsigned n = 0;
+  if(!EVP_DigestInit_ex(c->ctx, c->md, NULL) ||
+     !EVP_DigestUpdate(c->ctx, data, len) ||
+     !EVP_DigestFinal_ex(c->ctx, out, &n) || n != 32)
+    return -1;
+  return 0;
 }
