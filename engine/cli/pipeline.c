@@ -81,12 +81,19 @@ hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
   return HS_OK;
 }
 
+static hs_rc load_plugin(hs_session *s, hs_err *err);
+
 hs_rc hs_session_registry_start(hs_session *s, const char *db,
                                 hs_registry *reg, hs_err *err)
 {
   hs_regload_meta meta = {HS_META_HRIS_FIELD, HS_META_LEFT, NULL, NULL};
   unsigned char need[HS_SF_COUNT];
   hs_rc rc;
+  /* The plugin first: the loader probes it in a forked child, and a
+  ** child forked while the registry's thread runs may find a lock that
+  ** thread held (malloc's, a sanitizer's) held for ever. */
+  if((rc = load_plugin(s, err)))
+    return rc;
   /* Only what the planner reads: the registry is not kept after. */
   hs_planner_registry_fields(s->cfg, need);
   rc = hs_regload_start_fields(db, reg, need, &meta, &s->regload, err);
@@ -206,6 +213,21 @@ size_t hs_session_known_left(const hs_session *s, const hs_plan *plan)
   return count_known_left(s->left_prev, plan);
 }
 
+/* Finds and loads the plugin (once). */
+static hs_rc load_plugin(hs_session *s, hs_err *err)
+{
+  const hs_config *cfg = s->cfg;
+  hs_rc rc;
+  if(s->plugin.desc)
+    return HS_OK;
+  if((rc = check_placeholders(cfg, err)) ||
+     (rc = hs_loader_search_dirs(s->cli->plugin_dir, &s->dirs, &s->ndirs,
+                                 err)) ||
+     (rc = hs_loader_find(s->dirs, s->ndirs, cfg->connector, &s->plugin, err)))
+    return rc;
+  return hs_config_check_connector(cfg, s->plugin.desc, err);
+}
+
 hs_rc hs_session_connect(hs_session *s, hs_err *err)
 {
   const hs_config *cfg = s->cfg;
@@ -213,13 +235,7 @@ hs_rc hs_session_connect(hs_session *s, hs_err *err)
   hs_conn_params p;
   size_t i;
   hs_rc rc;
-  if((rc = check_placeholders(cfg, err)))
-    return rc;
-  if((rc = hs_loader_search_dirs(s->cli->plugin_dir, &s->dirs, &s->ndirs,
-                                 err)) ||
-     (rc = hs_loader_find(s->dirs, s->ndirs, cfg->connector, &s->plugin, err)))
-    return rc;
-  if((rc = hs_config_check_connector(cfg, s->plugin.desc, err)))
+  if((rc = load_plugin(s, err)))
     return rc;
   s->secrets = calloc(cfg->n_secrets ? cfg->n_secrets : 1, sizeof(hrsync_kv));
   if(!s->secrets)

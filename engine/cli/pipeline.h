@@ -69,7 +69,8 @@ const char *hs_session_hris_field(const hs_session *s);
 hs_rc hs_session_registry(hs_session *s, const char *db, hs_registry *reg,
                           hs_err *err);
 
-/* The same, in the background (regload.h): the store is opened and its
+/* The same, in the background (regload.h): the plugin is loaded first
+** (its probe forks: no thread may run then), the store is opened and its
 ** meta read now (their errors come back here), the rows are loaded and
 ** indexed while the connector connects and fetches; hs_session_plan's
 ** first record waits for them. reg must stay put and untouched until
