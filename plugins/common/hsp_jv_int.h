@@ -1,6 +1,7 @@
 /*
-** The document builder behind hsp_jv.h, shared by hsp_jv.c (whole
-** bodies) and hsp_jstream.c (one element at a time). Not for connectors.
+** The document builder behind hsp_jv.h (hsp_jdoc.c), shared by whole
+** bodies (hsp_jdoc_parse) and hsp_jstream.c (one element at a time). Not
+** for connectors.
 **
 ** Values arrive as yajl reports them: hsp_jdoc__key before a member's
 ** value, hsp_jdoc__scalar for a leaf, __open / __close around a container.
@@ -32,6 +33,9 @@ size_t hsp_jdoc__depth(const hsp_jdoc *d);
 
 /* The value is complete: its root. */
 const hsp_jv *hsp_jdoc__finish(hsp_jdoc *d);
+
+/* A member name's hash (builder and lookups agree on it). */
+uint32_t hsp_jv__hash(const char *s, size_t n);
 
 /* yajl's error as one short line (no "parse error: ", no newline). */
 void hsp_jdoc__yajl_error(void *yajl, char *dst, size_t cap);
