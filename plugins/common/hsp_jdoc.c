@@ -356,4 +356,3 @@ hrsync_status hsp_call_jv(const hsp_host *hh, const hrsync_http_request *req,
     st = hsp_jdoc_parse(hh, d, what, resp->body, resp->body_len, root);
   return st;
 }
-
