@@ -271,7 +271,7 @@ static int on_bool(void *a, int b)
                                   (size_t)(b != 0)));
 }
 
-static hsp_jv_type number_type(const char *s, size_t n)
+hsp_jv_type hsp_jv__number_type(const char *s, size_t n)
 {
   return memchr(s, '.', n) || memchr(s, 'e', n) || memchr(s, 'E', n)
              ? HSP_JV_DOUBLE
@@ -280,8 +280,8 @@ static hsp_jv_type number_type(const char *s, size_t n)
 
 static int on_number(void *a, const char *s, size_t n)
 {
-  return keep(a,
-              hsp_jdoc__scalar(((parse_ctx *)a)->d, number_type(s, n), s, n));
+  return keep(a, hsp_jdoc__scalar(((parse_ctx *)a)->d,
+                                  hsp_jv__number_type(s, n), s, n));
 }
 
 static int on_string(void *a, const unsigned char *s, size_t n)

@@ -189,8 +189,7 @@ static int on_bool(void *a, int b)
 
 static int on_number(void *a, const char *t, size_t n)
 {
-  int dbl = memchr(t, '.', n) || memchr(t, 'e', n) || memchr(t, 'E', n);
-  return scalar(a, dbl ? HSP_JV_DOUBLE : HSP_JV_INT, t, n);
+  return scalar(a, hsp_jv__number_type(t, n), t, n);
 }
 
 static int on_string(void *a, const unsigned char *t, size_t n)

@@ -4,7 +4,6 @@
 */
 #include "hsp_jv_int.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,10 +113,7 @@ size_t hsp_jv_count(const hsp_jv *v)
 /* json-c's json_parse_int64: strtoll, saturated. */
 static int64_t text_int(const char *s)
 {
-  long long n;
-  errno = 0;
-  n = strtoll(s, NULL, 10);
-  return (int64_t)n;
+  return (int64_t)strtoll(s, NULL, 10);
 }
 
 /* json-c keeps an integer past int64 as a uint64 (saturated): printed and

@@ -34,6 +34,9 @@ size_t hsp_jdoc__depth(const hsp_jdoc *d);
 /* The value is complete: its root. */
 const hsp_jv *hsp_jdoc__finish(hsp_jdoc *d);
 
+/* A number's type from its text: a fraction or exponent makes a double. */
+hsp_jv_type hsp_jv__number_type(const char *s, size_t n);
+
 /* A member name's hash (builder and lookups agree on it). */
 uint32_t hsp_jv__hash(const char *s, size_t n);
 

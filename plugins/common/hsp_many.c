@@ -26,3 +26,33 @@ hrsync_status hsp_many_get(const hsp_host *hh, const char *const *urls,
   }
   return hh->h->http_many(hh->ctx, ptrs, n, out);
 }
+
+hrsync_status hsp_many_get_jv(const hsp_host *hh, const char *const *urls,
+                              size_t n, const char *auth,
+                              const char *const *whats, hsp_jdoc *const *docs,
+                              const hsp_jv **roots)
+{
+  hrsync_kv headers[2] = {{"Accept", "application/json"},
+                          {"Authorization", auth}};
+  const hrsync_http_response *resp[HSP_MANY_BATCH];
+  hrsync_status st = hsp_many_get(hh, urls, n, headers, 2, resp);
+  size_t i;
+  for(i = 0; !st && i < n; i++) {
+    st = hsp_check_status(hh, resp[i], whats[i], NULL);
+    if(!st)
+      st = hsp_jdoc_parse(hh, docs[i], whats[i], resp[i]->body,
+                          resp[i]->body_len, &roots[i]);
+  }
+  for(i = 0; st && i < n; i++)
+    roots[i] = NULL;
+  return st;
+}
+
+hrsync_status hsp_many_docs(hsp_jdoc **docs)
+{
+  size_t i;
+  for(i = 0; i < HSP_MANY_BATCH; i++)
+    if(!docs[i] && !(docs[i] = hsp_jdoc_new()))
+      return HRSYNC_E_NOMEM;
+  return HRSYNC_OK;
+}

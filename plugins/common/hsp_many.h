@@ -6,12 +6,12 @@
 #ifndef HSP_MANY_H
 #define HSP_MANY_H
 
-#include "hsp.h"
+#include "hsp_jv.h"
 
 /* Pages asked for in one batch: the host's default concurrency (4), so
 ** a batch keeps it busy, and no more, because each page is held parsed
-** until it is handed out: 8 held Humaans pages put its no-change sync of
-** 100,000 at 73 MiB peak, 4 at 66 (Lucca 68 -> 61, Personio 56 -> 52). */
+** until it is handed out (in a reused hsp_jdoc: a batch of documents
+** as big as its pages, kept for the connection's life). */
 #define HSP_MANY_BATCH 4
 
 /* Whether the host offers http_many. */
@@ -23,5 +23,18 @@ int hsp_many_ok(const hsp_host *hh);
 hrsync_status hsp_many_get(const hsp_host *hh, const char *const *urls,
                            size_t n, const hrsync_kv *headers,
                            size_t n_headers, const hrsync_http_response **out);
+
+/* hsp_many_get with "Accept: application/json" and Authorization auth,
+** then each answer's status checked and its body parsed into docs[i]
+** (whats[i] names request i in errors), in order: roots[i]. On error
+** every roots[i] is NULL. */
+hrsync_status hsp_many_get_jv(const hsp_host *hh, const char *const *urls,
+                              size_t n, const char *auth,
+                              const char *const *whats, hsp_jdoc *const *docs,
+                              const hsp_jv **roots);
+
+/* Makes each of the batch's documents docs[0..HSP_MANY_BATCH) not made
+** yet. HRSYNC_E_NOMEM. */
+hrsync_status hsp_many_docs(hsp_jdoc **docs);
 
 #endif

@@ -82,11 +82,8 @@ static int can_read_ahead(const hrsync_conn *c, const hm_pager *pager)
 static hrsync_status read_ahead(hrsync_conn *c, hm_pager *pager)
 {
   char urls[HSP_MANY_BATCH][700], whats[HSP_MANY_BATCH][256];
-  const char *up[HSP_MANY_BATCH];
-  const hrsync_http_response *resp[HSP_MANY_BATCH];
-  hrsync_kv headers[2] = {{"Accept", "application/json"},
-                          {"Authorization", c->auth}};
-  size_t n = 0, i, skip = pager->skip;
+  const char *up[HSP_MANY_BATCH], *wp[HSP_MANY_BATCH];
+  size_t n = 0, skip = pager->skip;
   hrsync_status st;
   for(; n < HSP_MANY_BATCH && skip < pager->total; n++, skip += pager->limit) {
     if((st = hsp_url(&c->hh, urls[n], sizeof(urls[n]), c->base,
@@ -96,16 +93,11 @@ static hrsync_status read_ahead(hrsync_conn *c, hm_pager *pager)
     snprintf(whats[n], sizeof(whats[n]), "GET %s $skip=%zu", pager->path,
              skip);
     up[n] = urls[n];
+    wp[n] = whats[n];
     if(!doc_at(pager, n))
       return HRSYNC_E_NOMEM;
   }
-  st = hsp_many_get(&c->hh, up, n, headers, 2, resp);
-  for(i = 0; !st && i < n; i++) {
-    st = hsp_check_status(&c->hh, resp[i], whats[i], NULL);
-    if(!st)
-      st = hsp_jdoc_parse(&c->hh, pager->docs[i], whats[i], resp[i]->body,
-                          resp[i]->body_len, &pager->roots[i]);
-  }
+  st = hsp_many_get_jv(&c->hh, up, n, c->auth, wp, pager->docs, pager->roots);
   if(!st) {
     pager->n_ahead = n;
     pager->next_ahead = 0;

@@ -89,10 +89,8 @@ hrsync_status lc_get_jv(hrsync_conn *c, const char *path_and_query,
 
 hrsync_status lc_docs_ready(hrsync_conn *c)
 {
-  size_t i;
-  for(i = 0; i < HSP_MANY_BATCH; i++)
-    if(!c->docs[i] && !(c->docs[i] = hsp_jdoc_new()))
-      return HRSYNC_E_NOMEM;
+  if(hsp_many_docs(c->docs))
+    return HRSYNC_E_NOMEM;
   if(!c->pb && !(c->pb = printbuf_new()))
     return HRSYNC_E_NOMEM;
   if(!c->tpb && !(c->tpb = printbuf_new()))

@@ -368,26 +368,6 @@ static hrsync_status ask_count(hrsync_conn *c, const char *since)
   return HRSYNC_OK;
 }
 
-/* n absolute urls in one http_many batch, each answer's status checked
-** and parsed into docs[i] (whats[i] names it in errors), in order, into
-** c->ahead; none kept on error. */
-static hrsync_status many_get_jv(hrsync_conn *c, const char *const *urls,
-                                 const char *const *whats, size_t n)
-{
-  hrsync_kv headers[2] = {{"Accept", "application/json"},
-                          {"Authorization", c->auth}};
-  const hrsync_http_response *resp[HSP_MANY_BATCH];
-  hrsync_status st = hsp_many_get(&c->hh, urls, n, headers, 2, resp);
-  size_t i;
-  for(i = 0; !st && i < n; i++) {
-    st = hsp_check_status(&c->hh, resp[i], whats[i], NULL);
-    if(!st)
-      st = hsp_jdoc_parse(&c->hh, c->docs[i], whats[i], resp[i]->body,
-                          resp[i]->body_len, &c->ahead[i]);
-  }
-  return st;
-}
-
 /* The pages from c->offset on, up to the count or a batch, into
 ** c->ahead: the requests paging one by one would send. */
 static hrsync_status read_ahead(hrsync_conn *c, const char *fields,
@@ -410,7 +390,7 @@ static hrsync_status read_ahead(hrsync_conn *c, const char *fields,
     up[n] = urls[n];
     wp[n] = whats[n];
   }
-  st = many_get_jv(c, up, wp, n);
+  st = hsp_many_get_jv(&c->hh, up, n, c->auth, wp, c->docs, c->ahead);
   if(!st) {
     c->n_ahead = n;
     c->next_ahead = 0;
